@@ -1,0 +1,26 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Each creates the virtual environment it needs (only Python 3.11+ required).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test install dev-install seed clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+## Start the site on http://127.0.0.1:5000, on the embedded database, with demo content.
+run: install
+	SEED_ON_START=1 $(BIN)/flask --app site_app run --host 127.0.0.1 --port 5000
+
+## Run the whole test suite (browser tests included).
+test: install
+	$(BIN)/python scripts/run_tests.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,132 @@
+"""Configuration: one class per environment, chosen by name (see ``config``).
+
+Every value can come from the environment; the names are part of the public
+contract (``../shared/CONTRACT.md``) and are listed in the README.
+"""
+import os
+from datetime import timedelta
+
+DEFAULT_SECRET_KEY = "dev-secret-key-change-me"
+
+
+def _env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name, default):
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+
+    # Database. Unset MONGODB_URI means the embedded mongomock backend
+    # (development and testing only).
+    MONGODB_URI = os.environ.get("MONGODB_URI") or None
+    MONGODB_DB = os.environ.get("MONGODB_DB", "site")
+    MONGODB_SERVER_SELECTION_TIMEOUT_MS = _env_int("MONGODB_SERVER_SELECTION_TIMEOUT_MS", 5000)
+    MONGODB_APP_NAME = os.environ.get("MONGODB_APP_NAME", "site_app")
+    MONGODB_MAX_POOL_SIZE = _env_int("MONGODB_MAX_POOL_SIZE", 100)
+    # Commands slower than this are logged with their filter (real MongoDB).
+    SLOW_QUERY_MS = _env_int("SLOW_QUERY_MS", 100)
+
+    # Accounts and mail.
+    SITE_NAME = os.environ.get("SITE_NAME", "Inkwell")
+    SITE_ADMIN = os.environ.get("SITE_ADMIN")
+    SITE_MAIL_SUBJECT_PREFIX = os.environ.get("SITE_MAIL_SUBJECT_PREFIX", "[Inkwell]")
+    SITE_MAIL_SENDER = os.environ.get("SITE_MAIL_SENDER", "Inkwell <noreply@inkwell.example>")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")  # unset: mail is written to the log
+    MAIL_PORT = _env_int("MAIL_PORT", 587)
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", True)
+    MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = SITE_MAIL_SENDER
+    MAIL_ASYNC = True  # send from a background thread
+    CONFIRM_TOKEN_MAX_AGE = _env_int("CONFIRM_TOKEN_MAX_AGE", 24 * 3600)
+    RESET_TOKEN_MAX_AGE = _env_int("RESET_TOKEN_MAX_AGE", 3600)
+    API_TOKEN_EXPIRATION = _env_int("API_TOKEN_EXPIRATION", 3600)
+    # last_seen is written at most this often per user.
+    LAST_SEEN_INTERVAL = timedelta(seconds=_env_int("LAST_SEEN_INTERVAL", 60))
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+
+    # Content.
+    POSTS_PER_PAGE = _env_int("POSTS_PER_PAGE", 20)
+    COMMENTS_PER_PAGE = _env_int("COMMENTS_PER_PAGE", 30)
+    FOLLOWERS_PER_PAGE = _env_int("FOLLOWERS_PER_PAGE", 50)
+    MAX_COMMENTS_PER_POST = _env_int("MAX_COMMENTS_PER_POST", 5000)
+
+    # Uploads.
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
+    MAX_IMAGE_DIMENSION = _env_int("MAX_IMAGE_DIMENSION", 2000)
+    THUMBNAIL_SIZE = _env_int("THUMBNAIL_SIZE", 400)
+    ALLOWED_ATTACHMENT_TYPES = tuple(
+        os.environ.get("ALLOWED_ATTACHMENT_TYPES", "application/pdf,text/plain").split(",")
+    )
+
+    # Rate limits (Flask-Limiter). A shared store (redis://, memcached://)
+    # lets several processes share counters.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+
+    # Caching (Flask-Caching): SimpleCache in-process by default; set
+    # CACHE_TYPE=RedisCache and CACHE_REDIS_URL to share it.
+    CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
+    CACHE_DEFAULT_TIMEOUT = _env_int("CACHE_DEFAULT_TIMEOUT", 300)
+
+    BOOTSTRAP_SERVE_LOCAL = True
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    # Expose the per-request database operation count as a response header
+    # (used by tests and the benchmark, never on in production).
+    DB_OPS_HEADER = False
+    # The demo content loaded when the development server starts on the
+    # embedded backend (see README: `make run`).
+    SEED_ON_START = _env_bool("SEED_ON_START", False)
+
+    HSTS = False
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+
+
+class DevelopmentConfig(Config):
+    DEBUG = _env_bool("FLASK_DEBUG", False)
+    DB_OPS_HEADER = True
+
+
+class TestingConfig(Config):
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    MAIL_ASYNC = False
+    MAIL_SUPPRESS_SEND = True
+    SERVER_NAME = None
+    SECRET_KEY = "testing-secret-key"
+    DB_OPS_HEADER = True
+    CACHE_TYPE = "NullCache"
+    # Testing never talks to a real server unless a test asks for one.
+    MONGODB_URI = os.environ.get("TEST_MONGODB_URI") or None
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    HSTS = True
+
+
+config = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

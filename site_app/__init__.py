@@ -1,0 +1,102 @@
+"""site_app: a MongoDB-backed social blog.
+
+``create_app`` is the only entry point: ``flask --app site_app ...``, the
+tests, gunicorn (``site_app:create_app()``) and the scripts all use it.
+"""
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from config import DEFAULT_SECRET_KEY, config as config_classes
+
+from .database import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config_name=None, overrides=None):
+    """Build the app for ``development`` (default), ``testing`` or
+    ``production``; ``overrides`` is applied before any extension starts."""
+    config_name = config_name or os.environ.get("SITE_CONFIG") or "development"
+    if config_name not in config_classes:
+        raise ConfigError(
+            f"SITE_CONFIG={config_name!r} is unknown; use one of: "
+            + ", ".join(sorted(config_classes)))
+    app = Flask(__name__, template_folder=str(ROOT / "templates"),
+                static_folder=str(ROOT / "static"))
+    app.config.from_object(config_classes[config_name])
+    app.config["CONFIG_NAME"] = config_name
+    if overrides:
+        app.config.update(overrides)
+    _check_production_settings(app)
+    _configure_logging(app)
+
+    from .extensions import bootstrap, cache, csrf, db, limiter, login_manager, mail, moment
+    db.init_app(app)
+    if app.extensions["site_db"]["embedded"]:
+        app.logger.warning(
+            "MONGODB_URI is not set: using the embedded in-memory database "
+            "(mongomock). Data lives only in this process and is lost when it stops.")
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    mail.init_app(app)
+    moment.init_app(app)
+    bootstrap.init_app(app)
+    cache.init_app(app)
+    limiter.init_app(app)
+
+    from . import models  # noqa: F401  (registers the documents and the user loader)
+    _register_blueprints(app)
+
+    from . import errors, web
+    errors.register(app)
+    web.register(app)
+
+    from . import cli
+    cli.register(app)
+    return app
+
+
+def _register_blueprints(app):
+    from .admin import init_admin
+    from .api import api as api_blueprint
+    from .auth import auth as auth_blueprint
+    from .comments import comments as comments_blueprint
+    from .follows import follows as follows_blueprint
+    from .main import main as main_blueprint
+    from .media import media as media_blueprint
+    from .posts import posts as posts_blueprint
+    from .profiles import profiles as profiles_blueprint
+
+    app.register_blueprint(main_blueprint)
+    app.register_blueprint(auth_blueprint, url_prefix="/auth")
+    app.register_blueprint(posts_blueprint)
+    app.register_blueprint(comments_blueprint)
+    app.register_blueprint(follows_blueprint)
+    app.register_blueprint(profiles_blueprint)
+    app.register_blueprint(media_blueprint)
+    app.register_blueprint(api_blueprint, url_prefix="/api/v1")
+    init_admin(app)
+
+
+def _check_production_settings(app):
+    if app.config["CONFIG_NAME"] != "production":
+        return
+    missing = []
+    if not app.config.get("MONGODB_URI"):
+        missing.append("MONGODB_URI (the mongodb:// URI of your MongoDB server)")
+    if not app.config.get("SECRET_KEY") or app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+        missing.append("SECRET_KEY (a long random string, e.g. "
+                       "`python -c 'import secrets; print(secrets.token_hex(32))'`)")
+    if missing:
+        raise ConfigError("production needs " + " and ".join(missing))
+
+
+def _configure_logging(app):
+    level = getattr(logging, str(app.config.get("LOG_LEVEL", "INFO")).upper(), logging.INFO)
+    app.logger.setLevel(level)
+    logging.getLogger("site_app").setLevel(level)

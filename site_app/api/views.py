@@ -1,0 +1,2 @@
+"""The JSON API."""
+from . import api  # noqa: F401

@@ -1,0 +1,2 @@
+"""Views of the auth blueprint."""
+from . import auth  # noqa: F401

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+comments = Blueprint("comments", __name__)
+
+from . import views  # noqa: E402,F401

@@ -1,0 +1,159 @@
+"""The database connection: real MongoDB through ``MONGODB_URI``, or the
+embedded mongomock backend, one private database per app.
+
+MongoEngine keeps one global registry of connections, so two apps in one
+process would normally share a database. Each app here owns its client and
+database, and binds them to MongoEngine's default alias whenever one of its
+app contexts is pushed (``appcontext_pushed``). Tests can then create as many
+apps as they like, each with an empty database, and the app served by a
+process always sees its own data.
+"""
+import itertools
+import logging
+import threading
+
+import gridfs
+import mongoengine
+import pymongo
+from flask import appcontext_pushed
+from flask_mongoengine import MongoEngine
+from mongoengine import connection as me_connection
+from mongoengine.base.common import _document_registry
+from pymongo.uri_parser import parse_uri
+
+from . import dbstats
+
+log = logging.getLogger(__name__)
+
+_embedded_counter = itertools.count(1)
+_bind_lock = threading.Lock()
+_bound_app_key = None
+
+
+class ConfigError(SystemExit):
+    """A configuration problem the operator must fix; the message says how.
+
+    A ``SystemExit``: the process stops with this one line on stderr, not a
+    stack trace, whether it was started by ``flask``, gunicorn or a script.
+    """
+
+    def __init__(self, message):
+        super().__init__(f"error: {message}")
+        self.message = message
+
+
+class SiteMongoEngine(MongoEngine):
+    """flask-mongoengine's extension, with a connection per app.
+
+    The stock ``init_app`` calls ``mongoengine.connect`` on the global
+    default alias, which refuses a second app with other settings and shares
+    one database between apps with the same ones.
+    """
+
+    def init_app(self, app, config=None):
+        client, database, embedded = open_database(app.config)
+        app.extensions.setdefault("mongoengine", {})[self] = {
+            "app": app,
+            "conn": {mongoengine.DEFAULT_CONNECTION_NAME: client},
+        }
+        app.extensions["site_db"] = {
+            "client": client,
+            "db": database,
+            "embedded": embedded,
+            "key": object(),
+        }
+        appcontext_pushed.connect(_bind_on_push, app, weak=False)
+
+    @staticmethod
+    def database(app):
+        return app.extensions["site_db"]["db"]
+
+
+def open_database(config):
+    """Return ``(client, database, embedded)`` for a config mapping."""
+    uri = config.get("MONGODB_URI")
+    if not uri:
+        return _open_embedded(config)
+    try:
+        parsed = parse_uri(uri)
+    except Exception as exc:  # pymongo raises InvalidURI / ConfigurationError
+        raise ConfigError(f"MONGODB_URI is malformed ({exc}); expected mongodb://host/dbname") from exc
+    client = pymongo.MongoClient(
+        uri,
+        serverSelectionTimeoutMS=config.get("MONGODB_SERVER_SELECTION_TIMEOUT_MS", 5000),
+        appname=config.get("MONGODB_APP_NAME", "site_app"),
+        maxPoolSize=config.get("MONGODB_MAX_POOL_SIZE", 100),
+        uuidRepresentation="standard",
+        tz_aware=False,
+        event_listeners=[dbstats.CommandListener(config.get("SLOW_QUERY_MS", 100))],
+    )
+    name = parsed.get("database") or config.get("MONGODB_DB", "site")
+    return client, client[name], False
+
+
+def _open_embedded(config):
+    import mongomock
+    import mongomock.gridfs
+
+    # GridFS on mongomock: patch once, before any GridFS object is created.
+    mongomock.gridfs.enable_gridfs_integration()
+    dbstats.instrument_mongomock()
+    client = mongomock.MongoClient()
+    # A fresh client is a fresh in-memory server; the name only helps logs.
+    name = f"{config.get('MONGODB_DB', 'site')}_embedded_{next(_embedded_counter)}"
+    return client, client[name], True
+
+
+def _bind_on_push(app, **_extra):
+    bind_app_database(app)
+
+
+def bind_app_database(app):
+    """Point MongoEngine's default alias at this app's database.
+
+    A cheap no-op when this app is already bound (the common case: one app a
+    process). MongoEngine has no public API to swap a live connection, so this
+    writes its registry directly and drops the collections documents cached.
+    """
+    global _bound_app_key
+    state = app.extensions["site_db"]
+    if _bound_app_key is state["key"]:
+        return
+    with _bind_lock:
+        alias = mongoengine.DEFAULT_CONNECTION_NAME
+        me_connection._connections[alias] = state["client"]
+        me_connection._dbs[alias] = state["db"]
+        me_connection._connection_settings[alias] = {"name": state["db"].name}
+        for document in _document_registry.values():
+            if not document._meta.get("abstract") and hasattr(document, "_collection"):
+                document._collection = None
+        _bound_app_key = state["key"]
+
+
+def get_db(app):
+    return app.extensions["site_db"]["db"]
+
+
+def is_embedded(app):
+    return app.extensions["site_db"]["embedded"]
+
+
+def gridfs_for(app):
+    """The GridFS store of an app (uploads, avatars)."""
+    return gridfs.GridFS(get_db(app))
+
+
+def ping(app):
+    """True when the database answers a ping."""
+    try:
+        get_db(app).command("ping")
+        return True
+    except pymongo.errors.PyMongoError:
+        return False
+    except Exception:  # mongomock raises plain exceptions for unsupported commands
+        return False
+
+
+def supports_text_search(app):
+    """Whether ``$text`` queries work (real MongoDB yes, mongomock no)."""
+    return not is_embedded(app)

@@ -1,0 +1,161 @@
+"""Counting and timing database operations.
+
+One counter serves both backends: on real MongoDB a pymongo
+``CommandListener`` sees every command; the embedded mongomock backend has
+no command monitoring, so its collection methods are wrapped once. Counts are
+kept per thread (one request a thread) and read by tests, the ``X-DB-Ops``
+header and the benchmark. Commands slower than ``SLOW_QUERY_MS`` are logged
+with their filter.
+"""
+import functools
+import logging
+import threading
+import time
+
+from pymongo import monitoring
+
+log = logging.getLogger("site_app.slow_query")
+
+_local = threading.local()
+
+# Commands that are bookkeeping of the driver, not work a page asked for.
+_IGNORED_COMMANDS = {"isMaster", "ismaster", "hello", "ping", "saslStart", "saslContinue",
+                     "endSessions", "buildInfo", "getnonce", "killCursors"}
+
+
+class OperationLog:
+    """Operations recorded while it is active: a count, and their shapes."""
+
+    def __init__(self):
+        self.count = 0
+        self.seconds = 0.0
+        self.operations = []  # (collection, operation, filter, sort)
+
+    def record(self, collection, operation, filter_=None, sort=None, seconds=0.0):
+        self.count += 1
+        self.seconds += seconds
+        self.operations.append((collection, operation, filter_, sort))
+
+
+def start():
+    """Begin recording on this thread and return the log."""
+    _local.log = OperationLog()
+    return _local.log
+
+
+def stop():
+    current = getattr(_local, "log", None)
+    _local.log = None
+    return current
+
+
+def current():
+    return getattr(_local, "log", None)
+
+
+def _record(collection, operation, filter_=None, sort=None, seconds=0.0):
+    current_log = getattr(_local, "log", None)
+    if current_log is not None:
+        current_log.record(collection, operation, filter_, sort, seconds)
+
+
+class recording:
+    """``with recording() as ops:`` counts the operations of the block."""
+
+    def __enter__(self):
+        self._previous = current()
+        self.log = start()
+        return self.log
+
+    def __exit__(self, *exc):
+        _local.log = self._previous
+        return False
+
+
+class CommandListener(monitoring.CommandListener):
+    """Counts commands and logs slow ones (real MongoDB only)."""
+
+    def __init__(self, slow_ms):
+        self.slow_ms = slow_ms
+        self._started = {}
+
+    def started(self, event):
+        if event.command_name in _IGNORED_COMMANDS:
+            return
+        command = event.command
+        collection = command.get(event.command_name)
+        filter_ = command.get("filter", command.get("q"))
+        if event.command_name in {"update", "delete"} and command.get("updates" if event.command_name == "update" else "deletes"):
+            first = (command.get("updates") or command.get("deletes"))[0]
+            filter_ = first.get("q")
+        self._started[event.request_id] = (collection, event.command_name, filter_, command.get("sort"))
+
+    def succeeded(self, event):
+        self._finish(event)
+
+    def failed(self, event):
+        self._finish(event)
+
+    def _finish(self, event):
+        started = self._started.pop(event.request_id, None)
+        if started is None:
+            return
+        seconds = event.duration_micros / 1e6
+        collection, name, filter_, sort = started
+        _record(collection, name, filter_, sort, seconds)
+        if seconds * 1000 >= self.slow_ms:
+            log.warning("slow query: %s.%s %.1f ms filter=%s sort=%s",
+                        collection, name, seconds * 1000, filter_, sort)
+
+
+_WRAPPED = False
+# mongomock Collection methods that are one round trip on a real server.
+_MONGOMOCK_OPERATIONS = (
+    "find", "find_one", "insert_one", "insert_many", "update_one", "update_many",
+    "replace_one", "delete_one", "delete_many", "count_documents", "aggregate",
+    "find_one_and_update", "find_one_and_delete", "find_one_and_replace",
+    "distinct", "bulk_write", "estimated_document_count",
+)
+_FILTER_FIRST = {"find", "find_one", "update_one", "update_many", "replace_one",
+                 "delete_one", "delete_many", "count_documents",
+                 "find_one_and_update", "find_one_and_delete", "find_one_and_replace"}
+
+
+def instrument_mongomock():
+    """Wrap mongomock's collection methods once so they are counted.
+
+    ``find_one`` calls ``find`` inside mongomock, so a nesting flag keeps one
+    user-visible operation to one count.
+    """
+    global _WRAPPED
+    if _WRAPPED:
+        return
+    from mongomock.collection import Collection
+
+    for name in _MONGOMOCK_OPERATIONS:
+        original = getattr(Collection, name, None)
+        if original is not None:
+            setattr(Collection, name, _counted(name, original))
+    _WRAPPED = True
+
+
+def _counted(name, method):
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        if getattr(_local, "inside", False):
+            return method(self, *args, **kwargs)
+        _local.inside = True
+        started = time.perf_counter()
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            _local.inside = False
+            filter_ = None
+            if name in _FILTER_FIRST:
+                filter_ = args[0] if args else kwargs.get("filter")
+            elif name == "aggregate":
+                filter_ = args[0] if args else kwargs.get("pipeline")
+            _record(self.name, name, filter_, kwargs.get("sort"),
+                    time.perf_counter() - started)
+
+    return wrapper

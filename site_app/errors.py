@@ -1,0 +1,94 @@
+"""The one error renderer: an HTML page in the site layout, or JSON for the
+API and for clients that accept JSON and not HTML."""
+import logging
+
+from flask import jsonify, render_template, request
+from pymongo.errors import AutoReconnect, ServerSelectionTimeoutError
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.http import HTTP_STATUS_CODES
+
+log = logging.getLogger(__name__)
+
+# Statuses with their own page; others use the generic error template.
+_PAGES = {400, 403, 404, 405, 413, 429, 500, 503}
+
+
+def wants_json():
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and (
+        request.accept_mimetypes[best] > request.accept_mimetypes["text/html"])
+
+
+def error_response(status, message=None, headers=None):
+    """Render an error for ``status`` the way the client wants it."""
+    name = HTTP_STATUS_CODES.get(status, "error").lower()
+    message = message or _default_message(status)
+    if wants_json():
+        response = jsonify(error=name, message=message)
+    else:
+        template = f"errors/{status}.html" if status in _PAGES else "errors/generic.html"
+        response = render_template(template, status=status, name=name, message=message)
+    response = _as_response(response, status)
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _as_response(response, status):
+    from flask import make_response
+    response = make_response(response)
+    response.status_code = status
+    return response
+
+
+def _default_message(status):
+    return {
+        400: "The request could not be understood.",
+        401: "You need to sign in to do that.",
+        403: "You do not have permission to do that.",
+        404: "We could not find what you were looking for.",
+        405: "That method is not allowed here.",
+        413: "The upload is larger than the site accepts.",
+        415: "The request body must be JSON.",
+        429: "Too many requests: slow down and try again in a moment.",
+        500: "Something went wrong on our side. It has been logged.",
+        503: "The service is briefly unavailable. Try again in a moment.",
+    }.get(status, HTTP_STATUS_CODES.get(status, "Error"))
+
+
+def _handle_http_exception(exc):
+    headers = {}
+    if exc.code == 405 and exc.valid_methods:
+        headers["Allow"] = ", ".join(exc.valid_methods)
+    if exc.code == 413:
+        limit = (request.max_content_length or 0) // (1024 * 1024)
+        message = f"The upload is larger than the {limit} MB the site accepts."
+        return error_response(413, message, headers)
+    retry = exc.get_headers() and dict(exc.get_headers()).get("Retry-After")
+    if retry:
+        headers["Retry-After"] = retry
+    description = exc.description if exc.description and exc.description != type(exc).description else None
+    return error_response(exc.code or 500, description, headers)
+
+
+def _handle_database_down(exc):
+    log.error("database unavailable: %s", exc)
+    return error_response(503, "The database is not answering. Try again in a moment.",
+                          {"Retry-After": "5"})
+
+
+def _handle_unexpected(exc):
+    if isinstance(exc, HTTPException):
+        return _handle_http_exception(exc)
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return error_response(500)
+
+
+def register(app):
+    app.register_error_handler(HTTPException, _handle_http_exception)
+    app.register_error_handler(AutoReconnect, _handle_database_down)
+    app.register_error_handler(ServerSelectionTimeoutError, _handle_database_down)
+    app.register_error_handler(InternalServerError, _handle_unexpected)
+    app.register_error_handler(Exception, _handle_unexpected)

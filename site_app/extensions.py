@@ -1,0 +1,22 @@
+"""Extensions, created unbound and initialised in the app factory."""
+from flask_bootstrap import Bootstrap5
+from flask_caching import Cache
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_mail import Mail
+from flask_moment import Moment
+from flask_wtf.csrf import CSRFProtect
+
+from .database import SiteMongoEngine
+
+db = SiteMongoEngine()
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message_category = "info"
+csrf = CSRFProtect()
+mail = Mail()
+moment = Moment()
+bootstrap = Bootstrap5()
+cache = Cache()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

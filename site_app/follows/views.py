@@ -1,0 +1,2 @@
+"""Views of the follows blueprint."""
+from . import follows  # noqa: F401

@@ -1,0 +1,2 @@
+"""Views of the media blueprint."""
+from . import media  # noqa: F401

@@ -1,0 +1,284 @@
+"""Users: accounts, roles, profiles and who follows whom."""
+from datetime import datetime, timezone
+
+from bson import ObjectId
+from flask import current_app
+from flask_login import AnonymousUserMixin, UserMixin
+from mongoengine.errors import NotUniqueError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .. import tokens
+from ..extensions import db, login_manager
+from .roles import Permission, Role
+
+
+def utcnow():
+    """Naive UTC, as MongoDB stores dates (BSON dates carry no zone)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class AccountTaken(ValueError):
+    """The email or username belongs to another account already."""
+
+    def __init__(self, field):
+        super().__init__(f"{field} is already registered")
+        self.field = field
+
+
+class User(UserMixin, db.Document):
+    email = db.StringField(required=True, max_length=254)
+    username = db.StringField(required=True, max_length=64)
+    # Lower-cased copy so "Alice" and "alice" cannot both register.
+    username_key = db.StringField(required=True, max_length=64)
+    password_hash = db.StringField(max_length=256)
+    confirmed = db.BooleanField(default=False)
+    disabled = db.BooleanField(default=False)
+    # Bumped when the password changes or the account is disabled: sessions
+    # and API tokens carry it, so old ones stop working at once.
+    auth_version = db.IntField(default=0)
+    role = db.ReferenceField(document_type=Role)
+    name = db.StringField(max_length=64)
+    location = db.StringField(max_length=64)
+    about_me = db.StringField(max_length=2000)
+    member_since = db.DateTimeField(default=utcnow)
+    last_seen = db.DateTimeField(default=utcnow)
+    avatar_id = db.ObjectIdField()  # GridFS file of the uploaded avatar
+    following = db.ListField(field=db.ReferenceField(document_type="User"))
+
+    meta = {
+        "collection": "users",
+        "indexes": [
+            {"fields": ["email"], "unique": True},
+            {"fields": ["username"], "unique": True},
+            {"fields": ["username_key"], "unique": True},
+            # followers of a user, listed by name
+            {"fields": ["following", "username"]},
+            "role",
+            "-member_since",
+        ],
+    }
+
+    # -- identity -----------------------------------------------------------
+    def clean(self):
+        self.email = normalise_email(self.email)
+        self.username = (self.username or "").strip()
+        self.username_key = self.username.lower()
+        if self.role is None:
+            self.role = self._initial_role()
+
+    def _initial_role(self):
+        admin = current_app.config.get("SITE_ADMIN")
+        if admin and normalise_email(admin) == self.email:
+            return Role.named("Administrator") or Role.default_role()
+        return Role.default_role()
+
+    @classmethod
+    def register(cls, email, username, password, **profile):
+        """Create an account; raises :class:`AccountTaken` when the email or
+        username is in use. The unique indexes decide, so two simultaneous
+        registrations of one email end with one account."""
+        user = cls(email=email, username=username, **profile)
+        user.password = password
+        try:
+            user.save()
+        except NotUniqueError as exc:
+            raise AccountTaken(_duplicate_field(exc)) from exc
+        return user
+
+    @classmethod
+    def by_email(cls, email):
+        return cls.objects(email=normalise_email(email)).first()
+
+    @classmethod
+    def by_username(cls, username):
+        return cls.objects(username=username).first()
+
+    @classmethod
+    def email_taken(cls, email):
+        return cls.objects(email=normalise_email(email)).count() > 0
+
+    @classmethod
+    def username_taken(cls, username):
+        return cls.objects(username_key=(username or "").strip().lower()).count() > 0
+
+    # -- passwords ----------------------------------------------------------
+    @property
+    def password(self):
+        raise AttributeError("password is not a readable attribute")
+
+    @password.setter
+    def password(self, password):
+        self.password_hash = generate_password_hash(password)
+
+    def verify_password(self, password):
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def change_password(self, new_password):
+        """Set a new password and end every other session and API token."""
+        self.password = new_password
+        self.auth_version += 1
+        self.save()
+
+    # -- sessions and tokens ------------------------------------------------
+    def get_id(self):
+        # The session remembers the auth version: changing the password or
+        # disabling the account logs out every browser.
+        return f"{self.id}:{self.auth_version}"
+
+    @property
+    def is_active(self):
+        return not self.disabled
+
+    def generate_token(self, purpose, **extra):
+        return tokens.make_token(purpose, {"id": str(self.id), "v": self.auth_version, **extra})
+
+    @classmethod
+    def from_token(cls, purpose, token, max_age):
+        """The user a token was made for, or ``None`` (bad, expired, stale,
+        wrong purpose, or a disabled account)."""
+        data = tokens.read_token(purpose, token, max_age)
+        if not isinstance(data, dict) or not ObjectId.is_valid(str(data.get("id"))):
+            return None
+        user = cls.objects(id=data["id"]).first()
+        if user is None or user.disabled or data.get("v") != user.auth_version:
+            return None
+        return user
+
+    def generate_confirmation_token(self):
+        return self.generate_token(tokens.CONFIRM)
+
+    def confirm(self, token):
+        data = tokens.read_token(tokens.CONFIRM, token,
+                                 current_app.config["CONFIRM_TOKEN_MAX_AGE"])
+        if not isinstance(data, dict) or data.get("id") != str(self.id):
+            return False
+        if not self.confirmed:
+            self.confirmed = True
+            self.save()
+        return True
+
+    def generate_reset_token(self):
+        return self.generate_token(tokens.RESET)
+
+    @classmethod
+    def reset_password(cls, token, new_password):
+        user = cls.from_token(tokens.RESET, token, current_app.config["RESET_TOKEN_MAX_AGE"])
+        if user is None:
+            return False
+        user.change_password(new_password)
+        return True
+
+    def generate_email_change_token(self, new_email):
+        return self.generate_token(tokens.CHANGE_EMAIL, new_email=normalise_email(new_email))
+
+    def change_email(self, token):
+        data = tokens.read_token(tokens.CHANGE_EMAIL, token,
+                                 current_app.config["CONFIRM_TOKEN_MAX_AGE"])
+        if not isinstance(data, dict) or data.get("id") != str(self.id):
+            return False
+        new_email = data.get("new_email")
+        if not new_email or self.email_taken(new_email):
+            return False
+        self.email = new_email
+        try:
+            self.save()
+        except NotUniqueError:
+            return False
+        return True
+
+    # -- permissions --------------------------------------------------------
+    def can(self, perm):
+        return self.role is not None and self.role.has_permission(perm)
+
+    def is_administrator(self):
+        return self.can(Permission.ADMIN)
+
+    def ping(self):
+        """Record a visit, writing at most once per ``LAST_SEEN_INTERVAL``."""
+        now = utcnow()
+        interval = current_app.config["LAST_SEEN_INTERVAL"]
+        if self.last_seen and now - self.last_seen < interval:
+            return
+        User.objects(id=self.id, last_seen__lt=now - interval).update_one(set__last_seen=now)
+        self.last_seen = now
+
+    # -- follows ------------------------------------------------------------
+    def is_following(self, user):
+        return user is not None and user.id in self.following_ids()
+
+    def _following_refs(self):
+        # Raw references: comparing ids must not load every followed user.
+        return [ref for ref in self._data.get("following") or []]
+
+    def following_ids(self):
+        # A reference is an ObjectId until dereferenced, then a User.
+        return [getattr(ref, "pk", ref) for ref in self._following_refs()]
+
+    def follow(self, user):
+        """Follow ``user``; idempotent and atomic (``$addToSet``)."""
+        if user is None or user.id == self.id:
+            raise ValueError("you cannot follow yourself")
+        User.objects(id=self.id).update_one(add_to_set__following=user)
+        self.reload("following")
+
+    def unfollow(self, user):
+        User.objects(id=self.id).update_one(pull__following=user)
+        self.reload("following")
+
+    def is_followed_by(self, user):
+        return user is not None and not user.is_anonymous and user.is_following(self)
+
+    @property
+    def following_count(self):
+        return len(self._following_refs())
+
+    @property
+    def followers_count(self):
+        # Counted, not stored: an indexed count is always right, however
+        # many clicks race.
+        return User.objects(following=self.id).count()
+
+    def followers(self):
+        return User.objects(following=self.id).order_by("username")
+
+    def __str__(self):
+        return self.username
+
+
+class AnonymousUser(AnonymousUserMixin):
+    def can(self, perm):
+        return False
+
+    def is_administrator(self):
+        return False
+
+    def is_following(self, user):
+        return False
+
+    def following_ids(self):
+        return []
+
+
+login_manager.anonymous_user = AnonymousUser
+
+
+@login_manager.user_loader
+def load_user(session_id):
+    user_id, _, version = (session_id or "").partition(":")
+    if not ObjectId.is_valid(user_id):
+        return None
+    user = User.objects(id=user_id).first()
+    if user is None or user.disabled or str(user.auth_version) != version:
+        return None
+    return user
+
+
+def normalise_email(email):
+    return (email or "").strip().lower()
+
+
+def _duplicate_field(exc):
+    text = str(exc)
+    if "email" in text:
+        return "email"
+    return "username"

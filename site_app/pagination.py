@@ -1,0 +1,82 @@
+"""The one pagination helper for pages and the API.
+
+Page numbers come from users and links, so they are forgiving: a missing or
+non-numeric page is page 1, a page past the end is the last page, and
+``-1`` means the last page.
+"""
+from math import ceil
+
+from flask import request
+
+
+def page_arg(name="page", default=1):
+    """The requested page number: an int >= 1, or -1 for the last page."""
+    raw = request.args.get(name, "")
+    try:
+        page = int(raw)
+    except (TypeError, ValueError):
+        return default
+    if page == -1:
+        return -1
+    return page if page >= 1 else default
+
+
+class Page:
+    """One page of a query: ``items``, ``page``, ``pages``, ``total``."""
+
+    def __init__(self, items, page, per_page, total):
+        self.items = items
+        self.page = page
+        self.per_page = per_page
+        self.total = total
+        self.pages = max(1, ceil(total / per_page)) if per_page else 1
+
+    @property
+    def has_prev(self):
+        return self.page > 1
+
+    @property
+    def has_next(self):
+        return self.page < self.pages
+
+    @property
+    def prev_num(self):
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def next_num(self):
+        return self.page + 1 if self.has_next else None
+
+    def iter_pages(self, left_edge=1, left_current=2, right_current=2, right_edge=1):
+        """Page numbers for a pager, with ``None`` where numbers are skipped."""
+        last = 0
+        for num in range(1, self.pages + 1):
+            if (num <= left_edge
+                    or self.page - left_current <= num <= self.page + right_current
+                    or num > self.pages - right_edge):
+                if last + 1 != num:
+                    yield None
+                yield num
+                last = num
+
+
+def paginate(queryset, page, per_page):
+    """One page of a MongoEngine queryset: a count and one ranged find."""
+    total = queryset.count()
+    pages = max(1, ceil(total / per_page))
+    if page == -1 or page > pages:
+        page = pages
+    page = max(1, page)
+    items = list(queryset.skip((page - 1) * per_page).limit(per_page))
+    return Page(items, page, per_page, total)
+
+
+def paginate_list(values, page, per_page):
+    """The same for a list already in memory (e.g. ids on a document)."""
+    total = len(values)
+    pages = max(1, ceil(total / per_page))
+    if page == -1 or page > pages:
+        page = pages
+    page = max(1, page)
+    start = (page - 1) * per_page
+    return Page(values[start:start + per_page], page, per_page, total)

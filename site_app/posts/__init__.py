@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+posts = Blueprint("posts", __name__)
+
+from . import views  # noqa: E402,F401

@@ -1,0 +1,2 @@
+"""Views of the posts blueprint."""
+from . import posts  # noqa: F401

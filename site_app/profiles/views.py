@@ -1,0 +1,2 @@
+"""Views of the profiles blueprint."""
+from . import profiles  # noqa: F401

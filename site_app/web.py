@@ -1,0 +1,62 @@
+"""Glue every page shares: per-request hooks, template helpers and the
+security headers (a Content-Security-Policy with a per-request nonce)."""
+import secrets
+
+from flask import g, request
+from flask_login import current_user
+
+from . import dbstats
+from .models import Permission
+
+
+def csp_nonce():
+    """The nonce an inline ``<script nonce=...>`` must carry on this request."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def _content_security_policy():
+    nonce = csp_nonce()
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src 'self' 'nonce-{nonce}'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+
+def register(app):
+    @app.context_processor
+    def template_globals():
+        return {"Permission": Permission, "csp_nonce": csp_nonce,
+                "site_name": app.config["SITE_NAME"]}
+
+    @app.before_request
+    def start_request():
+        if app.config.get("DB_OPS_HEADER"):
+            g.db_ops = dbstats.start()
+        if current_user.is_authenticated:
+            current_user.ping()
+
+    @app.after_request
+    def finish_request(response):
+        headers = response.headers
+        if "Content-Security-Policy" not in headers and request.path.split("/")[1:2] != ["admin"]:
+            headers["Content-Security-Policy"] = _content_security_policy()
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        if app.config.get("HSTS"):
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        ops = g.pop("db_ops", None)
+        if ops is not None:
+            dbstats.stop()
+            headers["X-DB-Ops"] = str(ops.count)
+        return response

@@ -1,0 +1,99 @@
+"""Shared fixtures: an app with its own empty database per test, a client, a
+CLI runner, a mail outbox, user factories and an ``auth`` helper."""
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from flask_mail import email_dispatched
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from site_app import create_app  # noqa: E402
+from site_app import dbstats  # noqa: E402
+from site_app.models import Role, User  # noqa: E402
+
+
+@pytest.fixture
+def app():
+    app = create_app("testing")
+    with app.app_context():
+        Role.insert_roles()
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def outbox(app):
+    """Every message sent through Flask-Mail while the test runs."""
+    sent = []
+
+    def record(message, app):
+        sent.append(message)
+
+    email_dispatched.connect(record, app)
+    yield sent
+    email_dispatched.disconnect(record, app)
+
+
+def links_in(message):
+    """The absolute URLs in an email's text part."""
+    return re.findall(r"https?://[^\s\"'<>]+", message.body or "")
+
+
+@pytest.fixture
+def make_user(app):
+    """Create an account: ``make_user("ann", role="Moderator")``."""
+    counter = {"n": 0}
+
+    def make(username=None, email=None, password="correct horse battery",
+             role="User", confirmed=True, **profile):
+        counter["n"] += 1
+        username = username or f"user{counter['n']}"
+        email = email or f"{username}@example.com"
+        user = User.register(email=email, username=username, password=password, **profile)
+        user.role = Role.named(role)
+        user.confirmed = confirmed
+        user.save()
+        return user
+
+    return make
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, email="user1@example.com", password="correct horse battery",
+              follow_redirects=False):
+        return self._client.post("/auth/login", data={"email": email, "password": password},
+                                 follow_redirects=follow_redirects)
+
+    def login_as(self, user, password="correct horse battery"):
+        response = self.login(user.email, password)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    def logout(self):
+        return self._client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def db_ops():
+    """``with db_ops() as ops:`` counts the database operations of a block."""
+    return dbstats.recording

@@ -1,0 +1,102 @@
+"""The app factory, the database wiring, errors and the health check."""
+import pytest
+
+from site_app import create_app
+from site_app.database import ConfigError
+from site_app.models import Role, User
+
+
+def test_two_testing_apps_never_share_data():
+    first = create_app("testing")
+    second = create_app("testing")
+    with first.app_context():
+        Role.insert_roles()
+        User.register(email="a@example.com", username="alice", password="pw123456")
+        assert User.objects.count() == 1
+    with second.app_context():
+        assert User.objects.count() == 0
+    with first.app_context():
+        assert User.objects.count() == 1
+
+
+def test_overrides_apply_before_extensions(app):
+    other = create_app("testing", {"POSTS_PER_PAGE": 3, "SITE_NAME": "Elsewhere"})
+    assert other.config["POSTS_PER_PAGE"] == 3
+    assert other.config["TESTING"] is True
+
+
+def test_embedded_backend_logs_one_warning(caplog):
+    with caplog.at_level("WARNING"):
+        create_app("testing")
+    warnings = [r for r in caplog.records if "embedded in-memory database" in r.getMessage()]
+    assert len(warnings) == 1
+
+
+def test_production_refuses_to_start_without_database():
+    with pytest.raises(ConfigError) as err:
+        create_app("production", {"MONGODB_URI": None, "SECRET_KEY": "x" * 40})
+    assert "MONGODB_URI" in str(err.value)
+
+
+def test_production_refuses_default_secret_key():
+    from config import DEFAULT_SECRET_KEY
+    with pytest.raises(ConfigError) as err:
+        create_app("production", {"MONGODB_URI": "mongodb://127.0.0.1:1/site",
+                                  "SECRET_KEY": DEFAULT_SECRET_KEY})
+    assert "SECRET_KEY" in str(err.value)
+
+
+def test_unknown_config_name_is_refused():
+    with pytest.raises(ConfigError) as err:
+        create_app("staging")
+    assert "staging" in str(err.value)
+
+
+def test_healthz_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_is_503_when_the_database_does_not_answer(app, client, monkeypatch):
+    import site_app.main.views as views
+    monkeypatch.setattr(views, "ping", lambda app: False)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+
+
+def test_unknown_page_is_a_404_in_the_layout(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert b"Page not found" in response.data
+    assert b"<nav" in response.data
+
+
+def test_api_errors_are_json(client):
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code in (401, 404)
+    body = response.get_json()
+    assert set(body) == {"error", "message"}
+
+
+def test_clients_that_accept_only_json_get_json_errors(client):
+    response = client.get("/no/such/page", headers={"Accept": "application/json"})
+    assert response.status_code == 404
+    assert response.get_json() == {"error": "not found",
+                                   "message": "We could not find what you were looking for."}
+
+
+def test_405_names_the_allowed_methods(client):
+    response = client.post("/healthz")
+    assert response.status_code == 405
+    assert "GET" in response.headers["Allow"]
+
+
+def test_deploy_creates_roles_and_indexes_and_is_idempotent(runner, app):
+    first = runner.invoke(args=["deploy"])
+    assert first.exit_code == 0, first.output
+    assert "indexes on users" in first.output
+    second = runner.invoke(args=["deploy"])
+    assert second.exit_code == 0
+    assert "roles: up to date" in second.output
+    assert sorted(r.name for r in Role.objects) == ["Administrator", "Moderator", "User"]
