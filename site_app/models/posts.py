@@ -15,7 +15,7 @@ from flask import current_app
 from ..extensions import db
 from ..markup import excerpt, render_comment, render_markdown
 from .roles import Permission
-from .users import User, utcnow
+from .users import User, reference_id, utcnow
 
 TITLE_MAX = 200
 BODY_MAX = 100_000
@@ -124,8 +124,7 @@ class Post(db.Document):
 
     @property
     def author_id(self):
-        ref = self._data.get("author")
-        return getattr(ref, "pk", ref)
+        return reference_id(self._data.get("author"))
 
     # -- comments -----------------------------------------------------------
     def add_comment(self, author, body):

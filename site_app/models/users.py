@@ -1,7 +1,7 @@
 """Users: accounts, roles, profiles and who follows whom."""
 from datetime import datetime, timezone
 
-from bson import ObjectId
+from bson import DBRef, ObjectId
 from flask import current_app
 from flask_login import AnonymousUserMixin, UserMixin
 from mongoengine.errors import NotUniqueError
@@ -211,8 +211,7 @@ class User(UserMixin, db.Document):
         return [ref for ref in self._data.get("following") or []]
 
     def following_ids(self):
-        # A reference is an ObjectId until dereferenced, then a User.
-        return [getattr(ref, "pk", ref) for ref in self._following_refs()]
+        return [reference_id(ref) for ref in self._following_refs()]
 
     def follow(self, user):
         """Follow ``user``; idempotent and atomic (``$addToSet``)."""
@@ -271,6 +270,14 @@ def load_user(session_id):
     if user is None or user.disabled or str(user.auth_version) != version:
         return None
     return user
+
+
+def reference_id(ref):
+    """The ObjectId a stored reference points at, without loading it: a
+    loaded reference is a DBRef until dereferenced, then a document."""
+    if isinstance(ref, DBRef):
+        return ref.id
+    return getattr(ref, "pk", ref)
 
 
 def normalise_email(email):
