@@ -119,6 +119,17 @@ class User(UserMixin, db.Document):
         self.auth_version += 1
         self.save()
 
+    def disable(self):
+        """Stop the account: it cannot log in, and bumping ``auth_version``
+        ends its sessions and API tokens at once. One atomic update."""
+        User.objects(id=self.id).update_one(set__disabled=True, inc__auth_version=1)
+        self.reload("disabled", "auth_version")
+
+    def enable(self):
+        """Let a disabled account log in again (old sessions stay ended)."""
+        User.objects(id=self.id).update_one(set__disabled=False)
+        self.reload("disabled", "auth_version")
+
     # -- sessions and tokens ------------------------------------------------
     def get_id(self):
         # The session remembers the auth version: changing the password or
