@@ -5,10 +5,10 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
-from flask_moment import Moment
 from flask_wtf.csrf import CSRFProtect
 
 from .database import SiteMongoEngine
+from .timestamps import CspSafeMoment
 
 db = SiteMongoEngine()
 login_manager = LoginManager()
@@ -16,7 +16,7 @@ login_manager.login_view = "auth.login"
 login_manager.login_message_category = "info"
 csrf = CSRFProtect()
 mail = Mail()
-moment = Moment()
+moment = CspSafeMoment()  # renders timestamps without inline styles (CSP)
 bootstrap = Bootstrap5()
 cache = Cache()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -1,5 +1,7 @@
 // Flask-Moment 1.0.6 support code (MIT), served as a file so the CSP needs
-// no inline script. Renders the <span class="flask-moment"> elements.
+// no inline script. Renders the <time class="flask-moment"> elements that
+// site_app/timestamps.py writes (no inline style: the CSP forbids it), turning
+// their UTC fallback text into the reader's local time.
 moment.locale("en");
 function flask_moment_render(elem) {
     const timestamp = moment(elem.dataset.timestamp);
@@ -19,7 +21,7 @@ function flask_moment_render(elem) {
         args.push(units);
     elem.textContent = timestamp[func].apply(timestamp, args);
     elem.classList.remove('flask-moment');
-    elem.style.display = "";
+    elem.title = timestamp.format('LLLL');
 }
 function flask_moment_render_all() {
     const moments = document.querySelectorAll('.flask-moment');
