@@ -32,9 +32,19 @@ class OperationLog:
         self.operations = []  # (collection, operation, filter, sort)
 
     def record(self, collection, operation, filter_=None, sort=None, seconds=0.0):
+        """Add one operation; returns its index in ``operations``."""
         self.count += 1
         self.seconds += seconds
         self.operations.append((collection, operation, filter_, sort))
+        return len(self.operations) - 1
+
+    def set_sort(self, index, sort):
+        collection, operation, filter_, _ = self.operations[index]
+        self.operations[index] = (collection, operation, filter_, sort)
+
+    @property
+    def milliseconds(self):
+        return self.seconds * 1000
 
 
 def start():
@@ -56,7 +66,14 @@ def current():
 def _record(collection, operation, filter_=None, sort=None, seconds=0.0):
     current_log = getattr(_local, "log", None)
     if current_log is not None:
-        current_log.record(collection, operation, filter_, sort, seconds)
+        return current_log, current_log.record(collection, operation, filter_, sort, seconds)
+    return None, None
+
+
+def _add_time(seconds):
+    current_log = getattr(_local, "log", None)
+    if current_log is not None:
+        current_log.seconds += seconds
 
 
 class recording:
@@ -122,20 +139,25 @@ _FILTER_FIRST = {"find", "find_one", "update_one", "update_many", "replace_one",
 
 
 def instrument_mongomock():
-    """Wrap mongomock's collection methods once so they are counted.
+    """Wrap mongomock's collection methods once so they are counted and timed.
 
     ``find_one`` calls ``find`` inside mongomock, so a nesting flag keeps one
-    user-visible operation to one count.
+    user-visible operation to one count. ``find`` returns a lazy cursor: the
+    work happens when it is first read (``Cursor._compute_results``), so that
+    is timed too, and a sort applied later (``Cursor.sort``, as MongoEngine
+    does) is written back into the recorded operation.
     """
     global _WRAPPED
     if _WRAPPED:
         return
-    from mongomock.collection import Collection
+    from mongomock.collection import Collection, Cursor
 
     for name in _MONGOMOCK_OPERATIONS:
         original = getattr(Collection, name, None)
         if original is not None:
             setattr(Collection, name, _counted(name, original))
+    Cursor._compute_results = _timed(Cursor._compute_results)
+    Cursor.sort = _sort_recorded(Cursor.sort)
     _WRAPPED = True
 
 
@@ -146,8 +168,10 @@ def _counted(name, method):
             return method(self, *args, **kwargs)
         _local.inside = True
         started = time.perf_counter()
+        result = None
         try:
-            return method(self, *args, **kwargs)
+            result = method(self, *args, **kwargs)
+            return result
         finally:
             _local.inside = False
             filter_ = None
@@ -155,7 +179,39 @@ def _counted(name, method):
                 filter_ = args[0] if args else kwargs.get("filter")
             elif name == "aggregate":
                 filter_ = args[0] if args else kwargs.get("pipeline")
-            _record(self.name, name, filter_, kwargs.get("sort"),
-                    time.perf_counter() - started)
+            log_, index = _record(self.name, name, filter_, kwargs.get("sort"),
+                                  time.perf_counter() - started)
+            if name == "find" and log_ is not None and result is not None:
+                # Remembered on the cursor so a later .sort() lands here.
+                result._dbstats_entry = (log_, index)
+
+    return wrapper
+
+
+def _timed(method):
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        if getattr(_local, "inside", False):
+            return method(self, *args, **kwargs)
+        _local.inside = True
+        started = time.perf_counter()
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            _local.inside = False
+            _add_time(time.perf_counter() - started)
+
+    return wrapper
+
+
+def _sort_recorded(method):
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        result = method(self, *args, **kwargs)
+        entry = getattr(self, "_dbstats_entry", None)
+        if entry is not None:
+            log_, index = entry
+            log_.set_sort(index, self._sort)
+        return result
 
     return wrapper
