@@ -38,7 +38,9 @@ def outbox(app):
     """Every message sent through Flask-Mail while the test runs."""
     sent = []
 
-    def record(message, app):
+    # Flask-Mail 0.10 signals with the app as sender and the message as a
+    # keyword argument.
+    def record(app, message, **extra):
         sent.append(message)
 
     email_dispatched.connect(record, app)
