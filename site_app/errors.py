@@ -2,7 +2,7 @@
 API and for clients that accept JSON and not HTML."""
 import logging
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
 from pymongo.errors import AutoReconnect, ServerSelectionTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
@@ -13,8 +13,17 @@ log = logging.getLogger(__name__)
 _PAGES = {400, 403, 404, 405, 413, 429, 500, 503}
 
 
+def json_errors(view):
+    """Mark a view outside /api/ whose errors are always JSON (an endpoint
+    scripts call, such as POST /upload), whatever the client accepts."""
+    view.json_errors = True
+    return view
+
+
 def wants_json():
     if request.path.startswith("/api/"):
+        return True
+    if getattr(current_app.view_functions.get(request.endpoint), "json_errors", False):
         return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return best == "application/json" and (
