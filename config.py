@@ -68,6 +68,10 @@ class Config:
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
     MAX_IMAGE_DIMENSION = _env_int("MAX_IMAGE_DIMENSION", 2000)
     THUMBNAIL_SIZE = _env_int("THUMBNAIL_SIZE", 400)
+    # Images declaring more pixels are refused before any is decoded.
+    MAX_IMAGE_PIXELS = _env_int("MAX_IMAGE_PIXELS", 40_000_000)
+    # `media gc` leaves unattached uploads younger than this alone.
+    MEDIA_GC_GRACE_HOURS = _env_int("MEDIA_GC_GRACE_HOURS", 24)
     ALLOWED_ATTACHMENT_TYPES = tuple(
         os.environ.get("ALLOWED_ATTACHMENT_TYPES", "application/pdf,text/plain").split(",")
     )
