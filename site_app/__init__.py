@@ -63,7 +63,7 @@ def create_app(config_name=None, overrides=None):
 
 def _register_blueprints(app):
     from .admin import init_admin
-    from .api import api as api_blueprint
+    from .api import api as api_blueprint, api_docs as api_docs_blueprint
     from .auth import auth as auth_blueprint
     from .comments import comments as comments_blueprint
     from .follows import follows as follows_blueprint
@@ -80,6 +80,7 @@ def _register_blueprints(app):
     app.register_blueprint(profiles_blueprint)
     app.register_blueprint(media_blueprint)
     app.register_blueprint(api_blueprint, url_prefix="/api/v1")
+    app.register_blueprint(api_docs_blueprint)
     init_admin(app)
 
 

@@ -1,5 +1,20 @@
+"""The REST API, version 1, under ``/api/v1``, and its human-readable docs
+page at ``/api/docs``.
+
+One module a resource (tokens, posts, comments, users); ``authentication``
+owns who is asking, ``inputs`` owns reading JSON bodies, ``serializers``
+owns the JSON shapes and ``openapi`` describes all of it.
+"""
 from flask import Blueprint
 
-api = Blueprint("api", __name__)
+from ..extensions import csrf
 
-from . import views  # noqa: E402,F401
+api = Blueprint("api", __name__)
+# The docs page lives outside /api/v1: it is HTML and needs no credentials.
+api_docs = Blueprint("api_docs", __name__)
+
+# The API is cookie-less (credentials come with every request), so a
+# cross-site form cannot ride on a browser session: CSRF tokens do not apply.
+csrf.exempt(api)
+
+from . import authentication, comments, docs, openapi, posts, tokens, users  # noqa: E402,F401

@@ -1,0 +1,110 @@
+"""Who is calling the API.
+
+Every request carries its credentials in an HTTP Basic ``Authorization``
+header: email and password, or a token (from ``POST /api/v1/tokens/``) as
+the user name with an empty password. The session cookie is never
+consulted, so a logged-in browser cannot be made to call the API by a
+third-party page.
+
+The identity is worked out once per request and kept in ``g``: the rate
+limiter (which runs first) keys on it, and the views read it.
+"""
+from typing import NamedTuple, Optional
+
+from flask import current_app, g, request
+
+from .. import tokens
+from ..errors import error_response
+from ..extensions import limiter
+from ..models import User
+from . import api
+
+# Endpoints anyone may read: the description of the API itself.
+PUBLIC_ENDPOINTS = {"api.openapi_json"}
+
+
+class Identity(NamedTuple):
+    """The outcome of checking the credentials of one request."""
+
+    user: Optional[User] = None
+    via_token: bool = False
+    status: Optional[int] = None  # 401 or 403 when refused
+    message: Optional[str] = None
+
+
+def _refused(status, message, via_token=False):
+    return Identity(status=status, message=message, via_token=via_token)
+
+
+def _check_credentials(authorization):
+    if authorization is None or authorization.type != "basic" or not authorization.username:
+        return _refused(401, "Send your email and password, or a token, with HTTP Basic "
+                             "authentication.")
+    if not authorization.password:
+        user = User.from_token(tokens.API, authorization.username,
+                               max_age=current_app.config["API_TOKEN_EXPIRATION"])
+        if user is None:
+            return _refused(401, "The token is invalid or has expired; ask for a new one.",
+                            via_token=True)
+        via_token = True
+    else:
+        user = User.by_email(authorization.username)
+        if user is None or not user.verify_password(authorization.password):
+            return _refused(401, "The email or password is wrong.")
+        if user.disabled:
+            return _refused(401, "This account has been disabled.")
+        via_token = False
+    if not user.confirmed:
+        return _refused(403, "Confirm your account (see the email we sent) before using "
+                             "the API.", via_token)
+    return Identity(user=user, via_token=via_token)
+
+
+def current_identity():
+    """The identity of this request's credentials, checked once."""
+    if "api_identity" not in g:
+        g.api_identity = _check_credentials(request.authorization)
+    return g.api_identity
+
+
+def current_api_user():
+    """The authenticated user of this API request (set by the hook below)."""
+    return current_identity().user
+
+
+def rate_limit_key():
+    """Rate limits count per account, whichever credentials it uses; calls
+    without valid credentials count per address."""
+    user = current_identity().user
+    if user is not None:
+        return f"user:{user.id}"
+    return f"addr:{request.remote_addr or 'unknown'}"
+
+
+def _api_rate_limit():
+    return current_app.config["API_RATE_LIMIT"]
+
+
+def _rate_limit_message():
+    return "Too many requests: the API allows " + current_app.config["API_RATE_LIMIT"] + "."
+
+
+limiter.limit(_api_rate_limit, key_func=rate_limit_key,
+              error_message=_rate_limit_message)(api)
+
+
+def unauthorized(message):
+    return error_response(401, message, {"WWW-Authenticate": 'Basic realm="api"'})
+
+
+@api.before_request
+def require_authentication():
+    if request.endpoint in PUBLIC_ENDPOINTS or request.method == "OPTIONS":
+        return None
+    identity = current_identity()
+    if identity.status == 401:
+        return unauthorized(identity.message)
+    if identity.status is not None:
+        return error_response(identity.status, identity.message)
+    identity.user.ping()
+    return None

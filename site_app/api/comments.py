@@ -1,0 +1,64 @@
+"""Comments: per post, across posts, one by id, and writing one."""
+from flask import current_app, jsonify, url_for
+
+from ..errors import error_response
+from ..models import CommentsClosed, Permission, Post
+from ..models.posts import as_object_id
+from ..pagination import Page, page_arg
+from . import api
+from .authentication import current_api_user
+from .inputs import InvalidInput, comment_body, found_or_404, refuse
+from .serializers import comment_json, page_json
+
+
+def _per_page():
+    return current_app.config["COMMENTS_PER_PAGE"]
+
+
+@api.get("/posts/<post_id>/comments/")
+def list_post_comments(post_id):
+    """A post's comments, oldest first as on the post page."""
+    oid = found_or_404(as_object_id(post_id), "post")
+    post, number, _pages = Post.with_comment_page(oid, page_arg(), _per_page())
+    found_or_404(post, "post")
+    page = Page(post.comments, number, _per_page(), post.comment_count)
+    viewer = current_api_user()
+    items = [comment_json(comment, post.id, viewer) for comment in post.comments]
+    return jsonify(page_json("comments", items, page, "api.list_post_comments",
+                             post_id=str(post.id)))
+
+
+@api.post("/posts/<post_id>/comments/")
+def create_comment(post_id):
+    user = current_api_user()
+    if not user.can(Permission.COMMENT):
+        return error_response(403, "Your account may not comment.")
+    post = found_or_404(Post.by_id(post_id), "post")
+    try:
+        body = comment_body()
+    except InvalidInput as exc:
+        return refuse(exc)
+    try:
+        comment = post.add_comment(user, body)
+    except CommentsClosed:
+        return error_response(409, "This post takes no more comments.")
+    response = jsonify(comment_json(comment, post.id, user))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_comment", comment_id=str(comment.id),
+                                           _external=True)
+    return response
+
+
+@api.get("/comments/")
+def list_comments():
+    """The newest comments across all posts."""
+    page = Post.recent_comments(page_arg(), _per_page())
+    viewer = current_api_user()
+    items = [comment_json(entry.comment, entry.post_id, viewer) for entry in page.items]
+    return jsonify(page_json("comments", items, page, "api.list_comments"))
+
+
+@api.get("/comments/<comment_id>")
+def get_comment(comment_id):
+    entry = found_or_404(Post.find_comment(comment_id), "comment")
+    return jsonify(comment_json(entry.comment, entry.post_id, current_api_user()))

@@ -1,0 +1,111 @@
+"""Reading JSON request bodies: one place that turns whatever a client sent
+into clean values, or a 4xx that says what was wrong.
+
+Text must be valid Unicode without control characters (tab and line
+breaks excepted in long text): such characters are never meant, break
+terminals and feeds, and lone surrogates cannot even be stored.
+"""
+import json
+import re
+
+from flask import abort, request
+
+from ..errors import error_response
+from ..models.posts import BODY_MAX, COMMENT_MAX, TAG_MAX, TAGS_PER_POST, TITLE_MAX
+
+
+class InvalidInput(Exception):
+    """A request body the API refuses; ``status`` is 400 or 415."""
+
+    def __init__(self, message, status=400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+_CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def json_object():
+    """The request body as a dict; raises :class:`InvalidInput`."""
+    if not request.is_json:
+        raise InvalidInput("The request body must be JSON (Content-Type: application/json).",
+                           status=415)
+    raw = request.get_data(cache=True)
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:  # includes bytes that are not UTF-8
+        raise InvalidInput(f"The request body is not valid JSON: {exc}.") from exc
+    if not isinstance(data, dict):
+        raise InvalidInput("The request body must be a JSON object, e.g. "
+                           '{"title": "...", "body": "..."}.')
+    return data
+
+
+def _text(data, field, max_length, required, multiline):
+    value = data.get(field)
+    if value is None:
+        if required:
+            raise InvalidInput(f"'{field}' is required.")
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(f"'{field}' must be a string.")
+    _check_characters(field, value, multiline)
+    if not value.strip():
+        raise InvalidInput(f"'{field}' must not be empty.")
+    if len(value) > max_length:
+        raise InvalidInput(f"'{field}' is longer than {max_length} characters.")
+    return value
+
+
+def _check_characters(field, value, multiline):
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidInput(f"'{field}' is not valid Unicode text.") from exc
+    pattern = _CONTROL_IN_TEXT if multiline else _CONTROL_IN_LINE
+    if pattern.search(value):
+        raise InvalidInput(f"'{field}' contains control characters.")
+
+
+def _tags(data):
+    value = data.get("tags")
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(tag, str) for tag in value):
+        raise InvalidInput("'tags' must be a list of strings.")
+    if len(value) > TAGS_PER_POST:
+        raise InvalidInput(f"A post has at most {TAGS_PER_POST} tags.")
+    for tag in value:
+        _check_characters("tags", tag, multiline=False)
+        if len(tag) > TAG_MAX:
+            raise InvalidInput(f"A tag is at most {TAG_MAX} characters long.")
+    return value
+
+
+def post_fields(partial=False):
+    """``title``, ``body`` and ``tags`` of a post; with ``partial`` (an
+    update) any of them may be left out, and is then ``None``."""
+    data = json_object()
+    return {
+        "title": _text(data, "title", TITLE_MAX, required=not partial, multiline=False),
+        "body": _text(data, "body", BODY_MAX, required=not partial, multiline=True),
+        "tags": _tags(data),
+    }
+
+
+def comment_body():
+    return _text(json_object(), "body", COMMENT_MAX, required=True, multiline=True)
+
+
+def refuse(exc):
+    """The error response for :class:`InvalidInput`."""
+    return error_response(exc.status, exc.message)
+
+
+def found_or_404(value, what):
+    """``value``, or a 404 naming what was not found."""
+    if value is None:
+        abort(404, description=f"No {what} with that id.")
+    return value

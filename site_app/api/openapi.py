@@ -1,0 +1,273 @@
+"""The OpenAPI 3.1 description of the API, served at ``/api/v1/openapi.json``.
+
+Written by hand next to the views and checked against them by the tests
+(``test_openapi.py`` validates real answers, ``test_api_fuzz.py`` fuzzes
+every operation from this document). Response objects forbid unknown
+properties, so a field added to a serializer and not here fails a test.
+"""
+from flask import current_app, jsonify
+
+from ..models.posts import BODY_MAX, COMMENT_MAX, TAG_MAX, TAGS_PER_POST, TITLE_MAX
+from . import api
+
+_NULLABLE_URL = {"type": ["string", "null"], "format": "uri"}
+_URL = {"type": "string", "format": "uri"}
+_TIME = {"type": "string", "format": "date-time",
+         "description": "ISO 8601, UTC, e.g. 2026-01-31T09:30:00.000Z"}
+_ID = {"type": "string", "description": "an ObjectId: 24 hexadecimal digits",
+       "examples": ["64b7f0c2a1b2c3d4e5f60718"]}
+
+
+def _object(properties, required=None, description=None):
+    schema = {"type": "object", "properties": properties, "additionalProperties": False,
+              "required": list(properties) if required is None else required}
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def _ref(name):
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+SCHEMAS = {
+    "Error": _object({
+        "error": {"type": "string", "description": "the status phrase in lower case",
+                  "examples": ["not found"]},
+        "message": {"type": "string", "description": "what happened, for people"},
+    }),
+    "Token": _object({
+        "token": {"type": "string", "description": "send as the Basic user name, with an "
+                                                   "empty password"},
+        "expiration": {"type": "integer", "description": "seconds the token stays valid"},
+    }),
+    "Post": _object({
+        "id": _ID,
+        "url": _URL,
+        "title": {"type": "string"},
+        "body": {"type": "string", "description": "Markdown"},
+        "body_html": {"type": "string", "description": "the body rendered to safe HTML"},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "timestamp": _TIME,
+        "author_url": _NULLABLE_URL,
+        "author": {"type": ["string", "null"], "description": "the author's username"},
+        "comments_url": _URL,
+        "comment_count": {"type": "integer", "minimum": 0},
+    }),
+    "Comment": _object({
+        "id": _ID,
+        "url": _URL,
+        "post_url": _URL,
+        "body": {"type": "string", "description": "Markdown; empty when a moderator hid "
+                                                  "the comment"},
+        "body_html": {"type": "string"},
+        "timestamp": _TIME,
+        "author_url": _NULLABLE_URL,
+        "author": {"type": ["string", "null"]},
+    }),
+    "User": _object({
+        "id": _ID,
+        "url": _URL,
+        "username": {"type": "string"},
+        "member_since": _TIME,
+        "last_seen": _TIME,
+        "posts_url": _URL,
+        "followed_posts_url": _URL,
+        "post_count": {"type": "integer", "minimum": 0},
+        "followers_count": {"type": "integer", "minimum": 0},
+        "following_count": {"type": "integer", "minimum": 0},
+    }),
+    "PostList": _object({
+        "posts": {"type": "array", "items": _ref("Post")},
+        "prev": _NULLABLE_URL,
+        "next": _NULLABLE_URL,
+        "count": {"type": "integer", "minimum": 0, "description": "items on all pages"},
+    }),
+    "CommentList": _object({
+        "comments": {"type": "array", "items": _ref("Comment")},
+        "prev": _NULLABLE_URL,
+        "next": _NULLABLE_URL,
+        "count": {"type": "integer", "minimum": 0, "description": "items on all pages"},
+    }),
+    "NewPost": {
+        "type": "object",
+        "required": ["title", "body"],
+        "properties": {
+            "title": {"type": "string", "minLength": 1, "maxLength": TITLE_MAX},
+            "body": {"type": "string", "minLength": 1, "maxLength": BODY_MAX,
+                     "description": "Markdown"},
+            "tags": {"type": "array", "maxItems": TAGS_PER_POST,
+                     "items": {"type": "string", "maxLength": TAG_MAX}},
+        },
+        "description": "Text must not be blank nor hold control characters (tab and "
+                       "line breaks are fine in the body); otherwise 400.",
+    },
+    "PostChanges": {
+        "type": "object",
+        "properties": {
+            "title": {"type": "string", "minLength": 1, "maxLength": TITLE_MAX},
+            "body": {"type": "string", "minLength": 1, "maxLength": BODY_MAX},
+            "tags": {"type": "array", "maxItems": TAGS_PER_POST,
+                     "items": {"type": "string", "maxLength": TAG_MAX}},
+        },
+        "description": "Fields left out keep their value.",
+    },
+    "NewComment": {
+        "type": "object",
+        "required": ["body"],
+        "properties": {"body": {"type": "string", "minLength": 1, "maxLength": COMMENT_MAX,
+                                "description": "Markdown"}},
+    },
+}
+
+_ERRORS = {
+    "400": "The body is not valid JSON, not an object, or a field is missing, of the "
+           "wrong type, blank, too long or holds control characters.",
+    "401": "No credentials, wrong ones, an expired token or a disabled account.",
+    "403": "The account is not confirmed, or may not do this.",
+    "404": "No such item (ids that are not ObjectIds are not found either).",
+    "409": "The post takes no more comments.",
+    "413": "The body is larger than the site accepts.",
+    "415": "The body is not JSON.",
+    "429": "Too many requests; wait for the number of seconds in Retry-After.",
+}
+
+
+def _error(status):
+    response = {"description": _ERRORS[status],
+                "content": {"application/json": {"schema": _ref("Error")}}}
+    if status == "429":
+        response["headers"] = {"Retry-After": {"schema": {"type": "integer"},
+                                               "description": "seconds to wait"}}
+    if status == "401":
+        response["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}}
+    return response
+
+
+def _json(schema_name, description, status=None):
+    response = {"description": description,
+                "content": {"application/json": {"schema": _ref(schema_name)}}}
+    if status == "201":
+        response["headers"] = {"Location": {"schema": _URL, "required": True,
+                                            "description": "the URL of the new item"}}
+    return response
+
+
+def _operation(summary, responses, errors=(), params=(), body=None, op_id=None):
+    operation = {"operationId": op_id, "summary": summary,
+                 "parameters": list(params),
+                 "responses": dict(responses)}
+    for status in ("401", "403", "429", *errors):
+        operation["responses"][status] = _error(status)
+    if body:
+        operation["requestBody"] = {"required": True, "content": {
+            "application/json": {"schema": _ref(body)}}}
+        for status in ("400", "413", "415"):
+            operation["responses"][status] = _error(status)
+    return operation
+
+
+def _path_id(name, what):
+    return {"name": name, "in": "path", "required": True, "schema": _ID,
+            "description": f"the id of the {what}"}
+
+
+_PAGE = {"name": "page", "in": "query", "required": False,
+         "schema": {"type": "integer", "minimum": -1},
+         "description": "page number from 1; -1 or a number past the end is the last "
+                        "page, anything else page 1"}
+
+
+def _paths():
+    post_id = _path_id("post_id", "post")
+    user_id = _path_id("user_id", "user")
+    comment_id = _path_id("comment_id", "comment")
+    posts = _json("PostList", "one page of posts, newest first")
+    return {
+        "/tokens/": {"post": _operation(
+            "Trade your email and password for a token (a token cannot renew itself)",
+            {"200": _json("Token", "a new token")}, op_id="createToken")},
+        "/posts/": {
+            "get": _operation("All posts, newest first", {"200": posts},
+                              params=[_PAGE], op_id="listPosts"),
+            "post": _operation("Write a post (needs the WRITE permission)",
+                               {"201": _json("Post", "the new post", status="201")},
+                               body="NewPost", op_id="createPost"),
+        },
+        "/posts/{post_id}": {
+            "get": _operation("One post", {"200": _json("Post", "the post")},
+                              errors=["404"], params=[post_id], op_id="getPost"),
+            "put": _operation("Edit a post (its author or an administrator)",
+                              {"200": _json("Post", "the post as saved")},
+                              errors=["404"], params=[post_id], body="PostChanges",
+                              op_id="editPost"),
+            "delete": _operation("Delete a post (its author or an administrator)",
+                                 {"204": {"description": "deleted"}},
+                                 errors=["404"], params=[post_id], op_id="deletePost"),
+        },
+        "/posts/{post_id}/comments/": {
+            "get": _operation("A post's comments, oldest first",
+                              {"200": _json("CommentList", "one page of comments")},
+                              errors=["404"], params=[post_id, _PAGE],
+                              op_id="listPostComments"),
+            "post": _operation("Comment on a post (needs the COMMENT permission)",
+                               {"201": _json("Comment", "the new comment", status="201")},
+                               errors=["404", "409"], params=[post_id], body="NewComment",
+                               op_id="createComment"),
+        },
+        "/comments/": {"get": _operation(
+            "The newest comments across all posts",
+            {"200": _json("CommentList", "one page of comments, newest first")},
+            params=[_PAGE], op_id="listComments")},
+        "/comments/{comment_id}": {"get": _operation(
+            "One comment", {"200": _json("Comment", "the comment")},
+            errors=["404"], params=[comment_id], op_id="getComment")},
+        "/users/{user_id}": {"get": _operation(
+            "One user", {"200": _json("User", "the user")},
+            errors=["404"], params=[user_id], op_id="getUser")},
+        "/users/{user_id}/posts/": {"get": _operation(
+            "A user's posts, newest first", {"200": posts},
+            errors=["404"], params=[user_id, _PAGE], op_id="listUserPosts")},
+        "/users/{user_id}/timeline/": {"get": _operation(
+            "Posts of the users this user follows, newest first", {"200": posts},
+            errors=["404"], params=[user_id, _PAGE], op_id="listUserTimeline")},
+        "/openapi.json": {"get": {
+            "operationId": "getOpenAPI", "summary": "This description (no credentials needed)",
+            "security": [],
+            "responses": {"200": {"description": "the OpenAPI document", "content": {
+                "application/json": {"schema": {"type": "object"}}}}}}},
+    }
+
+
+def openapi_document():
+    """The OpenAPI document as a dict."""
+    site = current_app.config["SITE_NAME"]
+    expiration = current_app.config["API_TOKEN_EXPIRATION"]
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": f"{site} API",
+            "version": "1.0.0",
+            "description": (
+                f"The REST API of {site}. Authenticate every call with HTTP Basic: your "
+                "email and password, or a token from POST /tokens/ as the user name with "
+                f"an empty password (tokens last {expiration} seconds and stop working "
+                "when the password changes). Errors are JSON: {\"error\", \"message\"}. "
+                "Calls are rate limited per account; answers carry X-RateLimit-Limit, "
+                "X-RateLimit-Remaining and X-RateLimit-Reset."),
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"basicAuth": []}],
+        "paths": _paths(),
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"basicAuth": {
+                "type": "http", "scheme": "basic",
+                "description": "email and password, or a token and an empty password"}},
+        },
+    }
+
+
+@api.get("/openapi.json")
+def openapi_json():
+    return jsonify(openapi_document())

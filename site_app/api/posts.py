@@ -1,0 +1,69 @@
+"""Posts: list, read, write, edit, delete. The rules (who may write or
+edit, how a post is stored) are the models', exactly as the pages use them."""
+from flask import current_app, jsonify, url_for
+
+from ..errors import error_response
+from ..models import Permission, Post
+from ..pagination import page_arg, paginate
+from . import api
+from .authentication import current_api_user
+from .inputs import InvalidInput, found_or_404, post_fields, refuse
+from .serializers import post_json, post_page_json
+
+
+def _post_or_404(post_id):
+    post = found_or_404(Post.by_id(post_id), "post")
+    Post.with_authors([post])
+    return post
+
+
+@api.get("/posts/")
+def list_posts():
+    page = paginate(Post.listing(), page_arg(), current_app.config["POSTS_PER_PAGE"])
+    return jsonify(post_page_json(page, "api.list_posts"))
+
+
+@api.post("/posts/")
+def create_post():
+    user = current_api_user()
+    if not user.can(Permission.WRITE):
+        return error_response(403, "Your account may not write posts.")
+    try:
+        fields = post_fields()
+    except InvalidInput as exc:
+        return refuse(exc)
+    post = Post.publish(user, fields["title"], fields["body"], tags=fields["tags"])
+    Post.with_authors([post])
+    response = jsonify(post_json(post))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_post", post_id=str(post.id), _external=True)
+    return response
+
+
+@api.get("/posts/<post_id>")
+def get_post(post_id):
+    return jsonify(post_json(_post_or_404(post_id)))
+
+
+@api.put("/posts/<post_id>")
+def edit_post(post_id):
+    post = _post_or_404(post_id)
+    if not post.can_be_edited_by(current_api_user()):
+        return error_response(403, "Only the author or an administrator may edit this post.")
+    try:
+        fields = post_fields(partial=True)
+    except InvalidInput as exc:
+        return refuse(exc)
+    post.edit(title=fields["title"] if fields["title"] is not None else post.title,
+              body=fields["body"] if fields["body"] is not None else post.body,
+              tags=fields["tags"] if fields["tags"] is not None else post.tags)
+    return jsonify(post_json(post))
+
+
+@api.delete("/posts/<post_id>")
+def delete_post(post_id):
+    post = _post_or_404(post_id)
+    if not post.can_be_edited_by(current_api_user()):
+        return error_response(403, "Only the author or an administrator may delete this post.")
+    post.remove()
+    return "", 204

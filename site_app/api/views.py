@@ -1,2 +1,0 @@
-"""The JSON API."""
-from . import api  # noqa: F401
