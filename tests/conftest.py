@@ -99,3 +99,17 @@ def auth(client):
 def db_ops():
     """``with db_ops() as ops:`` counts the database operations of a block."""
     return dbstats.recording
+
+
+def basic_auth(username, password=""):
+    """An HTTP Basic ``Authorization`` header: email and password, or a
+    token with an empty password (the API's two ways in)."""
+    import base64
+    pair = f"{username}:{password}".encode()
+    return {"Authorization": "Basic " + base64.b64encode(pair).decode()}
+
+
+@pytest.fixture
+def api_headers():
+    """``api_headers(email, password)`` or ``api_headers(token)``."""
+    return basic_auth
