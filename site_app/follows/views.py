@@ -1,2 +1,61 @@
-"""Views of the follows blueprint."""
-from . import follows  # noqa: F401
+"""Following and unfollowing writers, and the lists of who follows whom."""
+from urllib.parse import quote
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from ..decorators import permission_required
+from ..models import Permission, User
+from ..pagination import page_arg, paginate, paginate_list
+from . import follows
+
+
+def get_user(username):
+    user = User.by_username(username)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _profile_url(user):
+    return f"/user/{quote(user.username)}"
+
+
+@follows.route("/follow/<username>", methods=["POST"])
+@permission_required(Permission.FOLLOW)
+def follow(username):
+    user = get_user(username)
+    if user.id == current_user.id:
+        flash("You cannot follow yourself.", "warning")
+        return redirect(_profile_url(user))
+    current_user.follow(user)
+    flash(f"You are now following {user.username}.", "success")
+    return redirect(_profile_url(user))
+
+
+@follows.route("/unfollow/<username>", methods=["POST"])
+@permission_required(Permission.FOLLOW)
+def unfollow(username):
+    user = get_user(username)
+    current_user.unfollow(user)
+    flash(f"You are not following {user.username} any more.", "success")
+    return redirect(_profile_url(user))
+
+
+@follows.route("/followers/<username>")
+def followers(username):
+    user = get_user(username)
+    page = paginate(user.followers(), page_arg(), current_app.config["FOLLOWERS_PER_PAGE"])
+    return render_template("followers.html", user=user, page=page, people=page.items,
+                           title=f"Followers of {user.username}", endpoint=".followers")
+
+
+@follows.route("/following/<username>")
+def following(username):
+    user = get_user(username)
+    page = paginate_list(user.following_ids(), page_arg(), current_app.config["FOLLOWERS_PER_PAGE"])
+    # One query for the page of users, kept in the order they were followed.
+    loaded = {u.id: u for u in User.objects(id__in=page.items)}
+    people = [loaded[oid] for oid in page.items if oid in loaded]
+    return render_template("followers.html", user=user, page=page, people=people,
+                           title=f"{user.username} is following", endpoint=".following")

@@ -1,14 +1,45 @@
-"""The home page and the health check."""
-from flask import current_app, jsonify, render_template
+"""The home page (All and Followed tabs) and the health check."""
+from flask import current_app, jsonify, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
 from ..database import ping
 from ..extensions import csrf, limiter
+from ..models import Post
+from ..pagination import page_arg, paginate
 from . import main
+
+SHOW_FOLLOWED_MAX_AGE = 30 * 24 * 3600
 
 
 @main.route("/")
 def index():
-    return render_template("index.html")
+    show_followed = current_user.is_authenticated and bool(request.cookies.get("show_followed"))
+    if show_followed:
+        # A writer always sees their own posts among those they follow.
+        posts = Post.by_authors(current_user.following_ids() + [current_user.id])
+    else:
+        posts = Post.listing()
+    page = paginate(posts, page_arg(), current_app.config["POSTS_PER_PAGE"])
+    Post.with_authors(page.items)
+    return render_template("index.html", page=page, show_followed=show_followed)
+
+
+@main.route("/all")
+def show_all():
+    return _remember_tab("")
+
+
+@main.route("/followed")
+@login_required
+def show_followed():
+    return _remember_tab("1")
+
+
+def _remember_tab(value):
+    response = make_response(redirect(url_for(".index")))
+    response.set_cookie("show_followed", value, max_age=SHOW_FOLLOWED_MAX_AGE,
+                        httponly=True, samesite="Lax")
+    return response
 
 
 @main.route("/healthz")

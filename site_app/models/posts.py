@@ -8,8 +8,9 @@ number of comments a post holds is bounded (``MAX_COMMENTS_PER_POST``) so a
 post stays far below MongoDB's 16 MB document limit.
 """
 import re
+from collections import namedtuple
 
-from bson import ObjectId
+from bson import DBRef, ObjectId
 from flask import current_app
 
 from ..extensions import db
@@ -53,6 +54,17 @@ class Comment(db.EmbeddedDocument):
 
 class CommentsClosed(Exception):
     """The post holds as many comments as it may."""
+
+
+# One comment with the post it belongs to (moderation, the comments API).
+CommentEntry = namedtuple("CommentEntry", "post_id post_title comment")
+
+
+def as_object_id(value):
+    """``value`` as an ObjectId, or ``None`` when it is not a valid one."""
+    if isinstance(value, ObjectId):
+        return value
+    return ObjectId(value) if isinstance(value, str) and ObjectId.is_valid(value) else None
 
 
 class Post(db.Document):
@@ -116,6 +128,16 @@ class Post(db.Document):
         self.validate()
         Post.objects(id=self.id).update_one(**changes)
 
+    def remove(self):
+        """Delete the post and release the uploaded files only it used.
+
+        The one deletion rule: pages, the API and the admin all call this.
+        """
+        if self.files:
+            from ..media.storage import release_post_files
+            release_post_files(self)
+        self.delete()
+
     def can_be_edited_by(self, user):
         """The one rule for editing and deleting, used by pages and API."""
         if user is None or user.is_anonymous:
@@ -152,6 +174,55 @@ class Post(db.Document):
         return bool(cls.objects(comments__id=comment_id).update_one(
             pull__comments__id=comment_id, dec__comment_count=1))
 
+    @classmethod
+    def find_comment(cls, comment_id):
+        """``CommentEntry`` for one comment, or ``None``. Served by the
+        ``comments.id`` index; ``$elemMatch`` loads only that comment."""
+        oid = as_object_id(comment_id)
+        if oid is None:
+            return None
+        post = (cls.objects(comments__id=oid)
+                .only("title", "author", "comments")
+                .fields(elemMatch__comments={"id": oid})
+                .first())
+        if post is None or not post.comments:
+            return None
+        comment = post.comments[0]
+        _load_users([comment])
+        return CommentEntry(post.id, post.title, comment)
+
+    @classmethod
+    def recent_comments(cls, page, per_page):
+        """Newest comments across all posts, one page, as ``CommentEntry``.
+
+        An aggregation (``$unwind`` then ``$sort`` on the comment time) is
+        used rather than a find on the ``-comments.timestamp`` index: that
+        multikey index orders *posts* by their newest comment, not the
+        comments themselves, so only an unwind yields comments in time
+        order. Each post holds at most ``MAX_COMMENTS_PER_POST`` comments
+        and the sort spills to disk when it must, which keeps this fine for
+        a moderation queue; two operations a page (count and page).
+        """
+        from ..pagination import Page
+        total = cls.objects.sum("comment_count")
+        pages = max(1, -(-total // per_page))
+        if page == -1 or page > pages:
+            page = pages
+        page = max(page, 1)
+        pipeline = [
+            {"$match": {"comment_count": {"$gt": 0}}},
+            {"$project": {"title": 1, "comments": 1}},
+            {"$unwind": "$comments"},
+            {"$sort": {"comments.timestamp": -1, "comments.id": -1}},
+            {"$skip": (page - 1) * per_page},
+            {"$limit": per_page},
+        ]
+        rows = list(cls._get_collection().aggregate(pipeline, allowDiskUse=True))
+        entries = [CommentEntry(row["_id"], row.get("title", ""),
+                                Comment._from_son(row["comments"])) for row in rows]
+        _load_users([entry.comment for entry in entries])
+        return Page(entries, page, per_page, total)
+
     def comments_closed(self):
         return self.comment_count >= current_app.config["MAX_COMMENTS_PER_POST"]
 
@@ -162,6 +233,9 @@ class Post(db.Document):
         ``page=-1`` (or past the end) is the last page. Returns
         ``(post, page, pages)`` or ``(None, 1, 1)``.
         """
+        post_id = as_object_id(post_id)
+        if post_id is None:
+            return None, 1, 1
         head = cls.objects(id=post_id).only("comment_count").first()
         if head is None:
             return None, 1, 1
@@ -169,13 +243,16 @@ class Post(db.Document):
         if page == -1 or page > pages:
             page = pages
         page = max(page, 1)
-        post = (cls.objects(id=post_id)
-                .fields(slice__comments=[(page - 1) * per_page, per_page])
-                .select_related(max_depth=1)
-                .first())
-        if post is None:
+        # Every other field is named: a projection holding only a $slice means
+        # "all fields" to MongoDB but "only comments" to mongomock.
+        others = {name: 1 for name in cls._fields if name not in ("id", "comments")}
+        found = (cls.objects(id=post_id)
+                 .fields(slice__comments=[(page - 1) * per_page, per_page], **others)
+                 .limit(1)
+                 .select_related(max_depth=2))  # the post's and comments' authors, batched
+        if not found:
             return None, 1, 1
-        return post, page, pages
+        return found[0], page, pages
 
     # -- reading ------------------------------------------------------------
     @classmethod
@@ -188,5 +265,43 @@ class Post(db.Document):
         """The followed feed: one indexed query over the authors' posts."""
         return cls.listing().filter(author__in=list(author_ids))
 
+    @classmethod
+    def tagged(cls, tag):
+        """Posts with one tag, served by the ``(tags, -timestamp)`` index."""
+        return cls.listing().filter(tags=tag)
+
+    @classmethod
+    def by_id(cls, post_id):
+        """The post (without comments), or ``None`` for unknown or malformed ids."""
+        oid = as_object_id(post_id)
+        return cls.objects(id=oid).exclude("comments").first() if oid else None
+
+    @staticmethod
+    def with_authors(posts):
+        """Load the authors of a list of posts in one query, not one a post."""
+        _load_users(posts)
+        return posts
+
     def __str__(self):
         return self.title
+
+
+def _load_users(documents):
+    """Replace the ``author`` reference of each document (post or comment)
+    by its ``User``, fetched in one query for all of them."""
+    ids = {_ref_id(d._data.get("author")) for d in documents} - {None}
+    if not ids:
+        return
+    users = {user.id: user for user in User.objects(id__in=list(ids))}
+    for document in documents:
+        ref = document._data.get("author")
+        if ref is not None:
+            # Written to _data so the document is not marked as changed.
+            document._data["author"] = users.get(_ref_id(ref))
+
+
+def _ref_id(ref):
+    """The id a reference holds: an ObjectId, a DBRef or a loaded document."""
+    if isinstance(ref, DBRef):
+        return ref.id
+    return getattr(ref, "pk", ref)

@@ -1,2 +1,178 @@
-"""Views of the posts blueprint."""
-from . import posts  # noqa: F401
+"""Writing, reading, editing and deleting posts; comments on a post; tags,
+search, the Atom feed and the Markdown preview."""
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from markupsafe import Markup
+
+from ..decorators import permission_required
+from ..markup import render_markdown
+from ..models import CommentsClosed, Permission, Post, normalise_tags
+from ..models.posts import BODY_MAX
+from ..pagination import Page, page_arg, paginate
+from ..search import search_posts
+from . import posts
+from .feed import atom_feed
+from .forms import CommentForm, EditPostForm, WritePostForm
+
+
+def get_post(post_id, check_editor=False):
+    """The post (without comments), 404 when the id is unknown or malformed,
+    403 when ``check_editor`` and the current user may not change it."""
+    post = Post.by_id(post_id)
+    if post is None:
+        abort(404)
+    if check_editor and not post.can_be_edited_by(current_user):
+        abort(403)
+    return post
+
+
+def listing_page(queryset):
+    """One page of posts with their authors loaded in one query."""
+    page = paginate(queryset, page_arg(), current_app.config["POSTS_PER_PAGE"])
+    Post.with_authors(page.items)
+    return page
+
+
+# -- write, edit, delete -----------------------------------------------------
+@posts.route("/write", methods=["GET", "POST"])
+@permission_required(Permission.WRITE)
+def write():
+    form = WritePostForm()
+    if form.validate_on_submit():
+        attached = _store_images(form)
+        if attached is not None:
+            body, files = attached
+            post = Post.publish(current_user._get_current_object(), form.title.data, body,
+                                form.tags.data, files=files)
+            flash("Your post is published.", "success")
+            return redirect(url_for(".post", post_id=post.id))
+    status = 400 if form.errors else 200
+    return render_template("write.html", form=form), status
+
+
+def _store_images(form):
+    """``(body, file ids)`` with the uploaded images appended to the body,
+    or ``None`` (and a field error) when an image is rejected."""
+    body = form.body.data
+    files = _files_in(body)
+    uploads = [f for f in form.images.data or [] if f and f.filename]
+    if not uploads:
+        return body, files
+    from ..media.storage import UploadRejected, markdown_for, store_post_images
+    try:
+        stored = store_post_images(uploads, current_user._get_current_object())
+    except UploadRejected as rejected:
+        form.images.errors.append(rejected.message)
+        return None
+    body = body.rstrip() + "\n\n" + "\n\n".join(markdown_for(item) for item in stored)
+    for item in stored:
+        if item["id"] not in files:
+            files.append(item["id"])
+    return body, files
+
+
+def _files_in(body):
+    """GridFS ids the body links to (only bodies that link to /files/)."""
+    if "/files/" not in body:
+        return []
+    from ..media.storage import file_ids_in
+    return list(file_ids_in(body))
+
+
+@posts.route("/edit/<post_id>", methods=["GET", "POST"])
+@permission_required(Permission.WRITE)
+def edit(post_id):
+    post = get_post(post_id, check_editor=True)
+    form = EditPostForm(obj=post)
+    if request.method == "GET":
+        form.tags.data = ", ".join(post.tags)
+    if form.validate_on_submit():
+        files = list(post.files)
+        files += [oid for oid in _files_in(form.body.data) if oid not in files]
+        post.edit(form.title.data, form.body.data, form.tags.data, files=files)
+        flash("The post is updated.", "success")
+        return redirect(url_for(".post", post_id=post.id))
+    status = 400 if form.errors else 200
+    return render_template("edit_post.html", form=form, post=post), status
+
+
+@posts.route("/delete/<post_id>", methods=["POST"])
+@permission_required(Permission.WRITE)
+def delete(post_id):
+    post = get_post(post_id, check_editor=True)
+    post.remove()
+    flash("The post is deleted.", "success")
+    return redirect(url_for("main.index"))
+
+
+# -- reading and commenting --------------------------------------------------
+@posts.get("/post/<post_id>")
+def post(post_id):
+    return _render_post(post_id, CommentForm())
+
+
+@posts.post("/post/<post_id>")
+@permission_required(Permission.COMMENT)
+def comment(post_id):
+    post = get_post(post_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            post.add_comment(current_user._get_current_object(), form.body.data)
+        except CommentsClosed:
+            form.body.errors.append("Comments are closed on this post.")
+        else:
+            flash("Your comment is posted.", "success")
+            return redirect(url_for(".post", post_id=post.id, page=-1) + "#comments")
+    return _render_post(post_id, form, status=400)
+
+
+def _render_post(post_id, form, status=200):
+    """The post page: the post with only the requested page of comments."""
+    per_page = current_app.config["COMMENTS_PER_PAGE"]
+    post, page, _pages = Post.with_comment_page(post_id, page_arg(), per_page)
+    if post is None:
+        abort(404)
+    comments = Page(post.comments, page, per_page, post.comment_count)
+    return render_template("post.html", post=post, comments=comments, form=form), status
+
+
+@posts.app_template_filter("markdown")
+def markdown_filter(text):
+    """Sanitised HTML of Markdown (the preview of a draft re-shown after an error)."""
+    return Markup(render_markdown(text))
+
+
+# -- tags, search, feed ------------------------------------------------------
+@posts.route("/tag/<tag>")
+def tag(tag):
+    clean = normalise_tags([tag])
+    if not clean:
+        abort(404)
+    if clean[0] != tag:
+        return redirect(url_for(".tag", tag=clean[0]), 301)
+    return render_template("tag.html", tag=tag, page=listing_page(Post.tagged(tag)))
+
+
+@posts.route("/search")
+def search():
+    query = request.args.get("q", "").strip()
+    page = search_posts(query, page_arg(), current_app.config["POSTS_PER_PAGE"])
+    return render_template("search.html", query=query, page=page)
+
+
+@posts.route("/feed.atom")
+def feed():
+    newest = Post.with_authors(list(Post.listing().limit(20)))
+    return current_app.response_class(atom_feed(newest), mimetype="application/atom+xml")
+
+
+@posts.route("/preview", methods=["POST"])
+@permission_required(Permission.WRITE)
+def preview():
+    """Sanitised HTML of a Markdown draft (the live preview); CSRF-checked
+    like every POST, the token travelling in the ``X-CSRFToken`` header."""
+    text = request.form.get("body", "")
+    if len(text) > BODY_MAX:
+        abort(413)
+    return jsonify(html=render_markdown(text))

@@ -1,0 +1,62 @@
+"""The Atom feed (RFC 4287) of the newest posts.
+
+Built with ElementTree rather than a template so every title, name and
+HTML body is escaped by the serialiser, never by hand.
+"""
+from urllib.parse import quote
+from xml.etree import ElementTree as ET
+
+from flask import current_app, request, url_for
+
+from ..models import utcnow
+
+ATOM = "http://www.w3.org/2005/Atom"
+ET.register_namespace("", ATOM)
+
+
+def _iso(moment):
+    # Stored dates are naive UTC.
+    return moment.replace(microsecond=0).isoformat() + "Z"
+
+
+def _add(parent, tag, text=None, **attributes):
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
+    element.text = text
+    return element
+
+
+def atom_feed(posts):
+    """The feed document (bytes) for ``posts``, newest first, authors loaded."""
+    root = request.url_root
+    home = url_for("main.index", _external=True)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    _add(feed, "id", home)
+    _add(feed, "title", current_app.config["SITE_NAME"])
+    _add(feed, "subtitle", "Newest posts")
+    updated = max((p.updated or p.timestamp for p in posts), default=utcnow())
+    _add(feed, "updated", _iso(updated))
+    _add(feed, "link", rel="self", type="application/atom+xml", href=request.base_url)
+    _add(feed, "link", rel="alternate", type="text/html", href=home)
+    for post in posts:
+        url = url_for("posts.post", post_id=post.id, _external=True)
+        entry = _add(feed, "entry")
+        _add(entry, "id", url)
+        _add(entry, "title", post.title)
+        _add(entry, "published", _iso(post.timestamp))
+        _add(entry, "updated", _iso(post.updated or post.timestamp))
+        author = _add(entry, "author")
+        name = post.author.username if post.author else "unknown"
+        _add(author, "name", name)
+        _add(author, "uri", f"{root}user/{quote(name)}")
+        _add(entry, "link", rel="alternate", type="text/html", href=url)
+        for tag in post.tags:
+            _add(entry, "category", term=tag)
+        _add(entry, "summary", post.excerpt or "")
+        _add(entry, "content", _absolute_links(post.body_html or "", root), type="html")
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+
+def _absolute_links(html, root):
+    """Feed readers resolve relative links badly: make site links absolute."""
+    root = root.rstrip("/")
+    return html.replace('src="/', f'src="{root}/').replace('href="/', f'href="{root}/')

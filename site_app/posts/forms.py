@@ -1,0 +1,26 @@
+"""Forms of the posts blueprint: writing, editing and commenting."""
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from ..models.posts import BODY_MAX, COMMENT_MAX, TAG_MAX, TAGS_PER_POST, TITLE_MAX
+
+
+class EditPostForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX)])
+    body = TextAreaField("Body", description="Markdown: headings, lists, links, code, tables, images.",
+                         validators=[DataRequired(), Length(max=BODY_MAX)])
+    tags = StringField("Tags", description="Comma separated, e.g. python, mongodb",
+                       validators=[Length(max=(TAG_MAX + 2) * TAGS_PER_POST)])
+    submit = SubmitField("Save")
+
+
+class WritePostForm(EditPostForm):
+    images = MultipleFileField("Images")
+    submit = SubmitField("Publish")
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField("Your comment", validators=[DataRequired(), Length(max=COMMENT_MAX)])
+    submit = SubmitField("Comment")

@@ -1,0 +1,86 @@
+"""Full-text search over posts, with the engine behind one function.
+
+``search_posts(text, page, per_page)`` is the whole interface (as in
+Microblog's ``search.py``): it answers a :class:`~site_app.pagination.Page`
+of posts, best matches first, whichever engine served it.
+
+- Real MongoDB: a ``$text`` query on the ``post_text`` index (title weighs
+  10, tags 5, body 1), sorted by ``textScore`` then newest first.
+- The embedded backend (mongomock) has no ``$text``. The fallback matches
+  each word case-insensitively at the start of a word in the title, body or
+  tags (so "post" also finds "posts", a little like the stemmer), and
+  ranks with the same weights as the text index.
+"""
+import re
+
+from flask import current_app
+
+from .database import supports_text_search
+from .models import Post
+from .pagination import Page, paginate_list
+
+QUERY_MAX = 200
+TERMS_MAX = 10
+# The same weights as the ``post_text`` index, so both engines rank alike.
+WEIGHTS = {"title": 10, "tags": 5, "body": 1}
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def search_terms(text):
+    """The distinct lower-case words of a query, bounded in number."""
+    words = []
+    for word in _WORD.findall((text or "")[:QUERY_MAX].lower()):
+        if word not in words:
+            words.append(word)
+    return words[:TERMS_MAX]
+
+
+def search_posts(text, page, per_page):
+    """One page of the posts matching ``text``, best first."""
+    terms = search_terms(text)
+    if not terms:
+        return Page([], 1, per_page, 0)
+    if supports_text_search(current_app):
+        found = _text_index_search(terms, page, per_page)
+    else:
+        found = _word_match_search(terms, page, per_page)
+    Post.with_authors(found.items)
+    return found
+
+
+def text_query(terms):
+    """``(filter, projection, sort)`` of the ``$text`` query for ``terms``."""
+    filter_ = {"$text": {"$search": " ".join(terms)}}
+    projection = {"score": {"$meta": "textScore"}, "comments": 0}
+    sort = [("score", {"$meta": "textScore"}), ("timestamp", -1)]
+    return filter_, projection, sort
+
+
+def _text_index_search(terms, page, per_page):
+    filter_, projection, sort = text_query(terms)
+    collection = Post._get_collection()
+    total = collection.count_documents(filter_)
+    pages = max(1, -(-total // per_page))
+    page = pages if page == -1 or page > pages else max(page, 1)
+    cursor = (collection.find(filter_, projection).sort(sort)
+              .skip((page - 1) * per_page).limit(per_page))
+    return Page([Post._from_son(doc) for doc in cursor], page, per_page, total)
+
+
+def _word_match_search(terms, page, per_page):
+    patterns = [re.compile(r"\b" + re.escape(term), re.IGNORECASE) for term in terms]
+    # Any word matches, as with $text; the ranking puts posts with more and
+    # better-placed matches first.
+    filter_ = {"$or": [{field: pattern} for pattern in patterns for field in WEIGHTS]}
+    candidates = Post.listing().filter(__raw__=filter_)
+    ranked = sorted(((relevance(post, patterns), post) for post in candidates),
+                    key=lambda pair: (-pair[0], -pair[1].timestamp.timestamp()))
+    return paginate_list([post for _score, post in ranked], page, per_page)
+
+
+def relevance(post, patterns):
+    """Weighted count of the matches of ``patterns`` in a post."""
+    fields = {"title": post.title or "", "body": post.body or "",
+              "tags": " ".join(post.tags or [])}
+    return sum(WEIGHTS[name] * len(pattern.findall(value))
+               for pattern in patterns for name, value in fields.items())

@@ -1,0 +1,38 @@
+// Live preview of a post's Markdown on the write and edit pages. The server
+// renders and sanitises (POST /preview, the same code that renders a saved
+// post), so the HTML put into the page is never the raw draft.
+(function () {
+  "use strict";
+  var pane = document.getElementById("post-preview");
+  if (!pane) { return; }
+  var source = document.getElementById(pane.getAttribute("data-source"));
+  var form = source && source.form;
+  if (!source || !form) { return; }
+  var tokenInput = form.querySelector("input[name=csrf_token]");
+  var timer = null;
+  var latest = 0;
+
+  function render() {
+    var request = ++latest;
+    var data = new FormData();
+    data.append("body", source.value);
+    var headers = {"Accept": "application/json"};
+    if (tokenInput) { headers["X-CSRFToken"] = tokenInput.value; }
+    fetch(pane.getAttribute("data-preview-url"), {
+      method: "POST", body: data, headers: headers, credentials: "same-origin"
+    }).then(function (response) {
+      if (!response.ok) { throw new Error("preview failed: " + response.status); }
+      return response.json();
+    }).then(function (json) {
+      // Only the answer to the newest keystroke is shown.
+      if (request === latest) { pane.innerHTML = json.html; }
+    }).catch(function () {
+      if (request === latest) { pane.textContent = "The preview is not available right now."; }
+    });
+  }
+
+  source.addEventListener("input", function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(render, 300);
+  });
+})();
