@@ -113,3 +113,13 @@ def basic_auth(username, password=""):
 def api_headers():
     """``api_headers(email, password)`` or ``api_headers(token)``."""
     return basic_auth
+
+
+def signed_in_client(app, user):
+    """A new test client whose session is ``user``'s (for tests that need
+    several browsers at once, e.g. from threads)."""
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+    return client
