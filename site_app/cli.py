@@ -10,6 +10,8 @@ def register(app):
     app.cli.add_command(deploy)
     from .seed import seed_command
     app.cli.add_command(seed_command)
+    from .media.cleanup import media_cli
+    app.cli.add_command(media_cli)
 
     @app.shell_context_processor
     def shell_context():
@@ -33,6 +35,8 @@ def ensure_indexes():
         document.ensure_indexes()
         after = set(collection.index_information())
         created[collection.name] = sorted(after - before)
+    from .media.storage import ensure_media_indexes
+    created.update(ensure_media_indexes())
     return created
 
 

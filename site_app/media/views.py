@@ -1,2 +1,89 @@
-"""Views of the media blueprint."""
-from . import media  # noqa: F401
+"""Views of the media blueprint: upload, serve files, serve avatars."""
+import hashlib
+from functools import wraps
+
+from flask import abort, jsonify, request
+from flask.wrappers import Response
+from flask_login import current_user
+
+from ..errors import error_response, json_errors
+from ..models import Permission, User
+from . import media, storage
+from .identicon import identicon_svg
+from .serving import stream_gridfs_file
+
+# Avatars can change under the same URL: browsers keep them ten minutes and
+# then revalidate with the ETag (a cheap 304).
+AVATAR_CACHE = "public, max-age=600"
+AVATAR_MIN, AVATAR_MAX = 16, 512
+# A generated SVG avatar may draw, and nothing else.
+IDENTICON_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+
+
+def writer_required(view):
+    """Like ``permission_required(WRITE)``, but answering 401/403 to a
+    script instead of redirecting it to the login page."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return error_response(401, "Log in to upload files.")
+        if not current_user.confirmed:
+            return error_response(403, "Confirm your email address before uploading files.")
+        if not current_user.can(Permission.WRITE):
+            return error_response(403, "Your account may not upload files.")
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@media.post("/upload")
+@json_errors
+@writer_required
+def upload():
+    try:
+        stored = storage.store_upload(request.files.get("file"),
+                                      current_user._get_current_object())
+    except storage.UploadRejected as rejected:
+        return error_response(rejected.status, rejected.message)
+    body = {key: stored[key] for key in ("id", "url", "filename", "content_type", "size")}
+    body["markdown"] = storage.markdown_for(stored)
+    return jsonify(body), 201, {"Location": stored["url"]}
+
+
+@media.get("/files/<file_id>")
+def serve_file(file_id):
+    size = request.args.get("size")
+    if size not in (None, "thumb"):
+        abort(400, "The only size a file has is `thumb`.")
+    grid_out = storage.open_stored_file(file_id, thumbnail=size == "thumb")
+    if grid_out is None:
+        abort(404, "There is no such file.")
+    return stream_gridfs_file(grid_out)
+
+
+@media.get("/avatar/<username>")
+def avatar(username):
+    """The user's uploaded avatar, or an identicon from the name's hash.
+
+    Unknown names get an identicon too, drawn the same way, so the page can
+    always show an image and the answer does not tell whether an account
+    exists.
+    """
+    size = request.args.get("size", "64")
+    if not size.isdigit():
+        abort(400, "size must be a number of pixels.")
+    size = min(max(int(size), AVATAR_MIN), AVATAR_MAX)
+    grid_out = storage.avatar_file(User.by_username(username), size)
+    if grid_out is not None:
+        return stream_gridfs_file(grid_out, cache_control=AVATAR_CACHE)
+    return _identicon_response(username, size)
+
+
+def _identicon_response(username, size):
+    svg = identicon_svg(username, size).encode("utf-8")
+    response = Response(svg, mimetype="image/svg+xml")
+    response.set_etag(hashlib.sha256(svg).hexdigest())
+    response.headers["Cache-Control"] = AVATAR_CACHE
+    response.headers["Content-Security-Policy"] = IDENTICON_POLICY
+    return response.make_conditional(request)

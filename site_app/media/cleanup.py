@@ -1,0 +1,119 @@
+"""``flask --app site_app media gc``: remove stored files nothing refers to.
+
+A file is in use when a post lists it in ``files`` or a user's
+``avatar_id`` names it; a thumbnail or avatar size is in use when its
+parent is. Uploads younger than the grace period (``MEDIA_GC_GRACE_HOURS``)
+are left alone: they may belong to a post still being written. Chunks whose
+file document is gone (an upload cut off half way) are removed too.
+Everything is read in batches, so memory stays flat however many files
+there are.
+"""
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from ..database import get_db, gridfs_for
+from ..models import Post, User, utcnow
+from .storage import grace_period
+
+BATCH = 500
+
+
+@dataclass
+class Garbage:
+    files: list = field(default_factory=list)  # fs.files documents
+    orphaned_chunks: list = field(default_factory=list)  # files_id values
+
+    @property
+    def bytes(self):
+        return sum(doc.get("length", 0) for doc in self.files)
+
+
+def find_garbage(grace):
+    """The files and orphaned chunk groups older than ``grace`` that
+    nothing refers to."""
+    cutoff = utcnow() - grace
+    database = get_db(current_app)
+    garbage = Garbage()
+    old_files = database["fs.files"].find(
+        {"uploadDate": {"$lt": cutoff}},
+        {"filename": 1, "length": 1, "uploadDate": 1, "metadata.kind": 1,
+         "metadata.parent_id": 1, "metadata.reused_at": 1})
+    for batch in _batches(old_files):
+        garbage.files.extend(_unreferenced(database, batch, cutoff))
+    groups = database["fs.chunks"].aggregate([{"$group": {"_id": "$files_id"}}])
+    for batch in _batches(groups):
+        ids = [g["_id"] for g in batch if _created_before(g["_id"], cutoff)]
+        present = {d["_id"] for d in database["fs.files"].find({"_id": {"$in": ids}}, {"_id": 1})}
+        garbage.orphaned_chunks.extend(i for i in ids if i not in present)
+    return garbage
+
+
+def remove_garbage(garbage):
+    fs = gridfs_for(current_app)
+    chunks = get_db(current_app)["fs.chunks"]
+    for doc in garbage.files:
+        fs.delete(doc["_id"])
+    for files_id in garbage.orphaned_chunks:
+        chunks.delete_many({"files_id": files_id})
+
+
+def _unreferenced(database, docs, cutoff):
+    """The documents of ``docs`` whose file (or parent file) is unused."""
+    root_of = {doc["_id"]: (doc.get("metadata") or {}).get("parent_id") or doc["_id"]
+               for doc in docs}
+    roots = list(set(root_of.values()))
+    in_use = set(Post._get_collection().distinct("files", {"files": {"$in": roots}}))
+    in_use |= {u["avatar_id"] for u in User._get_collection().find(
+        {"avatar_id": {"$in": roots}}, {"avatar_id": 1})}
+    # A parent uploaded or re-uploaded within the grace period keeps its
+    # children, as it keeps itself.
+    in_use |= {d["_id"] for d in database["fs.files"].find(
+        {"_id": {"$in": roots},
+         "$or": [{"uploadDate": {"$gte": cutoff}}, {"metadata.reused_at": {"$gte": cutoff}}]},
+        {"_id": 1})}
+    return [doc for doc in docs if root_of[doc["_id"]] not in in_use]
+
+
+def _created_before(files_id, cutoff):
+    generation_time = getattr(files_id, "generation_time", None)
+    return generation_time is None or generation_time.replace(tzinfo=None) < cutoff
+
+
+def _batches(cursor):
+    batch = []
+    for doc in cursor:
+        batch.append(doc)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+media_cli = AppGroup("media", help="Manage uploaded files in GridFS.")
+
+
+@media_cli.command("gc")
+@click.option("--dry-run", is_flag=True, help="List what would be removed; remove nothing.")
+@click.option("--grace-hours", type=click.IntRange(min=0), default=None,
+              help="Keep unattached uploads younger than this (default MEDIA_GC_GRACE_HOURS).")
+def gc_command(dry_run, grace_hours):
+    """Remove stored files no post or user refers to, and orphaned chunks."""
+    grace = timedelta(hours=grace_hours) if grace_hours is not None else grace_period()
+    garbage = find_garbage(grace)
+    verb = "would remove" if dry_run else "removed"
+    for doc in garbage.files:
+        kind = (doc.get("metadata") or {}).get("kind", "file")
+        click.echo(f"{verb} {doc['_id']}  {kind:<10} {doc.get('length', 0):>10} bytes  "
+                   f"{doc.get('filename') or ''}")
+    for files_id in garbage.orphaned_chunks:
+        click.echo(f"{verb} orphaned chunks of {files_id}")
+    if not dry_run:
+        remove_garbage(garbage)
+    click.echo(f"{verb} {len(garbage.files)} unreferenced files ({garbage.bytes} bytes) and "
+               f"{len(garbage.orphaned_chunks)} orphaned chunk groups "
+               f"(grace period {grace.total_seconds() / 3600:g} h)")
