@@ -1,0 +1,346 @@
+"""Writers publish, edit and delete posts; readers read them; the whole
+story of the site from writing to the feed."""
+import io
+import re
+import threading
+
+import pytest
+
+from site_app import create_app
+from site_app.models import Post, Role, User
+
+
+def post_id_from(response):
+    match = re.search(r"/post/([0-9a-f]{24})", response.headers["Location"])
+    assert match, response.headers.get("Location")
+    return match.group(1)
+
+
+def page_text(response):
+    return response.get_data(as_text=True)
+
+
+# -- the whole story ---------------------------------------------------------
+def test_write_read_comment_moderate_follow_tag_search_feed(app, client, make_user, auth):
+    writer = make_user("wendy")
+    reader = make_user("rita")
+    moderator = make_user("mo", role="Moderator")
+
+    # Wendy writes a post with Markdown and messy tags.
+    auth.login_as(writer)
+    response = client.post("/write", data={
+        "title": "Gardening with MongoDB",
+        "body": "# Seeds\n\nPlant **documents**, not rows.\n\n- one\n- two",
+        "tags": " Databases, mongodb,databases ",
+    })
+    assert response.status_code == 302
+    post_id = post_id_from(response)
+
+    # Anyone can read it, rendered and with normalised tags.
+    auth.logout()
+    page = page_text(client.get(f"/post/{post_id}"))
+    assert "<h1>Seeds</h1>" in page and "<strong>documents</strong>" in page
+    assert 'href="/tag/databases"' in page and 'href="/tag/mongodb"' in page
+    assert page.count("#databases") == 1
+
+    # Rita comments and lands on the last page of comments.
+    auth.login_as(reader)
+    response = client.post(f"/post/{post_id}", data={"body": "Lovely *idea*"})
+    assert response.status_code == 302
+    assert "page=-1" in response.headers["Location"]
+    page = page_text(client.get(response.headers["Location"]))
+    assert "<em>idea</em>" in page and "1 comment" in page
+    auth.logout()
+
+    # The moderator finds it on /moderate and hides it.
+    auth.login_as(moderator)
+    page = page_text(client.get("/moderate"))
+    assert "Lovely <em>idea</em>" in page and "Gardening with MongoDB" in page
+    comment_id = re.search(r'/moderate/disable/([0-9a-f]{24})', page).group(1)
+    assert client.post(f"/moderate/disable/{comment_id}").status_code == 302
+    auth.logout()
+    page = page_text(client.get(f"/post/{post_id}"))
+    assert "hidden by a moderator" in page and "Lovely" not in page
+
+    # Rita follows Wendy: Wendy's post is in Rita's followed feed.
+    auth.login_as(reader)
+    assert client.post("/follow/wendy").status_code == 302
+    client.get("/followed")
+    assert "Gardening with MongoDB" in page_text(client.get("/"))
+
+    # The tag page, the search and the feed all find it.
+    assert "Gardening with MongoDB" in page_text(client.get("/tag/mongodb"))
+    assert "Gardening with MongoDB" in page_text(client.get("/search?q=gardening"))
+    feed = page_text(client.get("/feed.atom"))
+    assert f"http://localhost/post/{post_id}" in feed
+
+
+# -- writing -----------------------------------------------------------------
+def test_write_page_has_the_contract_fields_and_preview(client, make_user, auth):
+    auth.login_as(make_user())
+    page = page_text(client.get("/write"))
+    for name in ("title", "body", "tags", "images"):
+        assert f'name="{name}"' in page
+    assert 'enctype="multipart/form-data"' in page
+    assert "js/preview.js" in page and 'id="post-preview"' in page
+
+
+@pytest.mark.parametrize("role", ["User", "Moderator", "Administrator"])
+def test_every_role_can_write(client, make_user, auth, role):
+    auth.login_as(make_user(role=role))
+    response = client.post("/write", data={"title": "Hello", "body": "Body"})
+    assert response.status_code == 302
+    assert Post.objects.count() == 1
+
+
+def test_anonymous_visitors_are_sent_to_log_in_and_nothing_is_saved(client):
+    response = client.post("/write", data={"title": "Hello", "body": "Body"})
+    assert response.status_code == 302
+    assert "/auth/login" in response.headers["Location"]
+    assert Post.objects.count() == 0
+
+
+def test_unconfirmed_accounts_are_sent_to_confirm(client, make_user, auth):
+    auth.login_as(make_user(confirmed=False))
+    response = client.get("/write")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/auth/unconfirmed")
+
+
+@pytest.mark.parametrize("data, field_error", [
+    ({"title": "", "body": "Body"}, "title"),
+    ({"title": "Title", "body": ""}, "body"),
+    ({"title": "x" * 201, "body": "Body"}, "title"),
+    ({"title": "Title", "body": "x" * 100_001}, "body"),
+])
+def test_empty_or_oversize_fields_are_rejected_and_the_draft_kept(client, make_user, auth,
+                                                                   data, field_error):
+    auth.login_as(make_user())
+    response = client.post("/write", data=data)
+    assert response.status_code == 400
+    page = page_text(response)
+    assert "is-invalid" in page
+    assert re.search(rf'name="{field_error}"[^>]*is-invalid|is-invalid[^>]*name="{field_error}"',
+                     page) or f'id="{field_error}"' in page
+    if data["body"] and len(data["body"]) < 1000:
+        assert data["body"] in page  # what the writer typed is not lost
+    assert Post.objects.count() == 0
+
+
+def test_rejected_image_is_a_field_error(client, make_user, auth):
+    auth.login_as(make_user())
+    response = client.post("/write", data={
+        "title": "With a picture", "body": "See below",
+        "images": [(io.BytesIO(b"this is not an image"), "photo.png")],
+    }, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "See below" in page_text(response)
+    assert Post.objects.count() == 0
+
+
+def test_images_are_stored_and_shown_in_the_post(client, make_user, auth):
+    from PIL import Image
+    picture = io.BytesIO()
+    Image.new("RGB", (20, 10), "teal").save(picture, "PNG")
+    picture.seek(0)
+    auth.login_as(make_user())
+    response = client.post("/write", data={
+        "title": "With a picture", "body": "See below",
+        "images": [(picture, "photo.png")],
+    }, content_type="multipart/form-data")
+    assert response.status_code == 302, page_text(response)[:2000]
+    post = Post.objects.get(id=post_id_from(response))
+    assert len(post.files) == 1
+    assert f"/files/{post.files[0]}" in post.body
+    assert f'src="/files/{post.files[0]}' in page_text(client.get(f"/post/{post.id}"))
+
+
+# -- editing and deleting ----------------------------------------------------
+@pytest.fixture
+def wendys_post(make_user):
+    wendy = make_user("wendy")
+    return Post.publish(wendy, "Original title", "Original body", "one")
+
+
+@pytest.mark.parametrize("who, status", [
+    ("wendy", 200), ("other", 403), ("moderator", 403), ("admin", 200),
+])
+def test_only_the_author_or_an_administrator_may_edit(client, make_user, auth, wendys_post,
+                                                       who, status):
+    users = {"wendy": lambda: User.by_username("wendy"),
+             "other": lambda: make_user("other"),
+             "moderator": lambda: make_user("moddy", role="Moderator"),
+             "admin": lambda: make_user("root", role="Administrator")}
+    auth.login_as(users[who]())
+    assert client.get(f"/edit/{wendys_post.id}").status_code == status
+    response = client.post(f"/edit/{wendys_post.id}",
+                           data={"title": "Changed", "body": "New body", "tags": "Two, two"})
+    if status == 200:
+        assert response.status_code == 302
+        wendys_post.reload()
+        assert (wendys_post.title, wendys_post.tags) == ("Changed", ["two"])
+        assert "<p>New body</p>" in wendys_post.body_html
+    else:
+        assert response.status_code == 403
+        wendys_post.reload()
+        assert wendys_post.title == "Original title"
+
+
+def test_edit_form_shows_the_current_text(client, auth, wendys_post):
+    auth.login_as(User.by_username("wendy"))
+    page = page_text(client.get(f"/edit/{wendys_post.id}"))
+    assert "Original title" in page and "Original body" in page and 'value="one"' in page
+
+
+@pytest.mark.parametrize("who, status", [("other", 403), ("wendy", 302), ("admin", 302)])
+def test_only_the_author_or_an_administrator_may_delete(client, make_user, auth, wendys_post,
+                                                         who, status):
+    user = {"wendy": lambda: User.by_username("wendy"), "other": lambda: make_user("other"),
+            "admin": lambda: make_user("root", role="Administrator")}[who]()
+    auth.login_as(user)
+    response = client.post(f"/delete/{wendys_post.id}")
+    assert response.status_code == status
+    assert Post.objects.count() == (1 if status == 403 else 0)
+    if status == 302:
+        assert client.get(f"/post/{wendys_post.id}").status_code == 404
+
+
+def test_delete_is_post_only(client, auth, wendys_post):
+    auth.login_as(User.by_username("wendy"))
+    assert client.get(f"/delete/{wendys_post.id}").status_code == 405
+    assert Post.objects.count() == 1
+
+
+def test_a_post_edited_while_comments_arrive_keeps_every_comment(app, make_user, wendys_post):
+    readers = [make_user(f"reader{n}") for n in range(5)]
+    wendy = User.by_username("wendy")
+    post_id = wendys_post.id
+    errors = []
+
+    def comment(reader):
+        client = signed_in(app, reader)
+        for n in range(6):
+            response = client.post(f"/post/{post_id}", data={"body": f"{reader.username} #{n}"})
+            if response.status_code != 302:
+                errors.append(response.status_code)
+
+    def edit():
+        client = signed_in(app, wendy)
+        for n in range(10):
+            response = client.post(f"/edit/{post_id}",
+                                   data={"title": f"Edit {n}", "body": f"Body {n}"})
+            if response.status_code != 302:
+                errors.append(response.status_code)
+
+    threads = [threading.Thread(target=comment, args=(r,)) for r in readers]
+    threads.append(threading.Thread(target=edit))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    post = Post.objects.get(id=post_id)
+    assert post.title == "Edit 9"
+    assert post.comment_count == len(post.comments) == 30
+    assert {c.body for c in post.comments} == {f"reader{r} #{n}" for r in range(5) for n in range(6)}
+
+
+def signed_in(app, user):
+    from conftest import signed_in_client
+    return signed_in_client(app, user)
+
+
+# -- bad input ---------------------------------------------------------------
+@pytest.mark.parametrize("path", [
+    "/post/123", "/post/aaaaaaaaaaaaaaaaaaaaaaaa", "/post/zzzzzzzzzzzzzzzzzzzzzzzz",
+])
+def test_unknown_or_malformed_post_ids_are_404(client, path):
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("method, path", [
+    ("get", "/edit/123"), ("get", "/edit/aaaaaaaaaaaaaaaaaaaaaaaa"),
+    ("post", "/delete/123"), ("post", "/delete/aaaaaaaaaaaaaaaaaaaaaaaa"),
+    ("post", "/post/123"),
+])
+def test_changes_to_unknown_posts_are_404(client, make_user, auth, method, path):
+    auth.login_as(make_user())
+    response = getattr(client, method)(path, data={"title": "t", "body": "b"})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("page", ["abc", "-5", "0", "99999", "-1", "1.5"])
+def test_odd_page_numbers_give_a_sensible_page(app, client, make_user, page):
+    app.config["POSTS_PER_PAGE"] = 2
+    author = make_user()
+    for n in range(5):
+        Post.publish(author, f"Post number {n}", "Body")
+    response = client.get(f"/?page={page}")
+    assert response.status_code == 200
+    assert page_text(response).count("Post number") == (1 if page in ("99999", "-1") else 2)
+
+
+def test_markup_in_titles_tags_and_usernames_is_escaped(client, make_user):
+    author = make_user("<b>bold</b>")
+    post = Post.publish(author, "<script>alert(1)</script>", "Body <i>x</i>",
+                        ["<img src=x onerror=alert(1)>"])
+    for path in ["/", f"/post/{post.id}", "/search?q=alert", "/feed.atom"]:
+        page = page_text(client.get(path))
+        assert "<script>alert(1)</script>" not in page, path
+        assert "<b>bold</b>" not in page, path
+        assert "<img src=x" not in page, path
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page_text(client.get("/"))
+
+
+# -- home page tabs ----------------------------------------------------------
+def test_home_lists_newest_first_with_author_excerpt_tags_and_count(client, make_user):
+    author = make_user("ann")
+    first = Post.publish(author, "Older post", "First body", "alpha")
+    Post.publish(author, "Newer post", "Second body text", "beta")
+    first.add_comment(author, "a comment")
+    page = page_text(client.get("/"))
+    assert page.index("Newer post") < page.index("Older post")
+    assert "/avatar/ann" in page and "Second body text" in page
+    assert 'href="/tag/beta"' in page and "1 comment" in page
+
+
+def test_anonymous_visitors_see_no_tabs(client):
+    page = page_text(client.get("/"))
+    assert "/followed" not in page
+
+
+def test_followed_tab_is_remembered_in_a_cookie(client, make_user, auth):
+    auth.login_as(make_user())
+    response = client.get("/followed")
+    assert response.status_code == 302
+    cookie = response.headers["Set-Cookie"]
+    assert "show_followed=1" in cookie and "Max-Age=2592000" in cookie
+    response = client.get("/all")
+    assert "show_followed=;" in response.headers["Set-Cookie"]
+
+
+def test_preview_returns_sanitised_html(client, make_user, auth):
+    auth.login_as(make_user())
+    response = client.post("/preview", data={"body": "**bold** <script>alert(1)</script>"})
+    assert response.status_code == 200
+    html = response.get_json()["html"]
+    assert "<strong>bold</strong>" in html and "<script" not in html
+
+
+def test_preview_needs_a_writer(client):
+    assert client.post("/preview", data={"body": "x"}).status_code in (302, 401)
+
+
+def test_preview_and_comments_need_the_csrf_token_outside_testing():
+    app = create_app("development", {"MONGODB_URI": None, "SEED_ON_START": False,
+                                     "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        Role.insert_roles()
+        user = User.register(email="w@example.com", username="w", password="pw123456")
+        user.update(set__confirmed=True)
+        user.reload()
+        post = Post.publish(user, "Title", "Body")
+        client = signed_in(app, user)
+        assert client.post("/preview", data={"body": "x"}).status_code == 400
+        assert client.post(f"/post/{post.id}", data={"body": "x"}).status_code == 400
+        assert Post.objects.get(id=post.id).comment_count == 0
