@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from flask import g, request_started
 from flask_mail import email_dispatched
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,9 +19,19 @@ from site_app.models import Role, User  # noqa: E402
 @pytest.fixture
 def app():
     app = create_app("testing")
+    request_started.connect(_fresh_g, app)
     with app.app_context():
         Role.insert_roles()
         yield app
+    request_started.disconnect(_fresh_g, app)
+
+
+def _fresh_g(sender, **extra):
+    # Requests made while the fixture's app context is pushed reuse it (Flask
+    # pushes a new one only when none is active), so without this ``g`` (and
+    # Flask-Login's cached user in it) would leak from one request, or one
+    # browser, into the next.
+    vars(g).clear()
 
 
 @pytest.fixture
