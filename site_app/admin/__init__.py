@@ -1,5 +1,34 @@
-"""The admin interface (Flask-Admin), Administrators only."""
+"""The admin interface (Flask-Admin), Administrators only.
+
+Flask-Admin 2.2 ships one theme, Bootstrap 4; ``admin/site_master.html``
+brings it to the site's look (brand colours, navbar) with local assets only,
+and every view shares the site's CSP nonce and CSRF token.
+"""
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+
+from ..models import Post, Role, User
+from ..web import csp_nonce
+from .comments import CommentsAdmin
+from .dashboard import DashboardView
+from .files import FilesAdmin
+from .posts import PostAdmin
+from .roles import RoleAdmin
+from .users import UserAdmin
 
 
 def init_admin(app):
-    """Mount Flask-Admin on ``/admin/``."""
+    """Mount Flask-Admin on ``/admin/`` (a new Admin per app: tests build many)."""
+    admin = Admin(
+        app,
+        name=f"{app.config['SITE_NAME']} admin",
+        theme=Bootstrap4Theme(base_template="admin/site_master.html"),
+        index_view=DashboardView(name="Dashboard", url="/admin"),
+        csp_nonce_generator=csp_nonce,
+    )
+    admin.add_view(UserAdmin(User, name="Users", endpoint="admin_users"))
+    admin.add_view(PostAdmin(Post, name="Posts", endpoint="admin_posts"))
+    admin.add_view(CommentsAdmin(name="Comments", endpoint="admin_comments", url="comments"))
+    admin.add_view(FilesAdmin(name="Files", endpoint="admin_files", url="files"))
+    admin.add_view(RoleAdmin(Role, name="Roles", endpoint="admin_roles"))
+    return admin

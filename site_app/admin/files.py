@@ -1,0 +1,77 @@
+"""Files in GridFS in the admin: list with owner, size and type, preview
+images, delete.
+
+Reads ``fs.files`` only (never the chunks) and names the owners with one
+query a page.
+"""
+from math import ceil
+
+from bson import ObjectId
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_admin import BaseView, expose
+
+from ..database import get_db, gridfs_for
+from ..models import Post, User
+from ..pagination import Page, page_arg
+from .access import AdministratorsOnly
+
+PER_PAGE = 40
+
+
+def _content_type(doc):
+    metadata = doc.get("metadata") or {}
+    return doc.get("contentType") or metadata.get("content_type") or "application/octet-stream"
+
+
+def stored_files(page, per_page):
+    """One page of stored files, newest first, as dicts for the list."""
+    files = get_db(current_app)["fs.files"]
+    total = files.count_documents({})
+    pages = max(1, ceil(total / per_page))
+    page = pages if page == -1 or page > pages else max(page, 1)
+    docs = list(files.find({}, {"filename": 1, "length": 1, "uploadDate": 1,
+                                "contentType": 1, "metadata": 1})
+                .sort("uploadDate", -1).skip((page - 1) * per_page).limit(per_page))
+    owner_ids = {(d.get("metadata") or {}).get("owner") for d in docs} - {None}
+    owner_ids = [ObjectId(o) for o in owner_ids if ObjectId.is_valid(str(o))]
+    names = {str(u.id): u.username for u in User.objects(id__in=owner_ids).only("username")}
+    items = []
+    for doc in docs:
+        metadata = doc.get("metadata") or {}
+        content_type = _content_type(doc)
+        items.append({
+            "id": doc["_id"],
+            "filename": doc.get("filename") or str(doc["_id"]),
+            "size": doc.get("length", 0),
+            "uploaded": doc.get("uploadDate"),
+            "content_type": content_type,
+            "kind": metadata.get("kind", ""),
+            "is_image": content_type.startswith("image/"),
+            "owner": names.get(str(metadata.get("owner")), "—"),
+        })
+    return Page(items, page, per_page, total)
+
+
+def delete_stored_file(file_id):
+    """Delete one file and every reference to it (a post's ``files``, an
+    avatar), so nothing points at a file that is gone. False when missing."""
+    fs = gridfs_for(current_app)
+    if not fs.exists(file_id):
+        return False
+    Post.objects(files=file_id).update(pull__files=file_id)
+    User.objects(avatar_id=file_id).update(unset__avatar_id=True)
+    fs.delete(file_id)
+    return True
+
+
+class FilesAdmin(AdministratorsOnly, BaseView):
+    @expose("/")
+    def index(self):
+        return self.render("admin/files.html", listing=stored_files(page_arg(), PER_PAGE))
+
+    @expose("/<file_id>/delete", methods=["POST"])
+    def delete(self, file_id):
+        if not ObjectId.is_valid(file_id) or not delete_stored_file(ObjectId(file_id)):
+            abort(404)
+        flash("File deleted.", "success")
+        return redirect(url_for(".index", page=request.form.get("page", type=int) or 1))

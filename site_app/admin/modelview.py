@@ -1,0 +1,31 @@
+"""The base of every admin model view: Administrators only, the site's CSRF."""
+import mongoengine
+from flask_admin.contrib.mongoengine import ModelView
+from flask_mongoengine import db_fields
+from flask_wtf import FlaskForm
+
+from .access import AdministratorsOnly
+
+
+class SiteModelView(AdministratorsOnly, ModelView):
+    # FlaskForm carries the same CSRF token CSRFProtect checks on every POST
+    # (Flask-Admin's SecureForm uses a token of its own, which CSRFProtect
+    # would reject).
+    form_base_class = FlaskForm
+    page_size = 25
+    can_view_details = False
+    can_export = False
+    # Flask-Admin compares exact field types; the models use
+    # flask_mongoengine's subclasses of mongoengine's fields.
+    allowed_search_types = (mongoengine.StringField, db_fields.StringField,
+                            mongoengine.EmailField, db_fields.EmailField)
+
+    def get_list(self, page, sort_column, sort_desc, search, filters,
+                 execute=True, page_size=None):
+        """The stock listing, with references (a post's author, a user's
+        role) fetched in one batch instead of one query a row."""
+        count, query = super().get_list(page, sort_column, sort_desc, search, filters,
+                                        execute=False, page_size=page_size)
+        if execute:
+            query = query.select_related(max_depth=1)
+        return count, query

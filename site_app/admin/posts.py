@@ -1,0 +1,83 @@
+"""Posts in the admin: find, edit, delete, through the same model functions
+the site uses, so body_html is re-rendered, comments are never rewritten and
+a deleted post's files are released."""
+from flask import flash
+from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter
+from flask_wtf import FlaskForm
+from mongoengine import ValidationError
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from ..models import Post, User, normalise_tags
+from ..models.posts import BODY_MAX, TITLE_MAX
+from .modelview import SiteModelView
+
+
+class AuthorFilter(BaseMongoEngineFilter):
+    """Posts by one author, given the username."""
+
+    def __init__(self):
+        super().__init__("author", "Author")
+
+    def apply(self, query, value):
+        author = User.by_username(value.strip())
+        if author is None:
+            return query.filter(id__in=[])
+        return query.filter(author=author)
+
+    def operation(self):
+        return "username is"
+
+
+class TagFilter(BaseMongoEngineFilter):
+    def __init__(self):
+        super().__init__("tags", "Tag")
+
+    def apply(self, query, value):
+        tags = normalise_tags(value)
+        return query.filter(tags=tags[0]) if tags else query.filter(id__in=[])
+
+    def operation(self):
+        return "is"
+
+
+class PostEditForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX)])
+    body = TextAreaField("Body (Markdown)", validators=[DataRequired(), Length(max=BODY_MAX)])
+    tags = StringField("Tags", description="Comma separated")
+
+
+def _tag_list(view, context, post, name):
+    return ", ".join(post.tags)
+
+
+class PostAdmin(SiteModelView):
+    can_create = False  # posts are written by their authors on /write
+    column_list = ("title", "author", "tags", "comment_count", "timestamp")
+    column_searchable_list = ("title", "body")
+    column_filters = (AuthorFilter(), TagFilter())
+    column_default_sort = ("timestamp", True)
+    column_formatters = {"tags": _tag_list}
+    form = PostEditForm
+
+    def get_query(self):
+        # Never load the embedded comments: lists and the edit form do not
+        # show them, and nothing here may write them back.
+        return Post.objects.exclude("comments")
+
+    def on_form_prefill(self, form, id):
+        form.tags.data = ", ".join(self.get_one(id).tags)
+
+    def update_model(self, form, post):
+        try:
+            post.edit(form.title.data, form.body.data, form.tags.data)
+        except ValidationError as exc:
+            flash(f"The post was not saved: {exc}", "error")
+            return False
+        self.after_model_change(form, post, False)
+        return True
+
+    def delete_model(self, post):
+        post.remove()
+        self.after_model_delete(post)
+        return True

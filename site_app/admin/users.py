@@ -1,0 +1,74 @@
+"""Accounts in the admin: find, change role, confirm, disable.
+
+Accounts are disabled rather than deleted, so their posts and comments keep
+their author. Disabling goes through ``User.disable`` so the account's
+sessions and API tokens stop at once.
+"""
+from flask import flash
+from flask_admin.actions import action
+from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter, BooleanEqualFilter
+from wtforms import BooleanField
+
+from ..models import Role, User
+from .modelview import SiteModelView
+
+
+class RoleFilter(BaseMongoEngineFilter):
+    """Accounts that hold one role, chosen by name."""
+
+    def __init__(self):
+        # The role names are fixed in code, so the menu needs no query.
+        super().__init__("role", "Role", options=[(name, name) for name in Role.ROLES])
+
+    def apply(self, query, value):
+        return query.filter(role=Role.named(value))
+
+    def operation(self):
+        return "is"
+
+
+class UserAdmin(SiteModelView):
+    can_create = False  # accounts are made by registering
+    can_delete = False
+    column_list = ("username", "email", "role", "confirmed", "disabled", "member_since", "last_seen")
+    column_searchable_list = ("username", "email")
+    column_filters = (RoleFilter(),
+                      BooleanEqualFilter("confirmed", "Confirmed"),
+                      BooleanEqualFilter("disabled", "Disabled"))
+    column_default_sort = ("member_since", True)
+    form_columns = ("username", "email", "role", "confirmed", "account_disabled")
+    form_extra_fields = {
+        "account_disabled": BooleanField(
+            "Disabled", description="A disabled account cannot log in; its sessions and API tokens stop at once."),
+    }
+
+    def on_form_prefill(self, form, id):
+        form.account_disabled.data = self.get_one(id).disabled
+
+    def after_model_change(self, form, user, is_created):
+        if form.account_disabled.data and not user.disabled:
+            user.disable()
+        elif not form.account_disabled.data and user.disabled:
+            user.enable()
+
+    def _each_selected(self, ids):
+        return User.objects(id__in=ids)
+
+    @action("disable", "Disable", "Disable the selected accounts? They are logged out at once.")
+    def action_disable(self, ids):
+        users = [u for u in self._each_selected(ids) if not u.disabled]
+        for user in users:
+            user.disable()
+        flash(f"{len(users)} account(s) disabled.", "success")
+
+    @action("enable", "Enable")
+    def action_enable(self, ids):
+        users = [u for u in self._each_selected(ids) if u.disabled]
+        for user in users:
+            user.enable()
+        flash(f"{len(users)} account(s) enabled.", "success")
+
+    @action("confirm", "Mark confirmed")
+    def action_confirm(self, ids):
+        changed = User.objects(id__in=ids, confirmed=False).update(set__confirmed=True)
+        flash(f"{changed} account(s) marked confirmed.", "success")
