@@ -1,0 +1,188 @@
+"""Readers comment on posts; moderators hide and show comments."""
+import re
+import threading
+
+import pytest
+
+from conftest import signed_in_client
+from site_app.models import Post
+
+
+@pytest.fixture
+def post(make_user):
+    return Post.publish(make_user("wendy"), "A post to discuss", "Body")
+
+
+def text(response):
+    return response.get_data(as_text=True)
+
+
+def test_reader_comments_and_sees_it_on_the_last_page(app, client, make_user, auth, post):
+    app.config["COMMENTS_PER_PAGE"] = 3
+    for n in range(4):
+        post.add_comment(post.author, f"earlier comment {n}")
+    auth.login_as(make_user("rita"))
+    response = client.post(f"/post/{post.id}", data={"body": "my **fresh** take"})
+    assert response.status_code == 302
+    page = text(client.get(response.headers["Location"]))
+    assert "my <strong>fresh</strong> take" in page
+    assert "5 comments" in page
+    assert "earlier comment 0" not in page  # only the last page was loaded
+    assert "/avatar/rita" in page
+
+
+def test_a_post_page_loads_only_one_page_of_comments(app, post):
+    for n in range(7):
+        post.add_comment(post.author, f"comment {n}")
+    loaded, page, pages = Post.with_comment_page(post.id, 2, 3)
+    assert (page, pages, loaded.comment_count) == (2, 3, 7)
+    assert [c.body for c in loaded.comments] == ["comment 3", "comment 4", "comment 5"]
+    assert loaded.title == "A post to discuss"  # the other fields come too
+    last, page, _ = Post.with_comment_page(post.id, -1, 3)
+    assert page == 3 and [c.body for c in last.comments] == ["comment 6"]
+
+
+@pytest.mark.parametrize("body", ["", "   ", "x" * 5001])
+def test_empty_or_oversize_comments_are_rejected(client, make_user, auth, post, body):
+    auth.login_as(make_user())
+    response = client.post(f"/post/{post.id}", data={"body": body})
+    assert response.status_code == 400
+    assert "is-invalid" in text(response)
+    assert Post.objects.get(id=post.id).comment_count == 0
+
+
+def test_anonymous_visitors_cannot_comment(client, post):
+    response = client.post(f"/post/{post.id}", data={"body": "hi"})
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    assert "Log in" in text(client.get(f"/post/{post.id}"))
+    assert Post.objects.get(id=post.id).comment_count == 0
+
+
+def test_unconfirmed_accounts_cannot_comment(client, make_user, auth, post):
+    auth.login_as(make_user(confirmed=False))
+    response = client.post(f"/post/{post.id}", data={"body": "hi"})
+    assert response.headers["Location"].endswith("/auth/unconfirmed")
+    assert Post.objects.get(id=post.id).comment_count == 0
+
+
+def test_comments_close_at_the_limit(app, client, make_user, auth, post):
+    app.config["MAX_COMMENTS_PER_POST"] = 2
+    auth.login_as(make_user())
+    for n in range(2):
+        assert client.post(f"/post/{post.id}", data={"body": f"c{n}"}).status_code == 302
+    response = client.post(f"/post/{post.id}", data={"body": "one too many"})
+    assert response.status_code == 400
+    assert "Comments are closed" in text(response)
+    assert Post.objects.get(id=post.id).comment_count == 2
+
+
+def test_fifty_comments_posted_at_once_are_all_kept(app, make_user, post):
+    commenters = [make_user(f"c{n}") for n in range(10)]
+    statuses = []
+
+    def comment(user):
+        client = signed_in_client(app, user)
+        for n in range(5):
+            statuses.append(client.post(f"/post/{post.id}",
+                                        data={"body": f"{user.username}-{n}"}).status_code)
+
+    threads = [threading.Thread(target=comment, args=(u,)) for u in commenters]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [302] * 50
+    stored = Post.objects.get(id=post.id)
+    assert stored.comment_count == len(stored.comments) == 50
+    assert len({c.id for c in stored.comments}) == 50
+
+
+def test_deleting_a_comment_keeps_the_count_right(app, post):
+    kept = post.add_comment(post.author, "keep")
+    gone = post.add_comment(post.author, "remove")
+    assert Post.delete_comment(gone.id)
+    assert not Post.delete_comment(gone.id)
+    stored = Post.objects.get(id=post.id)
+    assert stored.comment_count == 1 and [c.id for c in stored.comments] == [kept.id]
+
+
+# -- moderation --------------------------------------------------------------
+@pytest.mark.parametrize("role, status", [("User", 403), ("Moderator", 200), ("Administrator", 200)])
+def test_moderate_needs_the_moderate_permission(client, make_user, auth, role, status):
+    auth.login_as(make_user(role=role))
+    assert client.get("/moderate").status_code == status
+
+
+def test_anonymous_visitors_are_sent_to_log_in_from_moderate(client):
+    response = client.get("/moderate")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def test_moderate_lists_the_newest_comments_across_posts(app, client, make_user, auth, post):
+    app.config["COMMENTS_PER_PAGE"] = 2
+    other = Post.publish(post.author, "Another post", "Body")
+    post.add_comment(post.author, "oldest words")
+    other.add_comment(post.author, "middle words")
+    post.add_comment(post.author, "newest words")
+    auth.login_as(make_user(role="Moderator"))
+    page = text(client.get("/moderate"))
+    assert page.index("newest words") < page.index("middle words")
+    assert "oldest words" not in page and "Another post" in page
+    assert "oldest words" in text(client.get("/moderate?page=2"))
+    assert "oldest words" in text(client.get("/moderate?page=99"))
+
+
+@pytest.mark.parametrize("role, status", [("User", 403), ("Moderator", 302)])
+def test_hiding_and_showing_a_comment(client, make_user, auth, post, role, status):
+    comment = post.add_comment(post.author, "rude remark")
+    auth.login_as(make_user(role=role))
+    assert client.post(f"/moderate/disable/{comment.id}").status_code == status
+    hidden = status == 302
+    assert Post.find_comment(comment.id).comment.disabled is hidden
+    if not hidden:
+        return
+    # The moderator still sees it, marked, with a button to show it again.
+    page = text(client.get(f"/post/{post.id}"))
+    assert "rude remark" in page and "hidden by a moderator" in page
+    assert f"/moderate/enable/{comment.id}" in page
+    # Readers see only that it was hidden.
+    auth.logout()
+    page = text(client.get(f"/post/{post.id}"))
+    assert "rude remark" not in page and "hidden by a moderator" in page
+    auth.login_as(make_user("mod2", role="Moderator"))
+    client.post(f"/moderate/enable/{comment.id}")
+    auth.logout()
+    assert "rude remark" in text(client.get(f"/post/{post.id}"))
+
+
+def test_moderation_returns_to_the_page_it_came_from_only_if_local(client, make_user, auth, post):
+    comment = post.add_comment(post.author, "x")
+    auth.login_as(make_user(role="Moderator"))
+    back = client.post(f"/moderate/disable/{comment.id}", data={"next": f"/post/{post.id}"})
+    assert back.headers["Location"] == f"/post/{post.id}"
+    away = client.post(f"/moderate/enable/{comment.id}", data={"next": "https://evil.example/"})
+    assert away.headers["Location"] == "/moderate"
+
+
+@pytest.mark.parametrize("comment_id", ["123", "aaaaaaaaaaaaaaaaaaaaaaaa"])
+def test_unknown_comment_ids_are_404(client, make_user, auth, comment_id):
+    auth.login_as(make_user(role="Moderator"))
+    assert client.post(f"/moderate/disable/{comment_id}").status_code == 404
+    assert client.post(f"/moderate/enable/{comment_id}").status_code == 404
+
+
+def test_moderation_is_post_only(client, make_user, auth, post):
+    comment = post.add_comment(post.author, "x")
+    auth.login_as(make_user(role="Moderator"))
+    assert client.get(f"/moderate/disable/{comment.id}").status_code == 405
+
+
+def test_comment_markup_is_sanitised(client, make_user, auth, post):
+    auth.login_as(make_user())
+    client.post(f"/post/{post.id}",
+                data={"body": "<script>alert(1)</script>[x](javascript:alert(1)) <b onclick=x>hi</b>"})
+    page = text(client.get(f"/post/{post.id}"))
+    assert "<script>alert(1)" not in page
+    assert "javascript:alert" not in page
+    assert "onclick" not in page
+    assert re.search(r"<b>hi</b>", page)
