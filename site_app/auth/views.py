@@ -1,2 +1,257 @@
-"""Views of the auth blueprint."""
-from . import auth  # noqa: F401
+"""Account pages: register, log in and out, confirm, passwords, email.
+
+Views parse a form, call one ``User`` method (the model owns the rules and
+the tokens) and redirect or re-render the form with messages next to the
+fields.
+"""
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required, login_user, logout_user
+
+from .. import tokens
+from ..email import send_email
+from ..extensions import limiter
+from ..models import AccountTaken, User
+from . import auth
+from .forms import (ChangeEmailForm, ChangePasswordForm, LoginForm, PasswordResetForm,
+                    PasswordResetRequestForm, RegistrationForm, ResendConfirmationForm)
+
+# Endpoints an unconfirmed account may still reach: its own account pages,
+# the files and avatars pages show, the API (it answers 403 itself) and the
+# health check.
+_OPEN_TO_UNCONFIRMED = {"auth", "media", "api"}
+
+
+@auth.before_app_request
+def send_unconfirmed_accounts_to_confirm():
+    if (current_user.is_authenticated
+            and not current_user.confirmed
+            and request.endpoint
+            and request.blueprint not in _OPEN_TO_UNCONFIRMED
+            and request.endpoint not in {"static", "main.healthz"}
+            # Blueprint assets too (bootstrap.static): the page must keep its CSS/JS.
+            and not request.endpoint.endswith(".static")
+            and not request.path.startswith(("/api/", "/admin/"))):
+        return redirect(url_for("auth.unconfirmed"))
+
+
+# -- sessions ----------------------------------------------------------------
+
+def _login_rate_limit():
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _login_account_key():
+    # Per account: the address being tried, whoever tries it.
+    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _login_failed(response):
+    # Only failed attempts count: the form shown again. A successful login
+    # (a redirect) never locks its owner out, and a refused request (429)
+    # is not an attempt, so one blocked address cannot keep an account locked.
+    return response.status_code == 200
+
+
+_TOO_MANY_LOGINS = "Too many sign-in attempts. Wait a minute and try again."
+
+
+@auth.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"], key_func=get_remote_address,
+               deduct_when=_login_failed, error_message=_TOO_MANY_LOGINS)
+@limiter.limit(_login_rate_limit, methods=["POST"], key_func=_login_account_key,
+               deduct_when=_login_failed, error_message=_TOO_MANY_LOGINS)
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = User.by_email(form.email.data)
+        if user is None or not user.verify_password(form.password.data):
+            form.password.errors.append("Wrong email or password.")
+        elif user.disabled:
+            form.email.errors.append("This account has been disabled. "
+                                     "Contact the site administrator.")
+        else:
+            login_user(user, remember=form.remember_me.data)
+            return redirect(local_redirect_target(request.args.get("next"))
+                            or url_for("main.index"))
+    return render_template("auth/login.html", form=form)
+
+
+def local_redirect_target(target):
+    """``target`` if it is a path on this site, else ``None``.
+
+    Refuses absolute URLs, scheme-relative ``//host``, ``/\\host`` (browsers
+    read the backslash as a slash), ``javascript:`` and control characters
+    (browsers drop tabs and newlines, turning ``/\\t/host`` into ``//host``).
+    """
+    if not target or not isinstance(target, str):
+        return None
+    if "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    if not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@auth.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash("You have been logged out.", "info")
+    return redirect(url_for("main.index"))
+
+
+# -- registration and confirmation -------------------------------------------
+
+@auth.route("/register", methods=["GET", "POST"])
+def register():
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        try:
+            user = User.register(email=form.email.data, username=form.username.data,
+                                 password=form.password.data)
+        except AccountTaken as taken:
+            # Another request registered the same name or address between
+            # the form check and the insert: the unique index decided.
+            message = ("That email address is already registered." if taken.field == "email"
+                       else "That username is taken.")
+            form[taken.field].errors.append(message)
+        else:
+            send_confirmation_email(user)
+            flash("Your account is ready. We have sent a confirmation link to "
+                  f"{user.email}; log in and follow it to start writing.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/register.html", form=form)
+
+
+def send_confirmation_email(user):
+    token = user.generate_confirmation_token()
+    send_email(user.email, "Confirm your account", "confirm", user=user,
+               url=url_for("auth.confirm", token=token, _external=True))
+
+
+@auth.route("/confirm/<token>")
+@login_required
+def confirm(token):
+    if current_user.confirmed:
+        return redirect(url_for("main.index"))
+    if current_user.confirm(token):
+        flash("Your account is confirmed. Welcome!", "success")
+        return redirect(url_for("main.index"))
+    flash("That confirmation link is invalid or has expired. "
+          "Send yourself a new one below.", "danger")
+    return redirect(url_for("auth.unconfirmed"))
+
+
+@auth.route("/confirm", methods=["POST"])
+@login_required
+def resend_confirmation():
+    if current_user.confirmed:
+        flash("Your account is already confirmed.", "info")
+        return redirect(url_for("main.index"))
+    send_confirmation_email(current_user)
+    flash(f"A new confirmation link is on its way to {current_user.email}.", "info")
+    return redirect(url_for("auth.unconfirmed"))
+
+
+@auth.route("/unconfirmed")
+def unconfirmed():
+    if current_user.is_anonymous or current_user.confirmed:
+        return redirect(url_for("main.index"))
+    return render_template("auth/unconfirmed.html", form=ResendConfirmationForm())
+
+
+# -- passwords ------------------------------------------------------------------
+
+@auth.route("/change-password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not current_user.verify_password(form.old_password.data):
+            form.old_password.errors.append("That is not your current password.")
+        else:
+            current_user.change_password(form.password.data)
+            # Every other session ends; this one continues under the new id.
+            login_user(current_user._get_current_object(), remember=_has_remember_cookie())
+            flash("Your password has been changed. Other devices have been logged out.",
+                  "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/change_password.html", form=form)
+
+
+def _has_remember_cookie():
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+
+
+@auth.route("/reset", methods=["GET", "POST"])
+def password_reset_request():
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.change_password"))
+    form = PasswordResetRequestForm()
+    if form.validate_on_submit():
+        user = User.by_email(form.email.data)
+        if user is not None and not user.disabled:
+            token = user.generate_reset_token()
+            send_email(user.email, "Reset your password", "reset_password", user=user,
+                       url=url_for("auth.password_reset", token=token, _external=True))
+        # The same answer either way, so the page cannot be used to find
+        # out who has an account.
+        flash("If an account uses that address, we have emailed it a link "
+              "to reset the password.", "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form)
+
+
+@auth.route("/reset/<token>", methods=["GET", "POST"])
+def password_reset(token):
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    # Checked before the form is shown, so nobody types a new password
+    # into a page that cannot accept it.
+    if User.from_token(tokens.RESET, token, current_app.config["RESET_TOKEN_MAX_AGE"]) is None:
+        flash("That reset link is invalid or has expired. Ask for a new one.", "danger")
+        return redirect(url_for("auth.password_reset_request"))
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        if User.reset_password(token, form.password.data):
+            flash("Your password has been reset. You can log in now.", "success")
+            return redirect(url_for("auth.login"))
+        flash("That reset link is invalid or has expired. Ask for a new one.", "danger")
+        return redirect(url_for("auth.password_reset_request"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+# -- email address --------------------------------------------------------------
+
+@auth.route("/change_email", methods=["GET", "POST"])
+@login_required
+def change_email_request():
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        if not current_user.verify_password(form.password.data):
+            form.password.errors.append("That is not your password.")
+        else:
+            new_email = form.email.data.strip()
+            token = current_user.generate_email_change_token(new_email)
+            send_email(new_email, "Confirm your new email address", "change_email",
+                       user=current_user,
+                       url=url_for("auth.change_email", token=token, _external=True))
+            flash(f"We have sent a link to {new_email}; follow it to finish the change.",
+                  "info")
+            return redirect(url_for("main.index"))
+    return render_template("auth/change_email.html", form=form)
+
+
+@auth.route("/change_email/<token>")
+@login_required
+def change_email(token):
+    if current_user.change_email(token):
+        flash("Your email address has been updated.", "success")
+    else:
+        flash("That link is invalid or has expired, or the address is now taken.", "danger")
+    return redirect(url_for("main.index"))

@@ -1,4 +1,5 @@
 """Users: accounts, roles, profiles and who follows whom."""
+import re
 from datetime import datetime, timezone
 
 from bson import DBRef, ObjectId
@@ -82,7 +83,7 @@ class User(UserMixin, db.Document):
         try:
             user.save()
         except NotUniqueError as exc:
-            raise AccountTaken(_duplicate_field(exc)) from exc
+            raise AccountTaken(_duplicate_field(exc, user)) from exc
         return user
 
     @classmethod
@@ -295,8 +296,14 @@ def normalise_email(email):
     return (email or "").strip().lower()
 
 
-def _duplicate_field(exc):
-    text = str(exc)
-    if "email" in text:
+def _duplicate_field(exc, user):
+    """Which unique field ``user`` collided on: ``"email"`` or ``"username"``."""
+    # MongoDB names the index ("index: email_1 dup key: ..."); read only
+    # that part, since the duplicate value itself may contain any word.
+    index = re.search(r"index: (\w+)", str(exc))
+    if index:
+        return "email" if index.group(1).startswith("email") else "username"
+    # A backend that does not say: the account holding the address exists now.
+    if User.objects(email=user.email, id__ne=user.id).count():
         return "email"
     return "username"

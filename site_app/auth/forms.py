@@ -1,0 +1,114 @@
+"""Forms of the account pages. Field names are part of the public contract.
+
+The form checks what it can see in the request (shape, length, matching
+passwords, an address already in use); the unique indexes behind
+``User.register`` have the last word when two requests race.
+"""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, StringField, SubmitField, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp
+
+from ..models import User
+
+EMAIL_MAX = 254
+USERNAME_MAX = 64
+PASSWORD_MIN = 8
+PASSWORD_MAX = 128
+
+# Letters, digits, underscore, dot and hyphen: safe in a URL (/user/<name>)
+# and in a page, with no spaces or markup. A leading dot or hyphen would make
+# names like ".." that browsers rewrite in paths.
+USERNAME_RULE = Regexp(
+    r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$",
+    message="Usernames may contain only letters, digits, underscores, dots and "
+            "hyphens, and start with a letter, digit or underscore.")
+
+
+def email_field(label="Email"):
+    return StringField(label, validators=[
+        DataRequired(message="Enter your email address."),
+        Length(max=EMAIL_MAX, message=f"Email addresses are at most {EMAIL_MAX} characters."),
+        Email(message="Enter a valid email address, like name@example.com."),
+    ], render_kw={"autocomplete": "email"})
+
+
+def username_field():
+    return StringField("Username", validators=[
+        DataRequired(message="Choose a username."),
+        Length(max=USERNAME_MAX, message=f"Usernames are at most {USERNAME_MAX} characters."),
+        USERNAME_RULE,
+    ], render_kw={"autocomplete": "username"})
+
+
+def new_password_fields(label="Password"):
+    """A new password and its confirmation (``password``, ``password2``)."""
+    password = PasswordField(label, validators=[
+        DataRequired(message="Choose a password."),
+        Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
+               message=f"Passwords are {PASSWORD_MIN} to {PASSWORD_MAX} characters long."),
+    ], render_kw={"autocomplete": "new-password"})
+    password2 = PasswordField("Confirm password", validators=[
+        DataRequired(message="Type the password again."),
+        EqualTo("password", message="The two passwords do not match."),
+    ], render_kw={"autocomplete": "new-password"})
+    return password, password2
+
+
+def current_password_field(label="Password"):
+    return PasswordField(label, validators=[
+        DataRequired(message="Enter your password."),
+        Length(max=PASSWORD_MAX, message="That password is too long."),
+    ], render_kw={"autocomplete": "current-password"})
+
+
+class LoginForm(FlaskForm):
+    email = email_field()
+    password = current_password_field()
+    remember_me = BooleanField("Keep me logged in")
+    submit = SubmitField("Log in")
+
+
+class RegistrationForm(FlaskForm):
+    email = email_field()
+    username = username_field()
+    password, password2 = new_password_fields()
+    submit = SubmitField("Create account")
+
+    def validate_email(self, field):
+        if User.email_taken(field.data):
+            raise ValidationError("That email address is already registered.")
+
+    def validate_username(self, field):
+        if User.username_taken(field.data):
+            raise ValidationError("That username is taken.")
+
+
+class ChangePasswordForm(FlaskForm):
+    old_password = current_password_field("Current password")
+    password, password2 = new_password_fields("New password")
+    submit = SubmitField("Change password")
+
+
+class PasswordResetRequestForm(FlaskForm):
+    email = email_field()
+    submit = SubmitField("Send reset link")
+
+
+class PasswordResetForm(FlaskForm):
+    password, password2 = new_password_fields("New password")
+    submit = SubmitField("Reset password")
+
+
+class ChangeEmailForm(FlaskForm):
+    email = email_field("New email")
+    password = current_password_field()
+    submit = SubmitField("Change email")
+
+    def validate_email(self, field):
+        if User.email_taken(field.data):
+            raise ValidationError("That email address is already registered.")
+
+
+class ResendConfirmationForm(FlaskForm):
+    """Only the CSRF token: the button on /auth/unconfirmed."""
+    submit = SubmitField("Send a new confirmation email")

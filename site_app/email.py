@@ -1,0 +1,67 @@
+"""Sending the site's email (confirmations, password resets, email changes).
+
+One function, ``send_email``, renders a text and an HTML part from
+``templates/email/<name>.txt|html`` and hands the message to Flask-Mail:
+
+- with ``MAIL_ASYNC`` (development, production) from a background thread, so
+  a slow mail server never slows a page down;
+- synchronously otherwise (testing), so ``email_dispatched`` fires before
+  the request returns;
+- in development with no ``MAIL_SERVER``, the message is written to the log
+  instead, links included, so a developer can click them.
+
+A failure to deliver (mail server down, connection refused) is logged and
+never reaches the user: the account is saved and the email can be resent.
+"""
+import logging
+import smtplib
+from threading import Thread
+
+from flask import current_app, render_template
+from flask_mail import Message
+
+from .extensions import mail
+
+log = logging.getLogger(__name__)
+
+
+def send_email(to, subject, template, **context):
+    """Send ``template`` (without extension) to ``to``; returns the message."""
+    app = current_app._get_current_object()
+    message = Message(
+        subject=f"{app.config['SITE_MAIL_SUBJECT_PREFIX']} {subject}".strip(),
+        sender=app.config["SITE_MAIL_SENDER"],
+        recipients=[to],
+    )
+    message.body = render_template(f"email/{template}.txt", **context)
+    message.html = render_template(f"email/{template}.html", **context)
+
+    if not app.config.get("MAIL_SERVER") and not app.config.get("MAIL_SUPPRESS_SEND"):
+        _write_to_log(app, message)
+    elif app.config.get("MAIL_ASYNC"):
+        Thread(target=_deliver, args=(app, message), daemon=True,
+               name="send-email").start()
+    else:
+        _deliver(app, message)
+    return message
+
+
+def _deliver(app, message):
+    with app.app_context():
+        try:
+            mail.send(message)
+        except (smtplib.SMTPException, OSError):
+            # Logged with the recipient only: the body holds a secret link.
+            log.exception("could not send %r to %s", message.subject, ", ".join(message.recipients))
+
+
+def _write_to_log(app, message):
+    if app.config.get("CONFIG_NAME") == "development":
+        log.warning("MAIL_SERVER is not set, so this email was not sent:\n"
+                    "To: %s\nSubject: %s\n\n%s",
+                    ", ".join(message.recipients), message.subject, message.body)
+    else:
+        # Outside development the body (with its secret link) stays out of
+        # the log; the operator learns what to configure.
+        log.error("MAIL_SERVER is not set: email %r to %s was not sent",
+                  message.subject, ", ".join(message.recipients))

@@ -1,0 +1,499 @@
+"""Accounts: registering, confirming, logging in and out, passwords, email.
+
+Each test is a visitor's story told through the test client.
+"""
+import re
+import socket
+import threading
+import time
+
+import pytest
+from flask import url_for
+
+from conftest import links_in
+from site_app import create_app
+from site_app.models import Role, User
+
+PASSWORD = "correct horse battery"
+
+
+def register(client, email="ann@example.com", username="ann", password=PASSWORD,
+             password2=None, **kwargs):
+    return client.post("/auth/register", data={
+        "email": email, "username": username, "password": password,
+        "password2": password if password2 is None else password2}, **kwargs)
+
+
+def typed_value(html, field):
+    match = re.search(r'<input[^>]*name="%s"[^>]*>' % re.escape(field), html)
+    assert match, f"no input named {field}"
+    value = re.search(r'value="([^"]*)"', match.group(0))
+    return value.group(1) if value else ""
+
+
+# -- the whole journey --------------------------------------------------------
+
+def test_newcomer_registers_confirms_logs_in_changes_password_and_logs_out(app, client, outbox):
+    response = register(client)
+    assert response.status_code == 302
+    assert response.location.endswith("/auth/login")
+    assert len(outbox) == 1
+    message = outbox[0]
+    assert message.recipients == ["ann@example.com"]
+    link = links_in(message)[0]
+    assert link.startswith("http://localhost/auth/confirm/")
+    assert link in message.html  # absolute in the HTML part too
+
+    # Following the link while logged out leads through the login page.
+    response = client.get(link)
+    assert response.status_code == 302
+    assert "/auth/login?next=" in response.location
+    response = client.post(response.location, data={"email": "ann@example.com",
+                                                     "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.location.startswith("/auth/confirm/")
+    response = client.get(response.location, follow_redirects=True)
+    assert "Your account is confirmed" in response.get_data(as_text=True)
+    assert User.by_email("ann@example.com").confirmed
+
+    response = client.post("/auth/change-password", data={
+        "old_password": PASSWORD, "password": "a brand new secret", "password2": "a brand new secret"})
+    assert response.status_code == 302
+    # This browser stays logged in after the change.
+    assert "Log out" in client.get("/").get_data(as_text=True)
+
+    response = client.post("/auth/logout", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "You have been logged out" in page
+    assert "Log in" in page
+
+    assert client.post("/auth/login", data={"email": "ann@example.com",
+                                            "password": PASSWORD}).status_code == 200
+    assert client.post("/auth/login", data={"email": "ann@example.com",
+                                            "password": "a brand new secret"}).status_code == 302
+
+
+def test_changing_the_password_logs_out_other_browsers(app, make_user):
+    ann = make_user("ann")
+    laptop, phone = app.test_client(), app.test_client()
+    for browser in (laptop, phone):
+        assert browser.post("/auth/login", data={"email": ann.email,
+                                                 "password": PASSWORD}).status_code == 302
+    laptop.post("/auth/change-password", data={
+        "old_password": PASSWORD, "password": "another long one", "password2": "another long one"})
+    assert laptop.get("/auth/change-password").status_code == 200
+    response = phone.get("/auth/change-password")
+    assert response.status_code == 302
+    assert "/auth/login" in response.location
+
+
+def test_change_password_needs_the_current_one(client, auth, make_user):
+    ann = make_user("ann")
+    auth.login_as(ann)
+    response = client.post("/auth/change-password", data={
+        "old_password": "not it at all", "password": "new password 1", "password2": "new password 1"})
+    assert response.status_code == 200
+    assert "That is not your current password" in response.get_data(as_text=True)
+    ann.reload()
+    assert ann.verify_password(PASSWORD)
+
+
+def test_reader_resets_a_forgotten_password(app, client, make_user, outbox):
+    ann = make_user("ann")
+    response = client.post("/auth/reset", data={"email": "ANN@example.com"}, follow_redirects=True)
+    assert "If an account uses that address" in response.get_data(as_text=True)
+    assert len(outbox) == 1
+    link = links_in(outbox[0])[0]
+    assert "/auth/reset/" in link
+    assert link in outbox[0].html
+
+    assert client.get(link).status_code == 200
+    response = client.post(link, data={"password": "fresh password", "password2": "fresh password"})
+    assert response.status_code == 302
+    assert response.location.endswith("/auth/login")
+    ann.reload()
+    assert ann.verify_password("fresh password")
+    # The link worked once: the password change made it stale.
+    response = client.get(link)
+    assert response.status_code == 302
+    assert response.location.endswith("/auth/reset")
+
+
+def test_reset_answers_the_same_whether_or_not_the_account_exists(client, make_user, outbox):
+    make_user("ann")
+    known = client.post("/auth/reset", data={"email": "ann@example.com"})
+    unknown = client.post("/auth/reset", data={"email": "nobody@example.com"})
+    assert known.status_code == unknown.status_code == 302
+    assert known.location == unknown.location
+    assert len(outbox) == 1
+    with client.session_transaction() as session:
+        flashes = session.get("_flashes")
+    assert flashes[0] == flashes[1]
+
+
+def test_reset_form_refuses_mismatched_passwords_and_keeps_the_token(app, client, make_user):
+    ann = make_user("ann")
+    token = ann.generate_reset_token()
+    response = client.post(f"/auth/reset/{token}", data={"password": "one password",
+                                                         "password2": "another password"})
+    assert response.status_code == 200
+    assert "The two passwords do not match" in response.get_data(as_text=True)
+    ann.reload()
+    assert ann.verify_password(PASSWORD)
+
+
+def test_reader_changes_email_through_a_link_sent_to_the_new_address(client, auth, make_user,
+                                                                      outbox):
+    ann = make_user("ann")
+    auth.login_as(ann)
+    response = client.post("/auth/change_email", data={"email": "ann@new.example",
+                                                       "password": PASSWORD})
+    assert response.status_code == 302
+    assert outbox[-1].recipients == ["ann@new.example"]
+    link = links_in(outbox[-1])[0]
+    assert link in outbox[-1].html
+    ann.reload()
+    assert ann.email == "ann@example.com"  # nothing changes until the link is followed
+
+    response = client.get(link, follow_redirects=True)
+    assert "Your email address has been updated" in response.get_data(as_text=True)
+    ann.reload()
+    assert ann.email == "ann@new.example"
+    auth.logout()
+    assert auth.login("ann@new.example").status_code == 302
+
+
+def test_change_email_checks_password_and_that_the_address_is_free(client, auth, make_user,
+                                                                   outbox):
+    ann = make_user("ann")
+    make_user("bob")
+    auth.login_as(ann)
+    response = client.post("/auth/change_email", data={"email": "bob@example.com",
+                                                       "password": PASSWORD})
+    assert "already registered" in response.get_data(as_text=True)
+    response = client.post("/auth/change_email", data={"email": "ann@new.example",
+                                                       "password": "wrong password"})
+    page = response.get_data(as_text=True)
+    assert "That is not your password" in page
+    assert typed_value(page, "email") == "ann@new.example"
+    assert outbox == []
+
+
+def test_unconfirmed_reader_is_sent_to_confirm_and_can_resend(app, client, auth, make_user,
+                                                              outbox):
+    ann = make_user("ann", confirmed=False)
+    auth.login_as(ann)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.location.endswith("/auth/unconfirmed")
+    page = client.get("/auth/unconfirmed").get_data(as_text=True)
+    assert "ann@example.com" in page
+
+    response = client.post("/auth/confirm", follow_redirects=True)
+    assert "A new confirmation link is on its way" in response.get_data(as_text=True)
+    assert len(outbox) == 1
+    client.get(links_in(outbox[0])[0])
+    ann.reload()
+    assert ann.confirmed
+    assert client.get("/").status_code == 200
+
+
+# -- tokens ---------------------------------------------------------------------
+
+def test_a_tampered_or_foreign_confirmation_link_does_not_confirm(app, client, auth, make_user):
+    ann = make_user("ann", confirmed=False)
+    bob = make_user("bob", confirmed=False)
+    auth.login_as(ann)
+    token = ann.generate_confirmation_token()
+    for bad in (token[:-2] + "xx", "not-a-token", bob.generate_confirmation_token(),
+                ann.generate_reset_token()):
+        response = client.get(f"/auth/confirm/{bad}", follow_redirects=True)
+        assert response.status_code == 200
+        assert "invalid or has expired" in response.get_data(as_text=True)
+    ann.reload()
+    assert not ann.confirmed
+
+
+def test_an_expired_confirmation_link_is_refused(client, auth, make_user, monkeypatch):
+    ann = make_user("ann", confirmed=False)
+    auth.login_as(ann)
+    token = ann.generate_confirmation_token()
+    client.application.config["CONFIRM_TOKEN_MAX_AGE"] = 1
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + 60)
+    response = client.get(f"/auth/confirm/{token}", follow_redirects=True)
+    assert "invalid or has expired" in response.get_data(as_text=True)
+    monkeypatch.undo()
+    ann.reload()
+    assert not ann.confirmed
+
+
+def test_a_confirmation_token_cannot_reset_a_password(client, make_user):
+    ann = make_user("ann")
+    token = ann.generate_confirmation_token()
+    response = client.post(f"/auth/reset/{token}", data={"password": "hijacked pass",
+                                                        "password2": "hijacked pass"})
+    assert response.status_code == 302
+    assert response.location.endswith("/auth/reset")
+    ann.reload()
+    assert ann.verify_password(PASSWORD)
+
+
+def test_tampered_email_change_link_changes_nothing(client, auth, make_user):
+    ann = make_user("ann")
+    auth.login_as(ann)
+    token = ann.generate_email_change_token("ann@new.example")
+    response = client.get(f"/auth/change_email/{token}x", follow_redirects=True)
+    assert "invalid or has expired" in response.get_data(as_text=True)
+    ann.reload()
+    assert ann.email == "ann@example.com"
+
+
+# -- logging in -------------------------------------------------------------------
+
+def test_wrong_password_is_refused_and_the_email_kept(client, make_user):
+    make_user("ann")
+    response = client.post("/auth/login", data={"email": "ann@example.com",
+                                                "password": "guess guess"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Wrong email or password" in page
+    assert typed_value(page, "email") == "ann@example.com"
+    assert typed_value(page, "password") == ""
+
+
+def test_remember_me_sets_a_lasting_cookie(client, make_user):
+    make_user("ann")
+    response = client.post("/auth/login", data={"email": "ann@example.com",
+                                                "password": PASSWORD, "remember_me": "y"})
+    assert "remember_token=" in " ".join(response.headers.getlist("Set-Cookie"))
+
+
+def test_disabled_account_cannot_log_in(client, make_user):
+    ann = make_user("ann")
+    ann.disabled = True
+    ann.save()
+    response = client.post("/auth/login", data={"email": "ann@example.com",
+                                                "password": PASSWORD})
+    assert response.status_code == 200
+    assert "This account has been disabled" in response.get_data(as_text=True)
+    assert "Log out" not in response.get_data(as_text=True)
+
+
+def test_login_follows_a_local_next(client, make_user):
+    make_user("ann")
+    response = client.post("/auth/login?next=/user/ann%3Ftab%3Dposts",
+                           data={"email": "ann@example.com", "password": PASSWORD})
+    assert response.location == "/user/ann?tab=posts"
+
+
+@pytest.mark.parametrize("target", [
+    "https://evil.example", "//evil.example", "/\\evil.example", "\\\\evil.example",
+    "javascript:alert(1)", "/\t/evil.example", "http:/evil.example", "evil.example",
+])
+def test_login_ignores_a_next_that_leaves_the_site(client, make_user, target):
+    make_user("ann")
+    response = client.post("/auth/login", query_string={"next": target},
+                           data={"email": "ann@example.com", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.location == "/"
+
+
+def test_logout_is_post_only(client, auth, make_user):
+    auth.login_as(make_user("ann"))
+    assert client.get("/auth/logout").status_code == 405
+    assert "Log out" in client.get("/").get_data(as_text=True)
+
+
+def test_login_attempts_are_rate_limited_per_address_and_per_account():
+    app = create_app("testing", {"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per minute"})
+    with app.app_context():
+        Role.insert_roles()
+        User.register(email="ann@example.com", username="ann", password=PASSWORD)
+    client = app.test_client()
+
+    def attempt(email, address):
+        return client.post("/auth/login", data={"email": email, "password": "wrong guess"},
+                           environ_base={"REMOTE_ADDR": address})
+
+    # One address trying three accounts, then any fourth: refused.
+    for n in range(3):
+        assert attempt(f"someone{n}@example.com", "10.0.0.1").status_code == 200
+    response = attempt("ann@example.com", "10.0.0.1")
+    assert response.status_code == 429
+    assert "Too many sign-in attempts" in response.get_data(as_text=True)
+    assert "navbar" in response.get_data(as_text=True)  # the page is in the layout
+
+    # One account tried from three addresses: the fourth address is refused too.
+    for n in range(3):
+        assert attempt("ann@example.com", f"10.0.1.{n}").status_code == 200
+    assert attempt("ann@example.com", "10.0.2.1").status_code == 429
+    # Someone else, elsewhere, is unaffected.
+    assert attempt("bob@example.com", "10.0.3.1").status_code == 200
+
+
+def test_successful_logins_do_not_use_up_the_limit():
+    app = create_app("testing", {"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "2 per minute"})
+    with app.app_context():
+        Role.insert_roles()
+        User.register(email="ann@example.com", username="ann", password=PASSWORD)
+    client = app.test_client()
+    for _ in range(4):
+        assert client.post("/auth/login", data={"email": "ann@example.com",
+                                                "password": PASSWORD}).status_code == 302
+        client.post("/auth/logout")
+
+
+def test_forms_need_a_csrf_token_outside_testing(make_user):
+    app = create_app("testing", {"WTF_CSRF_ENABLED": True})
+    with app.app_context():
+        Role.insert_roles()
+        User.register(email="ann@example.com", username="ann", password=PASSWORD)
+    client = app.test_client()
+    response = client.post("/auth/login", data={"email": "ann@example.com",
+                                                "password": PASSWORD})
+    assert response.status_code == 400
+    assert "Log out" not in response.get_data(as_text=True)
+    # With the token from the form, the same login works.
+    page = client.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post("/auth/login", data={"email": "ann@example.com",
+                                                "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+
+
+# -- registering ----------------------------------------------------------------------
+
+def test_site_admin_registers_as_administrator(client):
+    client.application.config["SITE_ADMIN"] = "Boss@Example.com"
+    register(client, email="boss@example.com", username="boss")
+    register(client, email="ann@example.com", username="ann")
+    assert User.by_email("boss@example.com").role.name == "Administrator"
+    assert User.by_email("ann@example.com").role.name == "User"
+
+
+@pytest.mark.parametrize("fields, field, message", [
+    ({"email": ""}, "email", "Enter your email address"),
+    ({"email": "not-an-email"}, "email", "Enter a valid email address"),
+    ({"email": "a" * 250 + "@example.com"}, "email", "at most 254 characters"),
+    ({"username": ""}, "username", "Choose a username"),
+    ({"username": "ann smith"}, "username", "only letters, digits"),
+    ({"username": "<b>ann</b>"}, "username", "only letters, digits"),
+    ({"username": "a" * 65}, "username", "at most 64 characters"),
+    ({"password": "", "password2": ""}, "password", "Choose a password"),
+    ({"password": "short", "password2": "short"}, "password", "8 to 128 characters"),
+    ({"password2": "something else"}, "password2", "do not match"),
+])
+def test_registration_rejects_bad_input_next_to_the_field(client, outbox, fields, field, message):
+    data = {"email": "ann@example.com", "username": "ann", "password": PASSWORD,
+            "password2": PASSWORD, **fields}
+    response = client.post("/auth/register", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert message in page
+    assert re.search(r'name="%s"[^>]*class="[^"]*is-invalid' % field, page) or \
+        re.search(r'class="[^"]*is-invalid[^"]*"[^>]*name="%s"' % field, page)
+    # What the user typed is still there, except the passwords.
+    for kept in ("email", "username"):
+        assert typed_value(page, kept) == data[kept].replace("<", "&lt;").replace(">", "&gt;")
+    assert typed_value(page, "password") == ""
+    assert User.objects.count() == 0
+    assert outbox == []
+
+
+def test_registration_refuses_a_taken_email_or_username(client, make_user):
+    make_user("ann")
+    response = register(client, email="ANN@example.com", username="someone")
+    assert "That email address is already registered" in response.get_data(as_text=True)
+    response = register(client, email="other@example.com", username="ANN")
+    assert "That username is taken" in response.get_data(as_text=True)
+    assert User.objects.count() == 1
+
+
+def test_simultaneous_registrations_of_one_email_make_one_account(app):
+    """Two browsers submit the same email at the same moment: the unique
+    index lets one through and the other gets a clear error."""
+    start = threading.Barrier(2)
+    results = {}
+
+    def sign_up(username):
+        client = app.test_client()
+        start.wait()
+        results[username] = register(client, email="same@example.com", username=username)
+
+    threads = [threading.Thread(target=sign_up, args=(name,)) for name in ("ann", "bob")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert User.objects(email="same@example.com").count() == 1
+    codes = sorted(response.status_code for response in results.values())
+    assert codes == [200, 302]
+    refused = next(r for r in results.values() if r.status_code == 200)
+    assert "That email address is already registered" in refused.get_data(as_text=True)
+
+
+def test_a_race_lost_at_the_unique_index_is_a_field_error(client, make_user, monkeypatch):
+    """The form check passed but the insert found the address taken."""
+    make_user("ann")
+    monkeypatch.setattr(User, "email_taken", classmethod(lambda cls, email: False))
+    response = register(client, email="ann@example.com", username="another")
+    assert response.status_code == 200
+    assert "That email address is already registered" in response.get_data(as_text=True)
+    assert User.objects.count() == 1
+
+
+# -- email delivery ------------------------------------------------------------------
+
+def _closed_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_registration_survives_a_mail_server_that_is_down(caplog):
+    app = create_app("testing", {"MAIL_SUPPRESS_SEND": False, "MAIL_SERVER": "127.0.0.1",
+                                 "MAIL_PORT": _closed_port(), "MAIL_USE_TLS": False})
+    with app.app_context():
+        Role.insert_roles()
+    client = app.test_client()
+    with caplog.at_level("ERROR"):
+        response = register(client)
+    assert response.status_code == 302
+    with app.app_context():
+        assert User.by_email("ann@example.com") is not None
+    assert any("could not send" in record.getMessage() for record in caplog.records)
+    # The user can ask again once logged in.
+    client.post("/auth/login", data={"email": "ann@example.com", "password": PASSWORD})
+    assert client.post("/auth/confirm").status_code == 302
+
+
+def test_development_without_a_mail_server_logs_the_link(caplog):
+    app = create_app("development", {"MAIL_SERVER": None, "SEED_ON_START": False,
+                                     "WTF_CSRF_ENABLED": False})
+    with app.app_context():
+        Role.insert_roles()
+    with caplog.at_level("WARNING"):
+        register(app.test_client())
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "MAIL_SERVER is not set" in logged
+    assert "http://localhost/auth/confirm/" in logged
+
+
+def test_emails_are_sent_from_a_background_thread_when_async(app, monkeypatch):
+    from site_app import email as email_module
+    delivered = threading.Event()
+    threads = []
+
+    def fake_deliver(app, message):
+        threads.append(threading.current_thread())
+        delivered.set()
+
+    monkeypatch.setattr(email_module, "_deliver", fake_deliver)
+    app.config.update(MAIL_ASYNC=True)
+    with app.test_request_context():
+        email_module.send_email("ann@example.com", "Hello", "confirm",
+                                user=User(username="ann"), url=url_for("main.index", _external=True))
+    assert delivered.wait(5)
+    assert threads[0] is not threading.main_thread()
