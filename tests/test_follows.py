@@ -1,0 +1,127 @@
+"""Readers follow writers; the followed feed shows their posts."""
+import threading
+
+import pytest
+
+from conftest import signed_in_client
+from site_app.models import Post, User
+
+
+def text(response):
+    return response.get_data(as_text=True)
+
+
+def test_follow_and_unfollow(client, make_user, auth):
+    rita, wendy = make_user("rita"), make_user("wendy")
+    auth.login_as(rita)
+    response = client.post("/follow/wendy")
+    assert response.status_code == 302 and response.headers["Location"] == "/user/wendy"
+    assert rita.reload().is_following(wendy)
+    assert wendy.followers_count == 1 and rita.following_count == 1
+    assert "rita" in text(client.get("/followers/wendy"))
+    assert "wendy" in text(client.get("/following/rita"))
+    client.post("/unfollow/wendy")
+    assert not rita.reload().is_following(wendy)
+    assert "rita" not in text(client.get("/followers/wendy")).split("Back to")[1]
+
+
+def test_following_twice_counts_once(client, make_user, auth):
+    rita, wendy = make_user("rita"), make_user("wendy")
+    auth.login_as(rita)
+    client.post("/follow/wendy")
+    client.post("/follow/wendy")
+    assert wendy.followers_count == 1 and rita.reload().following_count == 1
+
+
+def test_concurrent_clicks_keep_counts_right(app, make_user):
+    wendy = make_user("wendy")
+    fans = [make_user(f"fan{n}") for n in range(8)]
+
+    def click(user):
+        client = signed_in_client(app, user)
+        for _ in range(3):
+            client.post("/follow/wendy")
+
+    threads = [threading.Thread(target=click, args=(fan,)) for fan in fans]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert wendy.followers_count == 8
+    assert all(fan.reload().following_ids() == [wendy.id] for fan in fans)
+
+
+def test_you_cannot_follow_yourself(client, make_user, auth):
+    rita = make_user("rita")
+    auth.login_as(rita)
+    response = client.post("/follow/rita", follow_redirects=False)
+    assert response.status_code == 302
+    assert rita.reload().following_count == 0
+
+
+def test_unknown_users_are_404(client, make_user, auth):
+    auth.login_as(make_user())
+    assert client.post("/follow/nobody").status_code == 404
+    assert client.post("/unfollow/nobody").status_code == 404
+    assert client.get("/followers/nobody").status_code == 404
+    assert client.get("/following/nobody").status_code == 404
+
+
+def test_follow_is_post_only_and_needs_an_account(client, make_user):
+    make_user("wendy")
+    assert client.get("/follow/wendy").status_code == 405
+    response = client.post("/follow/wendy")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    assert User.by_username("wendy").followers_count == 0
+
+
+def test_followers_are_paginated(app, client, make_user):
+    app.config["FOLLOWERS_PER_PAGE"] = 2
+    wendy = make_user("wendy")
+    for name in ["anna", "bert", "cleo"]:
+        make_user(name).follow(wendy)
+    first, second = text(client.get("/followers/wendy")), text(client.get("/followers/wendy?page=2"))
+    assert "anna" in first and "bert" in first and "cleo" not in first
+    assert "cleo" in second
+    assert "anna" in text(client.get("/followers/wendy?page=-7"))
+
+
+def test_followers_list_shows_who_follows_you(client, make_user, auth):
+    rita, wendy = make_user("rita"), make_user("wendy")
+    wendy.follow(rita)
+    rita.follow(wendy)
+    auth.login_as(rita)
+    assert "follows you" in text(client.get("/followers/rita"))
+
+
+def test_followed_feed_has_the_followed_and_your_own_posts_only(client, make_user, auth):
+    rita, wendy, zed = make_user("rita"), make_user("wendy"), make_user("zed")
+    Post.publish(wendy, "Wendy writes", "Body")
+    Post.publish(zed, "Zed writes", "Body")
+    Post.publish(rita, "Rita writes", "Body")
+    rita.follow(wendy)
+    auth.login_as(rita)
+    client.get("/followed")
+    page = text(client.get("/"))
+    assert "Wendy writes" in page and "Rita writes" in page and "Zed writes" not in page
+    client.get("/all")
+    assert "Zed writes" in text(client.get("/"))
+
+
+def test_followed_feed_is_one_query_over_the_authors(app, client, make_user, auth, db_ops):
+    rita = make_user("rita")
+    for n in range(6):
+        writer = make_user(f"w{n}")
+        Post.publish(writer, f"post {n}", "Body")
+        rita.follow(writer)
+    auth.login_as(rita)
+    client.get("/followed")
+    app.config["DB_OPS_HEADER"] = False  # so the request does not start its own count
+    with db_ops() as ops:
+        response = client.get("/")
+    assert response.status_code == 200
+    # Every posts operation (the count and the page) is the same query:
+    # the authors' ids in one indexed $in, never one query a followed user.
+    filters = [op[2] for op in ops.operations if op[0] == "posts"]
+    assert filters and all(f == filters[0] for f in filters)
+    assert sorted(filters[0]["author"]["$in"]) == sorted(rita.reload().following_ids() + [rita.id])
