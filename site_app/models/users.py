@@ -102,6 +102,21 @@ class User(UserMixin, db.Document):
     def username_taken(cls, username):
         return cls.objects(username_key=(username or "").strip().lower()).count() > 0
 
+    # -- profile --------------------------------------------------------------
+    def edit_profile(self, **changes):
+        """Change profile fields (and, in an administrator's edit, ``email``,
+        ``username``, ``confirmed``, ``role``). Only the changed fields are
+        written, so follows made meanwhile are kept. Raises
+        :class:`AccountTaken` when the new email or username is in use."""
+        for field, value in changes.items():
+            setattr(self, field, value)
+        try:
+            self.save()
+        except NotUniqueError as exc:
+            field = _duplicate_field(exc, self)
+            self.reload()  # the object shows what is stored again
+            raise AccountTaken(field) from exc
+
     # -- passwords ----------------------------------------------------------
     @property
     def password(self):

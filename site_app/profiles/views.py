@@ -1,2 +1,77 @@
-"""Views of the profiles blueprint."""
-from . import profiles  # noqa: F401
+"""Profile pages: a user's page with their posts, and editing a profile."""
+from bson import ObjectId
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ..decorators import admin_required
+from ..media.storage import UploadRejected, set_avatar
+from ..models import AccountTaken, Post, User
+from ..pagination import page_arg, paginate
+from . import profiles
+from .forms import EditProfileAdminForm, EditProfileForm
+
+
+@profiles.route("/user/<username>")
+def user(username):
+    user = User.by_username(username)
+    if user is None:
+        abort(404)
+    page = paginate(Post.listing().filter(author=user), page_arg(),
+                    current_app.config["POSTS_PER_PAGE"])
+    return render_template("user.html", user=user, page=page, posts=page.items,
+                           follows_you=(current_user.is_authenticated
+                                        and user.is_following(current_user)))
+
+
+@profiles.route("/edit-profile", methods=["GET", "POST"])
+@login_required
+def edit_profile():
+    user = current_user._get_current_object()
+    form = EditProfileForm(obj=user)
+    if form.validate_on_submit():
+        refused = save_profile(form, user)
+        if not refused:
+            flash("Your profile has been updated.", "success")
+            return redirect(url_for(".user", username=user.username))
+        return render_template("edit_profile.html", form=form, user=user), refused
+    return render_template("edit_profile.html", form=form, user=user)
+
+
+@profiles.route("/edit-profile/<user_id>", methods=["GET", "POST"])
+@admin_required
+def edit_profile_admin(user_id):
+    user = User.objects(id=user_id).first() if ObjectId.is_valid(user_id) else None
+    if user is None:
+        abort(404)
+    form = EditProfileAdminForm(user)
+    if form.validate_on_submit():
+        refused = save_profile(form, user)
+        if not refused:
+            flash(f"The profile of {user.username} has been updated.", "success")
+            return redirect(url_for(".user", username=user.username))
+        return render_template("edit_profile.html", form=form, user=user), refused
+    return render_template("edit_profile.html", form=form, user=user)
+
+
+def save_profile(form, user):
+    """Store the new avatar (if one was sent), then the form's fields.
+
+    Returns ``None`` when all is saved, else the HTTP status to answer with,
+    the reason written next to the field. The avatar goes first: it is the
+    part most likely to be refused, and then nothing has changed.
+    """
+    if form.avatar.data:
+        try:
+            set_avatar(user, form.avatar.data)
+        except UploadRejected as rejected:
+            form.avatar.errors.append(rejected.message)
+            return rejected.status
+    try:
+        user.edit_profile(**form.profile_changes())
+    except AccountTaken as taken:
+        # Lost a race with another account at the unique index.
+        form[taken.field].errors.append(
+            "That email address is already registered." if taken.field == "email"
+            else "That username is taken.")
+        return 409
+    return None

@@ -1,0 +1,60 @@
+"""Profile forms: what anyone may say about themselves, and what only an
+administrator may change about an account."""
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import ValidationError
+from wtforms.validators import Length, Optional
+
+from ..auth.forms import email_field, username_field
+from ..models import Role, User
+from ..models.users import normalise_email
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class EditProfileForm(FlaskForm):
+    name = StringField("Real name", filters=[_strip], validators=[
+        Optional(), Length(max=64, message="Names are at most 64 characters.")],
+        render_kw={"autocomplete": "name"})
+    location = StringField("Location", filters=[_strip], validators=[
+        Optional(), Length(max=64, message="Locations are at most 64 characters.")])
+    about_me = TextAreaField("About me", validators=[
+        Optional(), Length(max=2000, message="Keep it under 2,000 characters.")],
+        render_kw={"rows": 5})
+    avatar = FileField("Avatar (optional: a JPEG, PNG, GIF or WebP image)",
+                       render_kw={"accept": "image/jpeg,image/png,image/gif,image/webp"})
+    submit = SubmitField("Save profile")
+
+    PROFILE_FIELDS = ("name", "location", "about_me")
+
+    def profile_changes(self):
+        return {field: self[field].data or None for field in self.PROFILE_FIELDS}
+
+
+class EditProfileAdminForm(EditProfileForm):
+    email = email_field()
+    username = username_field()
+    confirmed = BooleanField("Confirmed")
+    role = SelectField("Role")
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, obj=user, **kwargs)
+        self.user = user
+        self.role.choices = [role.name for role in Role.objects.order_by("permissions")]
+
+    def validate_email(self, field):
+        if normalise_email(field.data) != self.user.email and User.email_taken(field.data):
+            raise ValidationError("That email address is already registered.")
+
+    def validate_username(self, field):
+        if (field.data.strip().lower() != self.user.username_key
+                and User.username_taken(field.data)):
+            raise ValidationError("That username is taken.")
+
+    def profile_changes(self):
+        return {**super().profile_changes(),
+                "email": self.email.data, "username": self.username.data,
+                "confirmed": self.confirmed.data, "role": Role.named(self.role.data)}
