@@ -23,11 +23,6 @@ def _sum(collection, field):
     return result[0]["total"], result[0]["count"]
 
 
-def total_comments():
-    """Comments on the site: the sum of every post's ``comment_count``."""
-    return _sum(Post._get_collection(), "comment_count")[0]
-
-
 def site_counts():
     """``{"users", "new_users_week", "disabled_users", "posts", "comments",
     "files", "file_bytes"}`` for the dashboard."""

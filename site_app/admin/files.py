@@ -11,6 +11,7 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 
 from ..database import get_db, gridfs_for
+from ..media.storage import delete_stored_file
 from ..models import Post, User
 from ..pagination import Page, page_arg
 from .access import AdministratorsOnly
@@ -18,18 +19,23 @@ from .access import AdministratorsOnly
 PER_PAGE = 40
 
 
+# Thumbnails and avatar sizes (files with a ``parent_id``) live and die
+# with their parent, so the list shows only the files people uploaded.
+_UPLOADED = {"metadata.parent_id": {"$exists": False}}
+
+
 def _content_type(doc):
     metadata = doc.get("metadata") or {}
-    return doc.get("contentType") or metadata.get("content_type") or "application/octet-stream"
+    return metadata.get("content_type") or doc.get("contentType") or "application/octet-stream"
 
 
 def stored_files(page, per_page):
     """One page of stored files, newest first, as dicts for the list."""
     files = get_db(current_app)["fs.files"]
-    total = files.count_documents({})
+    total = files.count_documents(_UPLOADED)
     pages = max(1, ceil(total / per_page))
     page = pages if page == -1 or page > pages else max(page, 1)
-    docs = list(files.find({}, {"filename": 1, "length": 1, "uploadDate": 1,
+    docs = list(files.find(_UPLOADED, {"filename": 1, "length": 1, "uploadDate": 1,
                                 "contentType": 1, "metadata": 1})
                 .sort("uploadDate", -1).skip((page - 1) * per_page).limit(per_page))
     owner_ids = {(d.get("metadata") or {}).get("owner") for d in docs} - {None}
@@ -41,7 +47,7 @@ def stored_files(page, per_page):
         content_type = _content_type(doc)
         items.append({
             "id": doc["_id"],
-            "filename": doc.get("filename") or str(doc["_id"]),
+            "filename": metadata.get("original_name") or doc.get("filename") or str(doc["_id"]),
             "size": doc.get("length", 0),
             "uploaded": doc.get("uploadDate"),
             "content_type": content_type,
@@ -52,15 +58,15 @@ def stored_files(page, per_page):
     return Page(items, page, per_page, total)
 
 
-def delete_stored_file(file_id):
-    """Delete one file and every reference to it (a post's ``files``, an
+def delete_file_everywhere(file_id):
+    """Delete one uploaded file (with its thumbnail and sizes, through the
+    media storage) and every reference to it (a post's ``files``, an
     avatar), so nothing points at a file that is gone. False when missing."""
-    fs = gridfs_for(current_app)
-    if not fs.exists(file_id):
+    if not gridfs_for(current_app).exists(file_id):
         return False
     Post.objects(files=file_id).update(pull__files=file_id)
     User.objects(avatar_id=file_id).update(unset__avatar_id=True)
-    fs.delete(file_id)
+    delete_stored_file(file_id)
     return True
 
 
@@ -71,7 +77,7 @@ class FilesAdmin(AdministratorsOnly, BaseView):
 
     @expose("/<file_id>/delete", methods=["POST"])
     def delete(self, file_id):
-        if not ObjectId.is_valid(file_id) or not delete_stored_file(ObjectId(file_id)):
+        if not ObjectId.is_valid(file_id) or not delete_file_everywhere(ObjectId(file_id)):
             abort(404)
         flash("File deleted.", "success")
         return redirect(url_for(".index", page=request.form.get("page", type=int) or 1))
