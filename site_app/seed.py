@@ -20,16 +20,16 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
-from hashlib import sha256
 from io import BytesIO
 
 import click
 from bson import ObjectId
 from flask import current_app
 from flask.cli import with_appcontext
+from werkzeug.datastructures import FileStorage
 from werkzeug.security import generate_password_hash
 
-from .database import gridfs_for, is_embedded
+from .database import is_embedded
 from .markup import excerpt, render_comment, render_markdown
 from .models import Post, Role, User, normalise_tags, utcnow
 
@@ -42,7 +42,6 @@ DEMO_ACCOUNTS = (
     ("moderator@example.com", "moderator", "Moderator"),
     ("admin@example.com", "admin", "Administrator"),
 )
-DEMO_URL = "http://127.0.0.1:5000"
 
 # Topics a small developer-and-hobbies blog community writes about. Mixed case
 # and spacing on purpose: they go through ``normalise_tags`` like user input.
@@ -193,7 +192,7 @@ def seed_database(sizes, rng_seed=None, progress=_SilentProgress):
     with _Phase(report, "posts"):
         plans = _plan_posts(sizes.posts, users, demo_ids, rng, now)
     with _Phase(report, "images"):
-        report.counts["images"] = _attach_images(plans, sizes.images, fake, rng, now, progress)
+        report.counts["images"] = _attach_images(plans, sizes.images, fake, rng, progress)
     with _Phase(report, "posts"):
         posts = _build_posts(plans, fake, rng, progress)
     with _Phase(report, "comments"):
@@ -368,7 +367,7 @@ class _PostPlan:
     author_id: ObjectId
     timestamp: object
     tags: list
-    images: list = field(default_factory=list)  # (file id, alt text)
+    images: list = field(default_factory=list)  # (file id, url, alt text)
 
 
 def _plan_posts(count, users, demo_ids, rng, now):
@@ -391,39 +390,32 @@ def _plan_posts(count, users, demo_ids, rng, now):
     return plans
 
 
-def _attach_images(plans, count, fake, rng, now, progress):
-    """Generate ``count`` pictures, store them in GridFS as their authors'
-    uploads, and give each to a post. Returns how many were stored."""
+def _attach_images(plans, count, fake, rng, progress):
+    """Generate ``count`` pictures, store each as an upload of the author of
+    the post it goes into, and give it to that post. Returns how many were
+    stored.
+
+    They go through the media storage like any upload, so seeded pictures
+    get the same metadata, re-encoding and thumbnails as uploaded ones.
+    """
+    from .media.storage import store_upload
+
     if not plans or count <= 0:
         return 0
-    store = gridfs_for(current_app)
     chosen = [rng.randrange(len(plans)) for _ in range(count)]
-    with progress("images", count) as bar:
+    # store_upload answers with the file's URL (url_for), which needs a
+    # request; a command line run has none, so one for the site root stands in.
+    with current_app.test_request_context("/"), progress("images", count) as bar:
         for number, plan_index in enumerate(chosen, 1):
             plan = plans[plan_index]
             data, content_type, extension = _picture(rng, number)
             alt = fake.sentence(nb_words=4).rstrip(".")
-            filename = f"{'-'.join(alt.lower().split())}.{extension}"
-            file_id = store.put(data, filename=filename, content_type=content_type,
-                                metadata=_upload_metadata(plan.author_id, filename, content_type,
-                                                          data, plan.timestamp))
-            plan.images.append((file_id, alt))
+            upload = FileStorage(BytesIO(data), content_type=content_type,
+                                 filename=f"{'-'.join(alt.lower().split())}.{extension}")
+            stored = store_upload(upload, plan.author_id)
+            plan.images.append((ObjectId(stored["id"]), stored["url"], alt))
             bar.update(1)
     return count
-
-
-def _upload_metadata(owner_id, filename, content_type, data, uploaded_at):
-    # The shape the media storage writes for an upload, so seeded images are
-    # served, listed and cleaned up like uploaded ones.
-    return {
-        "owner": owner_id,
-        "original_name": filename,
-        "content_type": content_type,
-        "size": len(data),
-        "sha256": sha256(data).hexdigest(),
-        "uploaded_at": uploaded_at,
-        "kind": "image",
-    }
 
 
 def _picture(rng, number):
@@ -480,7 +472,7 @@ def _build_posts(plans, fake, rng, progress):
                 "author": plan.author_id,
                 "comments": [],
                 "comment_count": 0,
-                "files": [file_id for file_id, _alt in plan.images],
+                "files": [file_id for file_id, _url, _alt in plan.images],
             })
             bar.update(1)
     return posts
@@ -497,8 +489,8 @@ def _post_body(fake, rng, images):
         parts.append(rng.choice(blocks)(fake, rng))
         if rng.random() < 0.12:
             parts.append(_table(fake, rng))
-    for file_id, alt in images:
-        parts.insert(rng.randint(1, len(parts)), f"![{alt}](/files/{file_id})")
+    for _file_id, url, alt in images:
+        parts.insert(rng.randint(1, len(parts)), f"![{alt}]({url})")
     parts.append(_paragraph(fake, rng))
     return "\n\n".join(parts)
 
@@ -676,13 +668,36 @@ def seed_on_start(app):
         if User.objects.count():
             return
         report = seed_database(DEMO_SIZES, rng_seed=2024)
-    app.logger.info("demo content: %s", "; ".join(describe(report)[:2]))
-    banner = [f"Inkwell is running on {DEMO_URL}",
-              f"log in as demo@example.com / {DEMO_PASSWORD} "
-              f"(also moderator@example.com and admin@example.com, same password)"]
-    for line in banner:
-        app.logger.info(line)
-        click.echo(line, err=True)
+    app.logger.info("demo content for %s: %s", _served_url(), "; ".join(describe(report)[:2]))
+    # Printed as well as logged: this is what a newcomer looks for after
+    # `make run`, and it must not drown among the log lines.
+    click.echo("\n".join([
+        "",
+        f"  Inkwell demo: {_served_url()}",
+        f"  log in as demo@example.com / {DEMO_PASSWORD}",
+        "  (moderator@example.com and admin@example.com have the same password)",
+        "",
+    ]), err=True)
+
+
+def _served_url():
+    """Where ``flask run`` will listen: its --host/--port (or FLASK_RUN_HOST
+    and FLASK_RUN_PORT), else the address `make run` uses."""
+    host = os.environ.get("FLASK_RUN_HOST", "127.0.0.1")
+    port = os.environ.get("FLASK_RUN_PORT", "5000")
+    arguments = _flask_run_arguments() or []
+    for argument, value in zip(arguments, arguments[1:] + [""]):
+        if argument in ("--host", "-h"):
+            host = value
+        elif argument in ("--port", "-p"):
+            port = value
+        elif argument.startswith("--host="):
+            host = argument.split("=", 1)[1]
+        elif argument.startswith("--port="):
+            port = argument.split("=", 1)[1]
+    if host in ("0.0.0.0", "::"):
+        host = "127.0.0.1"
+    return f"http://{host}:{port}"
 
 
 def _is_reloader_watcher(app):
@@ -691,9 +706,17 @@ def _is_reloader_watcher(app):
     # would double the start time and print the logins twice.
     if os.environ.get("WERKZEUG_RUN_MAIN") == "true":
         return False
-    arguments = sys.argv[1:]
-    if "run" not in arguments:
+    arguments = _flask_run_arguments()
+    if arguments is None or "--no-reload" in arguments:
         return False
-    if "--no-reload" in arguments:
-        return False
-    return "--reload" in arguments or app.debug or "--debug" in arguments
+    return "--reload" in arguments or "--debug" in sys.argv or app.debug
+
+
+def _flask_run_arguments():
+    """The options after ``run`` when this process is ``flask ... run``,
+    else ``None``. The app is built before ``run`` parses them, so they are
+    read from the command line."""
+    program = os.path.basename(sys.argv[0]) if sys.argv else ""
+    if program not in ("flask", "__main__.py") or "run" not in sys.argv[1:]:
+        return None
+    return sys.argv[sys.argv.index("run") + 1:]

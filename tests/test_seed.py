@@ -33,6 +33,11 @@ def raw_users():
     return list(User._get_collection().find())
 
 
+def pictures(app):
+    """Stored post images (their thumbnails are files of their own)."""
+    return get_db(app)["fs.files"].count_documents({"metadata.kind": "image"})
+
+
 def test_operator_gets_the_sizes_asked_for(app, runner):
     result = seed(runner, *SMALL)
 
@@ -40,7 +45,7 @@ def test_operator_gets_the_sizes_asked_for(app, runner):
     assert Post.objects.count() == 20
     assert sum(post["comment_count"] for post in raw_posts()) == 150
     assert sum(len(user["following"]) for user in raw_users()) == 30
-    assert get_db(app)["fs.files"].count_documents({}) == 3
+    assert pictures(app) == 3
     assert "created 12 users, 30 follows, 20 posts, 150 comments, 3 images" in result.stdout
     assert "demo@example.com" in result.stdout
 
@@ -137,7 +142,7 @@ def test_posts_are_rendered_markdown_with_tags_and_images(app, runner):
         for file_id in post.files:
             assert f'src="/files/{file_id}"' in post.body_html
             stored = store.get(file_id)
-            assert stored.content_type in {"image/png", "image/jpeg"}
+            assert stored.metadata["content_type"] in {"image/png", "image/jpeg"}
             assert stored.metadata["owner"] == post.author_id
             assert stored.metadata["size"] == stored.length
             Image.open(BytesIO(stored.read())).verify()
@@ -174,7 +179,11 @@ def test_reset_empties_the_database_first(app, runner, make_user):
     assert User.objects(username="keeper").count() == 0
     assert User.objects.count() == 4
     assert Post.objects.count() == 3
-    assert get_db(app)["fs.files"].count_documents({}) == 1
+    assert pictures(app) == 1
+    files = get_db(app)["fs.files"]
+    assert files.count_documents({"metadata.kind": {"$ne": "image"}}) <= 1  # its thumbnail
+    kept = set(files.distinct("_id"))
+    assert set(get_db(app)["fs.chunks"].distinct("files_id")) <= kept
     assert sorted(role.name for role in Role.objects) == ["Administrator", "Moderator", "User"]
     assert User.by_email("demo@example.com").role.name == "User"
 
