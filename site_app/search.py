@@ -64,7 +64,9 @@ def _text_index_search(terms, page, per_page):
     page = pages if page == -1 or page > pages else max(page, 1)
     cursor = (collection.find(filter_, projection).sort(sort)
               .skip((page - 1) * per_page).limit(per_page))
-    return Page([Post._from_son(doc) for doc in cursor], page, per_page, total)
+    # The score only orders the results; it is not a field of the post.
+    found = [Post._from_son({k: v for k, v in doc.items() if k != "score"}) for doc in cursor]
+    return Page(found, page, per_page, total)
 
 
 def _word_match_search(terms, page, per_page):

@@ -1,0 +1,128 @@
+"""Readers search posts by words in the title, body or tags.
+
+The page is exercised on the embedded backend (the word-matching fallback);
+the query the real MongoDB path sends is unit-tested against a recording
+collection.
+"""
+import pytest
+
+from site_app import search
+from site_app.models import Post
+
+
+def text(response):
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def library(make_user):
+    author = make_user("ann")
+    return {
+        "title": Post.publish(author, "Brewing coffee at home", "A guide to beans.", "kitchen"),
+        "body": Post.publish(author, "Morning routines", "I start with Coffee, then tea.", "life"),
+        "tag": Post.publish(author, "Espresso machines", "Pressure and heat.", "coffee"),
+        "none": Post.publish(author, "Gardening", "Tomatoes and basil.", "garden"),
+    }
+
+
+def test_search_finds_title_body_and_tags_best_first(client, library):
+    page = text(client.get("/search?q=COFFEE"))
+    assert "3 results" in page
+    positions = [page.index(title) for title in
+                 ("Brewing coffee at home", "Espresso machines", "Morning routines")]
+    assert positions == sorted(positions)  # title beats tag beats body
+    assert "Gardening" not in page
+
+
+def test_any_word_matches_and_words_match_at_their_start(client, library):
+    page = text(client.get("/search?q=tomato+routine"))
+    assert "Gardening" in page and "Morning routines" in page
+    assert "Brewing" not in page
+
+
+def test_regex_characters_are_plain_text(client, library):
+    for query in [".*", "(", "[)+?", "\\", "^$|"]:
+        response = client.get("/search", query_string={"q": query})
+        assert response.status_code == 200
+        assert "Brewing" not in text(response)
+
+
+def test_empty_search_asks_for_words(client, library):
+    page = text(client.get("/search?q="))
+    assert "Type a few words" in page and "Brewing" not in page
+
+
+def test_no_match_says_so(client, library):
+    assert "No posts match" in text(client.get("/search?q=submarine"))
+
+
+def test_results_are_paginated(app, client, make_user):
+    app.config["POSTS_PER_PAGE"] = 2
+    author = make_user()
+    for n in range(5):
+        Post.publish(author, f"Note {n}", "shared word")
+    assert text(client.get("/search?q=shared")).count("Note ") == 2
+    assert text(client.get("/search?q=shared&page=3")).count("Note ") == 1
+    assert text(client.get("/search?q=shared&page=abc")).count("Note ") == 2
+
+
+def test_search_terms_are_distinct_lower_case_words():
+    assert search.search_terms("  Coffee, coffee & TEA!  ") == ["coffee", "tea"]
+    assert search.search_terms("") == []
+    assert len(search.search_terms(" ".join(f"w{n}" for n in range(50)))) == search.TERMS_MAX
+
+
+class RecordingCollection:
+    """Stands in for the posts collection of a real server."""
+
+    def __init__(self, documents):
+        self.documents = documents
+        self.calls = []
+
+    def count_documents(self, filter_):
+        self.calls.append(("count_documents", filter_))
+        return len(self.documents)
+
+    def find(self, filter_, projection):
+        self.calls.append(("find", filter_, projection))
+        return self
+
+    def sort(self, sort):
+        self.calls.append(("sort", sort))
+        return self
+
+    def skip(self, n):
+        self.calls.append(("skip", n))
+        return self
+
+    def limit(self, n):
+        self.calls.append(("limit", n))
+        return iter(self.documents[:n])
+
+
+def test_real_mongodb_path_sends_a_text_query_sorted_by_score(app, make_user, monkeypatch):
+    author = make_user()
+    stored = Post.publish(author, "Coffee", "Beans")
+    document = stored.to_mongo().to_dict()
+    document["score"] = 1.5
+    collection = RecordingCollection([document])
+    monkeypatch.setattr(search, "supports_text_search", lambda app: True)
+    monkeypatch.setattr(Post, "_get_collection", classmethod(lambda cls: collection))
+
+    page = search.search_posts("Coffee  beans", 1, 20)
+
+    expected_filter = {"$text": {"$search": "coffee beans"}}
+    assert collection.calls == [
+        ("count_documents", expected_filter),
+        ("find", expected_filter, {"score": {"$meta": "textScore"}, "comments": 0}),
+        ("sort", [("score", {"$meta": "textScore"}), ("timestamp", -1)]),
+        ("skip", 0),
+        ("limit", 20),
+    ]
+    assert [p.title for p in page.items] == ["Coffee"] and page.total == 1
+    assert page.items[0].author.username == author.username
+
+
+def test_text_index_declares_the_weights_the_fallback_uses():
+    index = next(i for i in Post._meta["indexes"] if isinstance(i, dict) and i.get("name") == "post_text")
+    assert index["weights"] == search.WEIGHTS
