@@ -55,7 +55,13 @@ class Role(db.Document):
 
     @classmethod
     def named(cls, name):
-        return cls.objects(name=name).first()
+        role = cls.objects(name=name).first()
+        if role is None and name in cls.ROLES:
+            # A fresh database: the first account (often SITE_ADMIN) must not
+            # fall back to the default role because the roles are not there yet.
+            cls.insert_roles()
+            role = cls.objects(name=name).first()
+        return role
 
     def __str__(self):
         return self.name
