@@ -6,12 +6,12 @@ the user name with an empty password. The session cookie is never
 consulted, so a logged-in browser cannot be made to call the API by a
 third-party page.
 
-The identity is worked out once per request and kept in ``g``: the rate
+The identity is worked out once per request: the rate
 limiter (which runs first) keys on it, and the views read it.
 """
 from typing import NamedTuple, Optional
 
-from flask import current_app, g, request
+from flask import current_app, request
 
 from .. import tokens
 from ..errors import error_response
@@ -21,6 +21,7 @@ from . import api
 
 # Endpoints anyone may read: the description of the API itself.
 PUBLIC_ENDPOINTS = {"api.openapi_json"}
+_IDENTITY_KEY = "site_app.api_identity"
 
 
 class Identity(NamedTuple):
@@ -62,9 +63,11 @@ def _check_credentials(authorization):
 
 def current_identity():
     """The identity of this request's credentials, checked once."""
-    if "api_identity" not in g:
-        g.api_identity = _check_credentials(request.authorization)
-    return g.api_identity
+    # Kept in the WSGI environ, which lives exactly as long as the request
+    # (``g`` outlives it when a test holds an app context open).
+    if _IDENTITY_KEY not in request.environ:
+        request.environ[_IDENTITY_KEY] = _check_credentials(request.authorization)
+    return request.environ[_IDENTITY_KEY]
 
 
 def current_api_user():
@@ -89,8 +92,10 @@ def _rate_limit_message():
     return "Too many requests: the API allows " + current_app.config["API_RATE_LIMIT"] + "."
 
 
-limiter.limit(_api_rate_limit, key_func=rate_limit_key,
-              error_message=_rate_limit_message)(api)
+# One budget per account for the whole API (a per-route budget would let a
+# client multiply its allowance by spreading calls over endpoints).
+limiter.shared_limit(_api_rate_limit, scope="api", key_func=rate_limit_key,
+                     error_message=_rate_limit_message)(api)
 
 
 def unauthorized(message):
