@@ -101,6 +101,10 @@ class Config:
 
     HSTS = False
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # production pings the database at start and refuses to run when it does
+    # not answer within MONGODB_SERVER_SELECTION_TIMEOUT_MS; set this to skip
+    # the check (tests building a production app, a database started later).
+    SKIP_DB_CHECK = _env_bool("SKIP_DB_CHECK", False)
 
 
 class DevelopmentConfig(Config):

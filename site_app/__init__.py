@@ -37,6 +37,9 @@ def create_app(config_name=None, overrides=None):
 
     from .extensions import bootstrap, cache, csrf, db, limiter, login_manager, mail, moment
     db.init_app(app)
+    if config_name == "production" and not app.config.get("SKIP_DB_CHECK"):
+        from .database import require_reachable
+        require_reachable(app)
     if app.extensions["site_db"]["embedded"]:
         app.logger.warning(
             "MONGODB_URI is not set: using the embedded in-memory database "
@@ -106,3 +109,5 @@ def _configure_logging(app):
     level = getattr(logging, str(app.config.get("LOG_LEVEL", "INFO")).upper(), logging.INFO)
     app.logger.setLevel(level)
     logging.getLogger("site_app").setLevel(level)
+    from .logging_setup import configure_logging
+    configure_logging(app)  # stdout, before the first warning is logged

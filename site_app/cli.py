@@ -3,6 +3,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from .database import get_db
 from .extensions import db
 
 
@@ -29,8 +30,12 @@ def documents():
 def ensure_indexes():
     """Create every declared index; returns ``{collection: [new index names]}``."""
     created = {}
+    database = get_db(current_app)
     for document in documents():
-        collection = document._get_collection()
+        # Read the raw collection first: MongoEngine's _get_collection()
+        # builds missing indexes on its first call, which would make every
+        # new index look as if it had been there all along.
+        collection = database[document._get_collection_name()]
         before = set(collection.index_information())
         document.ensure_indexes()
         after = set(collection.index_information())
@@ -41,14 +46,23 @@ def ensure_indexes():
 
 
 def promote_site_admin():
-    """Make the ``SITE_ADMIN`` account Administrator; True when it changed."""
+    """Make the ``SITE_ADMIN`` account Administrator. Returns what happened:
+    ``"unset"``, ``"promoted"``, ``"already"`` or ``"not registered"``."""
     from .models import Role, User
     address = current_app.config.get("SITE_ADMIN")
     if not address:
-        return False
+        return "unset"
     admin_role = Role.named("Administrator")
-    return bool(User.objects(email=address.strip().lower(), role__ne=admin_role)
-                .update_one(set__role=admin_role))
+    email = address.strip().lower()
+    if User.objects(email=email, role__ne=admin_role).update_one(set__role=admin_role):
+        return "promoted"
+    return "already" if User.objects(email=email).count() else "not registered"
+
+
+def text_index_ready():
+    """Whether the posts' text index (search on real MongoDB) exists."""
+    from .models import Post
+    return "post_text" in get_db(current_app)[Post._get_collection_name()].index_information()
 
 
 @click.command()
@@ -56,14 +70,18 @@ def promote_site_admin():
 def deploy():
     """Create the roles and every index, and promote SITE_ADMIN (idempotent)."""
     from .models import Role
+    indexes = ensure_indexes()  # first: any query would build indexes unseen
     roles = Role.insert_roles()
-    indexes = ensure_indexes()
     promoted = promote_site_admin()
     click.echo(f"roles: {', '.join(roles) if roles else 'up to date'}")
     for collection, names in indexes.items():
         click.echo(f"indexes on {collection}: {', '.join(names) if names else 'up to date'}")
+    click.echo("text index post_text on posts: " + ("present" if text_index_ready() else "MISSING"))
     admin = current_app.config.get("SITE_ADMIN")
-    if admin:
-        click.echo(f"SITE_ADMIN {admin}: {'promoted to Administrator' if promoted else 'nothing to change'}")
-    else:
-        click.echo("SITE_ADMIN is not set: no account promoted")
+    click.echo({
+        "unset": "SITE_ADMIN is not set: no account promoted",
+        "promoted": f"SITE_ADMIN {admin}: promoted to Administrator",
+        "already": f"SITE_ADMIN {admin}: already Administrator",
+        "not registered": f"SITE_ADMIN {admin}: no such account yet; it becomes "
+                          "Administrator when it registers",
+    }[promoted])

@@ -154,6 +154,28 @@ def ping(app):
         return False
 
 
+def require_reachable(app):
+    """Stop with a one-line :class:`ConfigError` when the configured server
+    does not answer a ping within the server-selection timeout."""
+    try:
+        get_db(app).command("ping")
+    except pymongo.errors.PyMongoError as exc:
+        hosts = _hosts(app.config["MONGODB_URI"])
+        timeout = app.config.get("MONGODB_SERVER_SELECTION_TIMEOUT_MS", 5000)
+        # The hosts only: the URI may hold a password.
+        raise ConfigError(
+            f"cannot reach MongoDB at {hosts} within {timeout} ms "
+            f"({type(exc).__name__}); check MONGODB_URI and that the server is "
+            "running, or set SKIP_DB_CHECK=1 to start anyway") from None
+
+
+def _hosts(uri):
+    try:
+        return ", ".join(f"{host}:{port}" for host, port in parse_uri(uri)["nodelist"])
+    except Exception:  # a mongodb+srv:// name that does not resolve
+        return "the MONGODB_URI server"
+
+
 def supports_text_search(app):
     """Whether ``$text`` queries work (real MongoDB yes, mongomock no)."""
     return not is_embedded(app)

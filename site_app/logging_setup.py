@@ -53,7 +53,7 @@ def request_record(response, seconds):
 
 
 def register(app):
-    configure_logging(app)
+    """Time every request and log it when its response is ready."""
 
     @app.before_request
     def start_timer():

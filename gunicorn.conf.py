@@ -1,0 +1,76 @@
+"""gunicorn settings for Inkwell: ``gunicorn -c gunicorn.conf.py 'site_app:create_app()'``.
+
+Every value can be changed from the environment (or on the command line,
+which wins over this file). Logs go to stdout; the app writes one JSON line
+per request, so gunicorn's own access log is off unless GUNICORN_ACCESS_LOG
+is set.
+"""
+import multiprocessing
+import os
+import sys
+
+
+def _int(name, default):
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+EMBEDDED_BACKEND_MESSAGE = (
+    "error: {workers} workers were asked for, but MONGODB_URI is not set: the "
+    "embedded in-memory database lives inside one process, so each worker would "
+    "have its own data. Set MONGODB_URI to a MongoDB server, or run one worker "
+    "(-w 1; use --threads for concurrency).")
+
+
+def check_worker_count(workers, mongodb_uri):
+    """The message that forbids ``workers`` processes, or None when allowed."""
+    if workers > 1 and not mongodb_uri:
+        return EMBEDDED_BACKEND_MESSAGE.format(workers=workers)
+    return None
+
+
+bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+# Processes: about two a CPU core for this I/O-bound app, one on the embedded
+# backend. Threads serve concurrent requests inside each process.
+workers = _int("WEB_CONCURRENCY",
+               min(2 * multiprocessing.cpu_count() + 1, 9) if os.environ.get("MONGODB_URI") else 1)
+worker_class = "gthread"
+threads = _int("GUNICORN_THREADS", 4)
+# A request that takes longer than this is killed and its worker restarted;
+# uploads are capped at MAX_CONTENT_LENGTH, so this is generous.
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# Recycle workers now and then so a slow leak cannot grow forever.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+# Behind a reverse proxy that sets X-Forwarded-*: trust it (set to its address).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain",
+                            "stream": "ext://sys.stdout"}},
+    # The app's loggers (site_app.*) have their own stdout handler; the root
+    # logger gets none, so nothing is written twice.
+    "root": {"level": "WARNING", "handlers": []},
+    "loggers": {
+        "gunicorn.error": {"level": loglevel.upper(), "handlers": ["stdout"], "propagate": False},
+        "gunicorn.access": {"level": "INFO", "handlers": ["stdout"] if accesslog else [],
+                            "propagate": False},
+    },
+}
+
+
+def on_starting(server):
+    """Refuse several workers on the embedded backend (the command line may
+    have changed ``workers``, so the check reads the final settings)."""
+    message = check_worker_count(server.cfg.workers, os.environ.get("MONGODB_URI"))
+    if message:
+        print(message, file=sys.stderr)
+        sys.exit(1)
