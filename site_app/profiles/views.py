@@ -18,6 +18,7 @@ def user(username):
         abort(404)
     page = paginate(Post.listing().filter(author=user), page_arg(),
                     current_app.config["POSTS_PER_PAGE"])
+    Post.with_authors(page.items)
     return render_template("user.html", user=user, page=page, posts=page.items,
                            follows_you=(current_user.is_authenticated
                                         and user.is_following(current_user)))
