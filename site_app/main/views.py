@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from ..database import ping
 from ..extensions import csrf, limiter
 from ..models import Post
-from ..pagination import page_arg, paginate
+from ..posts.views import listing_page
 from . import main
 
 SHOW_FOLLOWED_MAX_AGE = 30 * 24 * 3600
@@ -19,9 +19,7 @@ def index():
         posts = Post.by_authors(current_user.following_ids() + [current_user.id])
     else:
         posts = Post.listing()
-    page = paginate(posts, page_arg(), current_app.config["POSTS_PER_PAGE"])
-    Post.with_authors(page.items)
-    return render_template("index.html", page=page, show_followed=show_followed)
+    return render_template("index.html", page=listing_page(posts), show_followed=show_followed)
 
 
 @main.route("/all")
