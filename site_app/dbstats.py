@@ -100,12 +100,11 @@ class CommandListener(monitoring.CommandListener):
         if event.command_name in _IGNORED_COMMANDS:
             return
         command = event.command
-        collection = command.get(event.command_name)
-        filter_ = command.get("filter", command.get("q"))
-        if event.command_name in {"update", "delete"} and command.get("updates" if event.command_name == "update" else "deletes"):
-            first = (command.get("updates") or command.get("deletes"))[0]
-            filter_ = first.get("q")
-        self._started[event.request_id] = (collection, event.command_name, filter_, command.get("sort"))
+        name = event.command_name
+        # getMore names the cursor first and its collection under "collection".
+        collection = command.get("collection") if name == "getMore" else command.get(name)
+        self._started[_event_key(event)] = (collection, name, _filter_of(name, command),
+                                            command.get("sort"))
 
     def succeeded(self, event):
         self._finish(event)
@@ -114,7 +113,7 @@ class CommandListener(monitoring.CommandListener):
         self._finish(event)
 
     def _finish(self, event):
-        started = self._started.pop(event.request_id, None)
+        started = self._started.pop(_event_key(event), None)
         if started is None:
             return
         seconds = event.duration_micros / 1e6
@@ -122,7 +121,30 @@ class CommandListener(monitoring.CommandListener):
         _record(collection, name, filter_, sort, seconds)
         if seconds * 1000 >= self.slow_ms:
             log.warning("slow query: %s.%s %.1f ms filter=%s sort=%s",
-                        collection, name, seconds * 1000, filter_, sort)
+                        collection, name, seconds * 1000, _short(filter_), _short(sort))
+
+
+def _event_key(event):
+    # request ids are per connection on the wire; pair them to be unique.
+    return (event.connection_id, event.request_id)
+
+
+def _filter_of(name, command):
+    """What a command selects by: the filter of a find, the ``q`` of the
+    first update or delete, the query of a count/distinct/findAndModify, the
+    pipeline of an aggregate."""
+    if name in {"update", "delete"}:
+        statements = command.get("updates" if name == "update" else "deletes") or [{}]
+        return statements[0].get("q")
+    if name == "aggregate":
+        return command.get("pipeline")
+    return command.get("filter", command.get("query"))
+
+
+def _short(value, limit=1000):
+    """A filter as log text, cut short: one log line, however big the filter."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "...(cut)"
 
 
 _WRAPPED = False

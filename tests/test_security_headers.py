@@ -1,0 +1,116 @@
+"""Security headers on every kind of response, and cookie flags in production."""
+import re
+
+import pytest
+
+from site_app import create_app
+from site_app.database import gridfs_for
+
+STRICT_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+
+
+def assert_secure(response):
+    for name, value in STRICT_HEADERS.items():
+        assert response.headers.get(name) == value, name
+    csp = response.headers["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+    assert directives["default-src"] == "'self'"
+    assert re.fullmatch(r"'self' 'nonce-[\w-]{16,}'", directives["script-src"])
+    assert directives["style-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["object-src"] == "'none'"
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp and "http" not in csp
+    return csp
+
+
+def test_html_pages_carry_the_headers_and_a_fresh_nonce(client):
+    first = client.get("/")
+    second = client.get("/")
+    assert first.status_code == 200 and first.mimetype == "text/html"
+    csp = assert_secure(first)
+    assert csp != assert_secure(second)  # a new nonce on every request
+    nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
+    for script in re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", first.get_data(as_text=True)):
+        assert f'nonce="{nonce}"' in script  # inline script only with the nonce
+
+
+def test_json_responses_carry_the_headers(client):
+    response = client.get("/healthz")
+    assert response.is_json
+    assert_secure(response)
+
+
+def test_error_pages_carry_the_headers(client):
+    assert_secure(client.get("/no-such-page"))
+    assert_secure(client.get("/api/v1/posts/", headers={"Accept": "application/json"}))
+
+
+def test_static_files_carry_the_headers(client):
+    response = client.get("/static/css/site.css")
+    assert response.status_code == 200
+    assert_secure(response)
+
+
+def test_uploaded_files_carry_the_headers(client, app):
+    file_id = gridfs_for(app).put(b"hello", filename="a.txt",
+                                  metadata={"content_type": "text/plain", "kind": "attachment"})
+    response = client.get(f"/files/{file_id}")
+    assert response.status_code == 200
+    for name, value in STRICT_HEADERS.items():
+        assert response.headers.get(name) == value, name
+    # An uploaded file gets a stricter policy of its own: nothing runs, and
+    # opened directly it is sandboxed (no scripts, no forms, its own origin).
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "sandbox" in csp and "script-src" not in csp
+
+
+def test_no_hsts_outside_production(client):
+    assert "Strict-Transport-Security" not in client.get("/healthz").headers
+
+
+@pytest.fixture
+def production_app():
+    # No database here: the start-up ping is skipped, and the requests below
+    # never need one (anonymous pages).
+    return create_app("production", {
+        "MONGODB_URI": "mongodb://127.0.0.1:1/site",
+        "SECRET_KEY": "a-long-random-production-secret-0123456789",
+        "MONGODB_SERVER_SELECTION_TIMEOUT_MS": 200,
+        "SKIP_DB_CHECK": True,
+    })
+
+
+def test_production_sends_hsts(production_app):
+    response = production_app.test_client().get("/static/css/site.css", base_url="https://localhost")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert_secure(response)
+
+
+def test_production_session_cookie_is_secure_httponly_and_lax(production_app):
+    client = production_app.test_client()
+    # The admin sends anonymous visitors to log in with a flashed message,
+    # which writes the session cookie.
+    response = client.get("/admin/", base_url="https://localhost")
+    assert response.status_code == 302
+    cookie = next(v for k, v in response.headers.items()
+                  if k == "Set-Cookie" and v.startswith("session="))
+    flags = {part.strip().lower() for part in cookie.split(";")}
+    assert "secure" in flags and "httponly" in flags and "samesite=lax" in flags
+
+
+def test_production_remember_me_cookie_flags(production_app):
+    config = production_app.config
+    assert config["REMEMBER_COOKIE_SECURE"] is True
+    assert config["REMEMBER_COOKIE_HTTPONLY"] is True
+    assert config["REMEMBER_COOKIE_SAMESITE"] == "Lax"
+    assert config["WTF_CSRF_ENABLED"] is True
+
+
+def test_development_cookies_are_httponly_and_lax_but_not_secure():
+    app = create_app("development")
+    assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert not app.config.get("SESSION_COOKIE_SECURE")
