@@ -33,7 +33,7 @@ def send_unconfirmed_accounts_to_confirm():
             and request.endpoint not in {"static", "main.healthz"}
             # Blueprint assets too (bootstrap.static): the page must keep its CSS/JS.
             and not request.endpoint.endswith(".static")
-            and not request.path.startswith(("/api/", "/admin/"))):
+            and not request.path.startswith("/api/")):
         return redirect(url_for("auth.unconfirmed"))
 
 

@@ -1,0 +1,120 @@
+"""Who may do what: the permission matrix of the site's pages, for anonymous
+visitors, an unconfirmed account and each role.
+
+Each row is a request and what every kind of visitor gets:
+  ok        the page or the action (2xx, or a redirect that is not a refusal)
+  login     sent to the login page
+  confirm   sent to /auth/unconfirmed
+  forbidden 403
+"""
+import pytest
+
+from conftest import signed_in_client
+from site_app.models import Post
+
+VISITORS = ("anonymous", "unconfirmed", "User", "Moderator", "Administrator")
+
+#                      anonymous  unconfirmed  User         Moderator    Administrator
+READ = dict(zip(VISITORS, ("ok", "confirm", "ok", "ok", "ok")))
+ACCOUNT = dict(zip(VISITORS, ("login", "ok", "ok", "ok", "ok")))
+CONFIRMED = dict(zip(VISITORS, ("login", "confirm", "ok", "ok", "ok")))
+MODERATE = dict(zip(VISITORS, ("login", "confirm", "forbidden", "ok", "ok")))
+ADMIN = dict(zip(VISITORS, ("login", "confirm", "forbidden", "forbidden", "ok")))
+# Someone else's post (ann's): only an administrator besides its author.
+OTHERS_POST = ADMIN
+OPEN = dict.fromkeys(VISITORS, "ok")
+
+# (method, path, form data, expectations). Paths name {post}, {comment} and
+# {ann_id}, filled in once the data exists. Deleting comes last.
+MATRIX = [
+    ("GET", "/", None, READ),
+    ("GET", "/user/ann", None, READ),
+    ("GET", "/post/{post}", None, READ),
+    ("GET", "/followers/ann", None, READ),
+    ("GET", "/following/ann", None, READ),
+    ("GET", "/search?q=tide", None, READ),
+    ("GET", "/tag/tides", None, READ),
+    ("GET", "/feed.atom", None, READ),
+    ("GET", "/healthz", None, OPEN),
+    ("GET", "/auth/login", None, OPEN),
+    ("GET", "/auth/change-password", None, ACCOUNT),
+    ("GET", "/auth/change_email", None, ACCOUNT),
+    ("GET", "/edit-profile", None, CONFIRMED),
+    ("POST", "/edit-profile", {"name": "Someone"}, CONFIRMED),
+    ("GET", "/write", None, CONFIRMED),
+    ("POST", "/follow/ann", {}, CONFIRMED),
+    ("POST", "/unfollow/ann", {}, CONFIRMED),
+    ("POST", "/post/{post}", {"body": "Well said."}, CONFIRMED),
+    ("GET", "/moderate", None, MODERATE),
+    ("POST", "/moderate/disable/{comment}", {}, MODERATE),
+    ("POST", "/moderate/enable/{comment}", {}, MODERATE),
+    ("GET", "/edit-profile/{ann_id}", None, ADMIN),
+    ("GET", "/admin/", None, ADMIN),
+    ("GET", "/edit/{post}", None, OTHERS_POST),
+    ("POST", "/delete/{post}", {}, OTHERS_POST),
+]
+
+
+def outcome(response):
+    location = response.headers.get("Location", "")
+    if response.status_code in (301, 302, 303):
+        if "/auth/login" in location:
+            return "login"
+        if location.endswith("/auth/unconfirmed"):
+            return "confirm"
+        return "ok"
+    if response.status_code == 403:
+        return "forbidden"
+    if response.status_code < 300:
+        return "ok"
+    return f"status {response.status_code}"
+
+
+@pytest.fixture
+def visitor_client(app, make_user):
+    """``visitor_client(kind)``: a browser of that kind of visitor."""
+    def browser(kind):
+        if kind == "anonymous":
+            return app.test_client()
+        if kind == "unconfirmed":
+            user = make_user("newcomer", confirmed=False)
+        else:
+            user = make_user(kind.lower(), role=kind)
+        return signed_in_client(app, user)
+    return browser
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_permission_matrix(app, make_user, visitor_client, visitor):
+    ann = make_user("ann")
+    post = Post.publish(ann, "Tides and boats", "About the *sea*.", tags="tides")
+    comment = post.add_comment(ann, "First!")
+    client = visitor_client(visitor)
+    values = {"post": post.id, "comment": comment.id, "ann_id": ann.id}
+
+    wrong = []
+    for method, path, data, expected in MATRIX:
+        url = path.format(**values)
+        response = client.open(url, method=method, data=data)
+        got = outcome(response)
+        if got != expected[visitor]:
+            wrong.append(f"{method} {url}: expected {expected[visitor]}, got {got}")
+    assert not wrong, f"{visitor}:\n" + "\n".join(wrong)
+
+
+def test_logout_needs_a_post_from_everyone(client):
+    assert client.get("/auth/logout").status_code == 405
+
+
+def test_the_navbar_offers_only_what_the_visitor_may_do(app, visitor_client):
+    offers = {
+        "anonymous": {"/auth/login"},
+        "User": {"/write", "/edit-profile"},
+        "Moderator": {"/write", "/edit-profile", "/moderate"},
+        "Administrator": {"/write", "/edit-profile", "/moderate", "/admin/"},
+    }
+    links = {"/auth/login", "/write", "/moderate", "/admin/", "/edit-profile"}
+    for visitor, expected in offers.items():
+        navbar = visitor_client(visitor).get("/").get_data(as_text=True).split("</nav>", 1)[0]
+        shown = {link for link in links if f'href="{link}"' in navbar}
+        assert shown == expected, visitor
