@@ -497,3 +497,17 @@ def test_emails_are_sent_from_a_background_thread_when_async(app, monkeypatch):
                                 user=User(username="ann"), url=url_for("main.index", _external=True))
     assert delivered.wait(5)
     assert threads[0] is not threading.main_thread()
+
+
+def test_reset_emails_are_rate_limited():
+    app = create_app("testing", {"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "2 per minute"})
+    with app.app_context():
+        Role.insert_roles()
+    client = app.test_client()
+    for _ in range(2):
+        assert client.post("/auth/reset", data={"email": "ann@example.com"}).status_code == 302
+    response = client.post("/auth/reset", data={"email": "ann@example.com"})
+    assert response.status_code == 429
+    assert "Too many emails asked for" in response.get_data(as_text=True)
+    # Reading the form is never limited.
+    assert client.get("/auth/reset").status_code == 200

@@ -149,6 +149,9 @@ def confirm(token):
 
 @auth.route("/confirm", methods=["POST"])
 @login_required
+# Each click sends an email: bounded like logins so nobody floods an inbox.
+@limiter.limit(_login_rate_limit, key_func=get_remote_address,
+               error_message="Too many emails asked for. Wait a minute and try again.")
 def resend_confirmation():
     if current_user.confirmed:
         flash("Your account is already confirmed.", "info")
@@ -189,6 +192,8 @@ def _has_remember_cookie():
 
 
 @auth.route("/reset", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"], key_func=get_remote_address,
+               error_message="Too many emails asked for. Wait a minute and try again.")
 def password_reset_request():
     if current_user.is_authenticated:
         return redirect(url_for("auth.change_password"))
