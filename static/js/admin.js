@@ -23,14 +23,12 @@
       window.modelActions.execute(action);
       return;
     }
-    if ((link.getAttribute("href") || "").indexOf("javascript:") === 0) {
+    // Links that only open a menu or add a filter (Flask-Admin's own script
+    // handles them) must not navigate: "#" would jump, "javascript:" is
+    // refused by the CSP.
+    var href = link.getAttribute("href") || "";
+    if (href === "#" || href.indexOf("javascript:") === 0) {
       event.preventDefault();
     }
   }, true);
-
-  // Flask-Admin's filter menu carries onclick="return false;", which the CSP
-  // refuses; its own script handles those clicks, so drop the attribute.
-  document.querySelectorAll("a.filter[onclick]").forEach(function (link) {
-    link.removeAttribute("onclick");
-  });
 })();
