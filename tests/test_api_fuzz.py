@@ -1,0 +1,102 @@
+"""The API fuzzed from its own OpenAPI document (schemathesis, in-process
+through the WSGI app), signed in as a real confirmed user: whatever it is
+sent, it never answers 5xx and every answer matches the document.
+
+Path ids are drawn both at random and from real posts, comments and users,
+so the fuzzer reaches the success paths (reads, edits, comments, deletes),
+not only the 404s.
+"""
+import copy
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from site_app import create_app, tokens
+from site_app.models import Post, Role, User
+
+from conftest import basic_auth
+
+# Examples per operation: 13 operations, the whole run well under two minutes.
+EXAMPLES_PER_OPERATION = 40
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_headers_conformance, response_schema_conformance]
+
+CASES_RUN = {}  # operation -> cases sent, for the report at the end
+STATUSES = {}
+
+
+def _real_ids(schema_dict, ids):
+    """A copy of the document whose path ids are a real id or any string."""
+    document = copy.deepcopy(schema_dict)
+    for item in document["paths"].values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                known = ids.get(parameter["name"])
+                if parameter["in"] == "path" and known:
+                    parameter["schema"] = {"anyOf": [{"enum": known}, {"type": "string"}]}
+    return document
+
+
+def _fuzz_target():
+    """An app with content, its document (real ids added) and the auth
+    header of its confirmed writer. Built once for the module: schemathesis
+    makes one test an operation from the schema at collection time."""
+    app = create_app("testing")
+    with app.app_context():
+        Role.insert_roles()
+        writer = User(email="fuzz@example.com", username="fuzz", confirmed=True)
+        writer.password = "fuzz password"
+        writer.save()
+        other = User(email="other@example.com", username="other", confirmed=True).save()
+        writer.follow(other)
+        mine = Post.publish(writer, "Mine", "*text*", tags=["fuzz"])
+        theirs = Post.publish(other, "Theirs", "text")
+        comment = theirs.add_comment(writer, "a comment")
+        ids = {"post_id": [str(mine.id), str(theirs.id)],
+               "comment_id": [str(comment.id)],
+               "user_id": [str(writer.id), str(other.id)]}
+        document = app.test_client().get("/api/v1/openapi.json").get_json()
+        headers = basic_auth(writer.generate_token(tokens.API))
+    return app, _real_ids(document, ids), headers
+
+
+APP, DOCUMENT, AUTH_HEADERS = _fuzz_target()
+schema = schemathesis.openapi.from_dict(DOCUMENT)
+schema.app = APP  # called in-process through WSGI
+
+
+@pytest.fixture(scope="module", autouse=True)
+def report_cases(request):
+    yield
+    total = sum(CASES_RUN.values())
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and total:
+        operations = len(CASES_RUN) - ("wrong method" in CASES_RUN)
+        answers = ", ".join(f"{count} {status}" for status, count in sorted(STATUSES.items()))
+        capture = request.config.pluginmanager.get_plugin("capturemanager")
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(f"\nAPI fuzz: {total} cases over {operations} operations "
+                                f"({CASES_RUN.get('wrong method', 0)} with a wrong method); "
+                                f"answers: {answers}")
+
+
+@schema.parametrize()
+@settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None,
+          suppress_health_check=list(HealthCheck))
+def test_the_api_survives_whatever_it_is_sent(case):
+    if case.operation.path != "/openapi.json":
+        case.headers = {**(case.headers or {}), **AUTH_HEADERS}
+    response = case.call_and_validate(checks=CHECKS)
+    documented = case.method.lower() == case.operation.method.lower()
+    label = f"{case.method.upper()} {case.operation.path}" if documented else "wrong method"
+    CASES_RUN[label] = CASES_RUN.get(label, 0) + 1
+    STATUSES[f"{response.status_code // 100}xx"] = STATUSES.get(
+        f"{response.status_code // 100}xx", 0) + 1
