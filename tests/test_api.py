@@ -294,6 +294,26 @@ def test_a_page_of_posts_costs_the_same_queries_however_many_authors(app, client
     assert many_ops <= 5
 
 
+def test_a_page_of_comments_costs_the_same_queries_however_many_commenters(client, ann,
+                                                                           as_ann):
+    post = Post.publish(ann, "Talk", "to me")
+
+    def ops_for(url):
+        response = client.get(url, headers=as_ann)
+        assert response.status_code == 200
+        return int(response.headers["X-DB-Ops"])
+
+    def comment_as(name):
+        post.add_comment(User(email=f"{name}@example.com", username=name).save(), "hi")
+
+    comment_as("first")
+    few = (ops_for(f"/api/v1/posts/{post.id}/comments/"), ops_for("/api/v1/comments/"))
+    for number in range(12):
+        comment_as(f"talker{number}")
+    many = (ops_for(f"/api/v1/posts/{post.id}/comments/"), ops_for("/api/v1/comments/"))
+    assert many == few
+
+
 # -- comments --------------------------------------------------------------
 
 def test_a_reader_comments_and_finds_the_comment_everywhere(client, ann, as_ann, make_user,
