@@ -190,11 +190,21 @@ def test_reset_empties_the_database_first(app, runner, make_user):
 
 def test_seeding_again_adds_to_what_is_there(app, runner):
     seed(runner, *SMALL)
-    seed(runner, "--users", "5", "--posts", "4", "--comments", "6", "--images", "0")
+    again = seed(runner, "--users", "5", "--posts", "4", "--comments", "6", "--images", "0")
 
     assert User.objects.count() == 17
     assert User.objects(email="demo@example.com").count() == 1
     assert Post.objects.count() == 24
+    assert "created 5 users" in again.stdout
+    assert "demo@example.com" in again.stdout  # still there, still printed
+
+
+def test_logins_not_created_are_not_printed(app, runner):
+    result = seed(runner, "--users", "1", "--posts", "1", "--comments", "0", "--images", "0")
+
+    assert User.objects.count() == 1
+    assert "demo@example.com" in result.stdout
+    assert "admin@example.com" not in result.stdout
 
 
 def test_same_seed_gives_the_same_content(app, runner):
