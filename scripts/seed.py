@@ -21,6 +21,8 @@ def main(argv=None):
     if not os.environ.get("MONGODB_URI"):
         sys.exit(NO_DATABASE)
     sys.path.insert(0, str(ROOT))
+    from pymongo.errors import ConnectionFailure
+
     from site_app import create_app
     from site_app.database import is_embedded
     from site_app.seed import seed_command
@@ -30,7 +32,13 @@ def main(argv=None):
         # The testing config reads TEST_MONGODB_URI, not MONGODB_URI.
         sys.exit(NO_DATABASE)
     with app.app_context():
-        seed_command.main(args=argv, prog_name="scripts/seed.py")
+        try:
+            seed_command.main(args=argv, prog_name="scripts/seed.py")
+        except ConnectionFailure as exc:
+            # pymongo's message lists every host and topology detail; the
+            # operator needs to know which setting to check.
+            sys.exit(f"error: cannot reach the MongoDB server named by MONGODB_URI "
+                     f"({type(exc).__name__}); is it running and reachable?")
 
 
 if __name__ == "__main__":

@@ -250,6 +250,17 @@ def test_script_refuses_without_mongodb_uri():
     assert len(finished.stderr.strip().splitlines()) == 1
 
 
+def test_script_says_when_the_server_cannot_be_reached():
+    env = dict(os.environ, MONGODB_URI="mongodb://127.0.0.1:9/inkwell_seed_test",
+               MONGODB_SERVER_SELECTION_TIMEOUT_MS="200", SITE_CONFIG="development")
+    finished = subprocess.run([sys.executable, str(ROOT / "scripts" / "seed.py"), "--users", "3"],
+                              env=env, capture_output=True, text=True, timeout=120)
+
+    assert finished.returncode != 0
+    assert "cannot reach the MongoDB server named by MONGODB_URI" in finished.stderr
+    assert "Traceback" not in finished.stderr
+
+
 @pytest.mark.parametrize("argument", ["--users", "--posts", "--comments", "--follows",
                                       "--images", "--reset", "--seed"])
 def test_help_lists_every_option(runner, argument):
