@@ -266,3 +266,13 @@ def test_script_says_when_the_server_cannot_be_reached():
 def test_help_lists_every_option(runner, argument):
     result = runner.invoke(args=["seed", "--help"])
     assert argument in result.output
+
+
+def test_seeded_pictures_survive_the_media_cleanup(app, runner):
+    seed(runner, *SMALL)
+    before = get_db(app)["fs.files"].count_documents({})
+
+    result = runner.invoke(args=["media", "gc", "--grace-hours", "0"])
+
+    assert result.exit_code == 0, result.output
+    assert get_db(app)["fs.files"].count_documents({}) == before
