@@ -8,6 +8,7 @@ app contexts is pushed (``appcontext_pushed``). Tests can then create as many
 apps as they like, each with an empty database, and the app served by a
 process always sees its own data.
 """
+import functools
 import itertools
 import logging
 import threading
@@ -97,11 +98,58 @@ def _open_embedded(config):
 
     # GridFS on mongomock: patch once, before any GridFS object is created.
     mongomock.gridfs.enable_gridfs_integration()
+    _serialise_mongomock()
     dbstats.instrument_mongomock()
     client = mongomock.MongoClient()
     # A fresh client is a fresh in-memory server; the name only helps logs.
     name = f"{config.get('MONGODB_DB', 'site')}_embedded_{next(_embedded_counter)}"
     return client, client[name], True
+
+
+_mongomock_lock = threading.RLock()
+_mongomock_serialised = False
+# Everything that reads or writes mongomock's in-memory store.
+_MONGOMOCK_STORE_METHODS = (
+    "find", "find_one", "insert_one", "insert_many", "update_one", "update_many",
+    "replace_one", "delete_one", "delete_many", "count_documents", "aggregate",
+    "find_one_and_update", "find_one_and_delete", "find_one_and_replace",
+    "distinct", "bulk_write", "estimated_document_count", "create_index",
+    "create_indexes", "drop_index", "drop_indexes", "index_information", "drop",
+)
+
+
+def _serialise_mongomock():
+    """Let one thread at a time into mongomock.
+
+    mongomock is not safe for concurrent writers: an update deep-copies the
+    stored document while another thread may be changing it ("dictionary
+    changed size during iteration", found by tests/test_reliability.py), and
+    a lazy cursor reads the store later. A threaded server (the Flask
+    development server, gunicorn's gthread worker) would then answer 500 to
+    two comments at once. Real MongoDB serialises writes to a document
+    itself, so this lock exists only for the embedded backend.
+    """
+    global _mongomock_serialised
+    if _mongomock_serialised:
+        return
+    from mongomock.collection import Collection, Cursor
+
+    for name in _MONGOMOCK_STORE_METHODS:
+        original = getattr(Collection, name, None)
+        if original is not None:
+            setattr(Collection, name, _locked(original))
+    Cursor._compute_results = _locked(Cursor._compute_results)
+    Cursor.distinct = _locked(Cursor.distinct)
+    _mongomock_serialised = True
+
+
+def _locked(method):
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        with _mongomock_lock:
+            return method(*args, **kwargs)
+
+    return wrapper
 
 
 def _bind_on_push(app, **_extra):
