@@ -15,6 +15,17 @@ from site_app import create_app  # noqa: E402
 from site_app import dbstats  # noqa: E402
 from site_app.models import Role, User  # noqa: E402
 
+# Test modules here import helpers with ``from conftest import ...``. The
+# browser tests have a conftest.py of their own, which takes the module name
+# "conftest" once pytest loads it; point the name back at this file before
+# each test module in this folder is imported.
+_THIS_CONFTEST = sys.modules[__name__]
+
+
+def pytest_collectstart(collector):
+    if isinstance(collector, pytest.Module) and collector.path.parent == Path(__file__).parent:
+        sys.modules["conftest"] = _THIS_CONFTEST
+
 
 @pytest.fixture
 def app():
