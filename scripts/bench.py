@@ -1,0 +1,356 @@
+"""Benchmark the site's pages under gunicorn with concurrent clients.
+
+    .venv/bin/python scripts/bench.py                 # default size, 5 s a page
+    .venv/bin/python scripts/bench.py --users 50 --posts 300 --comments 3000 --follows 200
+    .venv/bin/python scripts/bench.py --cache NullCache   # without the page cache
+    .venv/bin/python scripts/bench.py --profile       # pyinstrument, one run a page
+
+It seeds the embedded database of a gunicorn server (one worker, the
+project's gunicorn.conf.py; see scripts/bench_server.py), then for each page
+runs ``--clients`` threads with keep-alive connections for ``--seconds`` and
+reports requests per second, p50/p95/p99 latency, errors, database
+operations per request (the app's own counter, ``X-DB-Ops``) and the share of
+the server's time spent inside the database (``X-DB-Time-Ms`` over
+``X-Server-Ms``). Writes ``<out>/bench.json`` and ``<out>/bench.md`` and
+prints the table. ``--profile`` instead profiles each page in-process with
+pyinstrument and writes ``<out>/profile-<page>.txt``.
+"""
+import argparse
+import base64
+import http.client
+import json
+import os
+import platform
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_P50_MS = 50
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--posts", type=int, default=2000)
+    parser.add_argument("--comments", type=int, default=20000)
+    parser.add_argument("--follows", type=int, default=1000)
+    parser.add_argument("--images", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=5.0, help="driving time a page")
+    parser.add_argument("--clients", type=int, default=2, help="concurrent client threads")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads (gthread)")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--cache", default="SimpleCache", help="CACHE_TYPE of the server")
+    parser.add_argument("--pages", default="", help="comma separated subset of the pages")
+    parser.add_argument("--out", default=str(ROOT / "bench-results"))
+    parser.add_argument("--profile", action="store_true",
+                        help="profile each page in-process with pyinstrument instead")
+    return parser.parse_args(argv)
+
+
+def pages(ids, auth):
+    """(name, path, headers) of every benchmarked page."""
+    post = f"/post/{ids['post_id']}"
+    found = [
+        ("home", "/", {}),
+        ("followed feed", "/", {"Cookie": auth["cookie"]}),
+        (f"post, {ids['post_comments']} comments, first page", post, {}),
+        (f"post, {ids['post_comments']} comments, last page", post + "?page=-1", {}),
+        ("profile", f"/user/{quote(ids['username'])}", {}),
+        ("tag", f"/tag/{quote(ids['tag'])}", {}),
+        ("search", f"/search?q={quote(ids['search'])}", {}),
+        ("atom feed", "/feed.atom", {}),
+        ("image /files/<id>", f"/files/{ids['image_id']}", {}),
+        ("api posts (token)", "/api/v1/posts/", {"Authorization": auth["token"]}),
+        ("api posts (password)", "/api/v1/posts/", {"Authorization": auth["password"]}),
+    ]
+    return [page for page in found if ids.get("image_id") or "files" not in page[1]]
+
+
+# -- the server ------------------------------------------------------------------
+def start_server(args, ids_file, log_file):
+    env = dict(os.environ)
+    env.update({
+        "BENCH_SEED": f"{args.users},{args.posts},{args.comments},{args.follows},{args.images}",
+        "BENCH_IDS_FILE": str(ids_file),
+        "BENCH_CACHE_TYPE": args.cache,
+        "SITE_CONFIG": "development",
+        "GUNICORN_MAX_REQUESTS": "0",  # a restarted worker would lose the embedded data
+        "GUNICORN_THREADS": str(args.threads),
+        "LOG_LEVEL": "WARNING",
+    })
+    env.pop("MONGODB_URI", None)
+    command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
+               "-w", "1", "--preload", "--bind", f"127.0.0.1:{args.port}",
+               "--chdir", str(ROOT), "--pythonpath", str(ROOT / "scripts"),
+               "bench_server:app"]
+    return subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+
+def wait_until_up(server, port, ids_file, timeout=600):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("error: the server stopped while starting; see its log")
+        if ids_file.exists() and ids_file.stat().st_size:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).ok:
+                    return json.loads(ids_file.read_text())
+            except requests.RequestException:
+                pass
+        time.sleep(0.5)
+    raise SystemExit("error: the server did not come up in time")
+
+
+def stop_server(server):
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+
+
+def worker_pid(server):
+    """The gunicorn worker's pid (the master's only child)."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    text = children.read_text().split() if children.exists() else []
+    return int(text[0]) if text else server.pid
+
+
+def rss_mb(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def sign_in(base, ids):
+    """A session cookie with the Followed tab on, and the two API
+    credentials (a token, and email + password)."""
+    session = requests.Session()
+    form = session.get(f"{base}/auth/login").text
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
+    data = {"email": ids["login_email"], "password": ids["login_password"]}
+    if token:
+        data["csrf_token"] = token.group(1)
+    answer = session.post(f"{base}/auth/login", data=data, allow_redirects=False)
+    if answer.status_code != 302:
+        raise SystemExit(f"error: could not log in as {ids['login_email']} ({answer.status_code})")
+    session.get(f"{base}/followed", allow_redirects=False)
+    cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+    password = base64.b64encode(f"{ids['login_email']}:{ids['login_password']}".encode()).decode()
+    answer = requests.post(f"{base}/api/v1/tokens/", headers={"Authorization": f"Basic {password}"})
+    answer.raise_for_status()
+    api_token = base64.b64encode(f"{answer.json()['token']}:".encode()).decode()
+    return {"cookie": cookie, "token": f"Basic {api_token}", "password": f"Basic {password}"}
+
+
+# -- the clients -------------------------------------------------------------------
+def drive(port, path, headers, seconds, clients):
+    """Run ``clients`` threads against one page for ``seconds``; return the
+    samples (latency ms, status, db ops, db ms, server ms) and the wall time."""
+    samples, errors = [], []
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def client():
+        mine, failures = [], []
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException) as exc:
+                failures.append(repr(exc))
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            elapsed = (time.perf_counter() - started) * 1000
+            mine.append((elapsed, response.status,
+                         int(response.getheader("X-DB-Ops", "-1")),
+                         float(response.getheader("X-DB-Time-Ms", "0")),
+                         float(response.getheader("X-Server-Ms", "0"))))
+        connection.close()
+        with lock:
+            samples.extend(mine)
+            errors.extend(failures)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return samples, errors, time.perf_counter() - started
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def summarise(name, path, samples, failures, wall):
+    latencies = [s[0] for s in samples]
+    ops = sorted({s[2] for s in samples})
+    server_ms = sum(s[4] for s in samples)
+    errors = len(failures) + sum(1 for s in samples if s[1] != 200)
+    return {
+        "page": name,
+        "path": path,
+        "requests": len(samples),
+        "rps": round(len(samples) / wall, 1) if wall else 0.0,
+        "p50_ms": round(percentile(latencies, 0.50), 1),
+        "p95_ms": round(percentile(latencies, 0.95), 1),
+        "p99_ms": round(percentile(latencies, 0.99), 1),
+        "errors": errors,
+        "statuses": sorted({s[1] for s in samples}),
+        "db_ops": ops[0] if len(ops) == 1 else ops,
+        "server_ms": round(server_ms / len(samples), 2) if samples else 0.0,
+        "db_ms": round(statistics.fmean(s[3] for s in samples), 2) if samples else 0.0,
+        "db_share": round(sum(s[3] for s in samples) / server_ms, 3) if server_ms else 0.0,
+    }
+
+
+def markdown_table(results):
+    lines = [
+        "| page | req/s | p50 ms | p95 ms | p99 ms | errors | DB ops/req | server ms | DB ms | DB share |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        ops = r["db_ops"] if isinstance(r["db_ops"], int) else "/".join(map(str, r["db_ops"]))
+        lines.append(f"| {r['page']} | {r['rps']} | {r['p50_ms']} | {r['p95_ms']} | "
+                     f"{r['p99_ms']} | {r['errors']} | {ops} | {r['server_ms']} | "
+                     f"{r['db_ms']} | {r['db_share'] * 100:.0f}% |")
+    return "\n".join(lines)
+
+
+def machine():
+    memory = 0
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            memory = int(line.split()[1]) // 1024
+    return {"cpus": os.cpu_count(), "memory_mb": memory, "python": platform.python_version(),
+            "platform": platform.platform()}
+
+
+def run_benchmark(args):
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    ids_file = Path(tempfile.mkdtemp(prefix="bench-")) / "ids.json"
+    log_path = out / "server.log"
+    base = f"http://127.0.0.1:{args.port}"
+    with open(log_path, "w") as log_file:
+        server = start_server(args, ids_file, log_file)
+        try:
+            print(f"seeding {args.users} users, {args.posts} posts, {args.comments} comments, "
+                  f"{args.follows} follows in the server...", file=sys.stderr)
+            ids = wait_until_up(server, args.port, ids_file)
+            auth = sign_in(base, ids)
+            wanted = {name.strip() for name in args.pages.split(",") if name.strip()}
+            results = []
+            for name, path, headers in pages(ids, auth):
+                if wanted and not any(w in name for w in wanted):
+                    continue
+                drive(args.port, path, headers, 0.5, 1)  # warm up (and fill caches)
+                samples, failures, wall = drive(args.port, path, headers, args.seconds,
+                                                args.clients)
+                result = summarise(name, path, samples, failures, wall)
+                results.append(result)
+                print(f"  {name}: {result['rps']} req/s, p50 {result['p50_ms']} ms, "
+                      f"errors {result['errors']}", file=sys.stderr)
+            rss = rss_mb(worker_pid(server))
+        finally:
+            stop_server(server)
+    report = {
+        "when": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+        "machine": machine(),
+        "settings": {"users": args.users, "posts": args.posts, "comments": args.comments,
+                     "follows": args.follows, "seconds": args.seconds, "clients": args.clients,
+                     "gunicorn": f"1 worker, gthread, {args.threads} threads",
+                     "cache": args.cache},
+        "data": ids,
+        "server_rss_mb": round(rss, 1),
+        "results": results,
+    }
+    table = markdown_table(results)
+    (out / "bench.json").write_text(json.dumps(report, indent=2))
+    (out / "bench.md").write_text(table + "\n")
+    print(table)
+    slow = [r["page"] for r in results if r["p50_ms"] >= TARGET_P50_MS]
+    failing = [r["page"] for r in results if r["errors"]]
+    print(f"\nserver RSS {rss:.0f} MB; pages at p50 >= {TARGET_P50_MS} ms: "
+          f"{', '.join(slow) or 'none'}; pages with errors: {', '.join(failing) or 'none'}")
+    return 1 if failing else 0
+
+
+# -- profiling ---------------------------------------------------------------------
+def run_profiles(args):
+    """Each page requested 30 times in-process under pyinstrument."""
+    from pyinstrument import Profiler
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    os.environ["BENCH_CACHE_TYPE"] = args.cache
+    import bench_server
+
+    sizes = bench_server.parse_sizes(
+        f"{args.users},{args.posts},{args.comments},{args.follows},{args.images}")
+    ids = bench_server.seed(bench_server.app, sizes)
+    app = bench_server.app
+    app.config["WTF_CSRF_ENABLED"] = False
+    client = app.test_client()
+    client.post("/auth/login", data={"email": ids["login_email"],
+                                     "password": ids["login_password"]})
+    token = client.post("/api/v1/tokens/", headers={"Authorization": "Basic " + base64.b64encode(
+        f"{ids['login_email']}:{ids['login_password']}".encode()).decode()}).get_json()["token"]
+    auth = {"cookie": "", "token": "Basic " + base64.b64encode(f"{token}:".encode()).decode(),
+            "password": "Basic " + base64.b64encode(
+                f"{ids['login_email']}:{ids['login_password']}".encode()).decode()}
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, path, headers in pages(ids, auth):
+        followed = name == "followed feed"
+        client.set_cookie("show_followed", "1" if followed else "")
+        headers = {k: v for k, v in headers.items() if k != "Cookie"}
+        if not followed and "api" not in name:
+            client.post("/auth/logout")
+        else:
+            client.post("/auth/login", data={"email": ids["login_email"],
+                                             "password": ids["login_password"]})
+        client.get(path, headers=headers)
+        profiler = Profiler(interval=0.0005)
+        profiler.start()
+        for _ in range(30):
+            response = client.get(path, headers=headers)
+            assert response.status_code == 200, (name, response.status_code)
+        profiler.stop()
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+        (out / f"profile-{slug}.txt").write_text(
+            profiler.output_text(unicode=False, color=False, show_all=False))
+        print(f"{name}: {profiler.last_session.duration / 30 * 1000:.1f} ms a request "
+              f"-> {out / f'profile-{slug}.txt'}")
+    return 0
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    return run_profiles(args) if args.profile else run_benchmark(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
