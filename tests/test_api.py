@@ -419,6 +419,7 @@ def test_a_wrong_method_is_a_json_405_naming_the_allowed_ones(client, as_ann):
     (b'{"title": "t\\u0000", "body": "x"}', "control characters"),
     (b'{"title": "t", "body": "bell\\u0007"}', "control characters"),
     (b'{"title": "\\ud800", "body": "x"}', "not valid Unicode"),
+    (b"[" * 100_000 + b"]" * 100_000, "nests too deeply"),
 ])
 def test_malformed_bodies_are_400s_that_say_what_is_wrong(client, as_ann, raw, fragment):
     response = client.post("/api/v1/posts/", headers=as_ann, data=raw,

@@ -37,6 +37,8 @@ def json_object():
         data = json.loads(raw)
     except ValueError as exc:  # includes bytes that are not UTF-8
         raise InvalidInput(f"The request body is not valid JSON: {exc}.") from exc
+    except RecursionError as exc:  # thousands of nested brackets
+        raise InvalidInput("The request body nests too deeply.") from exc
     if not isinstance(data, dict):
         raise InvalidInput("The request body must be a JSON object, e.g. "
                            '{"title": "...", "body": "..."}.')
