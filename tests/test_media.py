@@ -604,3 +604,21 @@ def test_profile_page_shows_the_avatar(app, client, writer):
 
     assert page.status_code == 200
     assert 'src="/avatar/wren?size=' in page.get_data(as_text=True)
+
+
+def test_uploads_need_the_csrf_token_outside_testing():
+    app = create_app("testing", {"WTF_CSRF_ENABLED": True})
+    with app.app_context():
+        Role.insert_roles()
+        user = User.register(email="c@example.com", username="csrf", password="pw", confirmed=True)
+        client = sign_in(app.test_client(), user)
+
+        refused = upload(client, image_bytes(), "a.jpg")
+        page = client.get("/write").get_data(as_text=True)
+        token = page.split('data-csrf-token="')[1].split('"')[0]
+        accepted = client.post("/upload", data={"file": (io.BytesIO(image_bytes()), "a.jpg")},
+                               headers={"X-CSRFToken": token}, content_type="multipart/form-data")
+
+    assert refused.status_code == 400
+    assert refused.get_json()["error"] == "bad request"
+    assert accepted.status_code == 201
