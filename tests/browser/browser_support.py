@@ -134,6 +134,7 @@ def check_accessibility(page, label):
     }""")
     serious = [v for v in result if v["impact"] in ("serious", "critical")]
     others = [v for v in result if v not in serious]
+    print(f"axe ({label}): {len(serious)} serious/critical, {len(others)} minor/moderate")
     for violation in others:
         print(f"axe ({label}) {violation['impact']}: {violation['id']}: {violation['help']}")
     assert not serious, f"axe found serious accessibility problems on {label}:\n" + "\n".join(
