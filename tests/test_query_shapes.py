@@ -1,0 +1,245 @@
+"""Every query the main pages and API calls send is served by an index
+declared on its document, so no page needs a collection scan on a real
+MongoDB server.
+
+The app's own recorder (``site_app.dbstats``) keeps the filter and sort of
+every operation; a small matcher checks each shape against the declared
+indexes: the equality fields of the filter form a prefix of an index and the
+sort follows right after them (in either direction). ``_id`` lookups are
+always indexed; ``$text`` needs the text index. The embedded backend has no
+``$text``, so search's query for real MongoDB is checked from the function
+that builds it. The shapes seen are listed in BENCHMARKS.md.
+"""
+import base64
+import os
+import re
+
+import pytest
+
+from site_app import dbstats
+from site_app.media.storage import ensure_media_indexes
+from site_app.models import Post, Role, User
+from site_app.search import text_query
+from site_app.seed import DEMO_PASSWORD, SeedSizes, seed_database
+
+DOCUMENTS = {document._get_collection_name(): document for document in (Post, User, Role)}
+# Tiny, fixed collections: reading them whole is fine.
+SMALL_COLLECTIONS = {"roles"}
+_EQUALITY_OPERATORS = {"$eq", "$in", "$all"}
+# Known scans, each with its reason (listed in BENCHMARKS.md). The newest
+# comments across all posts (the moderation queue and GET /api/v1/comments/)
+# unwind every commented post and sort the comments: the multikey
+# ``-comments.timestamp`` index orders posts, not comments. Any other
+# unindexed query fails this test.
+KNOWN_SCANS = {
+    ("/moderate", "posts", "aggregate"),
+    ("/api/v1/comments/", "posts", "aggregate"),
+}
+
+
+def declared_indexes(collection_name, database):
+    """Key lists of the indexes declared for a collection."""
+    document = DOCUMENTS.get(collection_name)
+    if document is not None:
+        return [list(spec["fields"]) for spec in document._meta["index_specs"]]
+    # GridFS collections: the indexes the media module declares.
+    info = database[collection_name].index_information()
+    return [list(index["key"]) for name, index in info.items() if name != "_id_"]
+
+
+def split_filter(filter_):
+    """``(equality fields, range fields, text)`` of one conjunctive filter,
+    or a list of such for a top-level ``$or`` (each branch needs an index)."""
+    equality, ranges, text = [], [], False
+    for key, value in (filter_ or {}).items():
+        if key == "$and":
+            for part in value:
+                e, r, t = split_filter(part)
+                equality += e
+                ranges += r
+                text = text or t
+        elif key == "$text":
+            text = True
+        elif key.startswith("$"):
+            raise AssertionError(f"unexpected top-level operator {key} in {filter_}")
+        elif isinstance(value, dict) and value and all(k.startswith("$") for k in value):
+            (equality if set(value) <= _EQUALITY_OPERATORS else ranges).append(key)
+        elif isinstance(value, re.Pattern):
+            ranges.append(key)
+        else:
+            equality.append(key)
+    return equality, ranges, text
+
+
+def pipeline_shape(pipeline):
+    """``(filter, sort)`` an aggregation starts with: its leading ``$match``
+    and a ``$sort`` right after it (what an index can serve)."""
+    filter_, sort = {}, None
+    stages = list(pipeline or [])
+    if stages and "$match" in stages[0]:
+        filter_ = stages.pop(0)["$match"]
+    if stages and "$sort" in stages[0]:
+        sort = list(stages[0]["$sort"].items())
+    return filter_, sort
+
+
+def served_by_index(indexes, filter_, sort, small=False):
+    """True when some declared index serves this filter and sort."""
+    if filter_ and "$or" in filter_:
+        rest = {k: v for k, v in filter_.items() if k != "$or"}
+        return all(served_by_index(indexes, {**rest, **branch}, sort, small)
+                   for branch in filter_["$or"])
+    equality, ranges, text = split_filter(filter_)
+    if "_id" in equality:
+        return True
+    if text:
+        return any(direction == "text" for keys in indexes for _field, direction in keys)
+    sort = [(field, direction) for field, direction in (sort or [])
+            if field not in equality and field != "_id"]
+    if not equality and not ranges and not sort:
+        return small
+    for keys in indexes:
+        n = len(equality)
+        if {field for field, _ in keys[:n]} != set(equality):
+            continue
+        after = keys[n:n + len(sort)]
+        if sort and not (after == sort or after == [(f, -d) for f, d in sort]):
+            continue
+        if not equality and not sort and keys[0][0] not in ranges:
+            continue
+        return True
+    return False
+
+
+def test_the_matcher_knows_an_index_from_a_scan():
+    indexes = [[("author", 1), ("timestamp", -1)], [("timestamp", -1)], [("title", "text")]]
+    assert served_by_index(indexes, {"author": 1}, [("timestamp", -1)])
+    assert served_by_index(indexes, {"author": {"$in": [1, 2]}}, [("timestamp", 1)])
+    assert served_by_index(indexes, {}, [("timestamp", -1)])
+    assert served_by_index(indexes, {"_id": 5, "body": "x"}, None)
+    assert served_by_index(indexes, {"$text": {"$search": "x"}}, None)
+    assert not served_by_index(indexes, {"body": "x"}, None)
+    assert not served_by_index(indexes, {"author": 1}, [("title", 1)])
+    assert not served_by_index(indexes, {}, None)
+    assert not served_by_index(indexes, {"$or": [{"author": 1}, {"body": "x"}]}, None)
+
+
+@pytest.fixture
+def site(app):
+    """A small seeded site with the media indexes in place."""
+    app.config["DB_OPS_HEADER"] = False  # the test records around each request itself
+    ensure_media_indexes()
+    seed_database(SeedSizes(users=12, posts=40, comments=300, follows=40, images=2), rng_seed=3)
+    return app
+
+
+def _basic(user, password):
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+
+def _shape_text(filter_):
+    """A filter with its values replaced by their kind, for the listing."""
+    if isinstance(filter_, list):
+        return "[" + ", ".join(next(iter(stage)) for stage in filter_) + "]"
+    if not isinstance(filter_, dict):
+        return str(filter_)
+    return "{" + ", ".join(
+        f"{k}: {'{' + ', '.join(v) + '}' if isinstance(v, dict) else '…'}"
+        for k, v in filter_.items()) + "}"
+
+
+def _visit(client, requests_):
+    """Run ``(method, path, kwargs)`` requests; return every shape seen."""
+    shapes = []
+    for method, path, kwargs in requests_:
+        with dbstats.recording() as ops:
+            response = client.open(path, method=method, **kwargs)
+        assert response.status_code < 400, (method, path, response.status_code)
+        shapes += [(method, path, *operation) for operation in ops.operations]
+    return shapes
+
+
+def test_every_page_and_api_query_is_served_by_an_index(site, client):
+    post = Post.objects(comment_count__gte=2).exclude("comments").first()
+    comment_id = Post.objects(id=post.id).first().comments[0].id
+    author = post.author
+    tag = post.tags[0] if post.tags else "python"
+    image = site.extensions["site_db"]["db"]["fs.files"].find_one()
+    reader = User.objects(username="demo").first()
+    moderator = User.objects(username="moderator").first()
+
+    anonymous = [
+        ("GET", "/", {}),
+        ("GET", "/?page=2", {}),
+        ("GET", f"/post/{post.id}", {}),
+        ("GET", f"/post/{post.id}?page=-1", {}),
+        ("GET", f"/user/{author.username}", {}),
+        ("GET", f"/followers/{author.username}", {}),
+        ("GET", f"/following/{author.username}", {}),
+        ("GET", f"/tag/{tag}", {}),
+        ("GET", "/feed.atom", {}),
+        ("GET", f"/avatar/{author.username}", {}),
+        ("GET", f"/files/{image['_id']}", {}),
+    ]
+    shapes = _visit(client, anonymous)
+
+    client.post("/auth/login", data={"email": reader.email, "password": DEMO_PASSWORD})
+    client.get("/followed")
+    shapes += _visit(client, [
+        ("GET", "/", {}),
+        ("POST", f"/post/{post.id}", {"data": {"body": "An indexed comment"}}),
+        ("POST", f"/follow/{author.username}", {}),
+        ("POST", f"/unfollow/{author.username}", {}),
+    ])
+    client.post("/auth/logout")
+    client.post("/auth/login", data={"email": moderator.email, "password": DEMO_PASSWORD})
+    shapes += _visit(client, [
+        ("GET", "/moderate", {}),
+        ("POST", f"/moderate/disable/{comment_id}", {}),
+        ("POST", f"/moderate/enable/{comment_id}", {}),
+    ])
+    client.post("/auth/logout")
+
+    token = client.post("/api/v1/tokens/", headers=_basic(reader.email, DEMO_PASSWORD)).get_json()
+    api = {"headers": _basic(token["token"], "")}
+    shapes += _visit(client, [
+        ("GET", "/api/v1/posts/", api),
+        ("GET", "/api/v1/posts/?page=2", api),
+        ("GET", f"/api/v1/posts/{post.id}", api),
+        ("GET", f"/api/v1/posts/{post.id}/comments/", api),
+        ("GET", "/api/v1/comments/", api),
+        ("GET", f"/api/v1/comments/{comment_id}", api),
+        ("GET", f"/api/v1/users/{author.id}", api),
+        ("GET", f"/api/v1/users/{author.id}/posts/", api),
+        ("GET", f"/api/v1/users/{reader.id}/timeline/", api),
+        ("POST", f"/api/v1/posts/{post.id}/comments/", {**api, "json": {"body": "via API"}}),
+    ])
+
+    database = site.extensions["site_db"]["db"]
+    unserved = []
+    for method, path, collection, operation, filter_, sort in shapes:
+        if operation in {"insert_one", "insert_many", "estimated_document_count"}:
+            continue  # no filter; the count comes from collection metadata
+        if operation == "aggregate":
+            filter_, sort = pipeline_shape(filter_)
+        if (path.split("?")[0], collection, operation) in KNOWN_SCANS:
+            continue
+        indexes = declared_indexes(collection, database)
+        if not served_by_index(indexes, filter_, sort, small=collection in SMALL_COLLECTIONS):
+            unserved.append(f"{method} {path}: {collection}.{operation} "
+                            f"filter={filter_} sort={sort}")
+    if os.environ.get("PRINT_QUERY_SHAPES"):  # the list in BENCHMARKS.md
+        for shape in sorted({(c, o, _shape_text(f), str(s)) for _m, _p, c, o, f, s in shapes}):
+            print(" | ".join(shape))
+    assert not unserved, "queries without an index:\n" + "\n".join(unserved)
+    assert len(shapes) > 40
+
+
+def test_search_on_mongodb_uses_the_text_index():
+    """The embedded backend matches words itself; on MongoDB search is one
+    ``$text`` query sorted by score, served by the ``post_text`` index."""
+    filter_, _projection, sort = text_query(["lantern", "light"])
+    indexes = [list(spec["fields"]) for spec in Post._meta["index_specs"]]
+    assert served_by_index(indexes, filter_, None)
+    assert filter_ == {"$text": {"$search": "lantern light"}}
+    assert sort[0][0] == "score"
