@@ -1,0 +1,79 @@
+"""The benchmarked pages cost a fixed number of database operations,
+whatever the size of the data: a small seeded site and one ten times larger
+give the same ``X-DB-Ops`` on every page, within the bound BENCHMARKS.md
+states for it."""
+import base64
+from collections import Counter
+
+from site_app.models import Post, User
+from site_app.seed import DEMO_PASSWORD, SeedSizes, seed_database
+
+# The most operations each page may cost (BENCHMARKS.md, "DB ops/req").
+BOUNDS = {
+    "home": 4,
+    "followed feed": 5,
+    "post, first comment page": 3,
+    "post, last comment page": 3,
+    "profile": 9,
+    "tag": 4,
+    "search": 2,
+    "atom feed": 2,
+    "image": 1,
+    "api posts": 5,
+}
+
+
+def _basic(user, password=""):
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+
+def costs_on_a_site(sizes):
+    """Seed a fresh database of ``sizes``; the operations of each page."""
+    from site_app import create_app
+    from site_app.models import Role
+
+    site = create_app("testing", overrides={"COMMENTS_PER_PAGE": 30})
+    with site.app_context():
+        Role.insert_roles()
+        seed_database(sizes, rng_seed=5)
+        busiest = Post.objects.exclude("comments").order_by("-comment_count").first()
+        author_id, _ = Counter(p.author_id for p in Post.objects.only("author")).most_common(1)[0]
+        author = User.objects(id=author_id).first()
+        tag, _ = Counter(t for p in Post.objects.only("tags") for t in p.tags).most_common(1)[0]
+        image = site.extensions["site_db"]["db"]["fs.files"].find_one(
+            {"metadata.content_type": {"$regex": "^image/"}})
+        client = site.test_client()
+
+        def ops(path, **kwargs):
+            response = client.get(path, **kwargs)
+            assert response.status_code == 200, (path, response.status_code)
+            return int(response.headers["X-DB-Ops"])
+
+        found = {
+            "home": ops("/"),
+            "post, first comment page": ops(f"/post/{busiest.id}"),
+            "post, last comment page": ops(f"/post/{busiest.id}?page=-1"),
+            "profile": ops(f"/user/{author.username}"),
+            "tag": ops(f"/tag/{tag}"),
+            "search": ops(f"/search?q={tag.split()[0]}"),
+            "atom feed": ops("/feed.atom"),
+            "image": ops(f"/files/{image['_id']}"),
+        }
+        token = client.post("/api/v1/tokens/",
+                            headers=_basic("demo@example.com", DEMO_PASSWORD)).get_json()["token"]
+        found["api posts"] = ops("/api/v1/posts/", headers=_basic(token))
+        client.post("/auth/login", data={"email": "demo@example.com", "password": DEMO_PASSWORD})
+        client.get("/followed")
+        found["followed feed"] = ops("/")
+        return found, busiest.comment_count
+
+
+def test_every_benchmarked_page_costs_the_same_on_a_site_ten_times_larger():
+    small, small_comments = costs_on_a_site(SeedSizes(
+        users=10, posts=30, comments=120, follows=30, images=1))
+    large, large_comments = costs_on_a_site(SeedSizes(
+        users=40, posts=300, comments=1500, follows=300, images=1))
+    assert large_comments > max(small_comments, 30)  # more comments than one page
+    assert small == large, {page: (small[page], large[page]) for page in small}
+    over = {page: cost for page, cost in large.items() if cost > BOUNDS[page]}
+    assert not over, f"pages over their bound {BOUNDS}: {over}"
