@@ -153,6 +153,40 @@ def test_images_are_stored_and_shown_in_the_post(client, make_user, auth):
     assert len(post.files) == 1
     assert f"/files/{post.files[0]}" in post.body
     assert f'src="/files/{post.files[0]}' in page_text(client.get(f"/post/{post.id}"))
+    assert client.get(f"/files/{post.files[0]}").status_code == 200
+
+
+def test_an_image_linked_in_the_body_and_uploaded_again_is_recorded_once(client, make_user, auth):
+    from PIL import Image
+    auth.login_as(make_user())
+
+    def png():
+        data = io.BytesIO()
+        Image.new("RGB", (8, 8), "navy").save(data, "PNG")
+        data.seek(0)
+        return data
+
+    first = client.post("/write", data={"title": "First", "body": "x", "images": [(png(), "a.png")]},
+                        content_type="multipart/form-data")
+    file_id = Post.objects.get(id=post_id_from(first)).files[0]
+    second = client.post("/write", data={
+        "title": "Second", "body": f"Again: ![a](/files/{file_id})", "images": [(png(), "a.png")],
+    }, content_type="multipart/form-data")
+    assert Post.objects.get(id=post_id_from(second)).files == [file_id]
+
+
+def test_deleting_a_post_releases_its_images(client, make_user, auth):
+    from PIL import Image
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 8), "olive").save(picture, "PNG")
+    picture.seek(0)
+    auth.login_as(make_user())
+    response = client.post("/write", data={"title": "T", "body": "x", "images": [(picture, "p.png")]},
+                           content_type="multipart/form-data")
+    post = Post.objects.get(id=post_id_from(response))
+    client.post(f"/delete/{post.id}")
+    assert Post.objects.count() == 0
+    assert client.get(f"/files/{post.files[0]}").status_code == 404
 
 
 # -- editing and deleting ----------------------------------------------------

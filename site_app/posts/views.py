@@ -1,5 +1,6 @@
 """Writing, reading, editing and deleting posts; comments on a post; tags,
 search, the Atom feed and the Markdown preview."""
+from bson import ObjectId
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
@@ -66,8 +67,9 @@ def _store_images(form):
         return None
     body = body.rstrip() + "\n\n" + "\n\n".join(markdown_for(item) for item in stored)
     for item in stored:
-        if item["id"] not in files:
-            files.append(item["id"])
+        file_id = ObjectId(item["id"])
+        if file_id not in files:
+            files.append(file_id)
     return body, files
 
 
