@@ -105,3 +105,134 @@ def test_the_comment_limit_holds_under_a_race(app):
     stored = Post.objects(id=post.id).first()
     assert len(landed) == 7
     assert stored.comment_count == len(stored.comments) == 7
+
+
+# -- faults ---------------------------------------------------------------------
+def _drop_out_once(monkeypatch, error):
+    """Make the next database read raise ``error`` (the server went away in
+    the middle of a request); later ones work again."""
+    from mongomock.collection import Collection
+    original = Collection.find
+    calls = {"n": 0}
+
+    def flaky(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise error
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Collection, "find", flaky)
+    return calls
+
+
+@pytest.mark.parametrize("error", [AutoReconnect("connection reset"),
+                                   ServerSelectionTimeoutError("no servers found")])
+def test_a_database_drop_out_mid_request_gives_a_503_page_then_recovers(
+        app, client, make_user, monkeypatch, error):
+    Post.publish(make_user("writer"), "Still here", "A body")
+    calls = _drop_out_once(monkeypatch, error)
+    response = client.get("/")
+    page = response.get_data(as_text=True)
+    assert calls["n"] >= 1
+    assert response.status_code == 503
+    assert response.headers["Retry-After"]
+    assert "<html" in page.lower() and "Traceback" not in page and "pymongo" not in page
+    assert "Still here" in client.get("/").get_data(as_text=True)
+
+
+def test_a_database_drop_out_in_the_api_gives_503_json_then_recovers(
+        app, client, make_user, monkeypatch):
+    make_user("reader", email="reader@example.com")
+    token = client.post("/api/v1/tokens/", headers=_basic("reader@example.com",
+                                                          "correct horse battery")).get_json()
+    headers = _basic(token["token"], "")
+    _drop_out_once(monkeypatch, AutoReconnect("primary stepped down"))
+    response = client.get("/api/v1/posts/", headers=headers)
+    assert response.status_code == 503
+    assert response.get_json()["error"] == "service unavailable"
+    assert "Traceback" not in response.get_data(as_text=True)
+    assert client.get("/api/v1/posts/", headers=headers).status_code == 200
+
+
+def test_a_model_call_that_loses_the_database_gives_503(app, client, monkeypatch):
+    def lost(*args, **kwargs):
+        raise AutoReconnect("lost")
+
+    monkeypatch.setattr(Post, "listing", classmethod(lost))
+    assert client.get("/feed.atom").status_code == 503
+    monkeypatch.undo()
+    assert client.get("/feed.atom").status_code == 200
+
+
+def _basic(user, password):
+    import base64
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+
+def _png(size=(640, 480)):
+    from io import BytesIO
+
+    from PIL import Image
+    buffer = BytesIO()
+    Image.new("RGB", size, (200, 80, 40)).save(buffer, "PNG")
+    buffer.seek(0)
+    return buffer
+
+
+@pytest.mark.parametrize("failing", ["fs.files", "fs.chunks"])
+def test_a_failed_gridfs_write_leaves_no_half_file_and_no_post(
+        app, client, make_user, auth, monkeypatch, failing):
+    """The file store fails while an image is written (its chunks, or the
+    file document after the chunks): no chunks, no file, no post."""
+    from mongomock.collection import Collection
+    writer = make_user("writer")
+    auth.login_as(writer)
+    database = app.extensions["site_db"]["db"]
+    original = {name: getattr(Collection, name) for name in ("insert_one", "insert_many")}
+
+    def failing_insert(name):
+        def insert(self, *args, **kwargs):
+            if self.name == failing:
+                raise AutoReconnect(f"lost while writing {failing}")
+            return original[name](self, *args, **kwargs)
+        return insert
+
+    for name in original:
+        monkeypatch.setattr(Collection, name, failing_insert(name))
+    upload = client.post("/upload", data={"file": (_png(), "photo.png")},
+                         content_type="multipart/form-data")
+    write = client.post("/write", data={"title": "With a picture", "body": "Look",
+                                        "images": [(_png(), "photo.png")]},
+                        content_type="multipart/form-data")
+    monkeypatch.undo()
+    assert upload.status_code == 503 and write.status_code == 503
+    assert database["fs.files"].count_documents({}) == 0
+    assert database["fs.chunks"].count_documents({}) == 0, "half a file was left behind"
+    assert Post.objects.count() == 0
+
+
+def test_a_mail_server_that_refuses_connections_does_not_fail_registration(
+        app, client, caplog):
+    import socket
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=closed_port, MAIL_USE_TLS=False,
+                      MAIL_SUPPRESS_SEND=False, MAIL_ASYNC=False)
+    app.extensions["mail"].server = "127.0.0.1"
+    app.extensions["mail"].port = closed_port
+    app.extensions["mail"].use_tls = False
+    app.extensions["mail"].suppress = False
+    response = client.post("/auth/register", data={
+        "email": "new@example.com", "username": "newcomer",
+        "password": "correct horse battery", "password2": "correct horse battery"})
+    assert response.status_code == 302
+    assert User.by_email("new@example.com") is not None
+    assert any("could not send" in record.getMessage() for record in caplog.records)
+    # Signed in (or able to), the newcomer can ask for the email again.
+    client.post("/auth/login", data={"email": "new@example.com",
+                                     "password": "correct horse battery"})
+    caplog.clear()
+    again = client.post("/auth/confirm")
+    assert again.status_code in (200, 302)
+    assert any("could not send" in record.getMessage() for record in caplog.records)

@@ -20,6 +20,7 @@ Each GridFS file carries its facts in ``metadata``::
 ``parent_id`` lives and dies with its parent.
 """
 import hashlib
+import logging
 import re
 from datetime import timedelta
 
@@ -306,7 +307,7 @@ def _store_attachment(stream, filename, owner, source_sha256):
                              f"(the site takes {accepted}).", 415)
     size = _size_of(stream)
     stream.seek(0)
-    file_id = _fs().put(stream, filename=filename, metadata=_metadata(
+    file_id = _put_whole(stream, filename=filename, metadata=_metadata(
         owner, filename, content_type, KIND_ATTACHMENT, size=size, sha256=source_sha256,
         source_sha256=source_sha256))
     return _describe(_files().find_one({"_id": file_id}), filename)
@@ -317,8 +318,24 @@ def _put_bytes(encoded, filename, owner, kind, file_id=None, **extra):
     metadata = _metadata(owner, filename, encoded.content_type, kind, size=len(encoded.data),
                          sha256=hashlib.sha256(encoded.data).hexdigest(),
                          width=encoded.width, height=encoded.height, **extra)
-    return _fs().put(encoded.data, _id=file_id or ObjectId(), filename=filename,
-                     metadata=metadata)
+    return _put_whole(encoded.data, _id=file_id or ObjectId(), filename=filename,
+                      metadata=metadata)
+
+
+def _put_whole(data, **kwargs):
+    """``GridFS.put`` that leaves no half file when it fails: GridFS writes
+    the chunks first and the file document last, so a failure in between
+    (the database dropping out) would leave chunks no file owns."""
+    file_id = kwargs.setdefault("_id", ObjectId())
+    try:
+        return _fs().put(data, **kwargs)
+    except Exception:
+        try:
+            _fs().delete(file_id)
+        except Exception:  # still unreachable: `flask media gc` removes orphaned chunks
+            logging.getLogger(__name__).warning("could not remove the chunks of failed upload %s",
+                                                file_id)
+        raise
 
 
 def _metadata(owner, filename, content_type, kind, **facts):
