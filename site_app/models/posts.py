@@ -13,6 +13,7 @@ from collections import namedtuple
 from bson import DBRef, ObjectId
 from flask import current_app
 
+from ..content_cache import content_changed
 from ..extensions import db
 from ..markup import excerpt, render_comment, render_markdown
 from .roles import Permission
@@ -127,6 +128,7 @@ class Post(db.Document):
             changes["set__files"] = self.files
         self.validate()
         Post.objects(id=self.id).update_one(**changes)
+        content_changed()
 
     def remove(self):
         """Delete the post and release the uploaded files only it used.
@@ -159,20 +161,25 @@ class Post(db.Document):
             push__comments=comment, inc__comment_count=1)
         if not updated:
             raise CommentsClosed()
+        content_changed()  # the comment count on list pages
         self.comment_count += 1
         return comment
 
     @classmethod
     def set_comment_disabled(cls, comment_id, disabled):
         """Hide or show one comment (positional ``$set``); True when found."""
-        return bool(cls.objects(comments__id=comment_id).update_one(
+        changed = bool(cls.objects(comments__id=comment_id).update_one(
             set__comments__S__disabled=disabled))
+        content_changed()
+        return changed
 
     @classmethod
     def delete_comment(cls, comment_id):
         """Remove one comment (``$pull``), keeping the count right."""
-        return bool(cls.objects(comments__id=comment_id).update_one(
+        removed = bool(cls.objects(comments__id=comment_id).update_one(
             pull__comments__id=comment_id, dec__comment_count=1))
+        content_changed()
+        return removed
 
     @classmethod
     def find_comment(cls, comment_id):

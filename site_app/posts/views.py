@@ -5,6 +5,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_login import current_user
 from markupsafe import Markup
 
+from ..content_cache import cached
 from ..decorators import permission_required
 from ..markup import render_markdown
 from ..models import CommentsClosed, Permission, Post, normalise_tags
@@ -165,8 +166,13 @@ def search():
 
 @posts.route("/feed.atom")
 def feed():
-    newest = Post.with_authors(list(Post.listing().limit(20)))
-    return current_app.response_class(atom_feed(newest), mimetype="application/atom+xml")
+    # The same document for every reader: built once a content generation.
+    document = cached("feed", _feed_document, request.base_url)
+    return current_app.response_class(document, mimetype="application/atom+xml")
+
+
+def _feed_document():
+    return atom_feed(Post.with_authors(list(Post.listing().limit(20))))
 
 
 @posts.route("/preview", methods=["POST"])
