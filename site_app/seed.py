@@ -28,6 +28,7 @@ from flask.cli import with_appcontext
 from werkzeug.datastructures import FileStorage
 from werkzeug.security import generate_password_hash
 
+from .content_cache import content_changed
 from .database import is_embedded
 from .markup import excerpt, render_comment, render_markdown
 from .models import Post, Role, User, normalise_tags, utcnow
@@ -203,6 +204,8 @@ def seed_database(sizes, rng_seed=None, progress=_SilentProgress):
     present = set(User.objects(email__in=[email for email, _name, _role in DEMO_ACCOUNTS])
                   .scalar("email"))
     report.logins = [(email, role) for email, _name, role in DEMO_ACCOUNTS if email in present]
+    # Raw inserts fire no document signals: renew cached pages (a shared cache).
+    content_changed()
     return report
 
 
