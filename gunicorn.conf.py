@@ -41,8 +41,10 @@ threads = _int("GUNICORN_THREADS", 4)
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
-# Recycle workers now and then so a slow leak cannot grow forever.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
+# Recycle workers now and then so a slow leak cannot grow forever. Not on
+# the embedded backend: its data lives in the worker, and a recycled worker
+# would start again empty (every post gone after ~2000 requests).
+max_requests = _int("GUNICORN_MAX_REQUESTS", 2000 if os.environ.get("MONGODB_URI") else 0)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
 # Behind a reverse proxy that sets X-Forwarded-*: trust it (set to its address).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
