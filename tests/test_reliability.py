@@ -236,3 +236,21 @@ def test_a_mail_server_that_refuses_connections_does_not_fail_registration(
     again = client.post("/auth/confirm")
     assert again.status_code in (200, 302)
     assert any("could not send" in record.getMessage() for record in caplog.records)
+
+
+# -- soak -------------------------------------------------------------------------
+@pytest.mark.slow
+def test_a_short_soak_of_mixed_requests_has_no_error_and_flat_memory():
+    """1,000 mixed requests (reads, web and API comments, uploads, API
+    reads) from 4 clients against one gunicorn worker; the full 10,000 is
+    ``scripts/soak.py`` (numbers in BENCHMARKS.md)."""
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    import soak
+
+    result = soak.run_soak(total=1000, clients=4, seed="10,40,200,30,2", max_growth_mb=20,
+                           sample_every=200, log=lambda line: None)
+    assert result["errors"] == 0, result["first_errors"]
+    assert result["same_worker_throughout"]
+    assert result["rss_growth_mb"] <= 20, result["rss_mb_samples"]
