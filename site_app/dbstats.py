@@ -201,11 +201,14 @@ def _counted(name, method):
                 filter_ = args[0] if args else kwargs.get("filter")
             elif name == "aggregate":
                 filter_ = args[0] if args else kwargs.get("pipeline")
-            log_, index = _record(self.name, name, filter_, kwargs.get("sort"),
-                                  time.perf_counter() - started)
-            if name == "find" and log_ is not None and result is not None:
-                # Remembered on the cursor so a later .sort() lands here.
-                result._dbstats_entry = (log_, index)
+            seconds = time.perf_counter() - started
+            if name == "find" and result is not None:
+                # A real server sees a find when its cursor is first read
+                # (MongoEngine makes cursors it never reads, e.g. to count):
+                # recorded then, with the sort applied by then.
+                result._dbstats_pending = (self.name, filter_, kwargs.get("sort"), seconds)
+            else:
+                _record(self.name, name, filter_, kwargs.get("sort"), seconds)
 
     return wrapper
 
@@ -221,7 +224,17 @@ def _timed(method):
             return method(self, *args, **kwargs)
         finally:
             _local.inside = False
-            _add_time(time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            pending = getattr(self, "_dbstats_pending", None)
+            if pending is not None:
+                self._dbstats_pending = None
+                collection, filter_, sort, created = pending
+                log_, index = _record(collection, "find", filter_, self._sort or sort,
+                                      created + seconds)
+                if log_ is not None:
+                    self._dbstats_entry = (log_, index)  # a later .sort() lands here
+            else:
+                _add_time(seconds)
 
     return wrapper
 

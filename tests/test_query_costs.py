@@ -10,16 +10,16 @@ from site_app.seed import DEMO_PASSWORD, SeedSizes, seed_database
 
 # The most operations each page may cost (BENCHMARKS.md, "DB ops/req").
 BOUNDS = {
-    "home": 4,
-    "followed feed": 5,
-    "post, first comment page": 3,
+    "home": 3,  # the page of posts, the count, their authors
+    "followed feed": 4,  # + the reader's account
+    "post, first comment page": 3,  # comment count, the post with one page, authors
     "post, last comment page": 3,
-    "profile": 9,
-    "tag": 4,
-    "search": 2,
-    "atom feed": 2,
-    "image": 1,
-    "api posts": 5,
+    "profile": 6,  # the user, posts page + count, authors, followers counted twice
+    "tag": 3,
+    "search": 2,  # embedded: one matching scan + authors; MongoDB: count + $text page
+    "atom feed": 2,  # newest 20 + authors
+    "image": 1,  # the file document (chunks stream after the headers)
+    "api posts": 4,  # the token's account + page, count, authors
 }
 
 
