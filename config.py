@@ -52,6 +52,9 @@ class Config:
     API_TOKEN_EXPIRATION = _env_int("API_TOKEN_EXPIRATION", 3600)
     # last_seen is written at most this often per user.
     LAST_SEEN_INTERVAL = timedelta(seconds=_env_int("LAST_SEEN_INTERVAL", 60))
+    # werkzeug's default (scrypt). Testing lowers the cost: hashing is most of
+    # the suite's time otherwise, and the strength of a test password is moot.
+    PASSWORD_HASH_METHOD = "scrypt"
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
@@ -114,6 +117,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     MAIL_ASYNC = False

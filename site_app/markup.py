@@ -7,6 +7,7 @@ survive; scripts, event handlers, ``javascript:`` URLs and inline styles do
 not.
 """
 import re
+import threading
 
 import markdown
 import nh3
@@ -31,6 +32,7 @@ _URL_SCHEMES = {"http", "https", "mailto"}
 _COMMENT_TAGS = {"a", "b", "br", "code", "em", "i", "p", "pre", "strong", "blockquote",
                  "ul", "ol", "li", "del", "s"}
 _EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br"]
+_COMMENT_EXTENSIONS = ["fenced_code", "sane_lists", "nl2br"]
 
 
 def _clean_class(tag, attribute, value):
@@ -41,9 +43,25 @@ def _clean_class(tag, attribute, value):
     return value
 
 
+_parsers = threading.local()
+
+
+def _to_html(text, kind, extensions):
+    """Markdown to (unsanitised) HTML with a parser reused per thread.
+
+    Building a ``Markdown`` object costs more than converting a comment, and
+    one instance is not safe to share between threads, hence one a thread.
+    """
+    parser = getattr(_parsers, kind, None)
+    if parser is None:
+        parser = markdown.Markdown(extensions=extensions, output_format="html")
+        setattr(_parsers, kind, parser)
+    return parser.reset().convert(text or "")
+
+
 def render_markdown(text):
     """Sanitised HTML for a post body."""
-    html = markdown.markdown(text or "", extensions=_EXTENSIONS, output_format="html")
+    html = _to_html(text, "post", _EXTENSIONS)
     return nh3.clean(
         html,
         tags=_TAGS,
@@ -57,8 +75,7 @@ def render_markdown(text):
 def render_comment(text):
     """Sanitised HTML for a comment: inline formatting and code, no images
     or headings."""
-    html = markdown.markdown(text or "", extensions=["fenced_code", "sane_lists", "nl2br"],
-                             output_format="html")
+    html = _to_html(text, "comment", _COMMENT_EXTENSIONS)
     return nh3.clean(html, tags=_COMMENT_TAGS, attributes={"a": {"href", "title"}},
                      url_schemes=_URL_SCHEMES, link_rel="noopener nofollow ugc")
 

@@ -124,7 +124,8 @@ class User(UserMixin, db.Document):
 
     @password.setter
     def password(self, password):
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(
+            password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
 
     def verify_password(self, password):
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
