@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install dev-install seed clean
+.PHONY: run test install screenshots clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ run: install
 ## Run the whole test suite (browser tests included).
 test: install
 	$(BIN)/python scripts/run_tests.py
+
+## Refresh the committed screenshots in docs/screenshots (runs the browser tests).
+screenshots: install
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/python scripts/run_tests.py tests/browser -q
 
 clean:
 	rm -rf $(VENV) .pytest_cache

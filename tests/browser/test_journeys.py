@@ -2,7 +2,8 @@
 
 Every journey makes the accounts it needs through the pages (registration,
 the emailed confirmation link, the admin's role form), checks what a person
-would see, saves screenshots of its key pages in docs/screenshots/, runs
+would see, saves screenshots of its key pages (in build/screenshots/; `make
+screenshots` refreshes docs/screenshots/), runs
 axe-core on the pages the accessibility check covers, and ends with no
 console errors, failed requests or CSP violations in the browser.
 """
