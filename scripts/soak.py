@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MIX = [
     (14, "home"), (6, "followed"), (10, "post"), (5, "post_last"), (8, "profile"),
     (8, "tag"), (5, "search"), (5, "feed"), (6, "image"), (10, "api_posts"),
-    (3, "api_post"), (8, "comment"), (5, "api_comment"), (3, "upload"), (4, "api_user"),
+    (3, "api_post"), (8, "comment"), (5, "api_comment"), (3, "upload"), (4, "api_comments"),
 ]
 
 
@@ -142,9 +142,9 @@ class Client:
         if kind == "api_post":
             return self.request("GET", f"/api/v1/posts/{ids['post_id']}", headers=api,
                                 cookies=False)[0], {200}
-        if kind == "api_user":
-            return self.request("GET", "/api/v1/posts/?page=1", headers=api,
-                                cookies=False)[0], {200}
+        if kind == "api_comments":
+            return self.request("GET", f"/api/v1/posts/{ids['post_id']}/comments/?page=-1",
+                                headers=api, cookies=False)[0], {200}
         if kind == "comment":
             form = urlencode({"body": f"Soak comment {number}", "csrf_token": self.csrf})
             return self.request("POST", post, form,
