@@ -254,3 +254,16 @@ def test_a_short_soak_of_mixed_requests_has_no_error_and_flat_memory():
     assert result["errors"] == 0, result["first_errors"]
     assert result["same_worker_throughout"]
     assert result["rss_growth_mb"] <= 20, result["rss_mb_samples"]
+
+
+def test_gunicorn_never_recycles_the_worker_that_holds_the_embedded_database(monkeypatch):
+    """A recycled worker starts empty on the embedded backend: every post
+    would vanish after ``max_requests``. With MongoDB recycling stays on."""
+    import runpy
+    from pathlib import Path
+    conf = str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py")
+    monkeypatch.delenv("GUNICORN_MAX_REQUESTS", raising=False)
+    monkeypatch.delenv("MONGODB_URI", raising=False)
+    assert runpy.run_path(conf)["max_requests"] == 0
+    monkeypatch.setenv("MONGODB_URI", "mongodb://db.example/site")
+    assert runpy.run_path(conf)["max_requests"] > 0
