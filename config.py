@@ -66,6 +66,9 @@ class Config:
     COMMENTS_PER_PAGE = _env_int("COMMENTS_PER_PAGE", 30)
     FOLLOWERS_PER_PAGE = _env_int("FOLLOWERS_PER_PAGE", 50)
     MAX_COMMENTS_PER_POST = _env_int("MAX_COMMENTS_PER_POST", 5000)
+    # BSON bytes all comments of a post may take: half MongoDB's 16 MB limit,
+    # leaving room for the post itself whatever the comments' length.
+    MAX_COMMENT_BYTES = _env_int("MAX_COMMENT_BYTES", 8 * 1024 * 1024)
 
     # Uploads.
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from io import BytesIO
 
+import bson
 import click
 from bson import ObjectId
 from flask import current_app
@@ -474,6 +475,7 @@ def _build_posts(plans, fake, rng, progress):
                 "author": plan.author_id,
                 "comments": [],
                 "comment_count": 0,
+                "comment_bytes": 0,
                 "files": [file_id for file_id, _url, _alt in plan.images],
             })
             bar.update(1)
@@ -573,6 +575,8 @@ def _add_comments(posts, users, total, fake, rng, now, progress):
                 })
             post["comments"] = comments
             post["comment_count"] = len(comments)
+            post["comment_bytes"] = sum(len(bson.encode(c)) for c in comments)
+            post["last_comment_at"] = comments[-1]["timestamp"] if comments else None
             bar.update(count)
     return total
 

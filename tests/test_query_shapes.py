@@ -26,15 +26,9 @@ DOCUMENTS = {document._get_collection_name(): document for document in (Post, Us
 # Tiny, fixed collections: reading them whole is fine.
 SMALL_COLLECTIONS = {"roles"}
 _EQUALITY_OPERATORS = {"$eq", "$in", "$all"}
-# Known scans, each with its reason (listed in BENCHMARKS.md). The newest
-# comments across all posts (the moderation queue and GET /api/v1/comments/)
-# unwind every commented post and sort the comments: the multikey
-# ``-comments.timestamp`` index orders posts, not comments. Any other
+# Known scans, each with its reason (listed in BENCHMARKS.md). Any other
 # unindexed query fails this test.
-KNOWN_SCANS = {
-    ("/moderate", "posts", "aggregate"),
-    ("/api/v1/comments/", "posts", "aggregate"),
-}
+KNOWN_SCANS = {}
 
 
 def declared_indexes(collection_name, database):

@@ -4,12 +4,14 @@ Comments live inside their post because a post page reads them together.
 Every comment change is one atomic update of that post (``$push``,
 positional ``$set``, ``$pull``) with the stored count changed in the same
 update, so concurrent writers never lose a comment or skew the count. The
-number of comments a post holds is bounded (``MAX_COMMENTS_PER_POST``) so a
-post stays far below MongoDB's 16 MB document limit.
+number of comments a post holds is bounded, by count (``MAX_COMMENTS_PER_POST``)
+and by bytes (``MAX_COMMENT_BYTES``), so a post stays far below MongoDB's
+16 MB document limit.
 """
 import re
 from collections import namedtuple
 
+import bson
 from bson import DBRef, ObjectId
 from flask import current_app
 
@@ -79,6 +81,12 @@ class Post(db.Document):
     author = db.ReferenceField(document_type=User, required=True)
     comments = db.EmbeddedDocumentListField(document_type=Comment)
     comment_count = db.IntField(default=0)
+    # BSON bytes of the comments: the second bound, since comments of the
+    # maximum length would pass 16 MB well before MAX_COMMENTS_PER_POST.
+    comment_bytes = db.IntField(default=0)
+    # Time of the newest comment (kept by ``$max``): the moderation queue
+    # reads the posts with the newest comments first, through its index.
+    last_comment_at = db.DateTimeField()
     files = db.ListField(field=db.ObjectIdField())  # GridFS files the post uses
 
     meta = {
@@ -88,7 +96,8 @@ class Post(db.Document):
             ("author", "-timestamp"),
             ("tags", "-timestamp"),
             "comments.id",
-            "-comments.timestamp",
+            "-last_comment_at",
+            "comment_count",
             "files",
             {
                 "fields": ["$title", "$body", "$tags"],
@@ -153,12 +162,17 @@ class Post(db.Document):
     # -- comments -----------------------------------------------------------
     def add_comment(self, author, body):
         """Append a comment atomically; raises :class:`CommentsClosed` when
-        the post is full."""
+        the post is full (by count or by bytes)."""
         comment = Comment(body=body, body_html=render_comment(body), author=author)
         comment.validate()
-        limit = current_app.config["MAX_COMMENTS_PER_POST"]
-        updated = Post.objects(id=self.id, comment_count__lt=limit).update_one(
-            push__comments=comment, inc__comment_count=1)
+        size = _bson_size(comment.to_mongo())
+        config = current_app.config
+        room = {"$or": [{"comment_bytes": {"$lte": config["MAX_COMMENT_BYTES"] - size}},
+                        {"comment_bytes": {"$exists": False}}]}  # posts from before the field
+        updated = Post.objects(id=self.id, comment_count__lt=config["MAX_COMMENTS_PER_POST"],
+                               __raw__=room).update_one(
+            push__comments=comment, inc__comment_count=1, inc__comment_bytes=size,
+            max__last_comment_at=comment.timestamp)
         if not updated:
             raise CommentsClosed()
         content_changed()  # the comment count on list pages
@@ -175,11 +189,42 @@ class Post(db.Document):
 
     @classmethod
     def delete_comment(cls, comment_id):
-        """Remove one comment (``$pull``), keeping the count right."""
-        removed = bool(cls.objects(comments__id=comment_id).update_one(
-            pull__comments__id=comment_id, dec__comment_count=1))
+        """Remove one comment (``$pull``), keeping count, bytes and the
+        newest-comment time right; True when found."""
+        oid = as_object_id(comment_id)
+        if oid is None:
+            return False
+        collection = cls._get_collection()
+        found = collection.find_one({"comments.id": oid}, {"comments": {"$elemMatch": {"id": oid}}})
+        if not found:
+            return False
+        size = _bson_size(found["comments"][0])
+        removed = collection.update_one(
+            {"_id": found["_id"], "comments.id": oid},
+            {"$pull": {"comments": {"id": oid}},
+             "$inc": {"comment_count": -1, "comment_bytes": -size}}).modified_count
+        if removed:
+            cls._refresh_last_comment_at(found["_id"])
         content_changed()
-        return removed
+        return bool(removed)
+
+    @classmethod
+    def _refresh_last_comment_at(cls, post_id):
+        """After a deletion, lower ``last_comment_at`` to the newest comment
+        left. Conditional on what was read, so a comment added meanwhile is
+        never undone (a miss leaves the time high, which only widens the
+        moderation queue's candidate posts)."""
+        collection = cls._get_collection()
+        doc = collection.find_one({"_id": post_id}, {"last_comment_at": 1, "comment_count": 1,
+                                                     "comments.timestamp": 1})
+        if doc is None:
+            return
+        newest = max((c["timestamp"] for c in doc.get("comments", []) if c.get("timestamp")),
+                     default=None)
+        # Unchanged count and time: no comment came or went since the read.
+        collection.update_one({"_id": post_id, "last_comment_at": doc.get("last_comment_at"),
+                               "comment_count": doc.get("comment_count")},
+                              {"$set": {"last_comment_at": newest}})
 
     @classmethod
     def find_comment(cls, comment_id):
@@ -202,22 +247,26 @@ class Post(db.Document):
     def recent_comments(cls, page, per_page):
         """Newest comments across all posts, one page, as ``CommentEntry``.
 
-        An aggregation (``$unwind`` then ``$sort`` on the comment time) is
-        used rather than a find on the ``-comments.timestamp`` index: that
-        multikey index orders *posts* by their newest comment, not the
-        comments themselves, so only an unwind yields comments in time
-        order. Each post holds at most ``MAX_COMMENTS_PER_POST`` comments
-        and the sort spills to disk when it must, which keeps this fine for
-        a moderation queue; two operations a page (count and page).
+        The newest ``k`` comments all belong to the posts whose newest
+        comment is at least as late as that of the ``k``-th latest post (a
+        post below it would have ``k`` newer comments ahead of its own; ties
+        are kept, so equal times lose nothing). Both steps go through the
+        ``-last_comment_at`` index and only those posts' comments are
+        unwound: the cost follows the page depth, not the size of the site.
         """
         from ..pagination import Page
-        total = cls.objects.sum("comment_count")
+        total = cls.total_comments()
         pages = max(1, -(-total // per_page))
         if page == -1 or page > pages:
             page = pages
         page = max(page, 1)
+        wanted = page * per_page
+        collection = cls._get_collection()
+        kth = list(collection.find({"last_comment_at": {"$ne": None}}, {"last_comment_at": 1})
+                   .sort("last_comment_at", -1).skip(wanted - 1).limit(1))
+        since = {"$gte": kth[0]["last_comment_at"]} if kth else {"$ne": None}
         pipeline = [
-            {"$match": {"comment_count": {"$gt": 0}}},
+            {"$match": {"last_comment_at": since}},
             {"$project": {"title": 1, "comments": 1}},
             {"$unwind": "$comments"},
             {"$sort": {"comments.timestamp": -1, "comments.id": -1}},
@@ -229,6 +278,32 @@ class Post(db.Document):
                                 Comment._from_son(row["comments"])) for row in rows]
         _load_users([entry.comment for entry in entries])
         return Page(entries, page, per_page, total)
+
+    @classmethod
+    def total_comments(cls):
+        """Comments on the site: a sum over the ``comment_count`` index only
+        (a covered plan: no post document is read)."""
+        rows = list(cls._get_collection().aggregate([
+            {"$match": {"comment_count": {"$gt": 0}}},
+            {"$group": {"_id": None, "total": {"$sum": "$comment_count"}}},
+        ]))
+        return rows[0]["total"] if rows else 0
+
+    @classmethod
+    def backfill_comment_stats(cls):
+        """Give posts stored before ``comment_bytes``/``last_comment_at``
+        existed their values (``flask deploy`` runs it); returns how many."""
+        collection = cls._get_collection()
+        fixed = 0
+        stale = {"comment_count": {"$gt": 0}, "last_comment_at": None}
+        for doc in collection.find(stale, {"comments": 1}):
+            comments = doc.get("comments", [])
+            collection.update_one({"_id": doc["_id"]}, {"$set": {
+                "comment_bytes": sum(_bson_size(c) for c in comments),
+                "last_comment_at": max((c["timestamp"] for c in comments), default=None),
+            }})
+            fixed += 1
+        return fixed
 
     def comments_closed(self):
         return self.comment_count >= current_app.config["MAX_COMMENTS_PER_POST"]
@@ -312,3 +387,8 @@ def _ref_id(ref):
     if isinstance(ref, DBRef):
         return ref.id
     return getattr(ref, "pk", ref)
+
+
+def _bson_size(document):
+    """Bytes a (sub)document takes in BSON."""
+    return len(bson.encode(dict(document)))

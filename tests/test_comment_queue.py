@@ -1,0 +1,105 @@
+"""The newest comments across posts (moderation queue, API) and the bounds
+that keep a post far below MongoDB's 16 MB document limit."""
+import random
+
+import pytest
+
+from site_app.models import CommentsClosed, Post
+
+
+def newest_first(posts):
+    """Every comment on the site, by brute force, in the queue's order."""
+    comments = [c for post in posts for c in Post.objects.get(id=post.id).comments]
+    return [c.id for c in sorted(comments, key=lambda c: (c.timestamp, c.id), reverse=True)]
+
+
+def queue_ids(per_page):
+    first = Post.recent_comments(1, per_page)
+    ids = []
+    for page in range(1, first.pages + 1):
+        ids += [entry.comment.id for entry in Post.recent_comments(page, per_page).items]
+    return ids, first.total
+
+
+def test_the_queue_equals_a_full_sort_through_adds_and_deletes(app, make_user):
+    """Random comments on old and new posts, then deletions of the newest
+    ones (which would leave a post's newest-comment time stale): every page
+    of the queue matches sorting every comment on the site."""
+    rng = random.Random(7)
+    writer = make_user("writer")
+    posts = [Post.publish(writer, f"Post {n}", "Body") for n in range(12)]
+    made = []
+    for n in range(90):
+        made.append(rng.choice(posts).add_comment(writer, f"comment {n}"))
+    for comment in made[-10:] + rng.sample(made[:-10], 10):
+        assert Post.delete_comment(comment.id)
+    for n in range(15):  # old posts get new comments after the deletions
+        rng.choice(posts[:3]).add_comment(writer, f"late {n}")
+    expected = newest_first(posts)
+    for per_page in (1, 4, 7, 30, 200):
+        ids, total = queue_ids(per_page)
+        assert ids == expected, f"per_page={per_page}"
+        assert total == len(expected) == 85
+
+
+def test_deleting_the_newest_comment_lowers_the_posts_time(app, make_user):
+    writer = make_user("writer")
+    post = Post.publish(writer, "Post", "Body")
+    first = post.add_comment(writer, "first")
+    last = post.add_comment(writer, "last")
+    assert Post.objects.get(id=post.id).last_comment_at == Post.objects.get(id=post.id).comments[-1].timestamp
+    Post.delete_comment(last.id)
+    stored = Post.objects.get(id=post.id)
+    assert stored.last_comment_at == stored.comments[0].timestamp
+    assert stored.comments[0].id == first.id
+    Post.delete_comment(first.id)
+    stored = Post.objects.get(id=post.id)
+    assert stored.last_comment_at is None and stored.comment_bytes == 0
+
+
+def test_comment_bytes_follow_adds_and_deletes(app, make_user):
+    writer = make_user("writer")
+    post = Post.publish(writer, "Post", "Body")
+    a = post.add_comment(writer, "x" * 1000)
+    post.add_comment(writer, "short")
+    stored = Post.objects.get(id=post.id)
+    both = stored.comment_bytes
+    assert both > 1000
+    Post.delete_comment(a.id)
+    assert 0 < Post.objects.get(id=post.id).comment_bytes < both - 1000
+
+
+def test_a_post_closes_when_its_comments_reach_the_byte_bound(app, client, make_user, auth):
+    """Long comments fill a post by bytes long before the count limit."""
+    app.config["MAX_COMMENT_BYTES"] = 12_000
+    writer = make_user("writer")
+    post = Post.publish(writer, "Busy", "Body")
+    auth.login_as(writer)
+    accepted = 0
+    for _ in range(10):
+        if client.post(f"/post/{post.id}", data={"body": "y" * 4000}).status_code == 302:
+            accepted += 1
+    stored = Post.objects.get(id=post.id)
+    assert accepted == stored.comment_count == len(stored.comments)
+    assert 0 < accepted < 10
+    assert stored.comment_bytes <= 12_000
+    with pytest.raises(CommentsClosed):
+        stored.add_comment(writer, "z" * 4000)
+    # A short comment still fits if there is room for it, never past the bound.
+    response = client.post(f"/post/{post.id}", data={"body": "y" * 4000})
+    assert response.status_code == 400 and "Comments are closed" in response.get_data(as_text=True)
+
+
+def test_deploy_backfills_posts_stored_before_the_statistics(app, runner, make_user):
+    writer = make_user("writer")
+    post = Post.publish(writer, "Old post", "Body")
+    post.add_comment(writer, "kept")
+    Post._get_collection().update_one({"_id": post.id},
+                                      {"$unset": {"last_comment_at": "", "comment_bytes": ""}})
+    assert Post.recent_comments(1, 10).items == []  # invisible until backfilled
+    result = runner.invoke(args=["deploy"])
+    assert result.exit_code == 0 and "posts given comment statistics: 1" in result.output
+    stored = Post.objects.get(id=post.id)
+    assert stored.last_comment_at == stored.comments[0].timestamp and stored.comment_bytes > 0
+    assert [e.comment.body for e in Post.recent_comments(1, 10).items] == ["kept"]
+    assert "post comment statistics: up to date" in runner.invoke(args=["deploy"]).output
