@@ -14,7 +14,7 @@ BOUNDS = {
     "followed feed": 4,  # + the reader's account
     "post, first comment page": 3,  # comment count, the post with one page, authors
     "post, last comment page": 3,
-    "profile": 6,  # the user, posts page + count, authors, followers counted twice
+    "profile": 5,  # the user, posts page + count, authors, followers count
     "tag": 3,
     "search": 2,  # embedded: one matching scan + authors; MongoDB: count + $text page
     "atom feed": 2,  # newest 20 + authors
