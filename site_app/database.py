@@ -108,13 +108,10 @@ def _open_embedded(config):
 
 _mongomock_lock = threading.RLock()
 _mongomock_serialised = False
-# Everything that reads or writes mongomock's in-memory store.
-_MONGOMOCK_STORE_METHODS = (
-    "find", "find_one", "insert_one", "insert_many", "update_one", "update_many",
-    "replace_one", "delete_one", "delete_many", "count_documents", "aggregate",
-    "find_one_and_update", "find_one_and_delete", "find_one_and_replace",
-    "distinct", "bulk_write", "estimated_document_count", "create_index",
-    "create_indexes", "drop_index", "drop_indexes", "index_information", "drop",
+# Everything that reads or writes mongomock's in-memory store: the counted
+# operations, plus index upkeep.
+_MONGOMOCK_STORE_METHODS = dbstats.MONGOMOCK_OPERATIONS + (
+    "create_index", "create_indexes", "drop_index", "drop_indexes", "index_information", "drop",
 )
 
 

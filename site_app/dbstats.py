@@ -149,7 +149,7 @@ def _short(value, limit=1000):
 
 _WRAPPED = False
 # mongomock Collection methods that are one round trip on a real server.
-_MONGOMOCK_OPERATIONS = (
+MONGOMOCK_OPERATIONS = (
     "find", "find_one", "insert_one", "insert_many", "update_one", "update_many",
     "replace_one", "delete_one", "delete_many", "count_documents", "aggregate",
     "find_one_and_update", "find_one_and_delete", "find_one_and_replace",
@@ -174,7 +174,7 @@ def instrument_mongomock():
         return
     from mongomock.collection import Collection, Cursor
 
-    for name in _MONGOMOCK_OPERATIONS:
+    for name in MONGOMOCK_OPERATIONS:
         original = getattr(Collection, name, None)
         if original is not None:
             setattr(Collection, name, _counted(name, original))
