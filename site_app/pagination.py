@@ -29,7 +29,7 @@ class Page:
         self.page = page
         self.per_page = per_page
         self.total = total
-        self.pages = max(1, ceil(total / per_page)) if per_page else 1
+        self.pages = page_count(total, per_page) if per_page else 1
 
     @property
     def has_prev(self):
@@ -60,13 +60,24 @@ class Page:
                 last = num
 
 
+def page_count(total, per_page):
+    """How many pages ``total`` items fill (at least one, even when empty)."""
+    return max(1, ceil(total / per_page))
+
+
+def clamp_page(page, total, per_page):
+    """The page to show for a requested one: ``-1`` or past the end is the
+    last page, anything below 1 is the first."""
+    pages = page_count(total, per_page)
+    if page == -1 or page > pages:
+        return pages
+    return max(1, page)
+
+
 def paginate(queryset, page, per_page):
     """One page of a MongoEngine queryset: a count and one ranged find."""
     total = queryset.count()
-    pages = max(1, ceil(total / per_page))
-    if page == -1 or page > pages:
-        page = pages
-    page = max(1, page)
+    page = clamp_page(page, total, per_page)
     items = list(queryset.skip((page - 1) * per_page).limit(per_page))
     return Page(items, page, per_page, total)
 
@@ -74,9 +85,6 @@ def paginate(queryset, page, per_page):
 def paginate_list(values, page, per_page):
     """The same for a list already in memory (e.g. ids on a document)."""
     total = len(values)
-    pages = max(1, ceil(total / per_page))
-    if page == -1 or page > pages:
-        page = pages
-    page = max(1, page)
+    page = clamp_page(page, total, per_page)
     start = (page - 1) * per_page
     return Page(values[start:start + per_page], page, per_page, total)

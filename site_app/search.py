@@ -17,7 +17,7 @@ from flask import current_app
 
 from .database import supports_text_search
 from .models import Post
-from .pagination import Page, paginate_list
+from .pagination import Page, clamp_page, paginate_list
 
 QUERY_MAX = 200
 TERMS_MAX = 10
@@ -60,8 +60,7 @@ def _text_index_search(terms, page, per_page):
     filter_, projection, sort = text_query(terms)
     collection = Post._get_collection()
     total = collection.count_documents(filter_)
-    pages = max(1, -(-total // per_page))
-    page = pages if page == -1 or page > pages else max(page, 1)
+    page = clamp_page(page, total, per_page)
     cursor = (collection.find(filter_, projection).sort(sort)
               .skip((page - 1) * per_page).limit(per_page))
     # The score only orders the results; it is not a field of the post.

@@ -4,7 +4,6 @@ images, delete.
 Reads ``fs.files`` only (never the chunks) and names the owners with one
 query a page.
 """
-from math import ceil
 
 from bson import ObjectId
 from flask import abort, current_app, flash, redirect, request, url_for
@@ -13,7 +12,7 @@ from flask_admin import BaseView, expose
 from ..database import get_db, gridfs_for
 from ..media.storage import delete_stored_file
 from ..models import Post, User
-from ..pagination import Page, page_arg
+from ..pagination import Page, clamp_page, page_arg
 from .access import AdministratorsOnly
 
 PER_PAGE = 40
@@ -33,8 +32,7 @@ def stored_files(page, per_page):
     """One page of stored files, newest first, as dicts for the list."""
     files = get_db(current_app)["fs.files"]
     total = files.count_documents(_UPLOADED)
-    pages = max(1, ceil(total / per_page))
-    page = pages if page == -1 or page > pages else max(page, 1)
+    page = clamp_page(page, total, per_page)
     docs = list(files.find(_UPLOADED, {"filename": 1, "length": 1, "uploadDate": 1,
                                 "contentType": 1, "metadata": 1})
                 .sort("uploadDate", -1).skip((page - 1) * per_page).limit(per_page))

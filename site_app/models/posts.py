@@ -18,6 +18,7 @@ from flask import current_app
 from ..content_cache import content_changed
 from ..extensions import db
 from ..markup import excerpt, render_comment, render_markdown
+from ..pagination import Page, clamp_page, page_count
 from .roles import Permission
 from .users import User, reference_id, utcnow
 
@@ -254,12 +255,8 @@ class Post(db.Document):
         ``-last_comment_at`` index and only those posts' comments are
         unwound: the cost follows the page depth, not the size of the site.
         """
-        from ..pagination import Page
         total = cls.total_comments()
-        pages = max(1, -(-total // per_page))
-        if page == -1 or page > pages:
-            page = pages
-        page = max(page, 1)
+        page = clamp_page(page, total, per_page)
         wanted = page * per_page
         collection = cls._get_collection()
         kth = list(collection.find({"last_comment_at": {"$ne": None}}, {"last_comment_at": 1})
@@ -321,10 +318,8 @@ class Post(db.Document):
         head = cls.objects(id=post_id).only("comment_count").first()
         if head is None:
             return None, 1, 1
-        pages = max(1, -(-head.comment_count // per_page))
-        if page == -1 or page > pages:
-            page = pages
-        page = max(page, 1)
+        pages = page_count(head.comment_count, per_page)
+        page = clamp_page(page, head.comment_count, per_page)
         # Every other field is named: a projection holding only a $slice means
         # "all fields" to MongoDB but "only comments" to mongomock.
         others = {name: 1 for name in cls._fields if name not in ("id", "comments")}
