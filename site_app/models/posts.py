@@ -220,8 +220,7 @@ class Post(db.Document):
                                                      "comments.timestamp": 1})
         if doc is None:
             return
-        newest = max((c["timestamp"] for c in doc.get("comments", []) if c.get("timestamp")),
-                     default=None)
+        newest = _newest_time(doc.get("comments", []))
         # Unchanged count and time: no comment came or went since the read.
         collection.update_one({"_id": post_id, "last_comment_at": doc.get("last_comment_at"),
                                "comment_count": doc.get("comment_count")},
@@ -297,7 +296,7 @@ class Post(db.Document):
             comments = doc.get("comments", [])
             collection.update_one({"_id": doc["_id"]}, {"$set": {
                 "comment_bytes": sum(_bson_size(c) for c in comments),
-                "last_comment_at": max((c["timestamp"] for c in comments), default=None),
+                "last_comment_at": _newest_time(comments),
             }})
             fixed += 1
         return fixed
@@ -382,6 +381,11 @@ def _ref_id(ref):
     if isinstance(ref, DBRef):
         return ref.id
     return getattr(ref, "pk", ref)
+
+
+def _newest_time(comments):
+    """The latest timestamp among stored comments, or ``None``."""
+    return max((c["timestamp"] for c in comments if c.get("timestamp")), default=None)
 
 
 def _bson_size(document):
