@@ -1,12 +1,11 @@
 """Moderation: the newest comments across posts, and hiding or showing one."""
-from urllib.parse import urlsplit
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from ..decorators import permission_required
 from ..models import Permission, Post
 from ..models.posts import as_object_id
 from ..pagination import page_arg
+from ..redirects import local_redirect_target
 from . import comments
 
 
@@ -34,13 +33,6 @@ def _set_disabled(comment_id, disabled, message):
     if oid is None or not Post.set_comment_disabled(oid, disabled):
         abort(404)
     flash(message, "success")
-    return redirect(_safe_next() or url_for(".moderate"))
-
-
-def _safe_next():
-    """The local page the button was on (``next``), never another site."""
-    target = request.form.get("next") or request.args.get("next") or ""
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
+    # Back to the page the button was on (the queue or a post).
+    return redirect(local_redirect_target(request.form.get("next") or request.args.get("next"))
+                    or url_for(".moderate"))
