@@ -12,7 +12,7 @@ import re
 from collections import namedtuple
 
 import bson
-from bson import DBRef, ObjectId
+from bson import ObjectId
 from flask import current_app
 
 from ..content_cache import content_changed
@@ -365,7 +365,7 @@ class Post(db.Document):
 def _load_users(documents):
     """Replace the ``author`` reference of each document (post or comment)
     by its ``User``, fetched in one query for all of them."""
-    ids = {_ref_id(d._data.get("author")) for d in documents} - {None}
+    ids = {reference_id(d._data.get("author")) for d in documents} - {None}
     if not ids:
         return
     users = {user.id: user for user in User.objects(id__in=list(ids))}
@@ -373,14 +373,7 @@ def _load_users(documents):
         ref = document._data.get("author")
         if ref is not None:
             # Written to _data so the document is not marked as changed.
-            document._data["author"] = users.get(_ref_id(ref))
-
-
-def _ref_id(ref):
-    """The id a reference holds: an ObjectId, a DBRef or a loaded document."""
-    if isinstance(ref, DBRef):
-        return ref.id
-    return getattr(ref, "pk", ref)
+            document._data["author"] = users.get(reference_id(ref))
 
 
 def _newest_time(comments):
