@@ -72,6 +72,8 @@ def create_app(config_name=None, overrides=None):
 
 
 def _register_blueprints(app):
+    from . import converters
+    converters.register(app)  # before the routes that use <objectid:...>
     from .admin import init_admin
     from .api import api as api_blueprint, api_docs as api_docs_blueprint
     from .auth import auth as auth_blueprint

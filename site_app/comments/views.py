@@ -3,7 +3,6 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 
 from ..decorators import permission_required
 from ..models import Permission, Post
-from ..models.posts import as_object_id
 from ..pagination import page_arg
 from ..redirects import local_redirect_target
 from . import comments
@@ -16,21 +15,20 @@ def moderate():
     return render_template("moderate.html", page=page)
 
 
-@comments.route("/moderate/disable/<comment_id>", methods=["POST"])
+@comments.route("/moderate/disable/<objectid:comment_id>", methods=["POST"])
 @permission_required(Permission.MODERATE)
 def disable(comment_id):
     return _set_disabled(comment_id, True, "The comment is hidden.")
 
 
-@comments.route("/moderate/enable/<comment_id>", methods=["POST"])
+@comments.route("/moderate/enable/<objectid:comment_id>", methods=["POST"])
 @permission_required(Permission.MODERATE)
 def enable(comment_id):
     return _set_disabled(comment_id, False, "The comment is visible again.")
 
 
 def _set_disabled(comment_id, disabled, message):
-    oid = as_object_id(comment_id)
-    if oid is None or not Post.set_comment_disabled(oid, disabled):
+    if not Post.set_comment_disabled(comment_id, disabled):
         abort(404)
     flash(message, "success")
     # Back to the page the button was on (the queue or a post).

@@ -168,9 +168,7 @@ def set_avatar(user, file_storage):
 # -- reading -------------------------------------------------------------------
 def open_stored_file(file_id, thumbnail=False):
     """The GridOut of ``/files/<file_id>`` (its thumbnail when asked and
-    there is one), or ``None`` for a malformed or unknown id."""
-    if not ObjectId.is_valid(file_id) or len(file_id) != 24:
-        return None
+    there is one), or ``None`` for an unknown id."""
     grid_out = _open(ObjectId(file_id))
     if grid_out is not None and thumbnail:
         thumbnail_id = (grid_out.metadata or {}).get("thumbnail_id")

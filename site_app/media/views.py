@@ -51,7 +51,7 @@ def upload():
     return jsonify(body), 201, {"Location": stored["url"]}
 
 
-@media.get("/files/<file_id>")
+@media.get("/files/<objectid:file_id>")
 def serve_file(file_id):
     size = request.args.get("size")
     if size not in (None, "thumb"):
