@@ -49,11 +49,12 @@ def promote_site_admin():
     """Make the ``SITE_ADMIN`` account Administrator. Returns what happened:
     ``"unset"``, ``"promoted"``, ``"already"`` or ``"not registered"``."""
     from .models import Role, User
+    from .models.users import normalise_email
     address = current_app.config.get("SITE_ADMIN")
     if not address:
         return "unset"
     admin_role = Role.named("Administrator")
-    email = address.strip().lower()
+    email = normalise_email(address)
     if User.objects(email=email, role__ne=admin_role).update_one(set__role=admin_role):
         return "promoted"
     return "already" if User.objects(email=email).count() else "not registered"

@@ -9,6 +9,7 @@ from wtforms import BooleanField, PasswordField, StringField, SubmitField, Valid
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp
 
 from ..models import User
+from ..models.users import normalise_email
 
 EMAIL_MAX = 254
 USERNAME_MAX = 64
@@ -25,7 +26,8 @@ USERNAME_RULE = Regexp(
 
 
 def email_field(label="Email"):
-    return StringField(label, validators=[
+    # Addresses are compared as the model stores them: trimmed, lower case.
+    return StringField(label, filters=[normalise_email], validators=[
         DataRequired(message="Enter your email address."),
         Length(max=EMAIL_MAX, message=f"Email addresses are at most {EMAIL_MAX} characters."),
         Email(message="Enter a valid email address, like name@example.com."),

@@ -12,6 +12,7 @@ from .. import tokens
 from ..email import send_email
 from ..extensions import limiter
 from ..models import AccountTaken, User
+from ..models.users import normalise_email
 from ..redirects import local_redirect_target
 from . import auth
 from .forms import (ChangeEmailForm, ChangePasswordForm, LoginForm, PasswordResetForm,
@@ -44,7 +45,7 @@ def _login_rate_limit():
 
 def _login_account_key():
     # Per account: the address being tried, whoever tries it.
-    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+    return "account:" + normalise_email(request.form.get("email"))[:254]
 
 
 def _login_failed(response):
