@@ -3,13 +3,10 @@ the site uses, so body_html is re-rendered, comments are never rewritten and
 a deleted post's files are released."""
 from flask import flash
 from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter
-from flask_wtf import FlaskForm
 from mongoengine import ValidationError
-from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
 
 from ..models import Post, User, normalise_tags
-from ..models.posts import BODY_MAX, TITLE_MAX
+from ..posts.forms import PostFields
 from .modelview import SiteModelView
 
 
@@ -41,12 +38,6 @@ class TagFilter(BaseMongoEngineFilter):
         return "is"
 
 
-class PostEditForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX)])
-    body = TextAreaField("Body (Markdown)", validators=[DataRequired(), Length(max=BODY_MAX)])
-    tags = StringField("Tags", description="Comma separated")
-
-
 def _tag_list(view, context, post, name):
     return ", ".join(post.tags)
 
@@ -58,7 +49,7 @@ class PostAdmin(SiteModelView):
     column_filters = (AuthorFilter(), TagFilter())
     column_default_sort = ("timestamp", True)
     column_formatters = {"tags": _tag_list}
-    form = PostEditForm
+    form = PostFields
 
     def get_query(self):
         # Never load the embedded comments: lists and the edit form do not
