@@ -2,7 +2,7 @@
 import hashlib
 from functools import wraps
 
-from flask import abort, jsonify, request
+from flask import abort, jsonify, request, url_for
 from flask.wrappers import Response
 from flask_login import current_user
 
@@ -51,6 +51,7 @@ def upload():
                                       current_user._get_current_object())
     except storage.UploadRejected as rejected:
         return error_response(rejected.status, rejected.message)
+    stored["url"] = url_for("media.serve_file", file_id=stored["id"])
     body = {key: stored[key] for key in ("id", "url", "filename", "content_type", "size")}
     body["markdown"] = storage.markdown_for(stored)
     return jsonify(body), 201, {"Location": stored["url"]}

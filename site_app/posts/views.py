@@ -66,6 +66,8 @@ def _store_images(form):
     except UploadRejected as rejected:
         form.images.errors.append(rejected.message)
         return None
+    for item in stored:
+        item["url"] = url_for("media.serve_file", file_id=item["id"])
     body = body.rstrip() + "\n\n" + "\n\n".join(markdown_for(item) for item in stored)
     for item in stored:
         file_id = ObjectId(item["id"])
