@@ -101,9 +101,6 @@ class Config:
     # Expose the per-request database operation count as a response header
     # (used by tests and the benchmark, never on in production).
     DB_OPS_HEADER = False
-    # The demo content loaded when the development server starts on the
-    # embedded backend (see README: `make run`).
-    SEED_ON_START = _env_bool("SEED_ON_START", False)
 
     HSTS = False
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

@@ -63,11 +63,6 @@ def create_app(config_name=None, overrides=None):
 
     from . import cli
     cli.register(app)
-
-    if app.config.get("SEED_ON_START"):
-        # `make run`: demo content on an empty embedded database.
-        from .seed import seed_on_start
-        seed_on_start(app)
     return app
 
 

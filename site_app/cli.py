@@ -1,4 +1,4 @@
-"""Operator commands: ``flask --app site_app deploy | seed | shell``."""
+"""Operator commands: ``flask --app site_app deploy | seed | demo | shell``."""
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -9,8 +9,9 @@ from .extensions import db
 
 def register(app):
     app.cli.add_command(deploy)
-    from .seed import seed_command
+    from .seed.commands import demo_command, seed_command
     app.cli.add_command(seed_command)
+    app.cli.add_command(demo_command)
     from .media.cleanup import media_cli
     app.cli.add_command(media_cli)
 

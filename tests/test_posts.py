@@ -368,7 +368,7 @@ def test_preview_needs_a_writer(client):
 
 
 def test_preview_and_comments_need_the_csrf_token_outside_testing():
-    app = create_app("development", {"MONGODB_URI": None, "SEED_ON_START": False,
+    app = create_app("development", {"MONGODB_URI": None,
                                      "RATELIMIT_ENABLED": False})
     with app.app_context():
         Role.insert_roles()

@@ -295,7 +295,7 @@ class Post(db.Document):
         for doc in collection.find(stale, {"comments": 1}):
             comments = doc.get("comments", [])
             collection.update_one({"_id": doc["_id"]}, {"$set": {
-                "comment_bytes": sum(_bson_size(c) for c in comments),
+                "comment_bytes": comment_bytes(comments),
                 "last_comment_at": _newest_time(comments),
             }})
             fixed += 1
@@ -384,3 +384,8 @@ def _newest_time(comments):
 def _bson_size(document):
     """Bytes a (sub)document takes in BSON."""
     return len(bson.encode(dict(document)))
+
+
+def comment_bytes(stored_comments):
+    """A post's ``comment_bytes`` for these stored (``to_mongo``) comments."""
+    return sum(_bson_size(c) for c in stored_comments)
