@@ -1,7 +1,7 @@
 """Configuration: one class per environment, chosen by name (see ``config``).
 
-Every value can come from the environment; the names are part of the public
-contract (``../shared/CONTRACT.md``) and are listed in the README.
+Every value can come from the environment; the README's Configuration table
+lists the names, which deployments rely on.
 """
 import os
 from datetime import timedelta

@@ -252,9 +252,6 @@ class User(UserMixin, db.Document):
         User.objects(id=self.id).update_one(pull__following=user)
         self.reload("following")
 
-    def is_followed_by(self, user):
-        return user is not None and not user.is_anonymous and user.is_following(self)
-
     @property
     def following_count(self):
         return len(self._following_refs())
