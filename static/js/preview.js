@@ -9,6 +9,7 @@
   var form = source && source.form;
   if (!source || !form) { return; }
   var tokenInput = form.querySelector("input[name=csrf_token]");
+  var status = document.getElementById(pane.getAttribute("data-status"));
   var timer = null;
   var latest = 0;
 
@@ -25,10 +26,20 @@
       return response.json();
     }).then(function (json) {
       // Only the answer to the newest keystroke is shown.
-      if (request === latest) { pane.innerHTML = json.html; }
+      if (request === latest) {
+        pane.innerHTML = json.html;
+        setStatus("");
+      }
     }).catch(function () {
-      if (request === latest) { pane.textContent = "The preview is not available right now."; }
+      if (request === latest) {
+        pane.textContent = "The preview is not available right now.";
+        setStatus(pane.textContent);
+      }
     });
+  }
+
+  function setStatus(text) {
+    if (status && status.textContent !== text) { status.textContent = text; }
   }
 
   source.addEventListener("input", function () {
