@@ -1,6 +1,6 @@
 """Shared fixtures: an app with its own empty database per test, a client, a
-CLI runner, a mail outbox, user factories and an ``auth`` helper."""
-import re
+CLI runner, a mail outbox, user factories and an ``auth`` helper. Plain
+helpers that test modules import live in ``helpers.py``."""
 import sys
 from pathlib import Path
 
@@ -15,16 +15,7 @@ from site_app import create_app  # noqa: E402
 from site_app import dbstats  # noqa: E402
 from site_app.models import Role, User  # noqa: E402
 
-# Test modules here import helpers with ``from conftest import ...``. The
-# browser tests have a conftest.py of their own, which takes the module name
-# "conftest" once pytest loads it; point the name back at this file before
-# each test module in this folder is imported.
-_THIS_CONFTEST = sys.modules[__name__]
-
-
-def pytest_collectstart(collector):
-    if isinstance(collector, pytest.Module) and collector.path.parent == Path(__file__).parent:
-        sys.modules["conftest"] = _THIS_CONFTEST
+from helpers import basic_auth  # noqa: E402
 
 
 @pytest.fixture
@@ -68,11 +59,6 @@ def outbox(app):
     email_dispatched.connect(record, app)
     yield sent
     email_dispatched.disconnect(record, app)
-
-
-def links_in(message):
-    """The absolute URLs in an email's text part."""
-    return re.findall(r"https?://[^\s\"'<>]+", message.body or "")
 
 
 @pytest.fixture
@@ -123,25 +109,7 @@ def db_ops():
     return dbstats.recording
 
 
-def basic_auth(username, password=""):
-    """An HTTP Basic ``Authorization`` header: email and password, or a
-    token with an empty password (the API's two ways in)."""
-    import base64
-    pair = f"{username}:{password}".encode()
-    return {"Authorization": "Basic " + base64.b64encode(pair).decode()}
-
-
 @pytest.fixture
 def api_headers():
     """``api_headers(email, password)`` or ``api_headers(token)``."""
     return basic_auth
-
-
-def signed_in_client(app, user):
-    """A new test client whose session is ``user``'s (for tests that need
-    several browsers at once, e.g. from threads)."""
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-    return client

@@ -10,7 +10,7 @@ import time
 import pytest
 from flask import url_for
 
-from conftest import links_in
+from helpers import links_in
 from site_app import create_app
 from site_app.models import Role, User
 

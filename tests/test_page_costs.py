@@ -2,7 +2,7 @@
 show 5 posts or 40: authors are loaded in one batch, never one a post."""
 import pytest
 
-from conftest import signed_in_client
+from helpers import signed_in_client
 
 from site_app.models import Post
 

@@ -281,7 +281,7 @@ def test_a_post_edited_while_comments_arrive_keeps_every_comment(app, make_user,
 
 
 def signed_in(app, user):
-    from conftest import signed_in_client
+    from helpers import signed_in_client
     return signed_in_client(app, user)
 
 
