@@ -1,11 +1,12 @@
 """Shared fixtures: an app with its own empty database per test, a client, a
 CLI runner, a mail outbox, user factories and an ``auth`` helper. Plain
 helpers that test modules import live in ``helpers.py``."""
+import contextvars
 import sys
 from pathlib import Path
 
 import pytest
-from flask import g, request_started
+from flask.testing import FlaskClient
 from flask_mail import email_dispatched
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,20 +21,29 @@ from helpers import basic_auth  # noqa: E402
 
 @pytest.fixture
 def app():
+    """A new app with its own empty database. No context is held: a test
+    that uses the models asks for ``app_context``."""
     app = create_app("testing")
-    request_started.connect(_fresh_g, app)
+    app.test_client_class = ServerLikeClient
     with app.app_context():
         Role.insert_roles()
-        yield app
-    request_started.disconnect(_fresh_g, app)
+    yield app
 
 
-def _fresh_g(sender, **extra):
-    # Requests made while the fixture's app context is pushed reuse it (Flask
-    # pushes a new one only when none is active), so without this ``g`` (and
-    # Flask-Login's cached user in it) would leak from one request, or one
-    # browser, into the next.
-    vars(g).clear()
+@pytest.fixture
+def app_context(app):
+    """For tests that use the models (and ``current_app``) directly."""
+    with app.app_context() as context:
+        yield context
+
+
+class ServerLikeClient(FlaskClient):
+    """Each request runs in contexts of its own, as on a server. Flask lends
+    an active app context (a test's ``app_context``) to the requests made
+    inside it, and with it ``g`` and Flask-Login's cached user."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 @pytest.fixture
@@ -62,7 +72,7 @@ def outbox(app):
 
 
 @pytest.fixture
-def make_user(app):
+def make_user(app, app_context):
     """Create an account: ``make_user("ann", role="Moderator")``."""
     counter = {"n": 0}
 
