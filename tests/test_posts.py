@@ -364,7 +364,9 @@ def test_preview_returns_sanitised_html(client, make_user, auth):
 
 
 def test_preview_needs_a_writer(client):
-    assert client.post("/preview", data={"body": "x"}).status_code in (302, 401)
+    response = client.post("/preview", data={"body": "x"})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/auth/login")
 
 
 def test_preview_and_comments_need_the_csrf_token_outside_testing():
