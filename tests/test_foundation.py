@@ -3,7 +3,7 @@ import pytest
 
 from site_app import create_app
 from site_app.database import ConfigError
-from site_app.models import Role, User
+from site_app.models import Post, Role, User
 
 
 def test_two_testing_apps_never_share_data():
@@ -19,10 +19,17 @@ def test_two_testing_apps_never_share_data():
         assert User.objects.count() == 1
 
 
-def test_overrides_apply_before_extensions(app):
+def test_overrides_apply_before_extensions():
     other = create_app("testing", {"POSTS_PER_PAGE": 3, "SITE_NAME": "Elsewhere"})
-    assert other.config["POSTS_PER_PAGE"] == 3
-    assert other.config["TESTING"] is True
+    assert other.testing is True
+    with other.app_context():
+        Role.insert_roles()
+        author = User.register(email="a@example.com", username="alice", password="pw123456")
+        for n in range(4):
+            Post.publish(author, f"Post {n}", "Body")
+    page = other.test_client().get("/").get_data(as_text=True)
+    assert page.count('class="post-card') == 3
+    assert "<title>Elsewhere</title>" in page
 
 
 def test_embedded_backend_logs_one_warning(caplog):

@@ -2,6 +2,7 @@
 import re
 
 import pytest
+from flask import session
 
 from site_app import create_app
 from site_app.database import gridfs_for
@@ -103,14 +104,27 @@ def test_production_session_cookie_is_secure_httponly_and_lax(production_app):
 
 
 def test_production_remember_me_cookie_flags(production_app):
-    config = production_app.config
-    assert config["REMEMBER_COOKIE_SECURE"] is True
-    assert config["REMEMBER_COOKIE_HTTPONLY"] is True
-    assert config["REMEMBER_COOKIE_SAMESITE"] == "Lax"
-    assert config["WTF_CSRF_ENABLED"] is True
+    # What Flask-Login writes after a "keep me logged in" login (the
+    # production app has no database to log in against).
+    with production_app.test_request_context("/", base_url="https://localhost"):
+        session["_user_id"], session["_remember"] = "someone", "set"
+        response = production_app.process_response(production_app.response_class())
+    cookie = next(v for k, v in response.headers.items()
+                  if k == "Set-Cookie" and v.startswith("remember_token="))
+    flags = {part.strip().lower() for part in cookie.split(";")}
+    assert "secure" in flags and "httponly" in flags and "samesite=lax" in flags
+    # And a form posted without its CSRF token is refused.
+    assert production_app.test_client().post("/auth/logout",
+                                              base_url="https://localhost").status_code == 400
 
 
 def test_development_cookies_are_httponly_and_lax_but_not_secure():
     app = create_app("development")
-    assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
-    assert not app.config.get("SESSION_COOKIE_SECURE")
+    with app.test_request_context("/"):
+        session["_user_id"] = "someone"
+        response = app.process_response(app.response_class())
+    cookie = next(v for k, v in response.headers.items()
+                  if k == "Set-Cookie" and v.startswith("session="))
+    flags = {part.strip().lower() for part in cookie.split(";")}
+    assert "httponly" in flags and "samesite=lax" in flags
+    assert "secure" not in flags
