@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from config import DEFAULT_SECRET_KEY
 from site_app import create_app
 from site_app.database import ConfigError
 from site_app.dbstats import CommandListener
@@ -40,10 +41,16 @@ def test_malformed_mongodb_uri_is_refused(uri):
     assert "MONGODB_URI is malformed" in error.value.message
 
 
-def test_production_needs_a_database_and_a_secret_key():
+@pytest.mark.parametrize("overrides, missing", [
+    ({"MONGODB_URI": None}, {"MONGODB_URI", "SECRET_KEY"}),
+    ({"MONGODB_URI": None, "SECRET_KEY": GOOD_SECRET}, {"MONGODB_URI"}),
+    ({"MONGODB_URI": "mongodb://127.0.0.1:1/site", "SECRET_KEY": DEFAULT_SECRET_KEY}, {"SECRET_KEY"}),
+])
+def test_production_needs_a_database_and_a_secret_key(overrides, missing):
     with pytest.raises(ConfigError) as error:
-        create_app("production", {"MONGODB_URI": None})
-    assert "MONGODB_URI" in error.value.message and "SECRET_KEY" in error.value.message
+        create_app("production", overrides)
+    for name in {"MONGODB_URI", "SECRET_KEY"}:
+        assert (name in error.value.message) == (name in missing), name
 
 
 def test_production_stops_after_the_timeout_when_the_database_is_unreachable():
