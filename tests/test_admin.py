@@ -325,3 +325,21 @@ def test_admin_pages_run_under_the_site_csp(admin_client, admin):
         assert not re.search(r"\son[a-z]+=", page), path
     assert 'data-confirm="' in pages["/admin/admin_posts/"]
     assert 'data-action="disable"' in pages["/admin/admin_users/"]
+
+
+def test_the_admin_checks_accounts_by_the_account_pages_rules(admin_client, make_user):
+    ann = make_user("ann")
+    make_user("bob")
+    role = str(ann.role.id)
+    for data in ({"username": "a b", "email": "ann@example.com"},
+                 {"username": "ann", "email": "not an address"},
+                 {"username": "Bob", "email": "ann@example.com"}):
+        admin_client.post(f"/admin/admin_users/edit/?id={ann.id}",
+                          data={**data, "role": role, "confirmed": "y"})
+        ann.reload()
+        assert (ann.username, ann.email) == ("ann", "ann@example.com"), data
+    admin_client.post(f"/admin/admin_users/edit/?id={ann.id}",
+                      data={"username": "ann2", "email": " Ann2@Example.com ", "role": role,
+                            "confirmed": "y"})
+    ann.reload()
+    assert (ann.username, ann.username_key, ann.email) == ("ann2", "ann2", "ann2@example.com")
