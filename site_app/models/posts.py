@@ -20,7 +20,7 @@ from ..extensions import db
 from ..markup import excerpt, render_comment, render_markdown
 from ..pagination import Page, clamp_page, page_count
 from .roles import Permission
-from .users import User, reference_id, utcnow
+from .users import User, reference_id, stored_reference, utcnow
 
 TITLE_MAX = 200
 BODY_MAX = 100_000
@@ -158,7 +158,7 @@ class Post(db.Document):
 
     @property
     def author_id(self):
-        return reference_id(self._data.get("author"))
+        return reference_id(stored_reference(self, "author"))
 
     # -- comments -----------------------------------------------------------
     def add_comment(self, author, body):
@@ -365,14 +365,15 @@ class Post(db.Document):
 def _load_users(documents):
     """Replace the ``author`` reference of each document (post or comment)
     by its ``User``, fetched in one query for all of them."""
-    ids = {reference_id(d._data.get("author")) for d in documents} - {None}
+    ids = {reference_id(stored_reference(d, "author")) for d in documents} - {None}
     if not ids:
         return
     users = {user.id: user for user in User.objects(id__in=list(ids))}
     for document in documents:
-        ref = document._data.get("author")
+        ref = stored_reference(document, "author")
         if ref is not None:
-            # Written to _data so the document is not marked as changed.
+            # Written to _data: MongoEngine has no public way to set a field
+            # without marking it changed, and a later save must not write it.
             document._data["author"] = users.get(reference_id(ref))
 
 

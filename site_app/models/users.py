@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 from bson import DBRef, ObjectId
 from flask import current_app
 from flask_login import AnonymousUserMixin, UserMixin
+from mongoengine.context_managers import no_dereference
 from mongoengine.errors import NotUniqueError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -235,8 +236,7 @@ class User(UserMixin, db.Document):
         return user is not None and user.id in self.following_ids()
 
     def _following_refs(self):
-        # Raw references: comparing ids must not load every followed user.
-        return [ref for ref in self._data.get("following") or []]
+        return list(stored_reference(self, "following") or [])
 
     def following_ids(self):
         return [reference_id(ref) for ref in self._following_refs()]
@@ -295,6 +295,13 @@ def load_user(session_id):
     if user is None or user.disabled or str(user.auth_version) != version:
         return None
     return user
+
+
+def stored_reference(document, field):
+    """What a reference field holds (an id, a DBRef, or a document loaded
+    earlier) without loading anything: comparing ids must not cost a query."""
+    with no_dereference(type(document)):
+        return getattr(document, field)
 
 
 def reference_id(ref):
