@@ -2,6 +2,7 @@
 CLI runner, a mail outbox, user factories and an ``auth`` helper."""
 import re
 import sys
+from urllib.parse import urlsplit
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,13 @@ def outbox(app):
 def links_in(message):
     """The absolute URLs in an email's text part."""
     return re.findall(r"https?://[^\s\"'<>]+", message.body or "")
+
+
+def site_path(link):
+    """The path of a link built on SITE_URL, for the test client to follow
+    (its requests go to localhost, where its cookies are)."""
+    parts = urlsplit(link)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 @pytest.fixture

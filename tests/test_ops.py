@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 GOOD_SECRET = "a-long-random-production-secret-0123456789"
 CLOSED_PORT_URI = "mongodb://operator:hunter2@127.0.0.1:1/site"
+SITE_URL = "https://blog.example.com"
 
 
 # -- config validation --------------------------------------------------------
@@ -50,6 +51,7 @@ def test_production_stops_after_the_timeout_when_the_database_is_unreachable():
     started = time.monotonic()
     with pytest.raises(ConfigError) as error:
         create_app("production", {"MONGODB_URI": CLOSED_PORT_URI, "SECRET_KEY": GOOD_SECRET,
+                                  "SITE_URL": SITE_URL,
                                   "MONGODB_SERVER_SELECTION_TIMEOUT_MS": 300})
     assert time.monotonic() - started < 5
     message = error.value.message
@@ -60,7 +62,8 @@ def test_production_stops_after_the_timeout_when_the_database_is_unreachable():
 
 def test_unreachable_database_is_one_line_on_stderr_not_a_traceback():
     env = {**os.environ, "SITE_CONFIG": "production", "MONGODB_URI": CLOSED_PORT_URI,
-           "SECRET_KEY": GOOD_SECRET, "MONGODB_SERVER_SELECTION_TIMEOUT_MS": "300"}
+           "SECRET_KEY": GOOD_SECRET, "SITE_URL": SITE_URL,
+           "MONGODB_SERVER_SELECTION_TIMEOUT_MS": "300"}
     result = subprocess.run([PYTHON, "-c", "from site_app import create_app; create_app()"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
@@ -71,6 +74,7 @@ def test_unreachable_database_is_one_line_on_stderr_not_a_traceback():
 
 def test_skip_db_check_builds_a_production_app_without_a_database():
     app = create_app("production", {"MONGODB_URI": CLOSED_PORT_URI, "SECRET_KEY": GOOD_SECRET,
+                                    "SITE_URL": SITE_URL,
                                     "MONGODB_SERVER_SELECTION_TIMEOUT_MS": 300,
                                     "SKIP_DB_CHECK": True})
     assert app.config["CONFIG_NAME"] == "production"
