@@ -98,6 +98,7 @@ class Config:
     # Caching (Flask-Caching): SimpleCache in-process by default; set
     # CACHE_TYPE=RedisCache and CACHE_REDIS_URL to share it.
     CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL") or None
     CACHE_DEFAULT_TIMEOUT = _env_int("CACHE_DEFAULT_TIMEOUT", 300)
 
     BOOTSTRAP_SERVE_LOCAL = True
