@@ -106,11 +106,46 @@ def test_gunicorn_refuses_several_workers_on_the_embedded_backend(monkeypatch, c
     assert "4 workers were asked for, but MONGODB_URI is not set" in capsys.readouterr().err
 
 
-def test_gunicorn_allows_several_workers_on_a_real_server(monkeypatch):
+SHARED_STORES = SimpleNamespace(CACHE_TYPE="RedisCache", RATELIMIT_ENABLED=True,
+                                RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/1")
+
+
+def test_gunicorn_allows_several_workers_on_a_real_server_with_shared_stores(monkeypatch):
     conf = load_gunicorn_config(monkeypatch, MONGODB_URI="mongodb://db.example:27017/site")
     assert conf["workers"] > 1
-    assert conf["on_starting"](fake_server(conf["workers"])) is None
+    assert conf["check_worker_count"](conf["workers"], "mongodb://db.example:27017/site",
+                                      SHARED_STORES) is None
     assert conf["worker_class"] == "gthread" and conf["timeout"] == 30
+
+
+@pytest.mark.parametrize("store, said, fix", [
+    ({"CACHE_TYPE": "SimpleCache"}, "CACHE_TYPE=SimpleCache keeps the page cache",
+     "Set CACHE_TYPE=RedisCache and CACHE_REDIS_URL="),
+    ({"RATELIMIT_STORAGE_URI": "memory://"},
+     "RATELIMIT_STORAGE_URI=memory:// keeps the rate-limit counters",
+     "Set RATELIMIT_STORAGE_URI=redis://"),
+])
+def test_gunicorn_refuses_several_workers_with_a_per_process_store(monkeypatch, store, said, fix):
+    conf = load_gunicorn_config(monkeypatch)
+    settings = SimpleNamespace(**{**vars(SHARED_STORES), **store})
+    message = conf["check_worker_count"](3, "mongodb://db.example:27017/site", settings)
+    assert message.startswith("error: 3 workers were asked for, but " + said)
+    assert fix in message and "\n" not in message
+    assert conf["check_worker_count"](1, "mongodb://db.example:27017/site", settings) is None
+
+
+def test_gunicorn_process_exits_when_workers_would_keep_their_own_cache():
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"CACHE_TYPE", "RATELIMIT_STORAGE_URI", "SITE_CONFIG"}}
+    env.update({"GUNICORN_BIND": "127.0.0.1:0", "MONGODB_URI": "mongodb://127.0.0.1:1/site"})
+    result = subprocess.run(
+        [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py", "-w", "3",
+         "site_app:create_app()"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert "CACHE_TYPE=SimpleCache keeps the page cache and " \
+           "RATELIMIT_STORAGE_URI=memory:// keeps the rate-limit counters" in line
 
 
 def test_gunicorn_process_exits_when_asked_for_workers_without_a_database():
