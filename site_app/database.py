@@ -11,6 +11,7 @@ process always sees its own data.
 import functools
 import itertools
 import logging
+import os
 import threading
 
 import gridfs
@@ -27,6 +28,9 @@ from . import dbstats
 log = logging.getLogger(__name__)
 
 _embedded_counter = itertools.count(1)
+_test_database_counter = itertools.count(1)
+# In the name of every database a testing app makes on a real server.
+TEST_DATABASE_MARK = "_test_"
 _bind_lock = threading.Lock()
 _bound_app_key = None
 
@@ -89,6 +93,10 @@ def open_database(config):
         event_listeners=[dbstats.CommandListener(config.get("SLOW_QUERY_MS", 100))],
     )
     name = parsed.get("database") or config.get("MONGODB_DB", "site")
+    if config.get("TESTING"):
+        # Every testing app gets its own empty database on a real server too,
+        # as on the embedded backend; the suite drops it afterwards.
+        name = f"{name}{TEST_DATABASE_MARK}{os.getpid()}_{next(_test_database_counter)}"
     return client, client[name], False
 
 
