@@ -229,6 +229,26 @@ def _hosts(uri):
         return "the MONGODB_URI server"
 
 
+# MongoDB refusing a document over 16 MiB: on insert (BSONObjectTooLarge)
+# and when an update's result would be (17419).
+_TOO_LARGE_CODES = {10334, 17419}
+
+
+def is_document_too_large(exc):
+    """Whether ``exc`` (or what it wraps: MongoEngine turns the driver's
+    errors into its own) is the server or driver refusing a document over
+    MongoDB's 16 MiB limit."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, pymongo.errors.DocumentTooLarge):
+            return True
+        if isinstance(exc, pymongo.errors.OperationFailure) and exc.code in _TOO_LARGE_CODES:
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def supports_text_search(app):
     """Whether ``$text`` queries work (real MongoDB yes, mongomock no)."""
     return not is_embedded(app)
