@@ -11,6 +11,7 @@ process always sees its own data.
 import functools
 import itertools
 import logging
+import os
 import threading
 
 import gridfs
@@ -27,6 +28,9 @@ from . import dbstats
 log = logging.getLogger(__name__)
 
 _embedded_counter = itertools.count(1)
+_test_database_counter = itertools.count(1)
+# In the name of every database a testing app makes on a real server.
+TEST_DATABASE_MARK = "_test_"
 _bind_lock = threading.Lock()
 _bound_app_key = None
 
@@ -89,6 +93,10 @@ def open_database(config):
         event_listeners=[dbstats.CommandListener(config.get("SLOW_QUERY_MS", 100))],
     )
     name = parsed.get("database") or config.get("MONGODB_DB", "site")
+    if config.get("TESTING"):
+        # Every testing app gets its own empty database on a real server too,
+        # as on the embedded backend; the suite drops it afterwards.
+        name = f"{name}{TEST_DATABASE_MARK}{os.getpid()}_{next(_test_database_counter)}"
     return client, client[name], False
 
 
@@ -219,6 +227,26 @@ def _hosts(uri):
         return ", ".join(f"{host}:{port}" for host, port in parse_uri(uri)["nodelist"])
     except Exception:  # a mongodb+srv:// name that does not resolve
         return "the MONGODB_URI server"
+
+
+# MongoDB refusing a document over 16 MiB: on insert (BSONObjectTooLarge)
+# and when an update's result would be (17419).
+_TOO_LARGE_CODES = {10334, 17419}
+
+
+def is_document_too_large(exc):
+    """Whether ``exc`` (or what it wraps: MongoEngine turns the driver's
+    errors into its own) is the server or driver refusing a document over
+    MongoDB's 16 MiB limit."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, pymongo.errors.DocumentTooLarge):
+            return True
+        if isinstance(exc, pymongo.errors.OperationFailure) and exc.code in _TOO_LARGE_CODES:
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def supports_text_search(app):

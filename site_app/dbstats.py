@@ -103,8 +103,13 @@ class CommandListener(monitoring.CommandListener):
         name = event.command_name
         # getMore names the cursor first and its collection under "collection".
         collection = command.get("collection") if name == "getMore" else command.get(name)
-        self._started[_event_key(event)] = (collection, name, _filter_of(name, command),
-                                            command.get("sort"))
+        filter_ = _filter_of(name, command)
+        counted = _count_documents_filter(name, command)
+        if counted is not None:
+            # Recorded as the embedded backend records it, so query shapes and
+            # per-page counts read the same on both backends.
+            name, filter_ = "count_documents", counted
+        self._started[_event_key(event)] = (collection, name, filter_, command.get("sort"))
 
     def succeeded(self, event):
         self._finish(event)
@@ -139,6 +144,23 @@ def _filter_of(name, command):
     if name == "aggregate":
         return command.get("pipeline")
     return command.get("filter", command.get("query"))
+
+
+# What pymongo's ``count_documents`` ends its aggregate with.
+_COUNT_GROUP = {"$group": {"_id": 1, "n": {"$sum": 1}}}
+
+
+def _count_documents_filter(name, command):
+    """The filter of a ``count_documents`` call, which pymongo sends as an
+    aggregate ``[{$match: filter}, ({$skip}, {$limit},) {$group: count}]``;
+    None for any other command."""
+    pipeline = command.get("pipeline") if name == "aggregate" else None
+    if not pipeline or len(pipeline) < 2 or pipeline[-1] != _COUNT_GROUP:
+        return None
+    first = pipeline[0]
+    if "$match" not in first or any(set(stage) - {"$skip", "$limit"} for stage in pipeline[1:-1]):
+        return None
+    return first["$match"]
 
 
 def _short(value, limit=1000):

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from site_app import create_app
+from site_app import create_app, dbstats
 from site_app.database import ConfigError
 from site_app.dbstats import CommandListener
 
@@ -289,3 +289,23 @@ def test_request_log_names_the_logged_in_user(client, auth, make_user, caplog):
         client.get("/")
     [line] = request_lines(caplog)
     assert line["path"] == "/" and line["user_id"] == str(user.id)
+
+
+def test_count_documents_is_recorded_as_a_count_with_its_filter():
+    """pymongo sends ``count_documents`` as an aggregate ending in a
+    ``$group``; recorded as the embedded backend records it (a
+    ``count_documents`` with the filter), the same page reads the same on
+    both backends."""
+    listener = CommandListener(slow_ms=1000)
+    started, finished = command_events("aggregate", {"aggregate": "posts", "pipeline": [
+        {"$match": {"author": 1}}, {"$skip": 20}, {"$group": {"_id": 1, "n": {"$sum": 1}}}]}, 10)
+    plain = command_events("aggregate", {"aggregate": "posts", "pipeline": [
+        {"$match": {"author": 1}}, {"$group": {"_id": "$author", "n": {"$sum": 1}}}]}, 10,
+        request_id=8)
+    with dbstats.recording() as ops:
+        for event in (started, plain[0]):
+            listener.started(event)
+        for event in (finished, plain[1]):
+            listener.succeeded(event)
+    assert ops.operations[0] == ("posts", "count_documents", {"author": 1}, None)
+    assert ops.operations[1][1] == "aggregate"
