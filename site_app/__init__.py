@@ -55,6 +55,8 @@ def create_app(config_name=None, overrides=None):
     limiter.init_app(app)
 
     from . import models  # noqa: F401  (registers the documents and the user loader)
+    from .indexes import build_at_start
+    build_at_start(app)
     from .content_cache import connect_signals
     connect_signals()  # saved or deleted posts and users invalidate cached pages
     _register_blueprints(app)
