@@ -77,8 +77,10 @@ keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # would start again empty (every post gone after ~2000 requests).
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000 if os.environ.get("MONGODB_URI") else 0)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
-# Behind a reverse proxy that sets X-Forwarded-*: trust it (set to its address).
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The app alone decides whom to believe about X-Forwarded-* (PROXY_COUNT,
+# werkzeug's ProxyFix): gunicorn trusts no address, or with PROXY_COUNT=0 it
+# would still take a client's X-Forwarded-Proto from 127.0.0.1.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "")
 
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
