@@ -158,19 +158,19 @@ def start_nginx(folder, upstream_port):
     return service.wait_for_port(https_port)
 
 
-def start_gunicorn(folder, env, workers=3):
-    """The site under gunicorn with the project's gunicorn.conf.py; each
-    access-log line starts with the worker's pid, so a test can tell which
-    worker answered."""
-    port = free_port()
+def start_gunicorn(folder, env, port, workers=3):
+    """The site under gunicorn on ``port`` with the project's
+    gunicorn.conf.py. Its access log goes to its stdout (the log) with the
+    worker's pid first, so a test can tell which worker answered."""
     command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
                "-w", str(workers), "--bind", f"127.0.0.1:{port}",
-               "--access-logfile", str(Path(folder) / "access.log"),
-               "--access-logformat", "%(p)s %(s)s %(m)s %(U)s%(q)s",
+               "--access-logformat", "%(p)s %(s)s %(m)s %(U)s?%(q)s",
+               # gunicorn 25+ shares one control socket per user: not for tests
+               "--no-control-socket",
                "site_app:create_app()"]
-    service = Service("gunicorn", command, Path(folder) / "gunicorn.log", env=env)
+    service = Service("gunicorn", command, Path(folder) / "gunicorn.log",
+                      env={**env, "GUNICORN_ACCESS_LOG": "-"})
     service.port = port
-    service.access_log = Path(folder) / "access.log"
     return service.wait_for_port(port, timeout=120)
 
 
