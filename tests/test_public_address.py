@@ -106,6 +106,16 @@ def test_production_answers_400_to_another_host():
     assert forged.status_code == 400
 
 
+def test_seeding_images_works_where_only_the_site_host_is_trusted():
+    app = create_app("testing", {"SITE_URL": "https://blog.example.com",
+                                 "TRUSTED_HOSTS": ["blog.example.com"]})
+    result = app.test_cli_runner().invoke(args=[
+        "seed", "--users", "3", "--posts", "2", "--comments", "0", "--follows", "0",
+        "--images", "1", "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    assert "2 posts, 0 comments, 1 images" in result.output
+
+
 # -- proxies in front -------------------------------------------------------------
 def limited_app(proxies):
     app = create_app("testing", {"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "10 per minute",
