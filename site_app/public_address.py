@@ -21,9 +21,9 @@ from .database import ConfigError
 def configure(app):
     """Check ``SITE_URL``, restrict production to its host, trust the proxies."""
     site = _parse_site_url(app.config.get("SITE_URL"))
-    if site is None:
-        return  # production without SITE_URL was refused already
-    if app.config["CONFIG_NAME"] == "production" and app.config.get("TRUSTED_HOSTS") is None:
+    # (Production without SITE_URL was refused already.)
+    if (site is not None and app.config["CONFIG_NAME"] == "production"
+            and app.config.get("TRUSTED_HOSTS") is None):
         app.config["TRUSTED_HOSTS"] = [site.hostname]
     proxies = int(app.config.get("PROXY_COUNT") or 0)
     if proxies > 0:
