@@ -105,10 +105,12 @@ class CommandListener(monitoring.CommandListener):
         collection = command.get("collection") if name == "getMore" else command.get(name)
         filter_ = _filter_of(name, command)
         counted = _count_documents_filter(name, command)
+        # Both counts recorded as the embedded backend records them, so query
+        # shapes and per-page counts read the same on both backends.
         if counted is not None:
-            # Recorded as the embedded backend records it, so query shapes and
-            # per-page counts read the same on both backends.
             name, filter_ = "count_documents", counted
+        elif name == "count" and not command.get("query"):
+            name = "estimated_document_count"  # read from metadata, no filter
         self._started[_event_key(event)] = (collection, name, filter_, command.get("sort"))
 
     def succeeded(self, event):
@@ -123,10 +125,16 @@ class CommandListener(monitoring.CommandListener):
             return
         seconds = event.duration_micros / 1e6
         collection, name, filter_, sort = started
-        _record(collection, name, filter_, sort, seconds)
+        _record(collection, name, filter_, _sort_pairs(sort), seconds)
         if seconds * 1000 >= self.slow_ms:
             log.warning("slow query: %s.%s %.1f ms filter=%s sort=%s",
                         collection, name, seconds * 1000, _short(filter_), _short(sort))
+
+
+def _sort_pairs(sort):
+    """A command's sort document as ``[(field, direction), ...]``, the shape
+    the embedded backend records (and pymongo's ``sort()`` takes)."""
+    return list(sort.items()) if isinstance(sort, dict) else sort
 
 
 def _event_key(event):

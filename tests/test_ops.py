@@ -270,3 +270,18 @@ def test_count_documents_is_recorded_as_a_count_with_its_filter():
             listener.succeeded(event)
     assert ops.operations[0] == ("posts", "count_documents", {"author": 1}, None)
     assert ops.operations[1][1] == "aggregate"
+
+
+def test_estimated_count_and_sort_are_recorded_as_the_embedded_backend_records_them():
+    listener = CommandListener(slow_ms=1000)
+    count = command_events("count", {"count": "posts"}, 10)
+    find = command_events("find", {"find": "posts", "filter": {"tags": "a"},
+                                   "sort": {"tags": 1, "timestamp": -1}}, 10, request_id=8)
+    with dbstats.recording() as ops:
+        for started, finished in (count, find):
+            listener.started(started)
+            listener.succeeded(finished)
+    assert ops.operations == [
+        ("posts", "estimated_document_count", None, None),
+        ("posts", "find", {"tags": "a"}, [("tags", 1), ("timestamp", -1)]),
+    ]
