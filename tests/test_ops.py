@@ -69,6 +69,19 @@ def test_unreachable_database_is_one_line_on_stderr_not_a_traceback():
     assert "Traceback" not in result.stderr
 
 
+def test_production_never_loads_mongomock_or_its_patches():
+    """The embedded backend's lock and counting wrappers patch mongomock;
+    none of that may be on the path of a production process."""
+    env = {**os.environ, "SITE_CONFIG": "production", "MONGODB_URI": CLOSED_PORT_URI,
+           "SECRET_KEY": GOOD_SECRET, "SKIP_DB_CHECK": "1"}
+    script = ("import sys; from site_app import create_app; create_app(); "
+              "print(sorted(m for m in sys.modules if m.startswith(('mongomock', 'site_app.embedded'))))")
+    result = subprocess.run([PYTHON, "-c", script], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_skip_db_check_builds_a_production_app_without_a_database():
     app = create_app("production", {"MONGODB_URI": CLOSED_PORT_URI, "SECRET_KEY": GOOD_SECRET,
                                     "MONGODB_SERVER_SELECTION_TIMEOUT_MS": 300,
