@@ -8,7 +8,6 @@ app contexts is pushed (``appcontext_pushed``). Tests can then create as many
 apps as they like, each with an empty database, and the app served by a
 process always sees its own data.
 """
-import functools
 import itertools
 import logging
 import os
@@ -27,7 +26,6 @@ from . import dbstats
 
 log = logging.getLogger(__name__)
 
-_embedded_counter = itertools.count(1)
 _test_database_counter = itertools.count(1)
 # In the name of every database a testing app makes on a real server.
 TEST_DATABASE_MARK = "_test_"
@@ -78,7 +76,10 @@ def open_database(config):
     """Return ``(client, database, embedded)`` for a config mapping."""
     uri = config.get("MONGODB_URI")
     if not uri:
-        return _open_embedded(config)
+        # Imported only here: production (which requires MONGODB_URI) never
+        # loads mongomock or its patches.
+        from .embedded import open_embedded
+        return open_embedded(config)
     try:
         parsed = parse_uri(uri)
     except Exception as exc:  # pymongo raises InvalidURI / ConfigurationError
@@ -98,63 +99,6 @@ def open_database(config):
         # as on the embedded backend; the suite drops it afterwards.
         name = f"{name}{TEST_DATABASE_MARK}{os.getpid()}_{next(_test_database_counter)}"
     return client, client[name], False
-
-
-def _open_embedded(config):
-    import mongomock
-    import mongomock.gridfs
-
-    # GridFS on mongomock: patch once, before any GridFS object is created.
-    mongomock.gridfs.enable_gridfs_integration()
-    _serialise_mongomock()
-    dbstats.instrument_mongomock()
-    client = mongomock.MongoClient()
-    # A fresh client is a fresh in-memory server; the name only helps logs.
-    name = f"{config.get('MONGODB_DB', 'site')}_embedded_{next(_embedded_counter)}"
-    return client, client[name], True
-
-
-_mongomock_lock = threading.RLock()
-_mongomock_serialised = False
-# Everything that reads or writes mongomock's in-memory store: the counted
-# operations, plus index upkeep.
-_MONGOMOCK_STORE_METHODS = dbstats.MONGOMOCK_OPERATIONS + (
-    "create_index", "create_indexes", "drop_index", "drop_indexes", "index_information", "drop",
-)
-
-
-def _serialise_mongomock():
-    """Let one thread at a time into mongomock.
-
-    mongomock is not safe for concurrent writers: an update deep-copies the
-    stored document while another thread may be changing it ("dictionary
-    changed size during iteration", found by tests/test_reliability.py), and
-    a lazy cursor reads the store later. A threaded server (the Flask
-    development server, gunicorn's gthread worker) would then answer 500 to
-    two comments at once. Real MongoDB serialises writes to a document
-    itself, so this lock exists only for the embedded backend.
-    """
-    global _mongomock_serialised
-    if _mongomock_serialised:
-        return
-    from mongomock.collection import Collection, Cursor
-
-    for name in _MONGOMOCK_STORE_METHODS:
-        original = getattr(Collection, name, None)
-        if original is not None:
-            setattr(Collection, name, _locked(original))
-    Cursor._compute_results = _locked(Cursor._compute_results)
-    Cursor.distinct = _locked(Cursor.distinct)
-    _mongomock_serialised = True
-
-
-def _locked(method):
-    @functools.wraps(method)
-    def wrapper(*args, **kwargs):
-        with _mongomock_lock:
-            return method(*args, **kwargs)
-
-    return wrapper
 
 
 def _bind_on_push(app, **_extra):

@@ -50,6 +50,22 @@ def pytest_collectstart(collector):
         sys.modules["conftest"] = _THIS_CONFTEST
 
 
+def pytest_sessionfinish(session):
+    """Drop the databases of testing apps made outside the ``app`` fixture
+    (on a real server they would outlive the run)."""
+    if not DRIVER_LANE:
+        return
+    import pymongo
+
+    from site_app.database import TEST_DATABASE_MARK
+    mine = f"{TEST_DATABASE_MARK}{os.getpid()}_"
+    with pymongo.MongoClient(os.environ["TEST_MONGODB_URI"],
+                             serverSelectionTimeoutMS=2000) as client:
+        for name in client.list_database_names():
+            if mine in name:
+                client.drop_database(name)
+
+
 def pytest_runtest_setup(item):
     # A test about one backend's own machinery says so with a marker and a
     # reason: @pytest.mark.embedded_only("why") / @pytest.mark.driver_only("why").

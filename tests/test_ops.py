@@ -72,6 +72,19 @@ def test_unreachable_database_is_one_line_on_stderr_not_a_traceback():
     assert "Traceback" not in result.stderr
 
 
+def test_production_never_loads_mongomock_or_its_patches():
+    """The embedded backend's lock and counting wrappers patch mongomock;
+    none of that may be on the path of a production process."""
+    env = {**os.environ, "SITE_CONFIG": "production", "MONGODB_URI": CLOSED_PORT_URI,
+           "SECRET_KEY": GOOD_SECRET, "SKIP_DB_CHECK": "1"}
+    script = ("import sys; from site_app import create_app; create_app(); "
+              "print(sorted(m for m in sys.modules if m.startswith(('mongomock', 'site_app.embedded'))))")
+    result = subprocess.run([PYTHON, "-c", script], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_skip_db_check_builds_a_production_app_without_a_database():
     app = create_app("production", {"MONGODB_URI": CLOSED_PORT_URI, "SECRET_KEY": GOOD_SECRET,
                                     "SITE_URL": SITE_URL,
@@ -312,3 +325,18 @@ def test_count_documents_is_recorded_as_a_count_with_its_filter():
             listener.succeeded(event)
     assert ops.operations[0] == ("posts", "count_documents", {"author": 1}, None)
     assert ops.operations[1][1] == "aggregate"
+
+
+def test_estimated_count_and_sort_are_recorded_as_the_embedded_backend_records_them():
+    listener = CommandListener(slow_ms=1000)
+    count = command_events("count", {"count": "posts"}, 10)
+    find = command_events("find", {"find": "posts", "filter": {"tags": "a"},
+                                   "sort": {"tags": 1, "timestamp": -1}}, 10, request_id=8)
+    with dbstats.recording() as ops:
+        for started, finished in (count, find):
+            listener.started(started)
+            listener.succeeded(finished)
+    assert ops.operations == [
+        ("posts", "estimated_document_count", None, None),
+        ("posts", "find", {"tags": "a"}, [("tags", 1), ("timestamp", -1)]),
+    ]

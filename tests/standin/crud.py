@@ -77,7 +77,8 @@ def _update_one_statement(state, db, name, collection, statement):
         else:
             result = collection.update_one(query, change, **options)
     except DuplicateKeyError:
-        raise _duplicate_of(state, db, name, _dry_run(state, originals, statement)) from None
+        raise _duplicate_of(state, db, name, _dry_run(state, originals, statement),
+                            updating=True) from None
     _undo_if_too_large(collection, originals, result.upserted_id)
     return result, result.upserted_id
 
@@ -121,7 +122,8 @@ def find_and_modify(state, db, command):
     except DuplicateKeyError:
         statement = {"q": query, "u": change, "upsert": upsert,
                      "arrayFilters": command.get("arrayFilters")}
-        raise _duplicate_of(state, db, name, _dry_run(state, originals, statement)) from None
+        raise _duplicate_of(state, db, name, _dry_run(state, originals, statement),
+                            updating=True) from None
     last = {"n": int(existing is not None or upsert), "updatedExisting": existing is not None}
     upserted_id = None
     if existing is None and upsert:
@@ -312,12 +314,15 @@ def _dry_run(state, originals, statement):
         return list(scratch.find({"_id": {"$in": ids}}))
 
 
-def _duplicate_of(state, db, name, documents):
+def _duplicate_of(state, db, name, documents, updating=False):
     """The E11000 error for the first unique index one of ``documents``
-    collides with in the stored collection."""
+    collides with in the stored collection. An updated document is stored
+    under its own ``_id``: then only another document can collide."""
     collection = state.collection(db, name)
     for document in documents:
         for spec in state.catalog.unique_specs(db, name):
+            if updating and spec["name"] == "_id_":
+                continue
             values = {}
             for field in spec["key"]:
                 try:
