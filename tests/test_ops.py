@@ -76,7 +76,7 @@ def test_production_never_loads_mongomock_or_its_patches():
     """The embedded backend's lock and counting wrappers patch mongomock;
     none of that may be on the path of a production process."""
     env = {**os.environ, "SITE_CONFIG": "production", "MONGODB_URI": CLOSED_PORT_URI,
-           "SECRET_KEY": GOOD_SECRET, "SKIP_DB_CHECK": "1"}
+           "SECRET_KEY": GOOD_SECRET, "SITE_URL": SITE_URL, "SKIP_DB_CHECK": "1"}
     script = ("import sys; from site_app import create_app; create_app(); "
               "print(sorted(m for m in sys.modules if m.startswith(('mongomock', 'site_app.embedded'))))")
     result = subprocess.run([PYTHON, "-c", script], cwd=ROOT, env=env, capture_output=True,
