@@ -11,6 +11,7 @@ never writes a message's secret link to the log).
 Needs redis-server and nginx from the OS: skipped with a message without
 them, failed under CI=true.
 """
+import os
 import re
 import subprocess
 import sys
@@ -65,7 +66,6 @@ def site(tmp_path_factory):
 
 
 def production_env(mongodb_uri, redis_url, mail_port, site_url):
-    import os
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("CACHE_", "RATELIMIT_", "MAIL_", "MONGODB_", "GUNICORN_"))
            and k not in {"SITE_CONFIG", "SITE_URL", "PROXY_COUNT", "WEB_CONCURRENCY"}}
@@ -268,14 +268,13 @@ def test_the_request_log_has_the_client_address_not_the_proxy(site):
     assert reader.get(f"/search?q={marker}",
                       headers={"X-Forwarded-For": "198.51.100.9"}).status_code == 200
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and marker not in site.gunicorn.log():
+    while marker not in site.gunicorn.log():  # the access line follows the app's
+        assert time.monotonic() < deadline, "the request was not logged"
         time.sleep(0.1)
     [line] = [line for line in site.gunicorn.log().splitlines()
-              if "site_app.request" in line and '"path":"/search"' in line
-              and f"/search" in line and line.endswith("}")
-              and reader.address in line]
-    assert f'"ip":"{reader.address}"' in line
-    assert "198.51.100.9" not in line
+              if "site_app.request:" in line and '"path":"/search"' in line
+              and f'"ip":"{reader.address}"' in line]
+    assert "198.51.100.9" not in line and "127.0.0.1" not in line
 
 
 def test_cookies_are_secure_and_hsts_is_sent_when_nginx_says_https(site, writer):
@@ -283,17 +282,15 @@ def test_cookies_are_secure_and_hsts_is_sent_when_nginx_says_https(site, writer)
     page = secure.get("/auth/login")
     assert "Secure" in page.headers["Set-Cookie"] and "HttpOnly" in page.headers["Set-Cookie"]
     assert page.headers["Strict-Transport-Security"].startswith("max-age=31536000")
-    me = secure.get("/api/v1/posts/", auth=(writer, PASSWORD)).json()
-    assert all(post["url"].startswith(f"{site.site_url}/api/v1/posts/") for post in me["posts"])
-    assert (me["next"] or site.site_url).startswith(site.site_url)
+    created = secure.post("/api/v1/posts/", auth=(writer, PASSWORD),
+                          json={"title": "Behind TLS", "body": "Scheme check."})
+    assert created.status_code == 201
+    assert created.headers["Location"].startswith(f"{site.site_url}/api/v1/posts/")
     # The plain listener says http, and the app believes that too.
     plain = site.reader(https=False)
-    users = plain.get("/api/v1/posts/", auth=(writer, PASSWORD))
-    assert users.status_code == 200
-    token = plain.post("/api/v1/tokens/", auth=(writer, PASSWORD))
-    assert token.status_code == 200
     created = plain.post("/api/v1/posts/", auth=(writer, PASSWORD),
                          json={"title": "Over plain http", "body": "Scheme check."})
+    assert created.status_code == 201
     assert created.headers["Location"].startswith(f"http://127.0.0.1:{site.nginx.http_port}/")
 
 
