@@ -3,10 +3,12 @@ guard, the slow-query log, the deploy summary and the request log."""
 import json
 import logging
 import os
+import re
 import runpy
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -15,6 +17,7 @@ import pytest
 from site_app import create_app, dbstats
 from site_app.database import ConfigError, get_db
 from site_app.dbstats import CommandListener
+from shape_services import free_port, port_open
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -159,6 +162,34 @@ def test_gunicorn_process_exits_when_workers_would_keep_their_own_cache():
     [line] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert "CACHE_TYPE=SimpleCache keeps the page cache and " \
            "RATELIMIT_STORAGE_URI=memory:// keeps the rate-limit counters" in line
+
+
+def test_gunicorn_leaves_forwarded_headers_to_proxy_count():
+    """With PROXY_COUNT=0 a client's X-Forwarded-Proto is ignored, by the app
+    and by gunicorn too (which trusted it from 127.0.0.1)."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"MONGODB_URI", "SITE_CONFIG", "PROXY_COUNT", "FORWARDED_ALLOW_IPS"}}
+    env.update({"GUNICORN_BIND": f"127.0.0.1:{port}", "LOG_LEVEL": "WARNING"})
+    server = subprocess.Popen(
+        [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py", "-w", "1",
+         "--no-control-socket", "site_app:create_app()"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not port_open(port):
+            assert server.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
+            time.sleep(0.2)
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/",
+                                         headers={"X-Forwarded-Proto": "https"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            page = response.read().decode()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    # The page's absolute link to the feed is built from the request's scheme.
+    assert re.search(r'href="http://127\.0\.0\.1:\d+/feed\.atom"', page), \
+        re.findall(r'href="[^"]*feed\.atom"', page)
 
 
 def test_gunicorn_process_exits_when_asked_for_workers_without_a_database():
