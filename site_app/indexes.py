@@ -79,7 +79,8 @@ def _conflicts(document, collection, existing):
             differences = [
                 f"{option} {bool(have.get(option))} in the database, "
                 f"{bool(wanted.get(option))} declared"
-                for option in _COMPARED_OPTIONS if bool(have.get(option)) != bool(wanted.get(option))]
+                for option in _COMPARED_OPTIONS
+                if bool(have.get(option)) != bool(wanted.get(option))]
             # A text index is stored under its own keys (_fts): names suffice.
             if not text and list(have["key"]) != keys:
                 differences.append(f"keys {list(have['key'])} in the database, {keys} declared")
