@@ -28,7 +28,10 @@ from mongo_standin import StandIn
 from shape_services import (ROOT, MailSink, free_port, start_gunicorn, start_nginx,
                             start_redis)
 
-pytestmark = [pytest.mark.shape, pytest.mark.slow]
+pytestmark = [pytest.mark.shape, pytest.mark.slow,
+              # Its site runs on a stand-in of its own whatever the lane.
+              pytest.mark.embedded_only("starts its own stand-in, Redis, gunicorn and nginx: "
+                                        "one lane is enough")]
 
 WORKERS = 3
 PASSWORD = "correct horse battery"
@@ -318,7 +321,7 @@ def test_a_lost_database_gives_503_and_the_site_recovers_by_itself(site):
     # Last: the stand-in comes back empty.
     reader = site.reader()
     master = site.gunicorn.process.pid
-    site.standin.stop()
+    site.standin.kill()  # as in a crash
     try:
         for _ in range(WORKERS):
             down = reader.get("/healthz")
