@@ -71,7 +71,10 @@ def _run_lane(lane, targets, args):
         env["INKWELL_TEST_LANE"] = "driver"
         extra = [f"--ignore={ROOT / 'tests' / 'browser'}"]  # the journeys run once, in the first lane
     else:
+        # A real server named for the driver lane must not turn this lane
+        # into a second driver lane.
         env.pop("INKWELL_TEST_LANE", None)
+        env.pop("TEST_MONGODB_URI", None)
     print(f"\n== lane {lane} ==", flush=True)
     command = [sys.executable, "-m", "pytest", *targets, *extra, *args,
                "--cov=site_app", "--cov-branch", "--cov-report="]
