@@ -32,7 +32,7 @@ LANES = ("embedded", "driver")
 
 
 def main(argv):
-    lanes, args = _split_lane(argv)
+    lanes, args = split_lane(argv)
     narrowed = any(os.path.exists(arg.split("::")[0]) for arg in args) or lanes != LANES
     targets = [] if any(os.path.exists(arg.split("::")[0]) for arg in args) else [str(ROOT / "tests")]
     COVERAGE_DIR.mkdir(parents=True, exist_ok=True)
@@ -52,7 +52,7 @@ def main(argv):
     return 1 if failed or not coverage_ok else 0
 
 
-def _split_lane(argv):
+def split_lane(argv):
     args, lanes = list(argv), LANES
     if "--lane" in args:
         at = args.index("--lane")
@@ -64,14 +64,24 @@ def _split_lane(argv):
     return lanes, args
 
 
-def _run_lane(lane, targets, args):
-    env = dict(os.environ, COVERAGE_FILE=str(COVERAGE_DIR / f".coverage.{lane}"))
-    extra = []
+def lane_environment(lane, base):
+    """The environment of one lane's pytest process."""
+    env = dict(base, COVERAGE_FILE=str(COVERAGE_DIR / f".coverage.{lane}"))
     if lane == "driver":
         env["INKWELL_TEST_LANE"] = "driver"
-        extra = [f"--ignore={ROOT / 'tests' / 'browser'}"]  # the journeys run once, in the first lane
     else:
+        # A real server named for the driver lane must not turn this lane
+        # into a second driver lane.
         env.pop("INKWELL_TEST_LANE", None)
+        env.pop("TEST_MONGODB_URI", None)
+    return env
+
+
+def _run_lane(lane, targets, args):
+    env = lane_environment(lane, os.environ)
+    extra = []
+    if lane == "driver":
+        extra = [f"--ignore={ROOT / 'tests' / 'browser'}"]  # the journeys run once, in the first lane
     print(f"\n== lane {lane} ==", flush=True)
     command = [sys.executable, "-m", "pytest", *targets, *extra, *args,
                "--cov=site_app", "--cov-branch", "--cov-report="]

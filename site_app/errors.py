@@ -7,6 +7,8 @@ from pymongo.errors import AutoReconnect, ServerSelectionTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 from werkzeug.http import HTTP_STATUS_CODES
 
+from .database import is_document_too_large
+
 log = logging.getLogger(__name__)
 
 # Statuses with their own page; others use the generic error template.
@@ -100,6 +102,11 @@ def _handle_database_down(exc):
 def _handle_unexpected(exc):
     if isinstance(exc, HTTPException):
         return _handle_http_exception(exc)
+    if is_document_too_large(exc):
+        # MongoDB refused to store it: the request asked for too much, and
+        # nothing was written.
+        return error_response(413, "That would make a stored document larger than the "
+                                   "database's 16 MB limit; nothing was changed.")
     log.exception("unhandled error on %s %s", request.method, request.path)
     return error_response(500)
 

@@ -58,6 +58,25 @@ def test_a_comment_that_would_take_a_post_past_16_mb_is_refused_clearly(
     assert len(bson.encode(get_db(app)["posts"].find_one({"_id": post.id}))) <= MAX_BSON
 
 
+def test_an_edit_that_would_take_a_post_past_16_mb_is_a_clear_413(
+        app, client, make_user, auth, api_headers):
+    writer = make_user("writer")
+    post = Post.publish(writer, "Full house", "Everyone has an opinion.")
+    _fill_legacy_post_to_the_brim(app, post)
+    auth.login_as(writer)
+    longer = {"title": "Full house", "body": "Everyone has an opinion. " * 200, "tags": ""}
+
+    page = client.post(f"/edit/{post.id}", data=longer)
+
+    assert page.status_code == 413
+    assert "larger than the database&#39;s 16 MB limit" in page.get_data(as_text=True)
+    api = client.put(f"/api/v1/posts/{post.id}", json={"body": longer["body"]},
+                     headers=api_headers(writer.email, "correct horse battery"))
+    assert api.status_code == 413
+    assert api.get_json()["error"] == "request entity too large"
+    assert get_db(app)["posts"].find_one({"_id": post.id})["body"] == "Everyone has an opinion."
+
+
 def test_the_server_refuses_an_update_past_16_mb_with_mongodbs_code(app):
     from pymongo.errors import WriteError
     posts = get_db(app)["posts"]

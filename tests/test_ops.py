@@ -371,3 +371,25 @@ def test_estimated_count_and_sort_are_recorded_as_the_embedded_backend_records_t
         ("posts", "estimated_document_count", None, None),
         ("posts", "find", {"tags": "a"}, [("tags", 1), ("timestamp", -1)]),
     ]
+
+
+def test_a_document_too_large_is_recognised_through_mongoengines_wrapping():
+    from mongoengine.errors import OperationError
+    from pymongo.errors import DocumentTooLarge, DuplicateKeyError, WriteError
+
+    from site_app.database import is_document_too_large
+
+    def wrapped(cause):
+        try:
+            raise cause
+        except Exception:
+            try:
+                raise OperationError("Update failed")
+            except OperationError as outer:
+                return outer
+
+    assert is_document_too_large(wrapped(WriteError("too big", code=17419)))
+    assert is_document_too_large(wrapped(WriteError("too big", code=10334)))
+    assert is_document_too_large(wrapped(DocumentTooLarge("BSON document too large")))
+    assert not is_document_too_large(wrapped(DuplicateKeyError("E11000", code=11000)))
+    assert not is_document_too_large(OperationError("no cause"))

@@ -217,7 +217,7 @@ def aggregate(state, db, command):
     if first is not None:
         text_spec, rest = text_search.split_text_filter(first)
     if text_spec is None:
-        if text_search._mentions_text(pipeline):
+        if text_search.mentions_text(pipeline):
             raise CommandError(17313, "$match with $text is only allowed as the first "
                                       "pipeline stage")
         documents = list(collection.aggregate(pipeline))

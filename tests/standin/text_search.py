@@ -24,16 +24,16 @@ def split_text_filter(filter_):
     """``(the $text spec or None, the rest of the filter)``."""
     filter_ = dict(filter_ or {})
     spec = filter_.pop("$text", None)
-    if _mentions_text(filter_):
+    if mentions_text(filter_):
         raise not_implemented("$text below the top level of a filter")
     return spec, filter_
 
 
-def _mentions_text(value):
+def mentions_text(value):
     if isinstance(value, dict):
-        return "$text" in value or any(_mentions_text(v) for v in value.values())
+        return "$text" in value or any(mentions_text(v) for v in value.values())
     if isinstance(value, list):
-        return any(_mentions_text(v) for v in value)
+        return any(mentions_text(v) for v in value)
     return False
 
 
