@@ -1,7 +1,9 @@
 """Shared fixtures: an app with its own empty database per test, a client, a
 CLI runner, a mail outbox, user factories and an ``auth`` helper. Plain
 helpers that test modules import live in ``helpers.py``."""
+import atexit
 import contextvars
+import os
 import sys
 from pathlib import Path
 
@@ -12,11 +14,55 @@ from flask_mail import email_dispatched
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+
+def _start_driver_lane():
+    """``INKWELL_TEST_LANE=driver``: run the suite through the real pymongo
+    driver against the MongoDB stand-in, started once for the session.
+    Before ``config`` is imported, which reads ``TEST_MONGODB_URI`` then. A
+    ``TEST_MONGODB_URI`` already set (a real server) wins."""
+    if os.environ.get("INKWELL_TEST_LANE") != "driver" or os.environ.get("TEST_MONGODB_URI"):
+        return
+    from mongo_standin import StandIn
+
+    standin = StandIn.start()
+    atexit.register(standin.stop)
+    os.environ["TEST_MONGODB_URI"] = standin.uri
+
+
+_start_driver_lane()
+
 from site_app import create_app  # noqa: E402
 from site_app import dbstats  # noqa: E402
 from site_app.models import Role, User  # noqa: E402
 
-from helpers import basic_auth  # noqa: E402
+# After the lane is set up: helpers reads TEST_MONGODB_URI.
+from helpers import DRIVER_LANE, basic_auth, close_database  # noqa: E402
+
+
+def pytest_sessionfinish(session):
+    """Drop the databases of testing apps made outside the ``app`` fixture
+    (on a real server they would outlive the run)."""
+    if not DRIVER_LANE:
+        return
+    import pymongo
+
+    from site_app.database import TEST_DATABASE_MARK
+    mine = f"{TEST_DATABASE_MARK}{os.getpid()}_"
+    with pymongo.MongoClient(os.environ["TEST_MONGODB_URI"],
+                             serverSelectionTimeoutMS=2000) as client:
+        for name in client.list_database_names():
+            if mine in name:
+                client.drop_database(name)
+
+
+def pytest_runtest_setup(item):
+    # A test about one backend's own machinery says so with a marker and a
+    # reason: @pytest.mark.embedded_only("why") / @pytest.mark.driver_only("why").
+    for marker, skipped_on_driver in (("embedded_only", True), ("driver_only", False)):
+        found = item.get_closest_marker(marker)
+        if found is not None and DRIVER_LANE == skipped_on_driver:
+            reason = found.args[0] if found.args else marker
+            pytest.skip(f"{marker}: {reason}")
 
 
 @pytest.fixture
@@ -28,6 +74,7 @@ def app():
     with app.app_context():
         Role.insert_roles()
     yield app
+    close_database(app)
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ def test_overrides_apply_before_extensions():
     assert "<title>Elsewhere</title>" in page
 
 
+@pytest.mark.embedded_only("the warning is the embedded backend's")
 def test_embedded_backend_logs_one_warning(caplog):
     with caplog.at_level("WARNING"):
         create_app("testing")
