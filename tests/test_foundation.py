@@ -1,4 +1,6 @@
 """The app factory, the database wiring, errors and the health check."""
+import pytest
+
 from site_app import create_app
 from site_app.models import Post, Role, User
 
