@@ -12,6 +12,7 @@ import functools
 import itertools
 import logging
 import threading
+from urllib.parse import urlsplit
 
 import gridfs
 import mongoengine
@@ -78,6 +79,11 @@ def open_database(config):
     try:
         parsed = parse_uri(uri)
     except Exception as exc:  # pymongo raises InvalidURI / ConfigurationError
+        if _is_dns_failure(exc):
+            # The host only: the URI may hold a password.
+            raise ConfigError(
+                f"cannot resolve the MongoDB host {urlsplit(uri).hostname} in MONGODB_URI "
+                f"(DNS: {_one_line(exc)}); check the name and this machine's DNS") from exc
         raise ConfigError(f"MONGODB_URI is malformed ({exc}); expected mongodb://host/dbname") from exc
     client = pymongo.MongoClient(
         uri,
@@ -90,6 +96,18 @@ def open_database(config):
     )
     name = parsed.get("database") or config.get("MONGODB_DB", "site")
     return client, client[name], False
+
+
+def _is_dns_failure(exc):
+    """Whether pymongo's error is a failed SRV/TXT lookup of a
+    ``mongodb+srv://`` name (it wraps dnspython's error as a
+    ConfigurationError, the same type as a malformed URI)."""
+    cause = exc.__cause__
+    return cause is not None and type(cause).__module__.split(".")[0] == "dns"
+
+
+def _one_line(exc):
+    return " ".join(str(exc).split())
 
 
 def _open_embedded(config):
