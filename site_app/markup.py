@@ -11,6 +11,7 @@ import threading
 
 import markdown
 import nh3
+from bson import ObjectId
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "div", "em", "h1", "h2",
@@ -32,6 +33,7 @@ _URL_SCHEMES = {"http", "https", "mailto"}
 _COMMENT_TAGS = {"a", "b", "br", "code", "em", "i", "p", "pre", "strong", "blockquote",
                  "ul", "ol", "li", "del", "s"}
 _EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br"]
+_FILE_LINK = re.compile(r"/files/([0-9a-fA-F]{24})(?![0-9a-fA-F])")
 _COMMENT_EXTENSIONS = ["fenced_code", "sane_lists", "nl2br"]
 
 
@@ -94,3 +96,14 @@ def excerpt(html, length=240):
         return text
     cut = text[:length].rsplit(" ", 1)[0]
     return cut.rstrip(",.;:") + "…"
+
+
+def file_ids_in(markdown_text):
+    """The stored files a body refers to (``/files/<id>`` links), as
+    ObjectIds, each once, in order of appearance."""
+    seen = []
+    for match in _FILE_LINK.finditer(markdown_text or ""):
+        file_id = ObjectId(match.group(1).lower())
+        if file_id not in seen:
+            seen.append(file_id)
+    return seen

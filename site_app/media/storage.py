@@ -27,9 +27,12 @@ from datetime import timedelta
 import gridfs
 from bson import ObjectId
 from flask import current_app, url_for
+from mongoengine import signals
+from pymongo.errors import PyMongoError
 from werkzeug.utils import secure_filename
 
 from ..database import get_db, gridfs_for
+from ..markup import file_ids_in  # noqa: F401  (part of this module's interface)
 from ..models import Post, User, utcnow
 from . import images, sniffing
 
@@ -41,7 +44,6 @@ KIND_THUMBNAIL = "thumbnail"
 AVATAR_SIZES = (32, 64, 128, 256)
 _IMAGE_SUFFIXES = {"jpg", "jpeg", "png", "gif", "webp", "bmp", "tif", "tiff", "svg", "svgz",
                    "ico", "heic", "avif"}
-_FILE_LINK = re.compile(r"/files/([0-9a-fA-F]{24})(?![0-9a-fA-F])")
 
 
 class UploadRejected(ValueError):
@@ -94,36 +96,51 @@ def markdown_for(stored):
     return f"[{name}]({stored['url']})"
 
 
-def file_ids_in(markdown_text):
-    """The GridFS ids a post body refers to (``/files/<id>`` links), as
-    ObjectIds, each once, in order of appearance."""
-    seen = []
-    for match in _FILE_LINK.finditer(markdown_text or ""):
-        file_id = ObjectId(match.group(1).lower())
-        if file_id not in seen:
-            seen.append(file_id)
-    return seen
-
-
 def release_post_files(post):
-    """Delete the files of a deleted post that no other post uses.
+    """Delete the files of a deleted post that its author uploaded for
+    posts and no other post uses.
 
-    A file someone re-uploaded within the grace period (an identical upload
-    reuses the stored file) may be about to go into another post, so it is
-    left for ``media gc`` to judge later. Returns the deleted ids.
+    A body may link anyone's file (another writer's image, an avatar):
+    those are never the post's to release. A file someone re-uploaded
+    within the grace period (an identical upload reuses the stored file)
+    may be about to go into another post, so it is left for ``media gc``
+    to judge later. Returns the deleted ids.
     """
     file_ids = [ObjectId(str(f)) for f in post.files or []]
     if not file_ids:
         return []
+    reused_since = utcnow() - grace_period()
+    own = [doc["_id"] for doc in _files().find(
+        {"_id": {"$in": file_ids}, "metadata.owner": post.author_id,
+         "metadata.kind": {"$in": [KIND_IMAGE, KIND_ATTACHMENT]}},
+        {"metadata.reused_at": 1}) if not _reused_since(doc, reused_since)]
     still_used = set(Post._get_collection().distinct(
-        "files", {"files": {"$in": file_ids}, "_id": {"$ne": post.id}}))
-    recently_reused = {doc["_id"] for doc in _files().find(
-        {"_id": {"$in": file_ids}, "metadata.reused_at": {"$gte": utcnow() - grace_period()}},
-        {"_id": 1})}
-    released = [f for f in file_ids if f not in still_used and f not in recently_reused]
+        "files", {"files": {"$in": own}, "_id": {"$ne": post.id}})) if own else set()
+    released = [f for f in own if f not in still_used]
     for file_id in released:
         delete_stored_file(file_id)
     return released
+
+
+def _reused_since(doc, since):
+    reused_at = (doc.get("metadata") or {}).get("reused_at")
+    return reused_at is not None and reused_at >= since
+
+
+def connect_signals():
+    """Release a post's files once the post is deleted, whichever path
+    deleted it. The post goes first: should the release fail, the files are
+    unreferenced and ``media gc`` sweeps them, while the other order could
+    leave a post whose images are gone."""
+    signals.post_delete.connect(_release_files_of_deleted_post, sender=Post, weak=False)
+
+
+def _release_files_of_deleted_post(sender, document, **kwargs):
+    try:
+        release_post_files(document)
+    except PyMongoError:
+        logging.getLogger(__name__).warning(
+            "could not release the files of deleted post %s; `flask media gc` will", document.id)
 
 
 def set_avatar(user, file_storage):

@@ -17,7 +17,7 @@ from flask import current_app
 
 from ..content_cache import content_changed
 from ..extensions import db
-from ..markup import excerpt, render_comment, render_markdown
+from ..markup import excerpt, file_ids_in, render_comment, render_markdown
 from ..pagination import Page, clamp_page, page_count
 from .roles import Permission
 from .users import User, reference_id, utcnow
@@ -88,7 +88,9 @@ class Post(db.Document):
     # Time of the newest comment (kept by ``$max``): the moderation queue
     # reads the posts with the newest comments first, through its index.
     last_comment_at = db.DateTimeField()
-    files = db.ListField(field=db.ObjectIdField())  # GridFS files the post uses
+    # GridFS files the post uses: derived from the body's links by publish
+    # and edit, whatever the path in, so `media gc` never takes them.
+    files = db.ListField(field=db.ObjectIdField())
 
     meta = {
         "collection": "posts",
@@ -112,8 +114,10 @@ class Post(db.Document):
     # -- writing ------------------------------------------------------------
     @classmethod
     def publish(cls, author, title, body, tags=None, files=None):
+        """Store a new post; ``files`` may name files the post uses beyond
+        those its body links to."""
         post = cls(author=author, title=title.strip(), body=body,
-                   tags=normalise_tags(tags), files=list(files or []))
+                   tags=normalise_tags(tags), files=_union(files or [], file_ids_in(body)))
         post.render()
         post.save()
         return post
@@ -124,7 +128,9 @@ class Post(db.Document):
 
     def edit(self, title, body, tags, files=None):
         """Update the text of the post. Only these fields are written, so
-        comments that arrive meanwhile are kept."""
+        comments that arrive meanwhile are kept. The files the new body links
+        to (and ``files``) join those the post used: a file dropped from the
+        body stays the post's until the post is deleted."""
         self.title = title.strip()
         self.body = body
         self.tags = normalise_tags(tags)
@@ -133,21 +139,20 @@ class Post(db.Document):
         changes = dict(set__title=self.title, set__body=self.body,
                        set__body_html=self.body_html, set__excerpt=self.excerpt,
                        set__tags=self.tags, set__updated=self.updated)
-        if files is not None:
-            self.files = list(files)
-            changes["set__files"] = self.files
+        linked = _union(files or [], file_ids_in(body))
+        if linked:
+            self.files = _union(self.files or [], linked)
+            changes["add_to_set__files"] = linked
         self.validate()
         Post.objects(id=self.id).update_one(**changes)
         content_changed()
 
     def remove(self):
-        """Delete the post and release the uploaded files only it used.
+        """Delete the post; the media store, listening for deleted posts,
+        then releases the files only it used.
 
         The one deletion rule: pages, the API and the admin all call this.
         """
-        if self.files:
-            from ..media.storage import release_post_files
-            release_post_files(self)
         self.delete()
 
     def can_be_edited_by(self, user):
@@ -381,6 +386,11 @@ def _ref_id(ref):
     if isinstance(ref, DBRef):
         return ref.id
     return getattr(ref, "pk", ref)
+
+
+def _union(first, second):
+    """The ids of both lists, each once, in order."""
+    return list(dict.fromkeys([*first, *second]))
 
 
 def _newest_time(comments):
