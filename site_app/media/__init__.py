@@ -5,7 +5,7 @@ media = Blueprint("media", __name__)
 
 @media.record_once
 def _listen_for_deleted_posts(state):
-    from .storage import connect_signals
+    from .release import connect_signals
     connect_signals()
 
 

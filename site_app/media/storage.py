@@ -1,8 +1,8 @@
 """Uploaded files in GridFS: validation by content, storage, dedup, release.
 
 Other blueprints call only the interface functions: ``store_upload``,
-``store_post_images``, ``markdown_for``, ``file_ids_in``,
-``release_post_files`` and ``set_avatar`` (plus ``UploadRejected``).
+``store_post_images``, ``markdown_for``, ``file_ids_in`` and ``set_avatar``
+(plus ``UploadRejected``); ``release`` frees a deleted post's files.
 
 Each GridFS file carries its facts in ``metadata``::
 
@@ -27,13 +27,11 @@ from datetime import timedelta
 import gridfs
 from bson import ObjectId
 from flask import current_app, url_for
-from mongoengine import signals
-from pymongo.errors import PyMongoError
 from werkzeug.utils import secure_filename
 
 from ..database import get_db, gridfs_for
 from ..markup import file_ids_in  # noqa: F401  (part of this module's interface)
-from ..models import Post, User, utcnow
+from ..models import User, utcnow
 from . import images, sniffing
 
 KIND_IMAGE = "image"
@@ -94,53 +92,6 @@ def markdown_for(stored):
         alt = _markdown_text(re.sub(r"[_-]+", " ", stored["filename"].rsplit(".", 1)[0]).strip())
         return f"![{alt or 'image'}]({stored['url']})"
     return f"[{name}]({stored['url']})"
-
-
-def release_post_files(post):
-    """Delete the files of a deleted post that its author uploaded for
-    posts and no other post uses.
-
-    A body may link anyone's file (another writer's image, an avatar):
-    those are never the post's to release. A file someone re-uploaded
-    within the grace period (an identical upload reuses the stored file)
-    may be about to go into another post, so it is left for ``media gc``
-    to judge later. Returns the deleted ids.
-    """
-    file_ids = [ObjectId(str(f)) for f in post.files or []]
-    if not file_ids:
-        return []
-    reused_since = utcnow() - grace_period()
-    own = [doc["_id"] for doc in _files().find(
-        {"_id": {"$in": file_ids}, "metadata.owner": post.author_id,
-         "metadata.kind": {"$in": [KIND_IMAGE, KIND_ATTACHMENT]}},
-        {"metadata.reused_at": 1}) if not _reused_since(doc, reused_since)]
-    still_used = set(Post._get_collection().distinct(
-        "files", {"files": {"$in": own}, "_id": {"$ne": post.id}})) if own else set()
-    released = [f for f in own if f not in still_used]
-    for file_id in released:
-        delete_stored_file(file_id)
-    return released
-
-
-def _reused_since(doc, since):
-    reused_at = (doc.get("metadata") or {}).get("reused_at")
-    return reused_at is not None and reused_at >= since
-
-
-def connect_signals():
-    """Release a post's files once the post is deleted, whichever path
-    deleted it. The post goes first: should the release fail, the files are
-    unreferenced and ``media gc`` sweeps them, while the other order could
-    leave a post whose images are gone."""
-    signals.post_delete.connect(_release_files_of_deleted_post, sender=Post, weak=False)
-
-
-def _release_files_of_deleted_post(sender, document, **kwargs):
-    try:
-        release_post_files(document)
-    except PyMongoError:
-        logging.getLogger(__name__).warning(
-            "could not release the files of deleted post %s; `flask media gc` will", document.id)
 
 
 def set_avatar(user, file_storage):
