@@ -195,8 +195,8 @@ class Post(db.Document):
 
     @classmethod
     def delete_comment(cls, comment_id):
-        """Remove one comment (``$pull``), keeping count, bytes and the
-        newest-comment time right; True when found."""
+        """Remove one comment, keeping count, bytes and the newest-comment
+        time right, all in one update; True when found."""
         oid = as_object_id(comment_id)
         if oid is None:
             return False
@@ -205,31 +205,10 @@ class Post(db.Document):
         if not found:
             return False
         size = _bson_size(found["comments"][0])
-        removed = collection.update_one(
-            {"_id": found["_id"], "comments.id": oid},
-            {"$pull": {"comments": {"id": oid}},
-             "$inc": {"comment_count": -1, "comment_bytes": -size}}).modified_count
-        if removed:
-            cls._refresh_last_comment_at(found["_id"])
+        removed = collection.update_one({"_id": found["_id"], "comments.id": oid},
+                                        _removal_pipeline(oid, size)).modified_count
         content_changed()
         return bool(removed)
-
-    @classmethod
-    def _refresh_last_comment_at(cls, post_id):
-        """After a deletion, lower ``last_comment_at`` to the newest comment
-        left. Conditional on what was read, so a comment added meanwhile is
-        never undone (a miss leaves the time high, which only widens the
-        moderation queue's candidate posts)."""
-        collection = cls._get_collection()
-        doc = collection.find_one({"_id": post_id}, {"last_comment_at": 1, "comment_count": 1,
-                                                     "comments.timestamp": 1})
-        if doc is None:
-            return
-        newest = _newest_time(doc.get("comments", []))
-        # Unchanged count and time: no comment came or went since the read.
-        collection.update_one({"_id": post_id, "last_comment_at": doc.get("last_comment_at"),
-                               "comment_count": doc.get("comment_count")},
-                              {"$set": {"last_comment_at": newest}})
 
     @classmethod
     def find_comment(cls, comment_id):
@@ -294,17 +273,31 @@ class Post(db.Document):
     def backfill_comment_stats(cls):
         """Give posts stored before ``comment_bytes``/``last_comment_at``
         existed their values (``flask deploy`` runs it); returns how many."""
-        collection = cls._get_collection()
-        fixed = 0
         stale = {"comment_count": {"$gt": 0}, "last_comment_at": None}
-        for doc in collection.find(stale, {"comments": 1}):
+        return sum(cls._backfill_one(doc["_id"])
+                   for doc in cls._get_collection().find(stale, {"_id": 1}))
+
+    @classmethod
+    def _backfill_one(cls, post_id, attempts=5):
+        """Set one post's statistics from its comments, only while no
+        comment came or went since they were read (a conditional update,
+        re-read and tried again otherwise), so a comment written meanwhile
+        is never undone."""
+        collection = cls._get_collection()
+        for _ in range(attempts):
+            doc = collection.find_one({"_id": post_id}, {"comments": 1, "comment_count": 1,
+                                                         "comment_bytes": 1})
+            if doc is None:
+                return False
             comments = doc.get("comments", [])
-            collection.update_one({"_id": doc["_id"]}, {"$set": {
+            unchanged = {"_id": post_id, "comment_count": doc.get("comment_count"),
+                         "comment_bytes": doc.get("comment_bytes")}
+            if collection.update_one(unchanged, {"$set": {
                 "comment_bytes": sum(_bson_size(c) for c in comments),
                 "last_comment_at": _newest_time(comments),
-            }})
-            fixed += 1
-        return fixed
+            }}).matched_count:
+                return True
+        return False
 
     def comments_closed(self):
         return self.comment_count >= current_app.config["MAX_COMMENTS_PER_POST"]
@@ -391,6 +384,22 @@ def _ref_id(ref):
 def _union(first, second):
     """The ids of both lists, each once, in order."""
     return list(dict.fromkeys([*first, *second]))
+
+
+def _removal_pipeline(comment_id, size):
+    """An update pipeline that pulls one comment and, in the same atomic
+    update, lowers the count and bytes and recomputes the newest-comment
+    time from the comments left (``null`` when none is)."""
+    return [
+        {"$set": {
+            "comments": {"$filter": {"input": "$comments",
+                                     "cond": {"$ne": ["$$this.id", comment_id]}}},
+            "comment_count": {"$subtract": ["$comment_count", 1]},
+            # Posts from before the field count from zero.
+            "comment_bytes": {"$subtract": [{"$ifNull": ["$comment_bytes", size]}, size]},
+        }},
+        {"$set": {"last_comment_at": {"$max": "$comments.timestamp"}}},
+    ]
 
 
 def _newest_time(comments):
