@@ -17,7 +17,7 @@ from flask import current_app
 
 from ..content_cache import content_changed
 from ..extensions import db
-from ..markup import excerpt, file_ids_in, render_comment, render_markdown
+from ..markup import ContentTooLarge, excerpt, file_ids_in, render_comment, render_markdown
 from ..pagination import Page, clamp_page, page_count
 from .roles import Permission
 from .users import User, reference_id, utcnow
@@ -27,6 +27,9 @@ BODY_MAX = 100_000
 COMMENT_MAX = 5_000
 TAG_MAX = 40
 TAGS_PER_POST = 10
+# A post with its comments must fit MongoDB's 16 MiB document; the margin
+# covers array keys and the fields not counted in post_bytes/comment_bytes.
+DOCUMENT_BUDGET = 15 * 1024 * 1024
 _TAG_RE = re.compile(r"[^\w\- ]+", re.UNICODE)
 
 
@@ -91,6 +94,9 @@ class Post(db.Document):
     # GridFS files the post uses: derived from the body's links by publish
     # and edit, whatever the path in, so `media gc` never takes them.
     files = db.ListField(field=db.ObjectIdField())
+    # BSON bytes of the post without its comments (bounded through the
+    # rendered HTML): the comments get what is left of DOCUMENT_BUDGET.
+    post_bytes = db.IntField()
 
     meta = {
         "collection": "posts",
@@ -119,12 +125,18 @@ class Post(db.Document):
         post = cls(author=author, title=title.strip(), body=body,
                    tags=normalise_tags(tags), files=_union(files or [], file_ids_in(body)))
         post.render()
+        post.post_bytes = post.own_bytes()
         post.save()
         return post
 
     def render(self):
+        """Render the body; raises :class:`ContentTooLarge`."""
         self.body_html = render_markdown(self.body)
         self.excerpt = excerpt(self.body_html)
+
+    def own_bytes(self):
+        """BSON bytes of the post as it stands, comments left out."""
+        return _bson_size({k: v for k, v in self.to_mongo().items() if k != "comments"})
 
     def edit(self, title, body, tags, files=None):
         """Update the text of the post. Only these fields are written, so
@@ -143,8 +155,15 @@ class Post(db.Document):
         if linked:
             self.files = _union(self.files or [], linked)
             changes["add_to_set__files"] = linked
+        self.post_bytes = changes["set__post_bytes"] = self.own_bytes()
         self.validate()
-        Post.objects(id=self.id).update_one(**changes)
+        # Only while the comments leave room for the post as it now is.
+        room = {"$expr": {"$lte": [{"$ifNull": ["$comment_bytes", 0]},
+                                   DOCUMENT_BUDGET - self.post_bytes]}}
+        if not Post.objects(id=self.id, __raw__=room).update_one(**changes) and \
+                Post.objects(id=self.id).count():
+            raise ContentTooLarge("With its comments the post would no longer fit in one "
+                                  "document; shorten it.")
         content_changed()
 
     def remove(self):
@@ -168,13 +187,18 @@ class Post(db.Document):
     # -- comments -----------------------------------------------------------
     def add_comment(self, author, body):
         """Append a comment atomically; raises :class:`CommentsClosed` when
-        the post is full (by count or by bytes)."""
+        the post is full (by count, by comment bytes, or by what is left of
+        the document beside the post itself), :class:`ContentTooLarge` when
+        the comment would render too large."""
         comment = Comment(body=body, body_html=render_comment(body), author=author)
         comment.validate()
         size = _bson_size(comment.to_mongo())
         config = current_app.config
         room = {"$or": [{"comment_bytes": {"$lte": config["MAX_COMMENT_BYTES"] - size}},
-                        {"comment_bytes": {"$exists": False}}]}  # posts from before the field
+                        {"comment_bytes": {"$exists": False}}],  # posts from before the field
+                "$expr": {"$lte": [{"$add": [{"$ifNull": ["$post_bytes", 0]},
+                                             {"$ifNull": ["$comment_bytes", 0]}]},
+                                   DOCUMENT_BUDGET - size]}}
         updated = Post.objects(id=self.id, comment_count__lt=config["MAX_COMMENTS_PER_POST"],
                                __raw__=room).update_one(
             push__comments=comment, inc__comment_count=1, inc__comment_bytes=size,

@@ -6,7 +6,8 @@ from markupsafe import Markup
 
 from ..content_cache import cached
 from ..decorators import permission_required
-from ..markup import render_markdown
+from ..errors import error_response
+from ..markup import ContentTooLarge, render_markdown
 from ..models import CommentsClosed, Permission, Post, normalise_tags
 from ..models.posts import BODY_MAX
 from ..pagination import Page, page_arg, paginate
@@ -42,10 +43,14 @@ def write():
     if form.validate_on_submit():
         body = _with_stored_images(form)
         if body is not None:
-            post = Post.publish(current_user._get_current_object(), form.title.data, body,
-                                form.tags.data)
-            flash("Your post is published.", "success")
-            return redirect(url_for(".post", post_id=post.id))
+            try:
+                post = Post.publish(current_user._get_current_object(), form.title.data, body,
+                                    form.tags.data)
+            except ContentTooLarge as refused:
+                form.body.errors.append(str(refused))
+            else:
+                flash("Your post is published.", "success")
+                return redirect(url_for(".post", post_id=post.id))
     status = 400 if form.errors else 200
     return render_template("write.html", form=form), status
 
@@ -74,9 +79,13 @@ def edit(post_id):
     if request.method == "GET":
         form.tags.data = ", ".join(post.tags)
     if form.validate_on_submit():
-        post.edit(form.title.data, form.body.data, form.tags.data)
-        flash("The post is updated.", "success")
-        return redirect(url_for(".post", post_id=post.id))
+        try:
+            post.edit(form.title.data, form.body.data, form.tags.data)
+        except ContentTooLarge as refused:
+            form.body.errors.append(str(refused))
+        else:
+            flash("The post is updated.", "success")
+            return redirect(url_for(".post", post_id=post.id))
     status = 400 if form.errors else 200
     return render_template("edit_post.html", form=form, post=post), status
 
@@ -106,6 +115,8 @@ def comment(post_id):
             post.add_comment(current_user._get_current_object(), form.body.data)
         except CommentsClosed:
             form.body.errors.append("Comments are closed on this post.")
+        except ContentTooLarge as refused:
+            form.body.errors.append(str(refused))
         else:
             flash("Your comment is posted.", "success")
             return redirect(url_for(".post", post_id=post.id, page=-1) + "#comments")
@@ -124,8 +135,12 @@ def _render_post(post_id, form, status=200):
 
 @posts.app_template_filter("markdown")
 def markdown_filter(text):
-    """Sanitised HTML of Markdown (the preview of a draft re-shown after an error)."""
-    return Markup(render_markdown(text))
+    """Sanitised HTML of Markdown (the preview of a draft re-shown after an
+    error); nothing for a draft refused as too large, which the form says."""
+    try:
+        return Markup(render_markdown(text))
+    except ContentTooLarge:
+        return Markup("")
 
 
 # -- tags, search, feed ------------------------------------------------------
@@ -165,4 +180,7 @@ def preview():
     text = request.form.get("body", "")
     if len(text) > BODY_MAX:
         abort(413)
-    return jsonify(html=render_markdown(text))
+    try:
+        return jsonify(html=render_markdown(text))
+    except ContentTooLarge as refused:
+        return error_response(400, str(refused))
