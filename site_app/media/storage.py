@@ -198,6 +198,10 @@ def ensure_media_indexes(database=None):
             ([("metadata.sha256", 1)], {"name": "media_sha256"}),
             ([("metadata.owner", 1), ("uploadDate", -1)], {"name": "media_owner"}),
             ([("metadata.parent_id", 1)], {"name": "media_parent", "sparse": True}),
+            # Not sparse: the admin's list asks for files without a parent.
+            ([("metadata.parent_id", 1), ("uploadDate", -1)], {"name": "media_uploads"}),
+            ([("uploadDate", 1)], {"name": "media_uploaded"}),  # media gc: the old files
+            ([("length", 1)], {"name": "media_length"}),  # the dashboard's total
             ([("filename", 1), ("uploadDate", 1)], {"name": "filename_1_uploadDate_1"}),
         ],
         "fs.chunks": [
