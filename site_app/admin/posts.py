@@ -57,7 +57,7 @@ class PostAdmin(SiteModelView):
     column_list = ("title", "author", "tags", "comment_count", "timestamp")
     column_searchable_list = ("title", "body")
     column_filters = (AuthorFilter(), TagFilter())
-    column_default_sort = ("timestamp", True)
+    column_default_sort = [("timestamp", True), ("id", True)]  # the id breaks ties
     column_formatters = {"tags": _tag_list}
     form = PostEditForm
 

@@ -100,10 +100,12 @@ class Post(db.Document):
 
     meta = {
         "collection": "posts",
+        # Lists page newest first with the id as tie-breaker: posts with
+        # equal times would otherwise repeat or go missing between pages.
         "indexes": [
-            "-timestamp",
-            ("author", "-timestamp"),
-            ("tags", "-timestamp"),
+            ("-timestamp", "-id"),
+            ("author", "-timestamp", "-id"),
+            ("tags", "-timestamp", "-id"),
             "comments.id",
             "-last_comment_at",
             "comment_count",
@@ -356,7 +358,7 @@ class Post(db.Document):
     @classmethod
     def listing(cls):
         """Posts for list pages: newest first, without their comments."""
-        return cls.objects.exclude("comments").order_by("-timestamp")
+        return cls.objects.exclude("comments").order_by("-timestamp", "-id")
 
     @classmethod
     def by_authors(cls, author_ids):
