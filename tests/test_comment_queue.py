@@ -8,6 +8,7 @@ import pytest
 from pymongo.errors import AutoReconnect
 
 from site_app.models import CommentsClosed, Post
+from site_app.models.backfill import backfill_comment_stats
 
 
 def newest_first(posts):
@@ -171,7 +172,7 @@ def test_a_comment_added_while_deploy_backfills_is_counted_and_queued(app, make_
         return original_update(self, filter_, update, *args, **kwargs)
 
     monkeypatch.setattr(collection_class, "update_one", comment_arrives_first)
-    Post.backfill_comment_stats()
+    backfill_comment_stats()
     monkeypatch.undo()
 
     stored = collection.find_one({"_id": post.id})

@@ -165,3 +165,21 @@ def test_files_left_by_a_failed_release_are_swept_by_media_gc(app, ann, ann_clie
     gc = runner.invoke(args=["media", "gc"]).output
     assert "removed 2 unreferenced files" in gc  # the image and its thumbnail
     assert ann_client.get(image["url"]).status_code == 404
+
+
+def test_deploy_gives_posts_stored_before_the_fix_their_files(app, ann, ann_client, runner):
+    image = _upload(ann_client, "gold")
+    post = Post.publish(ann, "Old API post", f"![g]({image['url']})")
+    Post._get_collection().update_one({"_id": post.id}, {"$set": {"files": []},
+                                                         "$unset": {"post_bytes": ""}})
+    _age_every_file(app)
+
+    deployed = runner.invoke(args=["deploy"])
+    gc = runner.invoke(args=["media", "gc"])
+
+    assert "posts given their size and files: 1" in deployed.output
+    assert "removed 0 unreferenced files" in gc.output
+    assert ann_client.get(image["url"]).status_code == 200
+    stored = Post.objects.get(id=post.id)
+    assert stored.files == [ObjectId(image["id"])] and stored.post_bytes > 0
+    assert "post sizes and files: up to date" in runner.invoke(args=["deploy"]).output

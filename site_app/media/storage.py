@@ -213,7 +213,10 @@ def ensure_media_indexes(database=None):
         collection = database[name]
         before = set(collection.index_information())
         for keys, options in indexes:
-            collection.create_index(keys, **options)
+            # GridFS creates its own index at the first upload (mongomock
+            # then describes it so that a second create_index conflicts).
+            if options["name"] not in before:
+                collection.create_index(keys, **options)
         created[name] = sorted(set(collection.index_information()) - before)
     return created
 

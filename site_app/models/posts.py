@@ -27,8 +27,7 @@ BODY_MAX = 100_000
 COMMENT_MAX = 5_000
 TAG_MAX = 40
 TAGS_PER_POST = 10
-# A post with its comments must fit MongoDB's 16 MiB document; the margin
-# covers array keys and the fields not counted in post_bytes/comment_bytes.
+# A post and its comments within MongoDB's 16 MiB, less a margin for array keys.
 DOCUMENT_BUDGET = 15 * 1024 * 1024
 _TAG_RE = re.compile(r"[^\w\- ]+", re.UNICODE)
 
@@ -91,8 +90,7 @@ class Post(db.Document):
     # Time of the newest comment (kept by ``$max``): the moderation queue
     # reads the posts with the newest comments first, through its index.
     last_comment_at = db.DateTimeField()
-    # GridFS files the post uses: derived from the body's links by publish
-    # and edit, whatever the path in, so `media gc` never takes them.
+    # GridFS files the body links to, whatever the path in (media gc keeps them)
     files = db.ListField(field=db.ObjectIdField())
     # BSON bytes of the post without its comments (bounded through the
     # rendered HTML): the comments get what is left of DOCUMENT_BUDGET.
@@ -100,8 +98,7 @@ class Post(db.Document):
 
     meta = {
         "collection": "posts",
-        # Lists page newest first with the id as tie-breaker: posts with
-        # equal times would otherwise repeat or go missing between pages.
+        # The id breaks ties of time, so no post repeats or goes missing between pages.
         "indexes": [
             ("-timestamp", "-id"),
             ("author", "-timestamp", "-id"),
@@ -122,8 +119,7 @@ class Post(db.Document):
     # -- writing ------------------------------------------------------------
     @classmethod
     def publish(cls, author, title, body, tags=None, files=None):
-        """Store a new post; ``files`` may name files the post uses beyond
-        those its body links to."""
+        """Store a new post (``files``: any it uses beyond the body's links)."""
         post = cls(author=author, title=title.strip(), body=body,
                    tags=normalise_tags(tags), files=_union(files or [], file_ids_in(body)))
         post.render()
@@ -142,9 +138,8 @@ class Post(db.Document):
 
     def edit(self, title, body, tags, files=None):
         """Update the text of the post. Only these fields are written, so
-        comments that arrive meanwhile are kept. The files the new body links
-        to (and ``files``) join those the post used: a file dropped from the
-        body stays the post's until the post is deleted."""
+        comments that arrive meanwhile are kept. Files the new body links to
+        join those the post used (a file dropped stays the post's)."""
         self.title = title.strip()
         self.body = body
         self.tags = normalise_tags(tags)
@@ -162,15 +157,14 @@ class Post(db.Document):
         # Only while the comments leave room for the post as it now is.
         room = {"$expr": {"$lte": [{"$ifNull": ["$comment_bytes", 0]},
                                    DOCUMENT_BUDGET - self.post_bytes]}}
-        if not Post.objects(id=self.id, __raw__=room).update_one(**changes) and \
-                Post.objects(id=self.id).count():
-            raise ContentTooLarge("With its comments the post would no longer fit in one "
-                                  "document; shorten it.")
+        updated = Post.objects(id=self.id, __raw__=room).update_one(**changes)
+        if not updated and Post.objects(id=self.id).count():
+            raise ContentTooLarge("With its comments the post would no longer fit; shorten it.")
         content_changed()
 
     def remove(self):
-        """Delete the post; the media store, listening for deleted posts,
-        then releases the files only it used.
+        """Delete the post; the media store, listening, then releases the
+        files only it used.
 
         The one deletion rule: pages, the API and the admin all call this.
         """
@@ -189,9 +183,8 @@ class Post(db.Document):
     # -- comments -----------------------------------------------------------
     def add_comment(self, author, body):
         """Append a comment atomically; raises :class:`CommentsClosed` when
-        the post is full (by count, by comment bytes, or by what is left of
-        the document beside the post itself), :class:`ContentTooLarge` when
-        the comment would render too large."""
+        the post is full (by count, by bytes, or by the room the post leaves
+        in its document), :class:`ContentTooLarge` when it renders too large."""
         comment = Comment(body=body, body_html=render_comment(body), author=author)
         comment.validate()
         size = _bson_size(comment.to_mongo())
@@ -295,36 +288,6 @@ class Post(db.Document):
         ]))
         return rows[0]["total"] if rows else 0
 
-    @classmethod
-    def backfill_comment_stats(cls):
-        """Give posts stored before ``comment_bytes``/``last_comment_at``
-        existed their values (``flask deploy`` runs it); returns how many."""
-        stale = {"comment_count": {"$gt": 0}, "last_comment_at": None}
-        return sum(cls._backfill_one(doc["_id"])
-                   for doc in cls._get_collection().find(stale, {"_id": 1}))
-
-    @classmethod
-    def _backfill_one(cls, post_id, attempts=5):
-        """Set one post's statistics from its comments, only while no
-        comment came or went since they were read (a conditional update,
-        re-read and tried again otherwise), so a comment written meanwhile
-        is never undone."""
-        collection = cls._get_collection()
-        for _ in range(attempts):
-            doc = collection.find_one({"_id": post_id}, {"comments": 1, "comment_count": 1,
-                                                         "comment_bytes": 1})
-            if doc is None:
-                return False
-            comments = doc.get("comments", [])
-            unchanged = {"_id": post_id, "comment_count": doc.get("comment_count"),
-                         "comment_bytes": doc.get("comment_bytes")}
-            if collection.update_one(unchanged, {"$set": {
-                "comment_bytes": sum(_bson_size(c) for c in comments),
-                "last_comment_at": _newest_time(comments),
-            }}).matched_count:
-                return True
-        return False
-
     def comments_closed(self):
         return self.comment_count >= current_app.config["MAX_COMMENTS_PER_POST"]
 
@@ -413,15 +376,13 @@ def _union(first, second):
 
 
 def _removal_pipeline(comment_id, size):
-    """An update pipeline that pulls one comment and, in the same atomic
-    update, lowers the count and bytes and recomputes the newest-comment
-    time from the comments left (``null`` when none is)."""
+    """One atomic update that pulls a comment, lowers count and bytes and
+    recomputes the newest-comment time from those left (null when none)."""
     return [
         {"$set": {
             "comments": {"$filter": {"input": "$comments",
                                      "cond": {"$ne": ["$$this.id", comment_id]}}},
             "comment_count": {"$subtract": ["$comment_count", 1]},
-            # Posts from before the field count from zero.
             "comment_bytes": {"$subtract": [{"$ifNull": ["$comment_bytes", size]}, size]},
         }},
         {"$set": {"last_comment_at": {"$max": "$comments.timestamp"}}},
