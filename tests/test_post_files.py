@@ -66,7 +66,7 @@ def test_deleting_a_post_never_releases_another_writers_files(app, ann, ann_clie
     assert Post.objects(id=borrowed.id).count() == 0
     assert bob_client.get(f"/files/{avatar_id}").status_code == 200
     assert bob_client.get(image["url"]).status_code == 200
-    assert bob_client.get(f"/avatar/ann?size=64").mimetype == "image/jpeg"
+    assert bob_client.get("/avatar/ann?size=64").mimetype == "image/jpeg"
 
 
 def test_deleting_a_post_releases_its_authors_own_unshared_files(app, ann, ann_client):
