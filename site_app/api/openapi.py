@@ -122,7 +122,8 @@ SCHEMAS = {
 
 _ERRORS = {
     "400": "The body is not valid JSON, not an object, or a field is missing, of the "
-           "wrong type, blank, too long or holds control characters.",
+           "wrong type, blank, too long or holds control characters; or the Markdown "
+           "would render too large or cost too much to render.",
     "401": "No credentials, wrong ones, an expired token or a disabled account.",
     "403": "The account is not confirmed, or may not do this.",
     "404": "No such item (ids that are not ObjectIds are not found either).",

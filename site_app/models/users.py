@@ -57,6 +57,8 @@ class User(UserMixin, db.Document):
             {"fields": ["following", "username"]},
             "role",
             "-member_since",
+            "disabled",  # the admin dashboard's count
+            {"fields": ["avatar_id"], "sparse": True},  # media gc: files in use as avatars
         ],
     }
 
