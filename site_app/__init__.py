@@ -16,6 +16,7 @@ from .database import ConfigError
 ROOT = Path(__file__).resolve().parent.parent
 
 log = logging.getLogger(__name__)
+MIN_SECRET_KEY_BYTES = 32
 
 
 def create_app(config_name=None, overrides=None):
@@ -100,8 +101,11 @@ def _check_production_settings(app):
     missing = []
     if not app.config.get("MONGODB_URI"):
         missing.append("MONGODB_URI (the mongodb:// URI of your MongoDB server)")
-    if not app.config.get("SECRET_KEY") or app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
-        missing.append("SECRET_KEY (a long random string, e.g. "
+    secret = app.config.get("SECRET_KEY") or ""
+    if secret == DEFAULT_SECRET_KEY or len(str(secret).encode()) < MIN_SECRET_KEY_BYTES:
+        # Sessions, tokens and remember-me all rest on this key: a short one
+        # can be guessed offline from any signed cookie.
+        missing.append(f"SECRET_KEY (at least {MIN_SECRET_KEY_BYTES} bytes of random, e.g. "
                        "`python -c 'import secrets; print(secrets.token_hex(32))'`)")
     if missing:
         raise ConfigError("production needs " + " and ".join(missing))
