@@ -17,6 +17,7 @@ from ..models import AccountTaken, User
 from . import auth
 from .forms import (ChangeEmailForm, ChangePasswordForm, LoginForm, PasswordResetForm,
                     PasswordResetRequestForm, RegistrationForm, ResendConfirmationForm)
+from .password_checks import check_login, check_own_password
 
 # Endpoints an unconfirmed account may still reach: its own account pages,
 # the files and avatars pages show, the API (it answers 403 itself) and the
@@ -43,31 +44,22 @@ def _login_rate_limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def _login_account_key():
-    # Per account: the address being tried, whoever tries it.
-    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
-
-
-def _login_failed(response):
-    # Only failed attempts count: the form shown again. A successful login
-    # (a redirect) never locks its owner out, and a refused request (429)
-    # is not an attempt, so one blocked address cannot keep an account locked.
-    return response.status_code == 200
+def _email_was_sent(response):
+    # Only requests that sent an email count against the mail limit; wrong
+    # passwords are counted by the password limit instead.
+    return response.status_code == 302
 
 
 _TOO_MANY_LOGINS = "Too many sign-in attempts. Wait a minute and try again."
+_TOO_MANY_EMAILS = "Too many emails asked for. Wait a minute and try again."
 
 
 @auth.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_rate_limit, methods=["POST"], key_func=get_remote_address,
-               deduct_when=_login_failed, error_message=_TOO_MANY_LOGINS)
-@limiter.limit(_login_rate_limit, methods=["POST"], key_func=_login_account_key,
-               deduct_when=_login_failed, error_message=_TOO_MANY_LOGINS)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = User.by_email(form.email.data)
-        if user is None or not user.verify_password(form.password.data):
+        user = check_login(form.email.data, form.password.data, _TOO_MANY_LOGINS)
+        if user is None:
             form.password.errors.append("Wrong email or password.")
         elif user.disabled:
             form.email.errors.append("This account has been disabled. "
@@ -150,8 +142,7 @@ def confirm(token):
 @auth.route("/confirm", methods=["POST"])
 @login_required
 # Each click sends an email: bounded like logins so nobody floods an inbox.
-@limiter.limit(_login_rate_limit, key_func=get_remote_address,
-               error_message="Too many emails asked for. Wait a minute and try again.")
+@limiter.limit(_login_rate_limit, key_func=get_remote_address, error_message=_TOO_MANY_EMAILS)
 def resend_confirmation():
     if current_user.confirmed:
         flash("Your account is already confirmed.", "info")
@@ -175,7 +166,7 @@ def unconfirmed():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if not current_user.verify_password(form.old_password.data):
+        if not check_own_password(current_user, form.old_password.data):
             form.old_password.errors.append("That is not your current password.")
         else:
             current_user.change_password(form.password.data)
@@ -193,7 +184,7 @@ def _has_remember_cookie():
 
 @auth.route("/reset", methods=["GET", "POST"])
 @limiter.limit(_login_rate_limit, methods=["POST"], key_func=get_remote_address,
-               error_message="Too many emails asked for. Wait a minute and try again.")
+               error_message=_TOO_MANY_EMAILS)
 def password_reset_request():
     if current_user.is_authenticated:
         return redirect(url_for("auth.change_password"))
@@ -235,10 +226,14 @@ def password_reset(token):
 
 @auth.route("/change_email", methods=["GET", "POST"])
 @login_required
+# Each request that passes sends an email to an address the requester
+# chooses: bounded like reset and resend.
+@limiter.limit(_login_rate_limit, methods=["POST"], key_func=get_remote_address,
+               deduct_when=_email_was_sent, error_message=_TOO_MANY_EMAILS)
 def change_email_request():
     form = ChangeEmailForm()
     if form.validate_on_submit():
-        if not current_user.verify_password(form.password.data):
+        if not check_own_password(current_user, form.password.data):
             form.password.errors.append("That is not your password.")
         else:
             new_email = form.email.data.strip()

@@ -1,6 +1,8 @@
 """Users: accounts, roles, profiles and who follows whom."""
 import re
+import secrets
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from bson import DBRef, ObjectId
 from flask import current_app
@@ -128,7 +130,20 @@ class User(UserMixin, db.Document):
             password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
 
     def verify_password(self, password):
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        if not self.password_hash:
+            return _check_dummy_hash(password)
+        return check_password_hash(self.password_hash, password)
+
+    @classmethod
+    def authenticate(cls, email, password):
+        """The account ``email`` names if ``password`` is its password, else
+        ``None``. One hash is checked either way, so the time taken does not
+        tell whether the address has an account."""
+        user = cls.by_email(email)
+        if user is None:
+            _check_dummy_hash(password)
+            return None
+        return user if user.verify_password(password) else None
 
     def change_password(self, new_password):
         """Set a new password and end every other session and API token."""
@@ -298,6 +313,18 @@ def load_user(session_id):
     if user is None or user.disabled or str(user.auth_version) != version:
         return None
     return user
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(method):
+    return generate_password_hash(secrets.token_hex(16), method=method)
+
+
+def _check_dummy_hash(password):
+    """Spend what a real check spends (same method, same cost); never true."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    check_password_hash(_dummy_hash(method), password)
+    return False
 
 
 def reference_id(ref):
