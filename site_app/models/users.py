@@ -62,6 +62,15 @@ class User(UserMixin, db.Document):
     }
 
     # -- identity -----------------------------------------------------------
+    def save(self, *args, **kwargs):
+        # MongoEngine's save() of a loaded document is an upsert: a request
+        # still holding an account deleted meanwhile would write it back as
+        # a stub. An existing account is only ever updated (a vanished one
+        # raises SaveConditionError).
+        if not self._created and kwargs.get("save_condition") is None:
+            kwargs["save_condition"] = {}
+        return super().save(*args, **kwargs)
+
     def clean(self):
         self.email = normalise_email(self.email)
         self.username = (self.username or "").strip()
@@ -85,7 +94,7 @@ class User(UserMixin, db.Document):
         try:
             user.save()
         except NotUniqueError as exc:
-            raise AccountTaken(_duplicate_field(exc, user)) from exc
+            raise AccountTaken(_duplicate_field(exc, user.email, user.id)) from exc
         return user
 
     @classmethod
@@ -107,17 +116,20 @@ class User(UserMixin, db.Document):
     # -- profile --------------------------------------------------------------
     def edit_profile(self, **changes):
         """Change profile fields (and, in an administrator's edit, ``email``,
-        ``username``, ``confirmed``, ``role``). Only the changed fields are
-        written, so follows made meanwhile are kept. Raises
-        :class:`AccountTaken` when the new email or username is in use."""
-        for field, value in changes.items():
-            setattr(self, field, value)
+        ``username``, ``confirmed``, ``role``) in one atomic ``$set`` of just
+        those fields, so what other requests write meanwhile (follows, the
+        avatar, ``auth_version``) is kept. Returns ``False`` when the account
+        no longer exists. Raises :class:`AccountTaken` when the new email or
+        username is in use."""
+        changes = _normalised_identity(changes)
         try:
-            self.save()
+            written = User.objects(id=self.id).update_one(
+                **{f"set__{field}": value for field, value in changes.items()})
         except NotUniqueError as exc:
-            field = _duplicate_field(exc, self)
-            self.reload()  # the object shows what is stored again
-            raise AccountTaken(field) from exc
+            raise AccountTaken(_duplicate_field(exc, changes.get("email"), self.id)) from exc
+        if written:
+            self.reload(*changes)
+        return bool(written)
 
     # -- passwords ----------------------------------------------------------
     @property
@@ -146,10 +158,12 @@ class User(UserMixin, db.Document):
         return user if user.verify_password(password) else None
 
     def change_password(self, new_password):
-        """Set a new password and end every other session and API token."""
+        """Set a new password and end every other session and API token: one
+        atomic update, so a bump made meanwhile (``disable``) is not lost."""
         self.password = new_password
-        self.auth_version += 1
-        self.save()
+        if User.objects(id=self.id).update_one(set__password_hash=self.password_hash,
+                                               inc__auth_version=1):
+            self.reload("password_hash", "auth_version")
 
     def disable(self):
         """Stop the account: it cannot log in, and bumping ``auth_version``
@@ -196,8 +210,8 @@ class User(UserMixin, db.Document):
         if not isinstance(data, dict) or data.get("id") != str(self.id):
             return False
         if not self.confirmed:
+            User.objects(id=self.id).update_one(set__confirmed=True)
             self.confirmed = True
-            self.save()
         return True
 
     def generate_reset_token(self):
@@ -215,19 +229,25 @@ class User(UserMixin, db.Document):
         return self.generate_token(tokens.CHANGE_EMAIL, new_email=normalise_email(new_email))
 
     def change_email(self, token):
+        """Move the account to the address the link was sent to. The link is
+        made under the current ``auth_version``, so a password change (or a
+        disabled account) kills it; the write is conditional on that too."""
         data = tokens.read_token(tokens.CHANGE_EMAIL, token,
                                  current_app.config["CONFIRM_TOKEN_MAX_AGE"])
-        if not isinstance(data, dict) or data.get("id") != str(self.id):
+        if (not isinstance(data, dict) or data.get("id") != str(self.id)
+                or data.get("v") != self.auth_version):
             return False
         new_email = data.get("new_email")
         if not new_email or self.email_taken(new_email):
             return False
-        self.email = new_email
         try:
-            self.save()
+            written = User.objects(id=self.id, auth_version=data["v"]).update_one(
+                set__email=normalise_email(new_email))
         except NotUniqueError:
             return False
-        return True
+        if written:
+            self.reload("email")
+        return bool(written)
 
     # -- permissions --------------------------------------------------------
     def can(self, perm):
@@ -339,14 +359,26 @@ def normalise_email(email):
     return (email or "").strip().lower()
 
 
-def _duplicate_field(exc, user):
-    """Which unique field ``user`` collided on: ``"email"`` or ``"username"``."""
+def _normalised_identity(changes):
+    """``changes`` with the email and username stored the way ``clean`` stores
+    them (an atomic update skips ``clean``)."""
+    changes = dict(changes)
+    if "email" in changes:
+        changes["email"] = normalise_email(changes["email"])
+    if "username" in changes:
+        changes["username"] = (changes["username"] or "").strip()
+        changes["username_key"] = changes["username"].lower()
+    return changes
+
+
+def _duplicate_field(exc, email, user_id):
+    """Which unique field an account collided on: ``"email"`` or ``"username"``."""
     # MongoDB names the index ("index: email_1 dup key: ..."); read only
     # that part, since the duplicate value itself may contain any word.
     index = re.search(r"index: (\w+)", str(exc))
     if index:
         return "email" if index.group(1).startswith("email") else "username"
     # A backend that does not say: the account holding the address exists now.
-    if User.objects(email=user.email, id__ne=user.id).count():
+    if email and User.objects(email=email, id__ne=user_id).count():
         return "email"
     return "username"

@@ -68,7 +68,8 @@ def save_profile(form, user):
             form.avatar.errors.append(rejected.message)
             return rejected.status
     try:
-        user.edit_profile(**form.profile_changes())
+        if not user.edit_profile(**form.profile_changes()):
+            abort(404, "That account no longer exists.")
     except AccountTaken as taken:
         # Lost a race with another account at the unique index.
         form[taken.field].errors.append(
