@@ -4,16 +4,16 @@ from bson import ObjectId
 from flask import abort, request
 from flask_admin.contrib.mongoengine import ModelView
 from flask_mongoengine import db_fields
-from flask_wtf import FlaskForm
 
+from ..forms import SiteForm
 from .access import AdministratorsOnly
 
 
 class SiteModelView(AdministratorsOnly, ModelView):
-    # FlaskForm carries the same CSRF token CSRFProtect checks on every POST
-    # (Flask-Admin's SecureForm uses a token of its own, which CSRFProtect
-    # would reject).
-    form_base_class = FlaskForm
+    # A FlaskForm (SiteForm) carries the same CSRF token CSRFProtect checks
+    # on every POST (Flask-Admin's SecureForm uses a token of its own, which
+    # CSRFProtect would reject), and refuses control characters like every form.
+    form_base_class = SiteForm
     page_size = 25
     can_view_details = False
     can_export = False

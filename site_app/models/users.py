@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import tokens
 from ..extensions import db, login_manager
+from ..text import plain_line, plain_text
 from .roles import Permission, Role
 
 
@@ -29,8 +30,8 @@ class AccountTaken(ValueError):
 
 
 class User(UserMixin, db.Document):
-    email = db.StringField(required=True, max_length=254)
-    username = db.StringField(required=True, max_length=64)
+    email = db.StringField(required=True, max_length=254, validation=plain_line)
+    username = db.StringField(required=True, max_length=64, validation=plain_line)
     # Lower-cased copy so "Alice" and "alice" cannot both register.
     username_key = db.StringField(required=True, max_length=64)
     password_hash = db.StringField(max_length=256)
@@ -40,9 +41,9 @@ class User(UserMixin, db.Document):
     # and API tokens carry it, so old ones stop working at once.
     auth_version = db.IntField(default=0)
     role = db.ReferenceField(document_type=Role)
-    name = db.StringField(max_length=64)
-    location = db.StringField(max_length=64)
-    about_me = db.StringField(max_length=2000)
+    name = db.StringField(max_length=64, validation=plain_line)
+    location = db.StringField(max_length=64, validation=plain_line)
+    about_me = db.StringField(max_length=2000, validation=plain_text)
     member_since = db.DateTimeField(default=utcnow)
     last_seen = db.DateTimeField(default=utcnow)
     avatar_id = db.ObjectIdField()  # GridFS file of the uploaded avatar
