@@ -56,6 +56,9 @@ class Config:
     # the suite's time otherwise, and the strength of a test password is moot.
     PASSWORD_HASH_METHOD = "scrypt"
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    # Sessions live on the server (site_app/sessions.py): one idle this long
+    # is deleted by its TTL index; "keep me logged in" keeps the cookie as long.
+    PERMANENT_SESSION_LIFETIME = timedelta(days=_env_int("SESSION_LIFETIME_DAYS", 14))
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True

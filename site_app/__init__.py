@@ -54,6 +54,8 @@ def create_app(config_name=None, overrides=None):
     limiter.init_app(app)
 
     from . import models  # noqa: F401  (registers the documents and the user loader)
+    from . import sessions
+    sessions.init_app(app)  # server-side sessions in the site's database
     from .content_cache import connect_signals
     connect_signals()  # saved or deleted posts and users invalidate cached pages
     _register_blueprints(app)

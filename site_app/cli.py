@@ -42,6 +42,8 @@ def ensure_indexes():
         created[collection.name] = sorted(after - before)
     from .media.storage import ensure_media_indexes
     created.update(ensure_media_indexes())
+    from .sessions import ensure_session_indexes
+    created.update(ensure_session_indexes())
     return created
 
 

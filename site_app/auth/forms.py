@@ -112,3 +112,8 @@ class ChangeEmailForm(SiteForm):
 class ResendConfirmationForm(SiteForm):
     """Only the CSRF token: the button on /auth/unconfirmed."""
     submit = SubmitField("Send a new confirmation email")
+
+
+class LogoutEverywhereForm(SiteForm):
+    """Only the CSRF token: the button on /auth/change-password."""
+    submit = SubmitField("Log out everywhere")

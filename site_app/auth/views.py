@@ -6,7 +6,7 @@ fields.
 """
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -15,8 +15,9 @@ from ..email import send_email
 from ..extensions import limiter
 from ..models import AccountTaken, User
 from . import auth
-from .forms import (ChangeEmailForm, ChangePasswordForm, LoginForm, PasswordResetForm,
-                    PasswordResetRequestForm, RegistrationForm, ResendConfirmationForm)
+from .forms import (ChangeEmailForm, ChangePasswordForm, LoginForm, LogoutEverywhereForm,
+                    PasswordResetForm, PasswordResetRequestForm, RegistrationForm,
+                    ResendConfirmationForm)
 from .password_checks import check_login, check_own_password
 
 # Endpoints an unconfirmed account may still reach: its own account pages,
@@ -65,7 +66,10 @@ def login():
             form.email.errors.append("This account has been disabled. "
                                      "Contact the site administrator.")
         else:
-            login_user(user, remember=form.remember_me.data)
+            login_user(user)
+            # "Keep me logged in": the server-side session outlives the
+            # browser, and still ends on logout (see site_app.sessions).
+            session.permanent = bool(form.remember_me.data)
             return redirect(local_redirect_target(request.args.get("next"))
                             or url_for("main.index"))
     return render_template("auth/login.html", form=form)
@@ -95,6 +99,19 @@ def logout():
     logout_user()
     flash("You have been logged out.", "info")
     return redirect(url_for("main.index"))
+
+
+@auth.route("/logout-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    form = LogoutEverywhereForm()
+    if not form.validate_on_submit():
+        abort(400)
+    current_user.log_out_everywhere()
+    logout_user()
+    flash("You have been logged out on every device, and your API tokens no longer work.",
+          "info")
+    return redirect(url_for("auth.login"))
 
 
 # -- registration and confirmation -------------------------------------------
@@ -171,15 +188,12 @@ def change_password():
         else:
             current_user.change_password(form.password.data)
             # Every other session ends; this one continues under the new id.
-            login_user(current_user._get_current_object(), remember=_has_remember_cookie())
+            login_user(current_user._get_current_object())
             flash("Your password has been changed. Other devices have been logged out.",
                   "success")
             return redirect(url_for("main.index"))
-    return render_template("auth/change_password.html", form=form)
-
-
-def _has_remember_cookie():
-    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+    return render_template("auth/change_password.html", form=form,
+                           logout_everywhere=LogoutEverywhereForm())
 
 
 @auth.route("/reset", methods=["GET", "POST"])

@@ -4,6 +4,7 @@ import secrets
 from datetime import datetime, timezone
 from functools import lru_cache
 
+from blinker import Namespace
 from bson import DBRef, ObjectId
 from flask import current_app
 from flask_login import AnonymousUserMixin, UserMixin
@@ -14,6 +15,11 @@ from .. import tokens
 from ..extensions import db, login_manager
 from ..text import plain_line, plain_text
 from .roles import Permission, Role
+
+
+# Sent with the account whose sessions must all end now (password changed,
+# account disabled, "log out everywhere"); the session store listens.
+sessions_ended = Namespace().signal("sessions-ended")
 
 
 def utcnow():
@@ -165,12 +171,20 @@ class User(UserMixin, db.Document):
         if User.objects(id=self.id).update_one(set__password_hash=self.password_hash,
                                                inc__auth_version=1):
             self.reload("password_hash", "auth_version")
+        sessions_ended.send(self)
+
+    def log_out_everywhere(self):
+        """End every session, remembered browser and API token of the
+        account (bumping ``auth_version`` kills the tokens)."""
+        User.objects(id=self.id).update_one(inc__auth_version=1)
+        sessions_ended.send(self)
 
     def disable(self):
         """Stop the account: it cannot log in, and bumping ``auth_version``
         ends its sessions and API tokens at once. One atomic update."""
         User.objects(id=self.id).update_one(set__disabled=True, inc__auth_version=1)
         self.reload("disabled", "auth_version")
+        sessions_ended.send(self)
 
     def enable(self):
         """Let a disabled account log in again (old sessions stay ended)."""
