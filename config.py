@@ -77,8 +77,9 @@ class Config:
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
     MAX_IMAGE_DIMENSION = _env_int("MAX_IMAGE_DIMENSION", 2000)
     THUMBNAIL_SIZE = _env_int("THUMBNAIL_SIZE", 400)
-    # Images declaring more pixels are refused before any is decoded.
-    MAX_IMAGE_PIXELS = _env_int("MAX_IMAGE_PIXELS", 40_000_000)
+    # The decoding budget of one image, width x height x frames: images
+    # declaring more are refused before any pixel is decoded.
+    MAX_IMAGE_PIXELS = _env_int("MAX_IMAGE_PIXELS", 25_000_000)
     # `media gc` leaves unattached uploads younger than this alone.
     MEDIA_GC_GRACE_HOURS = _env_int("MEDIA_GC_GRACE_HOURS", 24)
     ALLOWED_ATTACHMENT_TYPES = tuple(
@@ -92,6 +93,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    # Files one account may upload (every way in), refused ones included.
+    UPLOAD_RATE_LIMIT = os.environ.get("UPLOAD_RATE_LIMIT", "60 per hour")
 
     # Caching (Flask-Caching): SimpleCache in-process by default; set
     # CACHE_TYPE=RedisCache and CACHE_REDIS_URL to share it.

@@ -10,6 +10,7 @@ from ..errors import error_response, json_errors
 from ..models import Permission, User
 from . import media, storage
 from .identicon import identicon_svg
+from .quota import spend_uploads
 from .serving import stream_gridfs_file
 
 # Avatars can change under the same URL: browsers keep them ten minutes and
@@ -42,6 +43,7 @@ def writer_required(view):
 @writer_required
 def upload():
     try:
+        spend_uploads(current_user)
         stored = storage.store_upload(request.files.get("file"),
                                       current_user._get_current_object())
     except storage.UploadRejected as rejected:
