@@ -185,3 +185,15 @@ def test_uploads_are_limited_per_account_over_every_way_in(limited_app):
     assert wren.post("/write", data={"title": "Words", "body": "Only words"}).status_code == 302
     # Another account has its own allowance.
     assert upload(_writer(limited_app, "sam"), small_png(), "1.png").status_code == 201
+
+
+@pytest.mark.parametrize("fmt, name", [("PNG", "x.png"), ("WEBP", "x.webp")])
+def test_an_image_with_a_damaged_exif_block_is_stored_without_it(app, writer_client, fmt,
+                                                                  name):
+    out = io.BytesIO()
+    Image.new("RGB", (30, 20), "red").save(out, fmt, exif=b"Exif\x00\x00" + SECRET.encode())
+    response = upload(writer_client, out.getvalue(), name)
+    assert response.status_code == 201
+    served = writer_client.get(response.get_json()["url"]).data
+    assert SECRET.encode() not in served
+    assert Image.open(io.BytesIO(served)).size == (30, 20)

@@ -9,6 +9,7 @@ before a single pixel is decoded, so a small file that claims 40 MP or
 300 frames costs nothing.
 """
 import io
+import struct
 import warnings
 from dataclasses import dataclass
 
@@ -96,7 +97,7 @@ def reencode(image, max_dimension):
     _decode(image)
     if getattr(image, "is_animated", False):
         return _reencode_animation(image, image_format, max_dimension)
-    upright = ImageOps.exif_transpose(image)
+    upright = _upright(image)
     upright.thumbnail((max_dimension, max_dimension), Image.Resampling.LANCZOS)
     return _encode(upright, image_format)
 
@@ -107,7 +108,7 @@ def thumbnail_of(image, size):
     if image.width <= size and image.height <= size:
         return None
     image.seek(0)
-    still = ImageOps.exif_transpose(image.copy())
+    still = _upright(image.copy())
     still.thumbnail((size, size), Image.Resampling.LANCZOS)
     return _encode(still, image.format)
 
@@ -118,7 +119,7 @@ def square(image, side):
     _decode(image)
     image.seek(0)
     has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-    upright = ImageOps.exif_transpose(image.copy()).convert("RGBA" if has_alpha else "RGB")
+    upright = _upright(image.copy()).convert("RGBA" if has_alpha else "RGB")
     shortest = min(upright.size)
     return ImageOps.fit(upright, (min(shortest, side),) * 2, Image.Resampling.LANCZOS)
 
@@ -128,6 +129,16 @@ def encode_avatar(image, side):
     if image.width > side:
         image = image.resize((side, side), Image.Resampling.LANCZOS)
     return _encode(image, "PNG" if image.mode == "RGBA" else "JPEG")
+
+
+def _upright(image):
+    """The image turned as its EXIF orientation says. A damaged EXIF block
+    (Pillow raises SyntaxError on it) only loses the orientation: the
+    pixels are fine, and the block is dropped anyway."""
+    try:
+        return ImageOps.exif_transpose(image)
+    except (SyntaxError, ValueError, OSError, struct.error):
+        return image.copy()
 
 
 def _without_metadata(image):
