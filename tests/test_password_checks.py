@@ -31,6 +31,7 @@ def test_api_token_requests_share_the_login_limit_per_account():
                           environ_base={"REMOTE_ADDR": "10.0.9.9"})
     assert refused.status_code == 429
     assert refused.get_json()["error"] == "too many requests"
+    assert int(refused.headers["Retry-After"]) > 0
     assert "password" in refused.get_json()["message"]
     # The web form counts the same attempts.
     page = client.post("/auth/login", data={"email": "ann@example.com", "password": PASSWORD},
