@@ -6,7 +6,7 @@ fields.
 """
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -104,9 +104,7 @@ def logout():
 @auth.route("/logout-everywhere", methods=["POST"])
 @login_required
 def logout_everywhere():
-    form = LogoutEverywhereForm()
-    if not form.validate_on_submit():
-        abort(400)
+    # CSRFProtect checks the form's token before the view runs.
     current_user.log_out_everywhere()
     logout_user()
     flash("You have been logged out on every device, and your API tokens no longer work.",
