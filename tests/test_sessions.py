@@ -156,3 +156,15 @@ def test_a_forged_cookie_is_an_anonymous_visit(app, garbage):
     browser = browser_with(app, garbage)
     assert browser.get("/").status_code == 200
     assert not can_write(browser)
+
+
+def test_a_remember_me_cookie_of_flask_login_opens_nothing(app, make_user):
+    # "Keep me logged in" is a lasting server-side session now; a remember
+    # cookie (only ever issued before) would outlive logout, so none is honoured.
+    from flask_login.utils import encode_cookie
+    ann = make_user("ann")
+    with app.test_request_context():
+        remembered = encode_cookie(ann.get_id())
+    browser = app.test_client()
+    browser.set_cookie("remember_token", remembered)
+    assert not can_write(browser)
