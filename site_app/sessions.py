@@ -156,5 +156,7 @@ def _end_stored_sessions(user, **extra):
 
 def init_app(app):
     app.session_interface = MongoSessionInterface()
-    if app.extensions["site_db"]["embedded"]:
+    # A fresh database each time: make its indexes now. Elsewhere
+    # `flask deploy` makes them, like every other index.
+    if app.extensions["site_db"]["embedded"] or app.testing:
         ensure_session_indexes(get_db(app))
