@@ -34,6 +34,8 @@ def create_app(config_name=None, overrides=None):
     if overrides:
         app.config.update(overrides)
     _check_production_settings(app)
+    from . import public_address
+    public_address.configure(app)
     _configure_logging(app)
 
     from .extensions import bootstrap, cache, csrf, db, limiter, login_manager, mail, moment
@@ -54,6 +56,8 @@ def create_app(config_name=None, overrides=None):
     limiter.init_app(app)
 
     from . import models  # noqa: F401  (registers the documents and the user loader)
+    from .indexes import build_at_start
+    build_at_start(app)
     from . import sessions
     sessions.init_app(app)  # server-side sessions in the site's database
     from .content_cache import connect_signals
@@ -109,6 +113,8 @@ def _check_production_settings(app):
         # can be guessed offline from any signed cookie.
         missing.append(f"SECRET_KEY (at least {MIN_SECRET_KEY_BYTES} bytes of random, e.g. "
                        "`python -c 'import secrets; print(secrets.token_hex(32))'`)")
+    if not app.config.get("SITE_URL"):
+        missing.append("SITE_URL (the public address, e.g. https://blog.example.com)")
     if missing:
         raise ConfigError("production needs " + " and ".join(missing))
 

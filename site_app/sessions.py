@@ -155,8 +155,5 @@ def _end_stored_sessions(user, **extra):
 
 
 def init_app(app):
+    # Its indexes are built with every other (site_app/indexes.py).
     app.session_interface = MongoSessionInterface()
-    # A fresh database each time: make its indexes now. Elsewhere
-    # `flask deploy` makes them, like every other index.
-    if app.extensions["site_db"]["embedded"] or app.testing:
-        ensure_session_indexes(get_db(app))

@@ -4,7 +4,7 @@ deleted meanwhile is not written back as a stub."""
 import pytest
 from mongoengine.errors import SaveConditionError
 
-from conftest import links_in
+from conftest import links_in, site_path
 from site_app.models import User
 
 PASSWORD = "correct horse battery"
@@ -18,7 +18,7 @@ def test_an_email_change_link_dies_with_a_password_change(client, auth, make_use
     client.post("/auth/change-password", data={"old_password": PASSWORD,
                                                 "password": "a new password",
                                                 "password2": "a new password"})
-    page = client.get(link, follow_redirects=True).get_data(as_text=True)
+    page = client.get(site_path(link), follow_redirects=True).get_data(as_text=True)
     assert "That link is invalid or has expired" in page
     assert User.objects.get(id=ann.id).email == "ann@example.com"
 
