@@ -3,11 +3,11 @@ the site uses, so body_html is re-rendered, comments are never rewritten and
 a deleted post's files are released."""
 from flask import flash
 from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter
-from flask_wtf import FlaskForm
 from mongoengine import ValidationError
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from ..forms import SiteForm
 from ..markup import ContentTooLarge
 from ..models import Post, User, normalise_tags
 from ..models.posts import BODY_MAX, TITLE_MAX
@@ -42,7 +42,7 @@ class TagFilter(BaseMongoEngineFilter):
         return "is"
 
 
-class PostEditForm(FlaskForm):
+class PostEditForm(SiteForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX)])
     body = TextAreaField("Body (Markdown)", validators=[DataRequired(), Length(max=BODY_MAX)])
     tags = StringField("Tags", description="Comma separated")

@@ -99,8 +99,9 @@ SCHEMAS = {
             "tags": {"type": "array", "maxItems": TAGS_PER_POST,
                      "items": {"type": "string", "maxLength": TAG_MAX}},
         },
-        "description": "Text must not be blank nor hold control characters (tab and "
-                       "line breaks are fine in the body); otherwise 400.",
+        "description": "Text must not be blank nor hold control characters or bidi "
+                       "overrides (tab and line breaks are fine in the body); "
+                       "otherwise 400.",
     },
     "PostChanges": {
         "type": "object",

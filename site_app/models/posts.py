@@ -20,6 +20,7 @@ from ..database import is_document_too_large
 from ..extensions import db
 from ..markup import ContentTooLarge, excerpt, file_ids_in, render_comment, render_markdown
 from ..pagination import Page, clamp_page, page_count
+from ..text import plain_line, plain_text
 from .roles import Permission
 from .users import User, reference_id, utcnow
 
@@ -52,7 +53,7 @@ def normalise_tags(tags):
 
 class Comment(db.EmbeddedDocument):
     id = db.ObjectIdField(required=True, default=ObjectId)
-    body = db.StringField(required=True, max_length=COMMENT_MAX)
+    body = db.StringField(required=True, max_length=COMMENT_MAX, validation=plain_text)
     body_html = db.StringField()
     timestamp = db.DateTimeField(default=utcnow)
     author = db.ReferenceField(document_type=User)
@@ -75,11 +76,11 @@ def as_object_id(value):
 
 
 class Post(db.Document):
-    title = db.StringField(required=True, max_length=TITLE_MAX)
-    body = db.StringField(required=True, max_length=BODY_MAX)
+    title = db.StringField(required=True, max_length=TITLE_MAX, validation=plain_line)
+    body = db.StringField(required=True, max_length=BODY_MAX, validation=plain_text)
     body_html = db.StringField()
     excerpt = db.StringField()
-    tags = db.ListField(field=db.StringField(max_length=TAG_MAX))
+    tags = db.ListField(field=db.StringField(max_length=TAG_MAX, validation=plain_line))
     timestamp = db.DateTimeField(default=utcnow)
     updated = db.DateTimeField()
     author = db.ReferenceField(document_type=User, required=True)

@@ -63,7 +63,9 @@ def _with_stored_images(form):
     if not uploads:
         return body
     from ..media.storage import UploadRejected, markdown_for, store_post_images
+    from ..media.quota import spend_uploads
     try:
+        spend_uploads(current_user, len(uploads))
         stored = store_post_images(uploads, current_user._get_current_object())
     except UploadRejected as rejected:
         form.images.errors.append(rejected.message)
