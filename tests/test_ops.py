@@ -45,6 +45,20 @@ def test_malformed_mongodb_uri_is_refused(uri):
     assert "MONGODB_URI is malformed" in error.value.message
 
 
+def test_unresolvable_srv_name_is_reported_as_a_dns_failure_with_its_host():
+    # `.invalid` never resolves (RFC 6761): the lookup fails without a network.
+    uri = "mongodb+srv://operator:hunter2@cluster0.example.invalid/inkwell"
+
+    with pytest.raises(ConfigError) as error:
+        create_app("testing", {"MONGODB_URI": uri})
+
+    message = error.value.message
+    assert message.startswith("cannot resolve the MongoDB host cluster0.example.invalid")
+    assert "DNS" in message and "malformed" not in message
+    assert "hunter2" not in message and "operator" not in message
+    assert "\n" not in message
+
+
 @pytest.mark.parametrize("overrides, missing", [
     ({"MONGODB_URI": None}, {"MONGODB_URI", "SECRET_KEY"}),
     ({"MONGODB_URI": None, "SECRET_KEY": GOOD_SECRET}, {"MONGODB_URI"}),

@@ -95,7 +95,10 @@ def test_production_sends_hsts(production_app):
 def test_production_session_cookie_is_secure_httponly_and_lax(production_app):
     client = production_app.test_client()
     # The admin sends anonymous visitors to log in with a flashed message,
-    # which writes the session cookie.
+    # which writes the session cookie. Sessions are stored in the database:
+    # this app (no server here) keeps them in memory.
+    import mongomock
+    production_app.extensions["site_db"]["db"] = mongomock.MongoClient().db
     response = client.get("/admin/", base_url="https://localhost")
     assert response.status_code == 302
     cookie = next(v for k, v in response.headers.items()
@@ -105,15 +108,20 @@ def test_production_session_cookie_is_secure_httponly_and_lax(production_app):
 
 
 def test_production_remember_me_cookie_flags(production_app):
-    # What Flask-Login writes after a "keep me logged in" login (the
-    # production app has no database to log in against).
+    # "Keep me logged in" is a lasting server-side session: its cookie has
+    # an expiry and the same flags. Sessions are stored in the database:
+    # this app (no server here) keeps them in memory.
+    import mongomock
+    production_app.extensions["site_db"]["db"] = mongomock.MongoClient().db
     with production_app.test_request_context("/", base_url="https://localhost"):
-        session["_user_id"], session["_remember"] = "someone", "set"
+        session["_user_id"] = "someone"
+        session.permanent = True
         response = production_app.process_response(production_app.response_class())
     cookie = next(v for k, v in response.headers.items()
-                  if k == "Set-Cookie" and v.startswith("remember_token="))
+                  if k == "Set-Cookie" and v.startswith("session="))
     flags = {part.strip().lower() for part in cookie.split(";")}
     assert "secure" in flags and "httponly" in flags and "samesite=lax" in flags
+    assert any(flag.startswith("expires=") for flag in flags)
     # And a form posted without its CSRF token is refused.
     assert production_app.test_client().post("/auth/logout",
                                               base_url="https://localhost").status_code == 400

@@ -5,6 +5,7 @@ from flask import flash
 from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter
 from mongoengine import ValidationError
 
+from ..markup import ContentTooLarge
 from ..models import Post, User, normalise_tags
 from ..posts.forms import PostFields
 from .modelview import SiteModelView
@@ -47,7 +48,7 @@ class PostAdmin(SiteModelView):
     column_list = ("title", "author", "tags", "comment_count", "timestamp")
     column_searchable_list = ("title", "body")
     column_filters = (AuthorFilter(), TagFilter())
-    column_default_sort = ("timestamp", True)
+    column_default_sort = [("timestamp", True), ("id", True)]  # the id breaks ties
     column_formatters = {"tags": _tag_list}
     form = PostFields
 
@@ -62,7 +63,7 @@ class PostAdmin(SiteModelView):
     def update_model(self, form, post):
         try:
             post.edit(form.title.data, form.body.data, form.tags.data)
-        except ValidationError as exc:
+        except (ValidationError, ContentTooLarge) as exc:
             flash(f"The post was not saved: {exc}", "error")
             return False
         self.after_model_change(form, post, False)

@@ -40,6 +40,7 @@ class UserAdmin(SiteModelView):
                       BooleanEqualFilter("disabled", "Disabled"))
     column_default_sort = ("member_since", True)
     form_columns = ("username", "email", "role", "confirmed", "account_disabled")
+    id_fields = ("rowid", "role")
     form_args = {"username": username_rules(), "email": email_rules()}
     form_extra_fields = {
         "account_disabled": BooleanField(

@@ -8,7 +8,7 @@ never costs a query per item.
 from flask import url_for
 
 from ..models import Permission, Post
-from ..models.users import reference_id, stored_reference
+from ..models.references import reference_id, stored_reference
 
 
 def iso_time(moment):

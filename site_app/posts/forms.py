@@ -1,14 +1,14 @@
 """Forms of the posts blueprint: writing, editing and commenting; the admin
 edits posts with ``PostFields`` too."""
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from ..forms import SiteForm
 from ..models.posts import BODY_MAX, COMMENT_MAX, TAG_MAX, TAGS_PER_POST, TITLE_MAX
 
 
-class PostFields(FlaskForm):
+class PostFields(SiteForm):
     """A post's text, with the same rules wherever it is edited (the write
     and edit pages, the admin)."""
     title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX)])
@@ -27,6 +27,6 @@ class WritePostForm(EditPostForm):
     submit = SubmitField("Publish")
 
 
-class CommentForm(FlaskForm):
+class CommentForm(SiteForm):
     body = TextAreaField("Your comment", validators=[DataRequired(), Length(max=COMMENT_MAX)])
     submit = SubmitField("Comment")

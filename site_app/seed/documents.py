@@ -202,6 +202,7 @@ def build_posts(plans, fake, rng, progress):
                         tags=plan.tags, timestamp=plan.timestamp, author=plan.author_id,
                         files=[file_id for file_id, _url, _alt in plan.images])
             post.render()
+            post.post_bytes = post.own_bytes()  # as Post.publish stores it
             posts.append(post)
             bar.update(1)
     return posts
