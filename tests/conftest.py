@@ -4,6 +4,7 @@ import atexit
 import os
 import re
 import sys
+from urllib.parse import urlsplit
 from pathlib import Path
 
 import pytest
@@ -131,6 +132,13 @@ def outbox(app):
 def links_in(message):
     """The absolute URLs in an email's text part."""
     return re.findall(r"https?://[^\s\"'<>]+", message.body or "")
+
+
+def site_path(link):
+    """The path of a link built on SITE_URL, for the test client to follow
+    (its requests go to localhost, where its cookies are)."""
+    parts = urlsplit(link)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 @pytest.fixture

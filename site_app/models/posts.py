@@ -93,6 +93,7 @@ class Post(db.Document):
 
     meta = {
         "collection": "posts",
+        "auto_create_index": False,  # built by deploy (site_app/indexes.py)
         "indexes": [
             "-timestamp",
             ("author", "-timestamp"),
