@@ -10,6 +10,7 @@ from ..errors import error_response, json_errors
 from ..models import Permission, User
 from . import media, storage
 from .identicon import identicon_svg
+from .quota import spend_uploads
 from .serving import stream_gridfs_file
 
 # Avatars can change under the same URL: browsers keep them ten minutes and
@@ -42,6 +43,7 @@ def writer_required(view):
 @writer_required
 def upload():
     try:
+        spend_uploads(current_user)
         stored = storage.store_upload(request.files.get("file"),
                                       current_user._get_current_object())
     except storage.UploadRejected as rejected:
@@ -70,14 +72,20 @@ def avatar(username):
     always show an image and the answer does not tell whether an account
     exists.
     """
-    size = request.args.get("size", "64")
-    if not size.isdigit():
-        abort(400, "size must be a number of pixels.")
-    size = min(max(int(size), AVATAR_MIN), AVATAR_MAX)
+    size = _avatar_size(request.args.get("size", "64"))
     grid_out = storage.avatar_file(User.by_username(username), size)
     if grid_out is not None:
         return stream_gridfs_file(grid_out, cache_control=AVATAR_CACHE)
     return _identicon_response(username, size)
+
+
+def _avatar_size(value):
+    """The size asked for, clamped to AVATAR_MIN..AVATAR_MAX; 400 unless it
+    is ASCII digits (``str.isdigit`` also takes "²" and "①", which ``int``
+    refuses), at most a few of them."""
+    if not (value.isascii() and value.isdigit() and len(value) <= 6):
+        abort(400, f"size must be a whole number of pixels ({AVATAR_MIN} to {AVATAR_MAX}).")
+    return min(max(int(value), AVATAR_MIN), AVATAR_MAX)
 
 
 def _identicon_response(username, size):
