@@ -11,7 +11,7 @@ import bson
 import pytest
 from bson import ObjectId
 
-from conftest import basic_auth, close_database
+from helpers import basic_auth, close_database
 from mongo_standin import StandIn
 from site_app import create_app
 from site_app.database import get_db
