@@ -127,7 +127,11 @@ def check_accessibility(page, label):
     """Run axe-core on the page as it is; fail on serious or critical issues.
 
     ``page.evaluate`` runs in the page through the DevTools protocol, which
-    the site's CSP does not govern, so the site's policy stays as it is."""
+    the site's CSP does not govern, so the site's policy stays as it is.
+    It waits for the page's own scripts first: a table can be visible while
+    the parser still waits on the scripts below it (the admin's row labels
+    come from one), and axe would judge a page the reader never sees."""
+    page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_JS.read_text())
     result = page.evaluate("""async () => {
