@@ -50,6 +50,8 @@ def create_app(config_name=None, overrides=None):
     moment.init_app(app)
     bootstrap.init_app(app)
     cache.init_app(app)
+    from .web import retry_after_only_when_limited
+    app.after_request(retry_after_only_when_limited)  # before the limiter: see there
     limiter.init_app(app)
 
     from . import models  # noqa: F401  (registers the documents and the user loader)

@@ -32,6 +32,15 @@ def _content_security_policy():
     ])
 
 
+def retry_after_only_when_limited(response):
+    """Flask-Limiter writes ``Retry-After`` on every limited answer; it means
+    "wait" only on a 429 (or our 503). Registered before the limiter, so it
+    runs after the limiter's hook (Flask runs them last-registered first)."""
+    if response.status_code not in (429, 503):
+        response.headers.pop("Retry-After", None)
+    return response
+
+
 def register(app):
     # First, so its timer starts before the other hooks and its line is
     # written after them (after_request hooks run in reverse order).

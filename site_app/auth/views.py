@@ -64,6 +64,8 @@ _TOO_MANY_LOGINS = "Too many sign-in attempts. Wait a minute and try again."
 @limiter.limit(_login_rate_limit, methods=["POST"], key_func=_login_account_key,
                deduct_when=_login_failed, error_message=_TOO_MANY_LOGINS)
 def login():
+    if current_user.is_authenticated and request.method == "GET":
+        return _to_next_page()
     form = LoginForm()
     if form.validate_on_submit():
         user = User.by_email(form.email.data)
@@ -74,9 +76,13 @@ def login():
                                      "Contact the site administrator.")
         else:
             login_user(user, remember=form.remember_me.data)
-            return redirect(local_redirect_target(request.args.get("next"))
-                            or url_for("main.index"))
+            return _to_next_page()
     return render_template("auth/login.html", form=form)
+
+
+def _to_next_page():
+    """Where a signed-in reader goes from the login page: a safe ``next``, else home."""
+    return redirect(local_redirect_target(request.args.get("next")) or url_for("main.index"))
 
 
 def local_redirect_target(target):
