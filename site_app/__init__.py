@@ -35,7 +35,8 @@ def create_app(config_name=None, overrides=None):
     _check_production_settings(app)
     _configure_logging(app)
 
-    from .extensions import bootstrap, cache, csrf, db, limiter, login_manager, mail, moment
+    from .extensions import (bootstrap, cache, compress, csrf, db, limiter, login_manager, mail,
+                             moment)
     db.init_app(app)
     if config_name == "production" and not app.config.get("SKIP_DB_CHECK"):
         from .database import require_reachable
@@ -50,6 +51,7 @@ def create_app(config_name=None, overrides=None):
     moment.init_app(app)
     bootstrap.init_app(app)
     cache.init_app(app)
+    compress.init_app(app)
     from .web import retry_after_only_when_limited
     app.after_request(retry_after_only_when_limited)  # before the limiter: see there
     limiter.init_app(app)
@@ -62,6 +64,8 @@ def create_app(config_name=None, overrides=None):
     from . import errors, web
     errors.register(app)
     web.register(app)
+    from . import assets
+    assets.init_app(app, web.static_file_headers(app))
 
     from . import cli
     cli.register(app)
