@@ -7,8 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-.venv/bin/python}
-BOOTSTRAP=$($PYTHON -c 'import flask_bootstrap, pathlib; print(pathlib.Path(flask_bootstrap.__file__).parent)')
-export BOOTSTRAP
+package() { $PYTHON -c "import $1, pathlib; print(pathlib.Path($1.__file__).parent)"; }
+BOOTSTRAP=$(package flask_bootstrap)
+WTFORMS=$(package wtforms)
+export BOOTSTRAP WTFORMS
 [ -d build/node/node_modules/purgecss ] ||
   npm install --silent --no-audit --no-fund --prefix build/node purgecss@7.0.2
 mkdir -p static/vendor/bootstrap
@@ -16,10 +18,12 @@ mkdir -p static/vendor/bootstrap
 NODE_PATH=build/node/node_modules node <<'JS'
 const fs = require("fs");
 const { PurgeCSS } = require("purgecss");
-const bootstrap = process.env.BOOTSTRAP;
+const { BOOTSTRAP: bootstrap, WTFORMS: wtforms } = process.env;
 new PurgeCSS().purge({
+  // Our markup, and where the rest of it comes from: Bootstrap-Flask's form
+  // macros and the WTForms widgets (<textarea>, <select> are written there).
   content: ["templates/**/*.html", "static/js/*.js", "site_app/**/*.py",
-            `${bootstrap}/templates/bootstrap5/*.html`],
+            `${bootstrap}/templates/bootstrap5/*.html`, `${wtforms}/widgets/core.py`],
   css: [`${bootstrap}/static/bootstrap5/css/bootstrap.min.css`],
   // Classes set outside the markup: by Bootstrap's scripts (collapse,
   // dropdown, alerts), by flash categories (alert-<category>), by states.
