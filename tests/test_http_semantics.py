@@ -83,6 +83,15 @@ def test_feed_has_validators_and_answers_304(client, make_user):
     assert since.status_code == 304
 
 
+def test_a_compressed_feed_answers_304_to_its_own_etag(client, make_user):
+    Post.publish(make_user("ann"), "First", "Hello " * 200, "")
+    first = client.get("/feed.atom", headers={"Accept-Encoding": "br"})
+    assert first.headers["Content-Encoding"] == "br"
+    again = client.get("/feed.atom", headers={"Accept-Encoding": "br",
+                                              "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+
+
 def test_a_new_post_changes_the_feed_validators(client, make_user):
     author = make_user("ann")
     post = Post.publish(author, "First", "Hello", "")
