@@ -22,9 +22,9 @@ BUILD = ROOT / "build" / "assets"
 SHORT_MAX_AGE = 300
 # Bootstrap-Flask's files the pages load; its CSS is our purged copy in static/.
 BOOTSTRAP_FILES = ("js/bootstrap.min.js", "umd/popper.min.js")
-# Types that are compressed already, or too small to gain.
+# Formats that are compressed already: another pass gains nothing.
 _SKIP_COMPRESSION = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff", ".woff2",
-                     ".gz", ".br", ".map"}
+                     ".gz", ".br"}
 _compressor = Compressor(quiet=True)
 
 
@@ -37,7 +37,6 @@ def init_app(app, security_headers):
         sources["bootstrap.static"] = (Path(bootstrap.static_folder), BOOTSTRAP_FILES)
     manifest = {endpoint: build(endpoint, folder, names)
                 for endpoint, (folder, names) in sources.items()}
-    app.extensions["asset_manifest"] = manifest
 
     @app.url_defaults
     def hashed_static_names(endpoint, values):
