@@ -23,6 +23,11 @@ def _env_int(name, default):
 
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    # The public address: links written for later (emails, feeds) are built
+    # on it, and production answers no other Host (site_app/public_address.py).
+    SITE_URL = os.environ.get("SITE_URL") or None
+    # Trusted proxies in front (nginx: 1); their X-Forwarded-* are believed.
+    PROXY_COUNT = _env_int("PROXY_COUNT", 0)
 
     # Database. Unset MONGODB_URI means the embedded mongomock backend
     # (development and testing only).
@@ -93,6 +98,7 @@ class Config:
     # Caching (Flask-Caching): SimpleCache in-process by default; set
     # CACHE_TYPE=RedisCache and CACHE_REDIS_URL to share it.
     CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL") or None
     CACHE_DEFAULT_TIMEOUT = _env_int("CACHE_DEFAULT_TIMEOUT", 300)
 
     # Flask-Compress: pages, JSON and feeds in brotli or gzip. Behind a proxy
@@ -122,12 +128,18 @@ class Config:
     SKIP_DB_CHECK = _env_bool("SKIP_DB_CHECK", False)
 
 
+# Where `make run` and the tests answer; production must say its own.
+LOCAL_SITE_URL = "http://127.0.0.1:5000"
+
+
 class DevelopmentConfig(Config):
+    SITE_URL = os.environ.get("SITE_URL") or LOCAL_SITE_URL
     DEBUG = _env_bool("FLASK_DEBUG", False)
     DB_OPS_HEADER = True
 
 
 class TestingConfig(Config):
+    SITE_URL = os.environ.get("SITE_URL") or LOCAL_SITE_URL
     TESTING = True
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     WTF_CSRF_ENABLED = False

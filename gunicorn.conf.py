@@ -22,11 +22,42 @@ EMBEDDED_BACKEND_MESSAGE = (
     "(-w 1; use --threads for concurrency).")
 
 
-def check_worker_count(workers, mongodb_uri):
-    """The message that forbids ``workers`` processes, or None when allowed."""
-    if workers > 1 and not mongodb_uri:
+PER_PROCESS_STORE_MESSAGE = (
+    "error: {workers} workers were asked for, but {stores} inside each process, "
+    "so the workers would disagree (a deleted post still shown, a login limit "
+    "multiplied by the workers). Set {fix}, or run one worker (-w 1).")
+# Flask-Caching's names for its in-process cache.
+PER_PROCESS_CACHES = {"simple", "simplecache", "flask_caching.backends.simplecache",
+                      "flask_caching.backends.simplecache.simplecache"}
+
+
+def check_worker_count(workers, mongodb_uri, settings=None):
+    """The message that forbids ``workers`` processes, or None when allowed.
+    ``settings``: the app's config class (its cache and rate-limit store)."""
+    if workers <= 1:
+        return None
+    if not mongodb_uri:
         return EMBEDDED_BACKEND_MESSAGE.format(workers=workers)
+    stores, fixes = [], []
+    cache_type = str(getattr(settings, "CACHE_TYPE", "") or "")
+    if cache_type.lower() in PER_PROCESS_CACHES:
+        stores.append(f"CACHE_TYPE={cache_type} keeps the page cache")
+        fixes.append("CACHE_TYPE=RedisCache and CACHE_REDIS_URL=redis://HOST:6379/0")
+    limits_uri = str(getattr(settings, "RATELIMIT_STORAGE_URI", "") or "")
+    if getattr(settings, "RATELIMIT_ENABLED", False) and limits_uri.startswith("memory://"):
+        stores.append(f"RATELIMIT_STORAGE_URI={limits_uri} keeps the rate-limit counters")
+        fixes.append("RATELIMIT_STORAGE_URI=redis://HOST:6379/1")
+    if stores:
+        return PER_PROCESS_STORE_MESSAGE.format(workers=workers, stores=" and ".join(stores),
+                                                fix=" and ".join(fixes))
     return None
+
+
+def app_settings():
+    """The config class the app will run with (read here, in the master, from
+    the same environment the workers get), or None for an unknown name."""
+    from config import config as config_classes
+    return config_classes.get(os.environ.get("SITE_CONFIG") or "development")
 
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
@@ -46,8 +77,10 @@ keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # would start again empty (every post gone after ~2000 requests).
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000 if os.environ.get("MONGODB_URI") else 0)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
-# Behind a reverse proxy that sets X-Forwarded-*: trust it (set to its address).
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The app alone decides whom to believe about X-Forwarded-* (PROXY_COUNT,
+# werkzeug's ProxyFix): gunicorn trusts no address, or with PROXY_COUNT=0 it
+# would still take a client's X-Forwarded-Proto from 127.0.0.1.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "")
 
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
@@ -70,9 +103,11 @@ logconfig_dict = {
 
 
 def on_starting(server):
-    """Refuse several workers on the embedded backend (the command line may
-    have changed ``workers``, so the check reads the final settings)."""
-    message = check_worker_count(server.cfg.workers, os.environ.get("MONGODB_URI"))
+    """Refuse several workers on the embedded backend or with a per-process
+    cache or rate-limit store (the command line may have changed
+    ``workers``, so the check reads the final settings)."""
+    message = check_worker_count(server.cfg.workers, os.environ.get("MONGODB_URI"),
+                                 app_settings())
     if message:
         print(message, file=sys.stderr)
         sys.exit(1)

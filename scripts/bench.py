@@ -4,6 +4,7 @@
     .venv/bin/python scripts/bench.py --users 50 --posts 300 --comments 3000 --follows 200
     .venv/bin/python scripts/bench.py --cache NullCache   # without the page cache
     .venv/bin/python scripts/bench.py --profile       # pyinstrument, one run a page
+    .venv/bin/python scripts/bench.py --shape production  # 3 workers + Redis + the stand-in
 
 It seeds the embedded database of a gunicorn server (one worker, the
 project's gunicorn.conf.py; see scripts/bench_server.py), then for each page
@@ -52,6 +53,9 @@ def parse_args(argv=None):
     parser.add_argument("--cache", default="SimpleCache", help="CACHE_TYPE of the server")
     parser.add_argument("--pages", default="", help="comma separated subset of the pages")
     parser.add_argument("--out", default=str(ROOT / "bench-results"))
+    parser.add_argument("--shape", choices=["one-process", "production"], default="one-process",
+                        help="production: 3 gunicorn workers, Redis and the MongoDB stand-in "
+                             "(scripts/bench_shape.py)")
     parser.add_argument("--profile", action="store_true",
                         help="profile each page in-process with pyinstrument instead")
     return parser.parse_args(argv)
@@ -140,6 +144,7 @@ def sign_in(base, ids):
     credentials (a token, and email + password)."""
     session = requests.Session()
     form = session.get(f"{base}/auth/login").text
+    _send_secure_cookies_over_http(session)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
     data = {"email": ids["login_email"], "password": ids["login_password"]}
     if token:
@@ -147,6 +152,7 @@ def sign_in(base, ids):
     answer = session.post(f"{base}/auth/login", data=data, allow_redirects=False)
     if answer.status_code != 302:
         raise SystemExit(f"error: could not log in as {ids['login_email']} ({answer.status_code})")
+    _send_secure_cookies_over_http(session)
     session.get(f"{base}/followed", allow_redirects=False)
     cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
     password = base64.b64encode(f"{ids['login_email']}:{ids['login_password']}".encode()).decode()
@@ -154,6 +160,13 @@ def sign_in(base, ids):
     answer.raise_for_status()
     api_token = base64.b64encode(f"{answer.json()['token']}:".encode()).decode()
     return {"cookie": cookie, "token": f"Basic {api_token}", "password": f"Basic {password}"}
+
+
+def _send_secure_cookies_over_http(session):
+    # --shape production: its cookies are Secure, and the benchmark speaks
+    # plain http where a browser would speak TLS to the proxy.
+    for cookie in session.cookies:
+        cookie.secure = False
 
 
 # -- the clients -------------------------------------------------------------------
@@ -256,7 +269,13 @@ def run_benchmark(args):
     log_path = out / "server.log"
     base = f"http://127.0.0.1:{args.port}"
     with open(log_path, "w") as log_file:
-        server = start_server(args, ids_file, log_file)
+        shape = None
+        if args.shape == "production":
+            from bench_shape import ProductionShape
+            shape = ProductionShape(args, ids_file, log_file)
+            server = shape.server
+        else:
+            server = start_server(args, ids_file, log_file)
         try:
             print(f"seeding {args.users} users, {args.posts} posts, {args.comments} comments, "
                   f"{args.follows} follows in the server...", file=sys.stderr)
@@ -274,16 +293,22 @@ def run_benchmark(args):
                 results.append(result)
                 print(f"  {name}: {result['rps']} req/s, p50 {result['p50_ms']} ms, "
                       f"errors {result['errors']}", file=sys.stderr)
-            rss = rss_mb(worker_pid(server))
+            # Production: the workers' RSS added up.
+            rss = (sum(rss_mb(pid) for pid in shape.workers()) if shape
+                   else rss_mb(worker_pid(server)))
         finally:
-            stop_server(server)
+            if shape:
+                shape.stop()
+            else:
+                stop_server(server)
     report = {
         "when": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
         "machine": machine(),
         "settings": {"users": args.users, "posts": args.posts, "comments": args.comments,
                      "follows": args.follows, "seconds": args.seconds, "clients": args.clients,
-                     "gunicorn": f"1 worker, gthread, {args.threads} threads",
-                     "cache": args.cache},
+                     "gunicorn": (shape.describe() if shape
+                                  else f"1 worker, gthread, {args.threads} threads"),
+                     "cache": shape.cache if shape else args.cache},
         "data": ids,
         "server_rss_mb": round(rss, 1),
         "results": results,

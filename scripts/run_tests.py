@@ -1,18 +1,115 @@
 """Run the whole test suite: ``make test`` calls this, and so does CI.
 
-Extra arguments go to pytest; a path among them narrows the run to it
-(``.venv/bin/python scripts/run_tests.py tests/browser -x``).
+The suite runs in two lanes, each a pytest process of its own:
+
+1. ``embedded``: every test, the browser journeys included, on the
+   in-process mongomock backend.
+2. ``driver``: every test but the browser journeys again, through the real
+   pymongo driver, against the MongoDB stand-in (``tests/mongo_standin.py``)
+   or, when ``TEST_MONGODB_URI`` is set, that server.
+
+Coverage of ``site_app`` is measured in both lanes and combined; the whole
+run fails below ``COVERAGE_MIN`` percent of lines, and reports branches too.
+Each lane's time is printed at the end.
+
+Extra arguments go to pytest in both lanes; a path among them narrows the
+run to it (``scripts/run_tests.py tests/test_api.py -x``). ``--lane
+embedded`` or ``--lane driver`` runs one lane. A narrowed run reports
+coverage but does not fail on it.
 """
+import json
 import os
+import subprocess
 import sys
+import time
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
+COVERAGE_DIR = ROOT / "build" / "coverage"
+# Line coverage of site_app the full run must reach (both lanes combined).
+COVERAGE_MIN = 90
+LANES = ("embedded", "driver")
+
+
+def main(argv):
+    lanes, args = split_lane(argv)
+    narrowed = any(os.path.exists(arg.split("::")[0]) for arg in args) or lanes != LANES
+    targets = [] if any(os.path.exists(arg.split("::")[0]) for arg in args) else [str(ROOT / "tests")]
+    COVERAGE_DIR.mkdir(parents=True, exist_ok=True)
+    for stale in COVERAGE_DIR.glob(".coverage*"):
+        stale.unlink()
+    failed, times = False, {}
+    for lane in lanes:
+        started = time.monotonic()
+        code = _run_lane(lane, targets, args)
+        times[lane] = time.monotonic() - started
+        # 5: nothing collected, e.g. a browser-only run on the driver lane.
+        failed = failed or code not in (0, 5)
+    gate = None if narrowed else COVERAGE_MIN
+    coverage_ok = _report_coverage(gate)
+    for lane, seconds in times.items():
+        print(f"lane {lane}: {seconds:.0f} s")
+    return 1 if failed or not coverage_ok else 0
+
+
+def split_lane(argv):
+    args, lanes = list(argv), LANES
+    if "--lane" in args:
+        at = args.index("--lane")
+        lane = args[at + 1] if at + 1 < len(args) else ""
+        if lane not in LANES:
+            sys.exit(f"--lane must be one of {', '.join(LANES)}")
+        lanes = (lane,)
+        del args[at:at + 2]
+    return lanes, args
+
+
+def lane_environment(lane, base):
+    """The environment of one lane's pytest process."""
+    env = dict(base, COVERAGE_FILE=str(COVERAGE_DIR / f".coverage.{lane}"))
+    if lane == "driver":
+        env["INKWELL_TEST_LANE"] = "driver"
+    else:
+        # A real server named for the driver lane must not turn this lane
+        # into a second driver lane.
+        env.pop("INKWELL_TEST_LANE", None)
+        env.pop("TEST_MONGODB_URI", None)
+    return env
+
+
+def _run_lane(lane, targets, args):
+    env = lane_environment(lane, os.environ)
+    extra = []
+    if lane == "driver":
+        extra = [f"--ignore={ROOT / 'tests' / 'browser'}"]  # the journeys run once, in the first lane
+    print(f"\n== lane {lane} ==", flush=True)
+    command = [sys.executable, "-m", "pytest", *targets, *extra, *args,
+               "--cov=site_app", "--cov-branch", "--cov-report="]
+    return subprocess.run(command, env=env).returncode
+
+
+def _report_coverage(minimum):
+    """Combine the lanes' data, print the report; False when under ``minimum``."""
+    import coverage
+
+    data_files = [str(path) for path in COVERAGE_DIR.glob(".coverage.*")]
+    if not data_files:
+        return minimum is None
+    combined = coverage.Coverage(data_file=str(COVERAGE_DIR / ".coverage"), branch=True)
+    combined.combine(data_files, keep=True)
+    combined.save()
+    combined.report(skip_covered=True, show_missing=False)
+    summary = COVERAGE_DIR / "coverage.json"
+    combined.json_report(outfile=str(summary))
+    totals = json.loads(summary.read_text())["totals"]
+    lines = 100 * totals["covered_lines"] / max(totals["num_statements"], 1)
+    branches = 100 * totals["covered_branches"] / max(totals["num_branches"], 1)
+    print(f"coverage of site_app: {lines:.1f}% of lines, {branches:.1f}% of branches")
+    if minimum is not None and lines < minimum:
+        print(f"FAIL: line coverage {lines:.1f}% is under {minimum}%")
+        return False
+    return True
+
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
-    args = sys.argv[1:]
-    targets = [] if any(os.path.exists(arg.split("::")[0]) for arg in args) else [str(ROOT / "tests")]
-    sys.exit(pytest.main([*targets, *args]))
+    sys.exit(main(sys.argv[1:]))

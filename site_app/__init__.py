@@ -33,6 +33,8 @@ def create_app(config_name=None, overrides=None):
     if overrides:
         app.config.update(overrides)
     _check_production_settings(app)
+    from . import public_address
+    public_address.configure(app)
     _configure_logging(app)
 
     from .extensions import (bootstrap, cache, compress, csrf, db, limiter, login_manager, mail,
@@ -57,6 +59,8 @@ def create_app(config_name=None, overrides=None):
     limiter.init_app(app)
 
     from . import models  # noqa: F401  (registers the documents and the user loader)
+    from .indexes import build_at_start
+    build_at_start(app)
     from .content_cache import connect_signals
     connect_signals()  # saved or deleted posts and users invalidate cached pages
     _register_blueprints(app)
@@ -109,6 +113,8 @@ def _check_production_settings(app):
     if not app.config.get("SECRET_KEY") or app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
         missing.append("SECRET_KEY (a long random string, e.g. "
                        "`python -c 'import secrets; print(secrets.token_hex(32))'`)")
+    if not app.config.get("SITE_URL"):
+        missing.append("SITE_URL (the public address, e.g. https://blog.example.com)")
     if missing:
         raise ConfigError("production needs " + " and ".join(missing))
 

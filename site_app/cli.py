@@ -5,6 +5,7 @@ from flask.cli import with_appcontext
 
 from .database import get_db
 from .extensions import db
+from .indexes import ensure_indexes
 
 
 def register(app):
@@ -19,30 +20,6 @@ def register(app):
         from .models import Comment, Permission, Post, Role, User
         return {"db": db, "User": User, "Role": Role, "Post": Post,
                 "Comment": Comment, "Permission": Permission}
-
-
-def documents():
-    """Every document class whose indexes deploy must create."""
-    from .models import Post, Role, User
-    return [Role, User, Post]
-
-
-def ensure_indexes():
-    """Create every declared index; returns ``{collection: [new index names]}``."""
-    created = {}
-    database = get_db(current_app)
-    for document in documents():
-        # Read the raw collection first: MongoEngine's _get_collection()
-        # builds missing indexes on its first call, which would make every
-        # new index look as if it had been there all along.
-        collection = database[document._get_collection_name()]
-        before = set(collection.index_information())
-        document.ensure_indexes()
-        after = set(collection.index_information())
-        created[collection.name] = sorted(after - before)
-    from .media.storage import ensure_media_indexes
-    created.update(ensure_media_indexes())
-    return created
 
 
 def promote_site_admin():

@@ -8,9 +8,9 @@ app contexts is pushed (``appcontext_pushed``). Tests can then create as many
 apps as they like, each with an empty database, and the app served by a
 process always sees its own data.
 """
-import functools
 import itertools
 import logging
+import os
 import threading
 
 import gridfs
@@ -26,7 +26,9 @@ from . import dbstats
 
 log = logging.getLogger(__name__)
 
-_embedded_counter = itertools.count(1)
+_test_database_counter = itertools.count(1)
+# In the name of every database a testing app makes on a real server.
+TEST_DATABASE_MARK = "_test_"
 _bind_lock = threading.Lock()
 _bound_app_key = None
 
@@ -74,7 +76,10 @@ def open_database(config):
     """Return ``(client, database, embedded)`` for a config mapping."""
     uri = config.get("MONGODB_URI")
     if not uri:
-        return _open_embedded(config)
+        # Imported only here: production (which requires MONGODB_URI) never
+        # loads mongomock or its patches.
+        from .embedded import open_embedded
+        return open_embedded(config)
     try:
         parsed = parse_uri(uri)
     except Exception as exc:  # pymongo raises InvalidURI / ConfigurationError
@@ -89,64 +94,11 @@ def open_database(config):
         event_listeners=[dbstats.CommandListener(config.get("SLOW_QUERY_MS", 100))],
     )
     name = parsed.get("database") or config.get("MONGODB_DB", "site")
+    if config.get("TESTING"):
+        # Every testing app gets its own empty database on a real server too,
+        # as on the embedded backend; the suite drops it afterwards.
+        name = f"{name}{TEST_DATABASE_MARK}{os.getpid()}_{next(_test_database_counter)}"
     return client, client[name], False
-
-
-def _open_embedded(config):
-    import mongomock
-    import mongomock.gridfs
-
-    # GridFS on mongomock: patch once, before any GridFS object is created.
-    mongomock.gridfs.enable_gridfs_integration()
-    _serialise_mongomock()
-    dbstats.instrument_mongomock()
-    client = mongomock.MongoClient()
-    # A fresh client is a fresh in-memory server; the name only helps logs.
-    name = f"{config.get('MONGODB_DB', 'site')}_embedded_{next(_embedded_counter)}"
-    return client, client[name], True
-
-
-_mongomock_lock = threading.RLock()
-_mongomock_serialised = False
-# Everything that reads or writes mongomock's in-memory store: the counted
-# operations, plus index upkeep.
-_MONGOMOCK_STORE_METHODS = dbstats.MONGOMOCK_OPERATIONS + (
-    "create_index", "create_indexes", "drop_index", "drop_indexes", "index_information", "drop",
-)
-
-
-def _serialise_mongomock():
-    """Let one thread at a time into mongomock.
-
-    mongomock is not safe for concurrent writers: an update deep-copies the
-    stored document while another thread may be changing it ("dictionary
-    changed size during iteration", found by tests/test_reliability.py), and
-    a lazy cursor reads the store later. A threaded server (the Flask
-    development server, gunicorn's gthread worker) would then answer 500 to
-    two comments at once. Real MongoDB serialises writes to a document
-    itself, so this lock exists only for the embedded backend.
-    """
-    global _mongomock_serialised
-    if _mongomock_serialised:
-        return
-    from mongomock.collection import Collection, Cursor
-
-    for name in _MONGOMOCK_STORE_METHODS:
-        original = getattr(Collection, name, None)
-        if original is not None:
-            setattr(Collection, name, _locked(original))
-    Cursor._compute_results = _locked(Cursor._compute_results)
-    Cursor.distinct = _locked(Cursor.distinct)
-    _mongomock_serialised = True
-
-
-def _locked(method):
-    @functools.wraps(method)
-    def wrapper(*args, **kwargs):
-        with _mongomock_lock:
-            return method(*args, **kwargs)
-
-    return wrapper
 
 
 def _bind_on_push(app, **_extra):
@@ -219,6 +171,26 @@ def _hosts(uri):
         return ", ".join(f"{host}:{port}" for host, port in parse_uri(uri)["nodelist"])
     except Exception:  # a mongodb+srv:// name that does not resolve
         return "the MONGODB_URI server"
+
+
+# MongoDB refusing a document over 16 MiB: on insert (BSONObjectTooLarge)
+# and when an update's result would be (17419).
+_TOO_LARGE_CODES = {10334, 17419}
+
+
+def is_document_too_large(exc):
+    """Whether ``exc`` (or what it wraps: MongoEngine turns the driver's
+    errors into its own) is the server or driver refusing a document over
+    MongoDB's 16 MiB limit."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, pymongo.errors.DocumentTooLarge):
+            return True
+        if isinstance(exc, pymongo.errors.OperationFailure) and exc.code in _TOO_LARGE_CODES:
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def supports_text_search(app):

@@ -2,10 +2,12 @@
 API and for clients that accept JSON and not HTML."""
 import logging
 
-from flask import current_app, jsonify, render_template, request
+from flask import Response, current_app, jsonify, render_template, request
 from pymongo.errors import AutoReconnect, ServerSelectionTimeoutError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 from werkzeug.http import HTTP_STATUS_CODES
+
+from .database import is_document_too_large
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +86,15 @@ def _handle_http_exception(exc):
     return error_response(exc.code or 500, description, headers)
 
 
+def _handle_unknown_host(exc):
+    """A Host outside ``TRUSTED_HOSTS`` (production: only SITE_URL's): no
+    URL can be built for it, so the answer is bare, not a page in the layout."""
+    message = "This site does not answer to that host name."
+    if wants_json():
+        return _as_response(jsonify(error="bad request", message=message), 400)
+    return Response(message + "\n", 400, mimetype="text/plain")
+
+
 def _handle_database_down(exc):
     log.error("database unavailable: %s", exc)
     return error_response(503, "The database is not answering. Try again in a moment.",
@@ -93,12 +104,18 @@ def _handle_database_down(exc):
 def _handle_unexpected(exc):
     if isinstance(exc, HTTPException):
         return _handle_http_exception(exc)
+    if is_document_too_large(exc):
+        # MongoDB refused to store it: the request asked for too much, and
+        # nothing was written.
+        return error_response(413, "That would make a stored document larger than the "
+                                   "database's 16 MB limit; nothing was changed.")
     log.exception("unhandled error on %s %s", request.method, request.path)
     return error_response(500)
 
 
 def register(app):
     app.register_error_handler(HTTPException, _handle_http_exception)
+    app.register_error_handler(SecurityError, _handle_unknown_host)
     app.register_error_handler(AutoReconnect, _handle_database_down)
     app.register_error_handler(ServerSelectionTimeoutError, _handle_database_down)
     app.register_error_handler(InternalServerError, _handle_unexpected)

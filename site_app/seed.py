@@ -407,8 +407,10 @@ def _attach_images(plans, count, fake, rng, progress):
         return 0
     chosen = [rng.randrange(len(plans)) for _ in range(count)]
     # store_upload answers with the file's URL (url_for), which needs a
-    # request; a command line run has none, so one for the site root stands in.
-    with current_app.test_request_context("/"), progress("images", count) as bar:
+    # request; a command line run has none, so one for the site root stands
+    # in, on SITE_URL (production answers no other host).
+    site_root = current_app.test_request_context("/", base_url=current_app.config["SITE_URL"])
+    with site_root, progress("images", count) as bar:
         for number, plan_index in enumerate(chosen, 1):
             plan = plans[plan_index]
             data, content_type, extension = _picture(rng, number)

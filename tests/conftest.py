@@ -1,7 +1,10 @@
 """Shared fixtures: an app with its own empty database per test, a client, a
 CLI runner, a mail outbox, user factories and an ``auth`` helper."""
+import atexit
+import os
 import re
 import sys
+from urllib.parse import urlsplit
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,26 @@ from flask_mail import email_dispatched
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+
+def _start_driver_lane():
+    """``INKWELL_TEST_LANE=driver``: run the suite through the real pymongo
+    driver against the MongoDB stand-in, started once for the session.
+    Before ``config`` is imported, which reads ``TEST_MONGODB_URI`` then. A
+    ``TEST_MONGODB_URI`` already set (a real server) wins."""
+    if os.environ.get("INKWELL_TEST_LANE") != "driver" or os.environ.get("TEST_MONGODB_URI"):
+        return
+    from mongo_standin import StandIn
+
+    standin = StandIn.start()
+    atexit.register(standin.stop)
+    os.environ["TEST_MONGODB_URI"] = standin.uri
+
+
+_start_driver_lane()
+# True when testing apps talk to a server through the driver (the stand-in
+# or a real MongoDB), False on the embedded mongomock backend.
+DRIVER_LANE = bool(os.environ.get("TEST_MONGODB_URI"))
 
 from site_app import create_app  # noqa: E402
 from site_app import dbstats  # noqa: E402
@@ -27,6 +50,32 @@ def pytest_collectstart(collector):
         sys.modules["conftest"] = _THIS_CONFTEST
 
 
+def pytest_sessionfinish(session):
+    """Drop the databases of testing apps made outside the ``app`` fixture
+    (on a real server they would outlive the run)."""
+    if not DRIVER_LANE:
+        return
+    import pymongo
+
+    from site_app.database import TEST_DATABASE_MARK
+    mine = f"{TEST_DATABASE_MARK}{os.getpid()}_"
+    with pymongo.MongoClient(os.environ["TEST_MONGODB_URI"],
+                             serverSelectionTimeoutMS=2000) as client:
+        for name in client.list_database_names():
+            if mine in name:
+                client.drop_database(name)
+
+
+def pytest_runtest_setup(item):
+    # A test about one backend's own machinery says so with a marker and a
+    # reason: @pytest.mark.embedded_only("why") / @pytest.mark.driver_only("why").
+    for marker, skipped_on_driver in (("embedded_only", True), ("driver_only", False)):
+        found = item.get_closest_marker(marker)
+        if found is not None and DRIVER_LANE == skipped_on_driver:
+            reason = found.args[0] if found.args else marker
+            pytest.skip(f"{marker}: {reason}")
+
+
 @pytest.fixture
 def app():
     app = create_app("testing")
@@ -35,6 +84,16 @@ def app():
         Role.insert_roles()
         yield app
     request_started.disconnect(_fresh_g, app)
+    close_database(app)
+
+
+def close_database(app):
+    """On a server, drop the app's private database and close its client
+    (each client holds sockets and a monitor thread)."""
+    site_db = app.extensions["site_db"]
+    if not site_db["embedded"]:
+        site_db["client"].drop_database(site_db["db"].name)
+        site_db["client"].close()
 
 
 def _fresh_g(sender, **extra):
@@ -73,6 +132,13 @@ def outbox(app):
 def links_in(message):
     """The absolute URLs in an email's text part."""
     return re.findall(r"https?://[^\s\"'<>]+", message.body or "")
+
+
+def site_path(link):
+    """The path of a link built on SITE_URL, for the test client to follow
+    (its requests go to localhost, where its cookies are)."""
+    parts = urlsplit(link)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 @pytest.fixture

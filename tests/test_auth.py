@@ -10,7 +10,7 @@ import time
 import pytest
 from flask import url_for
 
-from conftest import links_in
+from conftest import links_in, site_path
 from site_app import create_app
 from site_app.models import Role, User
 
@@ -41,11 +41,11 @@ def test_newcomer_registers_confirms_logs_in_changes_password_and_logs_out(app, 
     message = outbox[0]
     assert message.recipients == ["ann@example.com"]
     link = links_in(message)[0]
-    assert link.startswith("http://localhost/auth/confirm/")
+    assert link.startswith("http://127.0.0.1:5000/auth/confirm/")
     assert link in message.html  # absolute in the HTML part too
 
     # Following the link while logged out leads through the login page.
-    response = client.get(link)
+    response = client.get(site_path(link))
     assert response.status_code == 302
     assert "/auth/login?next=" in response.location
     response = client.post(response.location, data={"email": "ann@example.com",
@@ -107,14 +107,14 @@ def test_reader_resets_a_forgotten_password(app, client, make_user, outbox):
     assert "/auth/reset/" in link
     assert link in outbox[0].html
 
-    assert client.get(link).status_code == 200
+    assert client.get(site_path(link)).status_code == 200
     response = client.post(link, data={"password": "fresh password", "password2": "fresh password"})
     assert response.status_code == 302
     assert response.location.endswith("/auth/login")
     ann.reload()
     assert ann.verify_password("fresh password")
     # The link worked once: the password change made it stale.
-    response = client.get(link)
+    response = client.get(site_path(link))
     assert response.status_code == 302
     assert response.location.endswith("/auth/reset")
 
@@ -155,7 +155,7 @@ def test_reader_changes_email_through_a_link_sent_to_the_new_address(client, aut
     ann.reload()
     assert ann.email == "ann@example.com"  # nothing changes until the link is followed
 
-    response = client.get(link, follow_redirects=True)
+    response = client.get(site_path(link), follow_redirects=True)
     assert "Your email address has been updated" in response.get_data(as_text=True)
     ann.reload()
     assert ann.email == "ann@new.example"
@@ -192,7 +192,7 @@ def test_unconfirmed_reader_is_sent_to_confirm_and_can_resend(app, client, auth,
     response = client.post("/auth/confirm", follow_redirects=True)
     assert "A new confirmation link is on its way" in response.get_data(as_text=True)
     assert len(outbox) == 1
-    client.get(links_in(outbox[0])[0])
+    client.get(site_path(links_in(outbox[0])[0]))
     ann.reload()
     assert ann.confirmed
     assert client.get("/").status_code == 200
@@ -478,7 +478,7 @@ def test_development_without_a_mail_server_logs_the_link(caplog):
         register(app.test_client())
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert "MAIL_SERVER is not set" in logged
-    assert "http://localhost/auth/confirm/" in logged
+    assert "http://127.0.0.1:5000/auth/confirm/" in logged
 
 
 def test_emails_are_sent_from_a_background_thread_when_async(app, monkeypatch):

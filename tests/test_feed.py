@@ -19,21 +19,21 @@ def test_feed_is_valid_atom_with_the_newest_twenty_posts(client, make_user):
     assert response.data.startswith(b"<?xml version='1.0' encoding='utf-8'?>")
     feed = ET.fromstring(response.data)
     assert feed.tag == "{http://www.w3.org/2005/Atom}feed"
-    assert feed.find("a:id", NS).text == "http://localhost/"
+    assert feed.find("a:id", NS).text == "http://127.0.0.1:5000/"
     assert feed.find("a:title", NS).text
     assert feed.find("a:updated", NS).text.endswith("Z")
-    assert feed.find("a:link[@rel='self']", NS).get("href") == "http://localhost/feed.atom"
+    assert feed.find("a:link[@rel='self']", NS).get("href") == "http://127.0.0.1:5000/feed.atom"
     entries = feed.findall("a:entry", NS)
     assert [e.find("a:title", NS).text for e in entries] == [f"Post {n}" for n in range(24, 4, -1)]
     newest = entries[0]
-    assert newest.find("a:id", NS).text == f"http://localhost/post/{posts[24].id}"
-    assert newest.find("a:link", NS).get("href") == f"http://localhost/post/{posts[24].id}"
+    assert newest.find("a:id", NS).text == f"http://127.0.0.1:5000/post/{posts[24].id}"
+    assert newest.find("a:link", NS).get("href") == f"http://127.0.0.1:5000/post/{posts[24].id}"
     assert newest.find("a:updated", NS).text.endswith("Z")
     assert newest.find("a:author/a:name", NS).text == "ann"
     content = newest.find("a:content", NS)
     assert content.get("type") == "html"
     assert "<strong>24</strong>" in content.text
-    assert 'src="http://localhost/files/abc"' in content.text  # absolute links
+    assert 'src="http://127.0.0.1:5000/files/abc"' in content.text  # absolute links
 
 
 def test_feed_escapes_markup_in_titles_and_names(client, make_user):

@@ -25,6 +25,7 @@ def test_overrides_apply_before_extensions(app):
     assert other.config["TESTING"] is True
 
 
+@pytest.mark.embedded_only("the warning is the embedded backend's")
 def test_embedded_backend_logs_one_warning(caplog):
     with caplog.at_level("WARNING"):
         create_app("testing")

@@ -3,23 +3,27 @@ guard, the slow-query log, the deploy summary and the request log."""
 import json
 import logging
 import os
+import re
 import runpy
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from site_app import create_app
-from site_app.database import ConfigError
+from site_app import create_app, dbstats
+from site_app.database import ConfigError, get_db
 from site_app.dbstats import CommandListener
+from shape_services import free_port, port_open
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 GOOD_SECRET = "a-long-random-production-secret-0123456789"
 CLOSED_PORT_URI = "mongodb://operator:hunter2@127.0.0.1:1/site"
+SITE_URL = "https://blog.example.com"
 
 
 # -- config validation --------------------------------------------------------
@@ -50,6 +54,7 @@ def test_production_stops_after_the_timeout_when_the_database_is_unreachable():
     started = time.monotonic()
     with pytest.raises(ConfigError) as error:
         create_app("production", {"MONGODB_URI": CLOSED_PORT_URI, "SECRET_KEY": GOOD_SECRET,
+                                  "SITE_URL": SITE_URL,
                                   "MONGODB_SERVER_SELECTION_TIMEOUT_MS": 300})
     assert time.monotonic() - started < 5
     message = error.value.message
@@ -60,7 +65,8 @@ def test_production_stops_after_the_timeout_when_the_database_is_unreachable():
 
 def test_unreachable_database_is_one_line_on_stderr_not_a_traceback():
     env = {**os.environ, "SITE_CONFIG": "production", "MONGODB_URI": CLOSED_PORT_URI,
-           "SECRET_KEY": GOOD_SECRET, "MONGODB_SERVER_SELECTION_TIMEOUT_MS": "300"}
+           "SECRET_KEY": GOOD_SECRET, "SITE_URL": SITE_URL,
+           "MONGODB_SERVER_SELECTION_TIMEOUT_MS": "300"}
     result = subprocess.run([PYTHON, "-c", "from site_app import create_app; create_app()"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
@@ -69,8 +75,22 @@ def test_unreachable_database_is_one_line_on_stderr_not_a_traceback():
     assert "Traceback" not in result.stderr
 
 
+def test_production_never_loads_mongomock_or_its_patches():
+    """The embedded backend's lock and counting wrappers patch mongomock;
+    none of that may be on the path of a production process."""
+    env = {**os.environ, "SITE_CONFIG": "production", "MONGODB_URI": CLOSED_PORT_URI,
+           "SECRET_KEY": GOOD_SECRET, "SITE_URL": SITE_URL, "SKIP_DB_CHECK": "1"}
+    script = ("import sys; from site_app import create_app; create_app(); "
+              "print(sorted(m for m in sys.modules if m.startswith(('mongomock', 'site_app.embedded'))))")
+    result = subprocess.run([PYTHON, "-c", script], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_skip_db_check_builds_a_production_app_without_a_database():
     app = create_app("production", {"MONGODB_URI": CLOSED_PORT_URI, "SECRET_KEY": GOOD_SECRET,
+                                    "SITE_URL": SITE_URL,
                                     "MONGODB_SERVER_SELECTION_TIMEOUT_MS": 300,
                                     "SKIP_DB_CHECK": True})
     assert app.config["CONFIG_NAME"] == "production"
@@ -102,11 +122,74 @@ def test_gunicorn_refuses_several_workers_on_the_embedded_backend(monkeypatch, c
     assert "4 workers were asked for, but MONGODB_URI is not set" in capsys.readouterr().err
 
 
-def test_gunicorn_allows_several_workers_on_a_real_server(monkeypatch):
+SHARED_STORES = SimpleNamespace(CACHE_TYPE="RedisCache", RATELIMIT_ENABLED=True,
+                                RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/1")
+
+
+def test_gunicorn_allows_several_workers_on_a_real_server_with_shared_stores(monkeypatch):
     conf = load_gunicorn_config(monkeypatch, MONGODB_URI="mongodb://db.example:27017/site")
     assert conf["workers"] > 1
-    assert conf["on_starting"](fake_server(conf["workers"])) is None
+    assert conf["check_worker_count"](conf["workers"], "mongodb://db.example:27017/site",
+                                      SHARED_STORES) is None
     assert conf["worker_class"] == "gthread" and conf["timeout"] == 30
+
+
+@pytest.mark.parametrize("store, said, fix", [
+    ({"CACHE_TYPE": "SimpleCache"}, "CACHE_TYPE=SimpleCache keeps the page cache",
+     "Set CACHE_TYPE=RedisCache and CACHE_REDIS_URL="),
+    ({"RATELIMIT_STORAGE_URI": "memory://"},
+     "RATELIMIT_STORAGE_URI=memory:// keeps the rate-limit counters",
+     "Set RATELIMIT_STORAGE_URI=redis://"),
+])
+def test_gunicorn_refuses_several_workers_with_a_per_process_store(monkeypatch, store, said, fix):
+    conf = load_gunicorn_config(monkeypatch)
+    settings = SimpleNamespace(**{**vars(SHARED_STORES), **store})
+    message = conf["check_worker_count"](3, "mongodb://db.example:27017/site", settings)
+    assert message.startswith("error: 3 workers were asked for, but " + said)
+    assert fix in message and "\n" not in message
+    assert conf["check_worker_count"](1, "mongodb://db.example:27017/site", settings) is None
+
+
+def test_gunicorn_process_exits_when_workers_would_keep_their_own_cache():
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"CACHE_TYPE", "RATELIMIT_STORAGE_URI", "SITE_CONFIG"}}
+    env.update({"GUNICORN_BIND": "127.0.0.1:0", "MONGODB_URI": "mongodb://127.0.0.1:1/site"})
+    result = subprocess.run(
+        [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py", "-w", "3",
+         "site_app:create_app()"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert "CACHE_TYPE=SimpleCache keeps the page cache and " \
+           "RATELIMIT_STORAGE_URI=memory:// keeps the rate-limit counters" in line
+
+
+def test_gunicorn_leaves_forwarded_headers_to_proxy_count():
+    """With PROXY_COUNT=0 a client's X-Forwarded-Proto is ignored, by the app
+    and by gunicorn too (which trusted it from 127.0.0.1)."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"MONGODB_URI", "SITE_CONFIG", "PROXY_COUNT", "FORWARDED_ALLOW_IPS"}}
+    env.update({"GUNICORN_BIND": f"127.0.0.1:{port}", "LOG_LEVEL": "WARNING"})
+    server = subprocess.Popen(
+        [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py", "-w", "1",
+         "--no-control-socket", "site_app:create_app()"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not port_open(port):
+            assert server.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
+            time.sleep(0.2)
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/",
+                                         headers={"X-Forwarded-Proto": "https"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            page = response.read().decode()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    # The page's absolute link to the feed is built from the request's scheme.
+    assert re.search(r'href="http://127\.0\.0\.1:\d+/feed\.atom"', page), \
+        re.findall(r'href="[^"]*feed\.atom"', page)
 
 
 def test_gunicorn_process_exits_when_asked_for_workers_without_a_database():
@@ -202,6 +285,9 @@ def test_a_huge_filter_is_cut_to_keep_one_readable_line(caplog):
 def test_deploy_creates_indexes_and_says_what_it_changed(runner, app, make_user):
     app.config["SITE_ADMIN"] = "boss@example.com"
     make_user("boss", email="boss@example.com")
+    # A database an older release deployed: the posts' indexes are missing
+    # (the embedded one builds them at start).
+    get_db(app)["posts"].drop_indexes()
     first = runner.invoke(args=["deploy"])
     assert first.exit_code == 0, first.output
     lines = first.output.splitlines()
@@ -250,3 +336,60 @@ def test_request_log_names_the_logged_in_user(client, auth, make_user, caplog):
         client.get("/")
     [line] = request_lines(caplog)
     assert line["path"] == "/" and line["user_id"] == str(user.id)
+
+
+def test_count_documents_is_recorded_as_a_count_with_its_filter():
+    """pymongo sends ``count_documents`` as an aggregate ending in a
+    ``$group``; recorded as the embedded backend records it (a
+    ``count_documents`` with the filter), the same page reads the same on
+    both backends."""
+    listener = CommandListener(slow_ms=1000)
+    started, finished = command_events("aggregate", {"aggregate": "posts", "pipeline": [
+        {"$match": {"author": 1}}, {"$skip": 20}, {"$group": {"_id": 1, "n": {"$sum": 1}}}]}, 10)
+    plain = command_events("aggregate", {"aggregate": "posts", "pipeline": [
+        {"$match": {"author": 1}}, {"$group": {"_id": "$author", "n": {"$sum": 1}}}]}, 10,
+        request_id=8)
+    with dbstats.recording() as ops:
+        for event in (started, plain[0]):
+            listener.started(event)
+        for event in (finished, plain[1]):
+            listener.succeeded(event)
+    assert ops.operations[0] == ("posts", "count_documents", {"author": 1}, None)
+    assert ops.operations[1][1] == "aggregate"
+
+
+def test_estimated_count_and_sort_are_recorded_as_the_embedded_backend_records_them():
+    listener = CommandListener(slow_ms=1000)
+    count = command_events("count", {"count": "posts"}, 10)
+    find = command_events("find", {"find": "posts", "filter": {"tags": "a"},
+                                   "sort": {"tags": 1, "timestamp": -1}}, 10, request_id=8)
+    with dbstats.recording() as ops:
+        for started, finished in (count, find):
+            listener.started(started)
+            listener.succeeded(finished)
+    assert ops.operations == [
+        ("posts", "estimated_document_count", None, None),
+        ("posts", "find", {"tags": "a"}, [("tags", 1), ("timestamp", -1)]),
+    ]
+
+
+def test_a_document_too_large_is_recognised_through_mongoengines_wrapping():
+    from mongoengine.errors import OperationError
+    from pymongo.errors import DocumentTooLarge, DuplicateKeyError, WriteError
+
+    from site_app.database import is_document_too_large
+
+    def wrapped(cause):
+        try:
+            raise cause
+        except Exception:
+            try:
+                raise OperationError("Update failed")
+            except OperationError as outer:
+                return outer
+
+    assert is_document_too_large(wrapped(WriteError("too big", code=17419)))
+    assert is_document_too_large(wrapped(WriteError("too big", code=10334)))
+    assert is_document_too_large(wrapped(DocumentTooLarge("BSON document too large")))
+    assert not is_document_too_large(wrapped(DuplicateKeyError("E11000", code=11000)))
+    assert not is_document_too_large(OperationError("no cause"))

@@ -4,7 +4,8 @@ import pytest
 
 from conftest import signed_in_client
 
-from site_app.models import Post
+from site_app import create_app
+from site_app.models import Post, Role, User
 
 
 def seed(make_user, n_posts, prefix="a"):
@@ -77,3 +78,50 @@ def test_the_profile_lists_posts_at_a_constant_cost(app, client, make_user):
     for n in range(30):
         Post.publish(author, f"More {n}", "Body")
     assert ops_for(client, "/user/prolific") == one
+
+
+def _costs_of_a_small_site(site):
+    """The same small site built on ``site``; the operations of each page."""
+    site.config.update(POSTS_PER_PAGE=50, COMMENTS_PER_PAGE=50)
+    with site.app_context():
+        Role.insert_roles()
+        authors = []
+        for n in range(4):
+            author = User.register(email=f"w{n}@example.com", username=f"w{n}",
+                                   password="correct horse battery")
+            author.confirmed = True
+            author.save()
+            authors.append(author)
+        reader = User.register(email="mod@example.com", username="mod",
+                               password="correct horse battery")
+        reader.role, reader.confirmed = Role.named("Moderator"), True
+        reader.save()
+        posts = []
+        for n in range(8):
+            post = Post.publish(authors[n % 4], f"Lantern {n}", "About a lantern", "light")
+            post.add_comment(authors[(n + 1) % 4], f"comment {n}")
+            posts.append(post)
+        for author in authors:
+            reader.follow(author)
+    # Requests outside that context: each pushes its own, with a fresh ``g``
+    # (the signed-in user is loaded again every time, as in production).
+    client = signed_in_client(site, reader)
+    pages = {**{path: path for path in LIST_PAGES}, "post": f"/post/{posts[0].id}",
+             "profile": "/user/w1", "followers": "/followers/w1"}
+    client.get("/")  # first use of each collection happens outside the count
+    costs = {page: ops_for(client, path) for page, path in pages.items()}
+    client.get("/followed")
+    costs["followed"] = ops_for(client, "/")
+    return costs
+
+
+@pytest.mark.driver_only("compares the driver's command listener with the embedded counter")
+def test_the_command_listener_counts_each_page_as_the_embedded_counter_does(app):
+    """One count for two backends: a page costs the same number of database
+    operations through pymongo's command monitoring as through the wrapped
+    mongomock methods, except search, which is a different query on MongoDB
+    (count, ``$text`` page, authors) than the embedded word match."""
+    on_the_server = _costs_of_a_small_site(app)
+    in_process = _costs_of_a_small_site(create_app("testing", {"MONGODB_URI": None}))
+    assert on_the_server.pop("/search?q=lantern") == in_process.pop("/search?q=lantern") + 1
+    assert on_the_server == in_process

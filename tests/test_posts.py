@@ -73,7 +73,7 @@ def test_write_read_comment_moderate_follow_tag_search_feed(app, client, make_us
     assert "Gardening with MongoDB" in page_text(client.get("/tag/mongodb"))
     assert "Gardening with MongoDB" in page_text(client.get("/search?q=gardening"))
     feed = page_text(client.get("/feed.atom"))
-    assert f"http://localhost/post/{post_id}" in feed
+    assert f"http://127.0.0.1:5000/post/{post_id}" in feed
 
 
 # -- writing -----------------------------------------------------------------

@@ -108,10 +108,16 @@ def test_the_comment_limit_holds_under_a_race(app):
 
 
 # -- faults ---------------------------------------------------------------------
-def _drop_out_once(monkeypatch, error):
+def _collection_class(app):
+    """The collection class the app's backend uses (mongomock's, or pymongo's
+    on the driver lane): faults are injected there, so they run on both."""
+    return type(app.extensions["site_db"]["db"]["posts"])
+
+
+def _drop_out_once(app, monkeypatch, error):
     """Make the next database read raise ``error`` (the server went away in
     the middle of a request); later ones work again."""
-    from mongomock.collection import Collection
+    Collection = _collection_class(app)
     original = Collection.find
     calls = {"n": 0}
 
@@ -130,7 +136,7 @@ def _drop_out_once(monkeypatch, error):
 def test_a_database_drop_out_mid_request_gives_a_503_page_then_recovers(
         app, client, make_user, monkeypatch, error):
     Post.publish(make_user("writer"), "Still here", "A body")
-    calls = _drop_out_once(monkeypatch, error)
+    calls = _drop_out_once(app, monkeypatch, error)
     response = client.get("/")
     page = response.get_data(as_text=True)
     assert calls["n"] >= 1
@@ -146,7 +152,7 @@ def test_a_database_drop_out_in_the_api_gives_503_json_then_recovers(
     token = client.post("/api/v1/tokens/", headers=_basic("reader@example.com",
                                                           "correct horse battery")).get_json()
     headers = _basic(token["token"], "")
-    _drop_out_once(monkeypatch, AutoReconnect("primary stepped down"))
+    _drop_out_once(app, monkeypatch, AutoReconnect("primary stepped down"))
     response = client.get("/api/v1/posts/", headers=headers)
     assert response.status_code == 503
     assert response.get_json()["error"] == "service unavailable"
@@ -184,7 +190,7 @@ def test_a_failed_gridfs_write_leaves_no_half_file_and_no_post(
         app, client, make_user, auth, monkeypatch, failing):
     """The file store fails while an image is written (its chunks, or the
     file document after the chunks): no chunks, no file, no post."""
-    from mongomock.collection import Collection
+    Collection = _collection_class(app)
     writer = make_user("writer")
     auth.login_as(writer)
     database = app.extensions["site_db"]["db"]

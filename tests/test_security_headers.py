@@ -87,6 +87,7 @@ def production_app():
         "SECRET_KEY": "a-long-random-production-secret-0123456789",
         "MONGODB_SERVER_SELECTION_TIMEOUT_MS": 200,
         "SKIP_DB_CHECK": True,
+        "SITE_URL": "https://localhost",
     })
 
 

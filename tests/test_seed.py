@@ -225,6 +225,7 @@ def test_more_comments_than_posts_can_hold_are_capped(app, runner):
     assert [post["comment_count"] for post in raw_posts()] == [3, 3]
 
 
+@pytest.mark.embedded_only("SEED_ON_START seeds only the embedded database")
 def test_make_run_seeds_an_empty_embedded_database_once(capsys):
     app = create_app("testing", {"SEED_ON_START": True})
     with app.app_context():

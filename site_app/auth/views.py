@@ -14,6 +14,7 @@ from .. import tokens
 from ..email import send_email
 from ..extensions import limiter
 from ..models import AccountTaken, User
+from ..public_address import site_url_for
 from . import auth
 from .forms import (ChangeEmailForm, ChangePasswordForm, LoginForm, PasswordResetForm,
                     PasswordResetRequestForm, RegistrationForm, ResendConfirmationForm)
@@ -137,7 +138,7 @@ def register():
 def send_confirmation_email(user):
     token = user.generate_confirmation_token()
     send_email(user.email, "Confirm your account", "confirm", user=user,
-               url=url_for("auth.confirm", token=token, _external=True))
+               url=site_url_for("auth.confirm", token=token))
 
 
 @auth.route("/confirm/<token>")
@@ -209,7 +210,7 @@ def password_reset_request():
         if user is not None and not user.disabled:
             token = user.generate_reset_token()
             send_email(user.email, "Reset your password", "reset_password", user=user,
-                       url=url_for("auth.password_reset", token=token, _external=True))
+                       url=site_url_for("auth.password_reset", token=token))
         # The same answer either way, so the page cannot be used to find
         # out who has an account.
         flash("If an account uses that address, we have emailed it a link "
@@ -251,7 +252,7 @@ def change_email_request():
             token = current_user.generate_email_change_token(new_email)
             send_email(new_email, "Confirm your new email address", "change_email",
                        user=current_user,
-                       url=url_for("auth.change_email", token=token, _external=True))
+                       url=site_url_for("auth.change_email", token=token))
             flash(f"We have sent a link to {new_email}; follow it to finish the change.",
                   "info")
             return redirect(url_for("main.index"))

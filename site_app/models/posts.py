@@ -16,6 +16,7 @@ from bson import DBRef, ObjectId
 from flask import current_app
 
 from ..content_cache import content_changed
+from ..database import is_document_too_large
 from ..extensions import db
 from ..markup import excerpt, render_comment, render_markdown
 from ..pagination import Page, clamp_page, page_count
@@ -92,6 +93,7 @@ class Post(db.Document):
 
     meta = {
         "collection": "posts",
+        "auto_create_index": False,  # built by deploy (site_app/indexes.py)
         "indexes": [
             "-timestamp",
             ("author", "-timestamp"),
@@ -170,10 +172,18 @@ class Post(db.Document):
         config = current_app.config
         room = {"$or": [{"comment_bytes": {"$lte": config["MAX_COMMENT_BYTES"] - size}},
                         {"comment_bytes": {"$exists": False}}]}  # posts from before the field
-        updated = Post.objects(id=self.id, comment_count__lt=config["MAX_COMMENTS_PER_POST"],
-                               __raw__=room).update_one(
-            push__comments=comment, inc__comment_count=1, inc__comment_bytes=size,
-            max__last_comment_at=comment.timestamp)
+        try:
+            updated = Post.objects(id=self.id, comment_count__lt=config["MAX_COMMENTS_PER_POST"],
+                                   __raw__=room).update_one(
+                push__comments=comment, inc__comment_count=1, inc__comment_bytes=size,
+                max__last_comment_at=comment.timestamp)
+        except db.OperationError as exc:
+            # A post without comment_bytes (older than the byte bound) can
+            # still reach 16 MB: then MongoDB refuses the push, and the post
+            # is as full as it can be.
+            if not is_document_too_large(exc):
+                raise
+            updated = False
         if not updated:
             raise CommentsClosed()
         content_changed()  # the comment count on list pages

@@ -15,7 +15,8 @@ class Role(db.Document):
     default = db.BooleanField(default=False)
     permissions = db.IntField(default=0)
 
-    meta = {"collection": "roles", "indexes": ["default"]}
+    # Indexes are built by deploy (site_app/indexes.py), never by a request.
+    meta = {"collection": "roles", "indexes": ["default"], "auto_create_index": False}
 
     ROLES = {
         "User": [Permission.FOLLOW, Permission.COMMENT, Permission.WRITE],

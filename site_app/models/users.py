@@ -48,6 +48,7 @@ class User(UserMixin, db.Document):
 
     meta = {
         "collection": "users",
+        "auto_create_index": False,  # built by deploy (site_app/indexes.py)
         "indexes": [
             {"fields": ["email"], "unique": True},
             {"fields": ["username"], "unique": True},

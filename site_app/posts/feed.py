@@ -6,9 +6,10 @@ HTML body is escaped by the serialiser, never by hand.
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
-from flask import current_app, request, url_for
+from flask import current_app, request
 
 from ..models import utcnow
+from ..public_address import site_url_for
 
 ATOM = "http://www.w3.org/2005/Atom"
 ET.register_namespace("", ATOM)
@@ -26,18 +27,21 @@ def _add(parent, tag, text=None, **attributes):
 
 
 def atom_feed(posts):
-    """The feed document (bytes) for ``posts``, newest first, authors loaded."""
-    root = request.url_root
-    home = url_for("main.index", _external=True)
+    """The feed document (bytes) for ``posts``, newest first, authors loaded.
+
+    Every link is on SITE_URL: the document is cached and read later by
+    others, so the Host of the request that built it must not leak in."""
+    home = root = site_url_for("main.index")
     feed = ET.Element(f"{{{ATOM}}}feed")
     _add(feed, "id", home)
     _add(feed, "title", current_app.config["SITE_NAME"])
     _add(feed, "subtitle", "Newest posts")
     _add(feed, "updated", _iso(feed_updated(posts)))
-    _add(feed, "link", rel="self", type="application/atom+xml", href=request.base_url)
+    _add(feed, "link", rel="self", type="application/atom+xml",
+         href=site_url_for(request.endpoint, **request.view_args))
     _add(feed, "link", rel="alternate", type="text/html", href=home)
     for post in posts:
-        url = url_for("posts.post", post_id=post.id, _external=True)
+        url = site_url_for("posts.post", post_id=post.id)
         entry = _add(feed, "entry")
         _add(entry, "id", url)
         _add(entry, "title", post.title)

@@ -39,6 +39,7 @@ def live_site(tmp_path_factory):
     log_path = tmp_path_factory.mktemp("server") / "server.log"
     overrides = {
         "SITE_ADMIN": ADMIN_EMAIL,
+        "SITE_URL": f"http://127.0.0.1:{port}",  # where emailed links must lead
         "SECRET_KEY": "browser-tests-secret",
         "MAIL_SERVER": None,          # mail goes to the log, which the tests read
         "MAIL_ASYNC": False,

@@ -1,0 +1,183 @@
+"""The embedded backend: mongomock in this process, made safe for threads
+and counted like the real driver's commands.
+
+Every mongomock-only piece lives here: the serialising lock and the wrappers
+that feed ``dbstats``. ``database.open_database`` imports this module only
+when ``MONGODB_URI`` is unset (development and testing), so production,
+which refuses to start without a server, never loads mongomock or patches it.
+"""
+import functools
+import itertools
+import threading
+import time
+
+from . import dbstats
+
+_embedded_counter = itertools.count(1)
+# The nesting flag of the counting wrappers, per thread.
+_local = threading.local()
+
+
+# mongomock Collection methods that are one round trip on a real server.
+MONGOMOCK_OPERATIONS = (
+    "find", "find_one", "insert_one", "insert_many", "update_one", "update_many",
+    "replace_one", "delete_one", "delete_many", "count_documents", "aggregate",
+    "find_one_and_update", "find_one_and_delete", "find_one_and_replace",
+    "distinct", "bulk_write", "estimated_document_count",
+)
+
+
+def open_embedded(config):
+    """Return ``(client, database, True)``: a fresh in-memory server."""
+    import mongomock
+    import mongomock.gridfs
+
+    # GridFS on mongomock: patch once, before any GridFS object is created.
+    mongomock.gridfs.enable_gridfs_integration()
+    _serialise_mongomock()
+    _instrument_mongomock()
+    client = mongomock.MongoClient()
+    # A fresh client is a fresh in-memory server; the name only helps logs.
+    name = f"{config.get('MONGODB_DB', 'site')}_embedded_{next(_embedded_counter)}"
+    return client, client[name], True
+
+
+_mongomock_lock = threading.RLock()
+_mongomock_serialised = False
+# Everything that reads or writes mongomock's in-memory store: the counted
+# operations, plus index upkeep.
+_MONGOMOCK_STORE_METHODS = MONGOMOCK_OPERATIONS + (
+    "create_index", "create_indexes", "drop_index", "drop_indexes", "index_information", "drop",
+)
+
+
+def _serialise_mongomock():
+    """Let one thread at a time into mongomock.
+
+    mongomock is not safe for concurrent writers: an update deep-copies the
+    stored document while another thread may be changing it ("dictionary
+    changed size during iteration", found by tests/test_reliability.py), and
+    a lazy cursor reads the store later. A threaded server (the Flask
+    development server, gunicorn's gthread worker) would then answer 500 to
+    two comments at once. Real MongoDB serialises writes to a document
+    itself, so this lock exists only for the embedded backend.
+    """
+    global _mongomock_serialised
+    if _mongomock_serialised:
+        return
+    from mongomock.collection import Collection, Cursor
+
+    for name in _MONGOMOCK_STORE_METHODS:
+        original = getattr(Collection, name, None)
+        if original is not None:
+            setattr(Collection, name, _locked(original))
+    Cursor._compute_results = _locked(Cursor._compute_results)
+    Cursor.distinct = _locked(Cursor.distinct)
+    _mongomock_serialised = True
+
+
+def _locked(method):
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        with _mongomock_lock:
+            return method(*args, **kwargs)
+
+    return wrapper
+
+
+_WRAPPED = False
+_FILTER_FIRST = {"find", "find_one", "update_one", "update_many", "replace_one",
+                 "delete_one", "delete_many", "count_documents",
+                 "find_one_and_update", "find_one_and_delete", "find_one_and_replace"}
+
+
+def _instrument_mongomock():
+    """Wrap mongomock's collection methods once so they are counted and timed.
+
+    ``find_one`` calls ``find`` inside mongomock, so a nesting flag keeps one
+    user-visible operation to one count. ``find`` returns a lazy cursor: the
+    work happens when it is first read (``Cursor._compute_results``), so that
+    is timed too, and a sort applied later (``Cursor.sort``, as MongoEngine
+    does) is written back into the recorded operation.
+    """
+    global _WRAPPED
+    if _WRAPPED:
+        return
+    from mongomock.collection import Collection, Cursor
+
+    for name in MONGOMOCK_OPERATIONS:
+        original = getattr(Collection, name, None)
+        if original is not None:
+            setattr(Collection, name, _counted(name, original))
+    Cursor._compute_results = _timed(Cursor._compute_results)
+    Cursor.sort = _sort_recorded(Cursor.sort)
+    _WRAPPED = True
+
+
+def _counted(name, method):
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        if getattr(_local, "inside", False):
+            return method(self, *args, **kwargs)
+        _local.inside = True
+        started = time.perf_counter()
+        result = None
+        try:
+            result = method(self, *args, **kwargs)
+            return result
+        finally:
+            _local.inside = False
+            filter_ = None
+            if name in _FILTER_FIRST:
+                filter_ = args[0] if args else kwargs.get("filter")
+            elif name == "aggregate":
+                filter_ = args[0] if args else kwargs.get("pipeline")
+            seconds = time.perf_counter() - started
+            if name == "find" and result is not None:
+                # A real server sees a find when its cursor is first read
+                # (MongoEngine makes cursors it never reads, e.g. to count):
+                # recorded then, with the sort applied by then.
+                result._dbstats_pending = (self.name, filter_, kwargs.get("sort"), seconds)
+            else:
+                dbstats.record(self.name, name, filter_, kwargs.get("sort"), seconds)
+
+    return wrapper
+
+
+def _timed(method):
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        if getattr(_local, "inside", False):
+            return method(self, *args, **kwargs)
+        _local.inside = True
+        started = time.perf_counter()
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            _local.inside = False
+            seconds = time.perf_counter() - started
+            pending = getattr(self, "_dbstats_pending", None)
+            if pending is not None:
+                self._dbstats_pending = None
+                collection, filter_, sort, created = pending
+                log_, index = dbstats.record(collection, "find", filter_, self._sort or sort,
+                                      created + seconds)
+                if log_ is not None:
+                    self._dbstats_entry = (log_, index)  # a later .sort() lands here
+            else:
+                dbstats.add_time(seconds)
+
+    return wrapper
+
+
+def _sort_recorded(method):
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        result = method(self, *args, **kwargs)
+        entry = getattr(self, "_dbstats_entry", None)
+        if entry is not None:
+            log_, index = entry
+            log_.set_sort(index, self._sort)
+        return result
+
+    return wrapper

@@ -1,0 +1,173 @@
+"""The public address (SITE_URL) and the proxies in front (PROXY_COUNT):
+links written for later never carry a request's Host, production answers
+only its own host, and a trusted proxy's X-Forwarded-* name the reader."""
+import json
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import links_in
+from site_app import create_app
+from site_app.database import ConfigError
+from site_app.models import Role, User
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "correct horse battery"
+FORGED = {"Host": "evil.example"}
+SITE = "http://127.0.0.1:5000"  # testing's default SITE_URL
+PRODUCTION = {"MONGODB_URI": "mongodb://127.0.0.1:1/site", "SKIP_DB_CHECK": True,
+              "SECRET_KEY": "a-long-random-production-secret-0123456789",
+              "SITE_URL": "https://blog.example.com"}
+
+
+# -- links written for later ----------------------------------------------------
+def test_a_forged_host_never_reaches_the_reset_link(client, make_user, outbox):
+    make_user("ann")
+    response = client.post("/auth/reset", data={"email": "ann@example.com"}, headers=FORGED)
+    assert response.status_code == 302
+    [message] = outbox
+    [link] = links_in(message)
+    assert link.startswith(f"{SITE}/auth/reset/")
+    assert "evil.example" not in message.body and "evil.example" not in message.html
+
+
+def test_a_forged_host_never_reaches_the_confirmation_link(client, outbox):
+    response = client.post("/auth/register", headers=FORGED, data={
+        "email": "bob@example.com", "username": "bob",
+        "password": PASSWORD, "password2": PASSWORD})
+    assert response.status_code == 302
+    [message] = outbox
+    assert links_in(message)[0].startswith(f"{SITE}/auth/confirm/")
+    assert "evil.example" not in message.body and "evil.example" not in message.html
+
+
+def test_a_forged_host_never_reaches_the_email_change_link(client, make_user, outbox):
+    make_user("ann")
+    forged = "http://evil.example"  # the whole session on the forged host
+    client.post("/auth/login", base_url=forged, data={"email": "ann@example.com",
+                                                      "password": PASSWORD})
+    response = client.post("/auth/change_email", base_url=forged,
+                           data={"email": "ann@new.example", "password": PASSWORD})
+    assert response.status_code == 302
+    [message] = outbox
+    assert links_in(message)[0].startswith(f"{SITE}/auth/change_email/")
+
+
+def test_the_feed_links_to_the_site_url_whatever_the_host(client, make_user):
+    from site_app.models import Post
+    post = Post.publish(make_user("ann"), "Hello", "A [link](/user/ann)")
+    feed = client.get("/feed.atom", headers=FORGED).get_data(as_text=True)
+    assert f"{SITE}/post/{post.id}" in feed
+    assert f'href="{SITE}/feed.atom"' in feed
+    assert f"{SITE}/user/ann" in feed
+    assert "evil.example" not in feed
+
+
+def test_links_follow_a_site_url_with_a_path():
+    app = create_app("testing", {"SITE_URL": "https://example.org/blog/"})
+    with app.app_context():
+        from site_app.public_address import site_url_for
+        assert site_url_for("posts.post", post_id="abc") == "https://example.org/blog/post/abc"
+
+
+# -- production: its own host only ------------------------------------------------
+def test_production_refuses_to_start_without_site_url():
+    with pytest.raises(ConfigError) as error:
+        create_app("production", {**PRODUCTION, "SITE_URL": None})
+    assert "SITE_URL (the public address" in error.value.message
+
+
+def test_production_without_site_url_is_one_line_on_stderr():
+    env = {k: v for k, v in os.environ.items() if k != "SITE_URL"}
+    env.update({"SITE_CONFIG": "production", "MONGODB_URI": "mongodb://127.0.0.1:1/site",
+                "SECRET_KEY": PRODUCTION["SECRET_KEY"], "SKIP_DB_CHECK": "1"})
+    result = subprocess.run([sys.executable, "-c", "from site_app import create_app; create_app()"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("error: production needs SITE_URL (the public address, "
+                                     "e.g. https://blog.example.com)")
+
+
+def test_a_site_url_that_is_not_an_address_is_refused():
+    with pytest.raises(ConfigError) as error:
+        create_app("testing", {"SITE_URL": "blog.example.com"})
+    assert "SITE_URL='blog.example.com' is not an address" in error.value.message
+
+
+def test_production_answers_400_to_another_host():
+    client = create_app("production", PRODUCTION).test_client()
+    own = client.get("/static/css/site.css", base_url="https://blog.example.com")
+    assert own.status_code == 200
+    forged = client.get("/static/css/site.css", base_url="https://evil.example")
+    assert forged.status_code == 400
+
+
+def test_seeding_images_works_where_only_the_site_host_is_trusted():
+    app = create_app("testing", {"SITE_URL": "https://blog.example.com",
+                                 "TRUSTED_HOSTS": ["blog.example.com"]})
+    result = app.test_cli_runner().invoke(args=[
+        "seed", "--users", "3", "--posts", "2", "--comments", "0", "--follows", "0",
+        "--images", "1", "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    assert "2 posts, 0 comments, 1 images" in result.output
+
+
+# -- proxies in front -------------------------------------------------------------
+def limited_app(proxies):
+    app = create_app("testing", {"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "10 per minute",
+                                 "PROXY_COUNT": proxies})
+    with app.app_context():
+        Role.insert_roles()
+    return app
+
+
+def failed_login(client, email, forwarded_for):
+    # Every request arrives from the proxy's address, as behind nginx.
+    return client.post("/auth/login", data={"email": email, "password": "wrong guess"},
+                       environ_base={"REMOTE_ADDR": "127.0.0.1"},
+                       headers={"X-Forwarded-For": forwarded_for})
+
+
+def test_behind_one_proxy_failed_logins_lock_out_only_that_client():
+    client = limited_app(1).test_client()
+    for n in range(10):
+        assert failed_login(client, f"guess{n}@example.com", "203.0.113.5").status_code == 200
+    assert failed_login(client, "guess10@example.com", "203.0.113.5").status_code == 429
+    assert failed_login(client, "other@example.com", "198.51.100.7").status_code == 200
+
+
+def test_without_proxy_count_forwarded_headers_are_ignored():
+    client = limited_app(0).test_client()
+    for n in range(10):
+        assert failed_login(client, f"guess{n}@example.com", f"203.0.113.{n}").status_code == 200
+    # A made-up X-Forwarded-For is no way round the limit.
+    assert failed_login(client, "other@example.com", "198.51.100.7").status_code == 429
+
+
+def test_behind_one_proxy_the_request_log_has_the_client_address(caplog):
+    client = limited_app(1).test_client()
+    with caplog.at_level(logging.INFO, logger="site_app.request"):
+        client.get("/healthz", environ_base={"REMOTE_ADDR": "127.0.0.1"},
+                   headers={"X-Forwarded-For": "203.0.113.5"})
+    [line] = [json.loads(r.getMessage()) for r in caplog.records if r.name == "site_app.request"]
+    assert line["ip"] == "203.0.113.5"
+
+
+def test_behind_one_proxy_its_scheme_and_host_are_believed(make_user, api_headers):
+    for proxies, expected in ((1, "https://blog.example.com/api/v1/users/"),
+                              (0, "http://localhost/api/v1/users/")):
+        app = limited_app(proxies)
+        with app.app_context():
+            user = User.register(email="ann@example.com", username="ann", password=PASSWORD)
+            user.confirmed = True
+            user.save()
+        response = app.test_client().get(
+            f"/api/v1/users/{user.id}", headers={
+                **api_headers("ann@example.com", PASSWORD),
+                "X-Forwarded-Proto": "https", "X-Forwarded-Host": "blog.example.com"})
+        assert response.status_code == 200
+        assert response.get_json()["url"] == expected + str(user.id)

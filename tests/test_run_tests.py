@@ -1,0 +1,25 @@
+"""The test runner: which lanes run, and what each lane's process sees."""
+import runpy
+from pathlib import Path
+
+import pytest
+
+RUNNER = runpy.run_path(str(Path(__file__).resolve().parent.parent / "scripts" / "run_tests.py"))
+
+
+def test_both_lanes_run_unless_one_is_named():
+    assert RUNNER["split_lane"](["tests/test_api.py", "-x"]) == (
+        ("embedded", "driver"), ["tests/test_api.py", "-x"])
+    assert RUNNER["split_lane"](["--lane", "driver", "-x"]) == (("driver",), ["-x"])
+    with pytest.raises(SystemExit):
+        RUNNER["split_lane"](["--lane", "mongo"])
+
+
+def test_a_server_named_for_the_driver_lane_stays_out_of_the_embedded_lane():
+    base = {"TEST_MONGODB_URI": "mongodb://db.example/inkwell_test", "PATH": "/usr/bin"}
+    embedded = RUNNER["lane_environment"]("embedded", base)
+    driver = RUNNER["lane_environment"]("driver", base)
+    assert "TEST_MONGODB_URI" not in embedded and "INKWELL_TEST_LANE" not in embedded
+    assert driver["TEST_MONGODB_URI"] == "mongodb://db.example/inkwell_test"
+    assert driver["INKWELL_TEST_LANE"] == "driver"
+    assert embedded["COVERAGE_FILE"] != driver["COVERAGE_FILE"]
