@@ -33,6 +33,9 @@ def create_app(config_name=None, overrides=None):
     if overrides:
         app.config.update(overrides)
     _check_production_settings(app)
+    from . import assets, web
+    # Static files first: the proxy fix-up below must wrap WhiteNoise too.
+    assets.init_app(app, web.static_file_headers(app))
     from . import public_address
     public_address.configure(app)
     _configure_logging(app)
@@ -65,11 +68,9 @@ def create_app(config_name=None, overrides=None):
     connect_signals()  # saved or deleted posts and users invalidate cached pages
     _register_blueprints(app)
 
-    from . import errors, web
+    from . import errors
     errors.register(app)
     web.register(app)
-    from . import assets
-    assets.init_app(app, web.static_file_headers(app))
 
     from . import cli
     cli.register(app)

@@ -13,6 +13,9 @@ import hashlib
 import os
 from pathlib import Path
 
+import flask_bootstrap
+from werkzeug.sansio.utils import host_is_trusted
+from werkzeug.wsgi import get_host
 from whitenoise import WhiteNoise
 from whitenoise.compress import Compressor
 
@@ -30,11 +33,15 @@ _compressor = Compressor(quiet=True)
 
 def init_app(app, security_headers):
     """Build the hashed copies, point ``url_for`` at them and put WhiteNoise
-    in front of the app; ``security_headers`` are added to every file."""
-    sources = {"static": (Path(app.static_folder), None)}
-    bootstrap = app.blueprints.get("bootstrap")
-    if bootstrap is not None:
-        sources["bootstrap.static"] = (Path(bootstrap.static_folder), BOOTSTRAP_FILES)
+    in front of the app; ``security_headers`` are added to every file.
+
+    Call it before anything else wraps ``app.wsgi_app`` (the proxy fix-up),
+    so WhiteNoise sees each request as Flask does."""
+    # Where Bootstrap-Flask serves its files (its blueprint ``bootstrap``).
+    bootstrap_folder = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5"
+    bootstrap_url = f"/bootstrap{app.static_url_path}"
+    sources = {"static": (Path(app.static_folder), None),
+               "bootstrap.static": (bootstrap_folder, BOOTSTRAP_FILES)}
     manifest = {endpoint: build(endpoint, folder, names)
                 for endpoint, (folder, names) in sources.items()}
 
@@ -48,15 +55,29 @@ def init_app(app, security_headers):
         for name, value in security_headers.items():
             headers[name] = value
 
-    server = WhiteNoise(app.wsgi_app, max_age=SHORT_MAX_AGE, add_headers_function=add_headers,
-                        immutable_file_test=lambda path, url: path.startswith(str(BUILD)))
+    server = _SiteWhiteNoise(app, max_age=SHORT_MAX_AGE, add_headers_function=add_headers,
+                             immutable_file_test=lambda path, url: path.startswith(str(BUILD)))
     prefix = app.static_url_path
     server.add_files(str(BUILD / "static"), prefix=prefix)
     server.add_files(app.static_folder, prefix=prefix)
-    if bootstrap is not None:
-        # Only the hashed copies: the old names stay with Bootstrap-Flask's route.
-        server.add_files(str(BUILD / "bootstrap.static"), prefix=bootstrap.static_url_path)
+    # Only the hashed copies: the old names stay with Bootstrap-Flask's route.
+    server.add_files(str(BUILD / "bootstrap.static"), prefix=bootstrap_url)
     app.wsgi_app = server
+
+
+class _SiteWhiteNoise(WhiteNoise):
+    """WhiteNoise answers before Flask does: a request for a host Flask
+    refuses (``TRUSTED_HOSTS``, production) goes on to Flask, which answers 400."""
+
+    def __init__(self, app, **options):
+        super().__init__(app.wsgi_app, **options)
+        self.config = app.config
+
+    def __call__(self, environ, start_response):
+        trusted = self.config.get("TRUSTED_HOSTS")
+        if trusted and not host_is_trusted(get_host(environ), trusted):
+            return self.application(environ, start_response)
+        return super().__call__(environ, start_response)
 
 
 def build(endpoint, folder, names=None):
