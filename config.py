@@ -61,6 +61,9 @@ class Config:
     # the suite's time otherwise, and the strength of a test password is moot.
     PASSWORD_HASH_METHOD = "scrypt"
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    # Sessions live on the server (site_app/sessions.py): one idle this long
+    # is deleted by its TTL index; "keep me logged in" keeps the cookie as long.
+    PERMANENT_SESSION_LIFETIME = timedelta(days=_env_int("SESSION_LIFETIME_DAYS", 14))
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
@@ -79,8 +82,9 @@ class Config:
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
     MAX_IMAGE_DIMENSION = _env_int("MAX_IMAGE_DIMENSION", 2000)
     THUMBNAIL_SIZE = _env_int("THUMBNAIL_SIZE", 400)
-    # Images declaring more pixels are refused before any is decoded.
-    MAX_IMAGE_PIXELS = _env_int("MAX_IMAGE_PIXELS", 40_000_000)
+    # The decoding budget of one image, width x height x frames: images
+    # declaring more are refused before any pixel is decoded.
+    MAX_IMAGE_PIXELS = _env_int("MAX_IMAGE_PIXELS", 25_000_000)
     # `media gc` leaves unattached uploads younger than this alone.
     MEDIA_GC_GRACE_HOURS = _env_int("MEDIA_GC_GRACE_HOURS", 24)
     ALLOWED_ATTACHMENT_TYPES = tuple(
@@ -94,6 +98,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    # Files one account may upload (every way in), refused ones included.
+    UPLOAD_RATE_LIMIT = os.environ.get("UPLOAD_RATE_LIMIT", "60 per hour")
 
     # Caching (Flask-Caching): SimpleCache in-process by default; set
     # CACHE_TYPE=RedisCache and CACHE_REDIS_URL to share it.

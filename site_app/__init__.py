@@ -16,6 +16,7 @@ from .database import ConfigError
 ROOT = Path(__file__).resolve().parent.parent
 
 log = logging.getLogger(__name__)
+MIN_SECRET_KEY_BYTES = 32
 
 
 def create_app(config_name=None, overrides=None):
@@ -64,6 +65,8 @@ def create_app(config_name=None, overrides=None):
     from . import models  # noqa: F401  (registers the documents and the user loader)
     from .indexes import build_at_start
     build_at_start(app)
+    from . import sessions
+    sessions.init_app(app)  # server-side sessions in the site's database
     from .content_cache import connect_signals
     connect_signals()  # saved or deleted posts and users invalidate cached pages
     _register_blueprints(app)
@@ -111,8 +114,11 @@ def _check_production_settings(app):
     missing = []
     if not app.config.get("MONGODB_URI"):
         missing.append("MONGODB_URI (the mongodb:// URI of your MongoDB server)")
-    if not app.config.get("SECRET_KEY") or app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
-        missing.append("SECRET_KEY (a long random string, e.g. "
+    secret = app.config.get("SECRET_KEY") or ""
+    if secret == DEFAULT_SECRET_KEY or len(str(secret).encode()) < MIN_SECRET_KEY_BYTES:
+        # Sessions, tokens and remember-me all rest on this key: a short one
+        # can be guessed offline from any signed cookie.
+        missing.append(f"SECRET_KEY (at least {MIN_SECRET_KEY_BYTES} bytes of random, e.g. "
                        "`python -c 'import secrets; print(secrets.token_hex(32))'`)")
     if not app.config.get("SITE_URL"):
         missing.append("SITE_URL (the public address, e.g. https://blog.example.com)")

@@ -12,6 +12,7 @@ import itertools
 import logging
 import os
 import threading
+from urllib.parse import urlsplit
 
 import gridfs
 import mongoengine
@@ -83,6 +84,11 @@ def open_database(config):
     try:
         parsed = parse_uri(uri)
     except Exception as exc:  # pymongo raises InvalidURI / ConfigurationError
+        if _is_dns_failure(exc):
+            # The host only: the URI may hold a password.
+            raise ConfigError(
+                f"cannot resolve the MongoDB host {urlsplit(uri).hostname} in MONGODB_URI "
+                f"(DNS: {_one_line(exc)}); check the name and this machine's DNS") from exc
         raise ConfigError(f"MONGODB_URI is malformed ({exc}); expected mongodb://host/dbname") from exc
     client = pymongo.MongoClient(
         uri,
@@ -99,6 +105,18 @@ def open_database(config):
         # as on the embedded backend; the suite drops it afterwards.
         name = f"{name}{TEST_DATABASE_MARK}{os.getpid()}_{next(_test_database_counter)}"
     return client, client[name], False
+
+
+def _is_dns_failure(exc):
+    """Whether pymongo's error is a failed SRV/TXT lookup of a
+    ``mongodb+srv://`` name (it wraps dnspython's error as a
+    ConfigurationError, the same type as a malformed URI)."""
+    cause = exc.__cause__
+    return cause is not None and type(cause).__module__.split(".")[0] == "dns"
+
+
+def _one_line(exc):
+    return " ".join(str(exc).split())
 
 
 def _bind_on_push(app, **_extra):

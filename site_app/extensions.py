@@ -11,8 +11,17 @@ from flask_wtf.csrf import CSRFProtect
 from .database import SiteMongoEngine
 from .timestamps import CspSafeMoment
 
+
+class SiteLoginManager(LoginManager):
+    def _load_user_from_remember_cookie(self, cookie):
+        # "Keep me logged in" is a lasting server-side session
+        # (site_app/sessions.py) that logout deletes; a Flask-Login remember
+        # cookie, issued only before that, would outlive logout: ignored.
+        return None
+
+
 db = SiteMongoEngine()
-login_manager = LoginManager()
+login_manager = SiteLoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message_category = "info"
 csrf = CSRFProtect()

@@ -59,6 +59,8 @@ def ensure_indexes():
         created[collection.name] = sorted(set(collection.index_information()) - set(before))
     from .media.storage import ensure_media_indexes
     created.update(ensure_media_indexes())
+    from .sessions import ensure_session_indexes
+    created.update(ensure_session_indexes())
     return created
 
 

@@ -11,6 +11,7 @@ import threading
 
 import markdown
 import nh3
+from bson import ObjectId
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "div", "em", "h1", "h2",
@@ -32,6 +33,7 @@ _URL_SCHEMES = {"http", "https", "mailto"}
 _COMMENT_TAGS = {"a", "b", "br", "code", "em", "i", "p", "pre", "strong", "blockquote",
                  "ul", "ol", "li", "del", "s"}
 _EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br"]
+_FILE_LINK = re.compile(r"/files/([0-9a-fA-F]{24})(?![0-9a-fA-F])")
 _COMMENT_EXTENSIONS = ["fenced_code", "sane_lists", "nl2br"]
 
 
@@ -41,6 +43,25 @@ def _clean_class(tag, attribute, value):
         kept = [c for c in value.split() if re.fullmatch(r"language-[\w+-]+|codehilite", c)]
         return " ".join(kept) or None
     return value
+
+
+# Bounds on what one text may cost. Rendered HTML is stored in the post's
+# (or comment's) document, which MongoDB caps at 16 MiB with its comments.
+POST_HTML_MAX = 2_000_000
+COMMENT_HTML_MAX = 100_000
+# Python-Markdown's link patterns scan from every "[" to its "]" (or the
+# end of the block): characters scanned grow with the square of nested or
+# unclosed brackets (8,000 "[" took 10 s). About 0.3 s of work at the bound.
+BRACKET_SCAN_MAX = 1_000_000
+_BLOCK_BREAK = re.compile(r"\n[ \t]*\n")
+_FENCED_CODE = re.compile(r"^(```|~~~).*?^\1", re.M | re.S)  # code: never scanned for links
+_BRACKET = re.compile(r"[\[\]]")
+_REFERENCE_DEFINITION = re.compile(r"\[[^\[\]\n]*\]:[^\n]*")
+
+
+class ContentTooLarge(ValueError):
+    """Text that would render past its bound, or cost too much to render;
+    the message says which, for the writer."""
 
 
 _parsers = threading.local()
@@ -60,24 +81,69 @@ def _to_html(text, kind, extensions):
 
 
 def render_markdown(text):
-    """Sanitised HTML for a post body."""
+    """Sanitised HTML for a post body; raises :class:`ContentTooLarge`."""
+    check_render_cost(text, POST_HTML_MAX)
     html = _to_html(text, "post", _EXTENSIONS)
-    return nh3.clean(
+    return _within(nh3.clean(
         html,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
         url_schemes=_URL_SCHEMES,
         link_rel="noopener nofollow ugc",
         attribute_filter=_clean_class,
-    )
+    ), POST_HTML_MAX)
 
 
 def render_comment(text):
     """Sanitised HTML for a comment: inline formatting and code, no images
-    or headings."""
+    or headings. Raises :class:`ContentTooLarge`."""
+    check_render_cost(text, COMMENT_HTML_MAX)
     html = _to_html(text, "comment", _COMMENT_EXTENSIONS)
-    return nh3.clean(html, tags=_COMMENT_TAGS, attributes={"a": {"href", "title"}},
-                     url_schemes=_URL_SCHEMES, link_rel="noopener nofollow ugc")
+    return _within(nh3.clean(html, tags=_COMMENT_TAGS, attributes={"a": {"href", "title"}},
+                             url_schemes=_URL_SCHEMES, link_rel="noopener nofollow ugc"),
+                   COMMENT_HTML_MAX)
+
+
+def check_render_cost(text, html_max):
+    """Refuse, before any rendering, Markdown whose work or output could
+    pass the bounds: reference links repeat their URL at every use (one
+    2 KB reference used 14,000 times is 29 MB of HTML), and brackets cost
+    scanning (see ``BRACKET_SCAN_MAX``). Both estimates are upper bounds
+    that legitimate writing stays far below."""
+    text = text or ""
+    definitions = _REFERENCE_DEFINITION.findall(text)
+    if definitions:
+        # Every use of a reference starts with a "[" of its own.
+        expanded = text.count("[") * max(len(d) for d in definitions)
+        if len(text) + expanded > html_max:
+            raise ContentTooLarge(
+                f"This text repeats its reference links so often that it would be over "
+                f"{html_max // 1000:,} KB once rendered; use fewer or shorter reference links.")
+    if _bracket_scan_cost(text) > BRACKET_SCAN_MAX:
+        raise ContentTooLarge("This text has too many unclosed or deeply nested square "
+                              "brackets to render; close them or put them in a code block.")
+
+
+def _bracket_scan_cost(text):
+    """Characters the link patterns would scan: from each "[" to its
+    matching "]", or to the end of its block when it has none."""
+    cost = 0
+    for block in _BLOCK_BREAK.split(_FENCED_CODE.sub("", text)):
+        opened = []
+        for match in _BRACKET.finditer(block):
+            if match.group() == "[":
+                opened.append(match.start())
+            elif opened:
+                cost += match.start() - opened.pop()
+        cost += sum(len(block) - start for start in opened)
+    return cost
+
+
+def _within(html, html_max):
+    if len(html.encode("utf-8")) > html_max:
+        raise ContentTooLarge(f"This text would be over {html_max // 1000:,} KB once rendered; "
+                              "shorten it.")
+    return html
 
 
 def plain_text(html):
@@ -94,3 +160,14 @@ def excerpt(html, length=240):
         return text
     cut = text[:length].rsplit(" ", 1)[0]
     return cut.rstrip(",.;:") + "…"
+
+
+def file_ids_in(markdown_text):
+    """The stored files a body refers to (``/files/<id>`` links), as
+    ObjectIds, each once, in order of appearance."""
+    seen = []
+    for match in _FILE_LINK.finditer(markdown_text or ""):
+        file_id = ObjectId(match.group(1).lower())
+        if file_id not in seen:
+            seen.append(file_id)
+    return seen

@@ -52,7 +52,7 @@ def text_query(terms):
     """``(filter, projection, sort)`` of the ``$text`` query for ``terms``."""
     filter_ = {"$text": {"$search": " ".join(terms)}}
     projection = {"score": {"$meta": "textScore"}, "comments": 0}
-    sort = [("score", {"$meta": "textScore"}), ("timestamp", -1)]
+    sort = [("score", {"$meta": "textScore"}), ("timestamp", -1), ("_id", -1)]  # _id: ties
     return filter_, projection, sort
 
 

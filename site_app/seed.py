@@ -480,6 +480,7 @@ def _build_posts(plans, fake, rng, progress):
                 "comment_bytes": 0,
                 "files": [file_id for file_id, _url, _alt in plan.images],
             })
+            posts[-1]["post_bytes"] = len(bson.encode(posts[-1]))  # as Post.own_bytes
             bar.update(1)
     return posts
 

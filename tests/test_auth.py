@@ -263,10 +263,18 @@ def test_wrong_password_is_refused_and_the_email_kept(client, make_user):
 
 
 def test_remember_me_sets_a_lasting_cookie(client, make_user):
+    # The server-side session itself is kept (site_app/sessions.py), so that
+    # logging out ends it; without "remember me" it ends with the browser.
     make_user("ann")
     response = client.post("/auth/login", data={"email": "ann@example.com",
                                                 "password": PASSWORD, "remember_me": "y"})
-    assert "remember_token=" in " ".join(response.headers.getlist("Set-Cookie"))
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("session=") and "Expires=" in cookie
+    client.post("/auth/logout")
+    response = client.post("/auth/login", data={"email": "ann@example.com",
+                                                "password": PASSWORD})
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("session=") and "Expires=" not in cookie
 
 
 def test_disabled_account_cannot_log_in(client, make_user):

@@ -1,10 +1,14 @@
 """The newest comments across posts (moderation queue, API) and the bounds
 that keep a post far below MongoDB's 16 MB document limit."""
 import random
+import time
 
+import bson
 import pytest
+from pymongo.errors import AutoReconnect
 
 from site_app.models import CommentsClosed, Post
+from site_app.models.backfill import backfill_comment_stats
 
 
 def newest_first(posts):
@@ -103,3 +107,76 @@ def test_deploy_backfills_posts_stored_before_the_statistics(app, runner, make_u
     assert stored.last_comment_at == stored.comments[0].timestamp and stored.comment_bytes > 0
     assert [e.comment.body for e in Post.recent_comments(1, 10).items] == ["kept"]
     assert "post comment statistics: up to date" in runner.invoke(args=["deploy"]).output
+
+
+# -- interrupted and concurrent writers ---------------------------------------
+def _drop_out_after_the_next_write(monkeypatch):
+    """The database answers one more write, then nothing: what a request
+    cut off right after its first update leaves behind. Patched on the
+    posts collection's own class, so it works on either backend."""
+    collection_class = type(Post._get_collection())
+    state = {"wrote": False}
+
+    def wrap(name):
+        original = getattr(collection_class, name)
+
+        def call(self, *args, **kwargs):
+            if state["wrote"]:
+                raise AutoReconnect("connection lost")
+            result = original(self, *args, **kwargs)
+            state["wrote"] = state["wrote"] or name.startswith("update")
+            return result
+        monkeypatch.setattr(collection_class, name, call)
+
+    for name in ("find_one", "find", "update_one", "update_many", "aggregate"):
+        wrap(name)
+
+
+def test_a_comment_deletion_cut_off_midway_never_hides_other_comments(app, make_user,
+                                                                     monkeypatch):
+    writer = make_user("writer")
+    busy, quiet = Post.publish(writer, "Busy", "Body"), Post.publish(writer, "Quiet", "Body")
+    busy.add_comment(writer, "old on busy")
+    time.sleep(0.01)
+    on_quiet = quiet.add_comment(writer, "newest that stays")
+    time.sleep(0.01)
+    doomed = busy.add_comment(writer, "newest, then deleted")
+
+    _drop_out_after_the_next_write(monkeypatch)
+    try:
+        Post.delete_comment(doomed.id)
+    except AutoReconnect:
+        pass  # the request answers 503; what it wrote must leave the queue right
+    monkeypatch.undo()
+
+    assert [e.comment.id for e in Post.recent_comments(1, 1).items] == [on_quiet.id]
+    assert queue_ids(1)[0] == newest_first([busy, quiet])
+
+
+def test_a_comment_added_while_deploy_backfills_is_counted_and_queued(app, make_user,
+                                                                      monkeypatch):
+    writer = make_user("writer")
+    post = Post.publish(writer, "Old post", "Body")
+    post.add_comment(writer, "from before the statistics")
+    collection = Post._get_collection()
+    collection.update_one({"_id": post.id}, {"$unset": {"last_comment_at": "",
+                                                        "comment_bytes": ""}})
+    collection_class = type(collection)
+    original_update = collection_class.update_one
+    arrived = []
+
+    def comment_arrives_first(self, filter_, update, *args, **kwargs):
+        if not arrived and "$set" in update and "comment_bytes" in update["$set"]:
+            time.sleep(0.01)
+            arrived.append(post.add_comment(writer, "written during the backfill"))
+        return original_update(self, filter_, update, *args, **kwargs)
+
+    monkeypatch.setattr(collection_class, "update_one", comment_arrives_first)
+    backfill_comment_stats()
+    monkeypatch.undo()
+
+    stored = collection.find_one({"_id": post.id})
+    assert stored["comment_count"] == len(stored["comments"]) == 2
+    assert stored["comment_bytes"] == sum(len(bson.encode(c)) for c in stored["comments"])
+    assert stored["last_comment_at"] == max(c["timestamp"] for c in stored["comments"])
+    assert [e.comment.id for e in Post.recent_comments(1, 1).items] == [arrived[0].id]

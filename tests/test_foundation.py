@@ -101,3 +101,14 @@ def test_deploy_creates_roles_and_indexes_and_is_idempotent(runner, app):
     assert second.exit_code == 0
     assert "roles: up to date" in second.output
     assert sorted(r.name for r in Role.objects) == ["Administrator", "Moderator", "User"]
+
+
+@pytest.mark.parametrize("secret", ["k", "x" * 31])
+def test_production_refuses_a_secret_key_shorter_than_32_bytes(secret):
+    with pytest.raises(ConfigError) as err:
+        create_app("production", {"MONGODB_URI": "mongodb://127.0.0.1:1/site",
+                                  "SECRET_KEY": secret, "SKIP_DB_CHECK": True})
+    message = str(err.value)
+    assert "SECRET_KEY" in message and "32 bytes" in message
+    assert "secrets.token_hex(32)" in message
+    assert "\n" not in message

@@ -337,6 +337,26 @@ def test_range_request_gets_206_with_only_those_bytes(writer_client, stored_pdf)
     assert open_ended.data == data[-10:]
 
 
+def test_suffix_range_longer_than_the_file_gets_the_whole_file(writer_client, stored_pdf):
+    """RFC 9110 14.1.2: a suffix longer than the file selects all of it."""
+    url, data = stored_pdf
+
+    response = writer_client.get(url, headers={"Range": f"bytes=-{len(data) + 500}"})
+
+    assert response.status_code == 206
+    assert response.data == data
+    assert response.headers["Content-Range"] == f"bytes 0-{len(data) - 1}/{len(data)}"
+
+
+def test_empty_suffix_range_is_416(writer_client, stored_pdf):
+    url, data = stored_pdf
+
+    response = writer_client.get(url, headers={"Range": "bytes=-0"})
+
+    assert response.status_code == 416
+    assert response.headers["Content-Range"] == f"bytes */{len(data)}"
+
+
 def test_bad_range_is_416(writer_client, stored_pdf):
     url, data = stored_pdf
 

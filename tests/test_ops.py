@@ -44,6 +44,20 @@ def test_malformed_mongodb_uri_is_refused(uri):
     assert "MONGODB_URI is malformed" in error.value.message
 
 
+def test_unresolvable_srv_name_is_reported_as_a_dns_failure_with_its_host():
+    # `.invalid` never resolves (RFC 6761): the lookup fails without a network.
+    uri = "mongodb+srv://operator:hunter2@cluster0.example.invalid/inkwell"
+
+    with pytest.raises(ConfigError) as error:
+        create_app("testing", {"MONGODB_URI": uri})
+
+    message = error.value.message
+    assert message.startswith("cannot resolve the MongoDB host cluster0.example.invalid")
+    assert "DNS" in message and "malformed" not in message
+    assert "hunter2" not in message and "operator" not in message
+    assert "\n" not in message
+
+
 def test_production_needs_a_database_and_a_secret_key():
     with pytest.raises(ConfigError) as error:
         create_app("production", {"MONGODB_URI": None})

@@ -116,7 +116,7 @@ def test_real_mongodb_path_sends_a_text_query_sorted_by_score(app, make_user, mo
     assert collection.calls == [
         ("count_documents", expected_filter),
         ("find", expected_filter, {"score": {"$meta": "textScore"}, "comments": 0}),
-        ("sort", [("score", {"$meta": "textScore"}), ("timestamp", -1)]),
+        ("sort", [("score", {"$meta": "textScore"}), ("timestamp", -1), ("_id", -1)]),
         ("skip", 0),
         ("limit", 20),
     ]

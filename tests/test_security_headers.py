@@ -103,7 +103,10 @@ def test_production_sends_hsts(production_app):
 def test_production_session_cookie_is_secure_httponly_and_lax(production_app):
     client = production_app.test_client()
     # The admin sends anonymous visitors to log in with a flashed message,
-    # which writes the session cookie.
+    # which writes the session cookie. Sessions are stored in the database:
+    # this app (no server here) keeps them in memory.
+    import mongomock
+    production_app.extensions["site_db"]["db"] = mongomock.MongoClient().db
     response = client.get("/admin/", base_url="https://localhost")
     assert response.status_code == 302
     cookie = next(v for k, v in response.headers.items()

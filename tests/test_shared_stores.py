@@ -40,4 +40,6 @@ def test_cache_and_rate_limits_use_the_redis_the_environment_names(redis_server)
     cached = [key.decode() for key in redis.Redis.from_url(f"{redis_server.url}/3").keys()]
     assert any(key.startswith("flask_cache_page:home:") for key in cached), cached
     counted = [key.decode() for key in redis.Redis.from_url(f"{redis_server.url}/4").keys()]
-    assert "LIMITS:LIMITER/127.0.0.1/auth.login/10/1/minute" in counted, counted
+    # The failed login counted per address and per account (auth/password_checks.py).
+    assert "LIMITS:LIMITER/password/address/127.0.0.1/10/1/minute" in counted, counted
+    assert "LIMITS:LIMITER/password/account/x@example.com/10/1/minute" in counted, counted

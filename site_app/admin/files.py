@@ -20,7 +20,9 @@ PER_PAGE = 40
 
 # Thumbnails and avatar sizes (files with a ``parent_id``) live and die
 # with their parent, so the list shows only the files people uploaded.
-_UPLOADED = {"metadata.parent_id": {"$exists": False}}
+# Equality with null (not ``$exists: false``) is what the non-sparse
+# ``media_uploads`` index serves.
+_UPLOADED = {"metadata.parent_id": None}
 
 
 def _content_type(doc):

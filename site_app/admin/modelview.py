@@ -1,17 +1,19 @@
 """The base of every admin model view: Administrators only, the site's CSRF."""
 import mongoengine
+from bson import ObjectId
+from flask import abort, request
 from flask_admin.contrib.mongoengine import ModelView
 from flask_mongoengine import db_fields
-from flask_wtf import FlaskForm
 
+from ..forms import SiteForm
 from .access import AdministratorsOnly
 
 
 class SiteModelView(AdministratorsOnly, ModelView):
-    # FlaskForm carries the same CSRF token CSRFProtect checks on every POST
-    # (Flask-Admin's SecureForm uses a token of its own, which CSRFProtect
-    # would reject).
-    form_base_class = FlaskForm
+    # A FlaskForm (SiteForm) carries the same CSRF token CSRFProtect checks
+    # on every POST (Flask-Admin's SecureForm uses a token of its own, which
+    # CSRFProtect would reject), and refuses control characters like every form.
+    form_base_class = SiteForm
     page_size = 25
     can_view_details = False
     can_export = False
@@ -19,6 +21,18 @@ class SiteModelView(AdministratorsOnly, ModelView):
     # flask_mongoengine's subclasses of mongoengine's fields.
     allowed_search_types = (mongoengine.StringField, db_fields.StringField,
                             mongoengine.EmailField, db_fields.EmailField)
+    # Posted fields that hold document ids: the selected rows of an action,
+    # and a view's reference fields (a user's role).
+    id_fields = ("rowid",)
+
+    def _handle_view(self, name, **kwargs):
+        # Flask-Admin and MongoEngine raise (a 500) on a malformed id: refuse
+        # it first with a 400 that names the field.
+        for field in self.id_fields:
+            for value in request.form.getlist(field):
+                if value and value != "__None" and not ObjectId.is_valid(value):
+                    abort(400, f"{field}: {value[:40]!r} is not a valid id.")
+        return super()._handle_view(name, **kwargs)
 
     def get_list(self, page, sort_column, sort_desc, search, filters,
                  execute=True, page_size=None):

@@ -3,11 +3,12 @@ the site uses, so body_html is re-rendered, comments are never rewritten and
 a deleted post's files are released."""
 from flask import flash
 from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter
-from flask_wtf import FlaskForm
 from mongoengine import ValidationError
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from ..forms import SiteForm
+from ..markup import ContentTooLarge
 from ..models import Post, User, normalise_tags
 from ..models.posts import BODY_MAX, TITLE_MAX
 from .modelview import SiteModelView
@@ -41,7 +42,7 @@ class TagFilter(BaseMongoEngineFilter):
         return "is"
 
 
-class PostEditForm(FlaskForm):
+class PostEditForm(SiteForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX)])
     body = TextAreaField("Body (Markdown)", validators=[DataRequired(), Length(max=BODY_MAX)])
     tags = StringField("Tags", description="Comma separated")
@@ -56,7 +57,7 @@ class PostAdmin(SiteModelView):
     column_list = ("title", "author", "tags", "comment_count", "timestamp")
     column_searchable_list = ("title", "body")
     column_filters = (AuthorFilter(), TagFilter())
-    column_default_sort = ("timestamp", True)
+    column_default_sort = [("timestamp", True), ("id", True)]  # the id breaks ties
     column_formatters = {"tags": _tag_list}
     form = PostEditForm
 
@@ -71,7 +72,7 @@ class PostAdmin(SiteModelView):
     def update_model(self, form, post):
         try:
             post.edit(form.title.data, form.body.data, form.tags.data)
-        except ValidationError as exc:
+        except (ValidationError, ContentTooLarge) as exc:
             flash(f"The post was not saved: {exc}", "error")
             return False
         self.after_model_change(form, post, False)

@@ -37,6 +37,7 @@ class UserAdmin(SiteModelView):
                       BooleanEqualFilter("disabled", "Disabled"))
     column_default_sort = ("member_since", True)
     form_columns = ("username", "email", "role", "confirmed", "account_disabled")
+    id_fields = ("rowid", "role")
     form_extra_fields = {
         "account_disabled": BooleanField(
             "Disabled", description="A disabled account cannot log in; its sessions and API tokens stop at once."),

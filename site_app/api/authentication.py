@@ -14,6 +14,7 @@ from typing import NamedTuple, Optional
 from flask import current_app, request
 
 from .. import tokens
+from ..auth.password_checks import TooManyAttempts, check_login
 from ..errors import error_response
 from ..extensions import limiter
 from ..models import User
@@ -29,12 +30,13 @@ class Identity(NamedTuple):
 
     user: Optional[User] = None
     via_token: bool = False
-    status: Optional[int] = None  # 401 or 403 when refused
+    status: Optional[int] = None  # 401, 403 or 429 when refused
     message: Optional[str] = None
+    headers: Optional[dict] = None
 
 
-def _refused(status, message, via_token=False):
-    return Identity(status=status, message=message, via_token=via_token)
+def _refused(status, message, via_token=False, headers=None):
+    return Identity(status=status, message=message, via_token=via_token, headers=headers)
 
 
 def _check_credentials(authorization):
@@ -49,8 +51,12 @@ def _check_credentials(authorization):
                             via_token=True)
         via_token = True
     else:
-        user = User.by_email(authorization.username)
-        if user is None or not user.verify_password(authorization.password):
+        try:
+            user = check_login(authorization.username, authorization.password)
+        except TooManyAttempts as refused:
+            return _refused(429, refused.description,
+                            headers={"Retry-After": str(refused.retry_after)})
+        if user is None:
             return _refused(401, "The email or password is wrong.")
         if user.disabled:
             return _refused(401, "This account has been disabled.")
@@ -110,6 +116,6 @@ def require_authentication():
     if identity.status == 401:
         return unauthorized(identity.message)
     if identity.status is not None:
-        return error_response(identity.status, identity.message)
+        return error_response(identity.status, identity.message, identity.headers)
     identity.user.ping()
     return None

@@ -2,6 +2,7 @@
 from flask import current_app, jsonify, url_for
 
 from ..errors import error_response
+from ..markup import ContentTooLarge
 from ..models import CommentsClosed, Permission, Post
 from ..models.posts import as_object_id
 from ..pagination import Page, page_arg
@@ -42,6 +43,8 @@ def create_comment(post_id):
         comment = post.add_comment(user, body)
     except CommentsClosed:
         return error_response(409, "This post takes no more comments.")
+    except ContentTooLarge as exc:
+        return error_response(400, str(exc))
     response = jsonify(comment_json(comment, post.id, user))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_comment", comment_id=str(comment.id),

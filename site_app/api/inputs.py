@@ -1,17 +1,16 @@
 """Reading JSON request bodies: one place that turns whatever a client sent
 into clean values, or a 4xx that says what was wrong.
 
-Text must be valid Unicode without control characters (tab and line
-breaks excepted in long text): such characters are never meant, break
-terminals and feeds, and lone surrogates cannot even be stored.
+Text must be valid Unicode (lone surrogates cannot even be stored) and
+follow the site's one rule for characters (``site_app.text``).
 """
 import json
-import re
 
 from flask import abort, request
 
 from ..errors import error_response
 from ..models.posts import BODY_MAX, COMMENT_MAX, TAG_MAX, TAGS_PER_POST, TITLE_MAX
+from ..text import refusal
 
 
 class InvalidInput(Exception):
@@ -21,10 +20,6 @@ class InvalidInput(Exception):
         super().__init__(message)
         self.message = message
         self.status = status
-
-
-_CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f]")
-_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def json_object():
@@ -66,9 +61,9 @@ def _check_characters(field, value, multiline):
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise InvalidInput(f"'{field}' is not valid Unicode text.") from exc
-    pattern = _CONTROL_IN_TEXT if multiline else _CONTROL_IN_LINE
-    if pattern.search(value):
-        raise InvalidInput(f"'{field}' contains control characters.")
+    message = refusal(value, multiline)
+    if message:
+        raise InvalidInput(f"'{field}' {message}")
 
 
 def _tags(data):

@@ -99,8 +99,9 @@ SCHEMAS = {
             "tags": {"type": "array", "maxItems": TAGS_PER_POST,
                      "items": {"type": "string", "maxLength": TAG_MAX}},
         },
-        "description": "Text must not be blank nor hold control characters (tab and "
-                       "line breaks are fine in the body); otherwise 400.",
+        "description": "Text must not be blank nor hold control characters or bidi "
+                       "overrides (tab and line breaks are fine in the body); "
+                       "otherwise 400.",
     },
     "PostChanges": {
         "type": "object",
@@ -122,7 +123,8 @@ SCHEMAS = {
 
 _ERRORS = {
     "400": "The body is not valid JSON, not an object, or a field is missing, of the "
-           "wrong type, blank, too long or holds control characters.",
+           "wrong type, blank, too long or holds control characters; or the Markdown "
+           "would render too large or cost too much to render.",
     "401": "No credentials, wrong ones, an expired token or a disabled account.",
     "403": "The account is not confirmed, or may not do this.",
     "404": "No such item (ids that are not ObjectIds are not found either).",

@@ -3,6 +3,7 @@ edit, how a post is stored) are the models', exactly as the pages use them."""
 from flask import current_app, jsonify, url_for
 
 from ..errors import error_response
+from ..markup import ContentTooLarge
 from ..models import Permission, Post
 from ..pagination import page_arg, paginate
 from . import api
@@ -32,7 +33,10 @@ def create_post():
         fields = post_fields()
     except InvalidInput as exc:
         return refuse(exc)
-    post = Post.publish(user, fields["title"], fields["body"], tags=fields["tags"])
+    try:
+        post = Post.publish(user, fields["title"], fields["body"], tags=fields["tags"])
+    except ContentTooLarge as exc:
+        return error_response(400, str(exc))
     Post.with_authors([post])
     response = jsonify(post_json(post))
     response.status_code = 201
@@ -54,9 +58,12 @@ def edit_post(post_id):
         fields = post_fields(partial=True)
     except InvalidInput as exc:
         return refuse(exc)
-    post.edit(title=fields["title"] if fields["title"] is not None else post.title,
-              body=fields["body"] if fields["body"] is not None else post.body,
-              tags=fields["tags"] if fields["tags"] is not None else post.tags)
+    try:
+        post.edit(title=fields["title"] if fields["title"] is not None else post.title,
+                  body=fields["body"] if fields["body"] is not None else post.body,
+                  tags=fields["tags"] if fields["tags"] is not None else post.tags)
+    except ContentTooLarge as exc:
+        return error_response(400, str(exc))
     return jsonify(post_json(post))
 
 

@@ -4,10 +4,10 @@ The form checks what it can see in the request (shape, length, matching
 passwords, an address already in use); the unique indexes behind
 ``User.register`` have the last word when two requests race.
 """
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField, SubmitField, ValidationError
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp
 
+from ..forms import SiteForm
 from ..models import User
 
 EMAIL_MAX = 254
@@ -61,14 +61,14 @@ def current_password_field(label="Password"):
     ], render_kw={"autocomplete": "current-password"})
 
 
-class LoginForm(FlaskForm):
+class LoginForm(SiteForm):
     email = email_field()
     password = current_password_field()
     remember_me = BooleanField("Keep me logged in")
     submit = SubmitField("Log in")
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(SiteForm):
     email = email_field()
     username = username_field()
     password, password2 = new_password_fields()
@@ -83,23 +83,23 @@ class RegistrationForm(FlaskForm):
             raise ValidationError("That username is taken.")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(SiteForm):
     old_password = current_password_field("Current password")
     password, password2 = new_password_fields("New password")
     submit = SubmitField("Change password")
 
 
-class PasswordResetRequestForm(FlaskForm):
+class PasswordResetRequestForm(SiteForm):
     email = email_field()
     submit = SubmitField("Send reset link")
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(SiteForm):
     password, password2 = new_password_fields("New password")
     submit = SubmitField("Reset password")
 
 
-class ChangeEmailForm(FlaskForm):
+class ChangeEmailForm(SiteForm):
     email = email_field("New email")
     password = current_password_field()
     submit = SubmitField("Change email")
@@ -109,6 +109,11 @@ class ChangeEmailForm(FlaskForm):
             raise ValidationError("That email address is already registered.")
 
 
-class ResendConfirmationForm(FlaskForm):
+class ResendConfirmationForm(SiteForm):
     """Only the CSRF token: the button on /auth/unconfirmed."""
     submit = SubmitField("Send a new confirmation email")
+
+
+class LogoutEverywhereForm(SiteForm):
+    """Only the CSRF token: the button on /auth/change-password."""
+    submit = SubmitField("Log out everywhere")

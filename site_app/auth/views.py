@@ -6,7 +6,7 @@ fields.
 """
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -16,8 +16,10 @@ from ..extensions import limiter
 from ..models import AccountTaken, User
 from ..public_address import site_url_for
 from . import auth
-from .forms import (ChangeEmailForm, ChangePasswordForm, LoginForm, PasswordResetForm,
-                    PasswordResetRequestForm, RegistrationForm, ResendConfirmationForm)
+from .forms import (ChangeEmailForm, ChangePasswordForm, LoginForm, LogoutEverywhereForm,
+                    PasswordResetForm, PasswordResetRequestForm, RegistrationForm,
+                    ResendConfirmationForm)
+from .password_checks import check_login, check_own_password
 
 # Endpoints an unconfirmed account may still reach: its own account pages,
 # the files and avatars pages show, the API (it answers 403 itself) and the
@@ -44,39 +46,33 @@ def _login_rate_limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def _login_account_key():
-    # Per account: the address being tried, whoever tries it.
-    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
-
-
-def _login_failed(response):
-    # Only failed attempts count: the form shown again. A successful login
-    # (a redirect) never locks its owner out, and a refused request (429)
-    # is not an attempt, so one blocked address cannot keep an account locked.
-    return response.status_code == 200
+def _email_was_sent(response):
+    # Only requests that sent an email count against the mail limit; wrong
+    # passwords are counted by the password limit instead.
+    return response.status_code == 302
 
 
 _TOO_MANY_LOGINS = "Too many sign-in attempts. Wait a minute and try again."
+_TOO_MANY_EMAILS = "Too many emails asked for. Wait a minute and try again."
 
 
 @auth.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_rate_limit, methods=["POST"], key_func=get_remote_address,
-               deduct_when=_login_failed, error_message=_TOO_MANY_LOGINS)
-@limiter.limit(_login_rate_limit, methods=["POST"], key_func=_login_account_key,
-               deduct_when=_login_failed, error_message=_TOO_MANY_LOGINS)
 def login():
     if current_user.is_authenticated and request.method == "GET":
         return _to_next_page()
     form = LoginForm()
     if form.validate_on_submit():
-        user = User.by_email(form.email.data)
-        if user is None or not user.verify_password(form.password.data):
+        user = check_login(form.email.data, form.password.data, _TOO_MANY_LOGINS)
+        if user is None:
             form.password.errors.append("Wrong email or password.")
         elif user.disabled:
             form.email.errors.append("This account has been disabled. "
                                      "Contact the site administrator.")
         else:
-            login_user(user, remember=form.remember_me.data)
+            login_user(user)
+            # "Keep me logged in": the server-side session outlives the
+            # browser, and still ends on logout (see site_app.sessions).
+            session.permanent = bool(form.remember_me.data)
             return _to_next_page()
     return render_template("auth/login.html", form=form)
 
@@ -110,6 +106,17 @@ def logout():
     logout_user()
     flash("You have been logged out.", "info")
     return redirect(url_for("main.index"))
+
+
+@auth.route("/logout-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    # CSRFProtect checks the form's token before the view runs.
+    current_user.log_out_everywhere()
+    logout_user()
+    flash("You have been logged out on every device, and your API tokens no longer work.",
+          "info")
+    return redirect(url_for("auth.login"))
 
 
 # -- registration and confirmation -------------------------------------------
@@ -157,8 +164,7 @@ def confirm(token):
 @auth.route("/confirm", methods=["POST"])
 @login_required
 # Each click sends an email: bounded like logins so nobody floods an inbox.
-@limiter.limit(_login_rate_limit, key_func=get_remote_address,
-               error_message="Too many emails asked for. Wait a minute and try again.")
+@limiter.limit(_login_rate_limit, key_func=get_remote_address, error_message=_TOO_MANY_EMAILS)
 def resend_confirmation():
     if current_user.confirmed:
         flash("Your account is already confirmed.", "info")
@@ -182,25 +188,22 @@ def unconfirmed():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if not current_user.verify_password(form.old_password.data):
+        if not check_own_password(current_user, form.old_password.data):
             form.old_password.errors.append("That is not your current password.")
         else:
             current_user.change_password(form.password.data)
             # Every other session ends; this one continues under the new id.
-            login_user(current_user._get_current_object(), remember=_has_remember_cookie())
+            login_user(current_user._get_current_object())
             flash("Your password has been changed. Other devices have been logged out.",
                   "success")
             return redirect(url_for("main.index"))
-    return render_template("auth/change_password.html", form=form)
-
-
-def _has_remember_cookie():
-    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+    return render_template("auth/change_password.html", form=form,
+                           logout_everywhere=LogoutEverywhereForm())
 
 
 @auth.route("/reset", methods=["GET", "POST"])
 @limiter.limit(_login_rate_limit, methods=["POST"], key_func=get_remote_address,
-               error_message="Too many emails asked for. Wait a minute and try again.")
+               error_message=_TOO_MANY_EMAILS)
 def password_reset_request():
     if current_user.is_authenticated:
         return redirect(url_for("auth.change_password"))
@@ -242,10 +245,14 @@ def password_reset(token):
 
 @auth.route("/change_email", methods=["GET", "POST"])
 @login_required
+# Each request that passes sends an email to an address the requester
+# chooses: bounded like reset and resend.
+@limiter.limit(_login_rate_limit, methods=["POST"], key_func=get_remote_address,
+               deduct_when=_email_was_sent, error_message=_TOO_MANY_EMAILS)
 def change_email_request():
     form = ChangeEmailForm()
     if form.validate_on_submit():
-        if not current_user.verify_password(form.password.data):
+        if not check_own_password(current_user, form.password.data):
             form.password.errors.append("That is not your password.")
         else:
             new_email = form.email.data.strip()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import click
+from bson import ObjectId
 from flask import current_app
 from flask.cli import AppGroup
 
@@ -44,9 +45,14 @@ def find_garbage(grace):
          "metadata.parent_id": 1, "metadata.reused_at": 1})
     for batch in _batches(old_files):
         garbage.files.extend(_unreferenced(database, batch, cutoff))
-    groups = database["fs.chunks"].aggregate([{"$group": {"_id": "$files_id"}}])
+    # Walks the (files_id, n) index, from which $group takes each id once.
+    groups = database["fs.chunks"].aggregate([
+        {"$match": {"files_id": {"$lt": ObjectId.from_datetime(cutoff)}}},
+        {"$sort": {"files_id": 1}},
+        {"$group": {"_id": "$files_id"}},
+    ])
     for batch in _batches(groups):
-        ids = [g["_id"] for g in batch if _created_before(g["_id"], cutoff)]
+        ids = [g["_id"] for g in batch]
         present = {d["_id"] for d in database["fs.files"].find({"_id": {"$in": ids}}, {"_id": 1})}
         garbage.orphaned_chunks.extend(i for i in ids if i not in present)
     return garbage
@@ -76,11 +82,6 @@ def _unreferenced(database, docs, cutoff):
          "$or": [{"uploadDate": {"$gte": cutoff}}, {"metadata.reused_at": {"$gte": cutoff}}]},
         {"_id": 1})}
     return [doc for doc in docs if root_of[doc["_id"]] not in in_use]
-
-
-def _created_before(files_id, cutoff):
-    generation_time = getattr(files_id, "generation_time", None)
-    return generation_time is None or generation_time.replace(tzinfo=None) < cutoff
 
 
 def _batches(cursor):

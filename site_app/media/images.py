@@ -1,12 +1,15 @@
 """Image decoding and re-encoding with Pillow.
 
 Every image is decoded and written again before it is stored: that proves it
-is an image, drops EXIF (GPS location, camera serials) and any payload glued
-after the pixels, and lets us bound its dimensions. The size an image
-*declares* is checked before a single pixel is decoded, so a small file that
-claims to be 50,000 x 50,000 pixels costs nothing.
+is an image, drops every metadata block (EXIF with GPS and serials, XMP,
+ICC profiles, JPEG comments, GIF comment blocks, PNG text chunks) and any
+payload glued after the pixels, and lets us bound its dimensions. The work
+an image *declares* (width x height x frames) is checked against one budget
+before a single pixel is decoded, so a small file that claims 40 MP or
+300 frames costs nothing.
 """
 import io
+import struct
 import warnings
 from dataclasses import dataclass
 
@@ -23,6 +26,10 @@ IMAGE_TYPES = {
 _EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 # Animated images multiply the pixels to decode by their frame count.
 MAX_FRAMES = 300
+# What an encoder may take over from the decoded image: how frames are timed
+# and which palette entry is transparent. Everything else in ``info``
+# (comment, exif, xmp, icc_profile, text chunks, extensions) is metadata.
+_PIXEL_INFO = {"transparency", "duration", "loop", "background", "disposal"}
 
 
 class NotAnImage(ValueError):
@@ -65,8 +72,11 @@ def open_image(stream, max_pixels):
     if width * height > max_pixels:
         raise BadImage(f"The image is {width} x {height} pixels; the site accepts at most "
                        f"{max_pixels:,} pixels.")
-    if frames > MAX_FRAMES or width * height * frames > max_pixels * 4:
-        raise BadImage("The animation has too many frames.")
+    # One budget for the whole upload: every frame is decoded.
+    if frames > MAX_FRAMES or width * height * frames > max_pixels:
+        raise BadImage(f"The animation has {frames} frames of {width} x {height} pixels; the "
+                       f"site decodes at most {MAX_FRAMES} frames and {max_pixels:,} pixels "
+                       "per image (frames x width x height).")
     return image
 
 
@@ -87,7 +97,7 @@ def reencode(image, max_dimension):
     _decode(image)
     if getattr(image, "is_animated", False):
         return _reencode_animation(image, image_format, max_dimension)
-    upright = ImageOps.exif_transpose(image)
+    upright = _upright(image)
     upright.thumbnail((max_dimension, max_dimension), Image.Resampling.LANCZOS)
     return _encode(upright, image_format)
 
@@ -98,7 +108,7 @@ def thumbnail_of(image, size):
     if image.width <= size and image.height <= size:
         return None
     image.seek(0)
-    still = ImageOps.exif_transpose(image.copy())
+    still = _upright(image.copy())
     still.thumbnail((size, size), Image.Resampling.LANCZOS)
     return _encode(still, image.format)
 
@@ -109,7 +119,7 @@ def square(image, side):
     _decode(image)
     image.seek(0)
     has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-    upright = ImageOps.exif_transpose(image.copy()).convert("RGBA" if has_alpha else "RGB")
+    upright = _upright(image.copy()).convert("RGBA" if has_alpha else "RGB")
     shortest = min(upright.size)
     return ImageOps.fit(upright, (min(shortest, side),) * 2, Image.Resampling.LANCZOS)
 
@@ -121,8 +131,24 @@ def encode_avatar(image, side):
     return _encode(image, "PNG" if image.mode == "RGBA" else "JPEG")
 
 
+def _upright(image):
+    """The image turned as its EXIF orientation says. A damaged EXIF block
+    (Pillow raises SyntaxError on it) only loses the orientation: the
+    pixels are fine, and the block is dropped anyway."""
+    try:
+        return ImageOps.exif_transpose(image)
+    except (SyntaxError, ValueError, OSError, struct.error):
+        return image.copy()
+
+
+def _without_metadata(image):
+    image.info = {key: value for key, value in image.info.items() if key in _PIXEL_INFO}
+    return image
+
+
 def _encode(image, image_format):
     out = io.BytesIO()
+    image = _without_metadata(image)
     if image_format == "JPEG":
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
@@ -140,7 +166,7 @@ def _encode(image, image_format):
 def _reencode_animation(image, image_format, max_dimension):
     frames, durations = [], []
     for frame in ImageSequence.Iterator(image):
-        copy = frame.convert("RGBA")
+        copy = _without_metadata(frame.convert("RGBA"))
         copy.thumbnail((max_dimension, max_dimension), Image.Resampling.LANCZOS)
         frames.append(copy)
         durations.append(frame.info.get("duration", 100))

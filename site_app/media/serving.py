@@ -84,6 +84,11 @@ def _single_range(header, length):
         return None
     if len(parsed.ranges) != 1:
         return False
+    start, stop = parsed.ranges[0]
+    if start < 0 and stop is None and length > 0:
+        # A suffix longer than the file selects all of it (RFC 9110 14.1.2);
+        # werkzeug calls it unsatisfiable.
+        return max(length + start, 0), length
     return parsed.range_for_length(length)
 
 

@@ -1,8 +1,8 @@
 """Uploaded files in GridFS: validation by content, storage, dedup, release.
 
 Other blueprints call only the interface functions: ``store_upload``,
-``store_post_images``, ``markdown_for``, ``file_ids_in``,
-``release_post_files`` and ``set_avatar`` (plus ``UploadRejected``).
+``store_post_images``, ``markdown_for``, ``file_ids_in`` and ``set_avatar``
+(plus ``UploadRejected``); ``release`` frees a deleted post's files.
 
 Each GridFS file carries its facts in ``metadata``::
 
@@ -30,7 +30,8 @@ from flask import current_app, url_for
 from werkzeug.utils import secure_filename
 
 from ..database import get_db, gridfs_for
-from ..models import Post, User, utcnow
+from ..markup import file_ids_in  # noqa: F401  (part of this module's interface)
+from ..models import User, utcnow
 from . import images, sniffing
 
 KIND_IMAGE = "image"
@@ -41,7 +42,6 @@ KIND_THUMBNAIL = "thumbnail"
 AVATAR_SIZES = (32, 64, 128, 256)
 _IMAGE_SUFFIXES = {"jpg", "jpeg", "png", "gif", "webp", "bmp", "tif", "tiff", "svg", "svgz",
                    "ico", "heic", "avif"}
-_FILE_LINK = re.compile(r"/files/([0-9a-fA-F]{24})(?![0-9a-fA-F])")
 
 
 class UploadRejected(ValueError):
@@ -92,38 +92,6 @@ def markdown_for(stored):
         alt = _markdown_text(re.sub(r"[_-]+", " ", stored["filename"].rsplit(".", 1)[0]).strip())
         return f"![{alt or 'image'}]({stored['url']})"
     return f"[{name}]({stored['url']})"
-
-
-def file_ids_in(markdown_text):
-    """The GridFS ids a post body refers to (``/files/<id>`` links), as
-    ObjectIds, each once, in order of appearance."""
-    seen = []
-    for match in _FILE_LINK.finditer(markdown_text or ""):
-        file_id = ObjectId(match.group(1).lower())
-        if file_id not in seen:
-            seen.append(file_id)
-    return seen
-
-
-def release_post_files(post):
-    """Delete the files of a deleted post that no other post uses.
-
-    A file someone re-uploaded within the grace period (an identical upload
-    reuses the stored file) may be about to go into another post, so it is
-    left for ``media gc`` to judge later. Returns the deleted ids.
-    """
-    file_ids = [ObjectId(str(f)) for f in post.files or []]
-    if not file_ids:
-        return []
-    still_used = set(Post._get_collection().distinct(
-        "files", {"files": {"$in": file_ids}, "_id": {"$ne": post.id}}))
-    recently_reused = {doc["_id"] for doc in _files().find(
-        {"_id": {"$in": file_ids}, "metadata.reused_at": {"$gte": utcnow() - grace_period()}},
-        {"_id": 1})}
-    released = [f for f in file_ids if f not in still_used and f not in recently_reused]
-    for file_id in released:
-        delete_stored_file(file_id)
-    return released
 
 
 def set_avatar(user, file_storage):
@@ -230,6 +198,10 @@ def ensure_media_indexes(database=None):
             ([("metadata.sha256", 1)], {"name": "media_sha256"}),
             ([("metadata.owner", 1), ("uploadDate", -1)], {"name": "media_owner"}),
             ([("metadata.parent_id", 1)], {"name": "media_parent", "sparse": True}),
+            # Not sparse: the admin's list asks for files without a parent.
+            ([("metadata.parent_id", 1), ("uploadDate", -1)], {"name": "media_uploads"}),
+            ([("uploadDate", 1)], {"name": "media_uploaded"}),  # media gc: the old files
+            ([("length", 1)], {"name": "media_length"}),  # the dashboard's total
             ([("filename", 1), ("uploadDate", 1)], {"name": "filename_1_uploadDate_1"}),
         ],
         "fs.chunks": [
@@ -241,7 +213,10 @@ def ensure_media_indexes(database=None):
         collection = database[name]
         before = set(collection.index_information())
         for keys, options in indexes:
-            collection.create_index(keys, **options)
+            # GridFS creates its own index at the first upload (mongomock
+            # then describes it so that a second create_index conflicts).
+            if options["name"] not in before:
+                collection.create_index(keys, **options)
         created[name] = sorted(set(collection.index_information()) - before)
     return created
 

@@ -10,6 +10,7 @@ from ..errors import error_response, json_errors
 from ..models import Permission, User
 from . import media, storage
 from .identicon import identicon_svg
+from .quota import spend_uploads
 from .serving import stream_gridfs_file
 
 # Pages name an avatar with its version (``avatar_url``), so that URL always
@@ -45,6 +46,7 @@ def writer_required(view):
 @writer_required
 def upload():
     try:
+        spend_uploads(current_user)
         stored = storage.store_upload(request.files.get("file"),
                                       current_user._get_current_object())
     except storage.UploadRejected as rejected:
@@ -73,10 +75,7 @@ def avatar(username):
     always show an image and the answer does not tell whether an account
     exists.
     """
-    size = request.args.get("size", "64")
-    if not size.isdigit():
-        abort(400, "size must be a number of pixels.")
-    size = min(max(int(size), AVATAR_MIN), AVATAR_MAX)
+    size = _avatar_size(request.args.get("size", "64"))
     user = User.by_username(username)
     current = request.args.get("v") == avatar_version(user)
     cache_control = VERSIONED_AVATAR_CACHE if current else AVATAR_CACHE
@@ -97,6 +96,15 @@ def avatar_url(user, size):
     version, which pages may cache for a year."""
     username = user.username if user is not None else "unknown"
     return url_for("media.avatar", username=username, size=size, v=avatar_version(user))
+
+
+def _avatar_size(value):
+    """The size asked for, clamped to AVATAR_MIN..AVATAR_MAX; 400 unless it
+    is ASCII digits (``str.isdigit`` also takes "²" and "①", which ``int``
+    refuses), at most a few of them."""
+    if not (value.isascii() and value.isdigit() and len(value) <= 6):
+        abort(400, f"size must be a whole number of pixels ({AVATAR_MIN} to {AVATAR_MAX}).")
+    return min(max(int(value), AVATAR_MIN), AVATAR_MAX)
 
 
 def _identicon_response(username, size, cache_control):

@@ -18,8 +18,9 @@ from flask import current_app
 from ..content_cache import content_changed
 from ..database import is_document_too_large
 from ..extensions import db
-from ..markup import excerpt, render_comment, render_markdown
+from ..markup import ContentTooLarge, excerpt, file_ids_in, render_comment, render_markdown
 from ..pagination import Page, clamp_page, page_count
+from ..text import plain_line, plain_text
 from .roles import Permission
 from .users import User, reference_id, utcnow
 
@@ -28,6 +29,8 @@ BODY_MAX = 100_000
 COMMENT_MAX = 5_000
 TAG_MAX = 40
 TAGS_PER_POST = 10
+# A post and its comments within MongoDB's 16 MiB, less a margin for array keys.
+DOCUMENT_BUDGET = 15 * 1024 * 1024
 _TAG_RE = re.compile(r"[^\w\- ]+", re.UNICODE)
 
 
@@ -50,7 +53,7 @@ def normalise_tags(tags):
 
 class Comment(db.EmbeddedDocument):
     id = db.ObjectIdField(required=True, default=ObjectId)
-    body = db.StringField(required=True, max_length=COMMENT_MAX)
+    body = db.StringField(required=True, max_length=COMMENT_MAX, validation=plain_text)
     body_html = db.StringField()
     timestamp = db.DateTimeField(default=utcnow)
     author = db.ReferenceField(document_type=User)
@@ -73,11 +76,11 @@ def as_object_id(value):
 
 
 class Post(db.Document):
-    title = db.StringField(required=True, max_length=TITLE_MAX)
-    body = db.StringField(required=True, max_length=BODY_MAX)
+    title = db.StringField(required=True, max_length=TITLE_MAX, validation=plain_line)
+    body = db.StringField(required=True, max_length=BODY_MAX, validation=plain_text)
     body_html = db.StringField()
     excerpt = db.StringField()
-    tags = db.ListField(field=db.StringField(max_length=TAG_MAX))
+    tags = db.ListField(field=db.StringField(max_length=TAG_MAX, validation=plain_line))
     timestamp = db.DateTimeField(default=utcnow)
     updated = db.DateTimeField()
     author = db.ReferenceField(document_type=User, required=True)
@@ -89,15 +92,20 @@ class Post(db.Document):
     # Time of the newest comment (kept by ``$max``): the moderation queue
     # reads the posts with the newest comments first, through its index.
     last_comment_at = db.DateTimeField()
-    files = db.ListField(field=db.ObjectIdField())  # GridFS files the post uses
+    # GridFS files the body links to, whatever the path in (media gc keeps them)
+    files = db.ListField(field=db.ObjectIdField())
+    # BSON bytes of the post without its comments (bounded through the
+    # rendered HTML): the comments get what is left of DOCUMENT_BUDGET.
+    post_bytes = db.IntField()
 
     meta = {
         "collection": "posts",
         "auto_create_index": False,  # built by deploy (site_app/indexes.py)
+        # The id breaks ties of time, so no post repeats or goes missing between pages.
         "indexes": [
-            "-timestamp",
-            ("author", "-timestamp"),
-            ("tags", "-timestamp"),
+            ("-timestamp", "-id"),
+            ("author", "-timestamp", "-id"),
+            ("tags", "-timestamp", "-id"),
             "comments.id",
             "-last_comment_at",
             "comment_count",
@@ -114,19 +122,27 @@ class Post(db.Document):
     # -- writing ------------------------------------------------------------
     @classmethod
     def publish(cls, author, title, body, tags=None, files=None):
+        """Store a new post (``files``: any it uses beyond the body's links)."""
         post = cls(author=author, title=title.strip(), body=body,
-                   tags=normalise_tags(tags), files=list(files or []))
+                   tags=normalise_tags(tags), files=_union(files or [], file_ids_in(body)))
         post.render()
+        post.post_bytes = post.own_bytes()
         post.save()
         return post
 
     def render(self):
+        """Render the body; raises :class:`ContentTooLarge`."""
         self.body_html = render_markdown(self.body)
         self.excerpt = excerpt(self.body_html)
 
+    def own_bytes(self):
+        """BSON bytes of the post as it stands, comments left out."""
+        return _bson_size({k: v for k, v in self.to_mongo().items() if k != "comments"})
+
     def edit(self, title, body, tags, files=None):
         """Update the text of the post. Only these fields are written, so
-        comments that arrive meanwhile are kept."""
+        comments that arrive meanwhile are kept. Files the new body links to
+        join those the post used (a file dropped stays the post's)."""
         self.title = title.strip()
         self.body = body
         self.tags = normalise_tags(tags)
@@ -135,21 +151,26 @@ class Post(db.Document):
         changes = dict(set__title=self.title, set__body=self.body,
                        set__body_html=self.body_html, set__excerpt=self.excerpt,
                        set__tags=self.tags, set__updated=self.updated)
-        if files is not None:
-            self.files = list(files)
-            changes["set__files"] = self.files
+        linked = _union(files or [], file_ids_in(body))
+        if linked:
+            self.files = _union(self.files or [], linked)
+            changes["add_to_set__files"] = linked
+        self.post_bytes = changes["set__post_bytes"] = self.own_bytes()
         self.validate()
-        Post.objects(id=self.id).update_one(**changes)
+        # Only while the comments leave room for the post as it now is.
+        room = {"$expr": {"$lte": [{"$ifNull": ["$comment_bytes", 0]},
+                                   DOCUMENT_BUDGET - self.post_bytes]}}
+        updated = Post.objects(id=self.id, __raw__=room).update_one(**changes)
+        if not updated and Post.objects(id=self.id).count():
+            raise ContentTooLarge("With its comments the post would no longer fit; shorten it.")
         content_changed()
 
     def remove(self):
-        """Delete the post and release the uploaded files only it used.
+        """Delete the post; the media store, listening, then releases the
+        files only it used.
 
         The one deletion rule: pages, the API and the admin all call this.
         """
-        if self.files:
-            from ..media.storage import release_post_files
-            release_post_files(self)
         self.delete()
 
     def can_be_edited_by(self, user):
@@ -165,13 +186,17 @@ class Post(db.Document):
     # -- comments -----------------------------------------------------------
     def add_comment(self, author, body):
         """Append a comment atomically; raises :class:`CommentsClosed` when
-        the post is full (by count or by bytes)."""
+        the post is full (by count, by bytes, or by the room the post leaves
+        in its document), :class:`ContentTooLarge` when it renders too large."""
         comment = Comment(body=body, body_html=render_comment(body), author=author)
         comment.validate()
         size = _bson_size(comment.to_mongo())
         config = current_app.config
         room = {"$or": [{"comment_bytes": {"$lte": config["MAX_COMMENT_BYTES"] - size}},
-                        {"comment_bytes": {"$exists": False}}]}  # posts from before the field
+                        {"comment_bytes": {"$exists": False}}],  # posts from before the field
+                "$expr": {"$lte": [{"$add": [{"$ifNull": ["$post_bytes", 0]},
+                                             {"$ifNull": ["$comment_bytes", 0]}]},
+                                   DOCUMENT_BUDGET - size]}}
         try:
             updated = Post.objects(id=self.id, comment_count__lt=config["MAX_COMMENTS_PER_POST"],
                                    __raw__=room).update_one(
@@ -200,8 +225,8 @@ class Post(db.Document):
 
     @classmethod
     def delete_comment(cls, comment_id):
-        """Remove one comment (``$pull``), keeping count, bytes and the
-        newest-comment time right; True when found."""
+        """Remove one comment, keeping count, bytes and the newest-comment
+        time right, all in one update; True when found."""
         oid = as_object_id(comment_id)
         if oid is None:
             return False
@@ -210,31 +235,10 @@ class Post(db.Document):
         if not found:
             return False
         size = _bson_size(found["comments"][0])
-        removed = collection.update_one(
-            {"_id": found["_id"], "comments.id": oid},
-            {"$pull": {"comments": {"id": oid}},
-             "$inc": {"comment_count": -1, "comment_bytes": -size}}).modified_count
-        if removed:
-            cls._refresh_last_comment_at(found["_id"])
+        removed = collection.update_one({"_id": found["_id"], "comments.id": oid},
+                                        _removal_pipeline(oid, size)).modified_count
         content_changed()
         return bool(removed)
-
-    @classmethod
-    def _refresh_last_comment_at(cls, post_id):
-        """After a deletion, lower ``last_comment_at`` to the newest comment
-        left. Conditional on what was read, so a comment added meanwhile is
-        never undone (a miss leaves the time high, which only widens the
-        moderation queue's candidate posts)."""
-        collection = cls._get_collection()
-        doc = collection.find_one({"_id": post_id}, {"last_comment_at": 1, "comment_count": 1,
-                                                     "comments.timestamp": 1})
-        if doc is None:
-            return
-        newest = _newest_time(doc.get("comments", []))
-        # Unchanged count and time: no comment came or went since the read.
-        collection.update_one({"_id": post_id, "last_comment_at": doc.get("last_comment_at"),
-                               "comment_count": doc.get("comment_count")},
-                              {"$set": {"last_comment_at": newest}})
 
     @classmethod
     def find_comment(cls, comment_id):
@@ -295,22 +299,6 @@ class Post(db.Document):
         ]))
         return rows[0]["total"] if rows else 0
 
-    @classmethod
-    def backfill_comment_stats(cls):
-        """Give posts stored before ``comment_bytes``/``last_comment_at``
-        existed their values (``flask deploy`` runs it); returns how many."""
-        collection = cls._get_collection()
-        fixed = 0
-        stale = {"comment_count": {"$gt": 0}, "last_comment_at": None}
-        for doc in collection.find(stale, {"comments": 1}):
-            comments = doc.get("comments", [])
-            collection.update_one({"_id": doc["_id"]}, {"$set": {
-                "comment_bytes": sum(_bson_size(c) for c in comments),
-                "last_comment_at": _newest_time(comments),
-            }})
-            fixed += 1
-        return fixed
-
     def comments_closed(self):
         return self.comment_count >= current_app.config["MAX_COMMENTS_PER_POST"]
 
@@ -344,7 +332,7 @@ class Post(db.Document):
     @classmethod
     def listing(cls):
         """Posts for list pages: newest first, without their comments."""
-        return cls.objects.exclude("comments").order_by("-timestamp")
+        return cls.objects.exclude("comments").order_by("-timestamp", "-id")
 
     @classmethod
     def by_authors(cls, author_ids):
@@ -391,6 +379,25 @@ def _ref_id(ref):
     if isinstance(ref, DBRef):
         return ref.id
     return getattr(ref, "pk", ref)
+
+
+def _union(first, second):
+    """The ids of both lists, each once, in order."""
+    return list(dict.fromkeys([*first, *second]))
+
+
+def _removal_pipeline(comment_id, size):
+    """One atomic update that pulls a comment, lowers count and bytes and
+    recomputes the newest-comment time from those left (null when none)."""
+    return [
+        {"$set": {
+            "comments": {"$filter": {"input": "$comments",
+                                     "cond": {"$ne": ["$$this.id", comment_id]}}},
+            "comment_count": {"$subtract": ["$comment_count", 1]},
+            "comment_bytes": {"$subtract": [{"$ifNull": ["$comment_bytes", size]}, size]},
+        }},
+        {"$set": {"last_comment_at": {"$max": "$comments.timestamp"}}},
+    ]
 
 
 def _newest_time(comments):

@@ -1,7 +1,10 @@
 """Users: accounts, roles, profiles and who follows whom."""
 import re
+import secrets
 from datetime import datetime, timezone
+from functools import lru_cache
 
+from blinker import Namespace
 from bson import DBRef, ObjectId
 from flask import current_app
 from flask_login import AnonymousUserMixin, UserMixin
@@ -10,7 +13,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import tokens
 from ..extensions import db, login_manager
+from ..text import plain_line, plain_text
 from .roles import Permission, Role
+
+
+# Sent with the account whose sessions must all end now (password changed,
+# account disabled, "log out everywhere"); the session store listens.
+sessions_ended = Namespace().signal("sessions-ended")
 
 
 def utcnow():
@@ -27,8 +36,8 @@ class AccountTaken(ValueError):
 
 
 class User(UserMixin, db.Document):
-    email = db.StringField(required=True, max_length=254)
-    username = db.StringField(required=True, max_length=64)
+    email = db.StringField(required=True, max_length=254, validation=plain_line)
+    username = db.StringField(required=True, max_length=64, validation=plain_line)
     # Lower-cased copy so "Alice" and "alice" cannot both register.
     username_key = db.StringField(required=True, max_length=64)
     password_hash = db.StringField(max_length=256)
@@ -38,9 +47,9 @@ class User(UserMixin, db.Document):
     # and API tokens carry it, so old ones stop working at once.
     auth_version = db.IntField(default=0)
     role = db.ReferenceField(document_type=Role)
-    name = db.StringField(max_length=64)
-    location = db.StringField(max_length=64)
-    about_me = db.StringField(max_length=2000)
+    name = db.StringField(max_length=64, validation=plain_line)
+    location = db.StringField(max_length=64, validation=plain_line)
+    about_me = db.StringField(max_length=2000, validation=plain_text)
     member_since = db.DateTimeField(default=utcnow)
     last_seen = db.DateTimeField(default=utcnow)
     avatar_id = db.ObjectIdField()  # GridFS file of the uploaded avatar
@@ -57,10 +66,21 @@ class User(UserMixin, db.Document):
             {"fields": ["following", "username"]},
             "role",
             "-member_since",
+            "disabled",  # the admin dashboard's count
+            {"fields": ["avatar_id"], "sparse": True},  # media gc: files in use as avatars
         ],
     }
 
     # -- identity -----------------------------------------------------------
+    def save(self, *args, **kwargs):
+        # MongoEngine's save() of a loaded document is an upsert: a request
+        # still holding an account deleted meanwhile would write it back as
+        # a stub. An existing account is only ever updated (a vanished one
+        # raises SaveConditionError).
+        if not self._created and kwargs.get("save_condition") is None:
+            kwargs["save_condition"] = {}
+        return super().save(*args, **kwargs)
+
     def clean(self):
         self.email = normalise_email(self.email)
         self.username = (self.username or "").strip()
@@ -84,7 +104,7 @@ class User(UserMixin, db.Document):
         try:
             user.save()
         except NotUniqueError as exc:
-            raise AccountTaken(_duplicate_field(exc, user)) from exc
+            raise AccountTaken(_duplicate_field(exc, user.email, user.id)) from exc
         return user
 
     @classmethod
@@ -106,17 +126,20 @@ class User(UserMixin, db.Document):
     # -- profile --------------------------------------------------------------
     def edit_profile(self, **changes):
         """Change profile fields (and, in an administrator's edit, ``email``,
-        ``username``, ``confirmed``, ``role``). Only the changed fields are
-        written, so follows made meanwhile are kept. Raises
-        :class:`AccountTaken` when the new email or username is in use."""
-        for field, value in changes.items():
-            setattr(self, field, value)
+        ``username``, ``confirmed``, ``role``) in one atomic ``$set`` of just
+        those fields, so what other requests write meanwhile (follows, the
+        avatar, ``auth_version``) is kept. Returns ``False`` when the account
+        no longer exists. Raises :class:`AccountTaken` when the new email or
+        username is in use."""
+        changes = _normalised_identity(changes)
         try:
-            self.save()
+            written = User.objects(id=self.id).update_one(
+                **{f"set__{field}": value for field, value in changes.items()})
         except NotUniqueError as exc:
-            field = _duplicate_field(exc, self)
-            self.reload()  # the object shows what is stored again
-            raise AccountTaken(field) from exc
+            raise AccountTaken(_duplicate_field(exc, changes.get("email"), self.id)) from exc
+        if written:
+            self.reload(*changes)
+        return bool(written)
 
     # -- passwords ----------------------------------------------------------
     @property
@@ -129,19 +152,42 @@ class User(UserMixin, db.Document):
             password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
 
     def verify_password(self, password):
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        if not self.password_hash:
+            return _check_dummy_hash(password)
+        return check_password_hash(self.password_hash, password)
+
+    @classmethod
+    def authenticate(cls, email, password):
+        """The account ``email`` names if ``password`` is its password, else
+        ``None``. One hash is checked either way, so the time taken does not
+        tell whether the address has an account."""
+        user = cls.by_email(email)
+        if user is None:
+            _check_dummy_hash(password)
+            return None
+        return user if user.verify_password(password) else None
 
     def change_password(self, new_password):
-        """Set a new password and end every other session and API token."""
+        """Set a new password and end every other session and API token: one
+        atomic update, so a bump made meanwhile (``disable``) is not lost."""
         self.password = new_password
-        self.auth_version += 1
-        self.save()
+        if User.objects(id=self.id).update_one(set__password_hash=self.password_hash,
+                                               inc__auth_version=1):
+            self.reload("password_hash", "auth_version")
+        sessions_ended.send(self)
+
+    def log_out_everywhere(self):
+        """End every session, remembered browser and API token of the
+        account (bumping ``auth_version`` kills the tokens)."""
+        User.objects(id=self.id).update_one(inc__auth_version=1)
+        sessions_ended.send(self)
 
     def disable(self):
         """Stop the account: it cannot log in, and bumping ``auth_version``
         ends its sessions and API tokens at once. One atomic update."""
         User.objects(id=self.id).update_one(set__disabled=True, inc__auth_version=1)
         self.reload("disabled", "auth_version")
+        sessions_ended.send(self)
 
     def enable(self):
         """Let a disabled account log in again (old sessions stay ended)."""
@@ -182,8 +228,8 @@ class User(UserMixin, db.Document):
         if not isinstance(data, dict) or data.get("id") != str(self.id):
             return False
         if not self.confirmed:
+            User.objects(id=self.id).update_one(set__confirmed=True)
             self.confirmed = True
-            self.save()
         return True
 
     def generate_reset_token(self):
@@ -201,19 +247,25 @@ class User(UserMixin, db.Document):
         return self.generate_token(tokens.CHANGE_EMAIL, new_email=normalise_email(new_email))
 
     def change_email(self, token):
+        """Move the account to the address the link was sent to. The link is
+        made under the current ``auth_version``, so a password change (or a
+        disabled account) kills it; the write is conditional on that too."""
         data = tokens.read_token(tokens.CHANGE_EMAIL, token,
                                  current_app.config["CONFIRM_TOKEN_MAX_AGE"])
-        if not isinstance(data, dict) or data.get("id") != str(self.id):
+        if (not isinstance(data, dict) or data.get("id") != str(self.id)
+                or data.get("v") != self.auth_version):
             return False
         new_email = data.get("new_email")
         if not new_email or self.email_taken(new_email):
             return False
-        self.email = new_email
         try:
-            self.save()
+            written = User.objects(id=self.id, auth_version=data["v"]).update_one(
+                set__email=normalise_email(new_email))
         except NotUniqueError:
             return False
-        return True
+        if written:
+            self.reload("email")
+        return bool(written)
 
     # -- permissions --------------------------------------------------------
     def can(self, perm):
@@ -301,6 +353,18 @@ def load_user(session_id):
     return user
 
 
+@lru_cache(maxsize=4)
+def _dummy_hash(method):
+    return generate_password_hash(secrets.token_hex(16), method=method)
+
+
+def _check_dummy_hash(password):
+    """Spend what a real check spends (same method, same cost); never true."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    check_password_hash(_dummy_hash(method), password)
+    return False
+
+
 def reference_id(ref):
     """The ObjectId a stored reference points at, without loading it: a
     loaded reference is a DBRef until dereferenced, then a document."""
@@ -313,14 +377,26 @@ def normalise_email(email):
     return (email or "").strip().lower()
 
 
-def _duplicate_field(exc, user):
-    """Which unique field ``user`` collided on: ``"email"`` or ``"username"``."""
+def _normalised_identity(changes):
+    """``changes`` with the email and username stored the way ``clean`` stores
+    them (an atomic update skips ``clean``)."""
+    changes = dict(changes)
+    if "email" in changes:
+        changes["email"] = normalise_email(changes["email"])
+    if "username" in changes:
+        changes["username"] = (changes["username"] or "").strip()
+        changes["username_key"] = changes["username"].lower()
+    return changes
+
+
+def _duplicate_field(exc, email, user_id):
+    """Which unique field an account collided on: ``"email"`` or ``"username"``."""
     # MongoDB names the index ("index: email_1 dup key: ..."); read only
     # that part, since the duplicate value itself may contain any word.
     index = re.search(r"index: (\w+)", str(exc))
     if index:
         return "email" if index.group(1).startswith("email") else "username"
     # A backend that does not say: the account holding the address exists now.
-    if User.objects(email=user.email, id__ne=user.id).count():
+    if email and User.objects(email=email, id__ne=user_id).count():
         return "email"
     return "username"

@@ -10,6 +10,7 @@ from flask import current_app, request
 
 from ..models import utcnow
 from ..public_address import site_url_for
+from ..text import strip_unsafe
 
 ATOM = "http://www.w3.org/2005/Atom"
 ET.register_namespace("", ATOM)
@@ -21,8 +22,11 @@ def _iso(moment):
 
 
 def _add(parent, tag, text=None, **attributes):
+    # ElementTree escapes markup but writes control characters raw, which
+    # no XML parser accepts: strip them (text stored before they were refused).
+    attributes = {name: strip_unsafe(value) for name, value in attributes.items()}
     element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
-    element.text = text
+    element.text = strip_unsafe(text)
     return element
 
 

@@ -1,13 +1,13 @@
 """Forms of the posts blueprint: writing, editing and commenting."""
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from ..forms import SiteForm
 from ..models.posts import BODY_MAX, COMMENT_MAX, TAG_MAX, TAGS_PER_POST, TITLE_MAX
 
 
-class EditPostForm(FlaskForm):
+class EditPostForm(SiteForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX)])
     body = TextAreaField("Body", description="Markdown: headings, lists, links, code, tables, images.",
                          validators=[DataRequired(), Length(max=BODY_MAX)])
@@ -21,6 +21,6 @@ class WritePostForm(EditPostForm):
     submit = SubmitField("Publish")
 
 
-class CommentForm(FlaskForm):
+class CommentForm(SiteForm):
     body = TextAreaField("Your comment", validators=[DataRequired(), Length(max=COMMENT_MAX)])
     submit = SubmitField("Comment")

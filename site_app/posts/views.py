@@ -1,13 +1,13 @@
 """Writing, reading, editing and deleting posts; comments on a post; tags,
 search, the Atom feed and the Markdown preview."""
-from bson import ObjectId
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
 from ..content_cache import cached
 from ..decorators import permission_required
-from ..markup import render_markdown
+from ..errors import error_response
+from ..markup import ContentTooLarge, render_markdown
 from ..models import CommentsClosed, Permission, Post, normalise_tags
 from ..models.posts import BODY_MAX
 from ..pagination import Page, page_arg, paginate
@@ -41,45 +41,36 @@ def listing_page(queryset):
 def write():
     form = WritePostForm()
     if form.validate_on_submit():
-        attached = _store_images(form)
-        if attached is not None:
-            body, files = attached
-            post = Post.publish(current_user._get_current_object(), form.title.data, body,
-                                form.tags.data, files=files)
-            flash("Your post is published.", "success")
-            return redirect(url_for(".post", post_id=post.id))
+        body = _with_stored_images(form)
+        if body is not None:
+            try:
+                post = Post.publish(current_user._get_current_object(), form.title.data, body,
+                                    form.tags.data)
+            except ContentTooLarge as refused:
+                form.body.errors.append(str(refused))
+            else:
+                flash("Your post is published.", "success")
+                return redirect(url_for(".post", post_id=post.id))
     status = 400 if form.errors else 200
     return render_template("write.html", form=form), status
 
 
-def _store_images(form):
-    """``(body, file ids)`` with the uploaded images appended to the body,
-    or ``None`` (and a field error) when an image is rejected."""
+def _with_stored_images(form):
+    """The body with the uploaded images appended, or ``None`` (and a field
+    error) when an image is rejected."""
     body = form.body.data
-    files = _files_in(body)
     uploads = [f for f in form.images.data or [] if f and f.filename]
     if not uploads:
-        return body, files
+        return body
     from ..media.storage import UploadRejected, markdown_for, store_post_images
+    from ..media.quota import spend_uploads
     try:
+        spend_uploads(current_user, len(uploads))
         stored = store_post_images(uploads, current_user._get_current_object())
     except UploadRejected as rejected:
         form.images.errors.append(rejected.message)
         return None
-    body = body.rstrip() + "\n\n" + "\n\n".join(markdown_for(item) for item in stored)
-    for item in stored:
-        file_id = ObjectId(item["id"])
-        if file_id not in files:
-            files.append(file_id)
-    return body, files
-
-
-def _files_in(body):
-    """GridFS ids the body links to (only bodies that link to /files/)."""
-    if "/files/" not in body:
-        return []
-    from ..media.storage import file_ids_in
-    return list(file_ids_in(body))
+    return body.rstrip() + "\n\n" + "\n\n".join(markdown_for(item) for item in stored)
 
 
 @posts.route("/edit/<post_id>", methods=["GET", "POST"])
@@ -90,11 +81,13 @@ def edit(post_id):
     if request.method == "GET":
         form.tags.data = ", ".join(post.tags)
     if form.validate_on_submit():
-        files = list(post.files)
-        files += [oid for oid in _files_in(form.body.data) if oid not in files]
-        post.edit(form.title.data, form.body.data, form.tags.data, files=files)
-        flash("The post is updated.", "success")
-        return redirect(url_for(".post", post_id=post.id))
+        try:
+            post.edit(form.title.data, form.body.data, form.tags.data)
+        except ContentTooLarge as refused:
+            form.body.errors.append(str(refused))
+        else:
+            flash("The post is updated.", "success")
+            return redirect(url_for(".post", post_id=post.id))
     status = 400 if form.errors else 200
     return render_template("edit_post.html", form=form, post=post), status
 
@@ -127,6 +120,8 @@ def comment(post_id):
             post.add_comment(current_user._get_current_object(), form.body.data)
         except CommentsClosed:
             form.body.errors.append("Comments are closed on this post.")
+        except ContentTooLarge as refused:
+            form.body.errors.append(str(refused))
         else:
             flash("Your comment is posted.", "success")
             return redirect(url_for(".post", post_id=post.id, page=-1) + "#comments")
@@ -145,8 +140,12 @@ def _render_post(post_id, form, status=200):
 
 @posts.app_template_filter("markdown")
 def markdown_filter(text):
-    """Sanitised HTML of Markdown (the preview of a draft re-shown after an error)."""
-    return Markup(render_markdown(text))
+    """Sanitised HTML of Markdown (the preview of a draft re-shown after an
+    error); nothing for a draft refused as too large, which the form says."""
+    try:
+        return Markup(render_markdown(text))
+    except ContentTooLarge:
+        return Markup("")
 
 
 # -- tags, search, feed ------------------------------------------------------
@@ -191,4 +190,7 @@ def preview():
     text = request.form.get("body", "")
     if len(text) > BODY_MAX:
         abort(413)
-    return jsonify(html=render_markdown(text))
+    try:
+        return jsonify(html=render_markdown(text))
+    except ContentTooLarge as refused:
+        return error_response(400, str(refused))

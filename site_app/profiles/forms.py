@@ -1,11 +1,11 @@
 """Profile forms: what anyone may say about themselves, and what only an
 administrator may change about an account."""
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms import ValidationError
 from wtforms.validators import Length, Optional
 
+from ..forms import SiteForm
 from ..auth.forms import email_field, username_field
 from ..models import Role, User
 from ..models.users import normalise_email
@@ -15,7 +15,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class EditProfileForm(FlaskForm):
+class EditProfileForm(SiteForm):
     name = StringField("Real name", filters=[_strip], validators=[
         Optional(), Length(max=64, message="Names are at most 64 characters.")],
         render_kw={"autocomplete": "name"})

@@ -4,6 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..decorators import admin_required
+from ..media.quota import spend_uploads
 from ..media.storage import UploadRejected, set_avatar
 from ..models import AccountTaken, Post, User
 from ..pagination import page_arg, paginate
@@ -63,12 +64,14 @@ def save_profile(form, user):
     """
     if form.avatar.data:
         try:
+            spend_uploads(current_user)
             set_avatar(user, form.avatar.data)
         except UploadRejected as rejected:
             form.avatar.errors.append(rejected.message)
             return rejected.status
     try:
-        user.edit_profile(**form.profile_changes())
+        if not user.edit_profile(**form.profile_changes()):
+            abort(404, "That account no longer exists.")
     except AccountTaken as taken:
         # Lost a race with another account at the unique index.
         form[taken.field].errors.append(

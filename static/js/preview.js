@@ -21,11 +21,18 @@
     fetch(pane.getAttribute("data-preview-url"), {
       method: "POST", body: data, headers: headers, credentials: "same-origin"
     }).then(function (response) {
-      if (!response.ok) { throw new Error("preview failed: " + response.status); }
-      return response.json();
-    }).then(function (json) {
+      return response.json().catch(function () { return {}; }).then(function (json) {
+        return {ok: response.ok, json: json};
+      });
+    }).then(function (answer) {
       // Only the answer to the newest keystroke is shown.
-      if (request === latest) { pane.innerHTML = json.html; }
+      if (request !== latest) { return; }
+      if (answer.ok) {
+        pane.innerHTML = answer.json.html;
+      } else {
+        // A refusal says why (e.g. a draft that would render too large).
+        pane.textContent = answer.json.message || "The preview is not available right now.";
+      }
     }).catch(function () {
       if (request === latest) { pane.textContent = "The preview is not available right now."; }
     });

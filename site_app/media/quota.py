@@ -1,0 +1,21 @@
+"""How many files an account may upload: ``UPLOAD_RATE_LIMIT`` (e.g. "60 per
+hour"), counted per account over every way in (``/upload``, images on
+``/write``, avatars). Every file counts, refused ones too: decoding is the
+cost being bounded."""
+from flask import current_app
+from limits import parse
+
+from ..extensions import limiter
+from .storage import UploadRejected
+
+
+def spend_uploads(user, count=1):
+    """Count ``count`` files against ``user``'s allowance; raises
+    :class:`UploadRejected` (429) when they do not fit."""
+    if not current_app.config.get("RATELIMIT_ENABLED") or count < 1:
+        return
+    limit = parse(current_app.config["UPLOAD_RATE_LIMIT"])
+    if not limiter.limiter.hit(limit, "upload", str(user.id), cost=count):
+        raise UploadRejected("You have uploaded too many files: the site accepts "
+                             f"{current_app.config['UPLOAD_RATE_LIMIT']}. Try again later.",
+                             status=429)

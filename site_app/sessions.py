@@ -1,0 +1,159 @@
+"""Sessions kept on the server, in the site's own MongoDB database.
+
+The cookie holds only a random session id; the data lives in the
+``sessions`` collection under a hash of that id, so logging out, changing
+the password, disabling an account or "log out everywhere" end a session
+for real: a cookie copied earlier finds nothing. A TTL index removes
+sessions idle for ``PERMANENT_SESSION_LIFETIME``.
+
+"Keep me logged in" makes the session permanent (a cookie that outlives the
+browser) rather than issuing Flask-Login's separate remember cookie, so one
+record decides whether a browser is signed in.
+
+Only plain collection calls (``find_one``, ``update_one`` with upsert,
+``delete_one``, ``delete_many``, ``create_index``) are used: they behave the
+same on mongomock and through pymongo. A visitor whose session is empty gets
+neither a record nor a cookie, so anonymous pages stay cacheable.
+"""
+import hashlib
+import secrets
+from datetime import timedelta
+
+from bson import ObjectId
+from flask import current_app, session
+from flask.json.tag import TaggedJSONSerializer
+from flask.sessions import SecureCookieSession, SessionInterface
+from flask_login import user_logged_in, user_logged_out
+
+from .database import get_db
+from .models.users import sessions_ended, utcnow
+
+COLLECTION = "sessions"
+# An active session's expiry is pushed back at most this often (one write
+# an hour a browser, not one a request).
+REFRESH_EVERY = timedelta(hours=1)
+_serializer = TaggedJSONSerializer()  # what Flask's cookie sessions use
+
+
+class ServerSession(SecureCookieSession):
+    """The session dict, with the id it is stored under (``None`` until
+    something is stored)."""
+
+    def __init__(self, initial=None, sid=None, expires_at=None):
+        super().__init__(initial)
+        self.sid = sid
+        self.expires_at = expires_at
+        self.rotate = False
+
+    def regenerate(self):
+        """Keep the data under a new id and forget the old one (on login,
+        against session fixation; on logout, so the old cookie is dead)."""
+        self.rotate = True
+        self.modified = True
+
+
+class MongoSessionInterface(SessionInterface):
+    def open_session(self, app, request):
+        sid = request.cookies.get(self.get_cookie_name(app))
+        if sid:
+            stored = _collection(app).find_one({"_id": _key(sid)})
+            # The TTL monitor runs once a minute: check the time too.
+            if stored and stored["expires_at"] > utcnow():
+                return ServerSession(_serializer.loads(stored["data"]), sid=sid,
+                                     expires_at=stored["expires_at"])
+        return ServerSession()
+
+    def save_session(self, app, session, response):
+        if session.accessed:
+            response.vary.add("Cookie")
+        had_cookie = session.sid is not None
+        if session.rotate and session.sid:
+            _collection(app).delete_one({"_id": _key(session.sid)})
+            session.sid = None
+        if not session:
+            if had_cookie:
+                if session.sid:
+                    _collection(app).delete_one({"_id": _key(session.sid)})
+                self._delete_cookie(app, response)
+            return
+        expires_at = utcnow() + app.permanent_session_lifetime
+        if not (session.modified or session.sid is None or _due_for_refresh(session, app)):
+            return
+        session.sid = session.sid or secrets.token_urlsafe(32)
+        _collection(app).update_one(
+            {"_id": _key(session.sid)},
+            {"$set": {"data": _serializer.dumps(dict(session)), "expires_at": expires_at,
+                      "user_id": _user_id(session)}},
+            upsert=True)
+        response.set_cookie(
+            self.get_cookie_name(app), session.sid,
+            expires=self.get_expiration_time(app, session),
+            httponly=self.get_cookie_httponly(app), domain=self.get_cookie_domain(app),
+            path=self.get_cookie_path(app), secure=self.get_cookie_secure(app),
+            samesite=self.get_cookie_samesite(app), partitioned=self.get_cookie_partitioned(app))
+
+    def _delete_cookie(self, app, response):
+        response.delete_cookie(
+            self.get_cookie_name(app), domain=self.get_cookie_domain(app),
+            path=self.get_cookie_path(app), secure=self.get_cookie_secure(app),
+            httponly=self.get_cookie_httponly(app), samesite=self.get_cookie_samesite(app),
+            partitioned=self.get_cookie_partitioned(app))
+
+
+def _due_for_refresh(session, app):
+    if session.expires_at is None:
+        return True
+    return session.expires_at - utcnow() < app.permanent_session_lifetime - REFRESH_EVERY
+
+
+def _key(sid):
+    # Stored hashed: a copy of the collection does not hold live cookies.
+    return hashlib.sha256(sid.encode()).hexdigest()
+
+
+def _user_id(session):
+    """The signed-in account's id (Flask-Login's ``_user_id`` is
+    ``"<id>:<auth version>"``), so its sessions can be ended together."""
+    user_id = str(session.get("_user_id") or "").partition(":")[0]
+    return ObjectId(user_id) if ObjectId.is_valid(user_id) else None
+
+
+def _collection(app):
+    return get_db(app)[COLLECTION]
+
+
+def ensure_session_indexes(database=None):
+    """The TTL index that expires sessions and the one that finds an
+    account's sessions; returns ``{collection: [new index names]}``."""
+    collection = (database if database is not None else get_db(current_app))[COLLECTION]
+    before = set(collection.index_information())
+    collection.create_index([("expires_at", 1)], name="session_expiry", expireAfterSeconds=0)
+    collection.create_index([("user_id", 1)], name="session_user")
+    return {COLLECTION: sorted(set(collection.index_information()) - before)}
+
+
+def end_sessions_of(user_id):
+    """Delete every stored session of an account."""
+    _collection(current_app).delete_many({"user_id": user_id})
+
+
+@user_logged_in.connect
+def _new_id_on_login(sender, **extra):
+    if isinstance(session, ServerSession):
+        session.regenerate()
+
+
+@user_logged_out.connect
+def _new_id_on_logout(sender, **extra):
+    if isinstance(session, ServerSession):
+        session.regenerate()
+
+
+@sessions_ended.connect
+def _end_stored_sessions(user, **extra):
+    end_sessions_of(user.id)
+
+
+def init_app(app):
+    # Its indexes are built with every other (site_app/indexes.py).
+    app.session_interface = MongoSessionInterface()
