@@ -16,7 +16,7 @@ install: $(BIN)/.installed
 
 ## Start the site on http://127.0.0.1:5000, on the embedded database, with demo content.
 run: install
-	SEED_ON_START=1 $(BIN)/flask --app site_app run --host 127.0.0.1 --port 5000
+	$(BIN)/flask --app site_app demo --host 127.0.0.1 --port 5000
 
 ## Run the whole test suite twice: embedded (browser tests included), then through
 ## the real driver against the MongoDB stand-in; fails under the coverage minimum.

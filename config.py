@@ -1,7 +1,7 @@
 """Configuration: one class per environment, chosen by name (see ``config``).
 
-Every value can come from the environment; the names are part of the public
-contract (``../shared/CONTRACT.md``) and are listed in the README.
+Every value can come from the environment; the README's Configuration table
+lists the names, which deployments rely on.
 """
 import os
 from datetime import timedelta
@@ -122,9 +122,6 @@ class Config:
     # Expose the per-request database operation count as a response header
     # (used by tests and the benchmark, never on in production).
     DB_OPS_HEADER = False
-    # The demo content loaded when the development server starts on the
-    # embedded backend (see README: `make run`).
-    SEED_ON_START = _env_bool("SEED_ON_START", False)
 
     HSTS = False
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

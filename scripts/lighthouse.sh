@@ -29,7 +29,7 @@ if [ $# -ge 1 ]; then
 else
   PORT=$($PYTHON -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   BASE=http://127.0.0.1:$PORT
-  SEED_ON_START=1 .venv/bin/flask --app site_app run --host 127.0.0.1 --port "$PORT" \
+  .venv/bin/flask --app site_app demo --host 127.0.0.1 --port "$PORT" \
     >"$OUT/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 120); do

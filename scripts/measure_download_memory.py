@@ -28,6 +28,7 @@ def build_app(megabytes):
     """The app with one stored PDF of ``megabytes`` MB; returns (app, url)."""
     import io
 
+    from flask import url_for
     from werkzeug.datastructures import FileStorage
 
     from site_app import create_app
@@ -44,8 +45,9 @@ def build_app(megabytes):
         data = b"%PDF-1.7\n" + block * (megabytes * 1024 * 1024 // len(block))
         with app.test_request_context():
             stored = storage.store_upload(FileStorage(io.BytesIO(data), "big.pdf"), owner)
+            url = url_for("media.serve_file", file_id=stored["id"])
         del data
-    return app, stored["url"]
+    return app, url
 
 
 def serve(port, megabytes):

@@ -25,7 +25,7 @@ def main(argv=None):
 
     from site_app import create_app
     from site_app.database import is_embedded
-    from site_app.seed import seed_command
+    from site_app.seed.commands import seed_command
 
     app = create_app(os.environ.get("SITE_CONFIG", "development"))
     if is_embedded(app):

@@ -77,15 +77,12 @@ def create_app(config_name=None, overrides=None):
 
     from . import cli
     cli.register(app)
-
-    if app.config.get("SEED_ON_START"):
-        # `make run`: demo content on an empty embedded database.
-        from .seed import seed_on_start
-        seed_on_start(app)
     return app
 
 
 def _register_blueprints(app):
+    from . import converters
+    converters.register(app)  # before the routes that use <objectid:...>
     from .admin import init_admin
     from .api import api as api_blueprint, api_docs as api_docs_blueprint
     from .auth import auth as auth_blueprint

@@ -1,4 +1,4 @@
-"""Operator commands: ``flask --app site_app deploy | seed | shell``."""
+"""Operator commands: ``flask --app site_app deploy | seed | demo | shell``."""
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -10,8 +10,9 @@ from .indexes import ensure_indexes
 
 def register(app):
     app.cli.add_command(deploy)
-    from .seed import seed_command
+    from .seed.commands import demo_command, seed_command
     app.cli.add_command(seed_command)
+    app.cli.add_command(demo_command)
     from .media.cleanup import media_cli
     app.cli.add_command(media_cli)
 
@@ -26,11 +27,12 @@ def promote_site_admin():
     """Make the ``SITE_ADMIN`` account Administrator. Returns what happened:
     ``"unset"``, ``"promoted"``, ``"already"`` or ``"not registered"``."""
     from .models import Role, User
+    from .models.users import normalise_email
     address = current_app.config.get("SITE_ADMIN")
     if not address:
         return "unset"
     admin_role = Role.named("Administrator")
-    email = address.strip().lower()
+    email = normalise_email(address)
     if User.objects(email=email, role__ne=admin_role).update_one(set__role=admin_role):
         return "promoted"
     return "already" if User.objects(email=email).count() else "not registered"

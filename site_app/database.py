@@ -68,10 +68,6 @@ class SiteMongoEngine(MongoEngine):
         }
         appcontext_pushed.connect(_bind_on_push, app, weak=False)
 
-    @staticmethod
-    def database(app):
-        return app.extensions["site_db"]["db"]
-
 
 def open_database(config):
     """Return ``(client, database, embedded)`` for a config mapping."""

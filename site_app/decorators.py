@@ -1,26 +1,46 @@
-"""Permission decorators for views: the one permission check pages use."""
+"""The one permission check: pages, the upload endpoint and the admin all
+ask ``missing_permission`` and only choose how to say no."""
 from functools import wraps
 
 from flask import abort, redirect, url_for
 from flask_login import current_user
 
+from .extensions import login_manager
 from .models import Permission
+
+# Why a request may not go on.
+LOG_IN, CONFIRM, FORBIDDEN = "log in", "confirm", "forbidden"
+
+
+def missing_permission(permission):
+    """``None`` when the current user may act with ``permission``, else why
+    not: ``LOG_IN`` (anonymous), ``CONFIRM`` (unconfirmed) or ``FORBIDDEN``."""
+    if not current_user.is_authenticated:
+        return LOG_IN
+    if not current_user.confirmed:
+        return CONFIRM
+    if not current_user.can(permission):
+        return FORBIDDEN
+    return None
+
+
+def refuse_page(reason):
+    """A page's answer: anonymous visitors go to the login page, unconfirmed
+    accounts to ``/auth/unconfirmed``, everyone else gets 403."""
+    if reason == LOG_IN:
+        return login_manager.unauthorized()
+    if reason == CONFIRM:
+        return redirect(url_for("auth.unconfirmed"))
+    abort(403)
 
 
 def permission_required(permission):
-    """Anonymous visitors go to the login page, unconfirmed accounts to
-    ``/auth/unconfirmed``, and everyone else without the permission gets 403."""
-
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated:
-                from .extensions import login_manager
-                return login_manager.unauthorized()
-            if not current_user.confirmed:
-                return redirect(url_for("auth.unconfirmed"))
-            if not current_user.can(permission):
-                abort(403)
+            reason = missing_permission(permission)
+            if reason:
+                return refuse_page(reason)
             return view(*args, **kwargs)
 
         return wrapped

@@ -1,14 +1,14 @@
 """Shared fixtures: an app with its own empty database per test, a client, a
-CLI runner, a mail outbox, user factories and an ``auth`` helper."""
+CLI runner, a mail outbox, user factories and an ``auth`` helper. Plain
+helpers that test modules import live in ``helpers.py``."""
 import atexit
+import contextvars
 import os
-import re
 import sys
-from urllib.parse import urlsplit
 from pathlib import Path
 
 import pytest
-from flask import g, request_started
+from flask.testing import FlaskClient
 from flask_mail import email_dispatched
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,24 +30,13 @@ def _start_driver_lane():
 
 
 _start_driver_lane()
-# True when testing apps talk to a server through the driver (the stand-in
-# or a real MongoDB), False on the embedded mongomock backend.
-DRIVER_LANE = bool(os.environ.get("TEST_MONGODB_URI"))
 
 from site_app import create_app  # noqa: E402
 from site_app import dbstats  # noqa: E402
 from site_app.models import Role, User  # noqa: E402
 
-# Test modules here import helpers with ``from conftest import ...``. The
-# browser tests have a conftest.py of their own, which takes the module name
-# "conftest" once pytest loads it; point the name back at this file before
-# each test module in this folder is imported.
-_THIS_CONFTEST = sys.modules[__name__]
-
-
-def pytest_collectstart(collector):
-    if isinstance(collector, pytest.Module) and collector.path.parent == Path(__file__).parent:
-        sys.modules["conftest"] = _THIS_CONFTEST
+# After the lane is set up: helpers reads TEST_MONGODB_URI.
+from helpers import DRIVER_LANE, basic_auth, close_database  # noqa: E402
 
 
 def pytest_sessionfinish(session):
@@ -78,30 +67,30 @@ def pytest_runtest_setup(item):
 
 @pytest.fixture
 def app():
+    """A new app with its own empty database. No context is held: a test
+    that uses the models asks for ``app_context``."""
     app = create_app("testing")
-    request_started.connect(_fresh_g, app)
+    app.test_client_class = ServerLikeClient
     with app.app_context():
         Role.insert_roles()
-        yield app
-    request_started.disconnect(_fresh_g, app)
+    yield app
     close_database(app)
 
 
-def close_database(app):
-    """On a server, drop the app's private database and close its client
-    (each client holds sockets and a monitor thread)."""
-    site_db = app.extensions["site_db"]
-    if not site_db["embedded"]:
-        site_db["client"].drop_database(site_db["db"].name)
-        site_db["client"].close()
+@pytest.fixture
+def app_context(app):
+    """For tests that use the models (and ``current_app``) directly."""
+    with app.app_context() as context:
+        yield context
 
 
-def _fresh_g(sender, **extra):
-    # Requests made while the fixture's app context is pushed reuse it (Flask
-    # pushes a new one only when none is active), so without this ``g`` (and
-    # Flask-Login's cached user in it) would leak from one request, or one
-    # browser, into the next.
-    vars(g).clear()
+class ServerLikeClient(FlaskClient):
+    """Each request runs in contexts of its own, as on a server. Flask lends
+    an active app context (a test's ``app_context``) to the requests made
+    inside it, and with it ``g`` and Flask-Login's cached user."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 @pytest.fixture
@@ -129,20 +118,8 @@ def outbox(app):
     email_dispatched.disconnect(record, app)
 
 
-def links_in(message):
-    """The absolute URLs in an email's text part."""
-    return re.findall(r"https?://[^\s\"'<>]+", message.body or "")
-
-
-def site_path(link):
-    """The path of a link built on SITE_URL, for the test client to follow
-    (its requests go to localhost, where its cookies are)."""
-    parts = urlsplit(link)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
 @pytest.fixture
-def make_user(app):
+def make_user(app, app_context):
     """Create an account: ``make_user("ann", role="Moderator")``."""
     counter = {"n": 0}
 
@@ -189,25 +166,7 @@ def db_ops():
     return dbstats.recording
 
 
-def basic_auth(username, password=""):
-    """An HTTP Basic ``Authorization`` header: email and password, or a
-    token with an empty password (the API's two ways in)."""
-    import base64
-    pair = f"{username}:{password}".encode()
-    return {"Authorization": "Basic " + base64.b64encode(pair).decode()}
-
-
 @pytest.fixture
 def api_headers():
     """``api_headers(email, password)`` or ``api_headers(token)``."""
     return basic_auth
-
-
-def signed_in_client(app, user):
-    """A new test client whose session is ``user``'s (for tests that need
-    several browsers at once, e.g. from threads)."""
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-    return client

@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import (
 from site_app import create_app, tokens
 from site_app.models import Post, Role, User
 
-from conftest import basic_auth
+from helpers import basic_auth
 
 # Examples per operation: 13 operations, the whole run well under two minutes.
 EXAMPLES_PER_OPERATION = 40

@@ -10,7 +10,7 @@ import time
 import pytest
 from flask import url_for
 
-from conftest import links_in, site_path
+from helpers import links_in, site_path
 from site_app import create_app
 from site_app.models import Role, User
 
@@ -478,7 +478,7 @@ def test_registration_survives_a_mail_server_that_is_down(caplog):
 
 
 def test_development_without_a_mail_server_logs_the_link(caplog):
-    app = create_app("development", {"MAIL_SERVER": None, "SEED_ON_START": False,
+    app = create_app("development", {"MAIL_SERVER": None,
                                      "WTF_CSRF_ENABLED": False})
     with app.app_context():
         Role.insert_roles()

@@ -1,7 +1,7 @@
 """Malformed values in a URL or a form are a 4xx with a message, never a 500."""
 import pytest
 
-from conftest import signed_in_client
+from helpers import signed_in_client
 from site_app.models import User
 
 

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from conftest import signed_in_client
+from helpers import signed_in_client
 from site_app.models import Post
 
 
@@ -162,6 +162,9 @@ def test_moderation_returns_to_the_page_it_came_from_only_if_local(client, make_
     assert back.headers["Location"] == f"/post/{post.id}"
     away = client.post(f"/moderate/enable/{comment.id}", data={"next": "https://evil.example/"})
     assert away.headers["Location"] == "/moderate"
+    # The same rule as the login page's: a backslash is a slash to browsers.
+    sideways = client.post(f"/moderate/disable/{comment.id}", data={"next": "/\\evil.example"})
+    assert sideways.headers["Location"] == "/moderate"
 
 
 @pytest.mark.parametrize("comment_id", ["123", "aaaaaaaaaaaaaaaaaaaaaaaa"])

@@ -7,7 +7,7 @@ import time
 import bson
 import pytest
 
-from conftest import basic_auth, signed_in_client
+from helpers import basic_auth, signed_in_client
 from site_app.models import CommentsClosed, Post
 from site_app.models import posts as posts_module
 

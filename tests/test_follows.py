@@ -3,7 +3,7 @@ import threading
 
 import pytest
 
-from conftest import signed_in_client
+from helpers import signed_in_client
 from site_app.models import Post, User
 
 

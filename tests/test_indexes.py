@@ -28,7 +28,7 @@ def server_app(standin):
     name = f"indexes_{next(_names)}"
     app = create_app("development", {"MONGODB_URI": f"{standin.uri}/{name}",
                                       "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
-                                      "SEED_ON_START": False, "LOG_LEVEL": "ERROR",
+                                      "LOG_LEVEL": "ERROR",
                                       # the test records the commands itself
                                       "DB_OPS_HEADER": False})
     yield app

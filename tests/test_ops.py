@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from config import DEFAULT_SECRET_KEY
 from site_app import create_app, dbstats
 from site_app.database import ConfigError, get_db
 from site_app.dbstats import CommandListener
@@ -58,10 +59,16 @@ def test_unresolvable_srv_name_is_reported_as_a_dns_failure_with_its_host():
     assert "\n" not in message
 
 
-def test_production_needs_a_database_and_a_secret_key():
+@pytest.mark.parametrize("overrides, missing", [
+    ({"MONGODB_URI": None}, {"MONGODB_URI", "SECRET_KEY"}),
+    ({"MONGODB_URI": None, "SECRET_KEY": GOOD_SECRET}, {"MONGODB_URI"}),
+    ({"MONGODB_URI": "mongodb://127.0.0.1:1/site", "SECRET_KEY": DEFAULT_SECRET_KEY}, {"SECRET_KEY"}),
+])
+def test_production_needs_a_database_and_a_secret_key(overrides, missing):
     with pytest.raises(ConfigError) as error:
-        create_app("production", {"MONGODB_URI": None})
-    assert "MONGODB_URI" in error.value.message and "SECRET_KEY" in error.value.message
+        create_app("production", overrides)
+    for name in {"MONGODB_URI", "SECRET_KEY"}:
+        assert (name in error.value.message) == (name in missing), name
 
 
 def test_production_stops_after_the_timeout_when_the_database_is_unreachable():

@@ -2,7 +2,7 @@
 exactly one page, in one order (newest id first), on every list."""
 from datetime import datetime
 
-from conftest import basic_auth
+from helpers import basic_auth
 from site_app.models import Post
 
 SAME_INSTANT = datetime(2026, 3, 1, 12, 0, 0)

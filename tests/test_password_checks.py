@@ -3,7 +3,7 @@ password asked for by account pages) shares one rate limit per address and
 per account, and costs one hash whether or not the account exists."""
 import pytest
 
-from conftest import basic_auth, links_in
+from helpers import basic_auth, links_in
 from site_app import create_app
 from site_app.models import Role, User
 

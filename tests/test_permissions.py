@@ -9,7 +9,7 @@ Each row is a request and what every kind of visitor gets:
 """
 import pytest
 
-from conftest import signed_in_client
+from helpers import signed_in_client
 from site_app.models import Post
 
 VISITORS = ("anonymous", "unconfirmed", "User", "Moderator", "Administrator")

@@ -10,7 +10,7 @@ from bson import ObjectId
 from PIL import Image
 from pymongo.errors import AutoReconnect
 
-from conftest import basic_auth, signed_in_client
+from helpers import basic_auth, signed_in_client
 from site_app.database import get_db
 from site_app.media import storage
 from site_app.models import Post, utcnow

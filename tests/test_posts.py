@@ -281,7 +281,7 @@ def test_a_post_edited_while_comments_arrive_keeps_every_comment(app, make_user,
 
 
 def signed_in(app, user):
-    from conftest import signed_in_client
+    from helpers import signed_in_client
     return signed_in_client(app, user)
 
 
@@ -364,11 +364,13 @@ def test_preview_returns_sanitised_html(client, make_user, auth):
 
 
 def test_preview_needs_a_writer(client):
-    assert client.post("/preview", data={"body": "x"}).status_code in (302, 401)
+    response = client.post("/preview", data={"body": "x"})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/auth/login")
 
 
 def test_preview_and_comments_need_the_csrf_token_outside_testing():
-    app = create_app("development", {"MONGODB_URI": None, "SEED_ON_START": False,
+    app = create_app("development", {"MONGODB_URI": None,
                                      "RATELIMIT_ENABLED": False})
     with app.app_context():
         Role.insert_roles()
@@ -380,3 +382,31 @@ def test_preview_and_comments_need_the_csrf_token_outside_testing():
         assert client.post("/preview", data={"body": "x"}).status_code == 400
         assert client.post(f"/post/{post.id}", data={"body": "x"}).status_code == 400
         assert Post.objects.get(id=post.id).comment_count == 0
+
+
+def test_the_preview_is_not_read_aloud_after_every_pause(client, make_user, auth):
+    auth.login_as(make_user())
+    page = client.get("/write").get_data(as_text=True)
+    preview = re.search(r'<div id="post-preview"[^>]*>', page).group(0)
+    assert "aria-live" not in preview
+    assert 'id="post-preview-status" class="visually-hidden" role="status"' in page
+
+
+def test_the_current_tab_is_marked_for_screen_readers(client, make_user, auth):
+    auth.login_as(make_user())
+    page = page_text(client.get("/"))
+    assert '<a class="nav-link active" href="/all" aria-current="page">All</a>' in page
+    assert '<a class="nav-link" href="/followed">Followed</a>' in page
+
+
+def test_the_pager_ends_are_not_links_on_the_first_and_last_page(app, client, make_user):
+    app.config["POSTS_PER_PAGE"] = 2
+    author = make_user()
+    for n in range(3):
+        Post.publish(author, f"Post number {n}", "Body")
+    first, last = page_text(client.get("/")), page_text(client.get("/?page=2"))
+    assert 'href="#"' not in first + last
+    assert '<span class="page-link" aria-disabled="true"><span aria-hidden="true">&laquo;</span>' in first
+    assert 'aria-label="Next page"' in first
+    assert '<span class="page-link" aria-disabled="true"><span aria-hidden="true">&raquo;</span>' in last
+    assert 'aria-label="Previous page"' in last

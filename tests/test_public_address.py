@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import links_in
+from helpers import links_in
 from site_app import create_app
 from site_app.database import ConfigError
 from site_app.models import Role, User

@@ -5,7 +5,7 @@ states for it."""
 import base64
 from collections import Counter
 
-from conftest import DRIVER_LANE
+from helpers import DRIVER_LANE
 from site_app.models import Post, User
 from site_app.seed import DEMO_PASSWORD, SeedSizes, seed_database
 

@@ -138,7 +138,7 @@ def test_the_matcher_knows_an_index_from_a_scan():
 
 
 @pytest.fixture
-def site(app):
+def site(app, app_context):
     """A small seeded site with the media indexes in place."""
     app.config["DB_OPS_HEADER"] = False  # the test records around each request itself
     ensure_media_indexes()

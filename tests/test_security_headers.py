@@ -2,6 +2,7 @@
 import re
 
 import pytest
+from flask import session
 
 from site_app import create_app
 from site_app.database import gridfs_for
@@ -116,14 +117,32 @@ def test_production_session_cookie_is_secure_httponly_and_lax(production_app):
 
 
 def test_production_remember_me_cookie_flags(production_app):
-    config = production_app.config
-    assert config["REMEMBER_COOKIE_SECURE"] is True
-    assert config["REMEMBER_COOKIE_HTTPONLY"] is True
-    assert config["REMEMBER_COOKIE_SAMESITE"] == "Lax"
-    assert config["WTF_CSRF_ENABLED"] is True
+    # "Keep me logged in" is a lasting server-side session: its cookie has
+    # an expiry and the same flags. Sessions are stored in the database:
+    # this app (no server here) keeps them in memory.
+    import mongomock
+    production_app.extensions["site_db"]["db"] = mongomock.MongoClient().db
+    with production_app.test_request_context("/", base_url="https://localhost"):
+        session["_user_id"] = "someone"
+        session.permanent = True
+        response = production_app.process_response(production_app.response_class())
+    cookie = next(v for k, v in response.headers.items()
+                  if k == "Set-Cookie" and v.startswith("session="))
+    flags = {part.strip().lower() for part in cookie.split(";")}
+    assert "secure" in flags and "httponly" in flags and "samesite=lax" in flags
+    assert any(flag.startswith("expires=") for flag in flags)
+    # And a form posted without its CSRF token is refused.
+    assert production_app.test_client().post("/auth/logout",
+                                              base_url="https://localhost").status_code == 400
 
 
 def test_development_cookies_are_httponly_and_lax_but_not_secure():
     app = create_app("development")
-    assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
-    assert not app.config.get("SESSION_COOKIE_SECURE")
+    with app.test_request_context("/"):
+        session["_user_id"] = "someone"
+        response = app.process_response(app.response_class())
+    cookie = next(v for k, v in response.headers.items()
+                  if k == "Set-Cookie" and v.startswith("session="))
+    flags = {part.strip().lower() for part in cookie.split(";")}
+    assert "httponly" in flags and "samesite=lax" in flags
+    assert "secure" not in flags

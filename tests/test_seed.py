@@ -12,7 +12,7 @@ from PIL import Image
 from site_app import create_app
 from site_app.database import get_db, gridfs_for
 from site_app.models import Post, Role, User
-from site_app.seed import DEMO_PASSWORD, DEMO_SIZES, seed_on_start
+from site_app.seed import DEMO_PASSWORD, DEMO_SIZES, commands
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ["--users", "12", "--posts", "20", "--comments", "150", "--follows", "30",
@@ -225,20 +225,30 @@ def test_more_comments_than_posts_can_hold_are_capped(app, runner):
     assert [post["comment_count"] for post in raw_posts()] == [3, 3]
 
 
-@pytest.mark.embedded_only("SEED_ON_START seeds only the embedded database")
-def test_make_run_seeds_an_empty_embedded_database_once(capsys):
-    app = create_app("testing", {"SEED_ON_START": True})
+@pytest.mark.embedded_only("the demo seeds only the embedded database")
+def test_make_run_seeds_an_empty_embedded_database_once(monkeypatch):
+    served = []
+    monkeypatch.setattr(commands, "run_simple",
+                        lambda host, port, app, **options: served.append((host, port, app)))
+    app = create_app("testing")
+    runner = app.test_cli_runner()
+
+    result = runner.invoke(args=["demo"])
+
+    assert result.exit_code == 0, result.output + repr(result.exception)
     with app.app_context():
         assert User.objects.count() == DEMO_SIZES.users
         assert Post.objects.count() == DEMO_SIZES.posts
         assert User.by_email("demo@example.com").verify_password(DEMO_PASSWORD)
-    printed = capsys.readouterr().err
+    printed = result.stderr
     assert "http://127.0.0.1:5000" in printed
     assert "demo@example.com" in printed
+    assert served == [("127.0.0.1", 5000, app)]
 
-    seed_on_start(app)
+    assert runner.invoke(args=["demo", "--port", "5001"]).exit_code == 0
     with app.app_context():
         assert User.objects.count() == DEMO_SIZES.users
+    assert served[-1] == ("127.0.0.1", 5001, app)
 
 
 def test_script_refuses_without_mongodb_uri():

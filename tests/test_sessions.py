@@ -3,7 +3,7 @@ disabling the account and "log out everywhere" end them for real, and a
 session cookie copied before any of those opens nothing afterwards."""
 import pytest
 
-from conftest import signed_in_client
+from helpers import signed_in_client
 from site_app.database import get_db
 from site_app.models import User
 from site_app.sessions import COLLECTION, ensure_session_indexes

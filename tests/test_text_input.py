@@ -6,7 +6,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from mongoengine.errors import ValidationError
 
-from conftest import signed_in_client
+from helpers import signed_in_client
 from site_app.models import Post, User
 
 NS = {"a": "http://www.w3.org/2005/Atom"}

@@ -6,7 +6,7 @@ import io
 import pytest
 from PIL import Image, ImageDraw, PngImagePlugin
 
-from conftest import signed_in_client
+from helpers import signed_in_client
 from site_app import create_app
 from site_app.database import get_db
 from site_app.models import Role, User

@@ -4,7 +4,7 @@ deleted meanwhile is not written back as a stub."""
 import pytest
 from mongoengine.errors import SaveConditionError
 
-from conftest import links_in, site_path
+from helpers import links_in, site_path
 from site_app.models import User
 
 PASSWORD = "correct horse battery"

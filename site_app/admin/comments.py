@@ -5,7 +5,6 @@ Every change is the one atomic update the site uses
 (``Post.set_comment_disabled``, ``Post.delete_comment``), so a post's
 ``comment_count`` stays right however many people comment meanwhile.
 """
-from bson import ObjectId
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 
@@ -16,34 +15,28 @@ from .access import AdministratorsOnly
 PER_PAGE = 30
 
 
-def _comment_id(value):
-    if not ObjectId.is_valid(value):
-        abort(404)
-    return ObjectId(value)
-
-
 class CommentsAdmin(AdministratorsOnly, BaseView):
     @expose("/")
     def index(self):
         return self.render("admin/comments.html", listing=Post.recent_comments(page_arg(), PER_PAGE))
 
-    @expose("/<comment_id>/hide", methods=["POST"])
+    @expose("/<objectid:comment_id>/hide", methods=["POST"])
     def hide(self, comment_id):
-        if not Post.set_comment_disabled(_comment_id(comment_id), True):
+        if not Post.set_comment_disabled(comment_id, True):
             abort(404)
         flash("Comment hidden.", "success")
         return self._back()
 
-    @expose("/<comment_id>/show", methods=["POST"])
+    @expose("/<objectid:comment_id>/show", methods=["POST"])
     def show(self, comment_id):
-        if not Post.set_comment_disabled(_comment_id(comment_id), False):
+        if not Post.set_comment_disabled(comment_id, False):
             abort(404)
         flash("Comment shown again.", "success")
         return self._back()
 
-    @expose("/<comment_id>/delete", methods=["POST"])
+    @expose("/<objectid:comment_id>/delete", methods=["POST"])
     def delete(self, comment_id):
-        if not Post.delete_comment(_comment_id(comment_id)):
+        if not Post.delete_comment(comment_id):
             abort(404)
         flash("Comment deleted.", "success")
         return self._back()

@@ -75,9 +75,9 @@ class FilesAdmin(AdministratorsOnly, BaseView):
     def index(self):
         return self.render("admin/files.html", listing=stored_files(page_arg(), PER_PAGE))
 
-    @expose("/<file_id>/delete", methods=["POST"])
+    @expose("/<objectid:file_id>/delete", methods=["POST"])
     def delete(self, file_id):
-        if not ObjectId.is_valid(file_id) or not delete_file_everywhere(ObjectId(file_id)):
+        if not delete_file_everywhere(file_id):
             abort(404)
         flash("File deleted.", "success")
         return redirect(url_for(".index", page=request.form.get("page", type=int) or 1))

@@ -4,13 +4,10 @@ a deleted post's files are released."""
 from flask import flash
 from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter
 from mongoengine import ValidationError
-from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
 
-from ..forms import SiteForm
 from ..markup import ContentTooLarge
 from ..models import Post, User, normalise_tags
-from ..models.posts import BODY_MAX, TITLE_MAX
+from ..posts.forms import PostFields
 from .modelview import SiteModelView
 
 
@@ -42,12 +39,6 @@ class TagFilter(BaseMongoEngineFilter):
         return "is"
 
 
-class PostEditForm(SiteForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX)])
-    body = TextAreaField("Body (Markdown)", validators=[DataRequired(), Length(max=BODY_MAX)])
-    tags = StringField("Tags", description="Comma separated")
-
-
 def _tag_list(view, context, post, name):
     return ", ".join(post.tags)
 
@@ -59,7 +50,7 @@ class PostAdmin(SiteModelView):
     column_filters = (AuthorFilter(), TagFilter())
     column_default_sort = [("timestamp", True), ("id", True)]  # the id breaks ties
     column_formatters = {"tags": _tag_list}
-    form = PostEditForm
+    form = PostFields
 
     def get_query(self):
         # Never load the embedded comments: lists and the edit form do not

@@ -2,14 +2,17 @@
 
 Accounts are disabled rather than deleted, so their posts and comments keep
 their author. Disabling goes through ``User.disable`` so the account's
-sessions and API tokens stop at once.
+sessions and API tokens stop at once. Editing checks the fields with the
+account pages' rules and saves through ``User.edit_profile``, as the site's
+own account editor (``/edit-profile/<id>``) does.
 """
 from flask import flash
 from flask_admin.actions import action
 from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter, BooleanEqualFilter
 from wtforms import BooleanField
 
-from ..models import Role, User
+from ..auth.forms import email_rules, username_rules
+from ..models import AccountTaken, Role, User
 from .modelview import SiteModelView
 
 
@@ -38,6 +41,7 @@ class UserAdmin(SiteModelView):
     column_default_sort = ("member_since", True)
     form_columns = ("username", "email", "role", "confirmed", "account_disabled")
     id_fields = ("rowid", "role")
+    form_args = {"username": username_rules(), "email": email_rules()}
     form_extra_fields = {
         "account_disabled": BooleanField(
             "Disabled", description="A disabled account cannot log in; its sessions and API tokens stop at once."),
@@ -45,6 +49,16 @@ class UserAdmin(SiteModelView):
 
     def on_form_prefill(self, form, id):
         form.account_disabled.data = self.get_one(id).disabled
+
+    def update_model(self, form, user):
+        try:
+            user.edit_profile(username=form.username.data, email=form.email.data,
+                              role=form.role.data, confirmed=form.confirmed.data)
+        except AccountTaken as taken:
+            flash(f"The account was not saved: that {taken.field} is taken.", "error")
+            return False
+        self.after_model_change(form, user, False)
+        return True
 
     def after_model_change(self, form, user, is_created):
         if form.account_disabled.data and not user.disabled:

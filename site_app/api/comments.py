@@ -4,7 +4,6 @@ from flask import current_app, jsonify, url_for
 from ..errors import error_response
 from ..markup import ContentTooLarge
 from ..models import CommentsClosed, Permission, Post
-from ..models.posts import as_object_id
 from ..pagination import Page, page_arg
 from . import api
 from .authentication import current_api_user
@@ -16,11 +15,10 @@ def _per_page():
     return current_app.config["COMMENTS_PER_PAGE"]
 
 
-@api.get("/posts/<post_id>/comments/")
+@api.get("/posts/<objectid:post_id>/comments/")
 def list_post_comments(post_id):
     """A post's comments, oldest first as on the post page."""
-    oid = found_or_404(as_object_id(post_id), "post")
-    post, number, _pages = Post.with_comment_page(oid, page_arg(), _per_page())
+    post, number, _pages = Post.with_comment_page(post_id, page_arg(), _per_page())
     found_or_404(post, "post")
     page = Page(post.comments, number, _per_page(), post.comment_count)
     viewer = current_api_user()
@@ -29,7 +27,7 @@ def list_post_comments(post_id):
                              post_id=str(post.id)))
 
 
-@api.post("/posts/<post_id>/comments/")
+@api.post("/posts/<objectid:post_id>/comments/")
 def create_comment(post_id):
     user = current_api_user()
     if not user.can(Permission.COMMENT):
@@ -61,7 +59,7 @@ def list_comments():
     return jsonify(page_json("comments", items, page, "api.list_comments"))
 
 
-@api.get("/comments/<comment_id>")
+@api.get("/comments/<objectid:comment_id>")
 def get_comment(comment_id):
     entry = found_or_404(Post.find_comment(comment_id), "comment")
     return jsonify(comment_json(entry.comment, entry.post_id, current_api_user()))

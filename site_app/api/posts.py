@@ -44,12 +44,12 @@ def create_post():
     return response
 
 
-@api.get("/posts/<post_id>")
+@api.get("/posts/<objectid:post_id>")
 def get_post(post_id):
     return jsonify(post_json(_post_or_404(post_id)))
 
 
-@api.put("/posts/<post_id>")
+@api.put("/posts/<objectid:post_id>")
 def edit_post(post_id):
     post = _post_or_404(post_id)
     if not post.can_be_edited_by(current_api_user()):
@@ -67,7 +67,7 @@ def edit_post(post_id):
     return jsonify(post_json(post))
 
 
-@api.delete("/posts/<post_id>")
+@api.delete("/posts/<objectid:post_id>")
 def delete_post(post_id):
     post = _post_or_404(post_id)
     if not post.can_be_edited_by(current_api_user()):

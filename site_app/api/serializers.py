@@ -8,7 +8,7 @@ never costs a query per item.
 from flask import url_for
 
 from ..models import Permission, Post
-from ..models.users import reference_id
+from ..models.references import reference_id, stored_reference
 
 
 def iso_time(moment):
@@ -25,7 +25,7 @@ def _user_url(user_id):
 
 def _loaded_author(document):
     """The author's ``(id, username)``; a deleted account gives ``None``s."""
-    author = document._data.get("author")
+    author = stored_reference(document, "author")
     username = getattr(author, "username", None)
     return (reference_id(author) if username else None), username
 

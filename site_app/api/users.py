@@ -3,7 +3,6 @@ follows)."""
 from flask import current_app, jsonify
 
 from ..models import Post, User
-from ..models.posts import as_object_id
 from ..pagination import page_arg, paginate
 from . import api
 from .inputs import found_or_404
@@ -11,8 +10,7 @@ from .serializers import post_page_json, user_json
 
 
 def _user_or_404(user_id):
-    oid = found_or_404(as_object_id(user_id), "user")
-    return found_or_404(User.objects(id=oid).first(), "user")
+    return found_or_404(User.objects(id=user_id).first(), "user")
 
 
 def _post_page(queryset, endpoint, user):
@@ -20,18 +18,18 @@ def _post_page(queryset, endpoint, user):
     return jsonify(post_page_json(page, endpoint, user_id=str(user.id)))
 
 
-@api.get("/users/<user_id>")
+@api.get("/users/<objectid:user_id>")
 def get_user(user_id):
     return jsonify(user_json(_user_or_404(user_id)))
 
 
-@api.get("/users/<user_id>/posts/")
+@api.get("/users/<objectid:user_id>/posts/")
 def list_user_posts(user_id):
     user = _user_or_404(user_id)
     return _post_page(Post.by_authors([user.id]), "api.list_user_posts", user)
 
 
-@api.get("/users/<user_id>/timeline/")
+@api.get("/users/<objectid:user_id>/timeline/")
 def list_user_timeline(user_id):
     user = _user_or_404(user_id)
     return _post_page(Post.by_authors(user.following_ids()), "api.list_user_timeline", user)

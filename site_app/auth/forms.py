@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp
 
 from ..forms import SiteForm
 from ..models import User
+from ..models.users import normalise_email
 
 EMAIL_MAX = 254
 USERNAME_MAX = 64
@@ -24,20 +25,35 @@ USERNAME_RULE = Regexp(
             "hyphens, and start with a letter, digit or underscore.")
 
 
-def email_field(label="Email"):
-    return StringField(label, validators=[
-        DataRequired(message="Enter your email address."),
-        Length(max=EMAIL_MAX, message=f"Email addresses are at most {EMAIL_MAX} characters."),
-        Email(message="Enter a valid email address, like name@example.com."),
-    ], render_kw={"autocomplete": "email"})
+def email_rules():
+    """What an email field accepts, wherever an address is entered (the
+    account pages, profile editing, the admin)."""
+    return {
+        # Addresses are compared as the model stores them: trimmed, lower case.
+        "filters": [normalise_email],
+        "validators": [
+            DataRequired(message="Enter your email address."),
+            Length(max=EMAIL_MAX, message=f"Email addresses are at most {EMAIL_MAX} characters."),
+            Email(message="Enter a valid email address, like name@example.com."),
+        ],
+    }
 
 
-def username_field():
-    return StringField("Username", validators=[
+def username_rules():
+    """What a username field accepts, wherever a name is entered."""
+    return {"validators": [
         DataRequired(message="Choose a username."),
         Length(max=USERNAME_MAX, message=f"Usernames are at most {USERNAME_MAX} characters."),
         USERNAME_RULE,
-    ], render_kw={"autocomplete": "username"})
+    ]}
+
+
+def email_field(label="Email"):
+    return StringField(label, **email_rules(), render_kw={"autocomplete": "email"})
+
+
+def username_field():
+    return StringField("Username", **username_rules(), render_kw={"autocomplete": "username"})
 
 
 def new_password_fields(label="Password"):

@@ -4,8 +4,6 @@ Views parse a form, call one ``User`` method (the model owns the rules and
 the tokens) and redirect or re-render the form with messages next to the
 fields.
 """
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
@@ -15,6 +13,7 @@ from ..email import send_email
 from ..extensions import limiter
 from ..models import AccountTaken, User
 from ..public_address import site_url_for
+from ..redirects import local_redirect_target
 from . import auth
 from .forms import (ChangeEmailForm, ChangePasswordForm, LoginForm, LogoutEverywhereForm,
                     PasswordResetForm, PasswordResetRequestForm, RegistrationForm,
@@ -80,25 +79,6 @@ def login():
 def _to_next_page():
     """Where a signed-in reader goes from the login page: a safe ``next``, else home."""
     return redirect(local_redirect_target(request.args.get("next")) or url_for("main.index"))
-
-
-def local_redirect_target(target):
-    """``target`` if it is a path on this site, else ``None``.
-
-    Refuses absolute URLs, scheme-relative ``//host``, ``/\\host`` (browsers
-    read the backslash as a slash), ``javascript:`` and control characters
-    (browsers drop tabs and newlines, turning ``/\\t/host`` into ``//host``).
-    """
-    if not target or not isinstance(target, str):
-        return None
-    if "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    if not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 @auth.route("/logout", methods=["POST"])

@@ -1,12 +1,10 @@
 """Moderation: the newest comments across posts, and hiding or showing one."""
-from urllib.parse import urlsplit
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from ..decorators import permission_required
 from ..models import Permission, Post
-from ..models.posts import as_object_id
 from ..pagination import page_arg
+from ..redirects import local_redirect_target
 from . import comments
 
 
@@ -17,30 +15,22 @@ def moderate():
     return render_template("moderate.html", page=page)
 
 
-@comments.route("/moderate/disable/<comment_id>", methods=["POST"])
+@comments.route("/moderate/disable/<objectid:comment_id>", methods=["POST"])
 @permission_required(Permission.MODERATE)
 def disable(comment_id):
     return _set_disabled(comment_id, True, "The comment is hidden.")
 
 
-@comments.route("/moderate/enable/<comment_id>", methods=["POST"])
+@comments.route("/moderate/enable/<objectid:comment_id>", methods=["POST"])
 @permission_required(Permission.MODERATE)
 def enable(comment_id):
     return _set_disabled(comment_id, False, "The comment is visible again.")
 
 
 def _set_disabled(comment_id, disabled, message):
-    oid = as_object_id(comment_id)
-    if oid is None or not Post.set_comment_disabled(oid, disabled):
+    if not Post.set_comment_disabled(comment_id, disabled):
         abort(404)
     flash(message, "success")
-    return redirect(_safe_next() or url_for(".moderate"))
-
-
-def _safe_next():
-    """The local page the button was on (``next``), never another site."""
-    target = request.form.get("next") or request.args.get("next") or ""
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
+    # Back to the page the button was on (the queue or a post).
+    return redirect(local_redirect_target(request.form.get("next") or request.args.get("next"))
+                    or url_for(".moderate"))

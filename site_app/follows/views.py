@@ -1,6 +1,4 @@
 """Following and unfollowing writers, and the lists of who follows whom."""
-from urllib.parse import quote
-
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
@@ -18,7 +16,7 @@ def get_user(username):
 
 
 def _profile_url(user):
-    return f"/user/{quote(user.username)}"
+    return url_for("profiles.user", username=user.username)
 
 
 @follows.route("/follow/<username>", methods=["POST"])

@@ -26,7 +26,7 @@ from datetime import timedelta
 
 import gridfs
 from bson import ObjectId
-from flask import current_app, url_for
+from flask import current_app
 from werkzeug.utils import secure_filename
 
 from ..database import get_db, gridfs_for
@@ -56,7 +56,8 @@ class UploadRejected(ValueError):
 # -- the interface -------------------------------------------------------------
 def store_upload(file_storage, owner):
     """Validate and store one uploaded file; returns a dict
-    ``{"id", "url", "filename", "content_type", "size", "is_image"}``.
+    ``{"id", "filename", "content_type", "size", "is_image"}`` (the views
+    add the ``url``: URLs are theirs to build).
 
     Raises :class:`UploadRejected` (nothing is stored then)."""
     return _store(file_storage, owner)[0]
@@ -86,7 +87,7 @@ def store_post_images(file_storages, owner):
 
 
 def markdown_for(stored):
-    """The Markdown that shows a stored file in a post body."""
+    """The Markdown that shows a stored file (with its ``url``) in a post body."""
     name = _markdown_text(stored["filename"])
     if stored.get("is_image"):
         alt = _markdown_text(re.sub(r"[_-]+", " ", stored["filename"].rsplit(".", 1)[0]).strip())
@@ -136,9 +137,7 @@ def set_avatar(user, file_storage):
 # -- reading -------------------------------------------------------------------
 def open_stored_file(file_id, thumbnail=False):
     """The GridOut of ``/files/<file_id>`` (its thumbnail when asked and
-    there is one), or ``None`` for a malformed or unknown id."""
-    if not ObjectId.is_valid(file_id) or len(file_id) != 24:
-        return None
+    there is one), or ``None`` for an unknown id."""
     grid_out = _open(ObjectId(file_id))
     if grid_out is not None and thumbnail:
         thumbnail_id = (grid_out.metadata or {}).get("thumbnail_id")
@@ -326,7 +325,6 @@ def _describe(doc, filename):
     content_type = metadata.get("content_type", "application/octet-stream")
     return {
         "id": str(doc["_id"]),
-        "url": url_for("media.serve_file", file_id=str(doc["_id"])),
         "filename": filename,
         "content_type": content_type,
         "size": doc.get("length", metadata.get("size", 0)),

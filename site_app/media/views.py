@@ -6,6 +6,7 @@ from flask import abort, jsonify, request, url_for
 from flask.wrappers import Response
 from flask_login import current_user
 
+from ..decorators import CONFIRM, FORBIDDEN, LOG_IN, missing_permission
 from ..errors import error_response, json_errors
 from ..models import Permission, User
 from . import media, storage
@@ -24,18 +25,22 @@ AVATAR_MIN, AVATAR_MAX = 16, 512
 IDENTICON_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 
+# The uploader is a script: it gets JSON refusals, never the login page.
+_UPLOAD_REFUSALS = {
+    LOG_IN: (401, "Log in to upload files."),
+    CONFIRM: (403, "Confirm your email address before uploading files."),
+    FORBIDDEN: (403, "Your account may not upload files."),
+}
+
+
 def writer_required(view):
-    """Like ``permission_required(WRITE)``, but answering 401/403 to a
-    script instead of redirecting it to the login page."""
+    """``permission_required(WRITE)`` with the refusals answered in JSON."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return error_response(401, "Log in to upload files.")
-        if not current_user.confirmed:
-            return error_response(403, "Confirm your email address before uploading files.")
-        if not current_user.can(Permission.WRITE):
-            return error_response(403, "Your account may not upload files.")
+        reason = missing_permission(Permission.WRITE)
+        if reason:
+            return error_response(*_UPLOAD_REFUSALS[reason])
         return view(*args, **kwargs)
 
     return wrapped
@@ -51,12 +56,13 @@ def upload():
                                       current_user._get_current_object())
     except storage.UploadRejected as rejected:
         return error_response(rejected.status, rejected.message)
+    stored["url"] = url_for("media.serve_file", file_id=stored["id"])
     body = {key: stored[key] for key in ("id", "url", "filename", "content_type", "size")}
     body["markdown"] = storage.markdown_for(stored)
     return jsonify(body), 201, {"Location": stored["url"]}
 
 
-@media.get("/files/<file_id>")
+@media.get("/files/<objectid:file_id>")
 def serve_file(file_id):
     size = request.args.get("size")
     if size not in (None, "thumb"):

@@ -12,7 +12,7 @@ import re
 from collections import namedtuple
 
 import bson
-from bson import DBRef, ObjectId
+from bson import ObjectId
 from flask import current_app
 
 from ..content_cache import content_changed
@@ -22,7 +22,8 @@ from ..markup import ContentTooLarge, excerpt, file_ids_in, render_comment, rend
 from ..pagination import Page, clamp_page, page_count
 from ..text import plain_line, plain_text
 from .roles import Permission
-from .users import User, reference_id, utcnow
+from .references import reference_id, stored_reference
+from .users import User, utcnow
 
 TITLE_MAX = 200
 BODY_MAX = 100_000
@@ -181,7 +182,7 @@ class Post(db.Document):
 
     @property
     def author_id(self):
-        return reference_id(self._data.get("author"))
+        return reference_id(stored_reference(self, "author"))
 
     # -- comments -----------------------------------------------------------
     def add_comment(self, author, body):
@@ -363,22 +364,16 @@ class Post(db.Document):
 def _load_users(documents):
     """Replace the ``author`` reference of each document (post or comment)
     by its ``User``, fetched in one query for all of them."""
-    ids = {_ref_id(d._data.get("author")) for d in documents} - {None}
+    ids = {reference_id(stored_reference(d, "author")) for d in documents} - {None}
     if not ids:
         return
     users = {user.id: user for user in User.objects(id__in=list(ids))}
     for document in documents:
-        ref = document._data.get("author")
+        ref = stored_reference(document, "author")
         if ref is not None:
-            # Written to _data so the document is not marked as changed.
-            document._data["author"] = users.get(_ref_id(ref))
-
-
-def _ref_id(ref):
-    """The id a reference holds: an ObjectId, a DBRef or a loaded document."""
-    if isinstance(ref, DBRef):
-        return ref.id
-    return getattr(ref, "pk", ref)
+            # Written to _data: MongoEngine has no public way to set a field
+            # without marking it changed, and a later save must not write it.
+            document._data["author"] = users.get(reference_id(ref))
 
 
 def _union(first, second):
@@ -408,3 +403,8 @@ def _newest_time(comments):
 def _bson_size(document):
     """Bytes a (sub)document takes in BSON."""
     return len(bson.encode(dict(document)))
+
+
+def comment_bytes(stored_comments):
+    """A post's ``comment_bytes`` for these stored (``to_mongo``) comments."""
+    return sum(_bson_size(c) for c in stored_comments)

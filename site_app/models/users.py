@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 
 from blinker import Namespace
-from bson import DBRef, ObjectId
+from bson import ObjectId
 from flask import current_app
 from flask_login import AnonymousUserMixin, UserMixin
 from mongoengine.errors import NotUniqueError
@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .. import tokens
 from ..extensions import db, login_manager
 from ..text import plain_line, plain_text
+from .references import reference_id, stored_reference
 from .roles import Permission, Role
 
 
@@ -288,8 +289,7 @@ class User(UserMixin, db.Document):
         return user is not None and user.id in self.following_ids()
 
     def _following_refs(self):
-        # Raw references: comparing ids must not load every followed user.
-        return [ref for ref in self._data.get("following") or []]
+        return list(stored_reference(self, "following") or [])
 
     def following_ids(self):
         return [reference_id(ref) for ref in self._following_refs()]
@@ -304,9 +304,6 @@ class User(UserMixin, db.Document):
     def unfollow(self, user):
         User.objects(id=self.id).update_one(pull__following=user)
         self.reload("following")
-
-    def is_followed_by(self, user):
-        return user is not None and not user.is_anonymous and user.is_following(self)
 
     @property
     def following_count(self):
@@ -363,14 +360,6 @@ def _check_dummy_hash(password):
     method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
     check_password_hash(_dummy_hash(method), password)
     return False
-
-
-def reference_id(ref):
-    """The ObjectId a stored reference points at, without loading it: a
-    loaded reference is a DBRef until dereferenced, then a document."""
-    if isinstance(ref, DBRef):
-        return ref.id
-    return getattr(ref, "pk", ref)
 
 
 def normalise_email(email):

@@ -1,4 +1,5 @@
-"""Forms of the posts blueprint: writing, editing and commenting."""
+"""Forms of the posts blueprint: writing, editing and commenting; the admin
+edits posts with ``PostFields`` too."""
 from flask_wtf.file import MultipleFileField
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -7,12 +8,17 @@ from ..forms import SiteForm
 from ..models.posts import BODY_MAX, COMMENT_MAX, TAG_MAX, TAGS_PER_POST, TITLE_MAX
 
 
-class EditPostForm(SiteForm):
+class PostFields(SiteForm):
+    """A post's text, with the same rules wherever it is edited (the write
+    and edit pages, the admin)."""
     title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX)])
     body = TextAreaField("Body", description="Markdown: headings, lists, links, code, tables, images.",
                          validators=[DataRequired(), Length(max=BODY_MAX)])
     tags = StringField("Tags", description="Comma separated, e.g. python, mongodb",
                        validators=[Length(max=(TAG_MAX + 2) * TAGS_PER_POST)])
+
+
+class EditPostForm(PostFields):
     submit = SubmitField("Save")
 
 

@@ -18,7 +18,7 @@ from .forms import CommentForm, EditPostForm, WritePostForm
 
 
 def get_post(post_id, check_editor=False):
-    """The post (without comments), 404 when the id is unknown or malformed,
+    """The post (without comments), 404 when the id is unknown,
     403 when ``check_editor`` and the current user may not change it."""
     post = Post.by_id(post_id)
     if post is None:
@@ -70,10 +70,12 @@ def _with_stored_images(form):
     except UploadRejected as rejected:
         form.images.errors.append(rejected.message)
         return None
+    for item in stored:
+        item["url"] = url_for("media.serve_file", file_id=item["id"])
     return body.rstrip() + "\n\n" + "\n\n".join(markdown_for(item) for item in stored)
 
 
-@posts.route("/edit/<post_id>", methods=["GET", "POST"])
+@posts.route("/edit/<objectid:post_id>", methods=["GET", "POST"])
 @permission_required(Permission.WRITE)
 def edit(post_id):
     post = get_post(post_id, check_editor=True)
@@ -92,7 +94,7 @@ def edit(post_id):
     return render_template("edit_post.html", form=form, post=post), status
 
 
-@posts.route("/delete/<post_id>", methods=["POST"])
+@posts.route("/delete/<objectid:post_id>", methods=["POST"])
 @permission_required(Permission.WRITE)
 def delete(post_id):
     post = get_post(post_id, check_editor=True)
@@ -102,7 +104,7 @@ def delete(post_id):
 
 
 # -- reading and commenting --------------------------------------------------
-@posts.get("/post/<post_id>")
+@posts.get("/post/<objectid:post_id>")
 def post(post_id):
     # The form (and its CSRF token, which writes the session cookie) only for
     # readers who may comment: the page stays cookie-free, so cacheable, for others.
@@ -110,7 +112,7 @@ def post(post_id):
     return _render_post(post_id, form)
 
 
-@posts.post("/post/<post_id>")
+@posts.post("/post/<objectid:post_id>")
 @permission_required(Permission.COMMENT)
 def comment(post_id):
     post = get_post(post_id)

@@ -8,7 +8,6 @@ from wtforms.validators import Length, Optional
 from ..forms import SiteForm
 from ..auth.forms import email_field, username_field
 from ..models import Role, User
-from ..models.users import normalise_email
 
 
 def _strip(value):
@@ -46,7 +45,7 @@ class EditProfileAdminForm(EditProfileForm):
         self.role.choices = [role.name for role in Role.objects.order_by("permissions")]
 
     def validate_email(self, field):
-        if normalise_email(field.data) != self.user.email and User.email_taken(field.data):
+        if field.data != self.user.email and User.email_taken(field.data):
             raise ValidationError("That email address is already registered.")
 
     def validate_username(self, field):

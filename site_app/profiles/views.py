@@ -1,5 +1,4 @@
 """Profile pages: a user's page with their posts, and editing a profile."""
-from bson import ObjectId
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
@@ -39,10 +38,10 @@ def edit_profile():
     return render_template("edit_profile.html", form=form, user=user)
 
 
-@profiles.route("/edit-profile/<user_id>", methods=["GET", "POST"])
+@profiles.route("/edit-profile/<objectid:user_id>", methods=["GET", "POST"])
 @admin_required
 def edit_profile_admin(user_id):
-    user = User.objects(id=user_id).first() if ObjectId.is_valid(user_id) else None
+    user = User.objects(id=user_id).first()
     if user is None:
         abort(404)
     form = EditProfileAdminForm(user)

@@ -1,16 +1,8 @@
 /* The admin's behaviour without inline script, so the CSP can forbid it:
-   confirmations on data-confirm forms, bulk actions on data-action links,
-   and no javascript: URLs followed. */
+   bulk actions on data-action links, and no javascript: URLs followed.
+   Confirmations on data-confirm forms are site.js's, loaded here too. */
 (function () {
   "use strict";
-
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    var message = form.getAttribute && form.getAttribute("data-confirm");
-    if (message && !window.confirm(message)) {
-      event.preventDefault();
-    }
-  });
 
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a");

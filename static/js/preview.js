@@ -9,6 +9,7 @@
   var form = source && source.form;
   if (!source || !form) { return; }
   var tokenInput = form.querySelector("input[name=csrf_token]");
+  var status = document.getElementById(pane.getAttribute("data-status"));
   var timer = null;
   var latest = 0;
 
@@ -29,13 +30,22 @@
       if (request !== latest) { return; }
       if (answer.ok) {
         pane.innerHTML = answer.json.html;
+        setStatus("");
       } else {
         // A refusal says why (e.g. a draft that would render too large).
         pane.textContent = answer.json.message || "The preview is not available right now.";
+        setStatus(pane.textContent);
       }
     }).catch(function () {
-      if (request === latest) { pane.textContent = "The preview is not available right now."; }
+      if (request === latest) {
+        pane.textContent = "The preview is not available right now.";
+        setStatus(pane.textContent);
+      }
     });
+  }
+
+  function setStatus(text) {
+    if (status && status.textContent !== text) { status.textContent = text; }
   }
 
   source.addEventListener("input", function () {

@@ -44,7 +44,6 @@ def live_site(tmp_path_factory):
         "MAIL_SERVER": None,          # mail goes to the log, which the tests read
         "MAIL_ASYNC": False,
         "RATELIMIT_ENABLED": False,   # many logins from one address in a few seconds
-        "SEED_ON_START": False,
         "LOG_LEVEL": "INFO",
     }
     env = {k: v for k, v in os.environ.items()

@@ -1,0 +1,49 @@
+"""Helpers test modules import (``from helpers import ...``); fixtures are
+in ``conftest.py``."""
+import base64
+import os
+import re
+from urllib.parse import urlsplit
+
+# True when testing apps talk to a server through the driver (the stand-in
+# or a real MongoDB), False on the embedded mongomock backend. conftest.py
+# sets TEST_MONGODB_URI for the driver lane before this is imported.
+DRIVER_LANE = bool(os.environ.get("TEST_MONGODB_URI"))
+
+
+def links_in(message):
+    """The absolute URLs in an email's text part."""
+    return re.findall(r"https?://[^\s\"'<>]+", message.body or "")
+
+
+def site_path(link):
+    """The path of a link built on SITE_URL, for the test client to follow
+    (its requests go to localhost, where its cookies are)."""
+    parts = urlsplit(link)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def basic_auth(username, password=""):
+    """An HTTP Basic ``Authorization`` header: email and password, or a
+    token with an empty password (the API's two ways in)."""
+    pair = f"{username}:{password}".encode()
+    return {"Authorization": "Basic " + base64.b64encode(pair).decode()}
+
+
+def signed_in_client(app, user):
+    """A new test client whose session is ``user``'s (for tests that need
+    several browsers at once, e.g. from threads)."""
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+    return client
+
+
+def close_database(app):
+    """On a server, drop the app's private database and close its client
+    (each client holds sockets and a monitor thread)."""
+    site_db = app.extensions["site_db"]
+    if not site_db["embedded"]:
+        site_db["client"].drop_database(site_db["db"].name)
+        site_db["client"].close()
