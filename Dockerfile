@@ -19,6 +19,11 @@ COPY site_app site_app
 COPY templates templates
 COPY static static
 COPY scripts scripts
+# The app writes its static files under hashed names, compressed, into
+# build/ at start (site_app/assets.py); do it once here, where /app is
+# writable, so every container starts with them.
+RUN python -c "from site_app import create_app; create_app('testing')" \
+    && chown -R inkwell build
 
 USER inkwell
 ENV SITE_CONFIG=production \

@@ -107,6 +107,15 @@ class Config:
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL") or None
     CACHE_DEFAULT_TIMEOUT = _env_int("CACHE_DEFAULT_TIMEOUT", 300)
 
+    # Flask-Compress: pages, JSON and feeds in brotli or gzip. Behind a proxy
+    # that compresses (nginx `gzip on`), set COMPRESS_REGISTER=0.
+    COMPRESS_REGISTER = _env_bool("COMPRESS_REGISTER", True)
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIMETYPES = ["text/html", "application/json", "application/atom+xml",
+                          "application/xml", "text/plain", "image/svg+xml"]
+    # Streams (GridFS files, Range answers) pass through untouched.
+    COMPRESS_STREAMS = False
+
     BOOTSTRAP_SERVE_LOCAL = True
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session

@@ -34,11 +34,15 @@ def create_app(config_name=None, overrides=None):
     if overrides:
         app.config.update(overrides)
     _check_production_settings(app)
+    from . import assets, web
+    # Static files first: the proxy fix-up below must wrap WhiteNoise too.
+    assets.init_app(app, web.static_file_headers(app))
     from . import public_address
     public_address.configure(app)
     _configure_logging(app)
 
-    from .extensions import bootstrap, cache, csrf, db, limiter, login_manager, mail, moment
+    from .extensions import (bootstrap, cache, compress, csrf, db, limiter, login_manager, mail,
+                             moment)
     db.init_app(app)
     if config_name == "production" and not app.config.get("SKIP_DB_CHECK"):
         from .database import require_reachable
@@ -53,6 +57,9 @@ def create_app(config_name=None, overrides=None):
     moment.init_app(app)
     bootstrap.init_app(app)
     cache.init_app(app)
+    compress.init_app(app)
+    from .web import retry_after_only_when_limited
+    app.after_request(retry_after_only_when_limited)  # before the limiter: see there
     limiter.init_app(app)
 
     from . import models  # noqa: F401  (registers the documents and the user loader)
@@ -64,7 +71,7 @@ def create_app(config_name=None, overrides=None):
     connect_signals()  # saved or deleted posts and users invalidate cached pages
     _register_blueprints(app)
 
-    from . import errors, web
+    from . import errors
     errors.register(app)
     web.register(app)
 

@@ -42,6 +42,8 @@ def error_response(status, message=None, headers=None):
         template = f"errors/{status}.html" if status in _PAGES else "errors/generic.html"
         response = render_template(template, status=status, name=name, message=message)
     response = _as_response(response, status)
+    # The same URL answers JSON or HTML by Accept: a shared cache must key on it.
+    response.vary.add("Accept")
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response

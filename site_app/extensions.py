@@ -1,6 +1,7 @@
 """Extensions, created unbound and initialised in the app factory."""
 from flask_bootstrap import Bootstrap5
 from flask_caching import Cache
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -28,4 +29,5 @@ mail = Mail()
 moment = CspSafeMoment()  # renders timestamps without inline styles (CSP)
 bootstrap = Bootstrap5()
 cache = Cache()
+compress = Compress()  # dynamic answers; static files come compressed from WhiteNoise
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -32,6 +32,31 @@ def _content_security_policy():
     ])
 
 
+def security_headers(app):
+    """The headers every answer carries besides its CSP (pages and static files)."""
+    headers = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
+               "Referrer-Policy": "strict-origin-when-cross-origin"}
+    if app.config.get("HSTS"):
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    return headers
+
+
+def static_file_headers(app):
+    """Static files are served by WhiteNoise, outside Flask: the same headers,
+    and a policy that lets a file opened on its own (an SVG) run nothing."""
+    return {**security_headers(app),
+            "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'"}
+
+
+def retry_after_only_when_limited(response):
+    """Flask-Limiter writes ``Retry-After`` on every limited answer; it means
+    "wait" only on a 429 (or our 503). Registered before the limiter, so it
+    runs after the limiter's hook (Flask runs them last-registered first)."""
+    if response.status_code not in (429, 503):
+        response.headers.pop("Retry-After", None)
+    return response
+
+
 def register(app):
     # First, so its timer starts before the other hooks and its line is
     # written after them (after_request hooks run in reverse order).
@@ -57,11 +82,8 @@ def register(app):
         # static/js/admin.js.
         if "Content-Security-Policy" not in headers:
             headers["Content-Security-Policy"] = _content_security_policy()
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        if app.config.get("HSTS"):
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        for name, value in security_headers(app).items():
+            headers.setdefault(name, value)
         ops = g.pop("db_ops", None)
         if ops is not None:
             dbstats.stop()

@@ -264,3 +264,26 @@ def test_only_administrators_edit_other_accounts(client, auth, make_user):
     ann.reload()
     assert ann.email == "ann@example.com"
     assert Role.named("Administrator").id != ann.role.id
+
+
+def _avatar_url(page, username):
+    return re.search(rf'src="(/avatar/{username}\?[^"]+)"', page).group(1).replace("&amp;", "&")
+
+
+def test_avatar_urls_change_with_the_avatar_so_browsers_keep_them_long(client, auth, make_user):
+    ann = make_user("ann")
+    url = _avatar_url(client.get("/user/ann").get_data(as_text=True), "ann")
+    identicon = client.get(url)
+    assert "immutable" in identicon.headers["Cache-Control"] and "ETag" in identicon.headers
+    assert int(re.search(r"max-age=(\d+)", identicon.headers["Cache-Control"]).group(1)) >= 31536000
+
+    auth.login_as(ann)
+    client.post("/edit-profile", data={"name": "Ann", "avatar": (io.BytesIO(png_bytes()), "me.png")},
+                content_type="multipart/form-data")
+    new_url = _avatar_url(client.get("/user/ann").get_data(as_text=True), "ann")
+    assert new_url != url
+    uploaded = client.get(new_url)
+    assert uploaded.mimetype.startswith("image/") and "immutable" in uploaded.headers["Cache-Control"]
+    # The page an old visitor still has names the old version: short-lived now.
+    stale = client.get(url)
+    assert stale.mimetype.startswith("image/") and "immutable" not in stale.headers["Cache-Control"]

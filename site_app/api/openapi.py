@@ -166,7 +166,17 @@ def _operation(summary, responses, errors=(), params=(), body=None, op_id=None):
             "application/json": {"schema": _ref(body)}}}
         for status in ("400", "413", "415"):
             operation["responses"][status] = _error(status)
+    for response in operation["responses"].values():
+        # Every answer of a limited operation carries the limiter's headers.
+        response["headers"] = {**response.get("headers", {}), **_RATE_LIMIT_HEADERS}
     return operation
+
+
+_RATE_LIMIT_HEADERS = {
+    f"X-RateLimit-{name}": {"schema": {"type": "integer"}, "description": description}
+    for name, description in (("Limit", "calls allowed per window"),
+                              ("Remaining", "calls left in this window"),
+                              ("Reset", "when the window ends (Unix time)"))}
 
 
 def _path_id(name, what):

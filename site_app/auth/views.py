@@ -57,6 +57,8 @@ _TOO_MANY_EMAILS = "Too many emails asked for. Wait a minute and try again."
 
 @auth.route("/login", methods=["GET", "POST"])
 def login():
+    if current_user.is_authenticated and request.method == "GET":
+        return _to_next_page()
     form = LoginForm()
     if form.validate_on_submit():
         user = check_login(form.email.data, form.password.data, _TOO_MANY_LOGINS)
@@ -70,9 +72,13 @@ def login():
             # "Keep me logged in": the server-side session outlives the
             # browser, and still ends on logout (see site_app.sessions).
             session.permanent = bool(form.remember_me.data)
-            return redirect(local_redirect_target(request.args.get("next"))
-                            or url_for("main.index"))
+            return _to_next_page()
     return render_template("auth/login.html", form=form)
+
+
+def _to_next_page():
+    """Where a signed-in reader goes from the login page: a safe ``next``, else home."""
+    return redirect(local_redirect_target(request.args.get("next")) or url_for("main.index"))
 
 
 @auth.route("/logout", methods=["POST"])

@@ -14,9 +14,12 @@ from .identicon import identicon_svg
 from .quota import spend_uploads
 from .serving import stream_gridfs_file
 
-# Avatars can change under the same URL: browsers keep them ten minutes and
-# then revalidate with the ETag (a cheap 304).
+# Pages name an avatar with its version (``avatar_url``), so that URL always
+# shows the same picture and browsers keep it for a year. A URL without the
+# current version (an old page, a hand-typed one) lives ten minutes, then
+# revalidates with the ETag (a cheap 304).
 AVATAR_CACHE = "public, max-age=600"
+VERSIONED_AVATAR_CACHE = "public, max-age=31536000, immutable"
 AVATAR_MIN, AVATAR_MAX = 16, 512
 # A generated SVG avatar may draw, and nothing else.
 IDENTICON_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
@@ -79,10 +82,26 @@ def avatar(username):
     exists.
     """
     size = _avatar_size(request.args.get("size", "64"))
-    grid_out = storage.avatar_file(User.by_username(username), size)
+    user = User.by_username(username)
+    current = request.args.get("v") == avatar_version(user)
+    cache_control = VERSIONED_AVATAR_CACHE if current else AVATAR_CACHE
+    grid_out = storage.avatar_file(user, size)
     if grid_out is not None:
-        return stream_gridfs_file(grid_out, cache_control=AVATAR_CACHE)
-    return _identicon_response(username, size)
+        return stream_gridfs_file(grid_out, cache_control=cache_control)
+    return _identicon_response(username, size, cache_control)
+
+
+def avatar_version(user):
+    """Changes whenever the user's picture does: a new upload, a removal."""
+    return str(user.avatar_id) if user is not None and user.avatar_id else "0"
+
+
+@media.app_template_global()
+def avatar_url(user, size):
+    """The avatar of ``user`` (a User, or None for a deleted author) at this
+    version, which pages may cache for a year."""
+    username = user.username if user is not None else "unknown"
+    return url_for("media.avatar", username=username, size=size, v=avatar_version(user))
 
 
 def _avatar_size(value):
@@ -94,10 +113,10 @@ def _avatar_size(value):
     return min(max(int(value), AVATAR_MIN), AVATAR_MAX)
 
 
-def _identicon_response(username, size):
+def _identicon_response(username, size, cache_control):
     svg = identicon_svg(username, size).encode("utf-8")
     response = Response(svg, mimetype="image/svg+xml")
     response.set_etag(hashlib.sha256(svg).hexdigest())
-    response.headers["Cache-Control"] = AVATAR_CACHE
+    response.headers["Cache-Control"] = cache_control
     response.headers["Content-Security-Policy"] = IDENTICON_POLICY
     return response.make_conditional(request)

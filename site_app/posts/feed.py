@@ -40,8 +40,7 @@ def atom_feed(posts):
     _add(feed, "id", home)
     _add(feed, "title", current_app.config["SITE_NAME"])
     _add(feed, "subtitle", "Newest posts")
-    updated = max((p.updated or p.timestamp for p in posts), default=utcnow())
-    _add(feed, "updated", _iso(updated))
+    _add(feed, "updated", _iso(feed_updated(posts)))
     _add(feed, "link", rel="self", type="application/atom+xml",
          href=site_url_for(request.endpoint, **request.view_args))
     _add(feed, "link", rel="alternate", type="text/html", href=home)
@@ -62,6 +61,11 @@ def atom_feed(posts):
         _add(entry, "summary", post.excerpt or "")
         _add(entry, "content", _absolute_links(post.body_html or "", root), type="html")
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+
+def feed_updated(posts):
+    """When the feed last changed: its newest post or edit (naive UTC)."""
+    return max((p.updated or p.timestamp for p in posts), default=utcnow())
 
 
 def _absolute_links(html, root):

@@ -13,7 +13,7 @@ from ..models.posts import BODY_MAX
 from ..pagination import Page, page_arg, paginate
 from ..search import search_posts
 from . import posts
-from .feed import atom_feed
+from .feed import atom_feed, feed_updated
 from .forms import CommentForm, EditPostForm, WritePostForm
 
 
@@ -106,7 +106,10 @@ def delete(post_id):
 # -- reading and commenting --------------------------------------------------
 @posts.get("/post/<objectid:post_id>")
 def post(post_id):
-    return _render_post(post_id, CommentForm())
+    # The form (and its CSRF token, which writes the session cookie) only for
+    # readers who may comment: the page stays cookie-free, so cacheable, for others.
+    form = CommentForm() if current_user.can(Permission.COMMENT) else None
+    return _render_post(post_id, form)
 
 
 @posts.post("/post/<objectid:post_id>")
@@ -168,12 +171,17 @@ def search():
 @posts.route("/feed.atom")
 def feed():
     # The same document for every reader: built once a content generation.
-    document = cached("feed", _feed_document, request.base_url)
-    return current_app.response_class(document, mimetype="application/atom+xml")
+    document, updated = cached("feed", _feed_document, request.base_url)
+    response = current_app.response_class(document, mimetype="application/atom+xml")
+    # Validators, so a polling reader gets a 304 until something changes.
+    response.add_etag()
+    response.last_modified = updated
+    return response.make_conditional(request)
 
 
 def _feed_document():
-    return atom_feed(Post.with_authors(list(Post.listing().limit(20))))
+    posts = Post.with_authors(list(Post.listing().limit(20)))
+    return atom_feed(posts), feed_updated(posts)
 
 
 @posts.route("/preview", methods=["POST"])

@@ -267,7 +267,8 @@ def reader_journey(page, site, published, shots):
     page.get_by_role("link", name=published["title"]).first.click()
     expect(page).to_have_url(re.compile(r"/post/[0-9a-f]{24}"))
     comment = f"Lovely piece, {published['writer']}: the kettle line made me smile. ({reader})"
-    page.fill("textarea[name=body]", comment)
+    # Inline code in a comment: axe checks its colour on the post page.
+    page.fill("textarea[name=body]", comment + " Try `tide(6)` at home.")
     submit(page, "body")
     expect(page.get_by_text(comment)).to_be_visible()
     screenshot(page, f"{shots}-comment", full_page=shots == "reader")
