@@ -65,15 +65,23 @@ def _serialise_mongomock():
     global _mongomock_serialised
     if _mongomock_serialised:
         return
-    from mongomock.collection import Collection, Cursor
+    from mongomock.collection import Cursor
 
-    for name in _MONGOMOCK_STORE_METHODS:
-        original = getattr(Collection, name, None)
-        if original is not None:
-            setattr(Collection, name, _locked(original))
+    _wrap_collection_methods(_MONGOMOCK_STORE_METHODS, lambda _name, method: _locked(method))
     Cursor._compute_results = _locked(Cursor._compute_results)
     Cursor.distinct = _locked(Cursor.distinct)
     _mongomock_serialised = True
+
+
+def _wrap_collection_methods(names, wrap):
+    """Replace each of mongomock's ``Collection`` methods ``names`` (those
+    this version has) by ``wrap(name, method)``."""
+    from mongomock.collection import Collection
+
+    for name in names:
+        original = getattr(Collection, name, None)
+        if original is not None:
+            setattr(Collection, name, wrap(name, original))
 
 
 def _locked(method):
@@ -103,12 +111,9 @@ def _instrument_mongomock():
     global _WRAPPED
     if _WRAPPED:
         return
-    from mongomock.collection import Collection, Cursor
+    from mongomock.collection import Cursor
 
-    for name in MONGOMOCK_OPERATIONS:
-        original = getattr(Collection, name, None)
-        if original is not None:
-            setattr(Collection, name, _counted(name, original))
+    _wrap_collection_methods(MONGOMOCK_OPERATIONS, _counted)
     Cursor._compute_results = _timed(Cursor._compute_results)
     Cursor.sort = _sort_recorded(Cursor.sort)
     _WRAPPED = True
