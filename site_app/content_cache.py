@@ -56,12 +56,18 @@ def _on_document_change(sender, document, **kwargs):
     content_changed()
 
 
+def _on_content_change(sender, **kwargs):
+    content_changed()
+
+
 def connect_signals():
     """Saving or deleting a post or a user through MongoEngine (pages, API,
-    admin) invalidates; atomic updates call :func:`content_changed`."""
+    admin) invalidates, and so does an atomic update the models announce."""
     from mongoengine import signals
 
     from .models import Post, User
+    from .models.signals import content_changed as announced
+    announced.connect(_on_content_change, weak=False)
     for document in (Post, User):
         signals.post_save.connect(_on_document_change, sender=document, weak=False)
         signals.post_delete.connect(_on_document_change, sender=document, weak=False)

@@ -11,17 +11,17 @@ and by bytes (``MAX_COMMENT_BYTES``), so a post stays far below MongoDB's
 import re
 from collections import namedtuple
 
-import bson
 from bson import ObjectId
 from flask import current_app
 
-from ..content_cache import content_changed
 from ..database import is_document_too_large
 from ..extensions import db
 from ..markup import ContentTooLarge, excerpt, file_ids_in, render_comment, render_markdown
 from ..pagination import Page, clamp_page, page_count
 from ..text import plain_line, plain_text
 from .roles import Permission
+from .signals import content_changed
+from .sizes import bson_size
 from .references import reference_id, stored_reference
 from .users import User, utcnow
 
@@ -138,7 +138,7 @@ class Post(db.Document):
 
     def own_bytes(self):
         """BSON bytes of the post as it stands, comments left out."""
-        return _bson_size({k: v for k, v in self.to_mongo().items() if k != "comments"})
+        return bson_size({k: v for k, v in self.to_mongo().items() if k != "comments"})
 
     def edit(self, title, body, tags, files=None):
         """Update the text of the post. Only these fields are written, so
@@ -164,7 +164,7 @@ class Post(db.Document):
         updated = Post.objects(id=self.id, __raw__=room).update_one(**changes)
         if not updated and Post.objects(id=self.id).count():
             raise ContentTooLarge("With its comments the post would no longer fit; shorten it.")
-        content_changed()
+        content_changed.send(self)
 
     def remove(self):
         """Delete the post; the media store, listening, then releases the
@@ -191,7 +191,7 @@ class Post(db.Document):
         in its document), :class:`ContentTooLarge` when it renders too large."""
         comment = Comment(body=body, body_html=render_comment(body), author=author)
         comment.validate()
-        size = _bson_size(comment.to_mongo())
+        size = bson_size(comment.to_mongo())
         config = current_app.config
         room = {"$or": [{"comment_bytes": {"$lte": config["MAX_COMMENT_BYTES"] - size}},
                         {"comment_bytes": {"$exists": False}}],  # posts from before the field
@@ -212,7 +212,7 @@ class Post(db.Document):
             updated = False
         if not updated:
             raise CommentsClosed()
-        content_changed()  # the comment count on list pages
+        content_changed.send(self)  # the comment count on list pages
         self.comment_count += 1
         return comment
 
@@ -221,7 +221,7 @@ class Post(db.Document):
         """Hide or show one comment (positional ``$set``); True when found."""
         changed = bool(cls.objects(comments__id=comment_id).update_one(
             set__comments__S__disabled=disabled))
-        content_changed()
+        content_changed.send(cls)
         return changed
 
     @classmethod
@@ -235,10 +235,10 @@ class Post(db.Document):
         found = collection.find_one({"comments.id": oid}, {"comments": {"$elemMatch": {"id": oid}}})
         if not found:
             return False
-        size = _bson_size(found["comments"][0])
+        size = bson_size(found["comments"][0])
         removed = collection.update_one({"_id": found["_id"], "comments.id": oid},
                                         _removal_pipeline(oid, size)).modified_count
-        content_changed()
+        content_changed.send(cls)
         return bool(removed)
 
     @classmethod
@@ -393,18 +393,3 @@ def _removal_pipeline(comment_id, size):
         }},
         {"$set": {"last_comment_at": {"$max": "$comments.timestamp"}}},
     ]
-
-
-def _newest_time(comments):
-    """The latest timestamp among stored comments, or ``None``."""
-    return max((c["timestamp"] for c in comments if c.get("timestamp")), default=None)
-
-
-def _bson_size(document):
-    """Bytes a (sub)document takes in BSON."""
-    return len(bson.encode(dict(document)))
-
-
-def comment_bytes(stored_comments):
-    """A post's ``comment_bytes`` for these stored (``to_mongo``) comments."""
-    return sum(_bson_size(c) for c in stored_comments)
