@@ -3,7 +3,8 @@ deploy`` (safe to run again: each step touches only the posts still
 missing the field, each with a conditional update that never undoes a
 write made meanwhile)."""
 from ..markup import file_ids_in
-from .posts import Post, _bson_size, _newest_time
+from .posts import Post
+from .sizes import bson_size, newest_time
 from .users import utcnow
 
 # Steps that read every post run once: the ones done are kept here.
@@ -32,8 +33,8 @@ def _backfill_comment_stats_of(post_id, attempts=5):
         unchanged = {"_id": post_id, "comment_count": doc.get("comment_count"),
                      "comment_bytes": doc.get("comment_bytes")}
         if collection.update_one(unchanged, {"$set": {
-            "comment_bytes": sum(_bson_size(c) for c in comments),
-            "last_comment_at": _newest_time(comments),
+            "comment_bytes": sum(bson_size(c) for c in comments),
+            "last_comment_at": newest_time(comments),
         }}).matched_count:
             return True
     return False

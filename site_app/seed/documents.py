@@ -17,7 +17,7 @@ from werkzeug.datastructures import FileStorage
 
 from ..markup import render_comment
 from ..models import Comment, Post, User, normalise_tags
-from ..models.posts import comment_bytes
+from ..models.sizes import comment_bytes
 from . import fake_text
 from .pictures import picture
 
