@@ -57,7 +57,7 @@ def ensure_indexes():
                 f"({exc.details.get('errmsg') if exc.details else exc}): drop the index it "
                 "names, then run `flask --app site_app deploy` again") from None
         created[collection.name] = sorted(set(collection.index_information()) - set(before))
-    from .media.storage import ensure_media_indexes
+    from .media.indexes import ensure_media_indexes
     created.update(ensure_media_indexes())
     from .sessions import ensure_session_indexes
     created.update(ensure_session_indexes())

@@ -17,7 +17,7 @@ import re
 import pytest
 
 from site_app import dbstats
-from site_app.media.storage import ensure_media_indexes
+from site_app.media.indexes import ensure_media_indexes
 from site_app.models import Post, Role, User
 from site_app.search import text_query
 from site_app.seed import DEMO_PASSWORD, SeedSizes, seed_database

@@ -186,40 +186,6 @@ def grace_period():
     return timedelta(hours=current_app.config.get("MEDIA_GC_GRACE_HOURS", 24))
 
 
-def ensure_media_indexes(database=None):
-    """Create the indexes ``fs.files`` is queried by (dedup, owner
-    listings, a parent's children) and GridFS's own chunk index; returns
-    ``{collection: [new index names]}``."""
-    database = database if database is not None else get_db(current_app)
-    wanted = {
-        "fs.files": [
-            ([("metadata.source_sha256", 1), ("metadata.owner", 1)], {"name": "media_dedup"}),
-            ([("metadata.sha256", 1)], {"name": "media_sha256"}),
-            ([("metadata.owner", 1), ("uploadDate", -1)], {"name": "media_owner"}),
-            ([("metadata.parent_id", 1)], {"name": "media_parent", "sparse": True}),
-            # Not sparse: the admin's list asks for files without a parent.
-            ([("metadata.parent_id", 1), ("uploadDate", -1)], {"name": "media_uploads"}),
-            ([("uploadDate", 1)], {"name": "media_uploaded"}),  # media gc: the old files
-            ([("length", 1)], {"name": "media_length"}),  # the dashboard's total
-            ([("filename", 1), ("uploadDate", 1)], {"name": "filename_1_uploadDate_1"}),
-        ],
-        "fs.chunks": [
-            ([("files_id", 1), ("n", 1)], {"name": "files_id_1_n_1", "unique": True}),
-        ],
-    }
-    created = {}
-    for name, indexes in wanted.items():
-        collection = database[name]
-        before = set(collection.index_information())
-        for keys, options in indexes:
-            # GridFS creates its own index at the first upload (mongomock
-            # then describes it so that a second create_index conflicts).
-            if options["name"] not in before:
-                collection.create_index(keys, **options)
-        created[name] = sorted(set(collection.index_information()) - before)
-    return created
-
-
 # -- storing -------------------------------------------------------------------
 def _store(file_storage, owner, images_only=False):
     """``(description, created)``: ``created`` is False when identical
