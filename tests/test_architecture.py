@@ -1,0 +1,59 @@
+"""The shape of the code, as ARCHITECTURE.md draws it: models at the bottom
+import none of the layers above them, and no module grows past what one
+reader takes in at a sitting."""
+import ast
+from pathlib import Path
+
+SITE_APP = Path(__file__).resolve().parent.parent / "site_app"
+MAX_MODULE_LINES = 400
+# What the models may build on: the extensions, the database handle and the
+# pure helpers below them. Caches, media, views and services listen to the
+# models' signals instead of being called by them.
+MODEL_MAY_IMPORT = {"extensions", "database", "markup", "pagination", "text", "tokens", "models"}
+
+
+def _site_app_imports(path):
+    """The first-level ``site_app`` modules ``path`` imports anywhere."""
+    package = path.relative_to(SITE_APP.parent).with_suffix("").parts[:-1]
+    return _imports_in(path.read_text(), package)
+
+
+def _imports_in(source, package):
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = list(package[:len(package) - node.level + 1])
+                parts = base + (node.module.split(".") if node.module else [])
+                names = [parts] if node.module else [base + [alias.name] for alias in node.names]
+            else:
+                names = [node.module.split(".")] if node.module else []
+        elif isinstance(node, ast.Import):
+            names = [alias.name.split(".") for alias in node.names]
+        else:
+            continue
+        found.update(parts[1] for parts in names if len(parts) > 1 and parts[0] == "site_app")
+    return found
+
+
+def test_models_import_no_layer_above_them():
+    reaching_up = {}
+    for path in sorted((SITE_APP / "models").glob("*.py")):
+        above = _site_app_imports(path) - MODEL_MAY_IMPORT
+        if above:
+            reaching_up[path.name] = sorted(above)
+    assert not reaching_up, f"models import layers above them: {reaching_up}"
+
+
+def test_the_import_check_sees_a_model_reaching_up():
+    source = ("from ..content_cache import content_changed\n"
+              "def release():\n    from ..media import storage\n"
+              "from . import users\nimport site_app.web\n")
+    assert _imports_in(source, ("site_app", "models")) == {"content_cache", "media", "models", "web"}
+
+
+def test_no_module_is_longer_than_a_reader_takes_in():
+    long = {str(path.relative_to(SITE_APP)): lines
+            for path in SITE_APP.rglob("*.py")
+            if (lines := len(path.read_text().splitlines())) > MAX_MODULE_LINES}
+    assert not long, f"modules over {MAX_MODULE_LINES} lines: {long}"
