@@ -41,8 +41,8 @@ def create_app(config_name=None, overrides=None):
     public_address.configure(app)
     _configure_logging(app)
 
-    from .extensions import (bootstrap, cache, compress, csrf, db, limiter, login_manager, mail,
-                             moment)
+    from . import timestamps
+    from .extensions import bootstrap, cache, compress, csrf, db, limiter, login_manager, mail
     db.init_app(app)
     if config_name == "production" and not app.config.get("SKIP_DB_CHECK"):
         from .database import require_reachable
@@ -54,7 +54,7 @@ def create_app(config_name=None, overrides=None):
     login_manager.init_app(app)
     csrf.init_app(app)
     mail.init_app(app)
-    moment.init_app(app)
+    timestamps.register(app)
     bootstrap.init_app(app)
     cache.init_app(app)
     compress.init_app(app)

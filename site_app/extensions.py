@@ -9,7 +9,6 @@ from flask_mail import Mail
 from flask_wtf.csrf import CSRFProtect
 
 from .database import SiteMongoEngine
-from .timestamps import CspSafeMoment
 
 
 class SiteLoginManager(LoginManager):
@@ -26,7 +25,6 @@ login_manager.login_view = "auth.login"
 login_manager.login_message_category = "info"
 csrf = CSRFProtect()
 mail = Mail()
-moment = CspSafeMoment()  # renders timestamps without inline styles (CSP)
 bootstrap = Bootstrap5()
 cache = Cache()
 compress = Compress()  # dynamic answers; static files come compressed from WhiteNoise

@@ -1,45 +1,50 @@
-"""Times shown in the reader's own time zone, without breaking the CSP.
+"""Times shown in the reader's own time zone, under a strict CSP.
 
-Flask-Moment renders ``<span class="flask-moment" style="display: none">``;
-our Content-Security-Policy (``style-src 'self'``) blocks inline ``style=``
-attributes, so every timestamp on every page was a CSP violation. This
-subclass renders a ``<time>`` element instead, with no style attribute and a
-readable UTC fallback (for readers without JavaScript); the moment.js support
-code (static/js/moment-support.js) replaces the text with local time.
-Templates keep calling ``moment(ts).fromNow()`` / ``.format('LLL')``.
+Templates write ``moment(ts).fromNow()`` or ``moment(ts).format('LL')``.
+That renders a ``<time>`` element carrying the UTC instant and what to show,
+with a readable UTC fallback for readers without JavaScript;
+``static/js/moment-support.js`` turns it into local time with moment.js.
+There is no inline style or script, which the Content-Security-Policy would
+refuse (Flask-Moment's own renderer writes ``style="display: none"``, so the
+site renders the element itself rather than reach into that library).
 """
 from datetime import timezone
 
-from flask_moment import Moment, moment
 from markupsafe import Markup, escape
 
 
-class csp_safe_moment(moment):
-    """``moment(ts)`` for templates; see the module docstring."""
+class LocalTime:
+    """A timestamp a template shows in the reader's time zone."""
+
+    def __init__(self, timestamp):
+        self.timestamp = timestamp
+
+    def fromNow(self):  # noqa: N802 (named after moment.js, as templates read it)
+        return self._render("fromNow")
+
+    def format(self, pattern):
+        return self._render("format", pattern)
+
+    def _render(self, function, pattern=None):
+        attributes = f'data-function="{escape(function)}"'
+        if pattern:
+            attributes += f' data-format="{escape(pattern)}"'
+        return Markup('<time class="local-time" datetime="{}" {}>{}</time>'.format(
+            escape(self._iso_utc()), attributes, escape(self._fallback_text())))
+
+    def _utc(self):
+        timestamp = self.timestamp
+        if timestamp.tzinfo is not None:
+            timestamp = timestamp.astimezone(timezone.utc).replace(tzinfo=None)
+        return timestamp
+
+    def _iso_utc(self):
+        return self._utc().strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def _fallback_text(self):
-        timestamp = self.timestamp
-        if isinstance(timestamp, str):
-            return timestamp
-        if timestamp.tzinfo is not None:
-            timestamp = timestamp.astimezone(timezone.utc)
-        return timestamp.strftime("%-d %b %Y, %H:%M") + ("" if self.local else " UTC")
-
-    def _render(self, func, format=None, timestamp2=None, no_suffix=None,
-                units=None, refresh=False):
-        data = {"timestamp": self._timestamp_as_iso_8601(self.timestamp),
-                "function": func, "format": format, "timestamp2": timestamp2,
-                "nosuffix": "1" if no_suffix else None, "units": units,
-                "refresh": int(refresh) * 60000}
-        attributes = " ".join(f'data-{name}="{escape(value)}"'
-                              for name, value in data.items() if value not in (None, ""))
-        return Markup('<time class="flask-moment" datetime="{}" {}>{}</time>'.format(
-            escape(data["timestamp"]), attributes, escape(self._fallback_text())))
+        return self._utc().strftime("%-d %b %Y, %H:%M") + " UTC"
 
 
-class CspSafeMoment(Moment):
-    """The Flask-Moment extension, handing templates ``csp_safe_moment``."""
-
-    def init_app(self, app):
-        super().init_app(app)
-        app.extensions["moment"] = csp_safe_moment
+def register(app):
+    """Give every template ``moment(timestamp)``."""
+    app.jinja_env.globals["moment"] = LocalTime

@@ -11,7 +11,7 @@ def test_moment_renders_a_time_element_without_inline_style(app):
             ts=datetime(2026, 3, 4, 5, 6, 7))
     relative, formatted = html.split("|")
     assert "style=" not in html
-    assert relative.startswith('<time class="flask-moment" datetime="2026-03-04T05:06:07Z"')
+    assert relative.startswith('<time class="local-time" datetime="2026-03-04T05:06:07Z"')
     assert 'data-function="fromNow"' in relative
     assert 'data-format="LLL"' in formatted
     # Readers without JavaScript still see a date.

@@ -1,9 +1,9 @@
-// Flask-Moment 1.0.6 support code (MIT), served as a file so the CSP needs
-// no inline script. Renders the <time class="flask-moment"> elements that
+// After Flask-Moment 1.0.6's support code (MIT), served as a file so the CSP
+// needs no inline script. Renders the <time class="local-time"> elements that
 // site_app/timestamps.py writes (no inline style: the CSP forbids it), turning
 // their UTC fallback text into the reader's local time.
 moment.locale("en");
-function flask_moment_render(elem) {
+function render_local_time(elem) {
     const timestamp = moment(elem.dataset.timestamp);
     const func = elem.dataset.function;
     const format = elem.dataset.format;
@@ -20,21 +20,21 @@ function flask_moment_render(elem) {
     if (units)
         args.push(units);
     elem.textContent = timestamp[func].apply(timestamp, args);
-    elem.classList.remove('flask-moment');
+    elem.classList.remove('local-time');
     elem.title = timestamp.format('LLLL');
 }
-function flask_moment_render_all() {
-    const moments = document.querySelectorAll('.flask-moment');
+function render_local_times() {
+    const moments = document.querySelectorAll('.local-time');
     moments.forEach(function(moment) {
-        flask_moment_render(moment);
+        render_local_time(moment);
         const refresh = moment.dataset.refresh;
         if (refresh && refresh > 0) {
             (function(elem, interval) {
                 setInterval(function() {
-                    flask_moment_render(elem);
+                    render_local_time(elem);
                 }, interval);
             })(moment, refresh);
         }
     })
 }
-document.addEventListener("DOMContentLoaded", flask_moment_render_all);
+document.addEventListener("DOMContentLoaded", render_local_times);
