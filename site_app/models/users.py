@@ -83,9 +83,9 @@ class User(UserMixin, db.Document):
         return super().save(*args, **kwargs)
 
     def clean(self):
-        self.email = normalise_email(self.email)
-        self.username = (self.username or "").strip()
-        self.username_key = self.username.lower()
+        stored = _normalised_identity({"email": self.email, "username": self.username})
+        for field, value in stored.items():
+            setattr(self, field, value)
         if self.role is None:
             self.role = self._initial_role()
 
@@ -367,8 +367,9 @@ def normalise_email(email):
 
 
 def _normalised_identity(changes):
-    """``changes`` with the email and username stored the way ``clean`` stores
-    them (an atomic update skips ``clean``)."""
+    """``changes`` with the email and username as they are stored (lower-case
+    address, trimmed name, its lower-case key): ``clean`` applies it on
+    save, ``edit_profile`` on its atomic update, which skips ``clean``."""
     changes = dict(changes)
     if "email" in changes:
         changes["email"] = normalise_email(changes["email"])
