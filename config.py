@@ -60,12 +60,9 @@ class Config:
     # werkzeug's default (scrypt). Testing lowers the cost: hashing is most of
     # the suite's time otherwise, and the strength of a test password is moot.
     PASSWORD_HASH_METHOD = "scrypt"
-    REMEMBER_COOKIE_DURATION = timedelta(days=14)
     # Sessions live on the server (site_app/sessions.py): one idle this long
     # is deleted by its TTL index; "keep me logged in" keeps the cookie as long.
     PERMANENT_SESSION_LIFETIME = timedelta(days=_env_int("SESSION_LIFETIME_DAYS", 14))
-    REMEMBER_COOKIE_HTTPONLY = True
-    REMEMBER_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -159,7 +156,6 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
-    REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     HSTS = True
 
