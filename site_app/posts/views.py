@@ -171,7 +171,8 @@ def search():
 @posts.route("/feed.atom")
 def feed():
     # The same document for every reader: built once a content generation.
-    document, updated = cached("feed", _feed_document, request.base_url)
+    # One document for every reader: its links are on SITE_URL, not the Host.
+    document, updated = cached("feed", _feed_document)
     response = current_app.response_class(document, mimetype="application/atom+xml")
     # Validators, so a polling reader gets a 304 until something changes.
     response.add_etag()
