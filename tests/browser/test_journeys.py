@@ -35,7 +35,10 @@ def open_menu(page):
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
         toggler.click()
-        expect(page.locator("#site-nav")).to_be_visible()
+        # Wait for Bootstrap's collapse transition to end ("collapsing" ->
+        # "collapse show"): a click on a link still sliding into view is lost
+        # on a loaded machine.
+        expect(page.locator("#site-nav")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
 
 
 def log_in(page, email, password=PASSWORD):
