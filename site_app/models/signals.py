@@ -1,10 +1,31 @@
 """What the models announce. Listeners live in the layers above (the page
-cache subscribes to ``content_changed``), so models never import them."""
+cache subscribes to ``content_changed``, notifications to the community
+signals), so models never import them.
+
+Every signal is sent *after* the write it announces succeeded, with ids
+(ObjectIds), never documents the listener would have to trust as fresh.
+"""
 from blinker import Namespace
 
 _signals = Namespace()
 
 # Sent after an atomic update changed what readers see (a comment added,
-# hidden or removed; a post edited in place). Saves and deletions through
-# MongoEngine are announced by its own post_save/post_delete signals.
+# hidden, edited or removed; a post edited in place; a like counted; a
+# follow). Keyword arguments name what changed, so a cache can drop only
+# the pages that show it:
+#   post=<post id>       one post's page and the cards that show it
+#   author=<user id>     a user's profile, followers/following, their cards
+#   tags=[<tag>, ...]    the tag pages listing those tags
+#   site=True            everything (a rename, a role change, a bulk reseed)
+# Saves and deletions through MongoEngine are announced by its own
+# post_save/post_delete signals.
 content_changed = _signals.signal("content-changed")
+
+# The community's events, for notifications (sent after the write):
+# post_liked.send(Post, post=<id>, user=<liker id>, author=<post author id>)
+post_liked = _signals.signal("post-liked")
+# user_followed.send(User, follower=<id>, followed=<id>)
+user_followed = _signals.signal("user-followed")
+# comment_posted.send(Post, post=<id>, comment=<comment id>, author=<commenter id>,
+#                     parent=<parent comment id or None>)
+comment_posted = _signals.signal("comment-posted")
