@@ -103,6 +103,14 @@ class Config:
     CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL") or None
     CACHE_DEFAULT_TIMEOUT = _env_int("CACHE_DEFAULT_TIMEOUT", 300)
+    # SimpleCache's entry limit (it evicts the soonest-expiring first): room
+    # for a generation per post and author plus the pages (site_app/page_cache.py).
+    CACHE_THRESHOLD = _env_int("CACHE_THRESHOLD", 10000)
+    # Anonymous pages: kept this long at most (invalidation is by generation,
+    # this only bounds memory), and how long a CDN may serve one without
+    # asking (0: it revalidates every time, so a change shows at once).
+    PAGE_CACHE_TIMEOUT = _env_int("PAGE_CACHE_TIMEOUT", 3600)
+    PAGE_CACHE_S_MAXAGE = _env_int("PAGE_CACHE_S_MAXAGE", 0)
 
     # Flask-Compress: pages, JSON and feeds in brotli or gzip. Behind a proxy
     # that compresses (nginx `gzip on`), set COMPRESS_REGISTER=0.

@@ -16,11 +16,12 @@ def csp_nonce():
     return g.csp_nonce
 
 
-def _content_security_policy():
-    nonce = csp_nonce()
+def content_security_policy(nonce):
+    """The site's policy; ``nonce=None`` for a page that uses none (a cached
+    page shared by readers: nothing per response in it)."""
     return "; ".join([
         "default-src 'self'",
-        f"script-src 'self' 'nonce-{nonce}'",
+        f"script-src 'self' 'nonce-{nonce}'" if nonce else "script-src 'self'",
         "style-src 'self'",
         "img-src 'self' data:",
         "font-src 'self'",
@@ -80,8 +81,10 @@ def register(app):
         # The admin gets the same policy: its scripts carry the nonce
         # (``csp_nonce_generator``) and its inline handlers were moved to
         # static/js/admin.js.
-        if "Content-Security-Policy" not in headers:
-            headers["Content-Security-Policy"] = _content_security_policy()
+        # Not on a 304: the reader keeps the body it has with the policy that
+        # came with it, and a new nonce would no longer match that body.
+        if "Content-Security-Policy" not in headers and response.status_code != 304:
+            headers["Content-Security-Policy"] = content_security_policy(csp_nonce())
         for name, value in security_headers(app).items():
             headers.setdefault(name, value)
         ops = g.pop("db_ops", None)

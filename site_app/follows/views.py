@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from ..decorators import permission_required
 from ..models import Permission, User
+from ..page_cache import cached_page
 from ..pagination import page_arg, paginate, paginate_list
 from . import follows
 
@@ -41,6 +42,7 @@ def unfollow(username):
 
 
 @follows.route("/followers/<username>")
+@cached_page()
 def followers(username):
     user = get_user(username)
     page = paginate(user.followers(), page_arg(), current_app.config["FOLLOWERS_PER_PAGE"])
@@ -49,6 +51,7 @@ def followers(username):
 
 
 @follows.route("/following/<username>")
+@cached_page()
 def following(username):
     user = get_user(username)
     page = paginate_list(user.following_ids(), page_arg(), current_app.config["FOLLOWERS_PER_PAGE"])

@@ -2,11 +2,11 @@
 from flask import current_app, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..content_cache import cached
+from ..content_cache import NEWEST
 from ..database import ping
 from ..extensions import csrf, limiter
 from ..models import Post
-from ..pagination import Page, page_arg
+from ..page_cache import cached_page
 from ..posts.views import listing_page
 from . import main
 
@@ -14,27 +14,15 @@ SHOW_FOLLOWED_MAX_AGE = 30 * 24 * 3600
 
 
 @main.route("/")
+@cached_page(NEWEST)
 def index():
     show_followed = current_user.is_authenticated and bool(request.cookies.get("show_followed"))
     if show_followed:
         # A writer always sees their own posts among those they follow.
         posts = Post.by_authors(current_user.following_ids() + [current_user.id])
-    elif current_user.is_anonymous:
-        # Every anonymous reader sees the same list: render it once for all
-        # (invalidated when content changes, see content_cache).
-        page, posts_html = cached("home", _anonymous_listing, page_arg())
-        return render_template("index.html", page=page, posts_html=posts_html,
-                               show_followed=False)
     else:
         posts = Post.listing()
     return render_template("index.html", page=listing_page(posts), show_followed=show_followed)
-
-
-def _anonymous_listing():
-    """``(page without its items, rendered list)`` of the All tab."""
-    page = listing_page(Post.listing())
-    html = render_template("_posts.html", posts=page.items, empty_message=None)
-    return Page([], page.page, page.per_page, page.total), html
 
 
 @main.route("/all")

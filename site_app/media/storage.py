@@ -32,6 +32,7 @@ from werkzeug.utils import secure_filename
 from ..database import get_db, gridfs_for
 from ..markup import file_ids_in  # noqa: F401  (part of this module's interface)
 from ..models import User, utcnow
+from ..models.signals import content_changed
 from . import images, sniffing
 
 KIND_IMAGE = "image"
@@ -128,6 +129,7 @@ def set_avatar(user, file_storage):
     before = User._get_collection().find_one_and_update(
         {"_id": user.id}, {"$set": {"avatar_id": master_id}}, projection={"avatar_id": True})
     user.avatar_id = master_id
+    content_changed.send(User, author=user.id)  # the avatar's URL on every page showing them
     previous = (before or {}).get("avatar_id")
     if previous and previous != master_id:
         delete_stored_file(previous)

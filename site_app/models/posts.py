@@ -144,6 +144,7 @@ class Post(db.Document):
         """Update the text of the post. Only these fields are written, so
         comments that arrive meanwhile are kept. Files the new body links to
         join those the post used (a file dropped stays the post's)."""
+        old_tags = list(self.tags or [])
         self.title = title.strip()
         self.body = body
         self.tags = normalise_tags(tags)
@@ -164,7 +165,7 @@ class Post(db.Document):
         updated = Post.objects(id=self.id, __raw__=room).update_one(**changes)
         if not updated and Post.objects(id=self.id).count():
             raise ContentTooLarge("With its comments the post would no longer fit; shorten it.")
-        content_changed.send(self)
+        content_changed.send(Post, post=self.id, tags=_union(old_tags, self.tags))
 
     def remove(self):
         """Delete the post; the media store, listening, then releases the
@@ -212,17 +213,20 @@ class Post(db.Document):
             updated = False
         if not updated:
             raise CommentsClosed()
-        content_changed.send(self)  # the comment count on list pages
+        content_changed.send(Post, post=self.id)  # its page, and its count on cards
         self.comment_count += 1
         return comment
 
     @classmethod
     def set_comment_disabled(cls, comment_id, disabled):
         """Hide or show one comment (positional ``$set``); True when found."""
-        changed = bool(cls.objects(comments__id=comment_id).update_one(
-            set__comments__S__disabled=disabled))
-        content_changed.send(cls)
-        return changed
+        oid = as_object_id(comment_id)
+        found = oid and cls._get_collection().find_one_and_update(
+            {"comments.id": oid}, {"$set": {"comments.$.disabled": bool(disabled)}},
+            projection={"_id": True})  # the post's id: only its pages go stale
+        if found:
+            content_changed.send(cls, post=found["_id"])
+        return bool(found)
 
     @classmethod
     def delete_comment(cls, comment_id):
@@ -238,7 +242,7 @@ class Post(db.Document):
         size = bson_size(found["comments"][0])
         removed = collection.update_one({"_id": found["_id"], "comments.id": oid},
                                         _removal_pipeline(oid, size)).modified_count
-        content_changed.send(cls)
+        content_changed.send(cls, post=found["_id"])
         return bool(removed)
 
     @classmethod

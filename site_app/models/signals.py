@@ -15,7 +15,9 @@ _signals = Namespace()
 # the pages that show it:
 #   post=<post id>       one post's page and the cards that show it
 #   author=<user id>     a user's profile, followers/following, their cards
-#   tags=[<tag>, ...]    the tag pages listing those tags
+#                        (or a list of ids: a follow changes both accounts)
+#   tags=[<tag>, ...]    the tag pages listing those tags; sent when a post's
+#                        words change, so search results are renewed too
 #   site=True            everything (a rename, a role change, a bulk reseed)
 # Saves and deletions through MongoEngine are announced by its own
 # post_save/post_delete signals.

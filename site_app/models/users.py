@@ -16,6 +16,7 @@ from ..extensions import db, login_manager
 from ..text import plain_line, plain_text
 from .references import reference_id, stored_reference
 from .roles import Permission, Role
+from .signals import content_changed
 
 
 # Sent with the account whose sessions must all end now (password changed,
@@ -140,6 +141,7 @@ class User(UserMixin, db.Document):
             raise AccountTaken(_duplicate_field(exc, changes.get("email"), self.id)) from exc
         if written:
             self.reload(*changes)
+            content_changed.send(User, author=self.id)  # every page that shows the account
         return bool(written)
 
     # -- passwords ----------------------------------------------------------
@@ -300,10 +302,12 @@ class User(UserMixin, db.Document):
             raise ValueError("you cannot follow yourself")
         User.objects(id=self.id).update_one(add_to_set__following=user)
         self.reload("following")
+        content_changed.send(User, author=[self.id, user.id])  # counts and lists of both
 
     def unfollow(self, user):
         User.objects(id=self.id).update_one(pull__following=user)
         self.reload("following")
+        content_changed.send(User, author=[self.id, user.id])
 
     @property
     def following_count(self):

@@ -4,12 +4,13 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_login import current_user
 from markupsafe import Markup
 
-from ..content_cache import cached
+from ..content_cache import NEWEST, SEARCH
 from ..decorators import permission_required
 from ..errors import error_response
 from ..markup import ContentTooLarge, render_markdown
 from ..models import CommentsClosed, Permission, Post, normalise_tags
 from ..models.posts import BODY_MAX
+from ..page_cache import cached_page
 from ..pagination import Page, page_arg, paginate
 from ..search import search_posts
 from . import posts
@@ -105,6 +106,7 @@ def delete(post_id):
 
 # -- reading and commenting --------------------------------------------------
 @posts.get("/post/<objectid:post_id>")
+@cached_page("post:{post_id}")
 def post(post_id):
     # The form (and its CSRF token, which writes the session cookie) only for
     # readers who may comment: the page stays cookie-free, so cacheable, for others.
@@ -152,6 +154,7 @@ def markdown_filter(text):
 
 # -- tags, search, feed ------------------------------------------------------
 @posts.route("/tag/<tag>")
+@cached_page("tag:{tag}")
 def tag(tag):
     clean = normalise_tags([tag])
     if not clean:
@@ -162,6 +165,7 @@ def tag(tag):
 
 
 @posts.route("/search")
+@cached_page(SEARCH)
 def search():
     query = request.args.get("q", "").strip()
     page = search_posts(query, page_arg(), current_app.config["POSTS_PER_PAGE"])
@@ -169,20 +173,12 @@ def search():
 
 
 @posts.route("/feed.atom")
+@cached_page(NEWEST, everyone=True)  # its links are on SITE_URL: the same for every reader
 def feed():
-    # The same document for every reader: built once a content generation.
-    # One document for every reader: its links are on SITE_URL, not the Host.
-    document, updated = cached("feed", _feed_document)
-    response = current_app.response_class(document, mimetype="application/atom+xml")
-    # Validators, so a polling reader gets a 304 until something changes.
-    response.add_etag()
-    response.last_modified = updated
-    return response.make_conditional(request)
-
-
-def _feed_document():
     posts = Post.with_authors(list(Post.listing().limit(20)))
-    return atom_feed(posts), feed_updated(posts)
+    response = current_app.response_class(atom_feed(posts), mimetype="application/atom+xml")
+    response.last_modified = feed_updated(posts)  # with the cache's ETag: 304s for pollers
+    return response
 
 
 @posts.route("/preview", methods=["POST"])

@@ -6,12 +6,16 @@ from ..decorators import admin_required
 from ..media.quota import spend_uploads
 from ..media.storage import UploadRejected, set_avatar
 from ..models import AccountTaken, Post, User
+from ..page_cache import cached_page
 from ..pagination import page_arg, paginate
 from . import profiles
 from .forms import EditProfileAdminForm, EditProfileForm
 
 
 @profiles.route("/user/<username>")
+# "Last seen" is written once a LAST_SEEN_INTERVAL and announced by no one:
+# kept no longer than that. Everything else on it is an author scope.
+@cached_page(timeout=lambda config: config["LAST_SEEN_INTERVAL"])
 def user(username):
     user = User.by_username(username)
     if user is None:

@@ -1,0 +1,167 @@
+"""Whole pages served from the shared cache to readers who have no session.
+
+A view opts in with one line::
+
+    @cached_page("tag:{tag}")          # scopes beyond what it loads; view args fill them
+    def tag(tag): ...
+
+Readers whose request carries no session cookie all see the same page, so
+it is rendered once and kept (with the generations of every scope it
+depends on, see ``content_cache``) until one of those scopes changes. A
+request that carries the session cookie (a signed-in reader, or anyone the
+site wrote a CSRF token or a flash message for) always gets its own
+rendering, marked ``private``; a rendering that set a cookie, or that is not
+a 200, is never kept.
+
+Per-response parts are never shared: a page whose HTML uses the CSP nonce is
+stored with the nonce of the rendering, swapped for each response's own; a
+page that uses none is sent with a policy that has none, which a CDN may
+then share. Shared answers carry a weak ``ETag`` (``304`` on
+``If-None-Match``), ``Cache-Control: public, max-age=0, must-revalidate,
+s-maxage=PAGE_CACHE_S_MAXAGE`` and ``Vary: Cookie``.
+"""
+import hashlib
+import logging
+from functools import wraps
+from urllib.parse import urlencode
+
+from flask import current_app, g, make_response, request, session
+
+from . import content_cache
+from .content_cache import SITE
+from .extensions import cache
+from .web import content_security_policy, csp_nonce
+
+log = logging.getLogger(__name__)
+
+# Headers of the view's own answer that are not kept with the page.
+_NOT_KEPT = {"content-length", "set-cookie", "etag", "cache-control", "vary"}
+
+
+def cached_page(*scopes, everyone=False, timeout=None):
+    """Serve the decorated view's 200 answers from the page cache to readers
+    without a session. ``scopes`` name what the page lists besides the posts
+    and accounts it loads (``"newest"``, ``"search"``, ``"tag:{tag}"``,
+    formatted with the view's arguments). ``everyone=True``: the answer never
+    depends on who asks (feeds, sitemap), so signed-in readers share it too.
+    ``timeout``: seconds a page may be kept at most (default
+    ``PAGE_CACHE_TIMEOUT``), for a page showing something no write
+    announces (a profile's "last seen"); a callable gets the app's config."""
+    def decorate(view):
+        @wraps(view)
+        def wrapper(**kwargs):
+            if not (everyone or _without_session()):
+                return _private(make_response(view(**kwargs)))
+            named = [scope.format(**kwargs) for scope in scopes]
+            return _serve(request_key(), lambda: view(**kwargs), named, timeout)
+        return wrapper
+    return decorate
+
+
+def _without_session():
+    return current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
+
+
+def request_key():
+    """One entry per address (scheme, host, path and the query, in a fixed
+    order): pages print their own URL (login links, canonical tags)."""
+    query = urlencode(sorted(request.args.items(multi=True)))
+    address = f"{request.host_url}{request.path.lstrip('/')}?{query}"
+    return "pc:page:" + hashlib.sha256(address.encode()).hexdigest()
+
+
+def _serve(key, render, scopes, timeout):
+    entry = _fresh_entry(key)
+    if entry is None:
+        entry, response = _render_and_keep(key, render, scopes, timeout)
+        if entry is None:
+            return response
+    else:
+        g.page_cache = "hit"
+    return _answer(entry)
+
+
+def _fresh_entry(key):
+    """The kept page when every scope it depends on is as it was rendered."""
+    entry = cache.get(key)
+    if entry is None:
+        return None
+    now = content_cache.generations(entry["generations"])
+    return entry if now == entry["generations"] else None
+
+
+def _render_and_keep(key, render, scopes, timeout):
+    """Render; keep the answer if it may be shared. ``(entry or None, response)``."""
+    started = content_cache.sequence()
+    content_cache.start_recording([SITE, *scopes])
+    try:
+        response = make_response(render())
+    finally:
+        recorded = content_cache.stop_recording()
+    if not _shareable(response):
+        return None, _private(response)
+    body = response.get_data()
+    nonce = csp_nonce()
+    entry = {"body": body, "status": 200, "etag": hashlib.sha1(body).hexdigest(),
+             "nonce": nonce if nonce.encode() in body else None,
+             "headers": [(k, v) for k, v in response.headers if k.lower() not in _NOT_KEPT],
+             "generations": {}}
+    g.page_cache = "off" if started is None else "miss"
+    if started is None:  # nothing is stored (NullCache): answer with the validators
+        return entry, response
+    keys = content_cache.generation_keys(recorded)
+    current = content_cache.generations(keys)
+    missing = [k for k, number in current.items() if number is None]
+    if missing:  # scopes no write has bumped yet
+        current.update(content_cache.start_missing(missing, started))
+    if all(number is not None and number <= started for number in current.values()):
+        entry["generations"] = current
+        cache.set(key, entry, timeout=_seconds(timeout))
+    return entry, response
+
+
+def _seconds(timeout):
+    config = current_app.config
+    if timeout is None:
+        return config["PAGE_CACHE_TIMEOUT"]
+    return timeout(config) if callable(timeout) else timeout
+
+
+def _shareable(response):
+    if response.status_code != 200 or response.is_streamed:
+        return False
+    if response.headers.get("Set-Cookie") or session.modified:
+        # e.g. a template that printed a CSRF token for an anonymous reader
+        log.warning("%s wrote to the session or set a cookie: not cached", request.path)
+        return False
+    return True
+
+
+def _answer(entry):
+    """The kept page as this response: its own nonce, validators, headers."""
+    body = entry["body"]
+    if entry["nonce"]:
+        body = body.replace(entry["nonce"].encode(), csp_nonce().encode())
+    response = current_app.response_class(body, status=entry["status"], headers=entry["headers"])
+    response.set_etag(entry["etag"], weak=True)
+    if entry["nonce"]:
+        # The nonce differs per response: shared caches must ask every time.
+        response.cache_control.private = True
+    else:
+        response.headers["Content-Security-Policy"] = content_security_policy(None)
+        response.cache_control.public = True
+        response.cache_control.s_maxage = current_app.config["PAGE_CACHE_S_MAXAGE"]
+    response.cache_control.max_age = 0
+    response.cache_control.must_revalidate = True
+    response.vary.add("Cookie")
+    if current_app.config.get("DB_OPS_HEADER"):  # tests and the benchmark: hit or miss
+        response.headers["X-Page-Cache"] = g.get("page_cache", "off")
+    return response.make_conditional(request)
+
+
+def _private(response):
+    """An answer made for one reader: no shared cache may keep it."""
+    response.cache_control.private = True
+    response.cache_control.no_cache = True
+    response.vary.add("Cookie")
+    return response
