@@ -8,7 +8,10 @@ import sys
 import pytest
 import redis
 
+from helpers import close_database
 from shape_services import ROOT, start_redis
+
+from site_app import create_app
 
 # An app built from the environment alone, as gunicorn builds it: an
 # anonymous reader fills the page cache and one failed login is counted.
@@ -38,8 +41,36 @@ def test_cache_and_rate_limits_use_the_redis_the_environment_names(redis_server)
     assert result.returncode == 0, result.stderr[-3000:]
 
     cached = [key.decode() for key in redis.Redis.from_url(f"{redis_server.url}/3").keys()]
-    assert any(key.startswith("flask_cache_page:home:") for key in cached), cached
+    assert any(key.startswith("flask_cache_pc:page:") for key in cached), cached
+    assert "flask_cache_pc:gen:site" in cached and "flask_cache_pc:seq" in cached, cached
     counted = [key.decode() for key in redis.Redis.from_url(f"{redis_server.url}/4").keys()]
     # The failed login counted per address and per account (auth/password_checks.py).
     assert "LIMITS:LIMITER/password/address/127.0.0.1/10/1/minute" in counted, counted
     assert "LIMITS:LIMITER/password/account/x@example.com/10/1/minute" in counted, counted
+
+
+def test_a_write_on_one_worker_renews_the_page_on_every_other_at_once(redis_server):
+    """Two workers share the page cache; the one that handles a write bumps
+    the generation in Redis, and the other serves the new page at once."""
+    from site_app.models import Post, Role, User
+    from site_app.models.signals import content_changed
+
+    shared = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": f"{redis_server.url}/5"}
+    serving, writing = create_app("testing", shared), create_app("testing", shared)
+    with serving.app_context():
+        Role.insert_roles()
+        author = User.register(email="w@example.com", username="w", password="long enough pw")
+        post = Post.publish(author, "Before", "Body")
+    reader = serving.test_client()
+    assert reader.get(f"/post/{post.id}").headers["X-Page-Cache"] == "miss"
+    assert reader.get(f"/post/{post.id}").headers["X-Page-Cache"] == "hit"
+
+    with serving.app_context():  # the data changes (unannounced) ...
+        Post._get_collection().update_one({"_id": post.id}, {"$set": {"title": "After"}})
+    assert "Before" in reader.get(f"/post/{post.id}").get_data(as_text=True)
+    with writing.app_context():  # ... and the worker that wrote it announces it
+        content_changed.send(Post, post=post.id)
+    again = reader.get(f"/post/{post.id}")
+    assert again.headers["X-Page-Cache"] == "miss" and "After" in again.get_data(as_text=True)
+    for app in (serving, writing):
+        close_database(app)
