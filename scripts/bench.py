@@ -5,20 +5,25 @@
     .venv/bin/python scripts/bench.py --cache NullCache   # without the page cache
     .venv/bin/python scripts/bench.py --profile       # pyinstrument, one run a page
     .venv/bin/python scripts/bench.py --shape production  # 3 workers + Redis + the stand-in
+    .venv/bin/python scripts/bench.py --compare-flasky ~/flasky  # side by side with Flasky
 
 It seeds the embedded database of a gunicorn server (one worker, the
 project's gunicorn.conf.py; see scripts/bench_server.py), then for each page
 runs ``--clients`` threads with keep-alive connections for ``--seconds`` and
 reports requests per second, p50/p95/p99 latency, errors, database
-operations per request (the app's own counter, ``X-DB-Ops``) and the share of
+operations per request (the app's own counter, ``X-DB-Ops``), the share of
 the server's time spent inside the database (``X-DB-Time-Ms`` over
-``X-Server-Ms``). Writes ``<out>/bench.json`` and ``<out>/bench.md`` and
+``X-Server-Ms``) and the page cache's hit ratio (``X-Page-Cache``). Anonymous
+pages are read without a cookie; the "signed in" rows carry a session. The
+"cache miss" row asks for a post nobody has asked for yet on every request:
+what a miss costs. Writes ``<out>/bench.json`` and ``<out>/bench.md`` and
 prints the table. ``--profile`` instead profiles each page in-process with
 pyinstrument and writes ``<out>/profile-<page>.txt``.
 """
 import argparse
 import base64
 import http.client
+import itertools
 import json
 import os
 import platform
@@ -58,26 +63,39 @@ def parse_args(argv=None):
                              "(scripts/bench_shape.py)")
     parser.add_argument("--profile", action="store_true",
                         help="profile each page in-process with pyinstrument instead")
+    parser.add_argument("--compare-flasky", metavar="DIR", default=None,
+                        help="a Flasky checkout (miguelgrinberg/flasky): seed it with the same "
+                             "data and print both sites side by side (scripts/bench_flasky.py)")
+    parser.add_argument("--flasky-python", default=None,
+                        help="the Python with Flasky's requirements (default: a virtualenv made "
+                             "in DIR/.bench-venv from DIR/requirements.txt)")
     return parser.parse_args(argv)
 
 
 def pages(ids, auth):
     """(name, path, headers) of every benchmarked page."""
     post = f"/post/{ids['post_id']}"
+    profile, tag = f"/user/{quote(ids['username'])}", f"/tag/{quote(ids['tag'])}"
+    signed_in = {"Cookie": auth["cookie"]}
+    misses = [f"/post/{post_id}" for post_id in ids.get("miss_post_ids", [])]
     found = [
         ("home", "/", {}),
-        ("followed feed", "/", {"Cookie": auth["cookie"]}),
+        ("followed feed", "/", signed_in),
         (f"post, {ids['post_comments']} comments, first page", post, {}),
         (f"post, {ids['post_comments']} comments, last page", post + "?page=-1", {}),
-        ("profile", f"/user/{quote(ids['username'])}", {}),
-        ("tag", f"/tag/{quote(ids['tag'])}", {}),
+        ("profile", profile, {}),
+        ("tag", tag, {}),
         ("search", f"/search?q={quote(ids['search'])}", {}),
         ("atom feed", "/feed.atom", {}),
+        ("post, cache miss (a new post each request)", misses, {}),
+        (f"post, {ids['post_comments']} comments, signed in", post, signed_in),
+        ("profile, signed in", profile, signed_in),
+        ("tag, signed in", tag, signed_in),
         ("image /files/<id>", f"/files/{ids['image_id']}", {}),
         ("api posts (token)", "/api/v1/posts/", {"Authorization": auth["token"]}),
         ("api posts (password)", "/api/v1/posts/", {"Authorization": auth["password"]}),
     ]
-    return [page for page in found if ids.get("image_id") or "files" not in page[1]]
+    return [page for page in found if page[1] and (ids.get("image_id") or "files" not in page[1])]
 
 
 # -- the server ------------------------------------------------------------------
@@ -171,16 +189,20 @@ def _send_secure_cookies_over_http(session):
 
 # -- the clients -------------------------------------------------------------------
 def drive(port, path, headers, seconds, clients):
-    """Run ``clients`` threads against one page for ``seconds``; return the
-    samples (latency ms, status, db ops, db ms, server ms) and the wall time."""
+    """Run ``clients`` threads against one page (or, for a list, a different
+    one each request) for ``seconds``; return the samples (latency ms,
+    status, db ops, db ms, server ms, page cache) and the wall time."""
     samples, errors = [], []
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
+    paths = itertools.cycle(path) if isinstance(path, list) else itertools.repeat(path)
 
     def client():
         mine, failures = [], []
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         while time.perf_counter() < deadline:
+            with lock:
+                path = next(paths)
             started = time.perf_counter()
             try:
                 connection.request("GET", path, headers=headers)
@@ -195,7 +217,8 @@ def drive(port, path, headers, seconds, clients):
             mine.append((elapsed, response.status,
                          int(response.getheader("X-DB-Ops", "-1")),
                          float(response.getheader("X-DB-Time-Ms", "0")),
-                         float(response.getheader("X-Server-Ms", "0"))))
+                         float(response.getheader("X-Server-Ms", "0")),
+                         response.getheader("X-Page-Cache")))
         connection.close()
         with lock:
             samples.extend(mine)
@@ -223,9 +246,11 @@ def summarise(name, path, samples, failures, wall):
     ops = sorted({s[2] for s in samples})
     server_ms = sum(s[4] for s in samples)
     errors = len(failures) + sum(1 for s in samples if s[1] != 200)
+    hits = sum(1 for s in samples if s[5] == "hit")
+    cached = sum(1 for s in samples if s[5] in ("hit", "miss"))
     return {
         "page": name,
-        "path": path,
+        "path": path if isinstance(path, str) else f"{len(path)} pages: {path[0]} ...",
         "requests": len(samples),
         "rps": round(len(samples) / wall, 1) if wall else 0.0,
         "p50_ms": round(percentile(latencies, 0.50), 1),
@@ -237,19 +262,22 @@ def summarise(name, path, samples, failures, wall):
         "server_ms": round(server_ms / len(samples), 2) if samples else 0.0,
         "db_ms": round(statistics.fmean(s[3] for s in samples), 2) if samples else 0.0,
         "db_share": round(sum(s[3] for s in samples) / server_ms, 3) if server_ms else 0.0,
+        "hit_ratio": round(hits / cached, 3) if cached else None,
     }
 
 
 def markdown_table(results):
     lines = [
-        "| page | req/s | p50 ms | p95 ms | p99 ms | errors | DB ops/req | server ms | DB ms | DB share |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| page | req/s | p50 ms | p95 ms | p99 ms | errors | DB ops/req | server ms | DB ms "
+        "| DB share | cache hits |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         ops = r["db_ops"] if isinstance(r["db_ops"], int) else "/".join(map(str, r["db_ops"]))
+        hits = "-" if r["hit_ratio"] is None else f"{r['hit_ratio'] * 100:.1f}%"
         lines.append(f"| {r['page']} | {r['rps']} | {r['p50_ms']} | {r['p95_ms']} | "
                      f"{r['p99_ms']} | {r['errors']} | {ops} | {r['server_ms']} | "
-                     f"{r['db_ms']} | {r['db_share'] * 100:.0f}% |")
+                     f"{r['db_ms']} | {r['db_share'] * 100:.0f}% | {hits} |")
     return "\n".join(lines)
 
 
@@ -286,7 +314,8 @@ def run_benchmark(args):
             for name, path, headers in pages(ids, auth):
                 if wanted and not any(w in name for w in wanted):
                     continue
-                drive(args.port, path, headers, 0.5, 1)  # warm up (and fill caches)
+                if isinstance(path, str):  # (the miss row must find nothing cached)
+                    drive(args.port, path, headers, 0.5, 1)  # warm up (and fill caches)
                 samples, failures, wall = drive(args.port, path, headers, args.seconds,
                                                 args.clients)
                 result = summarise(name, path, samples, failures, wall)
@@ -349,10 +378,12 @@ def run_profiles(args):
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for name, path, headers in pages(ids, auth):
+        if not isinstance(path, str):
+            continue  # the miss row: 30 different posts say nothing a profile would
         followed = name == "followed feed"
         client.set_cookie("show_followed", "1" if followed else "")
         headers = {k: v for k, v in headers.items() if k != "Cookie"}
-        if not followed and "api" not in name:
+        if not (followed or "api" in name or "signed in" in name):
             client.post("/auth/logout")
         else:
             client.post("/auth/login", data={"email": ids["login_email"],

@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 from site_app import create_app  # noqa: E402
 
 COMMENTS_WANTED = 200
+MISS_POSTS = 1000
 
 
 def build_app():
@@ -74,6 +75,9 @@ def find_ids():
     author_id, author_posts = authors.most_common(1)[0]
     tags = Counter(tag for doc in posts.find({}, {"tags": 1}) for tag in doc.get("tags", []))
     tag, tag_posts = tags.most_common(1)[0]
+    # Posts nobody asked for yet: each request of the "miss" row renders one.
+    others = [str(doc["_id"]) for doc in posts.find({"_id": {"$ne": busy["_id"]}}, {"_id": 1})
+              .sort("_id", 1).limit(MISS_POSTS)]
     image = posts.database["fs.files"].find_one(
         {"metadata.content_type": {"$regex": "^image/"}}, sort=[("length", -1)])
     return {
@@ -85,6 +89,7 @@ def find_ids():
         "tag_posts": tag_posts,
         "search": tag.split()[0],
         "image_id": str(image["_id"]) if image else None,
+        "miss_post_ids": others,
         "login_email": "demo@example.com",
         "login_password": "demo-password",
     }
