@@ -437,6 +437,9 @@ def where_time_goes(root):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.compare_flasky:
+        from bench_flasky import compare
+        return compare(args)
     return run_profiles(args) if args.profile else run_benchmark(args)
 
 

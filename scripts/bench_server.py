@@ -5,7 +5,10 @@ database lives in the server process, so it is seeded here, before the
 worker forks, with the sizes in ``BENCH_SEED`` (``users,posts,comments,
 follows[,images]``). The ids the clients need (a post with about 200
 comments, a prolific author, a common tag, an image) are written as JSON to
-``BENCH_IDS_FILE``. Bench-only: nothing in ``site_app`` knows about it.
+``BENCH_IDS_FILE``; with ``BENCH_DUMP_FILE`` the seeded users, posts,
+comments and follows are also written there as JSON, for Flasky to load the
+same data (``bench.py --compare-flasky``). Bench-only: nothing in
+``site_app`` knows about it.
 
 Settings for a benchmark, on top of ``development`` (or ``SITE_CONFIG``):
 the ``X-DB-Ops``/``X-DB-Time-Ms`` headers on, rate limits off (the clients
@@ -80,7 +83,10 @@ def find_ids():
               .sort("_id", 1).limit(MISS_POSTS)]
     image = posts.database["fs.files"].find_one(
         {"metadata.content_type": {"$regex": "^image/"}}, sort=[("length", -1)])
+    top = posts.find_one({}, {"comment_count": 1}, sort=[("comment_count", -1), ("_id", 1)])
     return {
+        "top_post_id": str(top["_id"]),
+        "top_post_comments": top["comment_count"],
         "post_id": str(busy["_id"]),
         "post_comments": busy["comment_count"],
         "username": User.objects(id=author_id).first().username,
@@ -93,6 +99,31 @@ def find_ids():
         "login_email": "demo@example.com",
         "login_password": "demo-password",
     }
+
+
+def dump_data():
+    """The seeded content as plain JSON (posts in ``_id`` order), for
+    another site to load: every name, text and time, no ids."""
+    from site_app.models import Post, User
+    stored = list(User._get_collection().find({}).sort("_id", 1))
+    names = {doc["_id"]: doc["username"] for doc in stored}
+    users = [{"username": d["username"], "email": d["email"], "name": d.get("name") or "",
+              "location": d.get("location") or "", "about_me": d.get("about_me") or "",
+              "member_since": d["member_since"].isoformat(),
+              # references are ObjectIds (or DBRefs, written by older code)
+              "following": [names[getattr(ref, "id", ref)] for ref in d.get("following", [])
+                            if getattr(ref, "id", ref) in names]}
+             for d in stored]
+    posts = []
+    for doc in Post._get_collection().find({}).sort("_id", 1):
+        posts.append({"id": str(doc["_id"]), "author": names.get(doc["author"]),
+                      "title": doc["title"], "body": doc["body"],
+                      "timestamp": doc["timestamp"].isoformat(),
+                      "comments": [{"author": names.get(c.get("author")), "body": c["body"],
+                                    "timestamp": c["timestamp"].isoformat(),
+                                    "disabled": bool(c.get("disabled"))}
+                                   for c in doc.get("comments", [])]})
+    return {"users": users, "posts": posts}
 
 
 class ServerTiming:
@@ -117,5 +148,8 @@ app = build_app()
 app.wsgi_app = ServerTiming(app.wsgi_app)
 if os.environ.get("BENCH_SEED"):
     _ids = seed(app, parse_sizes(os.environ["BENCH_SEED"]))
+    if os.environ.get("BENCH_DUMP_FILE"):
+        with app.app_context():
+            Path(os.environ["BENCH_DUMP_FILE"]).write_text(json.dumps(dump_data()))
     if os.environ.get("BENCH_IDS_FILE"):
         Path(os.environ["BENCH_IDS_FILE"]).write_text(json.dumps(_ids))
