@@ -26,6 +26,7 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from flask import current_app, g, make_response, request, session
+from flask_compress.flask_compress import _compress_data  # with the app's own settings
 
 from . import content_cache
 from .content_cache import SITE
@@ -116,8 +117,21 @@ def _render_and_keep(key, render, scopes, timeout):
         current.update(content_cache.start_missing(missing, started))
     if all(number is not None and number <= started for number in current.values()):
         entry["generations"] = current
+        entry["encoded"] = _encodings(entry, response.mimetype)
         cache.set(key, entry, timeout=_seconds(timeout))
     return entry, response
+
+
+def _encodings(entry, mimetype):
+    """The body compressed once for all its readers (brotli, gzip), as
+    Flask-Compress would compress it on every response; none for a body
+    that differs per response (its nonce) or that the app does not compress."""
+    config, body = current_app.config, entry["body"]
+    if (entry["nonce"] or not config["COMPRESS_REGISTER"] or len(body) < config["COMPRESS_MIN_SIZE"]
+            or mimetype not in config["COMPRESS_MIMETYPES"]):
+        return {}
+    return {name: _compress_data(current_app, body, name)
+            for name in config["COMPRESS_ALGORITHM"] if name in ("br", "gzip")}
 
 
 def _seconds(timeout):
@@ -139,10 +153,15 @@ def _shareable(response):
 
 def _answer(entry):
     """The kept page as this response: its own nonce, validators, headers."""
-    body = entry["body"]
+    body, encoded = entry["body"], entry.get("encoded") or {}
     if entry["nonce"]:
         body = body.replace(entry["nonce"].encode(), csp_nonce().encode())
     response = current_app.response_class(body, status=entry["status"], headers=entry["headers"])
+    encoding = request.accept_encodings.best_match(list(encoded)) if encoded else None
+    if encoding:  # Flask-Compress leaves an answer that says its encoding alone
+        response.set_data(encoded[encoding])
+        response.headers["Content-Encoding"] = encoding
+        response.vary.add("Accept-Encoding")
     response.set_etag(entry["etag"], weak=True)
     if entry["nonce"]:
         # The nonce differs per response: shared caches must ask every time.

@@ -1,9 +1,11 @@
 """Readers without a session are served whole pages from the shared cache
 (site_app/page_cache.py), and every write makes stale exactly the pages that
 show what it changed (site_app/content_cache.py), at once."""
+import gzip
 import io
 import re
 
+import brotli
 import pytest
 from flask import render_template_string
 from PIL import Image
@@ -162,6 +164,16 @@ def test_a_compressed_page_answers_304_to_its_own_etag(reader, site):
     again = reader.get("/", headers={"Accept-Encoding": "br",
                                      "If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_a_kept_page_is_compressed_once_for_all_its_readers(reader, site):
+    plain = visit(reader, "/").get_data()
+    for encoding, decompress in (("br", brotli.decompress), ("gzip", gzip.decompress)):
+        response = reader.get("/", headers={"Accept-Encoding": encoding})
+        assert response.headers["X-Page-Cache"] == "hit"
+        assert response.headers["Content-Encoding"] == encoding
+        assert "Accept-Encoding" in response.vary
+        assert decompress(response.data) == plain
 
 
 # -- per-response parts ---------------------------------------------------------
