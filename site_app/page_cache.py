@@ -71,8 +71,18 @@ def request_key():
     return "pc:page:" + hashlib.sha256(address.encode()).hexdigest()
 
 
+def _quietly(action, *args):
+    """``action(*args)``, or ``None`` when the cache fails: a cache outage
+    costs a rendering, never the page."""
+    try:
+        return action(*args)
+    except Exception:
+        log.exception("page cache unavailable")
+        return None
+
+
 def _serve(key, render, scopes, timeout):
-    entry = _fresh_entry(key)
+    entry = _quietly(_fresh_entry, key)
     if entry is None:
         entry, response = _render_and_keep(key, render, scopes, timeout)
         if entry is None:
@@ -93,7 +103,7 @@ def _fresh_entry(key):
 
 def _render_and_keep(key, render, scopes, timeout):
     """Render; keep the answer if it may be shared. ``(entry or None, response)``."""
-    started = content_cache.sequence()
+    started = _quietly(content_cache.sequence)
     content_cache.start_recording([SITE, *scopes])
     try:
         response = make_response(render())
@@ -108,8 +118,14 @@ def _render_and_keep(key, render, scopes, timeout):
              "headers": [(k, v) for k, v in response.headers if k.lower() not in _NOT_KEPT],
              "generations": {}}
     g.page_cache = "off" if started is None else "miss"
-    if started is None:  # nothing is stored (NullCache): answer with the validators
-        return entry, response
+    if started is not None:  # else nothing is stored (NullCache): answer with the validators
+        _quietly(_keep, key, entry, recorded, started, timeout, response.mimetype)
+    return entry, response
+
+
+def _keep(key, entry, recorded, started, timeout, mimetype):
+    """Store the entry with its scopes' generations, unless a write to one of
+    them landed after ``started`` (the rendering may have missed it)."""
     keys = content_cache.generation_keys(recorded)
     current = content_cache.generations(keys)
     missing = [k for k, number in current.items() if number is None]
@@ -117,9 +133,8 @@ def _render_and_keep(key, render, scopes, timeout):
         current.update(content_cache.start_missing(missing, started))
     if all(number is not None and number <= started for number in current.values()):
         entry["generations"] = current
-        entry["encoded"] = _encodings(entry, response.mimetype)
+        entry["encoded"] = _encodings(entry, mimetype)
         cache.set(key, entry, timeout=_seconds(timeout))
-    return entry, response
 
 
 def _encodings(entry, mimetype):

@@ -416,3 +416,16 @@ def test_seeding_renews_every_page(app, reader, site):
     served(reader, "/")
     content_cache.content_changed()
     assert served(reader, "/")[0] == "miss"
+
+
+def test_a_cache_outage_costs_a_rendering_never_the_page(reader, site, monkeypatch):
+    served(reader, "/")
+
+    def down(*args, **kwargs):
+        raise ConnectionError("the cache is away")
+
+    for method in ("get", "get_many", "set", "add", "inc"):
+        monkeypatch.setattr(cache.cache, method, down)
+    response = visit(reader, "/")
+    assert "Lamp post" in response.get_data(as_text=True)
+    assert int(response.headers["X-DB-Ops"]) > 0
