@@ -27,6 +27,7 @@ import itertools
 import json
 import os
 import platform
+import random
 import re
 import signal
 import statistics
@@ -233,6 +234,49 @@ def drive(port, path, headers, seconds, clients):
     return samples, errors, time.perf_counter() - started
 
 
+MIXED_ROW = "mixed: home, profile, tag, 100 posts; a comment every 0.25 s"
+
+
+def mixed_reading_and_commenting(args, base, ids, auth, every=0.25):
+    """Anonymous readers over home, a profile, a tag and 100 posts while a
+    signed-in writer comments on one of those posts every ``every`` seconds:
+    the hit ratio while content changes (a comment renews its post's pages
+    and the lists that show it, nothing else)."""
+    rng = random.Random(16)
+    posts = [f"/post/{post_id}" for post_id in ids["miss_post_ids"][-100:]]
+    paths = ["/", f"/user/{quote(ids['username'])}", f"/tag/{quote(ids['tag'])}"] + posts
+    for path in paths:  # warm: every page kept once
+        requests.get(base + path)
+    rng.shuffle(paths)
+    done, written = threading.Event(), []
+
+    def writer():
+        browser = requests.Session()
+        browser.headers["Cookie"] = auth["cookie"]
+        while not done.wait(every):
+            target = rng.choice(posts)
+            form = browser.get(base + target).text
+            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
+            answer = browser.post(base + target, allow_redirects=False,
+                                  data={"body": f"Comment {len(written)}",
+                                        "csrf_token": token.group(1) if token else ""})
+            written.append(answer.status_code)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        samples, failures, wall = drive(args.port, paths * 100, {}, args.seconds, args.clients)
+    finally:
+        done.set()
+        thread.join()
+    result = summarise(MIXED_ROW, paths, samples, failures, wall)
+    result["comments_written"] = written.count(302)
+    result["errors"] += len(written) - written.count(302)
+    print(f"  {MIXED_ROW}: {result['rps']} req/s, hit ratio {result['hit_ratio']}, "
+          f"{result['comments_written']} comments", file=sys.stderr)
+    return result
+
+
 def percentile(values, fraction):
     ordered = sorted(values)
     if not ordered:
@@ -322,6 +366,8 @@ def run_benchmark(args):
                 results.append(result)
                 print(f"  {name}: {result['rps']} req/s, p50 {result['p50_ms']} ms, "
                       f"errors {result['errors']}", file=sys.stderr)
+            if not wanted or any(w in MIXED_ROW for w in wanted):
+                results.append(mixed_reading_and_commenting(args, base, ids, auth))
             # Production: the workers' RSS added up.
             rss = (sum(rss_mb(pid) for pid in shape.workers()) if shape
                    else rss_mb(worker_pid(server)))
