@@ -87,6 +87,7 @@ class Post(db.Document):
     author = db.ReferenceField(document_type=User, required=True)
     comments = db.EmbeddedDocumentListField(document_type=Comment)
     comment_count = db.IntField(default=0)
+    like_count = db.IntField(default=0)  # kept by $inc with the likes collection (likes.py)
     # BSON bytes of the comments: the second bound, since comments of the
     # maximum length would pass 16 MB well before MAX_COMMENTS_PER_POST.
     comment_bytes = db.IntField(default=0)

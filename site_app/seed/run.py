@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from werkzeug.security import generate_password_hash
 
 from ..content_cache import content_changed
-from ..models import Post, Role, User, utcnow
+from ..models import Bookmark, Like, Post, Role, User, utcnow
 from . import documents
 from .documents import DEMO_ACCOUNTS, DEMO_PASSWORD
 from .fake_text import faker
@@ -77,13 +77,14 @@ class SilentProgress:
 
 
 def reset_database():
-    """Empty users, posts, roles and GridFS, then recreate the roles.
+    """Empty users, posts, likes, bookmarks, roles and GridFS, then recreate the roles.
 
     ``delete_many`` rather than ``drop`` so the indexes ``flask deploy``
     built on a real server stay in place.
     """
     database = User._get_collection().database
     for name in (User._get_collection().name, Post._get_collection().name,
+                 Like._get_collection().name, Bookmark._get_collection().name,
                  Role._get_collection().name, "fs.files", "fs.chunks"):
         database[name].delete_many({})
     Role.insert_roles()
