@@ -53,6 +53,8 @@ SCHEMAS = {
         "author": {"type": ["string", "null"], "description": "the author's username"},
         "comments_url": _URL,
         "comment_count": {"type": "integer", "minimum": 0},
+        "like_count": {"type": "integer", "minimum": 0},
+        "liked": {"type": "boolean", "description": "whether the caller likes the post"},
     }),
     "Comment": _object({
         "id": _ID,
@@ -216,6 +218,14 @@ def _paths():
             "delete": _operation("Delete a post (its author or an administrator)",
                                  {"204": {"description": "deleted"}},
                                  errors=["404"], params=[post_id], op_id="deletePost"),
+        },
+        "/posts/{post_id}/like": {
+            "put": _operation("Like a post (idempotent: one like per reader)",
+                              {"200": _json("Post", "the post, liked")},
+                              errors=["404"], params=[post_id], op_id="likePost"),
+            "delete": _operation("Take back your like of a post (idempotent)",
+                                 {"200": _json("Post", "the post, not liked")},
+                                 errors=["404"], params=[post_id], op_id="unlikePost"),
         },
         "/posts/{post_id}/comments/": {
             "get": _operation("A post's comments, oldest first",

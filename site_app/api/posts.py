@@ -4,7 +4,7 @@ from flask import current_app, jsonify, url_for
 
 from ..errors import error_response
 from ..markup import ContentTooLarge
-from ..models import Permission, Post
+from ..models import Like, Permission, Post
 from ..pagination import page_arg, paginate
 from . import api
 from .authentication import current_api_user
@@ -21,7 +21,7 @@ def _post_or_404(post_id):
 @api.get("/posts/")
 def list_posts():
     page = paginate(Post.listing(), page_arg(), current_app.config["POSTS_PER_PAGE"])
-    return jsonify(post_page_json(page, "api.list_posts"))
+    return jsonify(post_page_json(page, "api.list_posts", current_api_user()))
 
 
 @api.post("/posts/")
@@ -38,7 +38,7 @@ def create_post():
     except ContentTooLarge as exc:
         return error_response(400, str(exc))
     Post.with_authors([post])
-    response = jsonify(post_json(post))
+    response = jsonify(post_json(post, user, liked=False))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_post", post_id=str(post.id), _external=True)
     return response
@@ -46,7 +46,7 @@ def create_post():
 
 @api.get("/posts/<objectid:post_id>")
 def get_post(post_id):
-    return jsonify(post_json(_post_or_404(post_id)))
+    return jsonify(post_json(_post_or_404(post_id), current_api_user()))
 
 
 @api.put("/posts/<objectid:post_id>")
@@ -64,7 +64,7 @@ def edit_post(post_id):
                   tags=fields["tags"] if fields["tags"] is not None else post.tags)
     except ContentTooLarge as exc:
         return error_response(400, str(exc))
-    return jsonify(post_json(post))
+    return jsonify(post_json(post, current_api_user()))
 
 
 @api.delete("/posts/<objectid:post_id>")
@@ -74,3 +74,27 @@ def delete_post(post_id):
         return error_response(403, "Only the author or an administrator may delete this post.")
     post.remove()
     return "", 204
+
+
+# -- likes: PUT adds the caller's like, DELETE takes it back; both idempotent,
+# both answer the post as it now stands (``liked``, ``like_count``).
+@api.put("/posts/<objectid:post_id>/like")
+def like_post(post_id):
+    return _set_like(post_id, Like.add, liked=True)
+
+
+@api.delete("/posts/<objectid:post_id>/like")
+def unlike_post(post_id):
+    return _set_like(post_id, Like.remove, liked=False)
+
+
+def _set_like(post_id, change, liked):
+    user = current_api_user()
+    if not user.can(Permission.COMMENT):
+        return error_response(403, "Your account may not like posts.")
+    post = _post_or_404(post_id)
+    count = change(post, user)
+    if count is None:
+        return error_response(404, "The post was deleted.")
+    post.like_count = count
+    return jsonify(post_json(post, user, liked=liked))

@@ -7,7 +7,7 @@ never costs a query per item.
 """
 from flask import url_for
 
-from ..models import Permission, Post
+from ..models import Like, Permission, Post
 from ..models.references import reference_id, stored_reference
 
 
@@ -30,8 +30,12 @@ def _loaded_author(document):
     return (reference_id(author) if username else None), username
 
 
-def post_json(post):
+def post_json(post, viewer, liked=None):
+    """A post as ``viewer`` sees it (``liked``: whether they like it, when
+    the caller already knows, as a list does for its whole page)."""
     author_id, username = _loaded_author(post)
+    if liked is None:
+        liked = Like.likes(viewer, post)
     return {
         "id": str(post.id),
         "url": url_for("api.get_post", post_id=str(post.id), _external=True),
@@ -45,6 +49,8 @@ def post_json(post):
         "comments_url": url_for("api.list_post_comments", post_id=str(post.id),
                                 _external=True),
         "comment_count": post.comment_count or 0,
+        "like_count": post.like_count or 0,
+        "liked": liked,
     }
 
 
@@ -95,6 +101,9 @@ def page_json(key, items, page, endpoint, **values):
             "count": page.total}
 
 
-def post_page_json(page, endpoint, **values):
+def post_page_json(page, endpoint, viewer, **values):
+    """A page of posts: the authors and the viewer's likes in one query each."""
     posts = Post.with_authors(list(page.items))
-    return page_json("posts", [post_json(post) for post in posts], page, endpoint, **values)
+    liked = Like.liked_among(viewer, [post.id for post in posts])
+    return page_json("posts", [post_json(post, viewer, post.id in liked) for post in posts],
+                     page, endpoint, **values)
