@@ -103,6 +103,9 @@ class Config:
     CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL") or None
     CACHE_DEFAULT_TIMEOUT = _env_int("CACHE_DEFAULT_TIMEOUT", 300)
+    # /explore's "most followed overall" reads every account that follows
+    # someone: computed once for all readers this often.
+    EXPLORE_CACHE_SECONDS = _env_int("EXPLORE_CACHE_SECONDS", 600)
 
     # Flask-Compress: pages, JSON and feeds in brotli or gzip. Behind a proxy
     # that compresses (nginx `gzip on`), set COMPRESS_REGISTER=0.

@@ -1,10 +1,11 @@
 """Following and unfollowing writers, and the lists of who follows whom."""
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..decorators import permission_required
 from ..models import Permission, User
 from ..pagination import page_arg, paginate, paginate_list
+from ..redirects import local_redirect_target
 from . import follows
 
 
@@ -19,6 +20,11 @@ def _profile_url(user):
     return url_for("profiles.user", username=user.username)
 
 
+def _back_to(user):
+    """The page the button was on (``next``, e.g. /explore), else the profile."""
+    return local_redirect_target(request.form.get("next")) or _profile_url(user)
+
+
 @follows.route("/follow/<username>", methods=["POST"])
 @permission_required(Permission.FOLLOW)
 def follow(username):
@@ -28,7 +34,7 @@ def follow(username):
         return redirect(_profile_url(user))
     current_user.follow(user)
     flash(f"You are now following {user.username}.", "success")
-    return redirect(_profile_url(user))
+    return redirect(_back_to(user))
 
 
 @follows.route("/unfollow/<username>", methods=["POST"])

@@ -1,0 +1,47 @@
+"""Liking a post, bookmarking it, and the reader's bookmarks."""
+from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..decorators import permission_required
+from ..errors import wants_json
+from ..models import Bookmark, Like, Permission
+from ..pagination import page_arg, paginate
+from ..posts.views import get_post
+from ..redirects import local_redirect_target
+from . import reactions
+
+
+def _back_to(post):
+    """Where the button was (its ``next`` field, a path on this site), else the post."""
+    return (local_redirect_target(request.form.get("next"))
+            or url_for("posts.post", post_id=post.id))
+
+
+@reactions.post("/post/<objectid:post_id>/like")
+@permission_required(Permission.COMMENT)
+def like(post_id):
+    post = get_post(post_id)
+    liked, count = Like.toggle(post, current_user._get_current_object())
+    if count is None:
+        abort(404)  # deleted while the reader clicked
+    if wants_json():
+        return jsonify(liked=liked, likes=count)
+    return redirect(_back_to(post))
+
+
+@reactions.post("/bookmark/<objectid:post_id>")
+@permission_required(Permission.FOLLOW)
+def bookmark(post_id):
+    post = get_post(post_id)
+    saved = Bookmark.toggle(current_user._get_current_object(), post)
+    if wants_json():
+        return jsonify(bookmarked=saved)
+    return redirect(_back_to(post))
+
+
+@reactions.get("/bookmarks")
+@permission_required(Permission.FOLLOW)
+def bookmarks():
+    page = paginate(Bookmark.saved_by(current_user), page_arg(),
+                    current_app.config["POSTS_PER_PAGE"])
+    return render_template("bookmarks.html", page=page, posts=Bookmark.posts_of(page.items))
