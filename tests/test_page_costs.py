@@ -5,7 +5,7 @@ import pytest
 from helpers import signed_in_client
 
 from site_app import create_app
-from site_app.models import Post, Role, User
+from site_app.models import Bookmark, Like, Post, Role, User
 
 
 def seed(make_user, n_posts, prefix="a"):
@@ -24,13 +24,15 @@ def ops_for(client, path):
     return int(response.headers["X-DB-Ops"])
 
 
-LIST_PAGES = ["/", "/tag/light", "/search?q=lantern", "/moderate", "/feed.atom"]
+LIST_PAGES = ["/", "/tag/light", "/search?q=lantern", "/moderate", "/feed.atom", "/bookmarks",
+              "/explore"]
 
 
 @pytest.fixture
 def costs(app, make_user, auth):
     """``costs(n)``: a fresh set of n posts, the operations of each list
-    page as a moderator who follows every author."""
+    page as a moderator who follows every author and liked and saved every
+    post (whether each card is liked or saved is read once a page)."""
     app.config.update(POSTS_PER_PAGE=50, COMMENTS_PER_PAGE=50)
 
     def measure(n):
@@ -39,12 +41,16 @@ def costs(app, make_user, auth):
         reader = make_user(f"reader{n}", role="Moderator")
         for author in authors:
             reader.follow(author)
+        for post in Post.objects:
+            Like.add(post, reader)
+            Bookmark.toggle(reader, post)
         client = signed_in_client(app, reader)
         result = {path: ops_for(client, path) for path in LIST_PAGES}
         client.get("/followed")
         result["followed"] = ops_for(client, "/")
-        shown = client.get("/").get_data(as_text=True).count('class="post-card')
-        assert shown == n
+        home = client.get("/").get_data(as_text=True)
+        assert home.count('class="post-card') == n
+        assert home.count(">Unlike<") == n and home.count(">Remove bookmark<") == n
         return result
 
     return measure

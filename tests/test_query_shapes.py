@@ -18,11 +18,12 @@ import pytest
 
 from site_app import dbstats
 from site_app.media.indexes import ensure_media_indexes
-from site_app.models import Post, Role, User
+from site_app.models import Bookmark, Like, Post, Role, User
 from site_app.search import text_query
 from site_app.seed import DEMO_PASSWORD, SeedSizes, seed_database
 
-DOCUMENTS = {document._get_collection_name(): document for document in (Post, User, Role)}
+DOCUMENTS = {document._get_collection_name(): document
+             for document in (Post, User, Role, Like, Bookmark)}
 # Tiny, fixed collections: reading them whole is fine.
 SMALL_COLLECTIONS = {"roles"}
 _EQUALITY_OPERATORS = {"$eq", "$in", "$all"}
@@ -297,6 +298,38 @@ def test_every_admin_page_and_command_query_is_served_by_an_index(site, client, 
     unserved = _unserved(shapes, site.extensions["site_db"]["db"])
     assert not unserved, "queries without an index:\n" + "\n".join(unserved)
     assert {path for _m, path, *_rest in shapes} >= {"/admin/", "media gc", "deploy"}
+
+
+def test_likes_bookmarks_and_explore_are_served_by_indexes(site, client):
+    """Liking (page and API), bookmarking, the bookmarks and explore pages,
+    and what deleting a post or an account removes with it."""
+    reader = User.objects(username="demo").first()
+    post = Post.objects(author__ne=reader.id).exclude("comments").first()
+    mine = Post.objects(author=reader.id).exclude("comments").first()
+    Like.add(mine, User.objects(username="moderator").first())
+    shapes = _visit(client, [("GET", "/explore", {})])
+    client.post("/auth/login", data={"email": reader.email, "password": DEMO_PASSWORD})
+    shapes += _visit(client, [
+        ("POST", f"/post/{post.id}/like", {}),
+        ("POST", f"/bookmark/{post.id}", {}),
+        ("GET", "/bookmarks", {}),
+        ("GET", f"/post/{post.id}", {}),
+        ("GET", "/explore", {}),
+        ("POST", f"/post/{post.id}/like", {"headers": {"Accept": "application/json"}}),
+        ("POST", f"/delete/{mine.id}", {}),
+        ("PUT", f"/api/v1/posts/{post.id}/like", {"headers": _basic(reader.email, DEMO_PASSWORD)}),
+        ("DELETE", f"/api/v1/posts/{post.id}/like",
+         {"headers": _basic(reader.email, DEMO_PASSWORD)}),
+    ])
+    with dbstats.recording() as ops:
+        Like.add(post, reader)
+        reader.delete()
+    shapes += [("MODEL", "delete account", *operation) for operation in ops.operations]
+
+    unserved = _unserved(shapes, site.extensions["site_db"]["db"])
+    assert not unserved, "queries without an index:\n" + "\n".join(unserved)
+    collections = {collection for _m, _p, collection, *_rest in shapes}
+    assert {"likes", "bookmarks"} <= collections
 
 
 def test_search_on_mongodb_uses_the_text_index():
