@@ -239,6 +239,23 @@ def add_comments(posts, users, total, fake, rng, now, progress):
     return total
 
 
+def add_likes(posts, users, rng, progress):
+    """Like documents for the posts (a few popular, most with a handful),
+    each liker once a post and after the post was written; sets each post's
+    ``like_count`` to match, as ``Like.add`` keeps it."""
+    user_ids = [user["_id"] for user in users]
+    likes = []
+    with progress("likes", len(posts)) as bar:
+        for post in posts:
+            wanted = min(len(user_ids), int(rng.paretovariate(1.2)) - 1)
+            for user_id in rng.sample(user_ids, wanted):
+                likes.append({"_id": ObjectId(), "post": post.id, "user": user_id,
+                              "timestamp": post.timestamp})
+            post.like_count = wanted
+            bar.update(1)
+    return likes
+
+
 def _spread(total, buckets, limit, rng):
     weights = [rng.paretovariate(1.5) for _ in range(buckets)]
     counts = [0] * buckets

@@ -91,7 +91,7 @@ def reset_database():
 
 
 def seed_database(sizes, rng_seed=None, progress=SilentProgress):
-    """Create fake users, follows, images, posts and comments in the current
+    """Create fake users, follows, images, posts, comments and likes in the current
     app's database; returns a :class:`SeedReport`.
 
     The same ``rng_seed`` gives the same names, texts and shapes (ids and
@@ -125,9 +125,13 @@ def seed_database(sizes, rng_seed=None, progress=SilentProgress):
     with _Phase(report, "comments"):
         report.counts["comments"] = documents.add_comments(posts, users, sizes.comments, fake,
                                                            rng, now, progress)
+    with _Phase(report, "likes"):
+        likes = documents.add_likes(posts, users, rng, progress)
     with _Phase(report, "writes"):
         _insert_in_batches(Post._get_collection(), [post.to_mongo() for post in posts], progress)
+        _insert_in_batches(Like._get_collection(), likes, progress, batch_size=1000)
     report.counts["posts"] = len(posts)
+    report.counts["likes"] = len(likes)
 
     # Listed when they exist, whether made now or by an earlier run.
     emails = [email for email, _name, _role, _full in DEMO_ACCOUNTS]
@@ -154,7 +158,7 @@ def describe(report):
     counts = report.counts
     lines = [
         f"created {counts['users']} users, {counts['follows']} follows, {counts['posts']} posts, "
-        f"{counts['comments']} comments, {counts['images']} images "
+        f"{counts['comments']} comments, {counts['images']} images, {counts['likes']} likes "
         f"in {report.total_seconds:.2f}s",
         "time by phase: " + ", ".join(f"{name} {seconds:.2f}s"
                                       for name, seconds in report.seconds.items()),
