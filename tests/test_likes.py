@@ -59,9 +59,14 @@ def test_the_like_goes_back_to_a_local_page_only(client, auth, make_user, post):
 def test_liking_needs_a_confirmed_account(client, auth, make_user, post):
     anonymous = client.post(f"/post/{post.id}/like")
     assert anonymous.status_code == 302 and "/auth/login" in anonymous.headers["Location"]
+    refused = client.post(f"/post/{post.id}/like", headers=JSON)
+    assert refused.status_code == 401 and refused.get_json()["error"] == "unauthorized"
     auth.login_as(make_user("newbie", confirmed=False))
     unconfirmed = client.post(f"/post/{post.id}/like")
     assert unconfirmed.headers["Location"] == "/auth/unconfirmed"
+    # The script then submits the form, and the browser lands there too.
+    refused = client.post(f"/post/{post.id}/like", headers=JSON)
+    assert refused.headers["Location"] == "/auth/unconfirmed"
     assert like_count(post) == 0
 
 
