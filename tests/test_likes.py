@@ -1,12 +1,14 @@
 """Readers like posts: one like per reader and post whatever the clicks, an
 exact count on every page, JSON for the page's script, the API, and the
 community signals the notifications listen to."""
+import re
 import threading
 
 import pytest
 
-from helpers import signed_in_client
-from site_app.models import Like, Post, User
+from helpers import close_database, signed_in_client
+from site_app import create_app
+from site_app.models import Like, Post, Role, User
 from site_app.models.signals import content_changed, post_liked
 
 JSON = {"Accept": "application/json"}
@@ -68,6 +70,26 @@ def test_liking_needs_a_confirmed_account(client, auth, make_user, post):
     refused = client.post(f"/post/{post.id}/like", headers=JSON)
     assert refused.headers["Location"] == "/auth/unconfirmed"
     assert like_count(post) == 0
+
+
+def test_the_like_button_carries_its_csrf_token_and_needs_it():
+    app = create_app("testing", {"WTF_CSRF_ENABLED": True})
+    with app.app_context():
+        Role.insert_roles()
+        writer = User(email="w@example.com", username="w", confirmed=True).save()
+        reader = User(email="r@example.com", username="r", confirmed=True).save()
+        post = Post.publish(writer, "Tides", "Body")
+    try:
+        client = signed_in_client(app, reader)
+        refused = client.post(f"/post/{post.id}/like", headers=JSON)
+        assert refused.status_code == 400 and refused.get_json()["error"] == "bad request"
+        page = client.get(f"/post/{post.id}").get_data(as_text=True)
+        form = page.split('class="like-form"')[1]
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+        liked = client.post(f"/post/{post.id}/like", data={"csrf_token": token}, headers=JSON)
+        assert liked.get_json() == {"liked": True, "likes": 1}
+    finally:
+        close_database(app)
 
 
 def test_liking_is_a_post_and_a_missing_post_is_404(client, auth, make_user, post):
@@ -179,6 +201,8 @@ def test_a_deleted_account_takes_its_likes_and_the_counts_stay_exact(make_user, 
     rita.delete()
     assert like_count(post) == 1 and like_count(other) == 0
     assert Like.objects(user=rita.id).count() == 0 and Like.objects(user=sam.id).count() == 1
+    User.objects(id=sam.id).delete()  # a bulk deletion is followed too
+    assert like_count(post) == 0 and Like.objects.count() == 0
 
 
 # -- the API -------------------------------------------------------------------
