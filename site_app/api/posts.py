@@ -21,7 +21,7 @@ def _post_or_404(post_id):
 @api.get("/posts/")
 def list_posts():
     page = paginate(Post.listing(), page_arg(), current_app.config["POSTS_PER_PAGE"])
-    return jsonify(post_page_json(page, "api.list_posts", current_api_user()))
+    return jsonify(post_page_json(page, "api.list_posts"))
 
 
 @api.post("/posts/")
@@ -38,7 +38,7 @@ def create_post():
     except ContentTooLarge as exc:
         return error_response(400, str(exc))
     Post.with_authors([post])
-    response = jsonify(post_json(post, user, liked=False))
+    response = jsonify(post_json(post, liked=False))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_post", post_id=str(post.id), _external=True)
     return response
@@ -46,7 +46,7 @@ def create_post():
 
 @api.get("/posts/<objectid:post_id>")
 def get_post(post_id):
-    return jsonify(post_json(_post_or_404(post_id), current_api_user()))
+    return jsonify(post_json(_post_or_404(post_id)))
 
 
 @api.put("/posts/<objectid:post_id>")
@@ -64,7 +64,7 @@ def edit_post(post_id):
                   tags=fields["tags"] if fields["tags"] is not None else post.tags)
     except ContentTooLarge as exc:
         return error_response(400, str(exc))
-    return jsonify(post_json(post, current_api_user()))
+    return jsonify(post_json(post))
 
 
 @api.delete("/posts/<objectid:post_id>")
@@ -97,4 +97,4 @@ def _set_like(post_id, change, liked):
     if count is None:
         return error_response(404, "The post was deleted.")
     post.like_count = count
-    return jsonify(post_json(post, user, liked=liked))
+    return jsonify(post_json(post, liked=liked))

@@ -9,6 +9,7 @@ from flask import url_for
 
 from ..models import Like, Permission, Post
 from ..models.references import reference_id, stored_reference
+from .authentication import current_api_user
 
 
 def iso_time(moment):
@@ -30,12 +31,12 @@ def _loaded_author(document):
     return (reference_id(author) if username else None), username
 
 
-def post_json(post, viewer, liked=None):
-    """A post as ``viewer`` sees it (``liked``: whether they like it, when
-    the caller already knows, as a list does for its whole page)."""
+def post_json(post, liked=None):
+    """A post as the caller sees it (``liked``: whether they like it, when
+    already known, as a list knows for its whole page; else one query)."""
     author_id, username = _loaded_author(post)
     if liked is None:
-        liked = Like.likes(viewer, post)
+        liked = Like.likes(current_api_user(), post)
     return {
         "id": str(post.id),
         "url": url_for("api.get_post", post_id=str(post.id), _external=True),
@@ -101,9 +102,9 @@ def page_json(key, items, page, endpoint, **values):
             "count": page.total}
 
 
-def post_page_json(page, endpoint, viewer, **values):
-    """A page of posts: the authors and the viewer's likes in one query each."""
+def post_page_json(page, endpoint, **values):
+    """A page of posts: the authors and the caller's likes in one query each."""
     posts = Post.with_authors(list(page.items))
-    liked = Like.liked_among(viewer, [post.id for post in posts])
-    return page_json("posts", [post_json(post, viewer, post.id in liked) for post in posts],
+    liked = Like.liked_among(current_api_user(), [post.id for post in posts])
+    return page_json("posts", [post_json(post, post.id in liked) for post in posts],
                      page, endpoint, **values)

@@ -5,7 +5,6 @@ from flask import current_app, jsonify
 from ..models import Post, User
 from ..pagination import page_arg, paginate
 from . import api
-from .authentication import current_api_user
 from .inputs import found_or_404
 from .serializers import post_page_json, user_json
 
@@ -16,7 +15,7 @@ def _user_or_404(user_id):
 
 def _post_page(queryset, endpoint, user):
     page = paginate(queryset, page_arg(), current_app.config["POSTS_PER_PAGE"])
-    return jsonify(post_page_json(page, endpoint, current_api_user(), user_id=str(user.id)))
+    return jsonify(post_page_json(page, endpoint, user_id=str(user.id)))
 
 
 @api.get("/users/<objectid:user_id>")
