@@ -542,3 +542,22 @@ def test_an_unconfirmed_account_reads_everything_a_visitor_can(app, client, auth
     response = client.post(f"/post/{post.id}", data={"body": "Nice"})
     assert response.location.endswith("/auth/unconfirmed")
     assert client.get("/edit-profile").location.endswith("/auth/unconfirmed")
+
+
+@pytest.mark.parametrize("path", ["/auth/login", "/auth/register", "/auth/reset"])
+def test_email_fields_ask_phones_for_the_email_keyboard(client, path):
+    field = re.search(r'<input[^>]*name="email"[^>]*>', client.get(path).get_data(as_text=True))
+    assert 'type="email"' in field.group(0) and 'autocomplete="email"' in field.group(0)
+
+
+def test_every_email_field_is_typed_email_with_an_autocomplete_hint(app, client, auth, make_user):
+    admin = make_user("ada", role="Administrator")
+    other = make_user("bob")
+    auth.login_as(admin)
+    for path, hint in (("/auth/change_email", "email"), (f"/edit-profile/{other.id}", "off"),
+                       (f"/admin/admin_users/edit/?id={other.id}", "off")):
+        page = client.get(path).get_data(as_text=True)
+        field = re.search(r'<input[^>]*name="email"[^>]*>', page)
+        assert field, path
+        assert 'type="email"' in field.group(0), (path, field.group(0))
+        assert f'autocomplete="{hint}"' in field.group(0), (path, field.group(0))
