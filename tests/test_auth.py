@@ -537,7 +537,8 @@ def test_an_unconfirmed_account_reads_everything_a_visitor_can(app, client, auth
                  "/followers/wendy", "/following/wendy", "/feed.atom"):
         response = client.get(path)
         assert response.status_code == 200, path
-    assert "The moon pulls" in client.get(f"/post/{post.id}").get_data(as_text=True)
+    page = client.get(f"/post/{post.id}").get_data(as_text=True)
+    assert "The moon pulls" in page and "Confirm your email address</a> to comment" in page
     # Acting still asks for the confirmation.
     response = client.post(f"/post/{post.id}", data={"body": "Nice"})
     assert response.location.endswith("/auth/unconfirmed")

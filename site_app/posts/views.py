@@ -123,7 +123,7 @@ def delete(post_id):
 def post(post_id):
     # The form (and its CSRF token, which writes the session cookie) only for
     # readers who may comment: the page stays cookie-free, so cacheable, for others.
-    form = CommentForm() if current_user.can(Permission.COMMENT) else None
+    form = CommentForm() if current_user.can(Permission.COMMENT) and current_user.confirmed else None
     return _render_post(post_id, form)
 
 
