@@ -87,11 +87,14 @@ class Post(Drafts, db.Document):
         # The id breaks ties of time, so no post repeats or goes missing between pages.
         "indexes": [
             ("-timestamp", "-id"),  # the admin's list of every post, drafts too
-            # Published posts (``draft`` in PUBLISHED): all, by author, by tag;
-            # (author, draft) also serves an author's drafts.
+            # Published posts (``draft`` in PUBLISHED), and their count.
             ("draft", "-timestamp", "-id"),
-            ("author", "draft", "-timestamp", "-id"),
-            ("tags", "draft", "-timestamp", "-id"),
+            # An author's or a tag's posts: the few drafts among them are
+            # left out as they are read. An $in of authors (the followed
+            # feed) stays one merge of one range an author this way.
+            ("author", "-timestamp", "-id"),
+            ("tags", "-timestamp", "-id"),
+            ("author", "draft", "-timestamp", "-id"),  # an author's drafts
             "comments.id",
             "-last_comment_at",
             "comment_count",
