@@ -94,8 +94,7 @@ def edit(post_id):
         except ContentTooLarge as refused:
             form.body.errors.append(str(refused))
         else:
-            flash(_SAVED[True] if post.draft else
-                  _SAVED[False] if was_draft else "The post is updated.", "success")
+            flash(_SAVED[post.draft] if was_draft else "The post is updated.", "success")
             return redirect(url_for(".post", post_id=post.id))
     status = 400 if form.errors else 200
     return render_template("edit_post.html", form=form, post=post), status
@@ -104,8 +103,8 @@ def edit(post_id):
 @posts.get("/drafts")
 @permission_required(Permission.WRITE)
 def drafts():
-    """The signed-in writer's drafts (no one else's, administrators included:
-    theirs are reached from the post's own link)."""
+    """The signed-in writer's own drafts (an administrator's too: others'
+    drafts are theirs to list, not the site's)."""
     return render_template("drafts.html", page=listing_page(Post.drafts_of(current_user.id)))
 
 
