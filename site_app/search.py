@@ -50,7 +50,8 @@ def search_posts(text, page, per_page):
 
 def text_query(terms):
     """``(filter, projection, sort)`` of the ``$text`` query for ``terms``."""
-    filter_ = {"$text": {"$search": " ".join(terms)}}
+    # Published posts only: the same filter every list starts from.
+    filter_ = {"$text": {"$search": " ".join(terms)}, **Post.published()._query}
     projection = {"score": {"$meta": "textScore"}, "comments": 0}
     sort = [("score", {"$meta": "textScore"}), ("timestamp", -1), ("_id", -1)]  # _id: ties
     return filter_, projection, sort

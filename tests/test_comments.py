@@ -129,7 +129,7 @@ def test_moderate_lists_the_newest_comments_across_posts(app, client, make_user,
     assert page.index("newest words") < page.index("middle words")
     assert "oldest words" not in page and "Another post" in page
     assert "oldest words" in text(client.get("/moderate?page=2"))
-    assert "oldest words" in text(client.get("/moderate?page=99"))
+    assert client.get("/moderate?page=99").location == "/moderate?page=2"
 
 
 @pytest.mark.parametrize("role, status", [("User", 403), ("Moderator", 302)])

@@ -129,3 +129,14 @@ def test_the_command_listener_counts_each_page_as_the_embedded_counter_does(app)
     in_process = _costs_of_a_small_site(create_app("testing", {"MONGODB_URI": None}))
     assert on_the_server.pop("/search?q=lantern") == in_process.pop("/search?q=lantern") + 1
     assert on_the_server == in_process
+
+
+def test_the_drafts_page_lists_drafts_at_a_constant_cost(app, make_user):
+    author = make_user("drafty")
+    client = signed_in_client(app, author)
+    Post.publish(author, "One", "Body", draft=True)
+    one = ops_for(client, "/drafts")
+    for n in range(30):
+        Post.publish(author, f"More {n}", "Body", draft=True)
+    assert ops_for(client, "/drafts") == one
+    assert client.get("/drafts").get_data(as_text=True).count('class="post-card') == 20

@@ -15,7 +15,7 @@ from site_app.models import Post
 VISITORS = ("anonymous", "unconfirmed", "User", "Moderator", "Administrator")
 
 #                      anonymous  unconfirmed  User         Moderator    Administrator
-READ = dict(zip(VISITORS, ("ok", "confirm", "ok", "ok", "ok")))
+READ = dict(zip(VISITORS, ("ok", "ok", "ok", "ok", "ok")))
 ACCOUNT = dict(zip(VISITORS, ("login", "ok", "ok", "ok", "ok")))
 CONFIRMED = dict(zip(VISITORS, ("login", "confirm", "ok", "ok", "ok")))
 MODERATE = dict(zip(VISITORS, ("login", "confirm", "forbidden", "ok", "ok")))

@@ -68,8 +68,8 @@ def test_profile_posts_are_paginated_newest_first(app, client, make_user):
     assert "/user/ann?page=2" in first
     last = client.get("/user/ann?page=3").get_data(as_text=True)
     assert "Entry number 0" in last and "Entry number 4" not in last
-    # A page past the end or a nonsense page number still answers.
-    assert client.get("/user/ann?page=99").status_code == 200
+    # A page past the end is the last page, at its own address; nonsense is page 1.
+    assert client.get("/user/ann?page=99").location == "/user/ann?page=3"
     assert client.get("/user/ann?page=abc").status_code == 200
 
 

@@ -112,7 +112,8 @@ def test_real_mongodb_path_sends_a_text_query_sorted_by_score(app, make_user, mo
 
     page = search.search_posts("Coffee  beans", 1, 20)
 
-    expected_filter = {"$text": {"$search": "coffee beans"}}
+    # Published posts only, as on every list.
+    expected_filter = {"$text": {"$search": "coffee beans"}, "draft": {"$in": [False, None]}}
     assert collection.calls == [
         ("count_documents", expected_filter),
         ("find", expected_filter, {"score": {"$meta": "textScore"}, "comments": 0}),

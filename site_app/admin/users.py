@@ -41,7 +41,9 @@ class UserAdmin(SiteModelView):
     column_default_sort = ("member_since", True)
     form_columns = ("username", "email", "role", "confirmed", "account_disabled")
     id_fields = ("rowid", "role")
-    form_args = {"username": username_rules(), "email": email_rules()}
+    form_args = {"username": username_rules(),
+                 # Someone else's address: the browser must not offer the admin's own.
+                 "email": {**email_rules(), "render_kw": {"autocomplete": "off"}}}
     form_extra_fields = {
         "account_disabled": BooleanField(
             "Disabled", description="A disabled account cannot log in; its sessions and API tokens stop at once."),

@@ -7,7 +7,7 @@ from ..models import CommentsClosed, Permission, Post
 from ..pagination import Page, page_arg
 from . import api
 from .authentication import current_api_user
-from .inputs import InvalidInput, comment_body, found_or_404, refuse
+from .inputs import InvalidInput, comment_body, found_or_404, readable_post_or_404, refuse
 from .serializers import comment_json, page_json
 
 
@@ -19,7 +19,7 @@ def _per_page():
 def list_post_comments(post_id):
     """A post's comments, oldest first as on the post page."""
     post, number, _pages = Post.with_comment_page(post_id, page_arg(), _per_page())
-    found_or_404(post, "post")
+    readable_post_or_404(post, current_api_user())
     page = Page(post.comments, number, _per_page(), post.comment_count)
     viewer = current_api_user()
     items = [comment_json(comment, post.id, viewer) for comment in post.comments]
@@ -32,7 +32,7 @@ def create_comment(post_id):
     user = current_api_user()
     if not user.can(Permission.COMMENT):
         return error_response(403, "Your account may not comment.")
-    post = found_or_404(Post.by_id(post_id), "post")
+    post = readable_post_or_404(Post.by_id(post_id), user)
     try:
         body = comment_body()
     except InvalidInput as exc:
@@ -40,7 +40,8 @@ def create_comment(post_id):
     try:
         comment = post.add_comment(user, body)
     except CommentsClosed:
-        return error_response(409, "This post takes no more comments.")
+        return error_response(409, "This post takes no comments." if post.draft else
+                              "This post takes no more comments.")
     except ContentTooLarge as exc:
         return error_response(400, str(exc))
     response = jsonify(comment_json(comment, post.id, user))

@@ -82,14 +82,23 @@ def _tags(data):
 
 
 def post_fields(partial=False):
-    """``title``, ``body`` and ``tags`` of a post; with ``partial`` (an
-    update) any of them may be left out, and is then ``None``."""
+    """``title``, ``body``, ``tags`` and ``draft`` of a post; with
+    ``partial`` (an update) any of them may be left out, and is then
+    ``None`` (a new post left without ``draft`` is published)."""
     data = json_object()
     return {
         "title": _text(data, "title", TITLE_MAX, required=not partial, multiline=False),
         "body": _text(data, "body", BODY_MAX, required=not partial, multiline=True),
         "tags": _tags(data),
+        "draft": _flag(data, "draft", default=None if partial else False),
     }
+
+
+def _flag(data, field, default):
+    value = data.get(field, default)
+    if value is not default and not isinstance(value, bool):
+        raise InvalidInput(f"'{field}' must be true or false.")
+    return value
 
 
 def comment_body():
@@ -99,6 +108,13 @@ def comment_body():
 def refuse(exc):
     """The error response for :class:`InvalidInput`."""
     return error_response(exc.status, exc.message)
+
+
+def readable_post_or_404(post, viewer):
+    """``post`` when ``viewer`` may read it; someone else's draft does not
+    exist for them (404, as on the site)."""
+    return found_or_404(post if post is not None and post.can_be_read_by(viewer) else None,
+                        "post")
 
 
 def found_or_404(value, what):

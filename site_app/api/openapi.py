@@ -48,6 +48,8 @@ SCHEMAS = {
         "body": {"type": "string", "description": "Markdown"},
         "body_html": {"type": "string", "description": "the body rendered to safe HTML"},
         "tags": {"type": "array", "items": {"type": "string"}},
+        "draft": {"type": "boolean", "description": "a draft is seen only by its author "
+                                                   "and administrators; on no list"},
         "timestamp": _TIME,
         "author_url": _NULLABLE_URL,
         "author": {"type": ["string", "null"], "description": "the author's username"},
@@ -100,6 +102,8 @@ SCHEMAS = {
                      "description": "Markdown"},
             "tags": {"type": "array", "maxItems": TAGS_PER_POST,
                      "items": {"type": "string", "maxLength": TAG_MAX}},
+            "draft": {"type": "boolean", "default": False,
+                      "description": "true: save without publishing"},
         },
         "description": "Text must not be blank nor hold control characters or bidi "
                        "overrides (tab and line breaks are fine in the body); "
@@ -112,6 +116,9 @@ SCHEMAS = {
             "body": {"type": "string", "minLength": 1, "maxLength": BODY_MAX},
             "tags": {"type": "array", "maxItems": TAGS_PER_POST,
                      "items": {"type": "string", "maxLength": TAG_MAX}},
+            "draft": {"type": "boolean",
+                      "description": "false publishes a draft (its time becomes now); a "
+                                     "published post cannot become a draft again (400)"},
         },
         "description": "Fields left out keep their value.",
     },

@@ -5,15 +5,16 @@ from flask import current_app, jsonify, url_for
 from ..errors import error_response
 from ..markup import ContentTooLarge
 from ..models import Like, Permission, Post
+from ..models.drafts import AlreadyPublished
 from ..pagination import page_arg, paginate
 from . import api
 from .authentication import current_api_user
-from .inputs import InvalidInput, found_or_404, post_fields, refuse
+from .inputs import InvalidInput, post_fields, readable_post_or_404, refuse
 from .serializers import post_json, post_page_json
 
 
 def _post_or_404(post_id):
-    post = found_or_404(Post.by_id(post_id), "post")
+    post = readable_post_or_404(Post.by_id(post_id), current_api_user())
     Post.with_authors([post])
     return post
 
@@ -34,7 +35,8 @@ def create_post():
     except InvalidInput as exc:
         return refuse(exc)
     try:
-        post = Post.publish(user, fields["title"], fields["body"], tags=fields["tags"])
+        post = Post.publish(user, fields["title"], fields["body"], tags=fields["tags"],
+                            draft=fields["draft"])
     except ContentTooLarge as exc:
         return error_response(400, str(exc))
     Post.with_authors([post])
@@ -61,8 +63,9 @@ def edit_post(post_id):
     try:
         post.edit(title=fields["title"] if fields["title"] is not None else post.title,
                   body=fields["body"] if fields["body"] is not None else post.body,
-                  tags=fields["tags"] if fields["tags"] is not None else post.tags)
-    except ContentTooLarge as exc:
+                  tags=fields["tags"] if fields["tags"] is not None else post.tags,
+                  draft=fields["draft"])
+    except (ContentTooLarge, AlreadyPublished) as exc:
         return error_response(400, str(exc))
     return jsonify(post_json(post))
 

@@ -44,6 +44,7 @@ def post_json(post, liked=None):
         "body": post.body,
         "body_html": post.body_html or "",
         "tags": list(post.tags or []),
+        "draft": bool(post.draft),
         "timestamp": iso_time(post.timestamp),
         "author_url": _user_url(author_id),
         "author": username,
@@ -83,7 +84,7 @@ def user_json(user):
         "posts_url": url_for("api.list_user_posts", user_id=user_id, _external=True),
         "followed_posts_url": url_for("api.list_user_timeline", user_id=user_id,
                                       _external=True),
-        "post_count": Post.objects(author=user.id).count(),
+        "post_count": Post.by_authors([user.id]).count(),  # published ones
         "followers_count": user.followers_count,
         "following_count": user.following_count,
     }

@@ -8,7 +8,6 @@ number of comments a post holds is bounded, by count (``MAX_COMMENTS_PER_POST``)
 and by bytes (``MAX_COMMENT_BYTES``), so a post stays far below MongoDB's
 16 MB document limit.
 """
-import re
 from collections import namedtuple
 
 from bson import ObjectId
@@ -19,37 +18,19 @@ from ..extensions import db
 from ..markup import ContentTooLarge, excerpt, file_ids_in, render_comment, render_markdown
 from ..pagination import Page, clamp_page, page_count
 from ..text import plain_line, plain_text
+from .drafts import PUBLISHED, Drafts
 from .roles import Permission
 from .signals import content_changed
 from .sizes import bson_size
+from .tags import TAG_MAX, TAGS_PER_POST, normalise_tags  # noqa: F401 (re-exported)
 from .references import reference_id, stored_reference
 from .users import User, utcnow
 
 TITLE_MAX = 200
 BODY_MAX = 100_000
 COMMENT_MAX = 5_000
-TAG_MAX = 40
-TAGS_PER_POST = 10
 # A post and its comments within MongoDB's 16 MiB, less a margin for array keys.
 DOCUMENT_BUDGET = 15 * 1024 * 1024
-_TAG_RE = re.compile(r"[^\w\- ]+", re.UNICODE)
-
-
-def normalise_tags(tags):
-    """Lower case, trimmed, de-duplicated (order kept), bounded tags.
-
-    Accepts a comma separated string or a list of strings.
-    """
-    if isinstance(tags, str):
-        tags = tags.split(",")
-    seen = []
-    for tag in tags or []:
-        if not isinstance(tag, str):
-            continue
-        clean = " ".join(_TAG_RE.sub("", tag).lower().split())[:TAG_MAX].strip()
-        if clean and clean not in seen:
-            seen.append(clean)
-    return seen[:TAGS_PER_POST]
 
 
 class Comment(db.EmbeddedDocument):
@@ -76,7 +57,7 @@ def as_object_id(value):
     return ObjectId(value) if isinstance(value, str) and ObjectId.is_valid(value) else None
 
 
-class Post(db.Document):
+class Post(Drafts, db.Document):
     title = db.StringField(required=True, max_length=TITLE_MAX, validation=plain_line)
     body = db.StringField(required=True, max_length=BODY_MAX, validation=plain_text)
     body_html = db.StringField()
@@ -85,6 +66,7 @@ class Post(db.Document):
     timestamp = db.DateTimeField(default=utcnow)
     updated = db.DateTimeField()
     author = db.ReferenceField(document_type=User, required=True)
+    draft = db.BooleanField(default=False)  # see drafts.py
     comments = db.EmbeddedDocumentListField(document_type=Comment)
     comment_count = db.IntField(default=0)
     like_count = db.IntField(default=0)  # kept by $inc with the likes collection (likes.py)
@@ -105,9 +87,15 @@ class Post(db.Document):
         "auto_create_index": False,  # built by deploy (site_app/indexes.py)
         # The id breaks ties of time, so no post repeats or goes missing between pages.
         "indexes": [
-            ("-timestamp", "-id"),
+            ("-timestamp", "-id"),  # the admin's list of every post, drafts too
+            # Published posts (``draft`` in PUBLISHED), and their count.
+            ("draft", "-timestamp", "-id"),
+            # An author's or a tag's posts: the few drafts among them are
+            # left out as they are read. An $in of authors (the followed
+            # feed) stays one merge of one range an author this way.
             ("author", "-timestamp", "-id"),
             ("tags", "-timestamp", "-id"),
+            ("author", "draft", "-timestamp", "-id"),  # an author's drafts
             "comments.id",
             "-last_comment_at",
             "comment_count",
@@ -123,9 +111,10 @@ class Post(db.Document):
 
     # -- writing ------------------------------------------------------------
     @classmethod
-    def publish(cls, author, title, body, tags=None, files=None):
-        """Store a new post (``files``: any it uses beyond the body's links)."""
-        post = cls(author=author, title=title.strip(), body=body,
+    def publish(cls, author, title, body, tags=None, files=None, draft=False):
+        """Store a new post (``files``: any it uses beyond the body's links),
+        published or, with ``draft``, as its author's draft."""
+        post = cls(author=author, title=title.strip(), body=body, draft=bool(draft),
                    tags=normalise_tags(tags), files=_union(files or [], file_ids_in(body)))
         post.render()
         post.post_bytes = post.own_bytes()
@@ -141,18 +130,21 @@ class Post(db.Document):
         """BSON bytes of the post as it stands, comments left out."""
         return bson_size({k: v for k, v in self.to_mongo().items() if k != "comments"})
 
-    def edit(self, title, body, tags, files=None):
-        """Update the text of the post. Only these fields are written, so
-        comments that arrive meanwhile are kept. Files the new body links to
-        join those the post used (a file dropped stays the post's)."""
+    def edit(self, title, body, tags, files=None, draft=None):
+        """Update the text of the post (and, with ``draft=False``, publish a
+        draft). Only these fields are written, so comments that arrive
+        meanwhile are kept. Files the new body links to join those the post
+        used (a file dropped stays the post's)."""
+        changes = self.publication_changes(draft)
         self.title = title.strip()
         self.body = body
         self.tags = normalise_tags(tags)
         self.render()
-        self.updated = utcnow()
-        changes = dict(set__title=self.title, set__body=self.body,
+        if not self.draft and not changes:  # a draft's saves, or publishing, are no "edit"
+            self.updated = changes["set__updated"] = utcnow()
+        changes.update(set__title=self.title, set__body=self.body,
                        set__body_html=self.body_html, set__excerpt=self.excerpt,
-                       set__tags=self.tags, set__updated=self.updated)
+                       set__tags=self.tags)
         linked = _union(files or [], file_ids_in(body))
         if linked:
             self.files = _union(self.files or [], linked)
@@ -200,8 +192,9 @@ class Post(db.Document):
                                              {"$ifNull": ["$comment_bytes", 0]}]},
                                    DOCUMENT_BUDGET - size]}}
         try:
+            # Drafts take no comments (drafts.py), checked in the same update.
             updated = Post.objects(id=self.id, comment_count__lt=config["MAX_COMMENTS_PER_POST"],
-                                   __raw__=room).update_one(
+                                   draft__in=PUBLISHED, __raw__=room).update_one(
                 push__comments=comment, inc__comment_count=1, inc__comment_bytes=size,
                 max__last_comment_at=comment.timestamp)
         except db.OperationError as exc:
@@ -302,7 +295,7 @@ class Post(db.Document):
         return rows[0]["total"] if rows else 0
 
     def comments_closed(self):
-        return self.comment_count >= current_app.config["MAX_COMMENTS_PER_POST"]
+        return bool(self.draft) or self.comment_count >= current_app.config["MAX_COMMENTS_PER_POST"]
 
     @classmethod
     def with_comment_page(cls, post_id, page, per_page):
@@ -333,8 +326,8 @@ class Post(db.Document):
     # -- reading ------------------------------------------------------------
     @classmethod
     def listing(cls):
-        """Posts for list pages: newest first, without their comments."""
-        return cls.objects.exclude("comments").order_by("-timestamp", "-id")
+        """Published posts for list pages: newest first, without their comments."""
+        return cls.published().exclude("comments").order_by("-timestamp", "-id")
 
     @classmethod
     def by_authors(cls, author_ids):

@@ -10,6 +10,7 @@ from ..errors import error_response
 from ..markup import ContentTooLarge, render_markdown
 from ..models import CommentsClosed, Permission, Post, normalise_tags
 from ..models.posts import BODY_MAX
+from ..models.tags import TAGS_TEXT_MAX
 from ..pagination import Page, page_arg, paginate
 from ..search import search_posts
 from . import posts
@@ -18,10 +19,11 @@ from .forms import CommentForm, EditPostForm, WritePostForm
 
 
 def get_post(post_id, check_editor=False):
-    """The post (without comments), 404 when the id is unknown,
-    403 when ``check_editor`` and the current user may not change it."""
+    """The post (without comments), 404 when the id is unknown or it is a
+    draft of someone else's, 403 when ``check_editor`` and the current user
+    may not change it."""
     post = Post.by_id(post_id)
-    if post is None:
+    if post is None or not post.can_be_read_by(current_user):
         abort(404)
     if check_editor and not post.can_be_edited_by(current_user):
         abort(403)
@@ -43,16 +45,20 @@ def write():
     if form.validate_on_submit():
         body = _with_stored_images(form)
         if body is not None:
+            draft = form.save_draft.data
             try:
                 post = Post.publish(current_user._get_current_object(), form.title.data, body,
-                                    form.tags.data)
+                                    form.tags.data, draft=draft)
             except ContentTooLarge as refused:
                 form.body.errors.append(str(refused))
             else:
-                flash("Your post is published.", "success")
+                flash(_SAVED[draft], "success")
                 return redirect(url_for(".post", post_id=post.id))
     status = 400 if form.errors else 200
     return render_template("write.html", form=form), status
+
+
+_SAVED = {True: "Your draft is saved. Only you can see it.", False: "Your post is published."}
 
 
 def _with_stored_images(form):
@@ -79,19 +85,27 @@ def _with_stored_images(form):
 @permission_required(Permission.WRITE)
 def edit(post_id):
     post = get_post(post_id, check_editor=True)
-    form = EditPostForm(obj=post)
-    if request.method == "GET":
-        form.tags.data = ", ".join(post.tags)
+    form = EditPostForm.for_post(post)
     if form.validate_on_submit():
+        was_draft = bool(post.draft)
         try:
-            post.edit(form.title.data, form.body.data, form.tags.data)
+            post.edit(form.title.data, form.body.data, form.tags.data,
+                      draft=bool(form.save_draft.data) if was_draft else None)
         except ContentTooLarge as refused:
             form.body.errors.append(str(refused))
         else:
-            flash("The post is updated.", "success")
+            flash(_SAVED[post.draft] if was_draft else "The post is updated.", "success")
             return redirect(url_for(".post", post_id=post.id))
     status = 400 if form.errors else 200
     return render_template("edit_post.html", form=form, post=post), status
+
+
+@posts.get("/drafts")
+@permission_required(Permission.WRITE)
+def drafts():
+    """The signed-in writer's own drafts (an administrator's too: others'
+    drafts are theirs to list, not the site's)."""
+    return render_template("drafts.html", page=listing_page(Post.drafts_of(current_user.id)))
 
 
 @posts.route("/delete/<objectid:post_id>", methods=["POST"])
@@ -108,7 +122,7 @@ def delete(post_id):
 def post(post_id):
     # The form (and its CSRF token, which writes the session cookie) only for
     # readers who may comment: the page stays cookie-free, so cacheable, for others.
-    form = CommentForm() if current_user.can(Permission.COMMENT) else None
+    form = CommentForm() if current_user.can(Permission.COMMENT) and current_user.confirmed else None
     return _render_post(post_id, form)
 
 
@@ -134,10 +148,16 @@ def _render_post(post_id, form, status=200):
     """The post page: the post with only the requested page of comments."""
     per_page = current_app.config["COMMENTS_PER_PAGE"]
     post, page, _pages = Post.with_comment_page(post_id, page_arg(), per_page)
-    if post is None:
+    if post is None or not post.can_be_read_by(current_user):
         abort(404)
     comments = Page(post.comments, page, per_page, post.comment_count)
     return render_template("post.html", post=post, comments=comments, form=form), status
+
+
+@posts.app_template_filter("stored_tags")
+def stored_tags_filter(text):
+    """The tags a post would store for what the writer typed."""
+    return normalise_tags(text or "")
 
 
 @posts.app_template_filter("markdown")
@@ -151,7 +171,7 @@ def markdown_filter(text):
 
 
 # -- tags, search, feed ------------------------------------------------------
-@posts.route("/tag/<tag>")
+@posts.route("/tag/<path:tag>")  # path: tags like "ci/cd" keep their slash
 def tag(tag):
     clean = normalise_tags([tag])
     if not clean:
@@ -194,6 +214,8 @@ def preview():
     if len(text) > BODY_MAX:
         abort(413)
     try:
-        return jsonify(html=render_markdown(text))
+        # The tags as they will be stored, so the writer sees them before saving.
+        return jsonify(html=render_markdown(text),
+                       tags=normalise_tags(request.form.get("tags", "")[:TAGS_TEXT_MAX]))
     except ContentTooLarge as refused:
         return error_response(400, str(refused))

@@ -1,8 +1,8 @@
 """Profile pages: a user's page with their posts, and editing a profile."""
 from flask import abort, current_app, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from ..decorators import admin_required
+from ..decorators import admin_required, confirmed_required
 from ..media.quota import spend_uploads
 from ..media.storage import UploadRejected, set_avatar
 from ..models import AccountTaken, Post, User
@@ -25,7 +25,7 @@ def user(username):
 
 
 @profiles.route("/edit-profile", methods=["GET", "POST"])
-@login_required
+@confirmed_required
 def edit_profile():
     user = current_user._get_current_object()
     form = EditProfileForm(obj=user)
