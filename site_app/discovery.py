@@ -14,6 +14,7 @@ from flask import current_app
 
 from .extensions import cache
 from .models import Post, User, utcnow
+from .models.drafts import PUBLISHED
 
 # A writer to suggest, and how many followers vouch for them: people you
 # follow (``among_followed``) or everyone.
@@ -76,10 +77,11 @@ def _most_followed():
 
 
 def trending_tags(limit=TAGS_SHOWN, days=TRENDING_DAYS):
-    """Tags of the posts published in the last ``days``, most used first."""
+    """Tags of the posts published in the last ``days``, most used first
+    (drafts are not published: served by the ``(draft, -timestamp)`` index)."""
     since = utcnow() - timedelta(days=days)
     rows = Post._get_collection().aggregate([
-        {"$match": {"timestamp": {"$gte": since}}},
+        {"$match": {"draft": {"$in": PUBLISHED}, "timestamp": {"$gte": since}}},
         {"$project": {"tags": 1}},
         {"$unwind": "$tags"},
         {"$group": {"_id": "$tags", "n": {"$sum": 1}}},

@@ -69,7 +69,9 @@ def test_trending_tags_count_this_weeks_posts(client, make_user):
     Post.publish(writer, "Candle", "Body", "candles")
     old = Post.publish(writer, "Old", "Body", "vintage")
     Post.objects(id=old.id).update_one(set__timestamp=utcnow() - timedelta(days=8))
+    Post.publish(writer, "Unsent", "Body", "secret-plans", draft=True)
     page = text(client.get("/explore")).split('id="tags-heading"')[1]
+    assert "secret-plans" not in page  # a draft's tags are not public
     assert page.index("#lamps (3)") < page.index("#light (3)") < page.index("#candles (1)")
     assert "vintage" not in page
     assert 'href="/tag/lamps"' in page
