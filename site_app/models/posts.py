@@ -19,6 +19,7 @@ from ..extensions import db
 from ..markup import ContentTooLarge, excerpt, file_ids_in, render_comment, render_markdown
 from ..pagination import Page, clamp_page, page_count
 from ..text import plain_line, plain_text
+from .reading import ReadingAids
 from .roles import Permission
 from .signals import content_changed
 from .sizes import bson_size
@@ -98,6 +99,7 @@ class Post(db.Document):
     # BSON bytes of the post without its comments (bounded through the
     # rendered HTML): the comments get what is left of DOCUMENT_BUDGET.
     post_bytes = db.IntField()
+    reading = db.EmbeddedDocumentField(document_type=ReadingAids)  # minutes and cover (models/reading.py)
 
     meta = {
         "collection": "posts",
@@ -107,7 +109,7 @@ class Post(db.Document):
             ("-timestamp", "-id"),
             ("author", "-timestamp", "-id"),
             ("tags", "-timestamp", "-id"),
-            "comments.id",
+            "comments.id", "comments.disabled",  # the hidden-comments queue
             "-last_comment_at",
             "comment_count",
             "files",
@@ -135,6 +137,7 @@ class Post(db.Document):
         """Render the body; raises :class:`ContentTooLarge`."""
         self.body_html = render_markdown(self.body)
         self.excerpt = excerpt(self.body_html)
+        self.reading = ReadingAids.of(self.body_html)
 
     def own_bytes(self):
         """BSON bytes of the post as it stands, comments left out."""
@@ -151,7 +154,7 @@ class Post(db.Document):
         self.updated = utcnow()
         changes = dict(set__title=self.title, set__body=self.body,
                        set__body_html=self.body_html, set__excerpt=self.excerpt,
-                       set__tags=self.tags, set__updated=self.updated)
+                       set__tags=self.tags, set__updated=self.updated, set__reading=self.reading)
         linked = _union(files or [], file_ids_in(body))
         if linked:
             self.files = _union(self.files or [], linked)
