@@ -30,19 +30,22 @@ def _add(parent, tag, text=None, **attributes):
     return element
 
 
-def atom_feed(posts):
+def atom_feed(posts, subtitle="Newest posts", page=None):
     """The feed document (bytes) for ``posts``, newest first, authors loaded.
+    ``page``: the HTML page the feed follows (a profile, a tag), on SITE_URL;
+    the home page when ``None``.
 
     Every link is on SITE_URL: the document is cached and read later by
     others, so the Host of the request that built it must not leak in."""
-    home = root = site_url_for("main.index")
+    root = site_url_for("main.index")
+    home = page or root
+    self_url = site_url_for(request.endpoint, **request.view_args)
     feed = ET.Element(f"{{{ATOM}}}feed")
-    _add(feed, "id", home)
+    _add(feed, "id", self_url if page else home)
     _add(feed, "title", current_app.config["SITE_NAME"])
-    _add(feed, "subtitle", "Newest posts")
+    _add(feed, "subtitle", subtitle)
     _add(feed, "updated", _iso(feed_updated(posts)))
-    _add(feed, "link", rel="self", type="application/atom+xml",
-         href=site_url_for(request.endpoint, **request.view_args))
+    _add(feed, "link", rel="self", type="application/atom+xml", href=self_url)
     _add(feed, "link", rel="alternate", type="text/html", href=home)
     for post in posts:
         url = site_url_for("posts.post", post_id=post.id)

@@ -11,7 +11,8 @@ from ..markup import ContentTooLarge, render_markdown
 from ..models import CommentsClosed, Permission, Post, normalise_tags
 from ..models.posts import BODY_MAX
 from ..pagination import Page, page_arg, paginate
-from ..search import search_posts
+from ..public_address import site_url_for
+from ..search import highlight, search_posts, search_terms
 from . import posts
 from .feed import atom_feed, feed_updated
 from .forms import CommentForm, EditPostForm, WritePostForm
@@ -119,14 +120,15 @@ def comment(post_id):
     form = CommentForm()
     if form.validate_on_submit():
         try:
-            post.add_comment(current_user._get_current_object(), form.body.data)
+            comment = post.add_comment(current_user._get_current_object(), form.body.data)
         except CommentsClosed:
             form.body.errors.append("Comments are closed on this post.")
         except ContentTooLarge as refused:
             form.body.errors.append(str(refused))
         else:
             flash("Your comment is posted.", "success")
-            return redirect(url_for(".post", post_id=post.id, page=-1) + "#comments")
+            # The last page holds the new comment: land on it, not on the heading.
+            return redirect(url_for(".post", post_id=post.id, page=-1) + f"#comment-{comment.id}")
     return _render_post(post_id, form, status=400)
 
 
@@ -150,6 +152,12 @@ def markdown_filter(text):
         return Markup("")
 
 
+@posts.app_template_filter("highlight")
+def highlight_filter(text, terms=None):
+    """The searched words marked in a title or excerpt (search results)."""
+    return highlight(text, terms)
+
+
 # -- tags, search, feed ------------------------------------------------------
 @posts.route("/tag/<tag>")
 def tag(tag):
@@ -165,24 +173,38 @@ def tag(tag):
 def search():
     query = request.args.get("q", "").strip()
     page = search_posts(query, page_arg(), current_app.config["POSTS_PER_PAGE"])
-    return render_template("search.html", query=query, page=page)
+    return render_template("search.html", query=query, page=page, terms=search_terms(query))
 
 
 @posts.route("/feed.atom")
 def feed():
-    # The same document for every reader: built once a content generation.
-    # One document for every reader: its links are on SITE_URL, not the Host.
-    document, updated = cached("feed", _feed_document)
+    return feed_response("feed", Post.listing())
+
+
+@posts.route("/tag/<tag>/feed.atom")
+def tag_feed(tag):
+    if normalise_tags([tag]) != [tag]:
+        abort(404)
+    return feed_response("tag-feed", Post.tagged(tag), tag, subtitle=f"Posts tagged #{tag}",
+                         page="posts.tag", tag=tag)
+
+
+def feed_response(name, queryset, *key, subtitle="Newest posts", page=None, **page_args):
+    """An Atom feed of the newest 20 posts of ``queryset``, following the
+    HTML ``page`` (an endpoint). The same document for every reader (its links
+    are on SITE_URL, not the Host): built once a content generation, cached
+    under ``name`` and ``key``."""
+    def build():
+        posts = Post.with_authors(list(queryset.limit(20)))
+        alternate = site_url_for(page, **page_args) if page else None
+        return atom_feed(posts, subtitle, alternate), feed_updated(posts)
+
+    document, updated = cached(name, build, *key)
     response = current_app.response_class(document, mimetype="application/atom+xml")
     # Validators, so a polling reader gets a 304 until something changes.
     response.add_etag()
     response.last_modified = updated
     return response.make_conditional(request)
-
-
-def _feed_document():
-    posts = Post.with_authors(list(Post.listing().limit(20)))
-    return atom_feed(posts), feed_updated(posts)
 
 
 @posts.route("/preview", methods=["POST"])
