@@ -24,7 +24,8 @@ def ops_for(client, path):
     return int(response.headers["X-DB-Ops"])
 
 
-LIST_PAGES = ["/", "/tag/light", "/search?q=lantern", "/moderate", "/feed.atom"]
+LIST_PAGES = ["/", "/tag/light", "/search?q=lantern", "/moderate", "/feed.atom",
+              "/moderate?show=hidden", "/tag/light/feed.atom", "/sitemap.xml"]
 
 
 @pytest.fixture

@@ -191,6 +191,11 @@ def test_every_page_and_api_query_is_served_by_an_index(site, client):
         ("GET", f"/following/{author.username}", {}),
         ("GET", f"/tag/{tag}", {}),
         ("GET", "/feed.atom", {}),
+        ("GET", f"/user/{author.username}/feed.atom", {}),
+        ("GET", f"/tag/{tag}/feed.atom", {}),
+        ("GET", "/sitemap.xml", {}),
+        ("GET", "/robots.txt", {}),
+        ("GET", "/favicon.ico", {}),
         ("GET", f"/avatar/{author.username}", {}),
         ("GET", f"/files/{image['_id']}", {}),
     ]
@@ -209,6 +214,7 @@ def test_every_page_and_api_query_is_served_by_an_index(site, client):
     shapes += _visit(client, [
         ("GET", "/moderate", {}),
         ("POST", f"/moderate/disable/{comment_id}", {}),
+        ("GET", "/moderate?show=hidden", {}),
         ("POST", f"/moderate/enable/{comment_id}", {}),
     ])
     client.post("/auth/logout")
