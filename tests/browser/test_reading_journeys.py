@@ -1,0 +1,97 @@
+"""Reading journeys of issue 13 in Chromium: dark mode (following the system,
+a remembered toggle, axe clean in both colour modes) and a phone that never
+scrolls sideways, however long a word a writer types."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from browser_support import DESKTOP, check_accessibility, screenshot
+from test_journeys import open_menu, register, write_post
+
+pytestmark = pytest.mark.browser
+
+LONG_WORD = "Donaudampfschifffahrtsgesellschaftskapitaenswitwenrentenversicherung" * 2
+
+
+@pytest.fixture(scope="session")
+def long_post(browser, live_site):
+    """A post whose title, excerpt and body hold a word wider than a phone."""
+    context = browser.new_context(base_url=live_site.url, viewport=DESKTOP)
+    page = context.new_page()
+    register(page, live_site, "nightowl")
+    url = write_post(page, f"On {LONG_WORD}",
+                     f"{LONG_WORD} is one word.\n\n## A heading\n\nEvenings by the river, "
+                     "read in the dark.\n", "rivers")
+    context.close()
+    return {"url": url, "tag": "rivers"}
+
+
+def theme(page):
+    return page.evaluate("() => document.documentElement.getAttribute('data-bs-theme')")
+
+
+def test_dark_mode_follows_the_system_and_the_toggle_is_remembered(desktop, long_post):
+    page = desktop
+    page.emulate_media(color_scheme="dark")
+    page.goto("/")
+    assert theme(page) == "dark"
+    toggle = page.locator("#theme-toggle")
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    screenshot(page, "dark-home")
+    check_accessibility(page, "home (dark)")
+    page.goto(long_post["url"])
+    assert theme(page) == "dark"
+    screenshot(page, "dark-post")
+    check_accessibility(page, "post (dark)")
+    page.goto("/search?q=river")
+    expect(page.locator("mark").first).to_be_visible()
+    check_accessibility(page, "search (dark)")
+
+    # The reader prefers light: remembered over the system's dark.
+    toggle = page.locator("#theme-toggle")
+    toggle.click()
+    assert theme(page) == "light"
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    page.goto(long_post["url"])
+    assert theme(page) == "light"
+    check_accessibility(page, "post (light, chosen)")
+    page.goto("/search?q=river")
+    check_accessibility(page, "search (light, chosen)")
+
+    # And back to dark, on a system that says light.
+    page.emulate_media(color_scheme="light")
+    page.locator("#theme-toggle").click()
+    page.goto("/")
+    assert theme(page) == "dark"
+    page.watch.assert_clean()
+
+
+def test_light_system_gets_the_light_theme(desktop, long_post):
+    page = desktop
+    page.emulate_media(color_scheme="light")
+    page.goto(long_post["url"])
+    assert theme(page) == "light"
+    expect(page.locator("#theme-toggle")).to_have_attribute("aria-pressed", "false")
+    check_accessibility(page, "post (light)")
+    page.watch.assert_clean()
+
+
+def test_a_long_word_never_widens_the_phone_page(phone, long_post):
+    page = phone
+    for path in ("/", long_post["url"], f"/tag/{long_post['tag']}", "/search?q=river"):
+        page.goto(path)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
+    page.goto(long_post["url"])
+    screenshot(page, "phone-long-word")
+    # The toggle is in the collapsed menu on a phone, and works there.
+    page.emulate_media(color_scheme="light")
+    page.reload()
+    open_menu(page)
+    page.get_by_role("button", name="Dark mode").click()
+    assert theme(page) == "dark"
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    check_accessibility(page, "post (phone, dark)")
+    page.watch.assert_clean()
