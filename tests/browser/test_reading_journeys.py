@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browser_support import DESKTOP, check_accessibility, screenshot
-from test_journeys import open_menu, register, write_post
+from browser_support import ADMIN_EMAIL, DESKTOP, PASSWORD, check_accessibility, screenshot
+from test_journeys import open_menu, register, submit, write_post
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +19,9 @@ def long_post(browser, live_site):
     """A post whose title, excerpt and body hold a word wider than a phone."""
     context = browser.new_context(base_url=live_site.url, viewport=DESKTOP)
     page = context.new_page()
-    register(page, live_site, "nightowl")
+    # A long address: the admin's Users table must still fit a laptop.
+    register(page, live_site, "nightowl",
+             email="nightowl.reading.by.candlelight.until.dawn@harbour-newsroom.example.org")
     url = write_post(page, f"On {LONG_WORD}",
                      f"{LONG_WORD} is one word.\n\n## A heading\n\nEvenings by the river, "
                      "read in the dark.\n", "rivers")
@@ -94,4 +96,26 @@ def test_a_long_word_never_widens_the_phone_page(phone, long_post):
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     check_accessibility(page, "post (phone, dark)")
+    page.watch.assert_clean()
+
+
+def test_the_admin_users_table_fits_a_laptop_screen(open_page, live_site, long_post):
+    page = open_page()
+    page.set_viewport_size({"width": 1366, "height": 768})
+    # The SITE_ADMIN account: another journey may have registered it already.
+    page.goto("/auth/login")
+    page.fill("input[name=email]", ADMIN_EMAIL)
+    page.fill("input[name=password]", PASSWORD)
+    submit(page, "password")
+    if page.locator("input[name=password]").count():
+        register(page, live_site, "chief", email=ADMIN_EMAIL)
+    page.goto("/admin/admin_users/")
+    expect(page.locator("table.model-list")).to_be_visible()
+    expect(page.locator("input[name=search]")).to_have_attribute("placeholder", "Search username, email")
+    wide = page.evaluate("""() => [...document.querySelectorAll('.table-responsive, table')]
+        .map(box => box.scrollWidth - box.clientWidth)""")
+    assert max(wide) <= 0, f"the Users table scrolls sideways at 1366 px: {wide}"
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    screenshot(page, "admin-users-1366")
     page.watch.assert_clean()
