@@ -313,3 +313,16 @@ def test_search_on_mongodb_uses_the_text_index():
     assert served_by_index(indexes, filter_, None)
     assert filter_ == {"$text": {"$search": "lantern light"}}
     assert sort[0][0] == "score"
+
+
+def test_the_suggestions_of_an_empty_followed_tab_are_served_by_indexes(site, client):
+    newcomer = User.register(email="newcomer@example.com", username="newcomer",
+                             password=DEMO_PASSWORD)
+    newcomer.confirmed = True
+    newcomer.save()
+    client.post("/auth/login", data={"email": newcomer.email, "password": DEMO_PASSWORD})
+    client.get("/followed")
+    shapes = _visit(client, [("GET", "/", {})])
+    assert any(collection == "users" for _m, _p, collection, *_rest in shapes)
+    unserved = _unserved(shapes, site.extensions["site_db"]["db"])
+    assert not unserved, "queries without an index:\n" + "\n".join(unserved)

@@ -13,6 +13,7 @@ from ..models.posts import BODY_MAX
 from ..pagination import Page, page_arg, paginate
 from ..public_address import site_url_for
 from ..search import highlight, search_posts, search_terms
+from ..suggestions import popular_tags
 from . import posts
 from .feed import atom_feed, feed_updated
 from .forms import CommentForm, EditPostForm, WritePostForm
@@ -173,7 +174,10 @@ def tag(tag):
 def search():
     query = request.args.get("q", "").strip()
     page = search_posts(query, page_arg(), current_app.config["POSTS_PER_PAGE"])
-    return render_template("search.html", query=query, page=page, terms=search_terms(query))
+    # No match: popular tags are somewhere to go from here.
+    tags = popular_tags() if query and not page.total else []
+    return render_template("search.html", query=query, page=page, terms=search_terms(query),
+                           suggested_tags=tags)
 
 
 @posts.route("/feed.atom")
