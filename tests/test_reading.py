@@ -150,3 +150,19 @@ def test_a_follow_button_elsewhere_still_lands_on_the_profile(client, auth, writ
     # An address on another site is never followed.
     response = client.post("/unfollow/wendy", data={"next": "https://evil.example/"})
     assert response.headers["Location"] == "/user/wendy"
+
+
+def test_deploy_gives_older_posts_reading_time_cover_and_excerpt(client, auth, writer, runner):
+    auth.login_as(writer)
+    image = _upload_image(client)
+    post = Post.publish(writer, "Old", f"# Heading\n\nText\n\n![x]({image['url']})")
+    Post._get_collection().update_one({"_id": post.id}, {"$unset": {"reading": ""},
+                                                         "$set": {"excerpt": "Heading Text"}})
+    assert "1 min read" not in text(client.get("/"))
+    deployed = runner.invoke(args=["deploy"])
+    assert "posts given reading times and covers: 1" in deployed.output
+    post.reload()
+    assert post.reading.minutes == 1 and str(post.reading.cover) == image["id"]
+    assert post.excerpt == "Heading. Text."
+    assert "1 min read" in text(client.get("/"))
+    assert "post reading times and covers: up to date" in runner.invoke(args=["deploy"]).output
