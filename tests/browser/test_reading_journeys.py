@@ -7,10 +7,11 @@ import pytest
 from playwright.sync_api import expect
 
 from browser_support import ADMIN_EMAIL, DESKTOP, PASSWORD, check_accessibility, screenshot
-from test_journeys import open_menu, register, submit, write_post
+from test_journeys import log_in, open_menu, register, submit, write_post
 
 pytestmark = pytest.mark.browser
 
+NIGHTOWL = "nightowl.reading.by.candlelight.until.dawn@harbour-newsroom.example.org"
 LONG_WORD = "Donaudampfschifffahrtsgesellschaftskapitaenswitwenrentenversicherung" * 2
 
 
@@ -20,8 +21,7 @@ def long_post(browser, live_site):
     context = browser.new_context(base_url=live_site.url, viewport=DESKTOP)
     page = context.new_page()
     # A long address: the admin's Users table must still fit a laptop.
-    register(page, live_site, "nightowl",
-             email="nightowl.reading.by.candlelight.until.dawn@harbour-newsroom.example.org")
+    register(page, live_site, "nightowl", email=NIGHTOWL)
     url = write_post(page, f"On {LONG_WORD}",
                      f"{LONG_WORD} is one word.\n\n## A heading\n\nEvenings by the river, "
                      "read in the dark.\n", "rivers")
@@ -49,6 +49,12 @@ def test_dark_mode_follows_the_system_and_the_toggle_is_remembered(desktop, long
     page.goto("/search?q=river")
     expect(page.locator("mark").first).to_be_visible()
     check_accessibility(page, "search (dark)")
+    page.goto("/user/nightowl")
+    check_accessibility(page, "profile (dark)")
+    page.goto("/auth/login")
+    page.locator("[type=submit]").first.click()  # field errors: their colours too
+    page.wait_for_load_state("load")
+    check_accessibility(page, "login with errors (dark)")
 
     # The reader prefers light: remembered over the system's dark.
     toggle = page.locator("#theme-toggle")
@@ -66,6 +72,15 @@ def test_dark_mode_follows_the_system_and_the_toggle_is_remembered(desktop, long
     page.locator("#theme-toggle").click()
     page.goto("/")
     assert theme(page) == "dark"
+    # Signed in: the comment form, the writer's buttons, a refused comment.
+    log_in(page, NIGHTOWL)
+    page.goto(long_post["url"])
+    page.watch.expect_status("/post/", 400)  # the empty comment, refused
+    submit(page, "body")
+    expect(page.locator(".invalid-feedback")).to_be_visible()
+    expect(page.locator("#comment-form .invalid-feedback")).to_be_in_viewport()  # not at the top
+    screenshot(page, "dark-post-refused-comment")
+    check_accessibility(page, "post as its writer (dark)")
     page.watch.assert_clean()
 
 
