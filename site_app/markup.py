@@ -154,8 +154,9 @@ def plain_text(html):
             .replace("&#39;", "'").replace("&amp;", "&"))
 
 
-# Where one block of a post ends and the next begins.
-_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|pre|td|th|dt|dd|div|table)>|<br\s*/?>|<hr\s*/?>",
+# Where one block of a post ends and the next begins (not <br>: every line
+# break inside a paragraph is one, nl2br).
+_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|pre|td|th|dt|dd|div|table)>|<hr\s*/?>",
                         re.IGNORECASE)
 _SENTENCE_END = tuple(".!?:;…\"'”’)")
 

@@ -166,3 +166,8 @@ def test_deploy_gives_older_posts_reading_time_cover_and_excerpt(client, auth, w
     assert post.excerpt == "Heading. Text."
     assert "1 min read" in text(client.get("/"))
     assert "post reading times and covers: up to date" in runner.invoke(args=["deploy"]).output
+
+
+def test_a_line_break_inside_a_paragraph_is_no_sentence_end():
+    html = render_markdown("An opening with a\n[link to the feed](/feed.atom) in it.")
+    assert excerpt(html) == "An opening with a link to the feed in it."

@@ -4,18 +4,16 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_login import current_user
 from markupsafe import Markup
 
-from ..content_cache import cached
 from ..decorators import permission_required
 from ..errors import error_response
 from ..markup import ContentTooLarge, render_markdown
 from ..models import CommentsClosed, Permission, Post, normalise_tags
 from ..models.posts import BODY_MAX
 from ..pagination import Page, page_arg, paginate
-from ..public_address import site_url_for
 from ..search import highlight, search_posts, search_terms
 from ..suggestions import popular_tags
 from . import posts
-from .feed import atom_feed, feed_updated
+from .feed import feed_response
 from .forms import CommentForm, EditPostForm, WritePostForm
 
 
@@ -191,24 +189,6 @@ def tag_feed(tag):
         abort(404)
     return feed_response("tag-feed", Post.tagged(tag), tag, subtitle=f"Posts tagged #{tag}",
                          page="posts.tag", tag=tag)
-
-
-def feed_response(name, queryset, *key, subtitle="Newest posts", page=None, **page_args):
-    """An Atom feed of the newest 20 posts of ``queryset``, following the
-    HTML ``page`` (an endpoint). The same document for every reader (its links
-    are on SITE_URL, not the Host): built once a content generation, cached
-    under ``name`` and ``key``."""
-    def build():
-        posts = Post.with_authors(list(queryset.limit(20)))
-        alternate = site_url_for(page, **page_args) if page else None
-        return atom_feed(posts, subtitle, alternate), feed_updated(posts)
-
-    document, updated = cached(name, build, *key)
-    response = current_app.response_class(document, mimetype="application/atom+xml")
-    # Validators, so a polling reader gets a 304 until something changes.
-    response.add_etag()
-    response.last_modified = updated
-    return response.make_conditional(request)
 
 
 @posts.route("/preview", methods=["POST"])

@@ -7,7 +7,7 @@ from ..media.quota import spend_uploads
 from ..media.storage import UploadRejected, set_avatar
 from ..models import AccountTaken, Post, User
 from ..pagination import page_arg, paginate
-from ..posts.views import feed_response
+from ..posts.feed import feed_response
 from . import profiles
 from .forms import EditProfileAdminForm, EditProfileForm
 
