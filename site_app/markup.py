@@ -215,8 +215,28 @@ def plain_text(html):
             .replace("&#39;", "'").replace("&amp;", "&"))
 
 
+# Where one block of a post ends and the next begins (not <br>: every line
+# break inside a paragraph is one, nl2br).
+_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|pre|td|th|dt|dd|div|table)>|<hr\s*/?>",
+                        re.IGNORECASE)
+_SENTENCE_END = tuple(".!?:;…\"'”’)")
+
+
+def readable_text(html):
+    """Text of sanitised HTML that reads as prose: a heading, list item or
+    paragraph that ends without punctuation gets a full stop, so blocks do
+    not run together ("decade. During", not "decade During")."""
+    sentences = []
+    for block in _BLOCK_END.split(html or ""):
+        text = plain_text(block)
+        if text:
+            sentences.append(text if text.endswith(_SENTENCE_END) else text + ".")
+    return " ".join(sentences)
+
+
 def excerpt(html, length=240):
-    text = plain_text(html)
+    """The opening of a post as a line of text for cards and feeds."""
+    text = readable_text(html)
     if len(text) <= length:
         return text
     cut = text[:length].rsplit(" ", 1)[0]

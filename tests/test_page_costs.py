@@ -25,7 +25,7 @@ def ops_for(client, path):
 
 
 LIST_PAGES = ["/", "/tag/light", "/search?q=lantern", "/moderate", "/feed.atom", "/bookmarks",
-              "/explore"]
+              "/explore", "/moderate?show=hidden", "/tag/light/feed.atom", "/sitemap.xml"]
 
 
 @pytest.fixture

@@ -71,7 +71,8 @@ def test_write_read_comment_moderate_follow_tag_search_feed(app, client, make_us
 
     # The tag page, the search and the feed all find it.
     assert "Gardening with MongoDB" in page_text(client.get("/tag/mongodb"))
-    assert "Gardening with MongoDB" in page_text(client.get("/search?q=gardening"))
+    # (the searched word marked)
+    assert "<mark>Gardening</mark> with MongoDB" in page_text(client.get("/search?q=gardening"))
     feed = page_text(client.get("/feed.atom"))
     assert f"http://127.0.0.1:5000/post/{post_id}" in feed
 

@@ -192,6 +192,11 @@ def test_every_page_and_api_query_is_served_by_an_index(site, client):
         ("GET", f"/following/{author.username}", {}),
         ("GET", f"/tag/{tag}", {}),
         ("GET", "/feed.atom", {}),
+        ("GET", f"/user/{author.username}/feed.atom", {}),
+        ("GET", f"/tag/{tag}/feed.atom", {}),
+        ("GET", "/sitemap.xml", {}),
+        ("GET", "/robots.txt", {}),
+        ("GET", "/favicon.ico", {}),
         ("GET", f"/avatar/{author.username}", {}),
         ("GET", f"/files/{image['_id']}", {}),
     ]
@@ -212,6 +217,7 @@ def test_every_page_and_api_query_is_served_by_an_index(site, client):
     shapes += _visit(client, [
         ("GET", "/moderate", {}),
         ("POST", f"/moderate/disable/{comment_id}", {}),
+        ("GET", "/moderate?show=hidden", {}),
         ("POST", f"/moderate/enable/{comment_id}", {}),
     ])
     client.post("/auth/logout")
@@ -343,3 +349,16 @@ def test_search_on_mongodb_uses_the_text_index():
     # Drafts are left out as on every list (models/drafts.py).
     assert filter_ == {"$text": {"$search": "lantern light"}, "draft": {"$in": [False, None]}}
     assert sort[0][0] == "score"
+
+
+def test_the_suggestions_of_an_empty_followed_tab_are_served_by_indexes(site, client):
+    newcomer = User.register(email="newcomer@example.com", username="newcomer",
+                             password=DEMO_PASSWORD)
+    newcomer.confirmed = True
+    newcomer.save()
+    client.post("/auth/login", data={"email": newcomer.email, "password": DEMO_PASSWORD})
+    client.get("/followed")
+    shapes = _visit(client, [("GET", "/", {})])
+    assert any(collection == "users" for _m, _p, collection, *_rest in shapes)
+    unserved = _unserved(shapes, site.extensions["site_db"]["db"])
+    assert not unserved, "queries without an index:\n" + "\n".join(unserved)

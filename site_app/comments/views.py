@@ -3,6 +3,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 
 from ..decorators import permission_required
 from ..models import Permission, Post
+from ..models.moderation import hidden_comments
 from ..pagination import page_arg
 from ..redirects import local_redirect_target
 from . import comments
@@ -11,8 +12,11 @@ from . import comments
 @comments.route("/moderate")
 @permission_required(Permission.MODERATE)
 def moderate():
-    page = Post.recent_comments(page_arg(), current_app.config["COMMENTS_PER_PAGE"])
-    return render_template("moderate.html", page=page)
+    # ?show=hidden: only what moderators hid, to review it.
+    only_hidden = request.args.get("show") == "hidden"
+    newest = hidden_comments if only_hidden else Post.recent_comments
+    page = newest(page_arg(), current_app.config["COMMENTS_PER_PAGE"])
+    return render_template("moderate.html", page=page, only_hidden=only_hidden)
 
 
 @comments.route("/moderate/disable/<objectid:comment_id>", methods=["POST"])

@@ -16,13 +16,10 @@ def get_user(username):
     return user
 
 
-def _profile_url(user):
-    return url_for("profiles.user", username=user.username)
-
-
-def _back_to(user):
-    """The page the button was on (``next``, e.g. /explore), else the profile."""
-    return local_redirect_target(request.form.get("next")) or _profile_url(user)
+def _back_url(user):
+    """Where the button was (a post page names itself in ``next``), else the profile."""
+    return (local_redirect_target(request.form.get("next"))
+            or url_for("profiles.user", username=user.username))
 
 
 @follows.route("/follow/<username>", methods=["POST"])
@@ -31,10 +28,10 @@ def follow(username):
     user = get_user(username)
     if user.id == current_user.id:
         flash("You cannot follow yourself.", "warning")
-        return redirect(_profile_url(user))
+        return redirect(_back_url(user))
     current_user.follow(user)
     flash(f"You are now following {user.username}.", "success")
-    return redirect(_back_to(user))
+    return redirect(_back_url(user))
 
 
 @follows.route("/unfollow/<username>", methods=["POST"])
@@ -43,7 +40,7 @@ def unfollow(username):
     user = get_user(username)
     current_user.unfollow(user)
     flash(f"You are not following {user.username} any more.", "success")
-    return redirect(_profile_url(user))
+    return redirect(_back_url(user))
 
 
 @follows.route("/followers/<username>")

@@ -19,6 +19,7 @@ from ..markup import ContentTooLarge, excerpt, file_ids_in, render_comment, rend
 from ..pagination import Page, clamp_page, page_count
 from ..text import plain_line, plain_text
 from .drafts import PUBLISHED, Drafts
+from .reading import ReadingAids
 from .roles import Permission
 from .signals import content_changed
 from .sizes import bson_size
@@ -81,6 +82,7 @@ class Post(Drafts, db.Document):
     # BSON bytes of the post without its comments (bounded through the
     # rendered HTML): the comments get what is left of DOCUMENT_BUDGET.
     post_bytes = db.IntField()
+    reading = db.EmbeddedDocumentField(document_type=ReadingAids)  # minutes and cover (models/reading.py)
 
     meta = {
         "collection": "posts",
@@ -96,7 +98,7 @@ class Post(Drafts, db.Document):
             ("author", "-timestamp", "-id"),
             ("tags", "-timestamp", "-id"),
             ("author", "draft", "-timestamp", "-id"),  # an author's drafts
-            "comments.id",
+            "comments.id", "comments.disabled",  # the hidden-comments queue
             "-last_comment_at",
             "comment_count",
             "files",
@@ -125,6 +127,7 @@ class Post(Drafts, db.Document):
         """Render the body; raises :class:`ContentTooLarge`."""
         self.body_html = render_markdown(self.body)
         self.excerpt = excerpt(self.body_html)
+        self.reading = ReadingAids.of(self.body_html)
 
     def own_bytes(self):
         """BSON bytes of the post as it stands, comments left out."""
@@ -144,7 +147,7 @@ class Post(Drafts, db.Document):
             self.updated = changes["set__updated"] = utcnow()
         changes.update(set__title=self.title, set__body=self.body,
                        set__body_html=self.body_html, set__excerpt=self.excerpt,
-                       set__tags=self.tags)
+                       set__tags=self.tags, set__reading=self.reading)
         linked = _union(files or [], file_ids_in(body))
         if linked:
             self.files = _union(self.files or [], linked)

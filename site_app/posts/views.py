@@ -4,7 +4,6 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_login import current_user
 from markupsafe import Markup
 
-from ..content_cache import cached
 from ..decorators import permission_required
 from ..errors import error_response
 from ..markup import ContentTooLarge, render_markdown
@@ -12,9 +11,10 @@ from ..models import CommentsClosed, Permission, Post, normalise_tags
 from ..models.posts import BODY_MAX
 from ..models.tags import TAGS_TEXT_MAX
 from ..pagination import Page, page_arg, paginate
-from ..search import search_posts
+from ..search import highlight, search_posts, search_terms
+from ..suggestions import popular_tags
 from . import posts
-from .feed import atom_feed, feed_updated
+from .feed import feed_response
 from .forms import CommentForm, EditPostForm, WritePostForm
 
 
@@ -133,14 +133,15 @@ def comment(post_id):
     form = CommentForm()
     if form.validate_on_submit():
         try:
-            post.add_comment(current_user._get_current_object(), form.body.data)
+            comment = post.add_comment(current_user._get_current_object(), form.body.data)
         except CommentsClosed:
             form.body.errors.append("Comments are closed on this post.")
         except ContentTooLarge as refused:
             form.body.errors.append(str(refused))
         else:
             flash("Your comment is posted.", "success")
-            return redirect(url_for(".post", post_id=post.id, page=-1) + "#comments")
+            # The last page holds the new comment: land on it, not on the heading.
+            return redirect(url_for(".post", post_id=post.id, page=-1) + f"#comment-{comment.id}")
     return _render_post(post_id, form, status=400)
 
 
@@ -170,6 +171,12 @@ def markdown_filter(text):
         return Markup("")
 
 
+@posts.app_template_filter("highlight")
+def highlight_filter(text, terms=None):
+    """The searched words marked in a title or excerpt (search results)."""
+    return highlight(text, terms)
+
+
 # -- tags, search, feed ------------------------------------------------------
 @posts.route("/tag/<path:tag>")  # path: tags like "ci/cd" keep their slash
 def tag(tag):
@@ -185,24 +192,23 @@ def tag(tag):
 def search():
     query = request.args.get("q", "").strip()
     page = search_posts(query, page_arg(), current_app.config["POSTS_PER_PAGE"])
-    return render_template("search.html", query=query, page=page)
+    # No match: popular tags are somewhere to go from here.
+    tags = popular_tags() if query and not page.total else []
+    return render_template("search.html", query=query, page=page, terms=search_terms(query),
+                           suggested_tags=tags)
 
 
 @posts.route("/feed.atom")
 def feed():
-    # The same document for every reader: built once a content generation.
-    # One document for every reader: its links are on SITE_URL, not the Host.
-    document, updated = cached("feed", _feed_document)
-    response = current_app.response_class(document, mimetype="application/atom+xml")
-    # Validators, so a polling reader gets a 304 until something changes.
-    response.add_etag()
-    response.last_modified = updated
-    return response.make_conditional(request)
+    return feed_response("feed", Post.listing())
 
 
-def _feed_document():
-    posts = Post.with_authors(list(Post.listing().limit(20)))
-    return atom_feed(posts), feed_updated(posts)
+@posts.route("/tag/<tag>/feed.atom")
+def tag_feed(tag):
+    if normalise_tags([tag]) != [tag]:
+        abort(404)
+    return feed_response("tag-feed", Post.tagged(tag), tag, subtitle=f"Posts tagged #{tag}",
+                         page="posts.tag", tag=tag)
 
 
 @posts.route("/preview", methods=["POST"])

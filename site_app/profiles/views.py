@@ -7,6 +7,7 @@ from ..media.quota import spend_uploads
 from ..media.storage import UploadRejected, set_avatar
 from ..models import AccountTaken, Post, User
 from ..pagination import page_arg, paginate
+from ..posts.feed import feed_response
 from . import profiles
 from .forms import EditProfileAdminForm, EditProfileForm
 
@@ -22,6 +23,16 @@ def user(username):
     return render_template("user.html", user=user, page=page, posts=page.items,
                            follows_you=(current_user.is_authenticated
                                         and user.is_following(current_user)))
+
+
+@profiles.route("/user/<username>/feed.atom")
+def user_feed(username):
+    user = User.by_username(username)
+    if user is None:
+        abort(404)
+    return feed_response("user-feed", Post.by_authors([user.id]), user.username,
+                         subtitle=f"Posts by {user.username}", page="profiles.user",
+                         username=user.username)
 
 
 @profiles.route("/edit-profile", methods=["GET", "POST"])
