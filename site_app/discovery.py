@@ -7,11 +7,12 @@ from this week's posts (``-timestamp``). The most followed writers overall
 account that follows someone, so that answer is shared by every reader
 and kept in the cache for ``EXPLORE_CACHE_SECONDS``.
 """
-from collections import namedtuple
+from collections import Counter, namedtuple
 from datetime import timedelta
 
 from flask import current_app
 
+from .content_cache import cached
 from .extensions import cache
 from .models import Post, User, utcnow
 from .models.drafts import PUBLISHED
@@ -23,6 +24,7 @@ TrendingTag = namedtuple("TrendingTag", "name posts")
 WRITERS_SHOWN = 12
 TAGS_SHOWN = 20
 TRENDING_DAYS = 7
+RECENT_POSTS = 300  # how far back "posted lately" reaches, in posts
 _MOST_FOLLOWED_KEY = "explore:most-followed"
 
 
@@ -33,15 +35,33 @@ def writers_to_follow(reader, limit=WRITERS_SHOWN):
     skip = set(following) | ({reader.id} if reader.is_authenticated else set())
     ranked = [(oid, n, True) for oid, n in _followed_by(following, skip, limit)]
     chosen = {oid for oid, _n, _mine in ranked}
-    for oid, n in _most_followed():
+    # Then the most followed overall; on a young site where few follow
+    # anyone, writers who posted lately fill the list (0 followers shown).
+    fill = [*_most_followed(), *((oid, 0) for oid in _recent_writers())]
+    for oid, n in fill:
         if len(ranked) >= limit:
             break
         if oid not in skip and oid not in chosen:
             ranked.append((oid, n, False))
+            chosen.add(oid)
     users = {user.id: user for user in User.objects(id__in=[oid for oid, _n, _m in ranked])
              .only("username", "name", "about_me", "avatar_id", "disabled")}
     return [Suggestion(users[oid], n, mine) for oid, n, mine in ranked
             if oid in users and not users[oid].disabled]
+
+
+def _recent_writers():
+    """Authors of the newest posts readers may see, most prolific first
+    (``Post.listing()``: never a draft; the newest few hundred, through the
+    ``(draft, -timestamp)`` index), shared by every reader per content
+    generation."""
+    return cached("recent-writers", _count_recent_writers)
+
+
+def _count_recent_writers():
+    counts = Counter(post.author_id for post in
+                     Post.listing().only("author").limit(RECENT_POSTS).no_dereference())
+    return [author for author, _n in counts.most_common(50)]
 
 
 def _follow_counts(match, skip, limit):

@@ -81,7 +81,7 @@ def test_the_empty_followed_tab_links_to_explore(client, auth, make_user):
     auth.login_as(make_user("me"))
     client.get("/followed")
     page = text(client.get("/"))
-    assert "Nobody you follow has posted yet" in page and 'href="/explore"' in page
+    assert "You do not follow anyone yet" in page and 'href="/explore"' in page
 
 
 def test_a_new_follow_is_announced_once(make_user):
