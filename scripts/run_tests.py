@@ -82,8 +82,8 @@ def _run_lanes_together(lanes, targets, args):
         background[lane] = (log, subprocess.Popen(
             lane_command(lane, targets, args), env=lane_environment(lane, os.environ),
             stdout=log, stderr=subprocess.STDOUT))
-    print(f"\n== lane {first} (lanes {', '.join(others)} at the same time: "
-          f"build/test-lanes/) ==", flush=True)
+    print(f"\n== lane {first} (lane {', '.join(others)} runs at the same time; "
+          "its output follows) ==", flush=True)
     codes, times = {}, {}
     try:
         codes[first] = subprocess.run(lane_command(first, targets, args),
