@@ -26,6 +26,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -76,27 +77,33 @@ def _run_lanes_together(lanes, targets, args):
     LANE_LOGS.mkdir(parents=True, exist_ok=True)
     first, *others = lanes
     started = time.monotonic()
-    background = {}
+    codes, times, background = {}, {}, []
+
+    def run_to_log(lane, process, log):
+        codes[lane] = process.wait()
+        times[lane] = time.monotonic() - started
+        log.close()
+
     for lane in others:
         log = open(LANE_LOGS / f"{lane}.log", "w")
-        background[lane] = (log, subprocess.Popen(
-            lane_command(lane, targets, args), env=lane_environment(lane, os.environ),
-            stdout=log, stderr=subprocess.STDOUT))
+        process = subprocess.Popen(lane_command(lane, targets, args),
+                                   env=lane_environment(lane, os.environ),
+                                   stdout=log, stderr=subprocess.STDOUT)
+        waiter = threading.Thread(target=run_to_log, args=(lane, process, log))
+        waiter.start()
+        background.append((lane, process, waiter))
     print(f"\n== lane {first} (lane {', '.join(others)} runs at the same time; "
           "its output follows) ==", flush=True)
-    codes, times = {}, {}
     try:
         codes[first] = subprocess.run(lane_command(first, targets, args),
                                       env=lane_environment(first, os.environ)).returncode
     except BaseException:  # Ctrl-C: leave no lane running behind
-        for _log, process in background.values():
+        for _lane, process, _waiter in background:
             process.terminate()
         raise
     times[first] = time.monotonic() - started
-    for lane, (log, process) in background.items():
-        codes[lane] = process.wait()
-        times[lane] = time.monotonic() - started
-        log.close()
+    for lane, _process, waiter in background:
+        waiter.join()
         print(f"\n== lane {lane} ==", flush=True)
         print((LANE_LOGS / f"{lane}.log").read_text(errors="replace"), flush=True)
     return codes, times
