@@ -219,7 +219,7 @@ def test_hiding_and_showing_a_comment_keeps_the_count(admin_client, make_user):
     assert not post.comments[0].disabled and post.comment_count == 1
 
 
-def test_deleting_a_comment_keeps_the_count_right(admin_client, make_user):
+def test_an_admin_deletes_a_comment_and_the_count_stays_right(admin_client, make_user):
     ann = make_user("ann")
     post = Post.publish(ann, "Post", "body")
     doomed = post.add_comment(ann, "spam")

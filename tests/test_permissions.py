@@ -61,7 +61,7 @@ MATRIX = [
 
 def outcome(response):
     location = response.headers.get("Location", "")
-    if response.status_code in (301, 302, 303):
+    if response.status_code == 302:
         if "/auth/login" in location:
             return "login"
         if location.endswith("/auth/unconfirmed"):
@@ -69,7 +69,7 @@ def outcome(response):
         return "ok"
     if response.status_code == 403:
         return "forbidden"
-    if response.status_code < 300:
+    if response.status_code == 200:
         return "ok"
     return f"status {response.status_code}"
 

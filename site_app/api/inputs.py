@@ -118,7 +118,10 @@ def readable_post_or_404(post, viewer):
 
 
 def found_or_404(value, what):
-    """``value``, or a 404 naming what was not found."""
+    """``value``, or a 404 naming what was not found. For the model lookups
+    that return something other than a queryset's document (a post without
+    its comments, a comment entry, a page of comments); a plain document
+    lookup uses flask-mongoengine's ``get_or_404``."""
     if value is None:
         abort(404, description=f"No {what} with that id.")
     return value

@@ -1,5 +1,5 @@
 """Following and unfollowing writers, and the lists of who follows whom."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..decorators import permission_required
@@ -10,10 +10,7 @@ from . import follows
 
 
 def get_user(username):
-    user = User.by_username(username)
-    if user is None:
-        abort(404)
-    return user
+    return User.objects.get_or_404(username=username)
 
 
 def _back_url(user):

@@ -369,7 +369,8 @@ def _load_users(documents):
         ref = stored_reference(document, "author")
         if ref is not None:
             # Written to _data: MongoEngine has no public way to set a field
-            # without marking it changed, and a later save must not write it.
+            # without marking it changed, and a later save must not write it
+            # (select_related, which does the same, takes querysets only).
             document._data["author"] = users.get(reference_id(ref))
 
 

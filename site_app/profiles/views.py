@@ -14,9 +14,7 @@ from .forms import EditProfileAdminForm, EditProfileForm
 
 @profiles.route("/user/<username>")
 def user(username):
-    user = User.by_username(username)
-    if user is None:
-        abort(404)
+    user = User.objects.get_or_404(username=username)
     page = paginate(Post.listing().filter(author=user), page_arg(),
                     current_app.config["POSTS_PER_PAGE"])
     Post.with_authors(page.items)
@@ -52,9 +50,7 @@ def edit_profile():
 @profiles.route("/edit-profile/<objectid:user_id>", methods=["GET", "POST"])
 @admin_required
 def edit_profile_admin(user_id):
-    user = User.objects(id=user_id).first()
-    if user is None:
-        abort(404)
+    user = User.objects.get_or_404(id=user_id)
     form = EditProfileAdminForm(user)
     if form.validate_on_submit():
         refused = save_profile(form, user)
