@@ -12,6 +12,9 @@ import threading
 import markdown
 import nh3
 from bson import ObjectId
+from markdown.inlinepatterns import InlineProcessor
+from markdown.util import AtomicString
+from xml.etree import ElementTree
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "div", "em", "h1", "h2",
@@ -35,6 +38,10 @@ _COMMENT_TAGS = {"a", "b", "br", "code", "em", "i", "p", "pre", "strong", "block
 _EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br"]
 _FILE_LINK = re.compile(r"/files/([0-9a-fA-F]{24})(?![0-9a-fA-F])")
 _COMMENT_EXTENSIONS = ["fenced_code", "sane_lists", "nl2br"]
+# "@name" not inside a word or an email address; a name ends on a letter,
+# digit or underscore, so the full stop after "@ana." is not part of it.
+MENTION = re.compile(r"(?<![\w@.\-])@([A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_])?)")
+MENTIONS_PER_TEXT = 20
 
 
 def _clean_class(tag, attribute, value):
@@ -67,7 +74,26 @@ class ContentTooLarge(ValueError):
 _parsers = threading.local()
 
 
-def _to_html(text, kind, extensions):
+class _MentionLinks(InlineProcessor):
+    """``@name`` as a link to the profile, for the names the caller found to
+    be members (``parser.mention_links``: name -> path); other ``@words``
+    stay text. Markdown leaves code spans and blocks alone by itself."""
+
+    def handleMatch(self, m, data):
+        href = self.md.mention_links.get(m.group(1))
+        if href is None:
+            return None, None, None
+        link = ElementTree.Element("a", {"href": href})
+        link.text = AtomicString(m.group(0))  # not scanned again for mentions
+        return link, m.start(0), m.end(0)
+
+
+def mentioned_names(text):
+    """The ``@names`` of a text, each once, in order, at most ``MENTIONS_PER_TEXT``."""
+    return list(dict.fromkeys(MENTION.findall(text or "")))[:MENTIONS_PER_TEXT]
+
+
+def _to_html(text, kind, extensions, mention_links=None):
     """Markdown to (unsanitised) HTML with a parser reused per thread.
 
     Building a ``Markdown`` object costs more than converting a comment, and
@@ -76,14 +102,18 @@ def _to_html(text, kind, extensions):
     parser = getattr(_parsers, kind, None)
     if parser is None:
         parser = markdown.Markdown(extensions=extensions, output_format="html")
+        # Before emphasis (50), after code spans (190) and escapes (180).
+        parser.inlinePatterns.register(_MentionLinks(MENTION.pattern, parser), "mention", 175)
         setattr(_parsers, kind, parser)
+    parser.mention_links = mention_links or {}
     return parser.reset().convert(text or "")
 
 
-def render_markdown(text):
-    """Sanitised HTML for a post body; raises :class:`ContentTooLarge`."""
+def render_markdown(text, mention_links=None):
+    """Sanitised HTML for a post body, ``@names`` in ``mention_links``
+    (name -> path) linked; raises :class:`ContentTooLarge`."""
     check_render_cost(text, POST_HTML_MAX)
-    html = _to_html(text, "post", _EXTENSIONS)
+    html = _to_html(text, "post", _EXTENSIONS, mention_links)
     return _within(nh3.clean(
         html,
         tags=_TAGS,
@@ -94,11 +124,11 @@ def render_markdown(text):
     ), POST_HTML_MAX)
 
 
-def render_comment(text):
+def render_comment(text, mention_links=None):
     """Sanitised HTML for a comment: inline formatting and code, no images
-    or headings. Raises :class:`ContentTooLarge`."""
+    or headings; mentions as for posts. Raises :class:`ContentTooLarge`."""
     check_render_cost(text, COMMENT_HTML_MAX)
-    html = _to_html(text, "comment", _COMMENT_EXTENSIONS)
+    html = _to_html(text, "comment", _COMMENT_EXTENSIONS, mention_links)
     return _within(nh3.clean(html, tags=_COMMENT_TAGS, attributes={"a": {"href", "title"}},
                              url_schemes=_URL_SCHEMES, link_rel="noopener nofollow ugc"),
                    COMMENT_HTML_MAX)

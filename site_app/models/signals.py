@@ -29,3 +29,7 @@ user_followed = _signals.signal("user-followed")
 # comment_posted.send(Post, post=<id>, comment=<comment id>, author=<commenter id>,
 #                     parent=<parent comment id or None>)
 comment_posted = _signals.signal("comment-posted")
+# users_mentioned.send(Post, users=[<ids>], author=<writer id>, post=<id>,
+#                      comment=<comment id or None>): sent on every write of a
+# text, edits too; the notifications keep one per text and reader.
+users_mentioned = _signals.signal("users-mentioned")
