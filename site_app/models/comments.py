@@ -109,6 +109,8 @@ class CommentsOfAPost:
         bytes, or by the room the post leaves in its document),
         :class:`ContentTooLarge` when it renders too large."""
         parent = self._thread_of(parent_id) if parent_id else None
+        if parent_id and parent is None:
+            raise CommentGone()
         mentions = Mentions.in_text(body)
         comment = Comment(body=body, body_html=render_comment(body, mentions.links()),
                           author=author, parent=parent)
@@ -228,6 +230,11 @@ class CommentsOfAPost:
             removed = cls._blank(found["_id"], stored)
         elif parent:
             cls._drop_empty_placeholder(found["_id"], parent)
+        # No comment left: no newest time either. The pipeline leaves a null
+        # there, which MongoDB's $max passes over but mongomock's (embedded,
+        # stand-in) cannot compare with the next comment's time.
+        collection.update_one({"_id": found["_id"], "comment_count": 0},
+                              {"$unset": {"last_comment_at": ""}})
         content_changed.send(cls, post=found["_id"])
         return bool(removed)
 
