@@ -12,7 +12,7 @@ from site_app.seed import DEMO_PASSWORD, SeedSizes, seed_database
 # The most operations each page may cost (BENCHMARKS.md, "DB ops/req").
 BOUNDS = {
     "home": 3,  # the page of posts, the count, their authors
-    "followed feed": 4,  # + the reader's account
+    "followed feed": 5,  # + the reader's account, + the navbar's unread notifications count
     "post, first comment page": 3,  # comment count, the post with one page, authors
     "post, last comment page": 3,
     "profile": 5,  # the user, posts page + count, authors, followers count

@@ -16,6 +16,7 @@ from collections import namedtuple
 
 from bson import ObjectId
 from flask import current_app
+from mongoengine.context_managers import no_dereference
 
 from ..database import is_document_too_large
 from ..extensions import db
@@ -349,7 +350,9 @@ class CommentsOfAPost:
         if not rows:
             return None, 1, 1
         post = cls._from_son(rows[0])
-        load_users([post, *post.comments])
+        with no_dereference(cls):  # else reading the list loads its authors once more
+            comments = post.comments
+        load_users([post, *comments])
         return post, page, pages
 
 
