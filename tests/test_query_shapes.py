@@ -187,6 +187,7 @@ def test_every_page_and_api_query_is_served_by_an_index(site, client):
         ("GET", "/?page=2", {}),
         ("GET", f"/post/{post.id}", {}),
         ("GET", f"/post/{post.id}?page=-1", {}),
+        ("GET", f"/comment/{comment_id}", {}),
         ("GET", f"/user/{author.username}", {}),
         ("GET", f"/followers/{author.username}", {}),
         ("GET", f"/following/{author.username}", {}),

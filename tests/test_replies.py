@@ -162,3 +162,18 @@ def test_twenty_readers_replying_at_once_lose_nothing(app, make_user, post):
     for reply in replies:
         i, n = map(int, reply["body"].split()[1].split("-"))
         assert reply["parent"] == tops[(i + n) % 4].id
+
+
+def test_a_comments_own_address_opens_the_page_that_shows_it(app, client, make_user, post):
+    app.config["COMMENTS_PER_PAGE"] = 2
+    writer = make_user("ana")
+    tops = [post.add_comment(writer, f"top {n}") for n in range(5)]
+    reply = post.add_comment(writer, "late reply to top 2", parent_id=tops[2].id)
+
+    for comment, page in ((tops[0], 1), (tops[3], 2), (reply, 2), (tops[4], 3)):
+        response = client.get(f"/comment/{comment.id}")
+        assert response.status_code == 302
+        assert response.headers["Location"] == (
+            f"/post/{post.id}?page={page}#comment-{comment.id}")
+    assert "late reply to top 2" in text(client.get(f"/post/{post.id}?page=2"))
+    assert client.get(f"/comment/{'0' * 24}").status_code == 404

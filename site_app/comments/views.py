@@ -40,6 +40,18 @@ def _set_disabled(comment_id, disabled, message):
                     or url_for(".moderate"))
 
 
+@comments.route("/comment/<objectid:comment_id>")
+def show(comment_id):
+    """A comment's own address: the page of its post that shows it (the
+    links in notifications)."""
+    found = Post.comment_page(comment_id, current_app.config["COMMENTS_PER_PAGE"])
+    if found is None:
+        abort(404)
+    post_id, page = found
+    return redirect(url_for("posts.post", post_id=post_id, page=page,
+                            _anchor=f"comment-{comment_id}"))
+
+
 # -- a comment's own author --------------------------------------------------
 def _comment_for(comment_id, may):
     """The comment as ``CommentEntry``: 404 unknown (or deleted), 403 when

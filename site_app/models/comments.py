@@ -28,6 +28,7 @@ from .references import reference_id, stored_reference
 from .roles import Permission
 from .signals import comment_posted, content_changed
 from .sizes import DOCUMENT_BUDGET, bson_size
+from .threads import page_of_comment, thread_page
 from .users import User, utcnow
 
 COMMENT_MAX = 5_000
@@ -83,15 +84,6 @@ def as_object_id(value):
     if isinstance(value, ObjectId):
         return value
     return ObjectId(value) if isinstance(value, str) and ObjectId.is_valid(value) else None
-
-
-def threads(comments):
-    """A page's comments as ``(comment, [replies])``, in the order stored."""
-    replies = {}
-    for comment in comments:
-        if comment.parent:
-            replies.setdefault(comment.parent, []).append(comment)
-    return [(c, replies.get(c.id, [])) for c in comments if not c.parent]
 
 
 class CommentsOfAPost:
@@ -280,6 +272,12 @@ class CommentsOfAPost:
         return CommentEntry(post.id, post.title, comment)
 
     @classmethod
+    def comment_page(cls, comment_id, per_page):
+        """``(post id, page)`` where the post page shows the comment, or ``None``."""
+        oid = as_object_id(comment_id)
+        return oid and page_of_comment(cls._get_collection(), oid, per_page)
+
+    @classmethod
     def recent_comments(cls, page, per_page):
         """Newest comments (replies too) across all posts, one page, as
         ``CommentEntry``.
@@ -344,7 +342,7 @@ class CommentsOfAPost:
         pages = page_count(head.thread_count, per_page)
         page = clamp_page(page, head.thread_count, per_page)
         fields = {name: 1 for name in cls._fields if name not in ("id", "comments")}
-        fields["comments"] = _thread_page((page - 1) * per_page, per_page)
+        fields["comments"] = thread_page((page - 1) * per_page, per_page)
         rows = list(cls._get_collection().aggregate([{"$match": {"_id": post_id}},
                                                      {"$project": fields}]))
         if not rows:
@@ -354,18 +352,6 @@ class CommentsOfAPost:
             comments = post.comments
         load_users([post, *comments])
         return post, page, pages
-
-
-def _thread_page(skip, limit):
-    """An expression for one page of threads out of a post's comments."""
-    top_level = {"$filter": {"input": "$comments", "as": "c",
-                             "cond": {"$eq": [{"$ifNull": ["$$c.parent", None]}, None]}}}
-    return {"$let": {
-        "vars": {"shown": {"$slice": [top_level, skip, limit]}},
-        "in": {"$filter": {"input": "$comments", "as": "c",
-                           "cond": {"$or": [{"$in": ["$$c.id", "$$shown.id"]},
-                                            {"$in": ["$$c.parent", "$$shown.id"]}]}}},
-    }}
 
 
 def load_users(documents):

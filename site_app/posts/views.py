@@ -9,7 +9,7 @@ from ..decorators import permission_required
 from ..errors import error_response
 from ..markup import ContentTooLarge, render_markdown
 from ..models import CommentGone, CommentsClosed, Permission, Post, normalise_tags
-from ..models.comments import threads
+from ..models.threads import threads
 from ..models.posts import BODY_MAX
 from ..pagination import Page, page_arg, paginate
 from ..search import search_posts
