@@ -102,6 +102,10 @@ def test_a_deleted_comment_with_replies_stays_as_a_placeholder_until_they_go(
     placeholder = stored_comments(post)[0]
     assert placeholder["deleted"] and placeholder["author"] is None
     assert client.post(f"/comment/{top.id}/edit", data={"body": "back"}).status_code == 404
+    headers = basic_auth(ana.email, PASSWORD)
+    assert client.put(f"/api/v1/comments/{top.id}", json={"body": "back"},
+                      headers=headers).status_code == 404
+    assert client.delete(f"/api/v1/comments/{top.id}", headers=headers).status_code == 404
 
     # The last reply gone, the placeholder goes with it.
     Post.delete_comment(reply.id)

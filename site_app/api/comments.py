@@ -75,6 +75,8 @@ def edit_comment(comment_id):
     """The author changes the words (the comment is then marked edited)."""
     user = current_api_user()
     entry = found_or_404(Post.find_comment(comment_id), "comment")
+    if entry.comment.deleted:
+        return error_response(404, "No comment with that id.")
     if not entry.comment.can_be_edited_by(user):
         return error_response(403, "Only the comment's author may edit it.")
     try:
