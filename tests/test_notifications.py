@@ -64,11 +64,11 @@ def test_comments_and_replies_tell_the_author_and_the_answered(ana, bob, make_us
     post = Post.publish(ana, "Hello", "Body")
     top = post.add_comment(bob, "a comment")
     cy = make_user("cy")
-    post.add_comment(cy, "a reply", parent_id=top.id)
-    post.add_comment(ana, "the author answers", parent_id=top.id)
+    cys = post.add_comment(cy, "a reply", parent_id=top.id)
+    post.add_comment(ana, "the author answers cy", parent_id=cys.id)
     assert kinds(ana) == ["comment", "comment"]  # bob's and cy's, not her own
-    assert kinds(bob) == ["reply", "reply"]
-    assert kinds(cy) == []
+    assert kinds(bob) == ["reply", "reply"]  # his thread
+    assert kinds(cy) == ["reply"]  # answered directly, in bob's thread
     # The post's author answered in her own thread: told once, as a reply.
     own = post.add_comment(ana, "my own thread")
     post.add_comment(bob, "answering ana", parent_id=own.id)

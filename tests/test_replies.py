@@ -120,8 +120,10 @@ def test_every_comment_and_reply_is_announced(make_user, post):
     finally:
         comment_posted.disconnect(listen)
     assert heard == [
-        {"post": post.id, "comment": top.id, "author": ana.id, "parent": None},
-        {"post": post.id, "comment": reply.id, "author": post.author.id, "parent": top.id},
+        {"post": post.id, "comment": top.id, "author": ana.id, "parent": None,
+         "answered": None},
+        {"post": post.id, "comment": reply.id, "author": post.author.id, "parent": top.id,
+         "answered": top.id},
     ]
 
 

@@ -138,8 +138,9 @@ class CommentsOfAPost:
                 raise CommentGone()
             raise CommentsClosed()
         content_changed.send(self, post=self.id)  # the comment count on list pages
-        comment_posted.send(type(self), post=self.id, comment=comment.id,
-                            author=author.id, parent=parent)
+        # answered: the comment replied to, when a reply (its thread is ``parent``)
+        comment_posted.send(type(self), post=self.id, comment=comment.id, author=author.id,
+                            parent=parent, answered=parent and as_object_id(parent_id))
         mentions.announce(type(self), author.id, self.id, comment.id)
         self.comment_count += 1
         return comment

@@ -26,19 +26,25 @@ def _logged(listener):
 
 
 @_logged
-def on_comment(sender, post, comment, author, parent=None, **_):
-    """The post's author is told of a comment; the parent's author of a
-    reply (and only of that, when they wrote the post too)."""
+def on_comment(sender, post, comment, author, parent=None, answered=None, **_):
+    """The post's author is told of a comment; the authors of the thread's
+    first comment and of the reply answered (when that is another) of a
+    reply; each reader once, a reply before a comment."""
     query = Post.objects(id=post)
     # One read: the post's author, and the parent comment alone ($elemMatch).
     found = (query.only("author", "comments").fields(elemMatch__comments={"id": parent})
              if parent else query.only("author")).first()
     if found is None:
         return
-    answered = found.comments[0].author_id if parent and found.comments else None
-    if answered:
-        Notification.notify(answered, "reply", author, comment, post=post, comment=comment)
-    if found.author_id != answered:
+    told = set()
+    if parent and found.comments:
+        told.add(found.comments[0].author_id)
+    if answered and answered != parent:
+        entry = Post.find_comment(answered)
+        told.add(entry.comment.author_id if entry else None)
+    for reader in told - {None}:
+        Notification.notify(reader, "reply", author, comment, post=post, comment=comment)
+    if found.author_id not in told:
         Notification.notify(found.author_id, "comment", author, comment, post=post,
                             comment=comment)
 
