@@ -177,3 +177,53 @@ def test_a_post_whose_only_comment_was_deleted_takes_a_new_one(client, make_user
                         headers=headers)
     assert again.status_code == 201
     assert Post._get_collection().find_one({"_id": post.id})["last_comment_at"] is not None
+
+
+def test_edits_and_deletions_racing_replies_keep_every_count_exact(app, make_user, post):
+    """Authors edit and delete while others reply: what is stored is what
+    the counts say (comments, replies, bytes), and no reply is orphaned."""
+    import threading
+
+    from site_app.models.sizes import comment_bytes
+
+    writers = [make_user(f"w{i}") for i in range(8)]
+    tops = [post.add_comment(writers[i], f"thread {i}") for i in range(8)]
+    barrier = threading.Barrier(8)
+    errors = []
+
+    def run(i):
+        try:
+            with app.app_context():
+                barrier.wait(timeout=10)
+                mine = Post.objects(id=post.id).exclude("comments").first()
+                for n in range(4):
+                    Post.edit_comment(tops[i].id,
+                                      f"thread {i}, edit {n} " + "x" * (n * 50))
+                    # The same comment edited twice at once (a double submit):
+                    # the slower edit reads again, so the bytes stay exact.
+                    Post.edit_comment(tops[0].id, f"thread 0, edit {n} " + "y" * (i * 10))
+                    mine.add_comment(writers[i], f"reply {i}-{n}", parent_id=tops[(i + 1) % 8].id)
+                if i % 2:
+                    Post.delete_comment(tops[i].id)  # has replies: blanked, kept
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    pool = [threading.Thread(target=run, args=(i,)) for i in range(8)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join(timeout=60)
+    assert not errors, errors[0]
+
+    doc = Post._get_collection().find_one({"_id": post.id})
+    comments = doc["comments"]
+    replies = [c for c in comments if c.get("parent")]
+    assert doc["comment_count"] == len(comments) == 8 + 32
+    assert doc["reply_count"] == len(replies) == 32
+    assert doc["comment_bytes"] == comment_bytes(comments)
+    ids = {c["id"] for c in comments}
+    assert all(reply["parent"] in ids for reply in replies)
+    for i, top in enumerate(comments[:8]):
+        assert top.get("deleted", False) == bool(i % 2)
+        if i % 2 == 0 and i:
+            assert top["body"].startswith(f"thread {i}, edit 3") and top["edited"]

@@ -34,8 +34,9 @@ from .users import User, utcnow
 COMMENT_MAX = 5_000
 # What a removed comment that still has replies keeps as its body.
 DELETED_BODY = "[deleted]"
-# Edits retried when another edit of the same comment won the race.
-_EDIT_ATTEMPTS = 3
+# Reads again when another edit of the same comment won the race (each lost
+# race is another edit's success: only a storm of edits exhausts this).
+_EDIT_ATTEMPTS = 50
 
 
 class Comment(db.EmbeddedDocument):
