@@ -10,9 +10,33 @@ from . import notifications
 
 PER_PAGE = 20
 
-# A notification with who did it (a User, or None for a deleted account)
-# and the title of the post it is about.
-Told = namedtuple("Told", "notification actor post_title")
+class Told(namedtuple("Told", "notification actor post_title")):
+    """A notification with who did it (a User, or None for a deleted
+    account) and the title of the post it is about; the one wording of it,
+    for the page and the digest."""
+
+    @property
+    def who(self):
+        return self.actor.username if self.actor else "A former member"
+
+    @property
+    def phrase(self):
+        n = self.notification
+        if n.kind == "like":
+            others = n.count - 1
+            return f"and {others} other{'s' if others > 1 else ''} liked" if others else "liked"
+        return {"follow": "started following you",
+                "comment": "commented on",
+                "reply": "replied to your comment on",
+                "mention": "mentioned you in a comment on" if n.comment else "mentioned you in",
+                }[n.kind]
+
+    @property
+    def title(self):
+        """The post's title, or None when it is not about a post."""
+        if self.notification.kind == "follow":
+            return None
+        return self.post_title or "a deleted post"
 
 
 def with_subjects(items):
