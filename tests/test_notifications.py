@@ -175,3 +175,25 @@ def test_notifications_expire_after_90_days(app):
     ttl = [index for index in info.values() if "expireAfterSeconds" in index]
     assert len(ttl) == 1 and ttl[0]["key"] == [("created", 1)]
     assert ttl[0]["expireAfterSeconds"] == 90 * 24 * 3600
+
+
+def test_the_daily_digest_is_off_by_default_and_mails_unread_notifications(
+        app, runner, outbox, ana, bob, make_user):
+    post = Post.publish(ana, "Harbour notes", "Body")
+    post.add_comment(bob, "lovely")
+    user_followed.send(User, follower=bob.id, followed=ana.id)
+    user_followed.send(User, follower=ana.id, followed=bob.id)
+    signed_in_client(app, bob).get("/notifications")  # bob has read his
+
+    result = runner.invoke(args=["notifications", "digest"])
+    assert result.exit_code == 0 and "off" in result.output and outbox == []
+
+    app.config["NOTIFICATION_DIGEST"] = True
+    result = runner.invoke(args=["notifications", "digest"])
+    assert result.exit_code == 0 and "1 digest sent." in result.output
+    (message,) = outbox
+    assert message.recipients == ["ana@example.com"]
+    assert "2 new" in message.subject
+    assert "bob started following you" in message.body
+    assert 'bob commented on "Harbour notes"' in message.body
+    assert "http://127.0.0.1:5000/notifications" in message.body  # on SITE_URL

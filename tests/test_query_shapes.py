@@ -303,7 +303,9 @@ def test_every_admin_page_and_command_query_is_served_by_an_index(site, client, 
         ("GET", "/admin/files/", {}),
         ("GET", "/admin/admin_roles/", {}),
     ])
+    site.config["NOTIFICATION_DIGEST"] = True
     shapes += _run_commands(runner, [
+        ["notifications", "digest"],
         ["deploy"],
         ["media", "gc", "--dry-run"],
         ["media", "gc"],

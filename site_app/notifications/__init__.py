@@ -4,7 +4,7 @@ from flask import Blueprint
 
 notifications = Blueprint("notifications", __name__)
 
-from . import views  # noqa: E402,F401
+from . import digest, views  # noqa: E402,F401
 from .listeners import connect_signals  # noqa: E402
 
 connect_signals()
