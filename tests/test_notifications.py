@@ -154,6 +154,9 @@ def test_a_deleted_user_or_post_takes_its_notifications_along(ana, bob):
     assert kinds(ana) == ["follow"] and kinds(bob) == []
     ana.delete()
     assert Notification.objects.count() == 0
+    user_followed.send(User, follower=ana.id, followed=bob.id)
+    User.objects(id=bob.id).delete()  # a bulk deletion is followed too
+    assert Notification.objects.count() == 0
 
 
 def test_a_notification_that_cannot_be_stored_does_not_fail_the_comment(
