@@ -2,9 +2,10 @@
 from collections import namedtuple
 
 from flask import g, render_template
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from ..models import Notification, Post, User
+from ..decorators import permission_required
+from ..models import Notification, Permission, Post, User
 from ..pagination import page_arg, paginate
 from . import notifications
 
@@ -58,7 +59,9 @@ def reader_page(user, page_number):
 
 
 @notifications.route("/notifications")
-@login_required
+# A confirmed account (FOLLOW: every role's first permission), as in the API:
+# an unconfirmed one takes no part in the community yet.
+@permission_required(Permission.FOLLOW)
 def index():
     page = reader_page(current_user, page_arg())
     # Seen now: marked read after the page is read, so it still shows which were new.
