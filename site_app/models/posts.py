@@ -93,7 +93,7 @@ class Post(CommentsOfAPost, db.Document):
         mentions = post.render()
         post.post_bytes = post.own_bytes()
         post.save()
-        mentions.announce(cls, author.id, post.id)
+        post.announce(mentions)
         return post
 
     def render(self):
@@ -103,6 +103,13 @@ class Post(CommentsOfAPost, db.Document):
         self.body_html = render_markdown(self.body, mentions.links())
         self.excerpt = excerpt(self.body_html)
         return mentions
+
+    def announce(self, mentions):
+        """Tell the members the post mentions; a draft (``draft``, where
+        drafts exist) tells nobody until it is published, and publishing
+        tells them once (the notifications keep one per text and reader)."""
+        if not getattr(self, "draft", False):
+            mentions.announce(type(self), self.author_id, self.id)
 
     def own_bytes(self):
         """BSON bytes of the post as it stands, comments left out."""
@@ -133,7 +140,7 @@ class Post(CommentsOfAPost, db.Document):
         if not updated and Post.objects(id=self.id).count():
             raise ContentTooLarge("With its comments the post would no longer fit; shorten it.")
         content_changed.send(self)
-        mentions.announce(type(self), self.author_id, self.id)
+        self.announce(mentions)
 
     def remove(self):
         """Delete the post; the media store, listening, then releases the
