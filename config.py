@@ -55,6 +55,8 @@ class Config:
     CONFIRM_TOKEN_MAX_AGE = _env_int("CONFIRM_TOKEN_MAX_AGE", 24 * 3600)
     RESET_TOKEN_MAX_AGE = _env_int("RESET_TOKEN_MAX_AGE", 3600)
     API_TOKEN_EXPIRATION = _env_int("API_TOKEN_EXPIRATION", 3600)
+    # `flask notifications digest` (daily, from cron) emails unread notifications.
+    NOTIFICATION_DIGEST = _env_bool("NOTIFICATION_DIGEST", False)
     # last_seen is written at most this often per user.
     LAST_SEEN_INTERVAL = timedelta(seconds=_env_int("LAST_SEEN_INTERVAL", 60))
     # werkzeug's default (scrypt). Testing lowers the cost: hashing is most of

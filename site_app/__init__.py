@@ -92,6 +92,7 @@ def _register_blueprints(app):
     from .follows import follows as follows_blueprint
     from .main import main as main_blueprint
     from .media import media as media_blueprint
+    from .notifications import notifications as notifications_blueprint
     from .posts import posts as posts_blueprint
     from .profiles import profiles as profiles_blueprint
     from .reactions import reactions as reactions_blueprint
@@ -105,6 +106,7 @@ def _register_blueprints(app):
     app.register_blueprint(reactions_blueprint)
     app.register_blueprint(explore_blueprint)
     app.register_blueprint(media_blueprint)
+    app.register_blueprint(notifications_blueprint)
     app.register_blueprint(api_blueprint, url_prefix="/api/v1")
     app.register_blueprint(api_docs_blueprint)
     init_admin(app)

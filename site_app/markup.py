@@ -13,10 +13,13 @@ from inline styles the CSP would refuse.
 """
 import re
 import threading
+from xml.etree import ElementTree
 
 import markdown
 import nh3
 from bson import ObjectId
+from markdown.inlinepatterns import InlineProcessor
+from markdown.util import AtomicString
 from pygments.formatters import HtmlFormatter
 from pygments.token import STANDARD_TYPES, Token
 
@@ -68,6 +71,10 @@ _EXTENSION_CONFIGS = {"codehilite": {
 }}
 _FILE_LINK = re.compile(r"/files/([0-9a-fA-F]{24})(?![0-9a-fA-F])")
 _COMMENT_EXTENSIONS = ["fenced_code", "sane_lists", "nl2br"]
+# "@name" not inside a word or an email address; a name ends on a letter,
+# digit or underscore, so the full stop after "@ana." is not part of it.
+MENTION = re.compile(r"(?<![\w@.\-])@([A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_])?)")
+MENTIONS_PER_TEXT = 20
 
 
 # Pygments' short token classes ("k", "nf", "s2" ...): the only span classes kept.
@@ -127,7 +134,26 @@ class ContentTooLarge(ValueError):
 _parsers = threading.local()
 
 
-def _to_html(text, kind, extensions):
+class _MentionLinks(InlineProcessor):
+    """``@name`` as a link to the profile, for the names the caller found to
+    be members (``parser.mention_links``: name -> path); other ``@words``
+    stay text. Markdown leaves code spans and blocks alone by itself."""
+
+    def handleMatch(self, m, data):
+        href = self.md.mention_links.get(m.group(1))
+        if href is None:
+            return None, None, None
+        link = ElementTree.Element("a", {"href": href})
+        link.text = AtomicString(m.group(0))  # not scanned again for mentions
+        return link, m.start(0), m.end(0)
+
+
+def mentioned_names(text):
+    """The ``@names`` of a text, each once, in order, at most ``MENTIONS_PER_TEXT``."""
+    return list(dict.fromkeys(MENTION.findall(text or "")))[:MENTIONS_PER_TEXT]
+
+
+def _to_html(text, kind, extensions, mention_links=None):
     """Markdown to (unsanitised) HTML with a parser reused per thread.
 
     Building a ``Markdown`` object costs more than converting a comment, and
@@ -137,14 +163,18 @@ def _to_html(text, kind, extensions):
     if parser is None:
         parser = markdown.Markdown(extensions=extensions, output_format="html",
                                    extension_configs=_EXTENSION_CONFIGS)
+        # Before emphasis (50), after code spans (190) and escapes (180).
+        parser.inlinePatterns.register(_MentionLinks(MENTION.pattern, parser), "mention", 175)
         setattr(_parsers, kind, parser)
+    parser.mention_links = mention_links or {}
     return parser.reset().convert(text or "")
 
 
-def render_markdown(text):
-    """Sanitised HTML for a post body; raises :class:`ContentTooLarge`."""
+def render_markdown(text, mention_links=None):
+    """Sanitised HTML for a post body, ``@names`` in ``mention_links``
+    (name -> path) linked; raises :class:`ContentTooLarge`."""
     check_render_cost(text, POST_HTML_MAX)
-    html = _to_html(text, "post", _EXTENSIONS)
+    html = _to_html(text, "post", _EXTENSIONS, mention_links)
     return _within(nh3.clean(
         html,
         tags=_TAGS,
@@ -155,11 +185,11 @@ def render_markdown(text):
     ), POST_HTML_MAX)
 
 
-def render_comment(text):
+def render_comment(text, mention_links=None):
     """Sanitised HTML for a comment: inline formatting and code, no images
-    or headings. Raises :class:`ContentTooLarge`."""
+    or headings; mentions as for posts. Raises :class:`ContentTooLarge`."""
     check_render_cost(text, COMMENT_HTML_MAX)
-    html = _to_html(text, "comment", _COMMENT_EXTENSIONS)
+    html = _to_html(text, "comment", _COMMENT_EXTENSIONS, mention_links)
     return _within(nh3.clean(html, tags=_COMMENT_TAGS, attributes={"a": {"href", "title"}},
                              url_schemes=_URL_SCHEMES, link_rel="noopener nofollow ugc"),
                    COMMENT_HTML_MAX)

@@ -140,3 +140,46 @@ def test_the_drafts_page_lists_drafts_at_a_constant_cost(app, make_user):
         Post.publish(author, f"More {n}", "Body", draft=True)
     assert ops_for(client, "/drafts") == one
     assert client.get("/drafts").get_data(as_text=True).count('class="post-card') == 20
+
+
+def test_the_navbar_unread_count_costs_one_operation_a_signed_in_page(app, make_user):
+    """The count is one indexed ``count`` per page, for signed-in readers
+    only; an anonymous page does not ask."""
+    from site_app.models import Notification
+    from site_app.models.signals import user_followed
+
+    reader = make_user("reader")
+    Post.publish(make_user("writer"), "Lantern", "Body")
+    signed_in = signed_in_client(app, reader)
+    signed_in.get("/")  # first use of each collection happens outside the count
+    before = ops_for(signed_in, "/tag/light")
+    for n in range(3):
+        user_followed.send(User, follower=make_user(f"fan{n}").id, followed=reader.id)
+    assert Notification.unread_count(reader.id) == 3
+    assert ops_for(signed_in, "/tag/light") == before
+    anonymous = app.test_client()
+    anonymous.get("/")
+    assert ops_for(anonymous, "/tag/light") == before - 2  # no account, no count
+
+
+def test_the_notifications_page_costs_the_same_for_any_number(app, make_user):
+    """count + page + actors + post titles + marking read, the reader's
+    account and the navbar count: 7, for 3 notifications or 20."""
+    from site_app.models.signals import user_followed
+
+    reader = make_user("reader")
+    post = Post.publish(reader, "Lantern", "Body")
+    client = signed_in_client(app, reader)
+    client.get("/")
+
+    def tell(n, prefix):
+        for i in range(n):
+            fan = make_user(f"{prefix}{i}")
+            user_followed.send(User, follower=fan.id, followed=reader.id)
+            post.add_comment(fan, "hello")
+
+    tell(2, "few")
+    few = ops_for(client, "/notifications")
+    tell(10, "many")
+    many = ops_for(client, "/notifications")
+    assert few == many == 7, (few, many)

@@ -12,14 +12,16 @@ from site_app.seed import DEMO_PASSWORD, SeedSizes, seed_database
 # The most operations each page may cost (BENCHMARKS.md, "DB ops/req").
 BOUNDS = {
     "home": 3,  # the page of posts, the count, their authors
-    # + the reader's account, and the reader's likes and bookmarks of the page
-    # (one $in each, whatever the number of cards)
-    "followed feed": 6,
-    "post, signed in": 5,  # the post's three, the reader's like and bookmark of it
-    "bookmarks": 6,  # count, page of bookmarks, their posts, authors, likes, bookmarks
+    # + the reader's account, the reader's likes and bookmarks of the page
+    # (one $in each, whatever the number of cards), the navbar's unread
+    # notifications count
+    "followed feed": 7,
+    "post, signed in": 6,  # the post's three, the reader's like and bookmark of it, the navbar count
+    "bookmarks": 7,  # count, page of bookmarks, their posts, authors, likes, bookmarks, navbar count
     # at most: followed by people you follow, most followed overall (cached
-    # outside tests), the suggested users, trending tags, the role for the navbar
-    "explore": 5,
+    # outside tests), the suggested users, trending tags, the role for the
+    # navbar, the navbar count
+    "explore": 6,
     "post, first comment page": 3,  # comment count, the post with one page, authors
     "post, last comment page": 3,
     "profile": 5,  # the user, posts page + count, authors, followers count

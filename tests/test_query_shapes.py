@@ -18,12 +18,12 @@ import pytest
 
 from site_app import dbstats
 from site_app.media.indexes import ensure_media_indexes
-from site_app.models import Bookmark, Like, Post, Role, User
+from site_app.models import Bookmark, Like, Notification, Post, Role, User
 from site_app.search import text_query
 from site_app.seed import DEMO_PASSWORD, SeedSizes, seed_database
 
 DOCUMENTS = {document._get_collection_name(): document
-             for document in (Post, User, Role, Like, Bookmark)}
+             for document in (Post, User, Role, Like, Bookmark, Notification)}
 # Tiny, fixed collections: reading them whole is fine.
 SMALL_COLLECTIONS = {"roles"}
 _EQUALITY_OPERATORS = {"$eq", "$in", "$all"}
@@ -187,6 +187,7 @@ def test_every_page_and_api_query_is_served_by_an_index(site, client):
         ("GET", "/?page=2", {}),
         ("GET", f"/post/{post.id}", {}),
         ("GET", f"/post/{post.id}?page=-1", {}),
+        ("GET", f"/comment/{comment_id}", {}),
         ("GET", f"/user/{author.username}", {}),
         ("GET", f"/followers/{author.username}", {}),
         ("GET", f"/following/{author.username}", {}),
@@ -208,9 +209,18 @@ def test_every_page_and_api_query_is_served_by_an_index(site, client):
         ("GET", "/", {}),
         ("GET", "/drafts", {}),
         ("GET", f"/search?q={tag}", {}),
-        ("POST", f"/post/{post.id}", {"data": {"body": "An indexed comment"}}),
+        ("POST", f"/post/{post.id}", {"data": {"body": f"An indexed comment, @{author.username}"}}),
+        ("POST", f"/post/{post.id}", {"data": {"body": "An indexed reply",
+                                               "parent_id": str(comment_id)}}),
         ("POST", f"/follow/{author.username}", {}),
         ("POST", f"/unfollow/{author.username}", {}),
+        ("GET", "/notifications", {}),
+    ])
+    mine = [c for c in Post.objects(id=post.id).first().comments if c.author.id == reader.id]
+    shapes += _visit(client, [
+        ("GET", f"/comment/{mine[0].id}/edit", {}),
+        ("POST", f"/comment/{mine[0].id}/edit", {"data": {"body": "Edited, indexed"}}),
+        ("POST", f"/comment/{mine[1].id}/delete", {}),
     ])
     client.post("/auth/logout")
     client.post("/auth/login", data={"email": moderator.email, "password": DEMO_PASSWORD})
@@ -235,6 +245,12 @@ def test_every_page_and_api_query_is_served_by_an_index(site, client):
         ("GET", f"/api/v1/users/{author.id}/posts/", api),
         ("GET", f"/api/v1/users/{reader.id}/timeline/", api),
         ("POST", f"/api/v1/posts/{post.id}/comments/", {**api, "json": {"body": "via API"}}),
+        ("GET", "/api/v1/notifications/", api),
+    ])
+    via_api = Post.objects(id=post.id).first().comments[-1].id
+    shapes += _visit(client, [
+        ("PUT", f"/api/v1/comments/{via_api}", {**api, "json": {"body": "edited via API"}}),
+        ("DELETE", f"/api/v1/comments/{via_api}", api),
     ])
 
     unserved = _unserved(shapes, site.extensions["site_db"]["db"])
@@ -295,7 +311,9 @@ def test_every_admin_page_and_command_query_is_served_by_an_index(site, client, 
         ("GET", "/admin/files/", {}),
         ("GET", "/admin/admin_roles/", {}),
     ])
+    site.config["NOTIFICATION_DIGEST"] = True
     shapes += _run_commands(runner, [
+        ["notifications", "digest"],
         ["deploy"],
         ["media", "gc", "--dry-run"],
         ["media", "gc"],

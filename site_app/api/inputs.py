@@ -6,6 +6,7 @@ follow the site's one rule for characters (``site_app.text``).
 """
 import json
 
+from bson import ObjectId
 from flask import abort, request
 
 from ..errors import error_response
@@ -103,6 +104,14 @@ def _flag(data, field, default):
 
 def comment_body():
     return _text(json_object(), "body", COMMENT_MAX, required=True, multiline=True)
+
+
+def comment_parent():
+    """The optional ``parent_id`` of a new comment (a reply): an id or ``None``."""
+    value = json_object().get("parent_id")
+    if value is not None and not (isinstance(value, str) and ObjectId.is_valid(value)):
+        raise InvalidInput("'parent_id' must be the id of a comment of this post (24 hex digits).")
+    return value
 
 
 def refuse(exc):

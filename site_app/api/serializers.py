@@ -70,6 +70,9 @@ def comment_json(comment, post_id, viewer):
         "timestamp": iso_time(comment.timestamp),
         "author_url": _user_url(author_id),
         "author": username,
+        "parent_id": str(comment.parent) if comment.parent else None,
+        "edited": iso_time(comment.edited),
+        "deleted": bool(comment.deleted),
     }
 
 

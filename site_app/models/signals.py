@@ -27,5 +27,10 @@ post_liked = _signals.signal("post-liked")
 # user_followed.send(User, follower=<id>, followed=<id>)
 user_followed = _signals.signal("user-followed")
 # comment_posted.send(Post, post=<id>, comment=<comment id>, author=<commenter id>,
-#                     parent=<parent comment id or None>)
+#                     parent=<parent comment id or None>,
+#                     answered=<the comment replied to: the parent, or a reply under it>)
 comment_posted = _signals.signal("comment-posted")
+# users_mentioned.send(Post, users=[<ids>], author=<writer id>, post=<id>,
+#                      comment=<comment id or None>): sent on every write of a
+# text, edits too; the notifications keep one per text and reader.
+users_mentioned = _signals.signal("users-mentioned")

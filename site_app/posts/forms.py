@@ -1,7 +1,7 @@
 """Forms of the posts blueprint: writing, editing and commenting; the admin
 edits posts with ``PostFields`` too."""
 from flask_wtf.file import MultipleFileField
-from wtforms import StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..forms import SiteForm
@@ -45,4 +45,11 @@ class WritePostForm(PostFields):
 
 class CommentForm(SiteForm):
     body = TextAreaField("Your comment", validators=[DataRequired(), Length(max=COMMENT_MAX)])
+    # The comment answered (a reply); empty for a new top-level comment.
+    parent_id = HiddenField()
     submit = SubmitField("Comment")
+
+
+class EditCommentForm(SiteForm):
+    body = TextAreaField("Your comment", validators=[DataRequired(), Length(max=COMMENT_MAX)])
+    submit = SubmitField("Save")

@@ -7,7 +7,8 @@ from markupsafe import Markup
 from ..decorators import permission_required
 from ..errors import error_response
 from ..markup import ContentTooLarge, render_markdown
-from ..models import CommentsClosed, Permission, Post, normalise_tags
+from ..models import CommentGone, CommentsClosed, Permission, Post, normalise_tags
+from ..models.threads import threads
 from ..models.posts import BODY_MAX
 from ..models.tags import TAGS_TEXT_MAX
 from ..pagination import Page, page_arg, paginate
@@ -133,15 +134,23 @@ def comment(post_id):
     form = CommentForm()
     if form.validate_on_submit():
         try:
-            comment = post.add_comment(current_user._get_current_object(), form.body.data)
+            comment = post.add_comment(current_user._get_current_object(), form.body.data,
+                                       parent_id=form.parent_id.data or None)
+        except CommentGone:
+            form.parent_id.data = ""  # sent again, it is a new comment
+            form.body.errors.append("The comment you answered was deleted; "
+                                    "send yours again to post it as a new comment.")
         except CommentsClosed:
             form.body.errors.append("Comments are closed on this post.")
         except ContentTooLarge as refused:
             form.body.errors.append(str(refused))
         else:
-            flash("Your comment is posted.", "success")
-            # The last page holds the new comment: land on it, not on the heading.
-            return redirect(url_for(".post", post_id=post.id, page=-1) + f"#comment-{comment.id}")
+            flash("Your reply is posted." if comment.parent else "Your comment is posted.",
+                  "success")
+            # A new thread is on the last page; a reply on its parent's (the page replied from).
+            page = page_arg() if comment.parent and request.args.get("page") else -1
+            return redirect(url_for(".post", post_id=post.id, page=page)
+                            + f"#comment-{comment.id}")
     return _render_post(post_id, form, status=400)
 
 
@@ -151,8 +160,14 @@ def _render_post(post_id, form, status=200):
     post, page, _pages = Post.with_comment_page(post_id, page_arg(), per_page)
     if post is None or not post.can_be_read_by(current_user):
         abort(404)
-    comments = Page(post.comments, page, per_page, post.comment_count)
-    return render_template("post.html", post=post, comments=comments, form=form), status
+    comments = Page(threads(post.comments), page, per_page, post.thread_count)
+    # "Reply" links come back here with ?reply_to=<comment id> (no script needed).
+    reply_to = next((c for c in post.comments if str(c.id) == request.args.get("reply_to")), None)
+    if form is not None and reply_to is not None and not form.parent_id.data:
+        form.parent_id.data = str(reply_to.id)
+    replying = reply_to if form is not None and form.parent_id.data else None
+    return render_template("post.html", post=post, comments=comments, form=form,
+                           replying=replying), status
 
 
 @posts.app_template_filter("stored_tags")

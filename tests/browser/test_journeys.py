@@ -324,6 +324,54 @@ def test_phone_reader_uses_the_collapsed_navbar(phone, live_site, published):
     page.watch.assert_clean()
 
 
+def test_reader_replies_is_mentioned_and_sees_the_notification(open_page, live_site, published):
+    """Noor comments; Idris answers her through the Reply link, naming her;
+    Noor sees the unread count in the navbar, reads both notifications and
+    follows one to the reply, under her comment."""
+    noor_page = open_page()
+    register(noor_page, live_site, "noor")
+    noor_page.goto(published["url"])
+    question = "Which lighthouse was this, and can one visit it? (noor)"
+    noor_page.fill("textarea[name=body]", question)
+    submit(noor_page, "body")
+    expect(noor_page.get_by_text(question)).to_be_visible()
+
+    page = open_page()
+    register(page, live_site, "idris")
+    page.goto(published["url"])
+    asked = page.locator(".comment", has_text=question).first
+    with page.expect_navigation():
+        asked.get_by_role("link", name="Reply").first.click()
+    expect(page.get_by_text("Replying to")).to_be_visible()
+    answer = "The one at the end of the pier, @noor: open on Sundays."
+    page.fill("textarea[name=body]", answer)
+    submit(page, "body")
+    reply = page.locator(".comment-replies .comment", has_text="open on Sundays")
+    expect(reply).to_be_visible()
+    expect(reply.get_by_role("link", name="@noor")).to_have_attribute("href", "/user/noor")
+    screenshot(page, "reply")
+
+    page = noor_page
+    page.goto("/")
+    open_menu(page)
+    bell = page.get_by_role("link", name=re.compile(r"^Notifications"))
+    expect(bell).to_contain_text("2")
+    with page.expect_navigation():
+        bell.click()
+    told = page.locator(".notification-list")
+    expect(told).to_contain_text("idris replied to your comment on")
+    expect(told).to_contain_text("idris mentioned you in a comment on")
+    screenshot(page, "notifications")
+    check_accessibility(page, "notifications")
+    open_menu(page)
+    expect(page.get_by_role("link", name=re.compile(r"^Notifications"))).not_to_contain_text("2")
+    with page.expect_navigation():
+        told.locator("li", has_text="replied").get_by_role("link", name=published["title"]).click()
+    expect(page.locator(".comment-replies .comment", has_text="open on Sundays")).to_be_visible()
+    for opened in (noor_page, page):
+        opened.watch.assert_clean()
+
+
 def test_moderator_hides_a_comment(open_page, live_site, published, admin_email):
     reader_page = open_page()
     reader = "tomasz"
