@@ -207,8 +207,8 @@ def test_a_refused_comment_comes_back_on_the_form_with_its_error(client, make_us
     page = text(response)
     # The form posts to its own fragment, so the browser shows the answer
     # scrolled to the form, where the error is.
-    form = re.search(r'<form method="post" action="([^"]+)"[^>]*id="comment-form"', page)
-    assert form and form.group(1) == f"/post/{post.id}#comment-form"
+    form = re.search(r'<form[^>]*id="comment-form"[^>]*>', page)
+    assert form and f'action="/post/{post.id}#comment-form"' in form.group(0)
     assert page.index('id="comment-form"') < page.index("invalid-feedback")
 
 

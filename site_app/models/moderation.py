@@ -1,7 +1,8 @@
 """The moderation queue's second view: only the comments moderators hid,
 newest first, across posts (to review or show them again)."""
 from ..pagination import Page, clamp_page
-from .posts import Comment, CommentEntry, Post, _load_users
+from .comments import Comment, CommentEntry, load_users
+from .posts import Post
 
 _HIDDEN = {"comments.disabled": True}
 
@@ -23,5 +24,5 @@ def hidden_comments(page, per_page):
     ])
     entries = [CommentEntry(row["_id"], row.get("title", ""), Comment._from_son(row["comments"]))
                for row in rows]
-    _load_users([entry.comment for entry in entries])
+    load_users([entry.comment for entry in entries])
     return Page(entries, page, per_page, total)
