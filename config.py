@@ -55,6 +55,8 @@ class Config:
     CONFIRM_TOKEN_MAX_AGE = _env_int("CONFIRM_TOKEN_MAX_AGE", 24 * 3600)
     RESET_TOKEN_MAX_AGE = _env_int("RESET_TOKEN_MAX_AGE", 3600)
     API_TOKEN_EXPIRATION = _env_int("API_TOKEN_EXPIRATION", 3600)
+    # `flask notifications digest` (daily, from cron) emails unread notifications.
+    NOTIFICATION_DIGEST = _env_bool("NOTIFICATION_DIGEST", False)
     # last_seen is written at most this often per user.
     LAST_SEEN_INTERVAL = timedelta(seconds=_env_int("LAST_SEEN_INTERVAL", 60))
     # werkzeug's default (scrypt). Testing lowers the cost: hashing is most of
@@ -111,6 +113,9 @@ class Config:
     # asking (0: it revalidates every time, so a change shows at once).
     PAGE_CACHE_TIMEOUT = _env_int("PAGE_CACHE_TIMEOUT", 3600)
     PAGE_CACHE_S_MAXAGE = _env_int("PAGE_CACHE_S_MAXAGE", 0)
+    # /explore's "most followed overall" reads every account that follows
+    # someone: computed once for all readers this often.
+    EXPLORE_CACHE_SECONDS = _env_int("EXPLORE_CACHE_SECONDS", 600)
 
     # Flask-Compress: pages, JSON and feeds in brotli or gzip. Behind a proxy
     # that compresses (nginx `gzip on`), set COMPRESS_REGISTER=0.

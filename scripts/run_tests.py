@@ -8,6 +8,11 @@ The suite runs in two lanes, each a pytest process of its own:
    pymongo driver, against the MongoDB stand-in (``tests/mongo_standin.py``)
    or, when ``TEST_MONGODB_URI`` is set, that server.
 
+With two or more CPU cores the lanes run at the same time (each is one
+process, and neither waits for the other); the driver lane's output is kept
+in ``build/test-lanes/driver.log`` and printed when the embedded lane has
+finished. ``--sequential`` (or one core) runs them one after the other.
+
 Coverage of ``site_app`` is measured in both lanes and combined; the whole
 run fails below ``COVERAGE_MIN`` percent of lines, and reports branches too.
 Each lane's time is printed at the end.
@@ -21,11 +26,13 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 COVERAGE_DIR = ROOT / "build" / "coverage"
+LANE_LOGS = ROOT / "build" / "test-lanes"
 # Line coverage of site_app the full run must reach (both lanes combined).
 COVERAGE_MIN = 90
 LANES = ("embedded", "driver")
@@ -33,23 +40,73 @@ LANES = ("embedded", "driver")
 
 def main(argv):
     lanes, args = split_lane(argv)
+    sequential = "--sequential" in args
+    args = [arg for arg in args if arg != "--sequential"]
     narrowed = any(os.path.exists(arg.split("::")[0]) for arg in args) or lanes != LANES
     targets = [] if any(os.path.exists(arg.split("::")[0]) for arg in args) else [str(ROOT / "tests")]
     COVERAGE_DIR.mkdir(parents=True, exist_ok=True)
     for stale in COVERAGE_DIR.glob(".coverage*"):
         stale.unlink()
-    failed, times = False, {}
-    for lane in lanes:
-        started = time.monotonic()
-        code = _run_lane(lane, targets, args)
-        times[lane] = time.monotonic() - started
-        # 5: nothing collected, e.g. a browser-only run on the driver lane.
-        failed = failed or code not in (0, 5)
+    if len(lanes) > 1 and not sequential and (os.cpu_count() or 1) >= 2:
+        codes, times = _run_lanes_together(lanes, targets, args)
+    else:
+        codes, times = _run_lanes_in_turn(lanes, targets, args)
+    # 5: nothing collected, e.g. a browser-only run on the driver lane.
+    failed = any(code not in (0, 5) for code in codes.values())
     gate = None if narrowed else COVERAGE_MIN
     coverage_ok = _report_coverage(gate)
     for lane, seconds in times.items():
-        print(f"lane {lane}: {seconds:.0f} s")
+        print(f"lane {lane}: {seconds:.0f} s (exit {codes[lane]})")
     return 1 if failed or not coverage_ok else 0
+
+
+def _run_lanes_in_turn(lanes, targets, args):
+    codes, times = {}, {}
+    for lane in lanes:
+        started = time.monotonic()
+        print(f"\n== lane {lane} ==", flush=True)
+        codes[lane] = subprocess.run(lane_command(lane, targets, args),
+                                     env=lane_environment(lane, os.environ)).returncode
+        times[lane] = time.monotonic() - started
+    return codes, times
+
+
+def _run_lanes_together(lanes, targets, args):
+    """The first lane prints as it goes; the others write to a log each,
+    printed when the first lane is done."""
+    LANE_LOGS.mkdir(parents=True, exist_ok=True)
+    first, *others = lanes
+    started = time.monotonic()
+    codes, times, background = {}, {}, []
+
+    def run_to_log(lane, process, log):
+        codes[lane] = process.wait()
+        times[lane] = time.monotonic() - started
+        log.close()
+
+    for lane in others:
+        log = open(LANE_LOGS / f"{lane}.log", "w")
+        process = subprocess.Popen(lane_command(lane, targets, args),
+                                   env=lane_environment(lane, os.environ),
+                                   stdout=log, stderr=subprocess.STDOUT)
+        waiter = threading.Thread(target=run_to_log, args=(lane, process, log))
+        waiter.start()
+        background.append((lane, process, waiter))
+    print(f"\n== lane {first} (lane {', '.join(others)} runs at the same time; "
+          "its output follows) ==", flush=True)
+    try:
+        codes[first] = subprocess.run(lane_command(first, targets, args),
+                                      env=lane_environment(first, os.environ)).returncode
+    except BaseException:  # Ctrl-C: leave no lane running behind
+        for _lane, process, _waiter in background:
+            process.terminate()
+        raise
+    times[first] = time.monotonic() - started
+    for lane, _process, waiter in background:
+        waiter.join()
+        print(f"\n== lane {lane} ==", flush=True)
+        print((LANE_LOGS / f"{lane}.log").read_text(errors="replace"), flush=True)
+    return codes, times
 
 
 def split_lane(argv):
@@ -77,15 +134,13 @@ def lane_environment(lane, base):
     return env
 
 
-def _run_lane(lane, targets, args):
-    env = lane_environment(lane, os.environ)
+def lane_command(lane, targets, args):
+    """The pytest command line of one lane."""
     extra = []
     if lane == "driver":
         extra = [f"--ignore={ROOT / 'tests' / 'browser'}"]  # the journeys run once, in the first lane
-    print(f"\n== lane {lane} ==", flush=True)
-    command = [sys.executable, "-m", "pytest", *targets, *extra, *args,
-               "--cov=site_app", "--cov-branch", "--cov-report="]
-    return subprocess.run(command, env=env).returncode
+    return [sys.executable, "-m", "pytest", *targets, *extra, *args,
+            "--cov=site_app", "--cov-branch", "--cov-report="]
 
 
 def _report_coverage(minimum):

@@ -34,7 +34,8 @@ def create_app(config_name=None, overrides=None):
     if overrides:
         app.config.update(overrides)
     _check_production_settings(app)
-    from . import assets, web
+    from . import assets, template_cache, web
+    template_cache.init_app(app)
     # Static files first: the proxy fix-up below must wrap WhiteNoise too.
     assets.init_app(app, web.static_file_headers(app))
     from . import public_address
@@ -87,11 +88,14 @@ def _register_blueprints(app):
     from .api import api as api_blueprint, api_docs as api_docs_blueprint
     from .auth import auth as auth_blueprint
     from .comments import comments as comments_blueprint
+    from .explore import explore as explore_blueprint
     from .follows import follows as follows_blueprint
     from .main import main as main_blueprint
     from .media import media as media_blueprint
+    from .notifications import notifications as notifications_blueprint
     from .posts import posts as posts_blueprint
     from .profiles import profiles as profiles_blueprint
+    from .reactions import reactions as reactions_blueprint
 
     app.register_blueprint(main_blueprint)
     app.register_blueprint(auth_blueprint, url_prefix="/auth")
@@ -99,7 +103,10 @@ def _register_blueprints(app):
     app.register_blueprint(comments_blueprint)
     app.register_blueprint(follows_blueprint)
     app.register_blueprint(profiles_blueprint)
+    app.register_blueprint(reactions_blueprint)
+    app.register_blueprint(explore_blueprint)
     app.register_blueprint(media_blueprint)
+    app.register_blueprint(notifications_blueprint)
     app.register_blueprint(api_blueprint, url_prefix="/api/v1")
     app.register_blueprint(api_docs_blueprint)
     init_admin(app)

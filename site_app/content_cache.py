@@ -116,6 +116,31 @@ def content_changed():
     invalidate(SITE)
 
 
+def cached(name, build, scopes=(NEWEST,)):
+    """``build()``'s value, shared by every reader until one of ``scopes``
+    (or the site) changes: a part of pages computed from many posts (writers
+    who posted lately, popular tags). It is stored under the generations
+    read *before* building, so a write landing meanwhile leaves it under
+    numbers no later reader asks for."""
+    if not _caching():
+        return build()
+    try:
+        keys = generation_keys([SITE, *scopes])
+        started = sequence()
+        numbers = start_missing(keys, started) if started is not None else None
+    except Exception:  # a cache outage costs a computation, never the page
+        log.exception("could not read the generations of %s", name)
+        numbers = None
+    if not numbers or None in numbers.values():
+        return build()
+    key = "pc:part:" + name + ":" + ".".join(str(numbers[k]) for k in keys)
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout=current_app.config["PAGE_CACHE_TIMEOUT"])
+    return value
+
+
 # -- what a page shows, recorded while it renders ------------------------------
 
 def start_recording(scopes):
@@ -151,9 +176,11 @@ def _ids(value):
     return list(value) if isinstance(value, (list, tuple, set)) else [value]
 
 
-def _on_content_change(sender, post=None, author=None, tags=None, site=False, **extra):
+def _on_content_change(sender, post=None, author=None, tags=None, site=False, newest=False,
+                       **extra):
     """``models.signals.content_changed``: the keywords name what changed."""
     scopes = [SITE] if site else []
+    scopes += [NEWEST] if newest else []
     scopes += [post_scope(p) for p in _ids(post)]
     scopes += [author_scope(a) for a in _ids(author)]
     if tags is not None:

@@ -48,5 +48,19 @@ def permission_required(permission):
     return decorator
 
 
+def confirmed_required(view):
+    """A signed-in, confirmed account, whatever its role: pages that put
+    text in front of others without a permission of their own (a profile)."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return refuse_page(LOG_IN)
+        if not current_user.confirmed:
+            return refuse_page(CONFIRM)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 def admin_required(view):
     return permission_required(Permission.ADMIN)(view)

@@ -16,6 +16,10 @@ class SiteLoginManager(LoginManager):
         # "Keep me logged in" is a lasting server-side session
         # (site_app/sessions.py) that logout deletes; a Flask-Login remember
         # cookie, issued only before that, would outlive logout: ignored.
+        # A private method, for want of a public switch: Flask-Login 0.6
+        # always tries REMEMBER_COOKIE_NAME when the session has no user, and
+        # its documented alternative (a new get_id() format the old cookies
+        # cannot match) would log out every current session at the deploy.
         return None
 
 

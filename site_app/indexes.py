@@ -24,8 +24,8 @@ _COMPARED_OPTIONS = ("unique", "sparse")
 
 def documents():
     """Every document class whose indexes deploy must create."""
-    from .models import Post, Role, User
-    return [Role, User, Post]
+    from .models import Bookmark, Like, Notification, Post, Role, User
+    return [Role, User, Post, Like, Bookmark, Notification]
 
 
 def build_at_start(app):

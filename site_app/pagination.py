@@ -1,12 +1,13 @@
 """The one pagination helper for pages and the API.
 
 Page numbers come from users and links, so they are forgiving: a missing or
-non-numeric page is page 1, a page past the end is the last page, and
-``-1`` means the last page.
+non-numeric page is page 1, ``-1`` means the last page, and a page past the
+end is the last page: a web page redirects there, so its address names the
+page it shows (the API answers the last page, its clients follow links).
 """
 from math import ceil
 
-from flask import request
+from flask import abort, has_request_context, redirect, request, url_for
 
 
 def page_arg(name="page", default=1):
@@ -69,9 +70,21 @@ def clamp_page(page, total, per_page):
     """The page to show for a requested one: ``-1`` or past the end is the
     last page, anything below 1 is the first."""
     pages = page_count(total, per_page)
+    if page > pages:
+        _redirect_past_the_end(page, pages)
     if page == -1 or page > pages:
         return pages
     return max(1, page)
+
+
+def _redirect_past_the_end(page, last):
+    """Send a browser that asked for ``?page=<past the end>`` to the last
+    page's own URL (other query arguments kept)."""
+    if (not has_request_context() or request.method != "GET" or request.endpoint is None
+            or request.blueprint == "api" or page_arg() != page):
+        return
+    arguments = {**(request.view_args or {}), **request.args.to_dict(), "page": last}
+    abort(redirect(url_for(request.endpoint, **arguments)))
 
 
 def paginate(queryset, page, per_page):

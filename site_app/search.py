@@ -14,6 +14,7 @@ of posts, best matches first, whichever engine served it.
 import re
 
 from flask import current_app
+from markupsafe import Markup, escape
 
 from .database import supports_text_search
 from .models import Post
@@ -50,7 +51,8 @@ def search_posts(text, page, per_page):
 
 def text_query(terms):
     """``(filter, projection, sort)`` of the ``$text`` query for ``terms``."""
-    filter_ = {"$text": {"$search": " ".join(terms)}}
+    # Published posts only: the same filter every list starts from.
+    filter_ = {"$text": {"$search": " ".join(terms)}, **Post.published()._query}
     projection = {"score": {"$meta": "textScore"}, "comments": 0}
     sort = [("score", {"$meta": "textScore"}), ("timestamp", -1), ("_id", -1)]  # _id: ties
     return filter_, projection, sort
@@ -85,3 +87,19 @@ def relevance(post, patterns):
               "tags": " ".join(post.tags or [])}
     return sum(WEIGHTS[name] * len(pattern.findall(value))
                for pattern in patterns for name, value in fields.items())
+
+
+def highlight(text, terms):
+    """``text`` as safe HTML with each word that starts with one of the
+    search ``terms`` in ``<mark>``. The text is split first and every piece
+    escaped, so a term can never match inside markup or an entity."""
+    if not terms or not text:
+        return escape(text or "")
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, terms)) + r")\w*", re.IGNORECASE)
+    pieces, last = [], 0
+    for match in pattern.finditer(text):
+        pieces.append(escape(text[last:match.start()]))
+        pieces.append(Markup("<mark>%s</mark>") % match.group())
+        last = match.end()
+    pieces.append(escape(text[last:]))
+    return Markup("").join(pieces)

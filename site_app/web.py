@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from . import dbstats, logging_setup
 from .models import Permission
+from .public_address import site_url_for
 
 
 def csp_nonce():
@@ -65,7 +66,7 @@ def register(app):
 
     @app.context_processor
     def template_globals():
-        return {"Permission": Permission, "csp_nonce": csp_nonce,
+        return {"Permission": Permission, "csp_nonce": csp_nonce, "site_url_for": site_url_for,
                 "site_name": app.config["SITE_NAME"]}
 
     @app.before_request

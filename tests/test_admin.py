@@ -219,7 +219,7 @@ def test_hiding_and_showing_a_comment_keeps_the_count(admin_client, make_user):
     assert not post.comments[0].disabled and post.comment_count == 1
 
 
-def test_deleting_a_comment_keeps_the_count_right(admin_client, make_user):
+def test_an_admin_deletes_a_comment_and_the_count_stays_right(admin_client, make_user):
     ann = make_user("ann")
     post = Post.publish(ann, "Post", "body")
     doomed = post.add_comment(ann, "spam")
@@ -343,3 +343,48 @@ def test_the_admin_checks_accounts_by_the_account_pages_rules(admin_client, make
                             "confirmed": "y"})
     ann.reload()
     assert (ann.username, ann.username_key, ann.email) == ("ann2", "ann2", "ann2@example.com")
+
+
+# -- issue 13: the Users list reads well -----------------------------------------
+def test_search_boxes_say_what_they_search(admin_client):
+    for path, words in (("/admin/admin_users/", "Search username, email"),
+                        ("/admin/admin_posts/", "Search title, body")):
+        page = admin_client.get(path).get_data(as_text=True)
+        assert f'placeholder="{words}"' in page, path
+        assert 'placeholder="None"' not in page
+
+
+def test_user_times_are_shown_to_the_minute(admin_client, admin):
+    page = admin_client.get("/admin/admin_users/").get_data(as_text=True)
+    assert admin.member_since.strftime("%Y-%m-%d %H:%M") in page
+    assert not re.search(r"\d\d:\d\d:\d\d\.\d{6}", page)  # no seconds or microseconds
+
+
+def test_disabled_and_unconfirmed_accounts_are_marked(admin_client, make_user):
+    make_user("ann").disable()
+    make_user("bob", confirmed=False)
+    page = admin_client.get("/admin/admin_users/").get_data(as_text=True)
+    assert re.search(r"ann\s*<span class=\"badge badge-danger\">disabled</span>", page)
+    assert re.search(r"bob\s*<span class=\"badge badge-warning\">unconfirmed</span>", page)
+    assert not re.search(r"root\s*<span", page)
+
+
+def test_the_users_table_has_few_columns(admin_client):
+    page = admin_client.get("/admin/admin_users/").get_data(as_text=True)
+    headers = re.findall(r'<th class="column-header col-([\w_]+)"', page)
+    assert headers == ["username", "email", "role", "member_since", "last_seen"]
+
+
+def test_bulk_actions_count_in_words(admin_client, make_user):
+    ann, bob = make_user("ann"), make_user("bob")
+    admin_client.post("/admin/admin_users/action/", data={"action": "disable", "rowid": [str(ann.id)]})
+    page = admin_client.get("/admin/admin_users/").get_data(as_text=True)
+    assert "1 account disabled." in page and "(s)" not in page
+    admin_client.post("/admin/admin_users/action/", data={
+        "action": "enable", "rowid": [str(ann.id), str(bob.id)]})
+    assert "1 account enabled." in admin_client.get("/admin/admin_users/").get_data(as_text=True)
+    bob.disable()
+    ann.disable()
+    admin_client.post("/admin/admin_users/action/", data={
+        "action": "enable", "rowid": [str(ann.id), str(bob.id)]})
+    assert "2 accounts enabled." in admin_client.get("/admin/admin_users/").get_data(as_text=True)

@@ -36,7 +36,10 @@ def typed_value(html, field):
 def test_newcomer_registers_confirms_logs_in_changes_password_and_logs_out(app, client, outbox):
     response = register(client)
     assert response.status_code == 302
-    assert response.location.endswith("/auth/login")
+    # Signed in at once, and reading before confirming.
+    assert response.location == "/"
+    page = client.get("/").get_data(as_text=True)
+    assert "Welcome, ann!" in page and "Log out" in page
     assert len(outbox) == 1
     message = outbox[0]
     assert message.recipients == ["ann@example.com"]
@@ -45,6 +48,7 @@ def test_newcomer_registers_confirms_logs_in_changes_password_and_logs_out(app, 
     assert link in message.html  # absolute in the HTML part too
 
     # Following the link while logged out leads through the login page.
+    client.post("/auth/logout")
     response = client.get(site_path(link))
     assert response.status_code == 302
     assert "/auth/login?next=" in response.location
@@ -179,11 +183,11 @@ def test_change_email_checks_password_and_that_the_address_is_free(client, auth,
     assert outbox == []
 
 
-def test_unconfirmed_reader_is_sent_to_confirm_and_can_resend(app, client, auth, make_user,
+def test_unconfirmed_writer_is_sent_to_confirm_and_can_resend(app, client, auth, make_user,
                                                               outbox):
     ann = make_user("ann", confirmed=False)
     auth.login_as(ann)
-    response = client.get("/")
+    response = client.get("/write")
     assert response.status_code == 302
     assert response.location.endswith("/auth/unconfirmed")
     page = client.get("/auth/unconfirmed").get_data(as_text=True)
@@ -519,3 +523,42 @@ def test_reset_emails_are_rate_limited():
     assert "Too many emails asked for" in response.get_data(as_text=True)
     # Reading the form is never limited.
     assert client.get("/auth/reset").status_code == 200
+
+
+def test_an_unconfirmed_account_reads_everything_a_visitor_can(app, client, auth, make_user):
+    """Reading needs no permission: only acting does (the bug: every page
+    sent an unconfirmed account to /auth/unconfirmed)."""
+    from site_app.models import Post
+    writer = make_user("wendy")
+    with app.app_context():
+        post = Post.publish(writer, "Tides", "The moon pulls.", tags="sea")
+    auth.login_as(make_user("newcomer", confirmed=False))
+    for path in ("/", f"/post/{post.id}", "/user/wendy", "/tag/sea", "/search?q=moon",
+                 "/followers/wendy", "/following/wendy", "/feed.atom"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+    page = client.get(f"/post/{post.id}").get_data(as_text=True)
+    assert "The moon pulls" in page and "Confirm your email address</a> to comment" in page
+    # Acting still asks for the confirmation.
+    response = client.post(f"/post/{post.id}", data={"body": "Nice"})
+    assert response.location.endswith("/auth/unconfirmed")
+    assert client.get("/edit-profile").location.endswith("/auth/unconfirmed")
+
+
+@pytest.mark.parametrize("path", ["/auth/login", "/auth/register", "/auth/reset"])
+def test_email_fields_ask_phones_for_the_email_keyboard(client, path):
+    field = re.search(r'<input[^>]*name="email"[^>]*>', client.get(path).get_data(as_text=True))
+    assert 'type="email"' in field.group(0) and 'autocomplete="email"' in field.group(0)
+
+
+def test_every_email_field_is_typed_email_with_an_autocomplete_hint(app, client, auth, make_user):
+    admin = make_user("ada", role="Administrator")
+    other = make_user("bob")
+    auth.login_as(admin)
+    for path, hint in (("/auth/change_email", "email"), (f"/edit-profile/{other.id}", "off"),
+                       (f"/admin/admin_users/edit/?id={other.id}", "off")):
+        page = client.get(path).get_data(as_text=True)
+        field = re.search(r'<input[^>]*name="email"[^>]*>', page)
+        assert field, path
+        assert 'type="email"' in field.group(0), (path, field.group(0))
+        assert f'autocomplete="{hint}"' in field.group(0), (path, field.group(0))

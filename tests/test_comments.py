@@ -129,7 +129,7 @@ def test_moderate_lists_the_newest_comments_across_posts(app, client, make_user,
     assert page.index("newest words") < page.index("middle words")
     assert "oldest words" not in page and "Another post" in page
     assert "oldest words" in text(client.get("/moderate?page=2"))
-    assert "oldest words" in text(client.get("/moderate?page=99"))
+    assert client.get("/moderate?page=99").location == "/moderate?page=2"
 
 
 @pytest.mark.parametrize("role, status", [("User", 403), ("Moderator", 302)])
@@ -189,3 +189,67 @@ def test_comment_markup_is_sanitised(client, make_user, auth, post):
     assert "javascript:alert" not in page
     assert "onclick" not in page
     assert re.search(r"<b>hi</b>", page)
+
+
+def test_a_good_comment_lands_on_itself(app, client, make_user, auth, post):
+    auth.login_as(make_user("rita"))
+    response = client.post(f"/post/{post.id}", data={"body": "Where do I land?"})
+    location = response.headers["Location"]
+    comment = Post.objects.get(id=post.id).comments[-1]
+    assert location.endswith(f"#comment-{comment.id}")
+    assert f'id="comment-{comment.id}"' in text(client.get(location))
+
+
+def test_a_refused_comment_comes_back_on_the_form_with_its_error(client, make_user, auth, post):
+    auth.login_as(make_user("rita"))
+    response = client.post(f"/post/{post.id}", data={"body": "   "})
+    assert response.status_code == 400
+    page = text(response)
+    # The form posts to its own fragment, so the browser shows the answer
+    # scrolled to the form, where the error is.
+    form = re.search(r'<form[^>]*id="comment-form"[^>]*>', page)
+    assert form and f'action="/post/{post.id}#comment-form"' in form.group(0)
+    assert page.index('id="comment-form"') < page.index("invalid-feedback")
+
+
+def test_a_moderator_returns_to_the_comment_they_hid(app, client, make_user, auth, post):
+    app.config["COMMENTS_PER_PAGE"] = 3
+    for n in range(5):
+        post.add_comment(post.author, f"comment {n}")
+    target = Post.objects.get(id=post.id).comments[4]
+    auth.login_as(make_user("mo", role="Moderator"))
+    page = text(client.get(f"/post/{post.id}?page=2"))
+    next_field = re.search(rf'action="/moderate/disable/{target.id}".*?name="next" value="([^"]+)"',
+                           page, re.S).group(1)
+    response = client.post(f"/moderate/disable/{target.id}", data={"next": next_field})
+    assert response.headers["Location"] == f"/post/{post.id}?page=2#comment-{target.id}"
+
+
+def test_the_queue_can_show_only_hidden_comments(client, make_user, auth, post):
+    for n in range(4):
+        post.add_comment(post.author, f"comment {n}")
+    comments = Post.objects.get(id=post.id).comments
+    for hidden in (comments[1], comments[3]):
+        Post.set_comment_disabled(hidden.id, True)
+    auth.login_as(make_user("mo", role="Moderator"))
+    everything = text(client.get("/moderate"))
+    assert all(f"comment {n}" in everything for n in range(4))
+    page = text(client.get("/moderate?show=hidden"))
+    assert "2 hidden comments" in page
+    assert "comment 3" in page and "comment 1" in page
+    assert "comment 0" not in page and "comment 2" not in page
+    assert page.index("comment 3") < page.index("comment 1")  # newest first
+    assert 'href="/moderate?show=hidden" aria-current="page"' in page
+
+
+def test_the_hidden_queue_pages_and_says_when_it_is_empty(app, client, make_user, auth, post):
+    app.config["COMMENTS_PER_PAGE"] = 2
+    auth.login_as(make_user("mo", role="Moderator"))
+    assert "No hidden comments." in text(client.get("/moderate?show=hidden"))
+    for n in range(5):
+        post.add_comment(post.author, f"hidden {n}")
+    for comment in Post.objects.get(id=post.id).comments:
+        Post.set_comment_disabled(comment.id, True)
+    page = text(client.get("/moderate?show=hidden&page=3"))
+    assert "hidden 0" in page and "hidden 1" not in page
+    assert 'href="/moderate?page=2&amp;show=hidden"' in page

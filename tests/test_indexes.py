@@ -69,7 +69,8 @@ def test_deploy_builds_every_index(server_app):
     assert users["email_1"].get("unique") is True
     assert users["username_key_1"].get("unique") is True
     assert {"timestamp_-1__id_-1", "author_1_timestamp_-1__id_-1",
-            "tags_1_timestamp_-1__id_-1", "post_text"} <= set(posts)
+            "tags_1_timestamp_-1__id_-1", "post_text", "draft_1_timestamp_-1__id_-1",
+            "author_1_draft_1_timestamp_-1__id_-1"} <= set(posts)
 
 
 def test_deploy_names_an_index_whose_options_changed_and_the_fix(server_app, standin):

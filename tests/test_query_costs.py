@@ -12,7 +12,16 @@ from site_app.seed import DEMO_PASSWORD, SeedSizes, seed_database
 # The most operations each page may cost (BENCHMARKS.md, "DB ops/req").
 BOUNDS = {
     "home": 3,  # the page of posts, the count, their authors
-    "followed feed": 4,  # + the reader's account
+    # + the reader's account, the reader's likes and bookmarks of the page
+    # (one $in each, whatever the number of cards), the navbar's unread
+    # notifications count
+    "followed feed": 7,
+    "post, signed in": 6,  # the post's three, the reader's like and bookmark of it, the navbar count
+    "bookmarks": 7,  # count, page of bookmarks, their posts, authors, likes, bookmarks, navbar count
+    # at most: followed by people you follow, most followed overall (cached
+    # outside tests), the suggested users, trending tags, the role for the
+    # navbar, the navbar count
+    "explore": 6,
     "post, first comment page": 3,  # comment count, the post with one page, authors
     "post, last comment page": 3,
     "profile": 5,  # the user, posts page + count, authors, followers count
@@ -21,7 +30,7 @@ BOUNDS = {
     "search": 3 if DRIVER_LANE else 2,
     "atom feed": 2,  # newest 20 + authors
     "image": 1,  # the file document (chunks stream after the headers)
-    "api posts": 4,  # the token's account + page, count, authors
+    "api posts": 5,  # the token's account + page, count, authors, the caller's likes
 }
 
 
@@ -67,6 +76,11 @@ def costs_on_a_site(sizes):
         client.post("/auth/login", data={"email": "demo@example.com", "password": DEMO_PASSWORD})
         client.get("/followed")
         found["followed feed"] = ops("/")
+        for post in Post.objects.exclude("comments").order_by("-timestamp")[:3]:
+            client.post(f"/bookmark/{post.id}")
+        found["bookmarks"] = ops("/bookmarks")
+        found["explore"] = ops("/explore")
+        found["post, signed in"] = ops(f"/post/{busiest.id}")
         return found, busiest.comment_count
 
 

@@ -23,3 +23,11 @@ def test_a_server_named_for_the_driver_lane_stays_out_of_the_embedded_lane():
     assert driver["TEST_MONGODB_URI"] == "mongodb://db.example/inkwell_test"
     assert driver["INKWELL_TEST_LANE"] == "driver"
     assert embedded["COVERAGE_FILE"] != driver["COVERAGE_FILE"]
+
+
+def test_the_driver_lane_leaves_the_browser_journeys_to_the_embedded_lane():
+    embedded = RUNNER["lane_command"]("embedded", ["tests"], ["-x"])
+    driver = RUNNER["lane_command"]("driver", ["tests"], ["-x"])
+    assert not any(arg.startswith("--ignore") for arg in embedded)
+    assert any(arg.startswith("--ignore") and arg.endswith("browser") for arg in driver)
+    assert embedded[-3:] == driver[-3:] == ["--cov=site_app", "--cov-branch", "--cov-report="]

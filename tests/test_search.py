@@ -29,7 +29,7 @@ def test_search_finds_title_body_and_tags_best_first(client, library):
     page = text(client.get("/search?q=COFFEE"))
     assert "3 results" in page
     positions = [page.index(title) for title in
-                 ("Brewing coffee at home", "Espresso machines", "Morning routines")]
+                 ("Brewing <mark>coffee</mark> at home", "Espresso machines", "Morning routines")]
     assert positions == sorted(positions)  # title beats tag beats body
     assert "Gardening" not in page
 
@@ -37,7 +37,7 @@ def test_search_finds_title_body_and_tags_best_first(client, library):
 @pytest.mark.embedded_only("the embedded word-match fallback; MongoDB's $text matches stemmed words instead")
 def test_any_word_matches_and_words_match_at_their_start(client, library):
     page = text(client.get("/search?q=tomato+routine"))
-    assert "Gardening" in page and "Morning routines" in page
+    assert "Gardening" in page and "Morning <mark>routines</mark>" in page
     assert "Brewing" not in page
 
 
@@ -112,7 +112,8 @@ def test_real_mongodb_path_sends_a_text_query_sorted_by_score(app, make_user, mo
 
     page = search.search_posts("Coffee  beans", 1, 20)
 
-    expected_filter = {"$text": {"$search": "coffee beans"}}
+    # Published posts only, as on every list.
+    expected_filter = {"$text": {"$search": "coffee beans"}, "draft": {"$in": [False, None]}}
     assert collection.calls == [
         ("count_documents", expected_filter),
         ("find", expected_filter, {"score": {"$meta": "textScore"}, "comments": 0}),
@@ -127,3 +128,19 @@ def test_real_mongodb_path_sends_a_text_query_sorted_by_score(app, make_user, mo
 def test_text_index_declares_the_weights_the_fallback_uses():
     index = next(i for i in Post._meta["indexes"] if isinstance(i, dict) and i.get("name") == "post_text")
     assert index["weights"] == search.WEIGHTS
+
+
+def test_matched_words_are_highlighted_and_markup_stays_text(client, make_user):
+    author = make_user("ann")
+    Post.publish(author, "Coffee <b>& cake", "Coffeehouses serve coffee.", "kitchen")
+    page = text(client.get("/search?q=coffee"))
+    assert "<mark>Coffee</mark> &lt;b&gt;&amp; cake" in page
+    # A word that starts with the term is marked whole; the excerpt too.
+    assert "<mark>Coffeehouses</mark> serve <mark>coffee</mark>." in page
+    assert "<b>&" not in page
+
+
+def test_a_term_never_matches_inside_an_escaped_entity(app_context):
+    from site_app.search import highlight
+    assert str(highlight("Tom & Jerry", ["amp"])) == "Tom &amp; Jerry"
+    assert str(highlight("<script>", ["script"])) == "&lt;<mark>script</mark>&gt;"

@@ -11,7 +11,7 @@ from PIL import Image
 
 from site_app import create_app
 from site_app.database import get_db, gridfs_for
-from site_app.models import Post, Role, User
+from site_app.models import Like, Post, Role, User
 from site_app.seed import DEMO_PASSWORD, DEMO_SIZES, commands
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +48,17 @@ def test_operator_gets_the_sizes_asked_for(app, runner):
     assert pictures(app) == 3
     assert "created 12 users, 30 follows, 20 posts, 150 comments, 3 images" in result.stdout
     assert "demo@example.com" in result.stdout
+
+
+def test_seeded_like_counts_match_the_likes_stored(app, runner):
+    result = seed(runner, *SMALL)
+
+    likes = list(Like._get_collection().find())
+    assert likes and f", {len(likes)} likes in" in result.stdout
+    for post in raw_posts():
+        mine = [like for like in likes if like["post"] == post["_id"]]
+        assert post["like_count"] == len(mine)
+        assert len({like["user"] for like in mine}) == len(mine)  # one like a reader
 
 
 def test_comment_counts_match_and_every_comment_has_its_own_id(app, runner):

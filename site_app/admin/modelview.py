@@ -1,8 +1,12 @@
-"""The base of every admin model view: Administrators only, the site's CSRF."""
+"""The base of every admin model view: Administrators only, the site's CSRF,
+times to the minute and search boxes that say what they search."""
+from datetime import datetime
+
 import mongoengine
 from bson import ObjectId
 from flask import abort, request
 from flask_admin.contrib.mongoengine import ModelView
+from flask_admin.contrib.mongoengine.typefmt import DEFAULT_FORMATTERS
 from flask_mongoengine import db_fields
 
 from ..forms import SiteForm
@@ -24,6 +28,17 @@ class SiteModelView(AdministratorsOnly, ModelView):
     # Posted fields that hold document ids: the selected rows of an action,
     # and a view's reference fields (a user's role).
     id_fields = ("rowid",)
+    # Stored times are naive UTC with microseconds: minutes are what a reader needs.
+    column_type_formatters = {**DEFAULT_FORMATTERS,
+                              datetime: lambda view, value, name=None: value.strftime("%Y-%m-%d %H:%M")}
+
+    def search_placeholder(self):
+        """"Search username, email" (Flask-Admin's MongoEngine view has none,
+        and the template then shows "None")."""
+        if not self.column_searchable_list:
+            return ""
+        names = [self.get_column_name(field) for field in self.column_searchable_list]
+        return "Search " + ", ".join(name.lower() for name in names)
 
     def _handle_view(self, name, **kwargs):
         # Flask-Admin and MongoEngine raise (a 500) on a malformed id: refuse

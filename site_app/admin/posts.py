@@ -45,7 +45,7 @@ def _tag_list(view, context, post, name):
 
 class PostAdmin(SiteModelView):
     can_create = False  # posts are written by their authors on /write
-    column_list = ("title", "author", "tags", "comment_count", "timestamp")
+    column_list = ("title", "author", "tags", "comment_count", "like_count", "timestamp")
     column_searchable_list = ("title", "body")
     column_filters = (AuthorFilter(), TagFilter())
     column_default_sort = [("timestamp", True), ("id", True)]  # the id breaks ties

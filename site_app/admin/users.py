@@ -7,6 +7,7 @@ account pages' rules and saves through ``User.edit_profile``, as the site's
 own account editor (``/edit-profile/<id>``) does.
 """
 from flask import flash
+from markupsafe import Markup, escape
 from flask_admin.actions import action
 from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter, BooleanEqualFilter
 from wtforms import BooleanField
@@ -30,10 +31,29 @@ class RoleFilter(BaseMongoEngineFilter):
         return "is"
 
 
+def accounts(count):
+    """"1 account", "2 accounts": a flash message reads as a sentence."""
+    return f"{count} account{'' if count == 1 else 's'}"
+
+
+def _username_with_state(view, context, user, name):
+    """The name, marked when the account is disabled or unconfirmed (the
+    states that matter at a glance, in one column rather than two)."""
+    badges = []
+    if user.disabled:
+        badges.append(Markup('<span class="badge badge-danger">disabled</span>'))
+    if not user.confirmed:
+        badges.append(Markup('<span class="badge badge-warning">unconfirmed</span>'))
+    return Markup(" ").join([escape(user.username), *badges])
+
+
 class UserAdmin(SiteModelView):
     can_create = False  # accounts are made by registering
     can_delete = False
-    column_list = ("username", "email", "role", "confirmed", "disabled", "member_since", "last_seen")
+    # Few, short columns: the table fits 1366 px without scrolling sideways.
+    column_list = ("username", "email", "role", "member_since", "last_seen")
+    column_labels = {"member_since": "Joined", "last_seen": "Last seen"}
+    column_formatters = {"username": _username_with_state}
     column_searchable_list = ("username", "email")
     column_filters = (RoleFilter(),
                       BooleanEqualFilter("confirmed", "Confirmed"),
@@ -41,7 +61,9 @@ class UserAdmin(SiteModelView):
     column_default_sort = ("member_since", True)
     form_columns = ("username", "email", "role", "confirmed", "account_disabled")
     id_fields = ("rowid", "role")
-    form_args = {"username": username_rules(), "email": email_rules()}
+    form_args = {"username": username_rules(),
+                 # Someone else's address: the browser must not offer the admin's own.
+                 "email": {**email_rules(), "render_kw": {"autocomplete": "off"}}}
     form_extra_fields = {
         "account_disabled": BooleanField(
             "Disabled", description="A disabled account cannot log in; its sessions and API tokens stop at once."),
@@ -74,16 +96,16 @@ class UserAdmin(SiteModelView):
         users = [u for u in self._each_selected(ids) if not u.disabled]
         for user in users:
             user.disable()
-        flash(f"{len(users)} account(s) disabled.", "success")
+        flash(f"{accounts(len(users))} disabled.", "success")
 
     @action("enable", "Enable")
     def action_enable(self, ids):
         users = [u for u in self._each_selected(ids) if u.disabled]
         for user in users:
             user.enable()
-        flash(f"{len(users)} account(s) enabled.", "success")
+        flash(f"{accounts(len(users))} enabled.", "success")
 
     @action("confirm", "Mark confirmed")
     def action_confirm(self, ids):
         changed = User.objects(id__in=ids, confirmed=False).update(set__confirmed=True)
-        flash(f"{changed} account(s) marked confirmed.", "success")
+        flash(f"{accounts(changed)} marked confirmed.", "success")

@@ -17,4 +17,5 @@ api_docs = Blueprint("api_docs", __name__)
 # cross-site form cannot ride on a browser session: CSRF tokens do not apply.
 csrf.exempt(api)
 
-from . import authentication, comments, docs, openapi, posts, tokens, users  # noqa: E402,F401
+from . import (authentication, comments, docs, notifications, openapi, posts,  # noqa: E402,F401
+               tokens, users)

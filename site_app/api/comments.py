@@ -1,13 +1,15 @@
-"""Comments: per post, across posts, one by id, and writing one."""
+"""Comments: per post, across posts, one by id; writing one (or a reply),
+its author editing it, its author or a moderator deleting it."""
 from flask import current_app, jsonify, url_for
 
 from ..errors import error_response
 from ..markup import ContentTooLarge
-from ..models import CommentsClosed, Permission, Post
+from ..models import CommentGone, CommentsClosed, Permission, Post
 from ..pagination import Page, page_arg
 from . import api
 from .authentication import current_api_user
-from .inputs import InvalidInput, comment_body, found_or_404, refuse
+from .inputs import (InvalidInput, comment_body, comment_parent, found_or_404,
+                     readable_post_or_404, refuse)
 from .serializers import comment_json, page_json
 
 
@@ -17,10 +19,12 @@ def _per_page():
 
 @api.get("/posts/<objectid:post_id>/comments/")
 def list_post_comments(post_id):
-    """A post's comments, oldest first as on the post page."""
+    """A post's comments, oldest first as on the post page: a page of
+    top-level comments, each followed by its replies (``count`` counts the
+    top-level ones, as the pager does)."""
     post, number, _pages = Post.with_comment_page(post_id, page_arg(), _per_page())
-    found_or_404(post, "post")
-    page = Page(post.comments, number, _per_page(), post.comment_count)
+    readable_post_or_404(post, current_api_user())
+    page = Page(post.comments, number, _per_page(), post.thread_count)
     viewer = current_api_user()
     items = [comment_json(comment, post.id, viewer) for comment in post.comments]
     return jsonify(page_json("comments", items, page, "api.list_post_comments",
@@ -32,15 +36,18 @@ def create_comment(post_id):
     user = current_api_user()
     if not user.can(Permission.COMMENT):
         return error_response(403, "Your account may not comment.")
-    post = found_or_404(Post.by_id(post_id), "post")
+    post = readable_post_or_404(Post.by_id(post_id), user)
     try:
-        body = comment_body()
+        body, parent_id = comment_body(), comment_parent()
     except InvalidInput as exc:
         return refuse(exc)
     try:
-        comment = post.add_comment(user, body)
+        comment = post.add_comment(user, body, parent_id=parent_id)
+    except CommentGone:
+        return error_response(404, "No comment with that parent_id on this post.")
     except CommentsClosed:
-        return error_response(409, "This post takes no more comments.")
+        return error_response(409, "This post takes no comments." if post.draft else
+                              "This post takes no more comments.")
     except ContentTooLarge as exc:
         return error_response(400, str(exc))
     response = jsonify(comment_json(comment, post.id, user))
@@ -63,3 +70,37 @@ def list_comments():
 def get_comment(comment_id):
     entry = found_or_404(Post.find_comment(comment_id), "comment")
     return jsonify(comment_json(entry.comment, entry.post_id, current_api_user()))
+
+
+@api.put("/comments/<objectid:comment_id>")
+def edit_comment(comment_id):
+    """The author changes the words (the comment is then marked edited)."""
+    user = current_api_user()
+    entry = found_or_404(Post.find_comment(comment_id), "comment")
+    if entry.comment.deleted:
+        return error_response(404, "No comment with that id.")
+    if not entry.comment.can_be_edited_by(user):
+        return error_response(403, "Only the comment's author may edit it.")
+    try:
+        body = comment_body()
+    except InvalidInput as exc:
+        return refuse(exc)
+    try:
+        comment = Post.edit_comment(comment_id, body)
+    except CommentGone:
+        return error_response(404, "No comment with that id.")
+    except ContentTooLarge as exc:
+        return error_response(400, str(exc))
+    return jsonify(comment_json(comment, entry.post_id, user))
+
+
+@api.delete("/comments/<objectid:comment_id>")
+def delete_comment(comment_id):
+    """The author or a moderator deletes it (blanked while replies hang on it)."""
+    entry = found_or_404(Post.find_comment(comment_id), "comment")
+    if entry.comment.deleted:
+        return error_response(404, "No comment with that id.")
+    if not entry.comment.can_be_deleted_by(current_api_user()):
+        return error_response(403, "Only the comment's author or a moderator may delete it.")
+    Post.delete_comment(comment_id)
+    return "", 204

@@ -6,6 +6,7 @@ follow the site's one rule for characters (``site_app.text``).
 """
 import json
 
+from bson import ObjectId
 from flask import abort, request
 
 from ..errors import error_response
@@ -82,18 +83,35 @@ def _tags(data):
 
 
 def post_fields(partial=False):
-    """``title``, ``body`` and ``tags`` of a post; with ``partial`` (an
-    update) any of them may be left out, and is then ``None``."""
+    """``title``, ``body``, ``tags`` and ``draft`` of a post; with
+    ``partial`` (an update) any of them may be left out, and is then
+    ``None`` (a new post left without ``draft`` is published)."""
     data = json_object()
     return {
         "title": _text(data, "title", TITLE_MAX, required=not partial, multiline=False),
         "body": _text(data, "body", BODY_MAX, required=not partial, multiline=True),
         "tags": _tags(data),
+        "draft": _flag(data, "draft", default=None if partial else False),
     }
+
+
+def _flag(data, field, default):
+    value = data.get(field, default)
+    if value is not default and not isinstance(value, bool):
+        raise InvalidInput(f"'{field}' must be true or false.")
+    return value
 
 
 def comment_body():
     return _text(json_object(), "body", COMMENT_MAX, required=True, multiline=True)
+
+
+def comment_parent():
+    """The optional ``parent_id`` of a new comment (a reply): an id or ``None``."""
+    value = json_object().get("parent_id")
+    if value is not None and not (isinstance(value, str) and ObjectId.is_valid(value)):
+        raise InvalidInput("'parent_id' must be the id of a comment of this post (24 hex digits).")
+    return value
 
 
 def refuse(exc):
@@ -101,8 +119,18 @@ def refuse(exc):
     return error_response(exc.status, exc.message)
 
 
+def readable_post_or_404(post, viewer):
+    """``post`` when ``viewer`` may read it; someone else's draft does not
+    exist for them (404, as on the site)."""
+    return found_or_404(post if post is not None and post.can_be_read_by(viewer) else None,
+                        "post")
+
+
 def found_or_404(value, what):
-    """``value``, or a 404 naming what was not found."""
+    """``value``, or a 404 naming what was not found. For the model lookups
+    that return something other than a queryset's document (a post without
+    its comments, a comment entry, a page of comments); a plain document
+    lookup uses flask-mongoengine's ``get_or_404``."""
     if value is None:
         abort(404, description=f"No {what} with that id.")
     return value

@@ -48,11 +48,15 @@ SCHEMAS = {
         "body": {"type": "string", "description": "Markdown"},
         "body_html": {"type": "string", "description": "the body rendered to safe HTML"},
         "tags": {"type": "array", "items": {"type": "string"}},
+        "draft": {"type": "boolean", "description": "a draft is seen only by its author "
+                                                   "and administrators; on no list"},
         "timestamp": _TIME,
         "author_url": _NULLABLE_URL,
         "author": {"type": ["string", "null"], "description": "the author's username"},
         "comments_url": _URL,
         "comment_count": {"type": "integer", "minimum": 0},
+        "like_count": {"type": "integer", "minimum": 0},
+        "liked": {"type": "boolean", "description": "whether the caller likes the post"},
     }),
     "Comment": _object({
         "id": _ID,
@@ -64,6 +68,31 @@ SCHEMAS = {
         "timestamp": _TIME,
         "author_url": _NULLABLE_URL,
         "author": {"type": ["string", "null"]},
+        "parent_id": {"type": ["string", "null"], "description": "the top-level comment "
+                                                                 "this one replies to"},
+        "edited": {"type": ["string", "null"], "format": "date-time",
+                   "description": "when its author last edited it"},
+        "deleted": {"type": "boolean", "description": "deleted while it has replies: "
+                                                      "kept, blank, as their anchor"},
+    }),
+    "Notification": _object({
+        "id": _ID,
+        "kind": {"type": "string", "enum": ["follow", "comment", "reply", "mention", "like"]},
+        "read": {"type": "boolean"},
+        "timestamp": _TIME,
+        "actor": {"type": ["string", "null"], "description": "who did it (likes: the latest "
+                                                             "liker); null: a deleted account"},
+        "actor_url": _NULLABLE_URL,
+        "count": {"type": "integer", "minimum": 1,
+                  "description": "likes: how many readers liked the post"},
+        "post_url": _NULLABLE_URL,
+        "comment_url": _NULLABLE_URL,
+    }),
+    "NotificationList": _object({
+        "notifications": {"type": "array", "items": _ref("Notification")},
+        "prev": _NULLABLE_URL,
+        "next": _NULLABLE_URL,
+        "count": {"type": "integer", "minimum": 0, "description": "items on all pages"},
     }),
     "User": _object({
         "id": _ID,
@@ -98,6 +127,8 @@ SCHEMAS = {
                      "description": "Markdown"},
             "tags": {"type": "array", "maxItems": TAGS_PER_POST,
                      "items": {"type": "string", "maxLength": TAG_MAX}},
+            "draft": {"type": "boolean", "default": False,
+                      "description": "true: save without publishing"},
         },
         "description": "Text must not be blank nor hold control characters or bidi "
                        "overrides (tab and line breaks are fine in the body); "
@@ -110,10 +141,22 @@ SCHEMAS = {
             "body": {"type": "string", "minLength": 1, "maxLength": BODY_MAX},
             "tags": {"type": "array", "maxItems": TAGS_PER_POST,
                      "items": {"type": "string", "maxLength": TAG_MAX}},
+            "draft": {"type": "boolean",
+                      "description": "false publishes a draft (its time becomes now); a "
+                                     "published post cannot become a draft again (400)"},
         },
         "description": "Fields left out keep their value.",
     },
     "NewComment": {
+        "type": "object",
+        "required": ["body"],
+        "properties": {"body": {"type": "string", "minLength": 1, "maxLength": COMMENT_MAX,
+                                "description": "Markdown"},
+                       "parent_id": {**_ID, "description": "reply to this comment of the "
+                                                           "post (a reply to a reply joins "
+                                                           "its parent)"}},
+    },
+    "CommentChanges": {
         "type": "object",
         "required": ["body"],
         "properties": {"body": {"type": "string", "minLength": 1, "maxLength": COMMENT_MAX,
@@ -217,6 +260,14 @@ def _paths():
                                  {"204": {"description": "deleted"}},
                                  errors=["404"], params=[post_id], op_id="deletePost"),
         },
+        "/posts/{post_id}/like": {
+            "put": _operation("Like a post (idempotent: one like per reader)",
+                              {"200": _json("Post", "the post, liked")},
+                              errors=["404"], params=[post_id], op_id="likePost"),
+            "delete": _operation("Take back your like of a post (idempotent)",
+                                 {"200": _json("Post", "the post, not liked")},
+                                 errors=["404"], params=[post_id], op_id="unlikePost"),
+        },
         "/posts/{post_id}/comments/": {
             "get": _operation("A post's comments, oldest first",
                               {"200": _json("CommentList", "one page of comments")},
@@ -231,9 +282,21 @@ def _paths():
             "The newest comments across all posts",
             {"200": _json("CommentList", "one page of comments, newest first")},
             params=[_PAGE], op_id="listComments")},
-        "/comments/{comment_id}": {"get": _operation(
-            "One comment", {"200": _json("Comment", "the comment")},
-            errors=["404"], params=[comment_id], op_id="getComment")},
+        "/comments/{comment_id}": {
+            "get": _operation("One comment", {"200": _json("Comment", "the comment")},
+                              errors=["404"], params=[comment_id], op_id="getComment"),
+            "put": _operation("Edit a comment (its author); marks it edited",
+                              {"200": _json("Comment", "the comment as saved")},
+                              errors=["404"], params=[comment_id], body="CommentChanges",
+                              op_id="editComment"),
+            "delete": _operation("Delete a comment (its author or a moderator)",
+                                 {"204": {"description": "deleted"}},
+                                 errors=["404"], params=[comment_id], op_id="deleteComment"),
+        },
+        "/notifications/": {"get": _operation(
+            "Your notifications, newest first (reading them here marks none read)",
+            {"200": _json("NotificationList", "one page of notifications")},
+            params=[_PAGE], op_id="listNotifications")},
         "/users/{user_id}": {"get": _operation(
             "One user", {"200": _json("User", "the user")},
             errors=["404"], params=[user_id], op_id="getUser")},

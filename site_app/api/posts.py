@@ -4,16 +4,17 @@ from flask import current_app, jsonify, url_for
 
 from ..errors import error_response
 from ..markup import ContentTooLarge
-from ..models import Permission, Post
+from ..models import Like, Permission, Post
+from ..models.drafts import AlreadyPublished
 from ..pagination import page_arg, paginate
 from . import api
 from .authentication import current_api_user
-from .inputs import InvalidInput, found_or_404, post_fields, refuse
+from .inputs import InvalidInput, post_fields, readable_post_or_404, refuse
 from .serializers import post_json, post_page_json
 
 
 def _post_or_404(post_id):
-    post = found_or_404(Post.by_id(post_id), "post")
+    post = readable_post_or_404(Post.by_id(post_id), current_api_user())
     Post.with_authors([post])
     return post
 
@@ -34,11 +35,12 @@ def create_post():
     except InvalidInput as exc:
         return refuse(exc)
     try:
-        post = Post.publish(user, fields["title"], fields["body"], tags=fields["tags"])
+        post = Post.publish(user, fields["title"], fields["body"], tags=fields["tags"],
+                            draft=fields["draft"])
     except ContentTooLarge as exc:
         return error_response(400, str(exc))
     Post.with_authors([post])
-    response = jsonify(post_json(post))
+    response = jsonify(post_json(post, liked=False))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_post", post_id=str(post.id), _external=True)
     return response
@@ -61,8 +63,9 @@ def edit_post(post_id):
     try:
         post.edit(title=fields["title"] if fields["title"] is not None else post.title,
                   body=fields["body"] if fields["body"] is not None else post.body,
-                  tags=fields["tags"] if fields["tags"] is not None else post.tags)
-    except ContentTooLarge as exc:
+                  tags=fields["tags"] if fields["tags"] is not None else post.tags,
+                  draft=fields["draft"])
+    except (ContentTooLarge, AlreadyPublished) as exc:
         return error_response(400, str(exc))
     return jsonify(post_json(post))
 
@@ -74,3 +77,27 @@ def delete_post(post_id):
         return error_response(403, "Only the author or an administrator may delete this post.")
     post.remove()
     return "", 204
+
+
+# -- likes: PUT adds the caller's like, DELETE takes it back; both idempotent,
+# both answer the post as it now stands (``liked``, ``like_count``).
+@api.put("/posts/<objectid:post_id>/like")
+def like_post(post_id):
+    return _set_like(post_id, Like.add, liked=True)
+
+
+@api.delete("/posts/<objectid:post_id>/like")
+def unlike_post(post_id):
+    return _set_like(post_id, Like.remove, liked=False)
+
+
+def _set_like(post_id, change, liked):
+    user = current_api_user()
+    if not user.can(Permission.COMMENT):
+        return error_response(403, "Your account may not like posts.")
+    post = _post_or_404(post_id)
+    count = change(post, user)
+    if count is None:
+        return error_response(404, "The post was deleted.")
+    post.like_count = count
+    return jsonify(post_json(post, liked=liked))

@@ -7,8 +7,9 @@ never costs a query per item.
 """
 from flask import url_for
 
-from ..models import Permission, Post
+from ..models import Like, Permission, Post
 from ..models.references import reference_id, stored_reference
+from .authentication import current_api_user
 
 
 def iso_time(moment):
@@ -30,8 +31,12 @@ def _loaded_author(document):
     return (reference_id(author) if username else None), username
 
 
-def post_json(post):
+def post_json(post, liked=None):
+    """A post as the caller sees it (``liked``: whether they like it, when
+    already known, as a list knows for its whole page; else one query)."""
     author_id, username = _loaded_author(post)
+    if liked is None:
+        liked = Like.likes(current_api_user(), post)
     return {
         "id": str(post.id),
         "url": url_for("api.get_post", post_id=str(post.id), _external=True),
@@ -39,12 +44,15 @@ def post_json(post):
         "body": post.body,
         "body_html": post.body_html or "",
         "tags": list(post.tags or []),
+        "draft": bool(post.draft),
         "timestamp": iso_time(post.timestamp),
         "author_url": _user_url(author_id),
         "author": username,
         "comments_url": url_for("api.list_post_comments", post_id=str(post.id),
                                 _external=True),
         "comment_count": post.comment_count or 0,
+        "like_count": post.like_count or 0,
+        "liked": liked,
     }
 
 
@@ -62,6 +70,9 @@ def comment_json(comment, post_id, viewer):
         "timestamp": iso_time(comment.timestamp),
         "author_url": _user_url(author_id),
         "author": username,
+        "parent_id": str(comment.parent) if comment.parent else None,
+        "edited": iso_time(comment.edited),
+        "deleted": bool(comment.deleted),
     }
 
 
@@ -76,7 +87,7 @@ def user_json(user):
         "posts_url": url_for("api.list_user_posts", user_id=user_id, _external=True),
         "followed_posts_url": url_for("api.list_user_timeline", user_id=user_id,
                                       _external=True),
-        "post_count": Post.objects(author=user.id).count(),
+        "post_count": Post.by_authors([user.id]).count(),  # published ones
         "followers_count": user.followers_count,
         "following_count": user.following_count,
     }
@@ -96,5 +107,8 @@ def page_json(key, items, page, endpoint, **values):
 
 
 def post_page_json(page, endpoint, **values):
+    """A page of posts: the authors and the caller's likes in one query each."""
     posts = Post.with_authors(list(page.items))
-    return page_json("posts", [post_json(post) for post in posts], page, endpoint, **values)
+    liked = Like.liked_among(current_api_user(), [post.id for post in posts])
+    return page_json("posts", [post_json(post, post.id in liked) for post in posts],
+                     page, endpoint, **values)

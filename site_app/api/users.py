@@ -5,12 +5,11 @@ from flask import current_app, jsonify
 from ..models import Post, User
 from ..pagination import page_arg, paginate
 from . import api
-from .inputs import found_or_404
 from .serializers import post_page_json, user_json
 
 
 def _user_or_404(user_id):
-    return found_or_404(User.objects(id=user_id).first(), "user")
+    return User.objects.get_or_404(id=user_id, _message_404="No user with that id.")
 
 
 def _post_page(queryset, endpoint, user):

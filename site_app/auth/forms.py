@@ -6,6 +6,7 @@ passwords, an address already in use); the unique indexes behind
 """
 from wtforms import BooleanField, PasswordField, StringField, SubmitField, ValidationError
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp
+from wtforms.widgets import EmailInput
 
 from ..forms import SiteForm
 from ..models import User
@@ -29,6 +30,8 @@ def email_rules():
     """What an email field accepts, wherever an address is entered (the
     account pages, profile editing, the admin)."""
     return {
+        # type=email: phones show the email keyboard, browsers check the shape.
+        "widget": EmailInput(),
         # Addresses are compared as the model stores them: trimmed, lower case.
         "filters": [normalise_email],
         "validators": [
@@ -48,8 +51,10 @@ def username_rules():
     ]}
 
 
-def email_field(label="Email"):
-    return StringField(label, **email_rules(), render_kw={"autocomplete": "email"})
+def email_field(label="Email", autocomplete="email"):
+    """``autocomplete="off"`` where the address is someone else's (an
+    administrator editing an account)."""
+    return StringField(label, **email_rules(), render_kw={"autocomplete": autocomplete})
 
 
 def username_field():

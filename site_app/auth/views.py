@@ -20,23 +20,9 @@ from .forms import (ChangeEmailForm, ChangePasswordForm, LoginForm, LogoutEveryw
                     ResendConfirmationForm)
 from .password_checks import check_login, check_own_password
 
-# Endpoints an unconfirmed account may still reach: its own account pages,
-# the files and avatars pages show, the API (it answers 403 itself) and the
-# health check.
-_OPEN_TO_UNCONFIRMED = {"auth", "media", "api"}
-
-
-@auth.before_app_request
-def send_unconfirmed_accounts_to_confirm():
-    if (current_user.is_authenticated
-            and not current_user.confirmed
-            and request.endpoint
-            and request.blueprint not in _OPEN_TO_UNCONFIRMED
-            and request.endpoint not in {"static", "main.healthz"}
-            # Blueprint assets too (bootstrap.static): the page must keep its CSS/JS.
-            and not request.endpoint.endswith(".static")
-            and not request.path.startswith("/api/")):
-        return redirect(url_for("auth.unconfirmed"))
+# An account that has not confirmed yet reads everything, as anyone may:
+# only the pages that need a permission (decorators.permission_required)
+# or a confirmed account (confirmed_required) send it to /auth/unconfirmed.
 
 
 # -- sessions ----------------------------------------------------------------
@@ -116,9 +102,12 @@ def register():
             form[taken.field].errors.append(message)
         else:
             send_confirmation_email(user)
-            flash("Your account is ready. We have sent a confirmation link to "
-                  f"{user.email}; log in and follow it to start writing.", "success")
-            return redirect(url_for("auth.login"))
+            # Signed in at once: a newcomer reads straight away and need not
+            # type the address again; writing waits for the confirmation.
+            login_user(user)
+            flash(f"Welcome, {user.username}! We have sent a confirmation link to "
+                  f"{user.email}; follow it to start writing.", "success")
+            return redirect(url_for("main.index"))
     return render_template("auth/register.html", form=form)
 
 

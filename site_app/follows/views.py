@@ -1,23 +1,23 @@
 """Following and unfollowing writers, and the lists of who follows whom."""
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..decorators import permission_required
 from ..models import Permission, User
 from ..page_cache import cached_page
 from ..pagination import page_arg, paginate, paginate_list
+from ..redirects import local_redirect_target
 from . import follows
 
 
 def get_user(username):
-    user = User.by_username(username)
-    if user is None:
-        abort(404)
-    return user
+    return User.objects.get_or_404(username=username)
 
 
-def _profile_url(user):
-    return url_for("profiles.user", username=user.username)
+def _back_url(user):
+    """Where the button was (a post page names itself in ``next``), else the profile."""
+    return (local_redirect_target(request.form.get("next"))
+            or url_for("profiles.user", username=user.username))
 
 
 @follows.route("/follow/<username>", methods=["POST"])
@@ -26,10 +26,10 @@ def follow(username):
     user = get_user(username)
     if user.id == current_user.id:
         flash("You cannot follow yourself.", "warning")
-        return redirect(_profile_url(user))
+        return redirect(_back_url(user))
     current_user.follow(user)
     flash(f"You are now following {user.username}.", "success")
-    return redirect(_profile_url(user))
+    return redirect(_back_url(user))
 
 
 @follows.route("/unfollow/<username>", methods=["POST"])
@@ -38,7 +38,7 @@ def unfollow(username):
     user = get_user(username)
     current_user.unfollow(user)
     flash(f"You are not following {user.username} any more.", "success")
-    return redirect(_profile_url(user))
+    return redirect(_back_url(user))
 
 
 @follows.route("/followers/<username>")

@@ -8,6 +8,7 @@ from ..extensions import csrf, limiter
 from ..models import Post
 from ..page_cache import cached_page
 from ..posts.views import listing_page
+from ..suggestions import popular_tags, writers_to_follow
 from . import main
 
 SHOW_FOLLOWED_MAX_AGE = 30 * 24 * 3600
@@ -22,7 +23,11 @@ def index():
         posts = Post.by_authors(current_user.following_ids() + [current_user.id])
     else:
         posts = Post.listing()
-    return render_template("index.html", page=listing_page(posts), show_followed=show_followed)
+    page = listing_page(posts)
+    # Nothing to show yet: suggest where to start instead of an empty list.
+    start = (dict(writers=writers_to_follow(current_user), tags=popular_tags())
+             if show_followed and not page.total else None)
+    return render_template("index.html", page=page, show_followed=show_followed, start=start)
 
 
 @main.route("/all")

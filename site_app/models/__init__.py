@@ -1,7 +1,11 @@
 """The documents. Each owns its rules; views call these, never raw queries."""
-from .posts import Comment, CommentsClosed, Post, normalise_tags
+from .bookmarks import Bookmark
+from .comments import Comment, CommentGone, CommentsClosed
+from .likes import Like
+from .notifications import Notification
+from .posts import Post, normalise_tags
 from .roles import Permission, Role
 from .users import AccountTaken, AnonymousUser, User, utcnow
 
-__all__ = ["AccountTaken", "AnonymousUser", "Comment", "CommentsClosed", "Permission",
-           "Post", "Role", "User", "normalise_tags", "utcnow"]
+__all__ = ["AccountTaken", "AnonymousUser", "Bookmark", "Comment", "CommentGone", "CommentsClosed",
+           "Like", "Notification", "Permission", "Post", "Role", "User", "normalise_tags", "utcnow"]

@@ -2,8 +2,9 @@
 deploy`` (safe to run again: each step touches only the posts still
 missing the field, each with a conditional update that never undoes a
 write made meanwhile)."""
-from ..markup import file_ids_in
+from ..markup import excerpt, file_ids_in
 from .posts import Post
+from .reading import ReadingAids
 from .sizes import bson_size, newest_time
 from .users import utcnow
 
@@ -56,4 +57,21 @@ def backfill_sizes_and_files():
             changes["add_to_set__files"] = linked
         fixed += Post.objects(id=post.id, post_bytes=None).update_one(**changes)
     done.update_one({"_id": "post_sizes_and_files"}, {"$set": {"at": utcnow()}}, upsert=True)
+    return fixed
+
+
+def backfill_reading():
+    """Give posts stored before reading times and covers existed theirs, and
+    an excerpt that ends its blocks as sentences; returns how many. Reads
+    every post, so it runs once, ever; each update is conditional on the
+    post still lacking them (an edit meanwhile wrote its own)."""
+    done = Post._get_collection().database[_DONE]
+    if done.find_one({"_id": "post_reading"}):
+        return 0
+    fixed = 0
+    for post in Post.objects(reading=None).only("body_html"):
+        fixed += Post.objects(id=post.id, reading=None).update_one(
+            set__reading=ReadingAids.of(post.body_html),
+            set__excerpt=excerpt(post.body_html or ""))
+    done.update_one({"_id": "post_reading"}, {"$set": {"at": utcnow()}}, upsert=True)
     return fixed

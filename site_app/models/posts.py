@@ -1,82 +1,27 @@
-"""Posts and the comments embedded in them.
-
-Comments live inside their post because a post page reads them together.
-Every comment change is one atomic update of that post (``$push``,
-positional ``$set``, ``$pull``) with the stored count changed in the same
-update, so concurrent writers never lose a comment or skew the count. The
-number of comments a post holds is bounded, by count (``MAX_COMMENTS_PER_POST``)
-and by bytes (``MAX_COMMENT_BYTES``), so a post stays far below MongoDB's
-16 MB document limit.
+"""Posts. Their comments are embedded in them; the comment operations are
+in ``comments.py`` (``CommentsOfAPost``), mixed into :class:`Post`.
 """
-import re
-from collections import namedtuple
 
-from bson import ObjectId
-from flask import current_app
-
-from ..database import is_document_too_large
 from ..extensions import db
-from ..markup import ContentTooLarge, excerpt, file_ids_in, render_comment, render_markdown
-from ..pagination import Page, clamp_page, page_count
+from ..markup import ContentTooLarge, excerpt, file_ids_in, render_markdown
 from ..text import plain_line, plain_text
+from .comments import (COMMENT_MAX, Comment, CommentEntry, CommentGone,  # noqa: F401
+                       CommentsClosed, CommentsOfAPost, as_object_id, load_users)
+from .drafts import Drafts
+from .mentions import Mentions
+from .reading import ReadingAids
 from .roles import Permission
 from .signals import content_changed
-from .sizes import bson_size
+from .sizes import DOCUMENT_BUDGET, bson_size
+from .tags import TAG_MAX, TAGS_PER_POST, normalise_tags  # noqa: F401 (re-exported)
 from .references import reference_id, stored_reference
 from .users import User, utcnow
 
 TITLE_MAX = 200
 BODY_MAX = 100_000
-COMMENT_MAX = 5_000
-TAG_MAX = 40
-TAGS_PER_POST = 10
-# A post and its comments within MongoDB's 16 MiB, less a margin for array keys.
-DOCUMENT_BUDGET = 15 * 1024 * 1024
-_TAG_RE = re.compile(r"[^\w\- ]+", re.UNICODE)
 
 
-def normalise_tags(tags):
-    """Lower case, trimmed, de-duplicated (order kept), bounded tags.
-
-    Accepts a comma separated string or a list of strings.
-    """
-    if isinstance(tags, str):
-        tags = tags.split(",")
-    seen = []
-    for tag in tags or []:
-        if not isinstance(tag, str):
-            continue
-        clean = " ".join(_TAG_RE.sub("", tag).lower().split())[:TAG_MAX].strip()
-        if clean and clean not in seen:
-            seen.append(clean)
-    return seen[:TAGS_PER_POST]
-
-
-class Comment(db.EmbeddedDocument):
-    id = db.ObjectIdField(required=True, default=ObjectId)
-    body = db.StringField(required=True, max_length=COMMENT_MAX, validation=plain_text)
-    body_html = db.StringField()
-    timestamp = db.DateTimeField(default=utcnow)
-    author = db.ReferenceField(document_type=User)
-    disabled = db.BooleanField(default=False)
-
-
-class CommentsClosed(Exception):
-    """The post holds as many comments as it may."""
-
-
-# One comment with the post it belongs to (moderation, the comments API).
-CommentEntry = namedtuple("CommentEntry", "post_id post_title comment")
-
-
-def as_object_id(value):
-    """``value`` as an ObjectId, or ``None`` when it is not a valid one."""
-    if isinstance(value, ObjectId):
-        return value
-    return ObjectId(value) if isinstance(value, str) and ObjectId.is_valid(value) else None
-
-
-class Post(db.Document):
+class Post(CommentsOfAPost, Drafts, db.Document):
     title = db.StringField(required=True, max_length=TITLE_MAX, validation=plain_line)
     body = db.StringField(required=True, max_length=BODY_MAX, validation=plain_text)
     body_html = db.StringField()
@@ -85,8 +30,11 @@ class Post(db.Document):
     timestamp = db.DateTimeField(default=utcnow)
     updated = db.DateTimeField()
     author = db.ReferenceField(document_type=User, required=True)
+    draft = db.BooleanField(default=False)  # see drafts.py
     comments = db.EmbeddedDocumentListField(document_type=Comment)
-    comment_count = db.IntField(default=0)
+    comment_count = db.IntField(default=0)  # replies included
+    reply_count = db.IntField(default=0)  # posts from before replies have none
+    like_count = db.IntField(default=0)  # kept by $inc with the likes collection (likes.py)
     # BSON bytes of the comments: the second bound, since comments of the
     # maximum length would pass 16 MB well before MAX_COMMENTS_PER_POST.
     comment_bytes = db.IntField(default=0)
@@ -98,16 +46,23 @@ class Post(db.Document):
     # BSON bytes of the post without its comments (bounded through the
     # rendered HTML): the comments get what is left of DOCUMENT_BUDGET.
     post_bytes = db.IntField()
+    reading = db.EmbeddedDocumentField(document_type=ReadingAids)  # minutes and cover (models/reading.py)
 
     meta = {
         "collection": "posts",
         "auto_create_index": False,  # built by deploy (site_app/indexes.py)
         # The id breaks ties of time, so no post repeats or goes missing between pages.
         "indexes": [
-            ("-timestamp", "-id"),
+            ("-timestamp", "-id"),  # the admin's list of every post, drafts too
+            # Published posts (``draft`` in PUBLISHED), and their count.
+            ("draft", "-timestamp", "-id"),
+            # An author's or a tag's posts: the few drafts among them are
+            # left out as they are read. An $in of authors (the followed
+            # feed) stays one merge of one range an author this way.
             ("author", "-timestamp", "-id"),
             ("tags", "-timestamp", "-id"),
-            "comments.id",
+            ("author", "draft", "-timestamp", "-id"),  # an author's drafts
+            "comments.id", "comments.disabled",  # the hidden-comments queue
             "-last_comment_at",
             "comment_count",
             "files",
@@ -122,37 +77,53 @@ class Post(db.Document):
 
     # -- writing ------------------------------------------------------------
     @classmethod
-    def publish(cls, author, title, body, tags=None, files=None):
-        """Store a new post (``files``: any it uses beyond the body's links)."""
-        post = cls(author=author, title=title.strip(), body=body,
+    def publish(cls, author, title, body, tags=None, files=None, draft=False):
+        """Store a new post (``files``: any it uses beyond the body's links),
+        published or, with ``draft``, as its author's draft."""
+        post = cls(author=author, title=title.strip(), body=body, draft=bool(draft),
                    tags=normalise_tags(tags), files=_union(files or [], file_ids_in(body)))
-        post.render()
+        mentions = post.render()
         post.post_bytes = post.own_bytes()
         post.save()
+        post.announce(mentions)
         return post
 
     def render(self):
-        """Render the body; raises :class:`ContentTooLarge`."""
-        self.body_html = render_markdown(self.body)
+        """Render the body; the :class:`Mentions` it links are returned.
+        Raises :class:`ContentTooLarge`."""
+        mentions = Mentions.in_text(self.body)
+        self.body_html = render_markdown(self.body, mentions.links())
         self.excerpt = excerpt(self.body_html)
+        self.reading = ReadingAids.of(self.body_html)
+        return mentions
+
+    def announce(self, mentions):
+        """Tell the members the post mentions; a draft tells nobody until it
+        is published, and publishing tells them once (the notifications keep
+        one per text and reader)."""
+        if not self.draft:
+            mentions.announce(type(self), self.author_id, self.id)
 
     def own_bytes(self):
         """BSON bytes of the post as it stands, comments left out."""
         return bson_size({k: v for k, v in self.to_mongo().items() if k != "comments"})
 
-    def edit(self, title, body, tags, files=None):
-        """Update the text of the post. Only these fields are written, so
-        comments that arrive meanwhile are kept. Files the new body links to
-        join those the post used (a file dropped stays the post's)."""
+    def edit(self, title, body, tags, files=None, draft=None):
+        """Update the text of the post (and, with ``draft=False``, publish a
+        draft). Only these fields are written, so comments that arrive
+        meanwhile are kept. Files the new body links to join those the post
+        used (a file dropped stays the post's)."""
+        changes = self.publication_changes(draft)
         old_tags = list(self.tags or [])
         self.title = title.strip()
         self.body = body
         self.tags = normalise_tags(tags)
-        self.render()
-        self.updated = utcnow()
-        changes = dict(set__title=self.title, set__body=self.body,
+        mentions = self.render()
+        if not self.draft and not changes:  # a draft's saves, or publishing, are no "edit"
+            self.updated = changes["set__updated"] = utcnow()
+        changes.update(set__title=self.title, set__body=self.body,
                        set__body_html=self.body_html, set__excerpt=self.excerpt,
-                       set__tags=self.tags, set__updated=self.updated)
+                       set__tags=self.tags, set__reading=self.reading)
         linked = _union(files or [], file_ids_in(body))
         if linked:
             self.files = _union(self.files or [], linked)
@@ -165,7 +136,10 @@ class Post(db.Document):
         updated = Post.objects(id=self.id, __raw__=room).update_one(**changes)
         if not updated and Post.objects(id=self.id).count():
             raise ContentTooLarge("With its comments the post would no longer fit; shorten it.")
-        content_changed.send(Post, post=self.id, tags=_union(old_tags, self.tags))
+        published = "set__draft" in changes  # a draft joins the lists: newest, its author's
+        content_changed.send(Post, post=self.id, tags=_union(old_tags, self.tags),
+                             author=self.author_id if published else None, newest=published)
+        self.announce(mentions)
 
     def remove(self):
         """Delete the post; the media store, listening, then releases the
@@ -185,159 +159,11 @@ class Post(db.Document):
     def author_id(self):
         return reference_id(stored_reference(self, "author"))
 
-    # -- comments -----------------------------------------------------------
-    def add_comment(self, author, body):
-        """Append a comment atomically; raises :class:`CommentsClosed` when
-        the post is full (by count, by bytes, or by the room the post leaves
-        in its document), :class:`ContentTooLarge` when it renders too large."""
-        comment = Comment(body=body, body_html=render_comment(body), author=author)
-        comment.validate()
-        size = bson_size(comment.to_mongo())
-        config = current_app.config
-        room = {"$or": [{"comment_bytes": {"$lte": config["MAX_COMMENT_BYTES"] - size}},
-                        {"comment_bytes": {"$exists": False}}],  # posts from before the field
-                "$expr": {"$lte": [{"$add": [{"$ifNull": ["$post_bytes", 0]},
-                                             {"$ifNull": ["$comment_bytes", 0]}]},
-                                   DOCUMENT_BUDGET - size]}}
-        try:
-            updated = Post.objects(id=self.id, comment_count__lt=config["MAX_COMMENTS_PER_POST"],
-                                   __raw__=room).update_one(
-                push__comments=comment, inc__comment_count=1, inc__comment_bytes=size,
-                max__last_comment_at=comment.timestamp)
-        except db.OperationError as exc:
-            # A post without comment_bytes (older than the byte bound) can
-            # still reach 16 MB: then MongoDB refuses the push, and the post
-            # is as full as it can be.
-            if not is_document_too_large(exc):
-                raise
-            updated = False
-        if not updated:
-            raise CommentsClosed()
-        content_changed.send(Post, post=self.id)  # its page, and its count on cards
-        self.comment_count += 1
-        return comment
-
-    @classmethod
-    def set_comment_disabled(cls, comment_id, disabled):
-        """Hide or show one comment (positional ``$set``); True when found."""
-        oid = as_object_id(comment_id)
-        found = oid and cls._get_collection().find_one_and_update(
-            {"comments.id": oid}, {"$set": {"comments.$.disabled": bool(disabled)}},
-            projection={"_id": True})  # the post's id: only its pages go stale
-        if found:
-            content_changed.send(cls, post=found["_id"])
-        return bool(found)
-
-    @classmethod
-    def delete_comment(cls, comment_id):
-        """Remove one comment, keeping count, bytes and the newest-comment
-        time right, all in one update; True when found."""
-        oid = as_object_id(comment_id)
-        if oid is None:
-            return False
-        collection = cls._get_collection()
-        found = collection.find_one({"comments.id": oid}, {"comments": {"$elemMatch": {"id": oid}}})
-        if not found:
-            return False
-        size = bson_size(found["comments"][0])
-        removed = collection.update_one({"_id": found["_id"], "comments.id": oid},
-                                        _removal_pipeline(oid, size)).modified_count
-        content_changed.send(cls, post=found["_id"])
-        return bool(removed)
-
-    @classmethod
-    def find_comment(cls, comment_id):
-        """``CommentEntry`` for one comment, or ``None``. Served by the
-        ``comments.id`` index; ``$elemMatch`` loads only that comment."""
-        oid = as_object_id(comment_id)
-        if oid is None:
-            return None
-        post = (cls.objects(comments__id=oid)
-                .only("title", "author", "comments")
-                .fields(elemMatch__comments={"id": oid})
-                .first())
-        if post is None or not post.comments:
-            return None
-        comment = post.comments[0]
-        _load_users([comment])
-        return CommentEntry(post.id, post.title, comment)
-
-    @classmethod
-    def recent_comments(cls, page, per_page):
-        """Newest comments across all posts, one page, as ``CommentEntry``.
-
-        The newest ``k`` comments all belong to the posts whose newest
-        comment is at least as late as that of the ``k``-th latest post (a
-        post below it would have ``k`` newer comments ahead of its own; ties
-        are kept, so equal times lose nothing). Both steps go through the
-        ``-last_comment_at`` index and only those posts' comments are
-        unwound: the cost follows the page depth, not the size of the site.
-        """
-        total = cls.total_comments()
-        page = clamp_page(page, total, per_page)
-        wanted = page * per_page
-        collection = cls._get_collection()
-        kth = list(collection.find({"last_comment_at": {"$ne": None}}, {"last_comment_at": 1})
-                   .sort("last_comment_at", -1).skip(wanted - 1).limit(1))
-        since = {"$gte": kth[0]["last_comment_at"]} if kth else {"$ne": None}
-        pipeline = [
-            {"$match": {"last_comment_at": since}},
-            {"$project": {"title": 1, "comments": 1}},
-            {"$unwind": "$comments"},
-            {"$sort": {"comments.timestamp": -1, "comments.id": -1}},
-            {"$skip": (page - 1) * per_page},
-            {"$limit": per_page},
-        ]
-        rows = list(cls._get_collection().aggregate(pipeline, allowDiskUse=True))
-        entries = [CommentEntry(row["_id"], row.get("title", ""),
-                                Comment._from_son(row["comments"])) for row in rows]
-        _load_users([entry.comment for entry in entries])
-        return Page(entries, page, per_page, total)
-
-    @classmethod
-    def total_comments(cls):
-        """Comments on the site: a sum over the ``comment_count`` index only
-        (a covered plan: no post document is read)."""
-        rows = list(cls._get_collection().aggregate([
-            {"$match": {"comment_count": {"$gt": 0}}},
-            {"$group": {"_id": None, "total": {"$sum": "$comment_count"}}},
-        ]))
-        return rows[0]["total"] if rows else 0
-
-    def comments_closed(self):
-        return self.comment_count >= current_app.config["MAX_COMMENTS_PER_POST"]
-
-    @classmethod
-    def with_comment_page(cls, post_id, page, per_page):
-        """The post with only one page of its comments loaded (``$slice``).
-
-        ``page=-1`` (or past the end) is the last page. Returns
-        ``(post, page, pages)`` or ``(None, 1, 1)``.
-        """
-        post_id = as_object_id(post_id)
-        if post_id is None:
-            return None, 1, 1
-        head = cls.objects(id=post_id).only("comment_count").first()
-        if head is None:
-            return None, 1, 1
-        pages = page_count(head.comment_count, per_page)
-        page = clamp_page(page, head.comment_count, per_page)
-        # Every other field is named: a projection holding only a $slice means
-        # "all fields" to MongoDB but "only comments" to mongomock.
-        others = {name: 1 for name in cls._fields if name not in ("id", "comments")}
-        found = (cls.objects(id=post_id)
-                 .fields(slice__comments=[(page - 1) * per_page, per_page], **others)
-                 .limit(1)
-                 .select_related(max_depth=2))  # the post's and comments' authors, batched
-        if not found:
-            return None, 1, 1
-        return found[0], page, pages
-
     # -- reading ------------------------------------------------------------
     @classmethod
     def listing(cls):
-        """Posts for list pages: newest first, without their comments."""
-        return cls.objects.exclude("comments").order_by("-timestamp", "-id")
+        """Published posts for list pages: newest first, without their comments."""
+        return cls.published().exclude("comments").order_by("-timestamp", "-id")
 
     @classmethod
     def by_authors(cls, author_ids):
@@ -358,42 +184,13 @@ class Post(db.Document):
     @staticmethod
     def with_authors(posts):
         """Load the authors of a list of posts in one query, not one a post."""
-        _load_users(posts)
+        load_users(posts)
         return posts
 
     def __str__(self):
         return self.title
 
 
-def _load_users(documents):
-    """Replace the ``author`` reference of each document (post or comment)
-    by its ``User``, fetched in one query for all of them."""
-    ids = {reference_id(stored_reference(d, "author")) for d in documents} - {None}
-    if not ids:
-        return
-    users = {user.id: user for user in User.objects(id__in=list(ids))}
-    for document in documents:
-        ref = stored_reference(document, "author")
-        if ref is not None:
-            # Written to _data: MongoEngine has no public way to set a field
-            # without marking it changed, and a later save must not write it.
-            document._data["author"] = users.get(reference_id(ref))
-
-
 def _union(first, second):
     """The ids of both lists, each once, in order."""
     return list(dict.fromkeys([*first, *second]))
-
-
-def _removal_pipeline(comment_id, size):
-    """One atomic update that pulls a comment, lowers count and bytes and
-    recomputes the newest-comment time from those left (null when none)."""
-    return [
-        {"$set": {
-            "comments": {"$filter": {"input": "$comments",
-                                     "cond": {"$ne": ["$$this.id", comment_id]}}},
-            "comment_count": {"$subtract": ["$comment_count", 1]},
-            "comment_bytes": {"$subtract": [{"$ifNull": ["$comment_bytes", size]}, size]},
-        }},
-        {"$set": {"last_comment_at": {"$max": "$comments.timestamp"}}},
-    ]

@@ -18,6 +18,7 @@ _signals = Namespace()
 #                        (or a list of ids: a follow changes both accounts)
 #   tags=[<tag>, ...]    the tag pages listing those tags; sent when a post's
 #                        words change, so search results are renewed too
+#   newest=True          which posts are the newest (a draft published)
 #   site=True            everything (a rename, a role change, a bulk reseed)
 # Saves and deletions through MongoEngine are announced by its own
 # post_save/post_delete signals.
@@ -29,5 +30,10 @@ post_liked = _signals.signal("post-liked")
 # user_followed.send(User, follower=<id>, followed=<id>)
 user_followed = _signals.signal("user-followed")
 # comment_posted.send(Post, post=<id>, comment=<comment id>, author=<commenter id>,
-#                     parent=<parent comment id or None>)
+#                     parent=<parent comment id or None>,
+#                     answered=<the comment replied to: the parent, or a reply under it>)
 comment_posted = _signals.signal("comment-posted")
+# users_mentioned.send(Post, users=[<ids>], author=<writer id>, post=<id>,
+#                      comment=<comment id or None>): sent on every write of a
+# text, edits too; the notifications keep one per text and reader.
+users_mentioned = _signals.signal("users-mentioned")

@@ -19,3 +19,7 @@ def comment_bytes(stored_comments):
 def newest_time(comments):
     """The latest timestamp among stored comments, or ``None``."""
     return max((c["timestamp"] for c in comments if c.get("timestamp")), default=None)
+
+
+# A post and its comments within MongoDB's 16 MiB, less a margin for array keys.
+DOCUMENT_BUDGET = 15 * 1024 * 1024

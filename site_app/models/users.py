@@ -16,7 +16,7 @@ from ..extensions import db, login_manager
 from ..text import plain_line, plain_text
 from .references import reference_id, stored_reference
 from .roles import Permission, Role
-from .signals import content_changed
+from .signals import content_changed, user_followed
 
 
 # Sent with the account whose sessions must all end now (password changed,
@@ -297,10 +297,12 @@ class User(UserMixin, db.Document):
         return [reference_id(ref) for ref in self._following_refs()]
 
     def follow(self, user):
-        """Follow ``user``; idempotent and atomic (``$addToSet``)."""
+        """Follow ``user``; idempotent and atomic: the update matches only
+        while ``user`` is not followed, so only a new follow is announced."""
         if user is None or user.id == self.id:
             raise ValueError("you cannot follow yourself")
-        User.objects(id=self.id).update_one(add_to_set__following=user)
+        if User.objects(id=self.id, following__ne=user.id).update_one(push__following=user):
+            user_followed.send(User, follower=self.id, followed=user.id)
         self.reload("following")
         content_changed.send(User, author=[self.id, user.id])  # counts and lists of both
 

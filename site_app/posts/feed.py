@@ -1,4 +1,4 @@
-"""The Atom feed (RFC 4287) of the newest posts.
+"""Atom feeds (RFC 4287) of the newest posts: the site's, a writer's, a tag's.
 
 Built with ElementTree rather than a template so every title, name and
 HTML body is escaped by the serialiser, never by hand.
@@ -8,7 +8,7 @@ from xml.etree import ElementTree as ET
 
 from flask import current_app, request
 
-from ..models import utcnow
+from ..models import Post, utcnow
 from ..public_address import site_url_for
 from ..text import strip_unsafe
 
@@ -30,19 +30,22 @@ def _add(parent, tag, text=None, **attributes):
     return element
 
 
-def atom_feed(posts):
+def atom_feed(posts, subtitle="Newest posts", page=None):
     """The feed document (bytes) for ``posts``, newest first, authors loaded.
+    ``page``: the HTML page the feed follows (a profile, a tag), on SITE_URL;
+    the home page when ``None``.
 
     Every link is on SITE_URL: the document is cached and read later by
     others, so the Host of the request that built it must not leak in."""
-    home = root = site_url_for("main.index")
+    root = site_url_for("main.index")
+    home = page or root
+    self_url = site_url_for(request.endpoint, **request.view_args)
     feed = ET.Element(f"{{{ATOM}}}feed")
-    _add(feed, "id", home)
+    _add(feed, "id", self_url if page else home)
     _add(feed, "title", current_app.config["SITE_NAME"])
-    _add(feed, "subtitle", "Newest posts")
+    _add(feed, "subtitle", subtitle)
     _add(feed, "updated", _iso(feed_updated(posts)))
-    _add(feed, "link", rel="self", type="application/atom+xml",
-         href=site_url_for(request.endpoint, **request.view_args))
+    _add(feed, "link", rel="self", type="application/atom+xml", href=self_url)
     _add(feed, "link", rel="alternate", type="text/html", href=home)
     for post in posts:
         url = site_url_for("posts.post", post_id=post.id)
@@ -72,3 +75,17 @@ def _absolute_links(html, root):
     """Feed readers resolve relative links badly: make site links absolute."""
     root = root.rstrip("/")
     return html.replace('src="/', f'src="{root}/').replace('href="/', f'href="{root}/')
+
+
+def feed_response(queryset, subtitle="Newest posts", page=None, **page_args):
+    """An Atom feed of the newest 20 posts of ``queryset``, following the
+    HTML ``page`` (an endpoint). The same document for every reader (its
+    links are on SITE_URL, not the Host): the views keep it in the page
+    cache (``cached_page(..., everyone=True)``), whose ETag, with the
+    ``Last-Modified`` set here, lets a polling reader get a 304."""
+    posts = Post.with_authors(list(queryset.limit(20)))
+    alternate = site_url_for(page, **page_args) if page else None
+    response = current_app.response_class(atom_feed(posts, subtitle, alternate),
+                                          mimetype="application/atom+xml")
+    response.last_modified = feed_updated(posts)
+    return response

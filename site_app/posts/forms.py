@@ -1,11 +1,12 @@
 """Forms of the posts blueprint: writing, editing and commenting; the admin
 edits posts with ``PostFields`` too."""
 from flask_wtf.file import MultipleFileField
-from wtforms import StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..forms import SiteForm
-from ..models.posts import BODY_MAX, COMMENT_MAX, TAG_MAX, TAGS_PER_POST, TITLE_MAX
+from ..models.posts import BODY_MAX, COMMENT_MAX, TITLE_MAX
+from ..models.tags import TAGS_TEXT_MAX
 
 
 class PostFields(SiteForm):
@@ -14,19 +15,41 @@ class PostFields(SiteForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX)])
     body = TextAreaField("Body", description="Markdown: headings, lists, links, code, tables, images.",
                          validators=[DataRequired(), Length(max=BODY_MAX)])
-    tags = StringField("Tags", description="Comma separated, e.g. python, mongodb",
-                       validators=[Length(max=(TAG_MAX + 2) * TAGS_PER_POST)])
+    tags = StringField("Tags", description="Comma separated, e.g. python, c++, ci/cd",
+                       validators=[Length(max=TAGS_TEXT_MAX)])
 
 
 class EditPostForm(PostFields):
+    """Editing: ``submit`` saves (and publishes a draft); ``save_draft``,
+    offered on drafts only, saves without publishing."""
     submit = SubmitField("Save")
+    save_draft = SubmitField("Save draft")
+
+    @classmethod
+    def for_post(cls, post):
+        form = cls(obj=post)
+        if not form.is_submitted():
+            form.tags.data = ", ".join(post.tags)
+        if post.draft:
+            form.submit.label.text = "Publish"
+        else:
+            del form.save_draft  # a published post stays published (models/drafts.py)
+        return form
 
 
-class WritePostForm(EditPostForm):
+class WritePostForm(PostFields):
     images = MultipleFileField("Images")
     submit = SubmitField("Publish")
+    save_draft = SubmitField("Save draft")
 
 
 class CommentForm(SiteForm):
     body = TextAreaField("Your comment", validators=[DataRequired(), Length(max=COMMENT_MAX)])
+    # The comment answered (a reply); empty for a new top-level comment.
+    parent_id = HiddenField()
     submit = SubmitField("Comment")
+
+
+class EditCommentForm(SiteForm):
+    body = TextAreaField("Your comment", validators=[DataRequired(), Length(max=COMMENT_MAX)])
+    submit = SubmitField("Save")

@@ -8,21 +8,25 @@ from ..content_cache import NEWEST, SEARCH
 from ..decorators import permission_required
 from ..errors import error_response
 from ..markup import ContentTooLarge, render_markdown
-from ..models import CommentsClosed, Permission, Post, normalise_tags
+from ..models import CommentGone, CommentsClosed, Permission, Post, normalise_tags
+from ..models.threads import threads
 from ..models.posts import BODY_MAX
+from ..models.tags import TAGS_TEXT_MAX
 from ..page_cache import cached_page
 from ..pagination import Page, page_arg, paginate
-from ..search import search_posts
+from ..search import highlight, search_posts, search_terms
+from ..suggestions import popular_tags
 from . import posts
-from .feed import atom_feed, feed_updated
+from .feed import feed_response
 from .forms import CommentForm, EditPostForm, WritePostForm
 
 
 def get_post(post_id, check_editor=False):
-    """The post (without comments), 404 when the id is unknown,
-    403 when ``check_editor`` and the current user may not change it."""
+    """The post (without comments), 404 when the id is unknown or it is a
+    draft of someone else's, 403 when ``check_editor`` and the current user
+    may not change it."""
     post = Post.by_id(post_id)
-    if post is None:
+    if post is None or not post.can_be_read_by(current_user):
         abort(404)
     if check_editor and not post.can_be_edited_by(current_user):
         abort(403)
@@ -44,16 +48,20 @@ def write():
     if form.validate_on_submit():
         body = _with_stored_images(form)
         if body is not None:
+            draft = form.save_draft.data
             try:
                 post = Post.publish(current_user._get_current_object(), form.title.data, body,
-                                    form.tags.data)
+                                    form.tags.data, draft=draft)
             except ContentTooLarge as refused:
                 form.body.errors.append(str(refused))
             else:
-                flash("Your post is published.", "success")
+                flash(_SAVED[draft], "success")
                 return redirect(url_for(".post", post_id=post.id))
     status = 400 if form.errors else 200
     return render_template("write.html", form=form), status
+
+
+_SAVED = {True: "Your draft is saved. Only you can see it.", False: "Your post is published."}
 
 
 def _with_stored_images(form):
@@ -80,19 +88,27 @@ def _with_stored_images(form):
 @permission_required(Permission.WRITE)
 def edit(post_id):
     post = get_post(post_id, check_editor=True)
-    form = EditPostForm(obj=post)
-    if request.method == "GET":
-        form.tags.data = ", ".join(post.tags)
+    form = EditPostForm.for_post(post)
     if form.validate_on_submit():
+        was_draft = bool(post.draft)
         try:
-            post.edit(form.title.data, form.body.data, form.tags.data)
+            post.edit(form.title.data, form.body.data, form.tags.data,
+                      draft=bool(form.save_draft.data) if was_draft else None)
         except ContentTooLarge as refused:
             form.body.errors.append(str(refused))
         else:
-            flash("The post is updated.", "success")
+            flash(_SAVED[post.draft] if was_draft else "The post is updated.", "success")
             return redirect(url_for(".post", post_id=post.id))
     status = 400 if form.errors else 200
     return render_template("edit_post.html", form=form, post=post), status
+
+
+@posts.get("/drafts")
+@permission_required(Permission.WRITE)
+def drafts():
+    """The signed-in writer's own drafts (an administrator's too: others'
+    drafts are theirs to list, not the site's)."""
+    return render_template("drafts.html", page=listing_page(Post.drafts_of(current_user.id)))
 
 
 @posts.route("/delete/<objectid:post_id>", methods=["POST"])
@@ -110,7 +126,7 @@ def delete(post_id):
 def post(post_id):
     # The form (and its CSRF token, which writes the session cookie) only for
     # readers who may comment: the page stays cookie-free, so cacheable, for others.
-    form = CommentForm() if current_user.can(Permission.COMMENT) else None
+    form = CommentForm() if current_user.can(Permission.COMMENT) and current_user.confirmed else None
     return _render_post(post_id, form)
 
 
@@ -121,14 +137,23 @@ def comment(post_id):
     form = CommentForm()
     if form.validate_on_submit():
         try:
-            post.add_comment(current_user._get_current_object(), form.body.data)
+            comment = post.add_comment(current_user._get_current_object(), form.body.data,
+                                       parent_id=form.parent_id.data or None)
+        except CommentGone:
+            form.parent_id.data = ""  # sent again, it is a new comment
+            form.body.errors.append("The comment you answered was deleted; "
+                                    "send yours again to post it as a new comment.")
         except CommentsClosed:
             form.body.errors.append("Comments are closed on this post.")
         except ContentTooLarge as refused:
             form.body.errors.append(str(refused))
         else:
-            flash("Your comment is posted.", "success")
-            return redirect(url_for(".post", post_id=post.id, page=-1) + "#comments")
+            flash("Your reply is posted." if comment.parent else "Your comment is posted.",
+                  "success")
+            # A new thread is on the last page; a reply on its parent's (the page replied from).
+            page = page_arg() if comment.parent and request.args.get("page") else -1
+            return redirect(url_for(".post", post_id=post.id, page=page)
+                            + f"#comment-{comment.id}")
     return _render_post(post_id, form, status=400)
 
 
@@ -136,10 +161,22 @@ def _render_post(post_id, form, status=200):
     """The post page: the post with only the requested page of comments."""
     per_page = current_app.config["COMMENTS_PER_PAGE"]
     post, page, _pages = Post.with_comment_page(post_id, page_arg(), per_page)
-    if post is None:
+    if post is None or not post.can_be_read_by(current_user):
         abort(404)
-    comments = Page(post.comments, page, per_page, post.comment_count)
-    return render_template("post.html", post=post, comments=comments, form=form), status
+    comments = Page(threads(post.comments), page, per_page, post.thread_count)
+    # "Reply" links come back here with ?reply_to=<comment id> (no script needed).
+    reply_to = next((c for c in post.comments if str(c.id) == request.args.get("reply_to")), None)
+    if form is not None and reply_to is not None and not form.parent_id.data:
+        form.parent_id.data = str(reply_to.id)
+    replying = reply_to if form is not None and form.parent_id.data else None
+    return render_template("post.html", post=post, comments=comments, form=form,
+                           replying=replying), status
+
+
+@posts.app_template_filter("stored_tags")
+def stored_tags_filter(text):
+    """The tags a post would store for what the writer typed."""
+    return normalise_tags(text or "")
 
 
 @posts.app_template_filter("markdown")
@@ -152,8 +189,14 @@ def markdown_filter(text):
         return Markup("")
 
 
+@posts.app_template_filter("highlight")
+def highlight_filter(text, terms=None):
+    """The searched words marked in a title or excerpt (search results)."""
+    return highlight(text, terms)
+
+
 # -- tags, search, feed ------------------------------------------------------
-@posts.route("/tag/<tag>")
+@posts.route("/tag/<path:tag>")  # path: tags like "ci/cd" keep their slash
 @cached_page("tag:{tag}")
 def tag(tag):
     clean = normalise_tags([tag])
@@ -169,16 +212,24 @@ def tag(tag):
 def search():
     query = request.args.get("q", "").strip()
     page = search_posts(query, page_arg(), current_app.config["POSTS_PER_PAGE"])
-    return render_template("search.html", query=query, page=page)
+    # No match: popular tags are somewhere to go from here.
+    tags = popular_tags() if query and not page.total else []
+    return render_template("search.html", query=query, page=page, terms=search_terms(query),
+                           suggested_tags=tags)
 
 
 @posts.route("/feed.atom")
 @cached_page(NEWEST, everyone=True)  # its links are on SITE_URL: the same for every reader
 def feed():
-    posts = Post.with_authors(list(Post.listing().limit(20)))
-    response = current_app.response_class(atom_feed(posts), mimetype="application/atom+xml")
-    response.last_modified = feed_updated(posts)  # with the cache's ETag: 304s for pollers
-    return response
+    return feed_response(Post.listing())
+
+
+@posts.route("/tag/<path:tag>/feed.atom")
+@cached_page("tag:{tag}", everyone=True)
+def tag_feed(tag):
+    if normalise_tags([tag]) != [tag]:
+        abort(404)
+    return feed_response(Post.tagged(tag), subtitle=f"Posts tagged #{tag}", page="posts.tag", tag=tag)
 
 
 @posts.route("/preview", methods=["POST"])
@@ -190,6 +241,8 @@ def preview():
     if len(text) > BODY_MAX:
         abort(413)
     try:
-        return jsonify(html=render_markdown(text))
+        # The tags as they will be stored, so the writer sees them before saving.
+        return jsonify(html=render_markdown(text),
+                       tags=normalise_tags(request.form.get("tags", "")[:TAGS_TEXT_MAX]))
     except ContentTooLarge as refused:
         return error_response(400, str(refused))

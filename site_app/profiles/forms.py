@@ -34,7 +34,7 @@ class EditProfileForm(SiteForm):
 
 
 class EditProfileAdminForm(EditProfileForm):
-    email = email_field()
+    email = email_field(autocomplete="off")
     username = username_field()
     confirmed = BooleanField("Confirmed")
     role = SelectField("Role")

@@ -1,13 +1,14 @@
 """Profile pages: a user's page with their posts, and editing a profile."""
 from flask import abort, current_app, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from ..decorators import admin_required
+from ..decorators import admin_required, confirmed_required
 from ..media.quota import spend_uploads
 from ..media.storage import UploadRejected, set_avatar
 from ..models import AccountTaken, Post, User
 from ..page_cache import cached_page
 from ..pagination import page_arg, paginate
+from ..posts.feed import feed_response
 from . import profiles
 from .forms import EditProfileAdminForm, EditProfileForm
 
@@ -17,9 +18,7 @@ from .forms import EditProfileAdminForm, EditProfileForm
 # kept no longer than that. Everything else on it is an author scope.
 @cached_page(timeout=lambda config: config["LAST_SEEN_INTERVAL"])
 def user(username):
-    user = User.by_username(username)
-    if user is None:
-        abort(404)
+    user = User.objects.get_or_404(username=username)
     page = paginate(Post.listing().filter(author=user), page_arg(),
                     current_app.config["POSTS_PER_PAGE"])
     Post.with_authors(page.items)
@@ -28,8 +27,18 @@ def user(username):
                                         and user.is_following(current_user)))
 
 
+@profiles.route("/user/<username>/feed.atom")
+@cached_page(everyone=True)  # the writer and their posts are recorded as it renders
+def user_feed(username):
+    user = User.by_username(username)
+    if user is None:
+        abort(404)
+    return feed_response(Post.by_authors([user.id]), subtitle=f"Posts by {user.username}", page="profiles.user",
+                         username=user.username)
+
+
 @profiles.route("/edit-profile", methods=["GET", "POST"])
-@login_required
+@confirmed_required
 def edit_profile():
     user = current_user._get_current_object()
     form = EditProfileForm(obj=user)
@@ -45,9 +54,7 @@ def edit_profile():
 @profiles.route("/edit-profile/<objectid:user_id>", methods=["GET", "POST"])
 @admin_required
 def edit_profile_admin(user_id):
-    user = User.objects(id=user_id).first()
-    if user is None:
-        abort(404)
+    user = User.objects.get_or_404(id=user_id)
     form = EditProfileAdminForm(user)
     if form.validate_on_submit():
         refused = save_profile(form, user)

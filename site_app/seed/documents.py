@@ -15,8 +15,9 @@ from bson import ObjectId
 from flask import current_app
 from werkzeug.datastructures import FileStorage
 
-from ..markup import render_comment
+from ..markup import mentioned_names, render_comment
 from ..models import Comment, Post, User, normalise_tags
+from ..models.mentions import Mentions
 from ..models.sizes import comment_bytes
 from . import fake_text
 from .pictures import picture
@@ -218,6 +219,7 @@ def add_comments(posts, users, total, fake, rng, now, progress):
     total = min(total, limit * len(posts))
     author_ids = [user["_id"] for user in users]
     usernames = [user["username"] for user in users]
+    name_ids = {user["username"]: user["_id"] for user in users}
     with progress("comments", total) as bar:
         for post, count in zip(posts, _spread(total, len(posts), limit, rng)):
             if not count:
@@ -227,16 +229,39 @@ def add_comments(posts, users, total, fake, rng, now, progress):
             for timestamp in times:
                 author_id = rng.choice(author_ids)
                 body = fake_text.comment_body(fake, rng, bool(comments), usernames)
-                comments.append(Comment(body=body, body_html=render_comment(body),
-                                        timestamp=timestamp, author=author_id,
+                # "@name ..." answers someone: a reply in one of the threads so far.
+                threads = [c.id for c in comments if not c.parent]
+                parent = rng.choice(threads) if body.startswith("@") and threads else None
+                links = Mentions((name, name_ids[name]) for name in mentioned_names(body)
+                                 if name in name_ids).links()
+                comments.append(Comment(body=body, body_html=render_comment(body, links),
+                                        timestamp=timestamp, author=author_id, parent=parent,
                                         # A few hidden ones give moderators something to review.
                                         disabled=rng.random() < 0.03))
             post.comments = comments
             post.comment_count = len(comments)
+            post.reply_count = sum(1 for c in comments if c.parent)
             post.comment_bytes = comment_bytes(c.to_mongo() for c in comments)
             post.last_comment_at = comments[-1].timestamp
             bar.update(count)
     return total
+
+
+def add_likes(posts, users, rng, progress):
+    """Like documents for the posts (a few popular, most with a handful),
+    each liker once a post and after the post was written; sets each post's
+    ``like_count`` to match, as ``Like.add`` keeps it."""
+    user_ids = [user["_id"] for user in users]
+    likes = []
+    with progress("likes", len(posts)) as bar:
+        for post in posts:
+            wanted = min(len(user_ids), int(rng.paretovariate(1.2)) - 1)
+            for user_id in rng.sample(user_ids, wanted):
+                likes.append({"_id": ObjectId(), "post": post.id, "user": user_id,
+                              "timestamp": post.timestamp})
+            post.like_count = wanted
+            bar.update(1)
+    return likes
 
 
 def _spread(total, buckets, limit, rng):

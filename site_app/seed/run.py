@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from werkzeug.security import generate_password_hash
 
 from ..content_cache import content_changed
-from ..models import Post, Role, User, utcnow
+from ..models import Bookmark, Like, Post, Role, User, utcnow
 from . import documents
 from .documents import DEMO_ACCOUNTS, DEMO_PASSWORD
 from .fake_text import faker
@@ -77,20 +77,21 @@ class SilentProgress:
 
 
 def reset_database():
-    """Empty users, posts, roles and GridFS, then recreate the roles.
+    """Empty users, posts, likes, bookmarks, roles and GridFS, then recreate the roles.
 
     ``delete_many`` rather than ``drop`` so the indexes ``flask deploy``
     built on a real server stay in place.
     """
     database = User._get_collection().database
     for name in (User._get_collection().name, Post._get_collection().name,
+                 Like._get_collection().name, Bookmark._get_collection().name,
                  Role._get_collection().name, "fs.files", "fs.chunks"):
         database[name].delete_many({})
     Role.insert_roles()
 
 
 def seed_database(sizes, rng_seed=None, progress=SilentProgress):
-    """Create fake users, follows, images, posts and comments in the current
+    """Create fake users, follows, images, posts, comments and likes in the current
     app's database; returns a :class:`SeedReport`.
 
     The same ``rng_seed`` gives the same names, texts and shapes (ids and
@@ -124,9 +125,13 @@ def seed_database(sizes, rng_seed=None, progress=SilentProgress):
     with _Phase(report, "comments"):
         report.counts["comments"] = documents.add_comments(posts, users, sizes.comments, fake,
                                                            rng, now, progress)
+    with _Phase(report, "likes"):
+        likes = documents.add_likes(posts, users, rng, progress)
     with _Phase(report, "writes"):
         _insert_in_batches(Post._get_collection(), [post.to_mongo() for post in posts], progress)
+        _insert_in_batches(Like._get_collection(), likes, progress, batch_size=1000)
     report.counts["posts"] = len(posts)
+    report.counts["likes"] = len(likes)
 
     # Listed when they exist, whether made now or by an earlier run.
     emails = [email for email, _name, _role, _full in DEMO_ACCOUNTS]
@@ -153,7 +158,7 @@ def describe(report):
     counts = report.counts
     lines = [
         f"created {counts['users']} users, {counts['follows']} follows, {counts['posts']} posts, "
-        f"{counts['comments']} comments, {counts['images']} images "
+        f"{counts['comments']} comments, {counts['images']} images, {counts['likes']} likes "
         f"in {report.total_seconds:.2f}s",
         "time by phase: " + ", ".join(f"{name} {seconds:.2f}s"
                                       for name, seconds in report.seconds.items()),

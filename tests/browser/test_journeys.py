@@ -90,11 +90,18 @@ def write_post(page, title, body, tags, image_path=None):
     page.fill("[name=body]", body)
     page.fill("[name=tags]", tags)
     if image_path:
-        page.set_input_files("input[name=images]", str(image_path))
+        upload(page, image_path)
     submit(page, "title")
     expect(page).to_have_url(re.compile(r"/post/[0-9a-f]{24}"))
     expect(page.locator("h1")).to_contain_text(title)
     return page.url
+
+
+def upload(page, path):
+    """Add a file through the editor's one upload control (the drop zone's
+    picker); its Markdown goes into the body once the server has it."""
+    page.set_input_files("#uploader-input", str(path))
+    expect(page.locator("#uploader-list .uploader-status").last).to_have_text("added")
 
 
 def search_from_navbar(page, words):
@@ -218,7 +225,7 @@ def test_newcomer_registers_confirms_and_publishes_a_post_with_an_image(
     page.fill("[name=title]", title)
     page.fill("[name=body]", MARKDOWN)
     page.fill("[name=tags]", "harbours, mornings")
-    page.set_input_files("input[name=images]", str(picture))
+    upload(page, picture)
     screenshot(page, "newcomer-write")
     submit(page, "title")
 
@@ -315,6 +322,54 @@ def test_phone_reader_uses_the_collapsed_navbar(phone, live_site, published):
     screenshot(page, "phone-post")
     check_accessibility(page, "post (phone)")
     page.watch.assert_clean()
+
+
+def test_reader_replies_is_mentioned_and_sees_the_notification(open_page, live_site, published):
+    """Noor comments; Idris answers her through the Reply link, naming her;
+    Noor sees the unread count in the navbar, reads both notifications and
+    follows one to the reply, under her comment."""
+    noor_page = open_page()
+    register(noor_page, live_site, "noor")
+    noor_page.goto(published["url"])
+    question = "Which lighthouse was this, and can one visit it? (noor)"
+    noor_page.fill("textarea[name=body]", question)
+    submit(noor_page, "body")
+    expect(noor_page.get_by_text(question)).to_be_visible()
+
+    page = open_page()
+    register(page, live_site, "idris")
+    page.goto(published["url"])
+    asked = page.locator(".comment", has_text=question).first
+    with page.expect_navigation():
+        asked.get_by_role("link", name="Reply").first.click()
+    expect(page.get_by_text("Replying to")).to_be_visible()
+    answer = "The one at the end of the pier, @noor: open on Sundays."
+    page.fill("textarea[name=body]", answer)
+    submit(page, "body")
+    reply = page.locator(".comment-replies .comment", has_text="open on Sundays")
+    expect(reply).to_be_visible()
+    expect(reply.get_by_role("link", name="@noor")).to_have_attribute("href", "/user/noor")
+    screenshot(page, "reply")
+
+    page = noor_page
+    page.goto("/")
+    open_menu(page)
+    bell = page.get_by_role("link", name=re.compile(r"^Notifications"))
+    expect(bell).to_contain_text("2")
+    with page.expect_navigation():
+        bell.click()
+    told = page.locator(".notification-list")
+    expect(told).to_contain_text("idris replied to your comment on")
+    expect(told).to_contain_text("idris mentioned you in a comment on")
+    screenshot(page, "notifications")
+    check_accessibility(page, "notifications")
+    open_menu(page)
+    expect(page.get_by_role("link", name=re.compile(r"^Notifications"))).not_to_contain_text("2")
+    with page.expect_navigation():
+        told.locator("li", has_text="replied").get_by_role("link", name=published["title"]).click()
+    expect(page.locator(".comment-replies .comment", has_text="open on Sundays")).to_be_visible()
+    for opened in (noor_page, page):
+        opened.watch.assert_clean()
 
 
 def test_moderator_hides_a_comment(open_page, live_site, published, admin_email):
@@ -433,3 +488,102 @@ def test_missing_page_is_helpful(desktop):
     screenshot(page, "not-found")
     check_accessibility(page, "404")
     page.watch.assert_clean()
+
+
+def test_writer_keeps_a_draft_to_themselves_then_publishes_it(open_page, live_site):
+    page = open_page()
+    register(page, live_site, "drafter")
+    open_menu(page)
+    page.get_by_role("link", name="Write", exact=True).click()
+    # One upload control: the drop zone; the plain file field is only for browsers without JS.
+    expect(page.locator("input[type=file]")).to_have_count(1)
+    expect(page.locator("input[name=images]")).to_have_count(0)
+    title = "Half a thought about tides"
+    page.fill("[name=title]", title)
+    page.fill("[name=body]", "Not ready for readers yet.")
+    page.fill("[name=tags]", "C++, CI/CD")
+    # The writer sees the tags as they will be stored.
+    expect(page.locator("#tags-stored")).to_contain_text("#c++")
+    expect(page.locator("#tags-stored")).to_contain_text("#ci/cd")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save draft").click()
+    expect(page.locator(".alert-success")).to_contain_text("draft is saved")
+    expect(page.get_by_role("note")).to_contain_text("Only you can see it")
+    draft_url = page.url
+    screenshot(page, "draft-post")
+
+    open_menu(page)
+    page.get_by_role("link", name="Drafts", exact=True).click()
+    expect(page.locator("main")).to_contain_text(title)
+    check_accessibility(page, "drafts")
+    page.goto("/")
+    expect(page.locator("main")).not_to_contain_text(title)
+
+    # Nobody else finds it, not even at its address.
+    other = open_page()
+    other.watch.expect_status(draft_url.rsplit("/", 1)[1], 404)
+    other.goto(draft_url)
+    expect(other.locator("h1")).not_to_contain_text(title)
+    other.goto("/")
+    expect(other.locator("main")).not_to_contain_text(title)
+
+    # Publishing it from the edit page: now everyone reads it.
+    page.goto(draft_url)
+    page.get_by_role("link", name="Edit").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publish").click()
+    expect(page.locator(".alert-success")).to_contain_text("published")
+    other.goto("/")
+    expect(other.locator("main")).to_contain_text(title)
+
+
+def test_phone_writer_uses_tabs_and_keeps_unsent_text(open_page, live_site):
+    page = open_page(phone=True)
+    register(page, live_site, "thumbs")
+    page.goto("/write")
+    write_tab = page.get_by_role("tab", name="Write")
+    preview_tab = page.get_by_role("tab", name="Preview")
+    expect(write_tab).to_be_visible()
+    expect(page.locator("#post-preview")).to_be_hidden()
+    check_accessibility(page, "write (phone)")
+
+    title = "Written on a bus"
+    page.fill("[name=title]", title)
+    page.fill("[name=body]", "Some code:\n\n```python\ndef ride(stop):\n    return stop + 1\n```\n")
+    preview_tab.click()
+    expect(page.locator("[name=body]")).to_be_hidden()
+    # Highlighted on the server: Pygments' token classes, coloured by code.css.
+    expect(page.locator("#post-preview .codehilite .k").first).to_have_text("def")
+    screenshot(page, "phone-write-preview")
+    write_tab.click()
+    expect(page.locator("[name=body]")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the write page is {width}px wide on a phone"
+
+    # Leaving asks first; coming back finds the text kept in the browser.
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.accept()))
+    page.wait_for_timeout(600)  # the autosave waits for a pause in typing
+    page.reload()
+    assert dialogs == ["beforeunload"]
+    expect(page.locator("[name=title]")).to_have_value(title)
+    expect(page.locator("[name=body]")).to_have_value(re.compile(r"def ride\(stop\)"))
+    expect(page.locator("#editor-restored")).to_be_visible()
+
+    # A field the server refused stops being red once it is fixed.
+    page.watch.expect_status("/write", 400)
+    page.fill("[name=title]", "")
+    page.wait_for_timeout(600)
+    submit(page, "title")
+    title_field = page.locator("[name=title]")
+    expect(title_field).to_have_class(re.compile(r"is-invalid"))
+    title_field.fill(title)
+    expect(title_field).not_to_have_class(re.compile(r"is-invalid"))
+    expect(page.locator(".invalid-feedback:visible")).to_have_count(0)
+
+    submit(page, "title")
+    expect(page).to_have_url(re.compile(r"/post/[0-9a-f]{24}"))
+    # Saved: the browser's copy is gone, a new post starts empty.
+    page.goto("/write")
+    expect(page.locator("[name=title]")).to_have_value("")
+    expect(page.locator("#editor-restored")).to_be_hidden()

@@ -1,0 +1,392 @@
+"""Comments and their replies, embedded in their post, and every change to
+them.
+
+Comments live inside their post because a post page reads them together.
+A reply is a comment like any other in the same array, with ``parent``
+naming the top-level comment it answers (one level deep: answering a reply
+answers its parent), so hiding, finding and the moderation queue treat
+both alike. Every change is one atomic update of the post (``$push``,
+positional ``$set``, an update pipeline to remove) with the stored counts
+changed in the same update, so concurrent writers never lose a comment or
+skew a count. A post's comments are bounded by count
+(``MAX_COMMENTS_PER_POST``) and by bytes (``MAX_COMMENT_BYTES``), so it
+stays far below MongoDB's 16 MB document limit.
+"""
+from collections import namedtuple
+
+from bson import ObjectId
+from flask import current_app
+from mongoengine.context_managers import no_dereference
+
+from ..database import is_document_too_large
+from ..extensions import db
+from ..markup import ContentTooLarge, render_comment
+from ..pagination import Page, clamp_page, page_count
+from ..text import plain_text
+from .drafts import PUBLISHED
+from .mentions import Mentions
+from .references import reference_id, stored_reference
+from .roles import Permission
+from .signals import comment_posted, content_changed
+from .sizes import DOCUMENT_BUDGET, bson_size
+from .threads import page_of_comment, thread_page
+from .users import User, utcnow
+
+COMMENT_MAX = 5_000
+# What a removed comment that still has replies keeps as its body.
+DELETED_BODY = "[deleted]"
+# Reads again when another edit of the same comment won the race (each lost
+# race is another edit's success: only a storm of edits exhausts this).
+_EDIT_ATTEMPTS = 50
+
+
+class Comment(db.EmbeddedDocument):
+    id = db.ObjectIdField(required=True, default=ObjectId)
+    body = db.StringField(required=True, max_length=COMMENT_MAX, validation=plain_text)
+    body_html = db.StringField()
+    timestamp = db.DateTimeField(default=utcnow)
+    author = db.ReferenceField(document_type=User)
+    disabled = db.BooleanField(default=False)
+    # The top-level comment this one answers; None for a top-level comment.
+    parent = db.ObjectIdField()
+    # When its author last changed it (shown as "edited").
+    edited = db.DateTimeField()
+    # Removed while replies hang on it: kept, blanked, so they keep their place.
+    deleted = db.BooleanField(default=False)
+
+    @property
+    def author_id(self):
+        return reference_id(stored_reference(self, "author"))
+
+    def can_be_edited_by(self, user):
+        """Only the author changes the words of a comment."""
+        return (not self.deleted and user is not None and user.is_authenticated
+                and self.author_id == user.id)
+
+    def can_be_deleted_by(self, user):
+        """The author, or a moderator."""
+        return not self.deleted and (self.can_be_edited_by(user)
+                                     or (user is not None and user.can(Permission.MODERATE)))
+
+
+class CommentsClosed(Exception):
+    """The post holds as many comments as it may."""
+
+
+class CommentGone(Exception):
+    """The comment answered (or edited) is no longer on the post."""
+
+
+# One comment with the post it belongs to (moderation, the comments API).
+CommentEntry = namedtuple("CommentEntry", "post_id post_title comment")
+
+
+def as_object_id(value):
+    """``value`` as an ObjectId, or ``None`` when it is not a valid one."""
+    if isinstance(value, ObjectId):
+        return value
+    return ObjectId(value) if isinstance(value, str) and ObjectId.is_valid(value) else None
+
+
+class CommentsOfAPost:
+    """The comment operations of :class:`~site_app.models.posts.Post`."""
+
+    @property
+    def thread_count(self):
+        """Top-level comments: what the post page pages by."""
+        return (self.comment_count or 0) - (self.reply_count or 0)
+
+    def add_comment(self, author, body, parent_id=None):
+        """Append a comment, or a reply to ``parent_id``, atomically.
+
+        Raises :class:`CommentGone` when the comment answered is not on the
+        post, :class:`CommentsClosed` when the post is full (by count, by
+        bytes, or by the room the post leaves in its document),
+        :class:`ContentTooLarge` when it renders too large."""
+        parent = self._thread_of(parent_id) if parent_id else None
+        if parent_id and parent is None:
+            raise CommentGone()
+        mentions = Mentions.in_text(body)
+        comment = Comment(body=body, body_html=render_comment(body, mentions.links()),
+                          author=author, parent=parent)
+        comment.validate()
+        size = bson_size(comment.to_mongo())
+        config = current_app.config
+        room = {"$or": [{"comment_bytes": {"$lte": config["MAX_COMMENT_BYTES"] - size}},
+                        {"comment_bytes": {"$exists": False}}],  # posts from before the field
+                "$expr": {"$lte": [{"$add": [{"$ifNull": ["$post_bytes", 0]},
+                                             {"$ifNull": ["$comment_bytes", 0]}]},
+                                   DOCUMENT_BUDGET - size]}}
+        changes = dict(push__comments=comment, inc__comment_count=1, inc__comment_bytes=size,
+                       max__last_comment_at=comment.timestamp)
+        if parent:
+            # In the same update as the push: a parent deleted meanwhile
+            # leaves no orphan reply.
+            room["comments"] = {"$elemMatch": {"id": parent, "parent": None}}
+            changes["inc__reply_count"] = 1
+        try:
+            # Drafts take no comments (drafts.py), checked in the same update.
+            updated = type(self).objects(
+                id=self.id, comment_count__lt=config["MAX_COMMENTS_PER_POST"],
+                draft__in=PUBLISHED, __raw__=room).update_one(**changes)
+        except db.OperationError as exc:
+            # A post without comment_bytes (older than the byte bound) can
+            # still reach 16 MB: then MongoDB refuses the push, and the post
+            # is as full as it can be.
+            if not is_document_too_large(exc):
+                raise
+            updated = False
+        if not updated:
+            if parent and not self._thread_of(parent):
+                raise CommentGone()
+            raise CommentsClosed()
+        content_changed.send(type(self), post=self.id)  # its page, and its count on cards
+        # answered: the comment replied to, when a reply (its thread is ``parent``)
+        comment_posted.send(type(self), post=self.id, comment=comment.id, author=author.id,
+                            parent=parent, answered=parent and as_object_id(parent_id))
+        mentions.announce(type(self), author.id, self.id, comment.id)
+        self.comment_count += 1
+        return comment
+
+    def _thread_of(self, comment_id):
+        """The top-level comment ``comment_id`` belongs to on this post (itself,
+        or the parent of a reply), or ``None`` when it is not there."""
+        oid = as_object_id(comment_id)
+        found = oid and type(self)._get_collection().find_one(
+            {"_id": self.id, "comments.id": oid},
+            {"comments": {"$elemMatch": {"id": oid}}})
+        if not found:
+            return None
+        return found["comments"][0].get("parent") or oid
+
+    @classmethod
+    def edit_comment(cls, comment_id, body):
+        """Change a comment's words and mark it edited (positional ``$set``,
+        the byte count moved by the difference in the same update). The
+        update holds only while the body is the one read, so the difference
+        is right: a concurrent edit makes this one read and try again."""
+        mentions = Mentions.in_text(body)
+        html = render_comment(body, mentions.links())
+        for _attempt in range(_EDIT_ATTEMPTS):
+            entry = cls.find_comment(comment_id)
+            if entry is None or entry.comment.deleted:
+                raise CommentGone()
+            old = entry.comment
+            new = Comment(id=old.id, body=body, body_html=html, timestamp=old.timestamp,
+                          author=old.author, disabled=old.disabled, parent=old.parent,
+                          edited=utcnow())
+            new.validate()
+            grows = bson_size(new.to_mongo()) - bson_size(old.to_mongo())
+            room = {"$expr": {"$lte": [{"$add": [{"$ifNull": ["$post_bytes", 0]},
+                                                 {"$ifNull": ["$comment_bytes", 0]}]},
+                                       DOCUMENT_BUDGET - max(grows, 0)]}}
+            updated = cls._get_collection().update_one(
+                {"_id": entry.post_id, "comments": {"$elemMatch": {"id": old.id, "body": old.body}},
+                 **room},
+                {"$set": {"comments.$.body": body, "comments.$.body_html": html,
+                          "comments.$.edited": new.edited},
+                 "$inc": {"comment_bytes": grows}}).modified_count
+            if updated:
+                content_changed.send(cls, post=entry.post_id)
+                mentions.announce(cls, old.author_id, entry.post_id, old.id)
+                return new
+            current = cls.find_comment(comment_id)
+            if current and current.comment.body == old.body:  # not a race: no room
+                raise ContentTooLarge("The post has no room left for a longer comment.")
+        raise CommentGone()
+
+    @classmethod
+    def set_comment_disabled(cls, comment_id, disabled):
+        """Hide or show one comment (positional ``$set``); True when found."""
+        oid = as_object_id(comment_id)
+        found = oid and cls._get_collection().find_one_and_update(
+            {"comments.id": oid}, {"$set": {"comments.$.disabled": bool(disabled)}},
+            projection={"_id": True})  # the post's id: only its pages go stale
+        if found:
+            content_changed.send(cls, post=found["_id"])
+        return bool(found)
+
+    @classmethod
+    def delete_comment(cls, comment_id):
+        """Remove one comment, keeping counts, bytes and the newest-comment
+        time right, all in one update; True when found.
+
+        A comment with replies is blanked instead (kept as their anchor,
+        "deleted"); removing the last reply of such a placeholder removes
+        the placeholder too. Whether replies exist is part of the update's
+        filter, so a reply arriving meanwhile is never orphaned."""
+        oid = as_object_id(comment_id)
+        collection = cls._get_collection()
+        found = oid and collection.find_one({"comments.id": oid},
+                                            {"comments": {"$elemMatch": {"id": oid}}})
+        if not found:
+            return False
+        stored = found["comments"][0]
+        parent = stored.get("parent")
+        removed = collection.update_one(
+            {"_id": found["_id"], "comments.id": oid, "comments.parent": {"$ne": oid}},
+            _removal_pipeline(oid, bson_size(stored), is_reply=bool(parent))).modified_count
+        if not removed:
+            removed = cls._blank(found["_id"], stored)
+        elif parent:
+            cls._drop_empty_placeholder(found["_id"], parent)
+        # No comment left: no newest time either. The pipeline leaves a null
+        # there, which MongoDB's $max passes over but mongomock's (embedded,
+        # stand-in) cannot compare with the next comment's time.
+        collection.update_one({"_id": found["_id"], "comment_count": 0},
+                              {"$unset": {"last_comment_at": ""}})
+        content_changed.send(cls, post=found["_id"])
+        return bool(removed)
+
+    @classmethod
+    def _blank(cls, post_id, stored):
+        blank = {**stored, "body": DELETED_BODY, "body_html": "", "author": None,
+                 "deleted": True}
+        return cls._get_collection().update_one(
+            {"_id": post_id, "comments": {"$elemMatch": {"id": stored["id"],
+                                                         "deleted": {"$ne": True}}}},
+            {"$set": {"comments.$": blank},
+             "$inc": {"comment_bytes": bson_size(blank) - bson_size(stored)}}).modified_count
+
+    @classmethod
+    def _drop_empty_placeholder(cls, post_id, placeholder_id):
+        collection = cls._get_collection()
+        found = collection.find_one({"_id": post_id},
+                                    {"comments": {"$elemMatch": {"id": placeholder_id,
+                                                                 "deleted": True}}})
+        if found and found.get("comments"):
+            collection.update_one(
+                {"_id": post_id, "comments.id": placeholder_id,
+                 "comments.parent": {"$ne": placeholder_id}},
+                _removal_pipeline(placeholder_id, bson_size(found["comments"][0]),
+                                  is_reply=False))
+
+    @classmethod
+    def find_comment(cls, comment_id):
+        """``CommentEntry`` for one comment, or ``None``. Served by the
+        ``comments.id`` index; ``$elemMatch`` loads only that comment."""
+        oid = as_object_id(comment_id)
+        if oid is None:
+            return None
+        post = (cls.objects(comments__id=oid)
+                .only("title", "author", "comments")
+                .fields(elemMatch__comments={"id": oid})
+                .first())
+        if post is None or not post.comments:
+            return None
+        comment = post.comments[0]
+        load_users([comment])
+        return CommentEntry(post.id, post.title, comment)
+
+    @classmethod
+    def comment_page(cls, comment_id, per_page):
+        """``(post id, page)`` where the post page shows the comment, or ``None``."""
+        oid = as_object_id(comment_id)
+        return oid and page_of_comment(cls._get_collection(), oid, per_page)
+
+    @classmethod
+    def recent_comments(cls, page, per_page):
+        """Newest comments (replies too) across all posts, one page, as
+        ``CommentEntry``.
+
+        The newest ``k`` comments all belong to the posts whose newest
+        comment is at least as late as that of the ``k``-th latest post (a
+        post below it would have ``k`` newer comments ahead of its own; ties
+        are kept, so equal times lose nothing). Both steps go through the
+        ``-last_comment_at`` index and only those posts' comments are
+        unwound: the cost follows the page depth, not the size of the site.
+        """
+        total = cls.total_comments()
+        page = clamp_page(page, total, per_page)
+        wanted = page * per_page
+        collection = cls._get_collection()
+        kth = list(collection.find({"last_comment_at": {"$ne": None}}, {"last_comment_at": 1})
+                   .sort("last_comment_at", -1).skip(wanted - 1).limit(1))
+        since = {"$gte": kth[0]["last_comment_at"]} if kth else {"$ne": None}
+        pipeline = [
+            {"$match": {"last_comment_at": since}},
+            {"$project": {"title": 1, "comments": 1}},
+            {"$unwind": "$comments"},
+            {"$sort": {"comments.timestamp": -1, "comments.id": -1}},
+            {"$skip": (page - 1) * per_page},
+            {"$limit": per_page},
+        ]
+        rows = list(cls._get_collection().aggregate(pipeline, allowDiskUse=True))
+        entries = [CommentEntry(row["_id"], row.get("title", ""),
+                                Comment._from_son(row["comments"])) for row in rows]
+        load_users([entry.comment for entry in entries])
+        return Page(entries, page, per_page, total)
+
+    @classmethod
+    def total_comments(cls):
+        """Comments on the site: a sum over the ``comment_count`` index only
+        (a covered plan: no post document is read)."""
+        rows = list(cls._get_collection().aggregate([
+            {"$match": {"comment_count": {"$gt": 0}}},
+            {"$group": {"_id": None, "total": {"$sum": "$comment_count"}}},
+        ]))
+        return rows[0]["total"] if rows else 0
+
+    def comments_closed(self):
+        return bool(self.draft) or self.comment_count >= current_app.config["MAX_COMMENTS_PER_POST"]
+
+    @classmethod
+    def with_comment_page(cls, post_id, page, per_page):
+        """The post with one page of its threads loaded: ``per_page``
+        top-level comments and their replies, in one aggregation of that
+        one post. The post's and the comments' authors are loaded in one
+        more query.
+
+        ``page=-1`` (or past the end) is the last page. Returns
+        ``(post, page, pages)`` or ``(None, 1, 1)``.
+        """
+        post_id = as_object_id(post_id)
+        if post_id is None:
+            return None, 1, 1
+        head = cls.objects(id=post_id).only("comment_count", "reply_count").first()
+        if head is None:
+            return None, 1, 1
+        pages = page_count(head.thread_count, per_page)
+        page = clamp_page(page, head.thread_count, per_page)
+        fields = {name: 1 for name in cls._fields if name not in ("id", "comments")}
+        fields["comments"] = thread_page((page - 1) * per_page, per_page)
+        rows = list(cls._get_collection().aggregate([{"$match": {"_id": post_id}},
+                                                     {"$project": fields}]))
+        if not rows:
+            return None, 1, 1
+        post = cls._from_son(rows[0])
+        with no_dereference(cls):  # else reading the list loads its authors once more
+            comments = post.comments
+        load_users([post, *comments])
+        return post, page, pages
+
+
+def load_users(documents):
+    """Replace the ``author`` reference of each document (post or comment)
+    by its ``User``, fetched in one query for all of them."""
+    ids = {reference_id(stored_reference(d, "author")) for d in documents} - {None}
+    if not ids:
+        return
+    users = {user.id: user for user in User.objects(id__in=list(ids))}
+    for document in documents:
+        ref = stored_reference(document, "author")
+        if ref is not None:
+            # Written to _data: MongoEngine has no public way to set a field
+            # without marking it changed, and a later save must not write it
+            # (select_related, which does the same, takes querysets only).
+            document._data["author"] = users.get(reference_id(ref))
+
+
+def _removal_pipeline(comment_id, size, is_reply):
+    """One atomic update that pulls a comment, lowers counts and bytes and
+    recomputes the newest-comment time from those left (null when none)."""
+    return [
+        {"$set": {
+            "comments": {"$filter": {"input": "$comments",
+                                     "cond": {"$ne": ["$$this.id", comment_id]}}},
+            "comment_count": {"$subtract": ["$comment_count", 1]},
+            "reply_count": {"$subtract": [{"$ifNull": ["$reply_count", 0]}, int(is_reply)]},
+            "comment_bytes": {"$subtract": [{"$ifNull": ["$comment_bytes", size]}, size]},
+        }},
+        {"$set": {"last_comment_at": {"$max": "$comments.timestamp"}}},
+    ]

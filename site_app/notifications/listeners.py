@@ -1,0 +1,85 @@
+"""Turn the models' community signals into notifications.
+
+A notification is a side effect of a write that already succeeded: a
+failure to store one is logged, never turned into an error for the reader
+whose comment, like or follow went through.
+"""
+import functools
+import logging
+
+from mongoengine import signals as document_signals
+
+from ..models import Notification, Post, User
+from ..models.signals import comment_posted, post_liked, user_followed, users_mentioned
+
+log = logging.getLogger(__name__)
+
+
+def _logged(listener):
+    @functools.wraps(listener)
+    def safe(*args, **kwargs):
+        try:
+            listener(*args, **kwargs)
+        except Exception:
+            log.exception("could not store a notification (%s)", listener.__name__)
+    return safe
+
+
+@_logged
+def on_comment(sender, post, comment, author, parent=None, answered=None, **_):
+    """The post's author is told of a comment; the authors of the thread's
+    first comment and of the reply answered (when that is another) of a
+    reply; each reader once, a reply before a comment."""
+    query = Post.objects(id=post)
+    # One read: the post's author, and the parent comment alone ($elemMatch).
+    found = (query.only("author", "comments").fields(elemMatch__comments={"id": parent})
+             if parent else query.only("author")).first()
+    if found is None:
+        return
+    told = set()
+    if parent and found.comments:
+        told.add(found.comments[0].author_id)
+    if answered and answered != parent:
+        entry = Post.find_comment(answered)
+        told.add(entry.comment.author_id if entry else None)
+    for reader in told - {None}:
+        Notification.notify(reader, "reply", author, comment, post=post, comment=comment)
+    if found.author_id not in told:
+        Notification.notify(found.author_id, "comment", author, comment, post=post,
+                            comment=comment)
+
+
+@_logged
+def on_mention(sender, users, author, post, comment=None, **_):
+    for user in users:
+        Notification.notify(user, "mention", author, f"{post}:{comment}", post=post,
+                            comment=comment)
+
+
+@_logged
+def on_like(sender, post, user, author, **_):
+    Notification.notify_like(author, user, post)
+
+
+@_logged
+def on_follow(sender, follower, followed, **_):
+    Notification.notify(followed, "follow", follower, follower)
+
+
+@_logged
+def on_user_deleted(sender, document, **_):
+    Notification.forget_recipient(document.id)
+
+
+@_logged
+def on_post_deleted(sender, document, **_):
+    Notification.forget_post(document.id)
+
+
+def connect_signals():
+    comment_posted.connect(on_comment, weak=False)
+    users_mentioned.connect(on_mention, weak=False)
+    post_liked.connect(on_like, weak=False)
+    user_followed.connect(on_follow, weak=False)
+    document_signals.post_delete.connect(on_user_deleted, sender=User, weak=False)
+    document_signals.post_delete.connect(on_post_deleted, sender=Post, weak=False)

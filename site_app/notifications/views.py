@@ -1,0 +1,80 @@
+"""The reader's notifications, and the unread count the navbar shows."""
+from collections import namedtuple
+
+from flask import g, render_template
+from flask_login import current_user
+
+from ..decorators import permission_required
+from ..models import Notification, Permission, Post, User
+from ..pagination import page_arg, paginate
+from . import notifications
+
+PER_PAGE = 20
+
+class Told(namedtuple("Told", "notification actor post_title")):
+    """A notification with who did it (a User, or None for a deleted
+    account) and the title of the post it is about; the one wording of it,
+    for the page and the digest."""
+
+    @property
+    def who(self):
+        return self.actor.username if self.actor else "A former member"
+
+    @property
+    def phrase(self):
+        n = self.notification
+        if n.kind == "like":
+            others = n.count - 1
+            return f"and {others} other{'s' if others > 1 else ''} liked" if others else "liked"
+        return {"follow": "started following you",
+                "comment": "commented on",
+                "reply": "replied to your comment on",
+                "mention": "mentioned you in a comment on" if n.comment else "mentioned you in",
+                }[n.kind]
+
+    @property
+    def title(self):
+        """The post's title, or None when it is not about a post."""
+        if self.notification.kind == "follow":
+            return None
+        return self.post_title or "a deleted post"
+
+
+def with_subjects(items):
+    """The notifications of a page as ``Told``: their actors and posts
+    loaded in one query each, whatever the page's length."""
+    actor_ids = {n.actor for n in items if n.actor}
+    post_ids = {n.post for n in items if n.post}
+    actors = {u.id: u for u in User.objects(id__in=list(actor_ids))} if actor_ids else {}
+    titles = ({p.id: p.title for p in Post.objects(id__in=list(post_ids)).only("title")}
+              if post_ids else {})
+    return [Told(n, actors.get(n.actor), titles.get(n.post)) for n in items]
+
+
+def reader_page(user, page_number):
+    """One page of ``user``'s notifications, newest first, as ``Told``."""
+    page = paginate(Notification.listing(user.id), page_number, PER_PAGE)
+    page.items = with_subjects(page.items)
+    return page
+
+
+@notifications.route("/notifications")
+# A confirmed account (FOLLOW: every role's first permission), as in the API:
+# an unconfirmed one takes no part in the community yet.
+@permission_required(Permission.FOLLOW)
+def index():
+    page = reader_page(current_user, page_arg())
+    # Seen now: marked read after the page is read, so it still shows which were new.
+    Notification.mark_read([told.notification for told in page.items])
+    return render_template("notifications.html", page=page)
+
+
+@notifications.app_context_processor
+def unread_notifications():
+    """``unread_notifications()`` for the navbar: one indexed count, only
+    when a signed-in page asks for it, at most once a request."""
+    def count():
+        if "unread_notifications" not in g:
+            g.unread_notifications = Notification.unread_count(current_user.id)
+        return g.unread_notifications
+    return {"unread_notifications": count}
