@@ -51,7 +51,8 @@ def visit(client, path, status=200):
 
 
 def page(client, path):
-    return visit(client, path).get_data(as_text=True)
+    # Search results mark the matched words: read them as the text they are.
+    return re.sub(r"</?mark>", "", visit(client, path).get_data(as_text=True))
 
 
 def served(client, path):
@@ -429,3 +430,40 @@ def test_a_cache_outage_costs_a_rendering_never_the_page(reader, site, monkeypat
     response = visit(reader, "/")
     assert "Lamp post" in response.get_data(as_text=True)
     assert int(response.headers["X-DB-Ops"]) > 0
+
+
+# -- this round's pages and writes ----------------------------------------------
+
+@pytest.mark.parametrize("path", [
+    "/sitemap.xml", "/robots.txt", "/user/writer/feed.atom", "/tag/lamp/feed.atom", "/explore"])
+def test_the_machines_pages_and_explore_are_kept_too(reader, site, path):
+    assert served(reader, path)[0] == "miss"
+    assert served(reader, path) == ("hit", 0)
+
+
+def test_a_published_draft_joins_every_list_at_once(app, reader, writer):
+    draft = Post.publish(writer, "Unsent lantern", "Body", "lamp", draft=True)
+    paths = ["/", "/user/writer", "/tag/lamp", "/feed.atom", "/tag/lamp/feed.atom",
+             "/user/writer/feed.atom", "/sitemap.xml"]
+    for path in paths:
+        assert "Unsent lantern" not in page(reader, path) and str(draft.id) not in page(reader, path)
+    response = writer_client(app, writer).post(
+        f"/edit/{draft.id}", data={"title": "Unsent lantern", "body": "Body", "tags": "lamp"})
+    assert response.status_code == 302
+    for path in paths[:-1]:
+        assert "Unsent lantern" in page(reader, path), path
+    assert str(draft.id) in page(reader, "/sitemap.xml")
+
+
+def test_a_like_and_a_reply_show_at_once(app, reader, site, make_user):
+    fan = make_user("fan")
+    for path in ("/", f"/post/{site.id}"):
+        assert "0 likes" in page(reader, path), path
+    client = writer_client(app, fan)
+    assert client.post(f"/post/{site.id}/like").status_code == 302
+    for path in ("/", f"/post/{site.id}"):
+        assert "1 like" in page(reader, path), path
+    parent = Post.objects(id=site.id).first().comments[0]
+    assert client.post(f"/post/{site.id}", data={"body": "A reply to the lamp",
+                                                   "parent_id": str(parent.id)}).status_code == 302
+    assert "A reply to the lamp" in page(reader, f"/post/{site.id}")
