@@ -5,6 +5,7 @@ from functools import wraps
 from flask import abort, redirect, url_for
 from flask_login import current_user
 
+from .errors import error_response, wants_json
 from .extensions import login_manager
 from .models import Permission
 
@@ -24,9 +25,19 @@ def missing_permission(permission):
     return None
 
 
+# A script that asks for JSON (the like and bookmark buttons) is told why in
+# JSON; it falls back to submitting its form, and the browser gets the pages.
+_JSON_REFUSALS = {LOG_IN: (401, "Log in first."),
+                  CONFIRM: (403, "Confirm your email address first."),
+                  FORBIDDEN: (403, "Your account may not do this.")}
+
+
 def refuse_page(reason):
     """A page's answer: anonymous visitors go to the login page, unconfirmed
-    accounts to ``/auth/unconfirmed``, everyone else gets 403."""
+    accounts to ``/auth/unconfirmed``, everyone else gets 403 (JSON to a
+    client that asks for it)."""
+    if wants_json():
+        return error_response(*_JSON_REFUSALS[reason])
     if reason == LOG_IN:
         return login_manager.unauthorized()
     if reason == CONFIRM:

@@ -2,13 +2,11 @@
 CLI runner, a mail outbox, user factories and an ``auth`` helper. Plain
 helpers that test modules import live in ``helpers.py``."""
 import atexit
-import contextvars
 import os
 import sys
 from pathlib import Path
 
 import pytest
-from flask.testing import FlaskClient
 from flask_mail import email_dispatched
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +34,7 @@ from site_app import dbstats  # noqa: E402
 from site_app.models import Role, User  # noqa: E402
 
 # After the lane is set up: helpers reads TEST_MONGODB_URI.
-from helpers import DRIVER_LANE, basic_auth, close_database  # noqa: E402
+from helpers import DRIVER_LANE, ServerLikeClient, basic_auth, close_database  # noqa: E402
 
 
 def pytest_sessionfinish(session):
@@ -82,15 +80,6 @@ def app_context(app):
     """For tests that use the models (and ``current_app``) directly."""
     with app.app_context() as context:
         yield context
-
-
-class ServerLikeClient(FlaskClient):
-    """Each request runs in contexts of its own, as on a server. Flask lends
-    an active app context (a test's ``app_context``) to the requests made
-    inside it, and with it ``g`` and Flask-Login's cached user."""
-
-    def open(self, *args, **kwargs):
-        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 @pytest.fixture

@@ -1,9 +1,12 @@
 """Helpers test modules import (``from helpers import ...``); fixtures are
 in ``conftest.py``."""
 import base64
+import contextvars
 import os
 import re
 from urllib.parse import urlsplit
+
+from flask.testing import FlaskClient
 
 # True when testing apps talk to a server through the driver (the stand-in
 # or a real MongoDB), False on the embedded mongomock backend. conftest.py
@@ -47,3 +50,12 @@ def close_database(app):
     if not site_db["embedded"]:
         site_db["client"].drop_database(site_db["db"].name)
         site_db["client"].close()
+
+
+class ServerLikeClient(FlaskClient):
+    """Each request runs in contexts of its own, as on a server. Flask lends
+    an active app context (a test's ``app_context``) to the requests made
+    inside it, and with it ``g`` and Flask-Login's cached user."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)

@@ -66,9 +66,11 @@ def test_liking_needs_a_confirmed_account(client, auth, make_user, post):
     auth.login_as(make_user("newbie", confirmed=False))
     unconfirmed = client.post(f"/post/{post.id}/like")
     assert unconfirmed.headers["Location"] == "/auth/unconfirmed"
-    # The script then submits the form, and the browser lands there too.
+    # The script is told why in JSON, then submits the form, and the
+    # browser lands on /auth/unconfirmed.
     refused = client.post(f"/post/{post.id}/like", headers=JSON)
-    assert refused.headers["Location"] == "/auth/unconfirmed"
+    assert refused.status_code == 403
+    assert refused.get_json()["message"] == "Confirm your email address first."
     assert like_count(post) == 0
 
 

@@ -23,8 +23,7 @@ PASSWORD = "correct horse battery"
 @pytest.fixture
 def app():
     """The testing app with the in-process page cache on (testing turns it off)."""
-    from conftest import ServerLikeClient
-    from helpers import close_database
+    from helpers import ServerLikeClient, close_database
     app = create_app("testing", overrides={"CACHE_TYPE": "SimpleCache"})
     app.test_client_class = ServerLikeClient
     with app.app_context():

@@ -199,12 +199,16 @@ class CommentsOfAPost:
     def set_comment_disabled(cls, comment_id, disabled):
         """Hide or show one comment (positional ``$set``); True when found."""
         oid = as_object_id(comment_id)
-        found = oid and cls._get_collection().find_one_and_update(
-            {"comments.id": oid}, {"$set": {"comments.$.disabled": bool(disabled)}},
-            projection={"_id": True})  # the post's id: only its pages go stale
-        if found:
-            content_changed.send(cls, post=found["_id"])
-        return bool(found)
+        # The post's id first, so only its pages go stale. (Not one
+        # find_one_and_update: mongomock applies its positional $ to the
+        # array's first element, whichever matched.)
+        found = oid and cls._get_collection().find_one({"comments.id": oid}, {"_id": True})
+        if not found:
+            return False
+        changed = bool(cls.objects(id=found["_id"], comments__id=oid).update_one(
+            set__comments__S__disabled=bool(disabled)))
+        content_changed.send(cls, post=found["_id"])
+        return changed
 
     @classmethod
     def delete_comment(cls, comment_id):
