@@ -180,15 +180,17 @@ def test_a_post_whose_only_comment_was_deleted_takes_a_new_one(client, make_user
 
 
 def test_edits_and_deletions_racing_replies_keep_every_count_exact(app, make_user, post):
-    """Authors edit and delete while others reply: what is stored is what
-    the counts say (comments, replies, bytes), and no reply is orphaned."""
+    """Authors edit while others reply, then delete at once: what is stored
+    is what the counts say (comments, replies, bytes), and no reply is
+    orphaned. (The deletions wait for the replies: a reply to a comment
+    deleted first is refused, rightly, with CommentGone.)"""
     import threading
 
     from site_app.models.sizes import comment_bytes
 
     writers = [make_user(f"w{i}") for i in range(8)]
     tops = [post.add_comment(writers[i], f"thread {i}") for i in range(8)]
-    barrier = threading.Barrier(8)
+    barrier, replied = threading.Barrier(8), threading.Barrier(8)
     errors = []
 
     def run(i):
@@ -203,6 +205,7 @@ def test_edits_and_deletions_racing_replies_keep_every_count_exact(app, make_use
                     # the slower edit reads again, so the bytes stay exact.
                     Post.edit_comment(tops[0].id, f"thread 0, edit {n} " + "y" * (i * 10))
                     mine.add_comment(writers[i], f"reply {i}-{n}", parent_id=tops[(i + 1) % 8].id)
+                replied.wait(timeout=30)
                 if i % 2:
                     Post.delete_comment(tops[i].id)  # has replies: blanked, kept
         except Exception as exc:  # pragma: no cover - reported below
