@@ -11,6 +11,8 @@ an immutable cache of ten years and the old names with a short one.
 """
 import hashlib
 import os
+import posixpath
+import re
 from pathlib import Path
 
 import flask_bootstrap
@@ -86,11 +88,42 @@ def build(endpoint, folder, names=None):
     if names is None:
         names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
                        if p.is_file() and not p.name.startswith("."))
-    return {name: _hashed_copy(folder / name, BUILD / endpoint, name) for name in names}
+    target = BUILD / endpoint
+    manifest = {name: _hashed_copy((folder / name).read_bytes(), target, name)
+                for name in names if not name.endswith(".css")}
+    # Stylesheets last: their url(...)s then name the hashed copies (fonts,
+    # images), which are cached for good like the stylesheet itself, and a
+    # changed font gives the stylesheet a new name too.
+    for name in names:
+        if name.endswith(".css"):
+            css = _with_hashed_urls((folder / name).read_text(encoding="utf-8"), name, manifest)
+            manifest[name] = _hashed_copy(css.encode("utf-8"), target, name)
+    return manifest
 
 
-def _hashed_copy(source, target_root, name):
-    data = source.read_bytes()
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
+
+
+def _with_hashed_urls(css, name, manifest):
+    """``css`` (the file ``name``) with each relative ``url(...)`` of a file
+    in ``manifest`` pointing at its hashed copy (data: URIs, absolute URLs
+    and files we do not serve are left alone)."""
+    here = posixpath.dirname(name)
+
+    def hashed(match):
+        quote, ref = match.groups()
+        path = ref.split("#")[0].split("?")[0]
+        if not path or ref.startswith(("data:", "/", "#")) or "://" in ref:
+            return match.group(0)
+        found = manifest.get(posixpath.normpath(posixpath.join(here, path)))
+        if found is None:
+            return match.group(0)
+        return f"url({quote}{posixpath.relpath(found, here or '.')}{ref[len(path):]}{quote})"
+
+    return _CSS_URL.sub(hashed, css)
+
+
+def _hashed_copy(data, target_root, name):
     digest = hashlib.sha256(data).hexdigest()[:12]
     stem, dot, suffix = name.rpartition(".")
     hashed = f"{stem}.{digest}.{suffix}" if dot else f"{name}.{digest}"

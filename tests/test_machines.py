@@ -111,3 +111,24 @@ def test_profile_and_tag_pages_link_their_feeds(client, writing):
             'href="/user/wendy/feed.atom">') in profile
     tag = client.get("/tag/moon").get_data(as_text=True)
     assert 'type="application/atom+xml" title="Posts tagged #moon" href="/tag/moon/feed.atom"' in tag
+
+
+def test_every_page_has_one_description_and_a_post_its_own(client, writing):
+    home = client.get("/").get_data(as_text=True)
+    assert home.count('<meta name="description"') == 1
+    post = Post.objects.first()
+    page = client.get(f"/post/{post.id}").get_data(as_text=True)
+    assert page.count('<meta name="description"') == 1
+    assert 'content="Inkwell: writing worth following' not in page
+
+
+def test_the_feed_link_is_not_built_from_the_host_header(client):
+    page = client.get("/", headers={"Host": "evil.example"}).get_data(as_text=True)
+    assert 'type="application/atom+xml" title="Inkwell: newest posts" href="/feed.atom"' in page
+    assert "evil.example" not in page
+
+
+def test_the_code_stylesheet_loads_only_where_code_shows(client, writing):
+    post = Post.objects.first()
+    assert "css/code." not in client.get("/").get_data(as_text=True)
+    assert "css/code." in client.get(f"/post/{post.id}").get_data(as_text=True)

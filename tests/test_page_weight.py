@@ -6,6 +6,7 @@ what a second visit costs once the first has filled the cache: the HTML
 (never stored) and whatever is not fresh for at least a day; a file with a
 validator costs a 304, counted as nothing. Budgets from issue 17.
 """
+import posixpath
 import re
 from html.parser import HTMLParser
 
@@ -39,7 +40,8 @@ def _referenced(css_url, css):
     base = css_url.rsplit("/", 1)[0]
     for target in re.findall(r"url\(['\"]?([^'\")]+)", css):
         if not target.startswith("data:"):
-            yield target if target.startswith("/") else f"{base}/{target}"
+            # "../fonts/x.woff2" resolved as a browser resolves it
+            yield target if target.startswith("/") else posixpath.normpath(f"{base}/{target}")
 
 
 def _fresh_for_a_day(response):

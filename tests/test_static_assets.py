@@ -35,6 +35,22 @@ def test_pages_name_static_files_by_a_hash_of_their_bytes(client):
         assert int(re.search(r"max-age=(\d+)", cache).group(1)) >= YEAR, url
 
 
+def test_files_a_stylesheet_names_are_hashed_too(client):
+    """The fonts site.css loads come under their hashed names (cached for
+    good), and the page preloads the very URL the stylesheet asks for: one
+    download, not two."""
+    page = client.get("/").get_data(as_text=True)
+    css_url = next(url for url in asset_urls(client) if "site." in url and url.endswith(".css"))
+    fonts = re.findall(r'url\("?\.\./(fonts/[^")]+)"?\)', client.get(css_url).get_data(as_text=True))
+    assert fonts
+    for font in fonts:
+        assert re.search(r"\.[0-9a-f]{12}\.woff2$", font), font
+        response = client.get(f"/static/{font}")
+        assert response.status_code == 200 and "immutable" in response.headers["Cache-Control"]
+    preloaded = re.search(r'<link rel="preload" href="/static/(fonts/[^"]+)" as="font"', page).group(1)
+    assert preloaded in fonts
+
+
 @pytest.mark.parametrize("encoding", ["br", "gzip"])
 def test_static_files_come_compressed(client, encoding):
     css = next(url for url in asset_urls(client) if "site." in url and url.endswith(".css"))

@@ -1,5 +1,8 @@
-"""Timestamps render without inline styles, which the CSP would block."""
-from datetime import datetime
+"""Timestamps render without inline styles, which the CSP would block, and
+with the words moment.js will write, so its rewrite moves nothing."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
 
 from flask import render_template_string
 
@@ -14,5 +17,26 @@ def test_moment_renders_a_time_element_without_inline_style(app):
     assert relative.startswith('<time class="local-time" datetime="2026-03-04T05:06:07Z"')
     assert 'data-function="fromNow"' in relative
     assert 'data-format="LLL"' in formatted
-    # Readers without JavaScript still see a date.
-    assert ">4 Mar 2026, 05:06 UTC</time>" in relative
+    # Readers without JavaScript still see when, and the UTC time on hover.
+    assert relative.endswith(" ago</time>") and 'title="4 Mar 2026, 05:06 UTC"' in relative
+    assert ">4 Mar 2026, 05:06 UTC</time>" in formatted
+
+
+@pytest.mark.parametrize("ago, words", [
+    (timedelta(seconds=10), "a few seconds ago"), (timedelta(seconds=60), "a minute ago"),
+    (timedelta(minutes=5), "5 minutes ago"), (timedelta(minutes=60), "an hour ago"),
+    (timedelta(hours=5), "5 hours ago"), (timedelta(hours=30), "a day ago"),
+    (timedelta(days=5), "5 days ago"), (timedelta(days=30), "a month ago"),
+    (timedelta(days=100), "3 months ago"), (timedelta(days=400), "a year ago"),
+    (timedelta(days=1000), "3 years ago"), (-timedelta(days=5), "in 5 days")])
+def test_the_fallback_says_what_moment_will_say(app, ago, words):
+    ts = datetime.now(timezone.utc).replace(tzinfo=None) - ago
+    with app.test_request_context("/"):
+        html = render_template_string("{{ moment(ts).fromNow() }}", ts=ts)
+    assert html.endswith(f">{words}</time>")
+
+
+def test_a_long_date_reads_as_moment_writes_it(app):
+    with app.test_request_context("/"):
+        html = render_template_string("{{ moment(ts).format('LL') }}", ts=datetime(2026, 3, 4, 5, 6))
+    assert html.endswith(">March 4, 2026</time>")
