@@ -18,8 +18,9 @@ install: $(BIN)/.installed
 run: install
 	$(BIN)/flask --app site_app demo --host 127.0.0.1 --port 5000
 
-## Run the whole test suite twice: embedded (browser tests included), then through
-## the real driver against the MongoDB stand-in; fails under the coverage minimum.
+## Run the whole test suite twice, side by side on two or more cores: embedded
+## (browser tests included) and through the real driver against the MongoDB
+## stand-in; fails under the coverage minimum.
 test: install
 	$(BIN)/python scripts/run_tests.py
 
