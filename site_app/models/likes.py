@@ -62,20 +62,25 @@ class Like(db.Document):
     def remove(cls, post, user):
         """Take back ``user``'s like; returns the post's like count (or
         ``None`` when the post no longer exists). Idempotent."""
-        removed = cls._get_collection().delete_one({"post": post.id, "user": user.id})
-        if not removed.deleted_count:
-            return _like_count(post.id)
-        count = _change_count(post.id, -1)
-        content_changed.send(Post, post=post.id)
-        return count
+        if cls._delete(post, user):
+            return _counted_out(post.id)
+        return _like_count(post.id)
 
     @classmethod
     def toggle(cls, post, user):
         """``(liked, count)`` after flipping ``user``'s like of ``post``:
-        a like is taken back if there is one, else added."""
-        if cls.objects(post=post.id, user=user.id).count():
-            return False, cls.remove(post, user)
+        a like is taken back if there is one, else added. Each step is one
+        atomic write, as in ``Bookmark.toggle``; the unique index settles
+        two clicks at once."""
+        if cls._delete(post, user):
+            return False, _counted_out(post.id)
         return True, cls.add(post, user)
+
+    @classmethod
+    def _delete(cls, post, user):
+        """True when ``user``'s like of ``post`` was there and is gone now."""
+        return bool(cls._get_collection().delete_one(
+            {"post": post.id, "user": user.id}).deleted_count)
 
     @classmethod
     def liked_among(cls, user, post_ids):
@@ -102,6 +107,13 @@ def _change_count(post_id, delta):
     return None if found is None else found.get("like_count", 0)
 
 
+def _counted_out(post_id):
+    """The post's count after a like was deleted (``None``: the post is gone)."""
+    count = _change_count(post_id, -1)
+    content_changed.send(Post, post=post_id)
+    return count
+
+
 def _like_count(post_id):
     found = Post._get_collection().find_one({"_id": post_id}, {"like_count": 1})
     return None if found is None else found.get("like_count", 0)
@@ -112,10 +124,13 @@ def withdraw_likes_of(user_id):
     so the counts stay exact (an account deletion; also safe to run again)."""
     user_id = as_object_id(user_id)
     collection = Like._get_collection()
+    withdrawn = []
     for like in collection.find({"user": user_id}, {"post": 1}):
         if collection.delete_one({"_id": like["_id"]}).deleted_count:
             _change_count(like["post"], -1)
-            content_changed.send(Post, post=like["post"])
+            withdrawn.append(like["post"])
+    if withdrawn:  # one announcement for all those posts
+        content_changed.send(Post, post=withdrawn)
 
 
 def _on_account_deleted(sender, document, **kwargs):
