@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from flask import current_app
 
-from .content_cache import cached
+from .content_cache import NEWEST, SEARCH, cached
 from .extensions import cache
 from .models import Post, User, utcnow
 from .models.drafts import PUBLISHED
@@ -37,7 +37,7 @@ def writers_to_follow(reader, limit=WRITERS_SHOWN):
     chosen = {oid for oid, _n, _mine in ranked}
     # Then the most followed overall; on a young site where few follow
     # anyone, writers who posted lately fill the list (0 followers shown).
-    fill = [*_most_followed(), *((oid, 0) for oid in _recent_writers())]
+    fill = [*_most_followed(), *((oid, 0) for oid in recent_activity()["writers"])]
     for oid, n in fill:
         if len(ranked) >= limit:
             break
@@ -50,18 +50,23 @@ def writers_to_follow(reader, limit=WRITERS_SHOWN):
             if oid in users and not users[oid].disabled]
 
 
-def _recent_writers():
-    """Authors of the newest posts readers may see, most prolific first
-    (``Post.listing()``: never a draft; the newest few hundred, through the
-    ``(draft, -timestamp)`` index), shared by every reader per content
-    generation."""
-    return cached("recent-writers", _count_recent_writers)
+def recent_activity():
+    """The authors and tags of the newest posts readers may see, most used
+    first (``Post.listing()``: never a draft; the newest few hundred,
+    through the ``(draft, -timestamp)`` index): ``{"writers", "tags"}``,
+    read in one query and shared by every reader per content generation (a
+    post's tags change on publishing, ``newest``, and editing, ``search``)."""
+    return cached("recent-activity", _rank_recent_activity, scopes=(NEWEST, SEARCH))
 
 
-def _count_recent_writers():
-    counts = Counter(post.author_id for post in
-                     Post.listing().only("author").limit(RECENT_POSTS).no_dereference())
-    return [author for author, _n in counts.most_common(50)]
+def _rank_recent_activity():
+    # Raw rows: documents would each be recorded as a dependency of the
+    # page being rendered (content_cache), though the page shows none.
+    rows = list(Post.listing().only("author", "tags").limit(RECENT_POSTS).as_pymongo())
+    writers = Counter(row["author"] for row in rows)
+    tags = Counter(tag for row in rows for tag in row.get("tags", []))
+    return {"writers": [author for author, _n in writers.most_common(50)],
+            "tags": [tag for tag, _n in sorted(tags.items(), key=lambda i: (-i[1], i[0]))[:50]]}
 
 
 def _follow_counts(match, skip, limit):
