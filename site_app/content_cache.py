@@ -85,6 +85,19 @@ def generation_keys(scopes):
     return [_key(scope) for scope in scopes]
 
 
+def current_generations(keys, number=None):
+    """``generations(keys)``, the scopes never bumped (or evicted) started at
+    ``number`` (by default the counter now; ``None`` for those when nothing
+    is stored, ``NullCache``)."""
+    current = generations(keys)
+    missing = [key for key, value in current.items() if value is None]
+    if missing:
+        number = sequence() if number is None else number
+        if number is not None:
+            current.update(start_missing(missing, number))
+    return current
+
+
 def start_missing(keys, number):
     """Give scopes never bumped (or evicted) the generation ``number`` and
     return them as they now are. A number evicted the moment after a bump is
@@ -126,8 +139,7 @@ def cached(name, build, scopes=(NEWEST,)):
         return build()
     try:
         keys = generation_keys([SITE, *scopes])
-        started = sequence()
-        numbers = start_missing(keys, started) if started is not None else None
+        numbers = current_generations(keys)
     except Exception:  # a cache outage costs a computation, never the page
         log.exception("could not read the generations of %s", name)
         numbers = None

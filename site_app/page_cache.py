@@ -127,10 +127,7 @@ def _keep(key, entry, recorded, started, timeout, mimetype):
     """Store the entry with its scopes' generations, unless a write to one of
     them landed after ``started`` (the rendering may have missed it)."""
     keys = content_cache.generation_keys(recorded)
-    current = content_cache.generations(keys)
-    missing = [k for k, number in current.items() if number is None]
-    if missing:  # scopes no write has bumped yet
-        current.update(content_cache.start_missing(missing, started))
+    current = content_cache.current_generations(keys, started)
     if all(number is not None and number <= started for number in current.values()):
         entry["generations"] = current
         entry["encoded"] = _encodings(entry, mimetype)
