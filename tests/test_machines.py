@@ -132,3 +132,13 @@ def test_the_code_stylesheet_loads_only_where_code_shows(client, writing):
     post = Post.objects.first()
     assert "css/code." not in client.get("/").get_data(as_text=True)
     assert "css/code." in client.get(f"/post/{post.id}").get_data(as_text=True)
+
+
+def test_the_feed_keeps_its_namespace_after_a_sitemap(client, writing):
+    """ElementTree's default namespace is one table for the whole process:
+    the sitemap must not make every later feed ``<ns0:feed>``."""
+    before = client.get("/feed.atom").get_data(as_text=True)
+    client.get("/sitemap.xml")
+    after = client.get("/user/wendy/feed.atom").get_data(as_text=True)
+    for feed in (before, after):
+        assert "<feed " in feed and "ns0:" not in feed

@@ -41,8 +41,9 @@ def _sitemap_document():
     for user in people:
         _url(root, site_url_for("profiles.user", username=user.username),
              newest_by_author.get(user.id, user.member_since))
-    ET.register_namespace("", SITEMAP)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    # default_namespace, not register_namespace: that one is a table of the
+    # whole process, where the feeds keep Atom as the default namespace.
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True, default_namespace=SITEMAP)
 
 
 def _url(root, location, changed):

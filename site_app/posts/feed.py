@@ -13,6 +13,9 @@ from ..public_address import site_url_for
 from ..text import strip_unsafe
 
 ATOM = "http://www.w3.org/2005/Atom"
+# Atom without a prefix. The table is the whole process's: nothing else may
+# register "" (the sitemap serialises with default_namespace instead, which
+# ElementTree allows only where no attribute is unqualified, unlike here).
 ET.register_namespace("", ATOM)
 
 
