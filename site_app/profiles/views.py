@@ -30,11 +30,9 @@ def user(username):
 @profiles.route("/user/<username>/feed.atom")
 @cached_page(everyone=True)  # the writer and their posts are recorded as it renders
 def user_feed(username):
-    user = User.by_username(username)
-    if user is None:
-        abort(404)
-    return feed_response(Post.by_authors([user.id]), subtitle=f"Posts by {user.username}", page="profiles.user",
-                         username=user.username)
+    user = User.objects.get_or_404(username=username)
+    return feed_response(Post.by_authors([user.id]), subtitle=f"Posts by {user.username}",
+                         page="profiles.user", username=user.username)
 
 
 @profiles.route("/edit-profile", methods=["GET", "POST"])
