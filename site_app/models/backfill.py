@@ -5,7 +5,7 @@ write made meanwhile)."""
 from ..markup import excerpt, file_ids_in
 from .posts import Post
 from .reading import ReadingAids
-from .sizes import bson_size, newest_time
+from .sizes import comment_bytes, newest_time
 from .users import utcnow
 
 # Steps that read every post run once: the ones done are kept here.
@@ -34,7 +34,7 @@ def _backfill_comment_stats_of(post_id, attempts=5):
         unchanged = {"_id": post_id, "comment_count": doc.get("comment_count"),
                      "comment_bytes": doc.get("comment_bytes")}
         if collection.update_one(unchanged, {"$set": {
-            "comment_bytes": sum(bson_size(c) for c in comments),
+            "comment_bytes": comment_bytes(comments),
             "last_comment_at": newest_time(comments),
         }}).matched_count:
             return True
