@@ -138,13 +138,8 @@ def end_sessions_of(user_id):
 
 
 @user_logged_in.connect
-def _new_id_on_login(sender, **extra):
-    if isinstance(session, ServerSession):
-        session.regenerate()
-
-
 @user_logged_out.connect
-def _new_id_on_logout(sender, **extra):
+def _new_id_on_login_and_logout(sender, **extra):
     if isinstance(session, ServerSession):
         session.regenerate()
 
