@@ -14,6 +14,7 @@ from PIL import Image
 
 from site_app import create_app
 from site_app.database import get_db
+from site_app.markup import file_ids_in
 from site_app.media import storage
 from site_app.models import Permission, Post, Role, User, utcnow
 
@@ -420,7 +421,7 @@ def test_twenty_megabyte_file_is_streamed_in_bounded_chunks(big_app):
 def test_deleting_a_post_deletes_files_only_it_used(app, writer, writer_client):
     own = upload(writer_client, image_bytes((600, 600)), "own.jpg").get_json()
     shared = upload(writer_client, image_bytes((40, 40), "PNG"), "shared.png").get_json()
-    first = Post.publish(writer, "First", "body", files=storage.file_ids_in(
+    first = Post.publish(writer, "First", "body", files=file_ids_in(
         f"{own['markdown']} {shared['markdown']}"))
     Post.publish(writer, "Second", "body", files=[ObjectId(shared["id"])])
 
@@ -436,8 +437,8 @@ def test_markdown_links_name_the_files_a_post_uses():
     a, b = ObjectId(), ObjectId()
     body = f"![x](/files/{a}) and [doc](/files/{b}?size=thumb) and again ![y](/files/{a})"
 
-    assert storage.file_ids_in(body) == [a, b]
-    assert storage.file_ids_in("no files /files/123") == []
+    assert file_ids_in(body) == [a, b]
+    assert file_ids_in("no files /files/123") == []
     assert storage.markdown_for({"filename": "a]b.pdf", "url": "/files/x", "is_image": False}) \
         == r"[a\]b.pdf](/files/x)"
 

@@ -1,7 +1,7 @@
 """Uploaded files in GridFS: validation by content, storage, dedup, release.
 
 Other blueprints call only the interface functions: ``store_upload``,
-``store_post_images``, ``markdown_for``, ``file_ids_in`` and ``set_avatar``
+``store_post_images``, ``markdown_for`` and ``set_avatar``
 (plus ``UploadRejected``); ``release`` frees a deleted post's files.
 
 Each GridFS file carries its facts in ``metadata``::
@@ -30,7 +30,6 @@ from flask import current_app
 from werkzeug.utils import secure_filename
 
 from ..database import get_db, gridfs_for
-from ..markup import file_ids_in  # noqa: F401  (part of this module's interface)
 from ..models import User, utcnow
 from ..models.signals import content_changed
 from . import images, sniffing
