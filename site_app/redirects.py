@@ -3,6 +3,8 @@ this site, never another site (an open redirect lets a phishing link borrow
 our address)."""
 from urllib.parse import urlsplit
 
+from flask import request
+
 
 def local_redirect_target(target):
     """``target`` if it is a path on this site, else ``None``.
@@ -21,3 +23,9 @@ def local_redirect_target(target):
     if not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+def back_to(default):
+    """Where a POST button was: its ``next`` (a form field, else the query
+    string) when that is a path on this site, else ``default``."""
+    return local_redirect_target(request.form.get("next") or request.args.get("next")) or default

@@ -9,7 +9,7 @@ from ..models import Comment, CommentGone, Permission, Post
 from ..models.moderation import hidden_comments
 from ..posts.forms import EditCommentForm
 from ..pagination import page_arg
-from ..redirects import local_redirect_target
+from ..redirects import back_to
 from . import comments
 
 
@@ -40,8 +40,7 @@ def _set_disabled(comment_id, disabled, message):
         abort(404)
     flash(message, "success")
     # Back to the page the button was on (the queue or a post).
-    return redirect(local_redirect_target(request.form.get("next") or request.args.get("next"))
-                    or url_for(".moderate"))
+    return redirect(back_to(url_for(".moderate")))
 
 
 @comments.route("/comment/<objectid:comment_id>")
@@ -70,8 +69,7 @@ def _comment_for(comment_id, may):
 
 def _back_to(entry):
     """Where the page the button was on is, else the comment's post."""
-    return (local_redirect_target(request.form.get("next") or request.args.get("next"))
-            or url_for("posts.post", post_id=entry.post_id))
+    return back_to(url_for("posts.post", post_id=entry.post_id))
 
 
 @comments.route("/comment/<objectid:comment_id>/edit", methods=["GET", "POST"])

@@ -1,12 +1,12 @@
 """Following and unfollowing writers, and the lists of who follows whom."""
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..decorators import permission_required
 from ..models import Permission, User
 from ..page_cache import cached_page
 from ..pagination import page_arg, paginate, paginate_list
-from ..redirects import local_redirect_target
+from ..redirects import back_to
 from . import follows
 
 
@@ -16,8 +16,7 @@ def get_user(username):
 
 def _back_url(user):
     """Where the button was (a post page names itself in ``next``), else the profile."""
-    return (local_redirect_target(request.form.get("next"))
-            or url_for("profiles.user", username=user.username))
+    return back_to(url_for("profiles.user", username=user.username))
 
 
 @follows.route("/follow/<username>", methods=["POST"])

@@ -1,5 +1,5 @@
 """Liking a post, bookmarking it, and the reader's bookmarks."""
-from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..decorators import permission_required
@@ -7,14 +7,13 @@ from ..errors import wants_json
 from ..models import Bookmark, Like, Permission
 from ..pagination import page_arg, paginate
 from ..posts.views import get_post
-from ..redirects import local_redirect_target
+from ..redirects import back_to
 from . import reactions
 
 
 def _back_to(post):
     """Where the button was (its ``next`` field, a path on this site), else the post."""
-    return (local_redirect_target(request.form.get("next"))
-            or url_for("posts.post", post_id=post.id))
+    return back_to(url_for("posts.post", post_id=post.id))
 
 
 @reactions.post("/post/<objectid:post_id>/like")
