@@ -13,14 +13,15 @@ from .models import Permission
 LOG_IN, CONFIRM, FORBIDDEN = "log in", "confirm", "forbidden"
 
 
-def missing_permission(permission):
-    """``None`` when the current user may act with ``permission``, else why
-    not: ``LOG_IN`` (anonymous), ``CONFIRM`` (unconfirmed) or ``FORBIDDEN``."""
+def missing_permission(permission=None):
+    """``None`` when the current user may act with ``permission`` (``None``:
+    any signed-in, confirmed account), else why not: ``LOG_IN``
+    (anonymous), ``CONFIRM`` (unconfirmed) or ``FORBIDDEN``."""
     if not current_user.is_authenticated:
         return LOG_IN
     if not current_user.confirmed:
         return CONFIRM
-    if not current_user.can(permission):
+    if permission is not None and not current_user.can(permission):
         return FORBIDDEN
     return None
 
@@ -32,12 +33,12 @@ _JSON_REFUSALS = {LOG_IN: (401, "Log in first."),
                   FORBIDDEN: (403, "Your account may not do this.")}
 
 
-def refuse_page(reason):
+def refuse_page(reason, refusals=_JSON_REFUSALS):
     """A page's answer: anonymous visitors go to the login page, unconfirmed
-    accounts to ``/auth/unconfirmed``, everyone else gets 403 (JSON to a
-    client that asks for it)."""
+    accounts to ``/auth/unconfirmed``, everyone else gets 403 (JSON, from
+    ``refusals``, to a client that asks for it)."""
     if wants_json():
-        return error_response(*_JSON_REFUSALS[reason])
+        return error_response(*refusals[reason])
     if reason == LOG_IN:
         return login_manager.unauthorized()
     if reason == CONFIRM:
@@ -45,13 +46,13 @@ def refuse_page(reason):
     abort(403)
 
 
-def permission_required(permission):
+def permission_required(permission, refusals=_JSON_REFUSALS):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
             reason = missing_permission(permission)
             if reason:
-                return refuse_page(reason)
+                return refuse_page(reason, refusals)
             return view(*args, **kwargs)
 
         return wrapped
@@ -59,18 +60,9 @@ def permission_required(permission):
     return decorator
 
 
-def confirmed_required(view):
-    """A signed-in, confirmed account, whatever its role: pages that put
-    text in front of others without a permission of their own (a profile)."""
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return refuse_page(LOG_IN)
-        if not current_user.confirmed:
-            return refuse_page(CONFIRM)
-        return view(*args, **kwargs)
-
-    return wrapped
+# A signed-in, confirmed account, whatever its role: pages that put text in
+# front of others without a permission of their own (a profile).
+confirmed_required = permission_required(None)
 
 
 def admin_required(view):

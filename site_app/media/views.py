@@ -1,12 +1,11 @@
 """Views of the media blueprint: upload, serve files, serve avatars."""
 import hashlib
-from functools import wraps
 
 from flask import abort, jsonify, request, url_for
 from flask.wrappers import Response
 from flask_login import current_user
 
-from ..decorators import CONFIRM, FORBIDDEN, LOG_IN, missing_permission
+from ..decorators import CONFIRM, FORBIDDEN, LOG_IN, permission_required
 from ..errors import error_response, json_errors
 from ..models import Permission, User
 from . import media, storage
@@ -33,22 +32,9 @@ _UPLOAD_REFUSALS = {
 }
 
 
-def writer_required(view):
-    """``permission_required(WRITE)`` with the refusals answered in JSON."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        reason = missing_permission(Permission.WRITE)
-        if reason:
-            return error_response(*_UPLOAD_REFUSALS[reason])
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
 @media.post("/upload")
 @json_errors
-@writer_required
+@permission_required(Permission.WRITE, refusals=_UPLOAD_REFUSALS)
 def upload():
     try:
         spend_uploads(current_user)

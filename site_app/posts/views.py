@@ -5,7 +5,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ..content_cache import NEWEST, SEARCH
-from ..decorators import permission_required
+from ..decorators import missing_permission, permission_required
 from ..errors import error_response
 from ..markup import ContentTooLarge, render_markdown
 from ..models import CommentGone, CommentsClosed, Permission, Post, normalise_tags
@@ -126,7 +126,7 @@ def delete(post_id):
 def post(post_id):
     # The form (and its CSRF token, which writes the session cookie) only for
     # readers who may comment: the page stays cookie-free, so cacheable, for others.
-    form = CommentForm() if current_user.can(Permission.COMMENT) and current_user.confirmed else None
+    form = CommentForm() if missing_permission(Permission.COMMENT) is None else None
     return _render_post(post_id, form)
 
 
