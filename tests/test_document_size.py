@@ -9,7 +9,7 @@ import pytest
 
 from helpers import basic_auth, signed_in_client
 from site_app.models import CommentsClosed, Post
-from site_app.models import comments as comments_module, posts as posts_module
+from site_app.models import posts as posts_module, sizes as sizes_module
 
 # One 2 KB reference link used 14,000 times: 29 MB of HTML from 100,000
 # characters of Markdown.
@@ -121,7 +121,7 @@ def test_comments_get_only_the_room_the_post_leaves(app, writer, monkeypatch):
     app.config["MAX_COMMENT_BYTES"] = 50 * 1024 * 1024  # only the document budget binds
     post = Post.publish(writer, "Big", "y" * 90_000)
     budget = Post.objects.get(id=post.id).post_bytes + 30_000
-    monkeypatch.setattr(comments_module, "DOCUMENT_BUDGET", budget)  # comments' own module
+    monkeypatch.setattr(sizes_module, "DOCUMENT_BUDGET", budget)  # read by sizes.room_for
 
     accepted = 0
     with pytest.raises(CommentsClosed):

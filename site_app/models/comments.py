@@ -28,7 +28,7 @@ from .mentions import Mentions
 from .references import reference_id, stored_reference
 from .roles import Permission
 from .signals import comment_posted, content_changed
-from .sizes import DOCUMENT_BUDGET, bson_size
+from .sizes import bson_size, room_for
 from .threads import page_of_comment, thread_page
 from .users import User, utcnow
 
@@ -114,9 +114,7 @@ class CommentsOfAPost:
         config = current_app.config
         room = {"$or": [{"comment_bytes": {"$lte": config["MAX_COMMENT_BYTES"] - size}},
                         {"comment_bytes": {"$exists": False}}],  # posts from before the field
-                "$expr": {"$lte": [{"$add": [{"$ifNull": ["$post_bytes", 0]},
-                                             {"$ifNull": ["$comment_bytes", 0]}]},
-                                   DOCUMENT_BUDGET - size]}}
+                **room_for(size)}
         changes = dict(push__comments=comment, inc__comment_count=1, inc__comment_bytes=size,
                        max__last_comment_at=comment.timestamp)
         if parent:
@@ -177,9 +175,7 @@ class CommentsOfAPost:
                           edited=utcnow())
             new.validate()
             grows = bson_size(new.to_mongo()) - bson_size(old.to_mongo())
-            room = {"$expr": {"$lte": [{"$add": [{"$ifNull": ["$post_bytes", 0]},
-                                                 {"$ifNull": ["$comment_bytes", 0]}]},
-                                       DOCUMENT_BUDGET - max(grows, 0)]}}
+            room = room_for(max(grows, 0))
             updated = cls._get_collection().update_one(
                 {"_id": entry.post_id, "comments": {"$elemMatch": {"id": old.id, "body": old.body}},
                  **room},
@@ -315,11 +311,8 @@ class CommentsOfAPost:
             {"$skip": (page - 1) * per_page},
             {"$limit": per_page},
         ]
-        rows = list(cls._get_collection().aggregate(pipeline, allowDiskUse=True))
-        entries = [CommentEntry(row["_id"], row.get("title", ""),
-                                Comment._from_son(row["comments"])) for row in rows]
-        load_users([entry.comment for entry in entries])
-        return Page(entries, page, per_page, total)
+        rows = cls._get_collection().aggregate(pipeline, allowDiskUse=True)
+        return Page(comment_entries(rows), page, per_page, total)
 
     @classmethod
     def total_comments(cls):
@@ -363,6 +356,15 @@ class CommentsOfAPost:
             comments = post.comments
         load_users([post, *comments])
         return post, page, pages
+
+
+def comment_entries(rows):
+    """``CommentEntry`` for aggregation rows of one post (``_id``, ``title``)
+    and one of its comments (``comments``), their authors loaded at once."""
+    entries = [CommentEntry(row["_id"], row.get("title", ""), Comment._from_son(row["comments"]))
+               for row in rows]
+    load_users([entry.comment for entry in entries])
+    return entries
 
 
 def load_users(documents):

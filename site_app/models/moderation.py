@@ -1,7 +1,7 @@
 """The moderation queue's second view: only the comments moderators hid,
 newest first, across posts (to review or show them again)."""
 from ..pagination import Page, clamp_page
-from .comments import Comment, CommentEntry, load_users
+from .comments import comment_entries
 from .posts import Post
 
 _HIDDEN = {"comments.disabled": True}
@@ -22,7 +22,4 @@ def hidden_comments(page, per_page):
         {"$skip": (page - 1) * per_page},
         {"$limit": per_page},
     ])
-    entries = [CommentEntry(row["_id"], row.get("title", ""), Comment._from_son(row["comments"]))
-               for row in rows]
-    load_users([entry.comment for entry in entries])
-    return Page(entries, page, per_page, total)
+    return Page(comment_entries(rows), page, per_page, total)

@@ -23,3 +23,11 @@ def newest_time(comments):
 
 # A post and its comments within MongoDB's 16 MiB, less a margin for array keys.
 DOCUMENT_BUDGET = 15 * 1024 * 1024
+
+
+def room_for(extra_bytes):
+    """An update filter: the post, with its comments, leaves room for
+    ``extra_bytes`` more within ``DOCUMENT_BUDGET`` (checked in the update)."""
+    return {"$expr": {"$lte": [{"$add": [{"$ifNull": ["$post_bytes", 0]},
+                                         {"$ifNull": ["$comment_bytes", 0]}]},
+                               DOCUMENT_BUDGET - extra_bytes]}}
