@@ -154,6 +154,18 @@ def gridfs_for(app):
     return gridfs.GridFS(get_db(app))
 
 
+def create_missing_indexes(collection, specs):
+    """Create the ``(keys, options)`` indexes ``collection`` has no index of
+    that name for; returns the names of those new. (One already there is
+    left alone: GridFS makes its own at the first upload, and mongomock then
+    describes it so that a second ``create_index`` conflicts.)"""
+    before = set(collection.index_information())
+    for keys, options in specs:
+        if options["name"] not in before:
+            collection.create_index(keys, **options)
+    return sorted(set(collection.index_information()) - before)
+
+
 def ping(app):
     """True when the database answers a ping."""
     try:

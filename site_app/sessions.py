@@ -25,7 +25,7 @@ from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSession, SessionInterface
 from flask_login import user_logged_in, user_logged_out
 
-from .database import get_db
+from .database import create_missing_indexes, get_db
 from .models.users import sessions_ended, utcnow
 
 COLLECTION = "sessions"
@@ -126,10 +126,10 @@ def ensure_session_indexes(database=None):
     """The TTL index that expires sessions and the one that finds an
     account's sessions; returns ``{collection: [new index names]}``."""
     collection = (database if database is not None else get_db(current_app))[COLLECTION]
-    before = set(collection.index_information())
-    collection.create_index([("expires_at", 1)], name="session_expiry", expireAfterSeconds=0)
-    collection.create_index([("user_id", 1)], name="session_user")
-    return {COLLECTION: sorted(set(collection.index_information()) - before)}
+    return {COLLECTION: create_missing_indexes(collection, [
+        ([("expires_at", 1)], {"name": "session_expiry", "expireAfterSeconds": 0}),
+        ([("user_id", 1)], {"name": "session_user"}),
+    ])}
 
 
 def end_sessions_of(user_id):

@@ -4,7 +4,7 @@ MongoEngine document to declare them on, so they are declared here and built
 by ``site_app.indexes`` with every other index."""
 from flask import current_app
 
-from ..database import get_db
+from ..database import create_missing_indexes, get_db
 
 
 def ensure_media_indexes(database=None):
@@ -28,14 +28,4 @@ def ensure_media_indexes(database=None):
             ([("files_id", 1), ("n", 1)], {"name": "files_id_1_n_1", "unique": True}),
         ],
     }
-    created = {}
-    for name, indexes in wanted.items():
-        collection = database[name]
-        before = set(collection.index_information())
-        for keys, options in indexes:
-            # GridFS creates its own index at the first upload (mongomock
-            # then describes it so that a second create_index conflicts).
-            if options["name"] not in before:
-                collection.create_index(keys, **options)
-        created[name] = sorted(set(collection.index_information()) - before)
-    return created
+    return {name: create_missing_indexes(database[name], specs) for name, specs in wanted.items()}
