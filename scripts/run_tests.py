@@ -42,8 +42,9 @@ def main(argv):
     lanes, args = split_lane(argv)
     sequential = "--sequential" in args
     args = [arg for arg in args if arg != "--sequential"]
-    narrowed = any(os.path.exists(arg.split("::")[0]) for arg in args) or lanes != LANES
-    targets = [] if any(os.path.exists(arg.split("::")[0]) for arg in args) else [str(ROOT / "tests")]
+    names_paths = any(os.path.exists(arg.split("::")[0]) for arg in args)
+    narrowed = names_paths or lanes != LANES
+    targets = [] if names_paths else [str(ROOT / "tests")]
     COVERAGE_DIR.mkdir(parents=True, exist_ok=True)
     for stale in COVERAGE_DIR.glob(".coverage*"):
         stale.unlink()
