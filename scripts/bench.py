@@ -158,16 +158,20 @@ def rss_mb(pid):
     return 0.0
 
 
+def _csrf_token(html):
+    """The CSRF token of the page's form, or "" when it has none."""
+    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    return found.group(1) if found else ""
+
+
 def sign_in(base, ids):
     """A session cookie with the Followed tab on, and the two API
     credentials (a token, and email + password)."""
     session = requests.Session()
     form = session.get(f"{base}/auth/login").text
     _send_secure_cookies_over_http(session)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
-    data = {"email": ids["login_email"], "password": ids["login_password"]}
-    if token:
-        data["csrf_token"] = token.group(1)
+    data = {"email": ids["login_email"], "password": ids["login_password"],
+            "csrf_token": _csrf_token(form)}
     answer = session.post(f"{base}/auth/login", data=data, allow_redirects=False)
     if answer.status_code != 302:
         raise SystemExit(f"error: could not log in as {ids['login_email']} ({answer.status_code})")
@@ -256,10 +260,9 @@ def mixed_reading_and_commenting(args, base, ids, auth, every=0.25):
         while not done.wait(every):
             target = rng.choice(posts)
             form = browser.get(base + target).text
-            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
             answer = browser.post(base + target, allow_redirects=False,
                                   data={"body": f"Comment {len(written)}",
-                                        "csrf_token": token.group(1) if token else ""})
+                                        "csrf_token": _csrf_token(form)})
             written.append(answer.status_code)
 
     thread = threading.Thread(target=writer)
