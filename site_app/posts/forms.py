@@ -43,13 +43,16 @@ class WritePostForm(PostFields):
     save_draft = SubmitField("Save draft")
 
 
-class CommentForm(SiteForm):
+class CommentFields(SiteForm):
+    """A comment's text, as written and as edited."""
     body = TextAreaField("Your comment", validators=[DataRequired(), Length(max=COMMENT_MAX)])
+
+
+class CommentForm(CommentFields):
     # The comment answered (a reply); empty for a new top-level comment.
     parent_id = HiddenField()
     submit = SubmitField("Comment")
 
 
-class EditCommentForm(SiteForm):
-    body = TextAreaField("Your comment", validators=[DataRequired(), Length(max=COMMENT_MAX)])
+class EditCommentForm(CommentFields):
     submit = SubmitField("Save")
