@@ -42,10 +42,17 @@ def upload():
                                       current_user._get_current_object())
     except storage.UploadRejected as rejected:
         return error_response(rejected.status, rejected.message)
-    stored["url"] = url_for("media.serve_file", file_id=stored["id"])
+    with_url(stored)
     body = {key: stored[key] for key in ("id", "url", "filename", "content_type", "size")}
     body["markdown"] = storage.markdown_for(stored)
     return jsonify(body), 201, {"Location": stored["url"]}
+
+
+def with_url(stored):
+    """``stored`` (a file the store kept) with its ``url``, which the store
+    leaves to the views, as ``storage.markdown_for`` needs it."""
+    stored["url"] = url_for("media.serve_file", file_id=stored["id"])
+    return stored
 
 
 @media.get("/files/<objectid:file_id>")

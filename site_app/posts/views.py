@@ -71,17 +71,16 @@ def _with_stored_images(form):
     uploads = [f for f in form.images.data or [] if f and f.filename]
     if not uploads:
         return body
-    from ..media.storage import UploadRejected, markdown_for, store_post_images
     from ..media.quota import spend_uploads
+    from ..media.storage import UploadRejected, markdown_for, store_post_images
+    from ..media.views import with_url
     try:
         spend_uploads(current_user, len(uploads))
         stored = store_post_images(uploads, current_user._get_current_object())
     except UploadRejected as rejected:
         form.images.errors.append(rejected.message)
         return None
-    for item in stored:
-        item["url"] = url_for("media.serve_file", file_id=item["id"])
-    return body.rstrip() + "\n\n" + "\n\n".join(markdown_for(item) for item in stored)
+    return body.rstrip() + "\n\n" + "\n\n".join(markdown_for(with_url(item)) for item in stored)
 
 
 @posts.route("/edit/<objectid:post_id>", methods=["GET", "POST"])
