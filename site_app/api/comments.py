@@ -1,10 +1,10 @@
 """Comments: per post, across posts, one by id; writing one (or a reply),
 its author editing it, its author or a moderator deleting it."""
-from flask import current_app, jsonify, url_for
+from flask import abort, current_app, jsonify, url_for
 
 from ..errors import error_response
 from ..markup import ContentTooLarge
-from ..models import CommentGone, CommentsClosed, Permission, Post
+from ..models import Comment, CommentGone, CommentsClosed, Permission, Post
 from ..pagination import Page, page_arg
 from . import api
 from .authentication import current_api_user
@@ -72,15 +72,23 @@ def get_comment(comment_id):
     return jsonify(comment_json(entry.comment, entry.post_id, current_api_user()))
 
 
+def _comment_for(comment_id, may, refusal):
+    """The comment as ``CommentEntry``: 404 when unknown or deleted, 403
+    (``refusal``) when ``may(comment, user)`` says the caller may not."""
+    entry = found_or_404(Post.find_comment(comment_id), "comment")
+    if entry.comment.deleted:
+        abort(404, description="No comment with that id.")
+    if not may(entry.comment, current_api_user()):
+        abort(403, description=refusal)
+    return entry
+
+
 @api.put("/comments/<objectid:comment_id>")
 def edit_comment(comment_id):
     """The author changes the words (the comment is then marked edited)."""
     user = current_api_user()
-    entry = found_or_404(Post.find_comment(comment_id), "comment")
-    if entry.comment.deleted:
-        return error_response(404, "No comment with that id.")
-    if not entry.comment.can_be_edited_by(user):
-        return error_response(403, "Only the comment's author may edit it.")
+    entry = _comment_for(comment_id, Comment.can_be_edited_by,
+                         "Only the comment's author may edit it.")
     try:
         body = comment_body()
     except InvalidInput as exc:
@@ -97,10 +105,7 @@ def edit_comment(comment_id):
 @api.delete("/comments/<objectid:comment_id>")
 def delete_comment(comment_id):
     """The author or a moderator deletes it (blanked while replies hang on it)."""
-    entry = found_or_404(Post.find_comment(comment_id), "comment")
-    if entry.comment.deleted:
-        return error_response(404, "No comment with that id.")
-    if not entry.comment.can_be_deleted_by(current_api_user()):
-        return error_response(403, "Only the comment's author or a moderator may delete it.")
+    _comment_for(comment_id, Comment.can_be_deleted_by,
+                 "Only the comment's author or a moderator may delete it.")
     Post.delete_comment(comment_id)
     return "", 204
