@@ -103,9 +103,10 @@ class CommentsOfAPost:
         post, :class:`CommentsClosed` when the post is full (by count, by
         bytes, or by the room the post leaves in its document),
         :class:`ContentTooLarge` when it renders too large."""
-        parent = self._thread_of(parent_id) if parent_id else None
-        if parent_id and parent is None:
+        answered = self._stored_comment(parent_id) if parent_id else None
+        if parent_id and answered is None:
             raise CommentGone()
+        parent = answered and (answered.get("parent") or answered["id"])  # its thread
         mentions = Mentions.in_text(body)
         comment = Comment(body=body, body_html=render_comment(body, mentions.links()),
                           author=author, parent=parent)
@@ -135,27 +136,26 @@ class CommentsOfAPost:
                 raise
             updated = False
         if not updated:
-            if parent and not self._thread_of(parent):
+            if parent and not self._stored_comment(parent):
                 raise CommentGone()
             raise CommentsClosed()
         content_changed.send(type(self), post=self.id)  # its page, and its count on cards
-        # answered: the comment replied to, when a reply (its thread is ``parent``)
+        # answered (and by whom): the comment replied to; its thread is ``parent``
         comment_posted.send(type(self), post=self.id, comment=comment.id, author=author.id,
-                            parent=parent, answered=parent and as_object_id(parent_id))
+                            parent=parent, answered=answered and answered["id"],
+                            answered_author=answered and answered.get("author"))
         mentions.announce(type(self), author.id, self.id, comment.id)
         self.comment_count += 1
         return comment
 
-    def _thread_of(self, comment_id):
-        """The top-level comment ``comment_id`` belongs to on this post (itself,
-        or the parent of a reply), or ``None`` when it is not there."""
+    def _stored_comment(self, comment_id):
+        """The stored comment ``comment_id`` of this post (it alone, by
+        ``$elemMatch``), or ``None`` when it is not there."""
         oid = as_object_id(comment_id)
         found = oid and type(self)._get_collection().find_one(
             {"_id": self.id, "comments.id": oid},
             {"comments": {"$elemMatch": {"id": oid}}})
-        if not found:
-            return None
-        return found["comments"][0].get("parent") or oid
+        return found["comments"][0] if found else None
 
     @classmethod
     def edit_comment(cls, comment_id, body):

@@ -31,7 +31,8 @@ post_liked = _signals.signal("post-liked")
 user_followed = _signals.signal("user-followed")
 # comment_posted.send(Post, post=<id>, comment=<comment id>, author=<commenter id>,
 #                     parent=<parent comment id or None>,
-#                     answered=<the comment replied to: the parent, or a reply under it>)
+#                     answered=<the comment replied to: the parent, or a reply under it>,
+#                     answered_author=<its author's id>)
 comment_posted = _signals.signal("comment-posted")
 # users_mentioned.send(Post, users=[<ids>], author=<writer id>, post=<id>,
 #                      comment=<comment id or None>): sent on every write of a

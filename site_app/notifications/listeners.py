@@ -26,7 +26,8 @@ def _logged(listener):
 
 
 @_logged
-def on_comment(sender, post, comment, author, parent=None, answered=None, **_):
+def on_comment(sender, post, comment, author, parent=None, answered=None, answered_author=None,
+               **_):
     """The post's author is told of a comment; the authors of the thread's
     first comment and of the reply answered (when that is another) of a
     reply; each reader once, a reply before a comment."""
@@ -40,8 +41,7 @@ def on_comment(sender, post, comment, author, parent=None, answered=None, **_):
     if parent and found.comments:
         told.add(found.comments[0].author_id)
     if answered and answered != parent:
-        entry = Post.find_comment(answered)
-        told.add(entry.comment.author_id if entry else None)
+        told.add(answered_author)
     for reader in told - {None}:
         Notification.notify(reader, "reply", author, comment, post=post, comment=comment)
     if found.author_id not in told:
