@@ -8,10 +8,6 @@ from helpers import signed_in_client
 from site_app.models import Bookmark, Post
 
 
-def text(response):
-    return response.get_data(as_text=True)
-
-
 @pytest.fixture
 def posts(make_user):
     writer = make_user("wendy")
@@ -24,7 +20,7 @@ def test_a_reader_bookmarks_posts_and_finds_them_newest_saved_first(client, auth
     for post in (posts[0], posts[2], posts[1]):
         response = client.post(f"/bookmark/{post.id}")
         assert response.status_code == 302 and response.headers["Location"] == f"/post/{post.id}"
-    page = text(client.get("/bookmarks"))
+    page = client.get("/bookmarks").text
     assert "3 saved posts" in page
     assert page.index("Post 1") < page.index("Post 2") < page.index("Post 0")
     assert page.count(">Remove bookmark<") == 3
@@ -33,10 +29,10 @@ def test_a_reader_bookmarks_posts_and_finds_them_newest_saved_first(client, auth
 def test_bookmarking_again_removes_it(client, auth, make_user, posts):
     auth.login_as(make_user("rita"))
     client.post(f"/bookmark/{posts[0].id}")
-    assert ">Remove bookmark<" in text(client.get(f"/post/{posts[0].id}"))
+    assert ">Remove bookmark<" in client.get(f"/post/{posts[0].id}").text
     client.post(f"/bookmark/{posts[0].id}", data={"next": "/bookmarks"})
-    assert ">Bookmark<" in text(client.get(f"/post/{posts[0].id}"))
-    assert "0 saved posts" in text(client.get("/bookmarks"))
+    assert ">Bookmark<" in client.get(f"/post/{posts[0].id}").text
+    assert "0 saved posts" in client.get("/bookmarks").text
 
 
 def test_bookmarks_are_paginated(app, client, auth, make_user, posts):
@@ -44,7 +40,7 @@ def test_bookmarks_are_paginated(app, client, auth, make_user, posts):
     auth.login_as(make_user("rita"))
     for post in posts:
         client.post(f"/bookmark/{post.id}")
-    first, second = text(client.get("/bookmarks")), text(client.get("/bookmarks?page=2"))
+    first, second = client.get("/bookmarks").text, client.get("/bookmarks?page=2").text
     assert "Post 2" in first and "Post 1" in first and "Post 0" not in first
     assert "Post 0" in second and "Post 2" not in second
     assert 'href="/bookmarks?page=2"' in first
@@ -56,15 +52,15 @@ def test_bookmarks_are_private_and_need_an_account(client, auth, make_user, post
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
     assert client.post(f"/bookmark/{posts[0].id}").status_code == 302
     auth.login_as(make_user("rita"))
-    assert "0 saved posts" in text(client.get("/bookmarks"))
+    assert "0 saved posts" in client.get("/bookmarks").text
     assert client.post("/bookmark/0123456789abcdef01234567").status_code == 404
     assert client.get(f"/bookmark/{posts[0].id}").status_code == 405
 
 
 def test_the_buttons_show_only_to_signed_in_readers(client, auth, make_user, posts):
-    assert ">Bookmark<" not in text(client.get("/"))
+    assert ">Bookmark<" not in client.get("/").text
     auth.login_as(make_user("rita"))
-    assert text(client.get("/")).count(">Bookmark<") == 3
+    assert client.get("/").text.count(">Bookmark<") == 3
 
 
 def test_concurrent_clicks_leave_at_most_one_bookmark(app, make_user, posts):

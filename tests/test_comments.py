@@ -13,10 +13,6 @@ def post(make_user):
     return Post.publish(make_user("wendy"), "A post to discuss", "Body")
 
 
-def text(response):
-    return response.get_data(as_text=True)
-
-
 def test_reader_comments_and_sees_it_on_the_last_page(app, client, make_user, auth, post):
     app.config["COMMENTS_PER_PAGE"] = 3
     for n in range(4):
@@ -24,7 +20,7 @@ def test_reader_comments_and_sees_it_on_the_last_page(app, client, make_user, au
     auth.login_as(make_user("rita"))
     response = client.post(f"/post/{post.id}", data={"body": "my **fresh** take"})
     assert response.status_code == 302
-    page = text(client.get(response.headers["Location"]))
+    page = client.get(response.headers["Location"]).text
     assert "my <strong>fresh</strong> take" in page
     assert "5 comments" in page
     assert "earlier comment 0" not in page  # only the last page was loaded
@@ -47,14 +43,14 @@ def test_empty_or_oversize_comments_are_rejected(client, make_user, auth, post, 
     auth.login_as(make_user())
     response = client.post(f"/post/{post.id}", data={"body": body})
     assert response.status_code == 400
-    assert "is-invalid" in text(response)
+    assert "is-invalid" in response.text
     assert Post.objects.get(id=post.id).comment_count == 0
 
 
 def test_anonymous_visitors_cannot_comment(client, post):
     response = client.post(f"/post/{post.id}", data={"body": "hi"})
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
-    assert "Log in" in text(client.get(f"/post/{post.id}"))
+    assert "Log in" in client.get(f"/post/{post.id}").text
     assert Post.objects.get(id=post.id).comment_count == 0
 
 
@@ -72,7 +68,7 @@ def test_comments_close_at_the_limit(app, client, make_user, auth, post):
         assert client.post(f"/post/{post.id}", data={"body": f"c{n}"}).status_code == 302
     response = client.post(f"/post/{post.id}", data={"body": "one too many"})
     assert response.status_code == 400
-    assert "Comments are closed" in text(response)
+    assert "Comments are closed" in response.text
     assert Post.objects.get(id=post.id).comment_count == 2
 
 
@@ -125,10 +121,10 @@ def test_moderate_lists_the_newest_comments_across_posts(app, client, make_user,
     other.add_comment(post.author, "middle words")
     post.add_comment(post.author, "newest words")
     auth.login_as(make_user(role="Moderator"))
-    page = text(client.get("/moderate"))
+    page = client.get("/moderate").text
     assert page.index("newest words") < page.index("middle words")
     assert "oldest words" not in page and "Another post" in page
-    assert "oldest words" in text(client.get("/moderate?page=2"))
+    assert "oldest words" in client.get("/moderate?page=2").text
     assert client.get("/moderate?page=99").location == "/moderate?page=2"
 
 
@@ -142,17 +138,17 @@ def test_hiding_and_showing_a_comment(client, make_user, auth, post, role, statu
     if not hidden:
         return
     # The moderator still sees it, marked, with a button to show it again.
-    page = text(client.get(f"/post/{post.id}"))
+    page = client.get(f"/post/{post.id}").text
     assert "rude remark" in page and "hidden by a moderator" in page
     assert f"/moderate/enable/{comment.id}" in page
     # Readers see only that it was hidden.
     auth.logout()
-    page = text(client.get(f"/post/{post.id}"))
+    page = client.get(f"/post/{post.id}").text
     assert "rude remark" not in page and "hidden by a moderator" in page
     auth.login_as(make_user("mod2", role="Moderator"))
     client.post(f"/moderate/enable/{comment.id}")
     auth.logout()
-    assert "rude remark" in text(client.get(f"/post/{post.id}"))
+    assert "rude remark" in client.get(f"/post/{post.id}").text
 
 
 def test_moderation_returns_to_the_page_it_came_from_only_if_local(client, make_user, auth, post):
@@ -184,7 +180,7 @@ def test_comment_markup_is_sanitised(client, make_user, auth, post):
     auth.login_as(make_user())
     client.post(f"/post/{post.id}",
                 data={"body": "<script>alert(1)</script>[x](javascript:alert(1)) <b onclick=x>hi</b>"})
-    page = text(client.get(f"/post/{post.id}"))
+    page = client.get(f"/post/{post.id}").text
     assert "<script>alert(1)" not in page
     assert "javascript:alert" not in page
     assert "onclick" not in page
@@ -197,14 +193,14 @@ def test_a_good_comment_lands_on_itself(app, client, make_user, auth, post):
     location = response.headers["Location"]
     comment = Post.objects.get(id=post.id).comments[-1]
     assert location.endswith(f"#comment-{comment.id}")
-    assert f'id="comment-{comment.id}"' in text(client.get(location))
+    assert f'id="comment-{comment.id}"' in client.get(location).text
 
 
 def test_a_refused_comment_comes_back_on_the_form_with_its_error(client, make_user, auth, post):
     auth.login_as(make_user("rita"))
     response = client.post(f"/post/{post.id}", data={"body": "   "})
     assert response.status_code == 400
-    page = text(response)
+    page = response.text
     # The form posts to its own fragment, so the browser shows the answer
     # scrolled to the form, where the error is.
     form = re.search(r'<form[^>]*id="comment-form"[^>]*>', page)
@@ -218,7 +214,7 @@ def test_a_moderator_returns_to_the_comment_they_hid(app, client, make_user, aut
         post.add_comment(post.author, f"comment {n}")
     target = Post.objects.get(id=post.id).comments[4]
     auth.login_as(make_user("mo", role="Moderator"))
-    page = text(client.get(f"/post/{post.id}?page=2"))
+    page = client.get(f"/post/{post.id}?page=2").text
     next_field = re.search(rf'action="/moderate/disable/{target.id}".*?name="next" value="([^"]+)"',
                            page, re.S).group(1)
     response = client.post(f"/moderate/disable/{target.id}", data={"next": next_field})
@@ -232,9 +228,9 @@ def test_the_queue_can_show_only_hidden_comments(client, make_user, auth, post):
     for hidden in (comments[1], comments[3]):
         Post.set_comment_disabled(hidden.id, True)
     auth.login_as(make_user("mo", role="Moderator"))
-    everything = text(client.get("/moderate"))
+    everything = client.get("/moderate").text
     assert all(f"comment {n}" in everything for n in range(4))
-    page = text(client.get("/moderate?show=hidden"))
+    page = client.get("/moderate?show=hidden").text
     assert "2 hidden comments" in page
     assert "comment 3" in page and "comment 1" in page
     assert "comment 0" not in page and "comment 2" not in page
@@ -245,11 +241,11 @@ def test_the_queue_can_show_only_hidden_comments(client, make_user, auth, post):
 def test_the_hidden_queue_pages_and_says_when_it_is_empty(app, client, make_user, auth, post):
     app.config["COMMENTS_PER_PAGE"] = 2
     auth.login_as(make_user("mo", role="Moderator"))
-    assert "No hidden comments." in text(client.get("/moderate?show=hidden"))
+    assert "No hidden comments." in client.get("/moderate?show=hidden").text
     for n in range(5):
         post.add_comment(post.author, f"hidden {n}")
     for comment in Post.objects.get(id=post.id).comments:
         Post.set_comment_disabled(comment.id, True)
-    page = text(client.get("/moderate?show=hidden&page=3"))
+    page = client.get("/moderate?show=hidden&page=3").text
     assert "hidden 0" in page and "hidden 1" not in page
     assert 'href="/moderate?page=2&amp;show=hidden"' in page

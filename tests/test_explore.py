@@ -7,10 +7,6 @@ from site_app.models import Post, User, utcnow
 from site_app.models.signals import user_followed
 
 
-def text(response):
-    return response.get_data(as_text=True)
-
-
 def writers_section(page):
     return page.split('id="writers-heading"')[1].split('id="tags-heading"')[0]
 
@@ -28,7 +24,7 @@ def test_writers_followed_by_the_people_you_follow_come_first(client, auth, make
     for fan in (make_user(f"fan{n}") for n in range(3)):
         fan.follow(popular)  # most followed overall, by strangers
     auth.login_as(me)
-    section = writers_section(text(client.get("/explore")))
+    section = writers_section(client.get("/explore").text)
     assert "followed by 2 people you follow" in section
     assert "followed by 1 person you follow" in section
     assert section.index(">star<") < section.index(">rising<") < section.index(">popular<")
@@ -43,11 +39,11 @@ def test_a_newcomer_and_an_anonymous_reader_see_the_most_followed(client, auth, 
     for fan in fans:
         fan.follow(popular)
     fans[0].follow(quiet)
-    anonymous = writers_section(text(client.get("/explore")))
+    anonymous = writers_section(client.get("/explore").text)
     assert anonymous.index(">popular<") < anonymous.index(">quiet<")
     assert "3 followers" in anonymous and "/follow/" not in anonymous
     auth.login_as(make_user("newcomer"))
-    newcomer = writers_section(text(client.get("/explore")))
+    newcomer = writers_section(client.get("/explore").text)
     assert "3 followers" in newcomer and 'action="/follow/popular"' in newcomer
 
 
@@ -59,7 +55,7 @@ def test_following_from_explore_comes_back_to_explore(client, auth, make_user):
     response = client.post("/follow/popular", data={"next": "/explore"})
     assert response.headers["Location"] == "/explore"
     assert me.reload().is_following(popular)
-    assert ">popular<" not in writers_section(text(client.get("/explore")))
+    assert ">popular<" not in writers_section(client.get("/explore").text)
 
 
 def test_trending_tags_count_this_weeks_posts(client, make_user):
@@ -70,7 +66,7 @@ def test_trending_tags_count_this_weeks_posts(client, make_user):
     old = Post.publish(writer, "Old", "Body", "vintage")
     Post.objects(id=old.id).update_one(set__timestamp=utcnow() - timedelta(days=8))
     Post.publish(writer, "Unsent", "Body", "secret-plans", draft=True)
-    page = text(client.get("/explore")).split('id="tags-heading"')[1]
+    page = client.get("/explore").text.split('id="tags-heading"')[1]
     assert "secret-plans" not in page  # a draft's tags are not public
     assert page.index("#lamps (3)") < page.index("#light (3)") < page.index("#candles (1)")
     assert "vintage" not in page
@@ -80,7 +76,7 @@ def test_trending_tags_count_this_weeks_posts(client, make_user):
 def test_the_empty_followed_tab_links_to_explore(client, auth, make_user):
     auth.login_as(make_user("me"))
     client.get("/followed")
-    page = text(client.get("/"))
+    page = client.get("/").text
     assert "You do not follow anyone yet" in page and 'href="/explore"' in page
 
 

@@ -7,10 +7,6 @@ from helpers import signed_in_client
 from site_app.models import Post, User
 
 
-def text(response):
-    return response.get_data(as_text=True)
-
-
 def test_follow_and_unfollow(client, make_user, auth):
     rita, wendy = make_user("rita"), make_user("wendy")
     auth.login_as(rita)
@@ -18,11 +14,11 @@ def test_follow_and_unfollow(client, make_user, auth):
     assert response.status_code == 302 and response.headers["Location"] == "/user/wendy"
     assert rita.reload().is_following(wendy)
     assert wendy.followers_count == 1 and rita.following_count == 1
-    assert "rita" in text(client.get("/followers/wendy"))
-    assert "wendy" in text(client.get("/following/rita"))
+    assert "rita" in client.get("/followers/wendy").text
+    assert "wendy" in client.get("/following/rita").text
     client.post("/unfollow/wendy")
     assert not rita.reload().is_following(wendy)
-    assert "rita" not in text(client.get("/followers/wendy")).split("Back to")[1]
+    assert "rita" not in client.get("/followers/wendy").text.split("Back to")[1]
 
 
 def test_following_twice_counts_once(client, make_user, auth):
@@ -80,10 +76,10 @@ def test_followers_are_paginated(app, client, make_user):
     wendy = make_user("wendy")
     for name in ["anna", "bert", "cleo"]:
         make_user(name).follow(wendy)
-    first, second = text(client.get("/followers/wendy")), text(client.get("/followers/wendy?page=2"))
+    first, second = client.get("/followers/wendy").text, client.get("/followers/wendy?page=2").text
     assert "anna" in first and "bert" in first and "cleo" not in first
     assert "cleo" in second
-    assert "anna" in text(client.get("/followers/wendy?page=-7"))
+    assert "anna" in client.get("/followers/wendy?page=-7").text
 
 
 def test_followers_list_shows_who_follows_you(client, make_user, auth):
@@ -91,7 +87,7 @@ def test_followers_list_shows_who_follows_you(client, make_user, auth):
     wendy.follow(rita)
     rita.follow(wendy)
     auth.login_as(rita)
-    assert "follows you" in text(client.get("/followers/rita"))
+    assert "follows you" in client.get("/followers/rita").text
 
 
 def test_followed_feed_has_the_followed_and_your_own_posts_only(client, make_user, auth):
@@ -102,10 +98,10 @@ def test_followed_feed_has_the_followed_and_your_own_posts_only(client, make_use
     rita.follow(wendy)
     auth.login_as(rita)
     client.get("/followed")
-    page = text(client.get("/"))
+    page = client.get("/").text
     assert "Wendy writes" in page and "Rita writes" in page and "Zed writes" not in page
     client.get("/all")
-    assert "Zed writes" in text(client.get("/"))
+    assert "Zed writes" in client.get("/").text
 
 
 def test_followed_feed_is_one_query_over_the_authors(app, client, make_user, auth, db_ops):

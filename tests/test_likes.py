@@ -14,10 +14,6 @@ from site_app.models.signals import content_changed, post_liked
 JSON = {"Accept": "application/json"}
 
 
-def text(response):
-    return response.get_data(as_text=True)
-
-
 @pytest.fixture
 def post(make_user):
     return Post.publish(make_user("wendy"), "Lanterns", "About *lanterns*", "light")
@@ -33,10 +29,10 @@ def test_a_reader_likes_a_post_and_takes_it_back(client, auth, make_user, post):
     response = client.post(f"/post/{post.id}/like")
     assert response.status_code == 302
     assert response.headers["Location"] == f"/post/{post.id}"
-    page = text(client.get(f"/post/{post.id}"))
+    page = client.get(f"/post/{post.id}").text
     assert "1 like<" in page and ">Unlike<" in page
     client.post(f"/post/{post.id}/like")
-    page = text(client.get(f"/post/{post.id}"))
+    page = client.get(f"/post/{post.id}").text
     assert "0 likes" in page and ">Like<" in page
     assert like_count(post) == 0 and Like.objects.count() == 0
 
@@ -110,14 +106,14 @@ def test_every_card_shows_the_count_and_the_readers_own_likes(client, auth, make
     Like.add(other, sam)
     auth.login_as(rita)
     for path in ("/", "/tag/light", "/user/wendy", "/search?q=lanterns"):
-        page = text(client.get(path))
+        page = client.get(path).text
         assert "2 likes" in page, path
-    home = text(client.get("/"))
+    home = client.get("/").text
     # rita liked Lanterns, not Candles.
     candles, lanterns = home.split("Candles")[1].split("Lanterns")
     assert ">Like<" in candles and ">Unlike<" in lanterns
     auth.logout()
-    anonymous = text(client.get("/"))
+    anonymous = client.get("/").text
     assert "2 likes" in anonymous and "1 like<" in anonymous and "like-form" not in anonymous
 
 

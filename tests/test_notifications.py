@@ -20,10 +20,6 @@ def bob(make_user):
     return make_user("bob")
 
 
-def text(response):
-    return response.get_data(as_text=True)
-
-
 def kinds(user):
     return sorted(n.kind for n in Notification.objects(recipient=user.id))
 
@@ -94,7 +90,7 @@ def test_likes_of_one_post_are_grouped_when_written(client, ana, make_user):
     assert grouped.count() == 1
     assert grouped.first().count == 5
 
-    page = text(signed_in_client(client.application, ana).get("/notifications"))
+    page = signed_in_client(client.application, ana).get("/notifications").text
     assert "fan4</a>" in page and "and 4 others" in page and "liked" in page  # the latest liker named
 
 
@@ -104,24 +100,24 @@ def test_the_page_lists_newest_first_marks_read_and_the_navbar_counts(app, ana, 
     user_followed.send(User, follower=bob.id, followed=ana.id)
     reader = signed_in_client(app, ana)
 
-    home = text(reader.get("/"))
+    home = reader.get("/").text
     assert "Notifications" in home and ">2<span" in home.replace(" ", "")
-    page = text(reader.get("/notifications"))
+    page = reader.get("/notifications").text
     assert page.index("started following you") < page.index("commented on")
     assert page.count(">new<") == 2
     assert Notification.unread_count(ana.id) == 0
-    again = text(reader.get("/notifications"))
+    again = reader.get("/notifications").text
     assert ">new<" not in again
-    assert "unread" not in text(reader.get("/"))
+    assert "unread" not in reader.get("/").text
 
 
 def test_notifications_are_paged(app, ana, make_user):
     for n in range(23):
         user_followed.send(User, follower=make_user(f"f{n}").id, followed=ana.id)
     reader = signed_in_client(app, ana)
-    first = text(reader.get("/notifications"))
+    first = reader.get("/notifications").text
     assert first.count('class="notification ') == 20 and "f22" in first
-    second = text(reader.get("/notifications?page=2"))
+    second = reader.get("/notifications?page=2").text
     assert second.count('class="notification ') == 3 and "f0<" in second
 
 

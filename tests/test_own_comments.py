@@ -18,10 +18,6 @@ def ana(make_user):
     return make_user("ana")
 
 
-def text(response):
-    return response.get_data(as_text=True)
-
-
 def stored_comments(post):
     return Post._get_collection().find_one({"_id": post.id}).get("comments", [])
 
@@ -29,16 +25,16 @@ def stored_comments(post):
 def test_the_author_edits_a_comment_and_it_shows_as_edited(client, auth, ana, post):
     comment = post.add_comment(ana, "frist")
     auth.login_as(ana)
-    page = text(client.get(f"/post/{post.id}"))
+    page = client.get(f"/post/{post.id}").text
     assert f"/comment/{comment.id}/edit" in page
 
     form = client.get(f"/comment/{comment.id}/edit?next=/post/{post.id}")
-    assert form.status_code == 200 and "frist" in text(form)
+    assert form.status_code == 200 and "frist" in form.text
     response = client.post(f"/comment/{comment.id}/edit?next=/post/{post.id}",
                            data={"body": "first, *really*"})
     assert response.status_code == 302 and response.headers["Location"] == f"/post/{post.id}"
 
-    page = text(client.get(f"/post/{post.id}"))
+    page = client.get(f"/post/{post.id}").text
     assert "first, <em>really</em>" in page and "frist" not in page
     assert "edited" in page
     kept = stored_comments(post)[0]
@@ -64,7 +60,7 @@ def test_only_the_author_may_edit(client, auth, make_user, ana, post, role):
     assert client.get(f"/comment/{comment.id}/edit").status_code == 403
     assert client.post(f"/comment/{comment.id}/edit", data={"body": "theirs"}).status_code == 403
     assert stored_comments(post)[0]["body"] == "mine"
-    assert f"/comment/{comment.id}/edit" not in text(client.get(f"/post/{post.id}"))
+    assert f"/comment/{comment.id}/edit" not in client.get(f"/post/{post.id}").text
 
 
 def test_strangers_may_not_delete_and_anonymous_visitors_are_sent_to_log_in(
@@ -96,7 +92,7 @@ def test_a_deleted_comment_with_replies_stays_as_a_placeholder_until_they_go(
     auth.login_as(ana)
     assert client.post(f"/comment/{top.id}/delete").status_code == 302
 
-    page = text(client.get(f"/post/{post.id}"))
+    page = client.get(f"/post/{post.id}").text
     assert "This comment was deleted." in page and "the question" not in page
     assert "the answer" in page
     placeholder = stored_comments(post)[0]
@@ -120,12 +116,12 @@ def test_the_moderation_queue_and_the_admin_show_replies_and_edits(client, auth,
     reply = post.add_comment(post.author, "reply words", parent_id=top.id)
     Post.edit_comment(top.id, "top words, edited")
     auth.login_as(make_user("admin", role="Administrator"))
-    queue = text(client.get("/moderate"))
+    queue = client.get("/moderate").text
     reply_item = queue[queue.index(f'id="comment-{reply.id}"'):]
     assert "replied" in reply_item[:1500] and ">reply<" in reply_item[:1500]
     top_item = queue[queue.index(f'id="comment-{top.id}"'):]
     assert "edited" in top_item[:1500]
-    admin = text(client.get("/admin/comments/"))
+    admin = client.get("/admin/comments/").text
     assert "reply" in admin and "edited" in admin
 
 

@@ -12,16 +12,12 @@ from site_app.models import Post
 from site_app.models.reading import WORDS_PER_MINUTE, cover_of, reading_minutes
 
 
-def text(response):
-    return response.get_data(as_text=True)
-
-
 def _upload_image(client):
     buffer = io.BytesIO()
     Image.new("RGB", (640, 480), "teal").save(buffer, "JPEG")
     response = client.post("/upload", data={"file": (io.BytesIO(buffer.getvalue()), "c.jpg")},
                            content_type="multipart/form-data")
-    assert response.status_code == 201, text(response)
+    assert response.status_code == 201, response.text
     return response.get_json()
 
 
@@ -42,7 +38,7 @@ class _Meta(HTMLParser):
 
 def head_of(response):
     parser = _Meta()
-    parser.feed(text(response))
+    parser.feed(response.text)
     return parser
 
 
@@ -81,10 +77,10 @@ def test_cards_and_post_show_minutes_and_the_cover_thumbnail(client, auth, write
     assert post.reading.minutes == 3 and str(post.reading.cover) == image["id"]
     thumb = f'/files/{image["id"]}?size=thumb'
     for page in ("/", "/tag/sea", "/user/wendy", "/search?q=harbour"):
-        listed = text(client.get(page))
+        listed = client.get(page).text
         assert "3 min read" in listed, page
         assert thumb in listed, page
-    assert "3 min read" in text(client.get(post_url))
+    assert "3 min read" in client.get(post_url).text
 
 
 def test_an_edit_recomputes_minutes_and_cover(client, auth, writer):
@@ -115,7 +111,7 @@ def test_a_post_page_tells_machines_what_it_is(app, client, auth, writer):
     assert head.meta["og:url"] == url
     assert head.meta["og:image"] == head.meta["twitter:image"] == f"{site}/files/{image['id']}"
     assert head.meta["twitter:card"] == "summary_large_image"
-    assert "Tides &amp; &lt;moons&gt;" in text(response)  # escaped in the attributes too
+    assert "Tides &amp; &lt;moons&gt;" in response.text  # escaped in the attributes too
     assert "Set-Cookie" not in response.headers
 
 
@@ -128,20 +124,20 @@ def test_a_post_without_an_image_has_no_share_image(client, writer):
 def test_a_reader_follows_the_author_from_the_post_page(client, auth, writer, make_user):
     post = Post.publish(writer, "Follow me", "Please.")
     reader = make_user("rita")
-    assert "/follow/wendy" not in text(client.get(f"/post/{post.id}"))  # anonymous: no button
+    assert "/follow/wendy" not in client.get(f"/post/{post.id}").text  # anonymous: no button
     auth.login_as(reader)
-    page = text(client.get(f"/post/{post.id}"))
+    page = client.get(f"/post/{post.id}").text
     assert re.search(r'action="/follow/wendy"[^>]*>\s*<input[^>]*csrf_token', page)
     response = client.post("/follow/wendy", data={"next": f"/post/{post.id}"})
     assert response.headers["Location"] == f"/post/{post.id}"
     reader.reload()
     assert reader.is_following(writer)
-    page = text(client.get(f"/post/{post.id}"))
+    page = client.get(f"/post/{post.id}").text
     assert 'action="/unfollow/wendy"' in page
     # The author sees no button beside their own name.
     auth.logout()
     auth.login_as(writer)
-    assert "/follow/wendy" not in text(client.get(f"/post/{post.id}"))
+    assert "/follow/wendy" not in client.get(f"/post/{post.id}").text
 
 
 def test_a_follow_button_elsewhere_still_lands_on_the_profile(client, auth, writer, make_user):
@@ -158,13 +154,13 @@ def test_deploy_gives_older_posts_reading_time_cover_and_excerpt(client, auth, w
     post = Post.publish(writer, "Old", f"# Heading\n\nText\n\n![x]({image['url']})")
     Post._get_collection().update_one({"_id": post.id}, {"$unset": {"reading": ""},
                                                          "$set": {"excerpt": "Heading Text"}})
-    assert "1 min read" not in text(client.get("/"))
+    assert "1 min read" not in client.get("/").text
     deployed = runner.invoke(args=["deploy"])
     assert "posts given reading times and covers: 1" in deployed.output
     post.reload()
     assert post.reading.minutes == 1 and str(post.reading.cover) == image["id"]
     assert post.excerpt == "Heading. Text."
-    assert "1 min read" in text(client.get("/"))
+    assert "1 min read" in client.get("/").text
     assert "post reading times and covers: up to date" in runner.invoke(args=["deploy"]).output
 
 

@@ -15,10 +15,6 @@ def post(make_user):
     return Post.publish(make_user("wendy"), "A post to discuss", "Body")
 
 
-def text(response):
-    return response.get_data(as_text=True)
-
-
 def stored(post):
     return Post._get_collection().find_one({"_id": post.id})
 
@@ -27,9 +23,9 @@ def test_a_reader_replies_through_the_reply_link(client, make_user, auth, post):
     first = post.add_comment(make_user("ana"), "What about tabs?")
     auth.login_as(make_user("rita"))
 
-    page = text(client.get(f"/post/{post.id}"))
+    page = client.get(f"/post/{post.id}").text
     assert f"reply_to={first.id}" in page  # a Reply link, no script needed
-    form_page = text(client.get(f"/post/{post.id}?page=1&reply_to={first.id}"))
+    form_page = client.get(f"/post/{post.id}?page=1&reply_to={first.id}").text
     assert "Replying to" in form_page and f'value="{first.id}"' in form_page
 
     response = client.post(f"/post/{post.id}?page=1&reply_to={first.id}",
@@ -39,7 +35,7 @@ def test_a_reader_replies_through_the_reply_link(client, make_user, auth, post):
     assert reply["parent"] == first.id
     assert response.headers["Location"].endswith(f"#comment-{reply['id']}")
 
-    shown = text(client.get(response.headers["Location"]))
+    shown = client.get(response.headers["Location"]).text
     # Under its parent: inside the parent's item, in the replies list.
     parent_item = shown[shown.index(f'id="comment-{first.id}"'):]
     assert parent_item.index("comment-replies") < parent_item.index("Spaces, always.")
@@ -61,11 +57,11 @@ def test_the_post_page_pages_by_top_level_comment(app, client, make_user, post):
     for n in range(4):  # replies do not push their parent's siblings to another page
         post.add_comment(writer, f"reply {n} to top 0", parent_id=tops[0].id)
 
-    first = text(client.get(f"/post/{post.id}"))
+    first = client.get(f"/post/{post.id}").text
     assert "top 0" in first and "top 1" in first and "top 2" not in first
     assert all(f"reply {n} to top 0" in first for n in range(4))
     assert "7 comments" in first
-    second = text(client.get(f"/post/{post.id}?page=2"))
+    second = client.get(f"/post/{post.id}?page=2").text
     assert "top 2" in second and "top 0" not in second and "reply 0" not in second
     assert "?page=3" not in first  # two pages: three threads, two a page
 
@@ -90,7 +86,7 @@ def test_a_reply_to_an_unknown_or_other_posts_comment_loses_nothing(client, make
         response = client.post(f"/post/{post.id}",
                                data={"body": "my careful answer", "parent_id": parent})
         assert response.status_code == 400, parent
-        page = text(response)
+        page = response.text
         assert "my careful answer" in page  # the text is kept for another try
         assert "The comment you answered was deleted" in page
     assert stored(post).get("comments", []) == []
@@ -177,5 +173,5 @@ def test_a_comments_own_address_opens_the_page_that_shows_it(app, client, make_u
         assert response.status_code == 302
         assert response.headers["Location"] == (
             f"/post/{post.id}?page={page}#comment-{comment.id}")
-    assert "late reply to top 2" in text(client.get(f"/post/{post.id}?page=2"))
+    assert "late reply to top 2" in client.get(f"/post/{post.id}?page=2").text
     assert client.get(f"/comment/{'0' * 24}").status_code == 404

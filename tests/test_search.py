@@ -10,10 +10,6 @@ from site_app import search
 from site_app.models import Post
 
 
-def text(response):
-    return response.get_data(as_text=True)
-
-
 @pytest.fixture
 def library(make_user):
     author = make_user("ann")
@@ -26,7 +22,7 @@ def library(make_user):
 
 
 def test_search_finds_title_body_and_tags_best_first(client, library):
-    page = text(client.get("/search?q=COFFEE"))
+    page = client.get("/search?q=COFFEE").text
     assert "3 results" in page
     positions = [page.index(title) for title in
                  ("Brewing <mark>coffee</mark> at home", "Espresso machines", "Morning routines")]
@@ -36,7 +32,7 @@ def test_search_finds_title_body_and_tags_best_first(client, library):
 
 @pytest.mark.embedded_only("the embedded word-match fallback; MongoDB's $text matches stemmed words instead")
 def test_any_word_matches_and_words_match_at_their_start(client, library):
-    page = text(client.get("/search?q=tomato+routine"))
+    page = client.get("/search?q=tomato+routine").text
     assert "Gardening" in page and "Morning <mark>routines</mark>" in page
     assert "Brewing" not in page
 
@@ -45,16 +41,16 @@ def test_regex_characters_are_plain_text(client, library):
     for query in [".*", "(", "[)+?", "\\", "^$|"]:
         response = client.get("/search", query_string={"q": query})
         assert response.status_code == 200
-        assert "Brewing" not in text(response)
+        assert "Brewing" not in response.text
 
 
 def test_empty_search_asks_for_words(client, library):
-    page = text(client.get("/search?q="))
+    page = client.get("/search?q=").text
     assert "Type a few words" in page and "Brewing" not in page
 
 
 def test_no_match_says_so(client, library):
-    assert "No posts match" in text(client.get("/search?q=submarine"))
+    assert "No posts match" in client.get("/search?q=submarine").text
 
 
 def test_results_are_paginated(app, client, make_user):
@@ -62,9 +58,9 @@ def test_results_are_paginated(app, client, make_user):
     author = make_user()
     for n in range(5):
         Post.publish(author, f"Note {n}", "shared word")
-    assert text(client.get("/search?q=shared")).count("Note ") == 2
-    assert text(client.get("/search?q=shared&page=3")).count("Note ") == 1
-    assert text(client.get("/search?q=shared&page=abc")).count("Note ") == 2
+    assert client.get("/search?q=shared").text.count("Note ") == 2
+    assert client.get("/search?q=shared&page=3").text.count("Note ") == 1
+    assert client.get("/search?q=shared&page=abc").text.count("Note ") == 2
 
 
 def test_search_terms_are_distinct_lower_case_words():
@@ -133,7 +129,7 @@ def test_text_index_declares_the_weights_the_fallback_uses():
 def test_matched_words_are_highlighted_and_markup_stays_text(client, make_user):
     author = make_user("ann")
     Post.publish(author, "Coffee <b>& cake", "Coffeehouses serve coffee.", "kitchen")
-    page = text(client.get("/search?q=coffee"))
+    page = client.get("/search?q=coffee").text
     assert "<mark>Coffee</mark> &lt;b&gt;&amp; cake" in page
     # A word that starts with the term is marked whole; the excerpt too.
     assert "<mark>Coffeehouses</mark> serve <mark>coffee</mark>." in page

@@ -7,10 +7,6 @@ import pytest
 from site_app.models import Post
 
 
-def text(response):
-    return response.get_data(as_text=True)
-
-
 @pytest.fixture
 def site(make_user):
     wendy, omar, quiet = make_user("wendy"), make_user("omar"), make_user("quiet")
@@ -25,7 +21,7 @@ def test_an_empty_followed_tab_suggests_writers_and_tags(client, auth, make_user
     reader = make_user("rita")
     auth.login_as(reader)
     client.get("/followed")
-    page = text(client.get("/"))
+    page = client.get("/").text
     assert "You do not follow anyone yet" in page
     writers = re.findall(r'<a href="/user/(\w+)" class="fw-semibold">', page)
     assert writers == ["wendy", "omar"]  # most posts lately first; nobody silent
@@ -36,7 +32,7 @@ def test_an_empty_followed_tab_suggests_writers_and_tags(client, auth, make_user
     # Following from there lands back on the tab, with the writer's posts.
     response = client.post("/follow/wendy", data={"next": "/"})
     assert response.headers["Location"] == "/"
-    page = text(client.get("/"))
+    page = client.get("/").text
     assert "Tide 2" in page and "You do not follow anyone yet" not in page
 
 
@@ -45,7 +41,7 @@ def test_a_followed_writer_is_not_suggested_again(client, auth, make_user, site)
     reader.follow(site["quiet"])
     auth.login_as(reader)
     client.get("/followed")
-    page = text(client.get("/"))
+    page = client.get("/").text
     assert "Nobody you follow has posted yet" in page
     assert 'action="/follow/quiet"' not in page and 'action="/follow/wendy"' in page
 
@@ -53,11 +49,11 @@ def test_a_followed_writer_is_not_suggested_again(client, auth, make_user, site)
 def test_the_all_tab_never_shows_suggestions(client, auth, make_user, site):
     auth.login_as(make_user("rita"))
     client.get("/all")
-    assert "start-heading" not in text(client.get("/"))
+    assert "start-heading" not in client.get("/").text
 
 
 def test_a_search_without_results_suggests_tags(client, site):
-    page = text(client.get("/search?q=submarine"))
+    page = client.get("/search?q=submarine").text
     assert "No posts match" in page and "Or browse a popular tag" in page
     assert 'href="/tag/sea"' in page
-    assert "Or browse a popular tag" not in text(client.get("/search?q=moon"))
+    assert "Or browse a popular tag" not in client.get("/search?q=moon").text
