@@ -59,3 +59,13 @@ class ServerLikeClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+def assert_compressed_answer_revalidates(client, path):
+    """``path`` comes brotli-compressed, and asking again with its ETag
+    (compressed too) gets a 304: the ETag names the page, not its encoding."""
+    first = client.get(path, headers={"Accept-Encoding": "br"})
+    assert first.headers["Content-Encoding"] == "br"
+    again = client.get(path, headers={"Accept-Encoding": "br",
+                                      "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
