@@ -110,6 +110,41 @@ def drafts():
     return render_template("drafts.html", page=listing_page(Post.drafts_of(current_user.id)))
 
 
+@posts.post("/publish/<objectid:post_id>")
+@permission_required(Permission.WRITE)
+def publish(post_id):
+    """Publish a draft as it stands (the drafts page's button)."""
+    post = _editable_or_404(post_id)
+    if not post.draft:  # published already (a second click): nothing to change
+        return redirect(url_for(".post", post_id=post.id))
+    try:
+        post.edit(post.title, post.body, post.tags, draft=False)
+    except ContentTooLarge as refused:
+        flash(str(refused), "danger")
+        return redirect(url_for(".edit", post_id=post.id))
+    flash(_SAVED[False], "success")
+    return redirect(url_for(".post", post_id=post.id))
+
+
+@posts.post("/unpublish/<objectid:post_id>")
+@permission_required(Permission.WRITE)
+def unpublish(post_id):
+    """A published post back to a draft, its comments kept for later."""
+    post = _editable_or_404(post_id)
+    post.unpublish()
+    flash("The post is a draft again: only you can see it until you publish it.", "success")
+    return redirect(url_for(".post", post_id=post.id))
+
+
+def _editable_or_404(post_id):
+    """The post for its editors; to anyone else it does not exist (publishing
+    or unpublishing tells a stranger nothing about a post)."""
+    post = Post.by_id(post_id)
+    if post is None or not post.can_be_edited_by(current_user):
+        abort(404)
+    return post
+
+
 @posts.route("/delete/<objectid:post_id>", methods=["POST"])
 @permission_required(Permission.WRITE)
 def delete(post_id):
