@@ -36,7 +36,7 @@ def create_post():
         return refuse(exc)
     try:
         post = Post.publish(user, fields["title"], fields["body"], tags=fields["tags"],
-                            draft=fields["draft"])
+                            draft=fields["draft"], details=fields["details"])
     except ContentTooLarge as exc:
         return error_response(400, str(exc))
     Post.with_authors([post])
@@ -64,7 +64,7 @@ def edit_post(post_id):
         post.edit(title=fields["title"] if fields["title"] is not None else post.title,
                   body=fields["body"] if fields["body"] is not None else post.body,
                   tags=fields["tags"] if fields["tags"] is not None else post.tags,
-                  draft=fields["draft"])
+                  draft=fields["draft"], details=fields["details"])
     except (ContentTooLarge, AlreadyPublished) as exc:
         return error_response(400, str(exc))
     return jsonify(post_json(post))

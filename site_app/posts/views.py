@@ -9,6 +9,7 @@ from ..decorators import missing_permission, permission_required
 from ..errors import error_response
 from ..markup import ContentTooLarge, render_markdown
 from ..models import CommentGone, CommentsClosed, Permission, Post, normalise_tags
+from ..models.reading import stored_images
 from ..models.threads import threads
 from ..models.posts import BODY_MAX
 from ..models.tags import TAGS_TEXT_MAX
@@ -51,7 +52,7 @@ def write():
             draft = form.save_draft.data
             try:
                 post = Post.publish(current_user._get_current_object(), form.title.data, body,
-                                    form.tags.data, draft=draft)
+                                    form.tags.data, draft=draft, details=form.details())
             except ContentTooLarge as refused:
                 form.body.errors.append(str(refused))
             else:
@@ -92,7 +93,8 @@ def edit(post_id):
         was_draft = bool(post.draft)
         try:
             post.edit(form.title.data, form.body.data, form.tags.data,
-                      draft=bool(form.save_draft.data) if was_draft else None)
+                      draft=bool(form.save_draft.data) if was_draft else None,
+                      details=form.details())
         except ContentTooLarge as refused:
             form.body.errors.append(str(refused))
         else:
@@ -221,6 +223,15 @@ def markdown_filter(text):
         return Markup(render_markdown(text))
     except ContentTooLarge:
         return Markup("")
+
+
+@posts.app_template_filter("cover_choices")
+def cover_choices_filter(text):
+    """The stored images a body shows: the choices of its cover."""
+    try:
+        return stored_images(render_markdown(text or ""))
+    except ContentTooLarge:
+        return []
 
 
 @posts.app_template_filter("highlight")
