@@ -7,6 +7,7 @@ from wtforms import ValidationError
 from wtforms.validators import Length, Optional
 
 from ..forms import SiteForm
+from ..markup import ContentTooLarge, render_bio
 from ..auth.forms import email_field, username_field
 from ..models import Role, User
 
@@ -35,12 +36,21 @@ class EditProfileForm(SiteForm):
         # The browser checks the size before sending (static/js/avatar.js).
         self.avatar.render_kw = {**self.avatar.render_kw, "data-max-bytes": avatar_limit()}
 
+    def validate_about_me(self, field):
+        try:
+            render_bio(field.data)
+        except ContentTooLarge as refused:
+            raise ValidationError(str(refused)) from refused
+
     def validate_avatar(self, field):
         if field.data and _file_size(field.data) > avatar_limit():
             raise ValidationError(too_large_avatar())
 
     def profile_changes(self):
-        return {field: self[field].data or None for field in self.PROFILE_FIELDS}
+        changes = {field: self[field].data or None for field in self.PROFILE_FIELDS}
+        # Rendered when written, like every text shown as HTML (validate_about_me checked the cost).
+        changes["about_me_html"] = render_bio(changes["about_me"]) if changes["about_me"] else None
+        return changes
 
 
 def avatar_limit():
