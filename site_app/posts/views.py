@@ -272,8 +272,11 @@ def feed():
 @posts.route("/tag/<path:tag>/feed.atom")
 @cached_page("tag:{tag}", everyone=True)
 def tag_feed(tag):
-    if normalise_tags([tag]) != [tag]:
+    clean = normalise_tags([tag])
+    if not clean:
         abort(404)
+    if clean[0] != tag:  # e.g. an address from before tags lost their spaces
+        return redirect(url_for(".tag_feed", tag=clean[0]), 301)
     return feed_response(Post.tagged(tag), subtitle=f"Posts tagged #{tag}", page="posts.tag", tag=tag)
 
 
