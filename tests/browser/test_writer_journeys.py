@@ -94,3 +94,76 @@ def test_the_markdown_toolbar_works_by_keyboard_and_by_tapping(open_page, live_s
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the write page is {width}px wide on a phone"
     screenshot(phone, "phone-write-toolbar")
+
+
+CONTRAST = """(selector) => {
+  const rgb = (text) => text.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = (c) => { const v = c.map((x) => { x /= 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+                       return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  const el = document.querySelector(selector);
+  let back = el;
+  while (back && getComputedStyle(back).backgroundColor.match(/rgba\\(.*, 0\\)$|transparent/)) { back = back.parentElement; }
+  const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(rgb(getComputedStyle(back).backgroundColor))];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+def test_a_phone_is_not_told_to_drop_files_nor_shown_preview_twice(open_page, live_site):
+    page = open_page(phone=True)
+    register(page, live_site, "thumbwriter")
+    page.goto("/write")
+    expect(page.get_by_text("drop them here")).to_be_hidden()  # a touch screen has nothing to drop
+    expect(page.get_by_text("choose files")).to_be_visible()
+    page.get_by_role("tab", name="Preview").click()
+    expect(page.locator("#editor-preview").get_by_text("Preview", exact=True)).to_be_hidden()
+    expect(page.get_by_text("The preview appears here as you type.")).to_be_visible()
+
+
+def test_a_refused_upload_keeps_its_whole_name_in_view(open_page, live_site):
+    page = open_page(phone=True)
+    register(page, live_site, "refusedwriter")
+    page.goto("/write")
+    name = "evidence-from-the-harbour.exe"
+    page.watch.expect_status("/upload", 415)
+    page.set_input_files("#uploader-input", files=[{
+        "name": name, "mimeType": "application/x-msdownload", "buffer": b"MZ\x90\x00" + b"\x00" * 200}])
+    item = page.locator("#uploader-list .uploader-item").last
+    expect(item.locator(".uploader-status")).to_have_class(re.compile("text-danger"))
+    label = item.locator(".uploader-name")
+    expect(label).to_have_text(name)
+    assert label.evaluate("el => el.scrollWidth <= el.clientWidth + 1"), "the file name is cut"
+    box = label.bounding_box()
+    assert box["x"] + box["width"] <= 390, "the name runs off the screen"
+    item.scroll_into_view_if_needed()
+    screenshot(page, "phone-upload-refused")
+
+
+def test_choose_files_is_readable_in_dark_mode(open_page, live_site):
+    page = open_page()
+    register(page, live_site, "darkwriter")
+    page.emulate_media(color_scheme="dark")
+    page.goto("/write")
+    ratio = page.evaluate(CONTRAST, ".uploader-pick")
+    assert ratio >= 4.5, f"'choose files' has contrast {ratio:.2f}:1 in dark mode"
+
+
+def test_a_portrait_image_is_bounded_in_height(open_page, live_site, tmp_path):
+    path = tmp_path / "portrait.png"
+    Image.new("RGB", (600, 1400), (120, 60, 30)).save(path)
+    page = open_page()
+    register(page, live_site, "portraitist")
+    page.goto("/write")
+    page.fill("[name=title]", "Standing tall")
+    page.fill("[name=body]", "A tall one.")
+    page.set_input_files("#uploader-input", str(path))
+    expect(page.locator("#uploader-list .uploader-status").last).to_have_text("added")
+    preview_image = page.locator("#post-preview img").first
+    expect(preview_image).to_be_visible()
+    assert preview_image.bounding_box()["height"] <= 900 * 0.8 + 1
+    submit(page, "title")
+    image = page.locator(".prose img").first
+    expect(image).to_be_visible()
+    page.wait_for_function("() => document.querySelector('.prose img').complete")
+    box = image.bounding_box()
+    assert box["height"] <= 900 * 0.8 + 1, f"a portrait image is {box['height']}px tall"
+    assert abs(box["width"] / box["height"] - 600 / 1400) < 0.02, "its proportions changed"
