@@ -167,3 +167,36 @@ def test_a_portrait_image_is_bounded_in_height(open_page, live_site, tmp_path):
     box = image.bounding_box()
     assert box["height"] <= 900 * 0.8 + 1, f"a portrait image is {box['height']}px tall"
     assert abs(box["width"] / box["height"] - 600 / 1400) < 0.02, "its proportions changed"
+
+
+def test_the_writer_picks_the_cover_among_the_uploaded_images(open_page, live_site, tmp_path):
+    paths = []
+    for colour in ("teal", "orange"):
+        path = tmp_path / f"{colour}.png"
+        Image.new("RGB", (400, 300), colour).save(path)
+        paths.append(path)
+    page = open_page()
+    register(page, live_site, "coverist")
+    page.goto("/write")
+    expect(page.locator("#cover-picker")).to_be_hidden()  # nothing to pick yet
+    page.fill("[name=title]", "Two colours")
+    page.fill("[name=body]", "Which one?")
+    for path in paths:
+        page.set_input_files("#uploader-input", str(path))
+        expect(page.locator("#uploader-list .uploader-status").last).to_have_text("added")
+    picker = page.get_by_role("group", name="Cover image")
+    expect(picker.get_by_role("radio")).to_have_count(3)  # the first (default), and each image
+    expect(picker.get_by_role("radio", name="The first image")).to_be_checked()
+    picker.get_by_role("radio", name="The first image").focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")  # to the second image, by keyboard
+    second = picker.get_by_role("radio", name="Image 2")
+    expect(second).to_be_checked()
+    chosen = second.get_attribute("value")
+    picker.scroll_into_view_if_needed()
+    screenshot(page, "write-cover-picker")
+    submit(page, "title")
+    expect(page).to_have_url(re.compile(r"/post/[0-9a-f]{24}"))
+    page.goto("/")
+    card = page.locator(".post-card", has=page.get_by_role("link", name="Two colours"))
+    expect(card.locator(".post-card-cover img")).to_have_attribute("src", re.compile(chosen))
