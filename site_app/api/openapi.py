@@ -164,8 +164,8 @@ SCHEMAS = {
             "tags": {"type": "array", "maxItems": TAGS_PER_POST,
                      "items": {"type": "string", "maxLength": TAG_MAX}},
             "draft": {"type": "boolean",
-                      "description": "false publishes a draft (its time becomes now); a "
-                                     "published post cannot become a draft again (400)"},
+                      "description": "false publishes a draft (its time becomes now); true "
+                                     "makes a published post a draft again (comments kept)"},
             **_DETAILS_IN,
         },
         "description": "Fields left out keep their value.",

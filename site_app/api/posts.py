@@ -5,7 +5,6 @@ from flask import current_app, jsonify, url_for
 from ..errors import error_response
 from ..markup import ContentTooLarge
 from ..models import Like, Permission, Post
-from ..models.drafts import AlreadyPublished
 from ..pagination import page_arg, paginate
 from . import api
 from .authentication import current_api_user
@@ -65,7 +64,7 @@ def edit_post(post_id):
                   body=fields["body"] if fields["body"] is not None else post.body,
                   tags=fields["tags"] if fields["tags"] is not None else post.tags,
                   draft=fields["draft"], details=fields["details"])
-    except (ContentTooLarge, AlreadyPublished) as exc:
+    except ContentTooLarge as exc:
         return error_response(400, str(exc))
     return jsonify(post_json(post))
 

@@ -5,9 +5,9 @@ posts starts from :meth:`Drafts.published`, so no listing, feed, search,
 sitemap or API list shows one, and the pages answer 404 to anyone else
 (:meth:`Drafts.can_be_read_by`). Publishing a draft dates the post then.
 
-A published post goes back to being a draft only on purpose
-(:meth:`Drafts.unpublish`, as Medium and Ghost allow), never as a side
-effect of saving it: readers may have commented on it, linked to it or read
+A published post goes back to being a draft only on purpose (the page's
+Unpublish button, ``"draft": true`` in the API; as Medium and Ghost allow),
+never as a side effect of saving it: readers may have commented on it, linked to it or read
 it in their feed reader. Its comments are kept for when it is published
 again; new comments on a draft are refused (``Post.add_comment``).
 """
@@ -18,14 +18,6 @@ from .users import utcnow
 # An ``$in`` of two points, so an index on ``draft`` still serves the
 # newest-first sort (MongoDB merges the two sorted ranges).
 PUBLISHED = [False, None]
-
-
-class AlreadyPublished(ValueError):
-    """A published post asked to become a draft again by an edit (saving
-    never unpublishes: :meth:`Drafts.unpublish` does)."""
-
-    def __init__(self):
-        super().__init__("This post is published; it cannot go back to being a draft.")
 
 
 class Drafts:
@@ -49,21 +41,22 @@ class Drafts:
 
     def publication_changes(self, draft):
         """The update fields that move the post to ``draft`` (``None``: as
-        it is); publishing a draft gives it the publication time. Raises
-        :class:`AlreadyPublished` for a published post made a draft."""
+        it is); publishing a draft gives it the publication time, a
+        published post made a draft again keeps its time and comments."""
         if draft is None or bool(draft) == bool(self.draft):
             return {}
         if draft:
-            raise AlreadyPublished()
+            self.draft = True
+            return {"set__draft": True}
         self.draft, self.timestamp = False, utcnow()
         return {"set__draft": False, "set__timestamp": self.timestamp}
 
     def unpublish(self):
         """Make a published post its author's draft again, comments kept:
         it leaves every list, feed and search, so those pages go stale."""
-        if self.draft:
+        changes = self.publication_changes(True)
+        if not changes:
             return
-        type(self).objects(id=self.id).update_one(set__draft=True)
-        self.draft = True
+        type(self).objects(id=self.id).update_one(**changes)
         content_changed.send(type(self), post=self.id, tags=list(self.tags or []),
                              author=self.author_id, newest=True)
