@@ -80,6 +80,9 @@ class Config:
     # Uploads.
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
     MAX_IMAGE_DIMENSION = _env_int("MAX_IMAGE_DIMENSION", 2000)
+    # An avatar's file: below the request limit, so a larger one is still
+    # read and refused on the profile form, with the text typed beside it kept.
+    MAX_AVATAR_BYTES = _env_int("MAX_AVATAR_BYTES", 8 * 1024 * 1024)
     THUMBNAIL_SIZE = _env_int("THUMBNAIL_SIZE", 400)
     # The decoding budget of one image, width x height x frames: images
     # declaring more are refused before any pixel is decoded.

@@ -49,12 +49,14 @@ def text_index_ready():
 def deploy():
     """Create the roles and every index, and promote SITE_ADMIN (idempotent)."""
     from .models import Role
-    from .models.backfill import backfill_comment_stats, backfill_reading, backfill_sizes_and_files
+    from .models.backfill import (backfill_comment_stats, backfill_reading, backfill_sizes_and_files,
+                                  backfill_tag_spaces)
     indexes = ensure_indexes()  # first: any query would build indexes unseen
     roles = Role.insert_roles()
     backfilled = backfill_comment_stats()
     sized = backfill_sizes_and_files()
     read = backfill_reading()
+    retagged = backfill_tag_spaces()
     promoted = promote_site_admin()
     click.echo(f"roles: {', '.join(roles) if roles else 'up to date'}")
     click.echo(f"posts given comment statistics: {backfilled}" if backfilled
@@ -63,6 +65,8 @@ def deploy():
                else "post sizes and files: up to date")
     click.echo(f"posts given reading times and covers: {read}" if read
                else "post reading times and covers: up to date")
+    click.echo(f"posts whose tags lost their spaces: {retagged}" if retagged
+               else "tags: up to date")
     for collection, names in indexes.items():
         click.echo(f"indexes on {collection}: {', '.join(names) if names else 'up to date'}")
     click.echo("text index post_text on posts: " + ("present" if text_index_ready() else "MISSING"))

@@ -61,8 +61,14 @@ class _CodeFormatter(HtmlFormatter):
         yield 0, "</code>"
 
 
-_EXTENSIONS = ["fenced_code", "codehilite", "tables", "sane_lists", "nl2br"]
-_EXTENSION_CONFIGS = {"codehilite": {
+# Bare addresses (https://…, www.…, emails) become links: pymdown-extensions'
+# magiclink, with its GitHub/social shorthands off (``@name`` is ours: mentions).
+_MAGICLINK = "pymdownx.magiclink"
+_EXTENSIONS = ["fenced_code", "codehilite", "tables", "sane_lists", "nl2br", _MAGICLINK]
+_EXTENSION_CONFIGS = {_MAGICLINK: {
+    "repo_url_shortener": False, "social_url_shortener": False,
+    "repo_url_shorthand": False, "social_url_shorthand": False,
+}, "codehilite": {
     "css_class": CODE_CLASS,
     "guess_lang": False,   # only blocks that name their language are coloured
     "noclasses": False,    # classes, not style="" attributes
@@ -70,10 +76,11 @@ _EXTENSION_CONFIGS = {"codehilite": {
     "pygments_formatter": _CodeFormatter,
 }}
 _FILE_LINK = re.compile(r"/files/([0-9a-fA-F]{24})(?![0-9a-fA-F])")
-_COMMENT_EXTENSIONS = ["fenced_code", "sane_lists", "nl2br"]
-# "@name" not inside a word or an email address; a name ends on a letter,
-# digit or underscore, so the full stop after "@ana." is not part of it.
-MENTION = re.compile(r"(?<![\w@.\-])@([A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_])?)")
+_COMMENT_EXTENSIONS = ["fenced_code", "sane_lists", "nl2br", _MAGICLINK]
+# "@name" not inside a word, an email address or a path (the
+# "https://mastodon.social/@ana" a bare address links whole); a name ends on
+# a letter, digit or underscore, so the full stop after "@ana." is not part of it.
+MENTION = re.compile(r"(?<![\w@.\-/])@([A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_])?)")
 MENTIONS_PER_TEXT = 20
 
 
@@ -165,6 +172,9 @@ def _to_html(text, kind, extensions, mention_links=None):
                                    extension_configs=_EXTENSION_CONFIGS)
         # Before emphasis (50), after code spans (190) and escapes (180).
         parser.inlinePatterns.register(_MentionLinks(MENTION.pattern, parser), "mention", 175)
+        if "magic-mail" in parser.inlinePatterns:
+            # Email addresses stay text: a mailto: link mostly helps address harvesters.
+            parser.inlinePatterns.deregister("magic-mail")
         setattr(_parsers, kind, parser)
     parser.mention_links = mention_links or {}
     return parser.reset().convert(text or "")
@@ -193,6 +203,21 @@ def render_comment(text, mention_links=None):
     return _within(nh3.clean(html, tags=_COMMENT_TAGS, attributes={"a": {"href", "title"}},
                              url_schemes=_URL_SCHEMES, link_rel="noopener nofollow ugc"),
                    COMMENT_HTML_MAX)
+
+
+_BIO_TAGS = {"a", "b", "br", "code", "del", "em", "i", "p", "s", "strong"}
+BIO_HTML_MAX = 20_000
+
+
+def render_bio(text):
+    """Sanitised HTML for a profile's "about me": emphasis, links (bare
+    addresses too) and inline code, nothing that would make a profile a
+    page of its own. Raises :class:`ContentTooLarge`."""
+    check_render_cost(text, BIO_HTML_MAX)
+    html = _to_html(text, "bio", ["sane_lists", "nl2br", _MAGICLINK])
+    return _within(nh3.clean(html, tags=_BIO_TAGS, attributes={"a": {"href", "title"}},
+                             url_schemes=_URL_SCHEMES, link_rel="noopener nofollow ugc"),
+                   BIO_HTML_MAX)
 
 
 def check_render_cost(text, html_max):
@@ -264,9 +289,14 @@ def readable_text(html):
     return " ".join(sentences)
 
 
+# A code block reads as noise in a line of prose (an excerpt).
+_CODE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.IGNORECASE | re.DOTALL)
+
+
 def excerpt(html, length=240):
-    """The opening of a post as a line of text for cards and feeds."""
-    text = readable_text(html)
+    """The opening of a post as a line of text for cards and feeds, code
+    blocks left out."""
+    text = readable_text(_CODE_BLOCK.sub("", html or ""))
     if len(text) <= length:
         return text
     cut = text[:length].rsplit(" ", 1)[0]

@@ -121,8 +121,9 @@ def test_the_api_takes_and_returns_draft(app, client, writer, make_user, api_hea
     published = client.put(url, json={"draft": False}, headers=headers)
     assert published.status_code == 200 and published.get_json()["draft"] is False
     assert client.get("/api/v1/posts/", headers=headers).get_json()["count"] == 1
-    refused = client.put(url, json={"draft": True}, headers=headers)
-    assert refused.status_code == 400 and "cannot go back" in refused.get_json()["message"]
+    unpublished = client.put(url, json={"draft": True}, headers=headers)  # as POST /unpublish/<id>
+    assert unpublished.status_code == 200 and unpublished.get_json()["draft"] is True
+    assert client.get("/api/v1/posts/", headers=headers).get_json()["count"] == 0
 
     schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
     assert schema["Post"]["properties"]["draft"]["type"] == "boolean"
@@ -135,3 +136,58 @@ def test_posts_stored_before_drafts_existed_are_published(app, app_context, writ
     assert [p.title for p in Post.listing()] == ["Old"]
     assert [p.title for p in Post.tagged("history")] == ["Old"]
     assert [p.title for p in Post.by_authors([writer.id])] == ["Old"]
+
+
+def test_a_draft_card_offers_edit_publish_and_delete_not_reactions(client, draft_id):
+    drafts = client.get("/drafts").get_data(as_text=True)
+    card = drafts[drafts.index('class="post-card'):]
+    assert f'href="/edit/{draft_id}"' in card
+    assert f'action="/publish/{draft_id}"' in card and f'action="/delete/{draft_id}"' in card
+    assert "/like" not in card and "Bookmark" not in card and "0 comments" not in card
+
+    response = client.post(f"/publish/{draft_id}")
+    assert response.status_code == 302 and response.headers["Location"] == f"/post/{draft_id}"
+    assert f"{SECRET} plans" in client.get("/").get_data(as_text=True)
+    assert f"{SECRET} plans" not in client.get("/drafts").get_data(as_text=True)
+
+
+def test_a_writer_unpublishes_a_post_which_keeps_its_comments(app, client, auth, writer, make_user):
+    auth.login_as(writer)
+    post_id = post_id_from(client.post("/write", data={"title": f"{SECRET} live", "body": "Out now",
+                                                      "tags": "secrets"}))
+    reader = signed_in_client(app, make_user("rita"))
+    reader.post(f"/post/{post_id}", data={"body": "Nice one"})
+    anonymous = app.test_client()
+    for path in ("/", "/tag/secrets", "/feed.atom", f"/post/{post_id}"):
+        assert SECRET in anonymous.get(path).get_data(as_text=True), path  # cached now
+
+    assert f'action="/unpublish/{post_id}"' in client.get(f"/post/{post_id}").get_data(as_text=True)
+    response = client.post(f"/unpublish/{post_id}")
+    assert response.status_code == 302 and response.headers["Location"] == f"/post/{post_id}"
+
+    for path in ("/", "/tag/secrets", "/feed.atom", "/user/wendy"):
+        assert SECRET not in anonymous.get(path).get_data(as_text=True), path
+    assert anonymous.get(f"/post/{post_id}").status_code == 404
+    assert reader.get(f"/post/{post_id}").status_code == 404
+    assert f"{SECRET} live" in client.get("/drafts").get_data(as_text=True)
+    with app.app_context():
+        post = Post.objects(id=post_id).first()
+        assert post.draft is True and [c.body for c in post.comments] == ["Nice one"]
+
+    client.post(f"/publish/{post_id}")
+    assert "Nice one" in anonymous.get(f"/post/{post_id}").get_data(as_text=True)
+
+
+def test_only_the_author_or_an_administrator_may_unpublish(app, client, auth, writer, make_user):
+    auth.login_as(writer)
+    post_id = post_id_from(client.post("/write", data={"title": "Mine", "body": "Live"}))
+    stranger = signed_in_client(app, make_user("rita"))
+    assert stranger.post(f"/unpublish/{post_id}").status_code == 404
+    assert stranger.post(f"/publish/{post_id}").status_code == 404
+    assert app.test_client().post(f"/unpublish/{post_id}").status_code == 302  # to the login page
+    with app.app_context():
+        assert Post.objects(id=post_id).first().draft is False
+    admin = signed_in_client(app, make_user("ada", role="Administrator"))
+    assert admin.post(f"/unpublish/{post_id}").status_code == 302
+    with app.app_context():
+        assert Post.objects(id=post_id).first().draft is True

@@ -93,7 +93,9 @@ def test_a_tags_feed_holds_only_posts_with_that_tag(client, writing):
     links = {link.get("rel"): link.get("href") for link in root.findall(f"{ATOM}link")}
     assert links["alternate"] == f"{SITE}/tag/moon"
     assert _feed_entries(client.get("/tag/sea/feed.atom"))[1] == ["Tides"]
-    assert client.get("/tag/Not%20Clean!/feed.atom").status_code == 404
+    moved = client.get("/tag/Not%20Clean!/feed.atom")  # to the tag as stored
+    assert moved.status_code == 301 and moved.headers["Location"] == "/tag/not-clean/feed.atom"
+    assert client.get("/tag/!!!/feed.atom").status_code == 404
 
 
 def test_feeds_answer_304_until_something_changes(client, writing):

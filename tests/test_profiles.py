@@ -150,7 +150,7 @@ def test_too_long_profile_fields_are_refused_and_kept(client, auth, make_user):
     response = client.post("/edit-profile", data={"name": "N" * 65, "location": "Porto",
                                                   "about_me": "A" * 2001})
     page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Names are at most 64 characters" in page
     assert "Keep it under 2,000 characters" in page
     assert typed_value(page, "name") == "N" * 65
@@ -195,6 +195,40 @@ def test_a_file_that_is_not_an_image_is_refused_as_avatar(client, auth, make_use
     assert ann.location == "Lisbon"  # nothing was half-saved
 
 
+def test_an_avatar_over_its_limit_is_refused_on_the_form_keeping_what_was_typed(app, client, auth,
+                                                                              make_user):
+    app.config["MAX_AVATAR_BYTES"] = 64 * 1024
+    ann = make_user("ann", location="Lisbon")
+    auth.login_as(ann)
+    form = client.get("/edit-profile").get_data(as_text=True)
+    assert 'data-max-bytes="65536"' in form  # the browser checks first (static/js/avatar.js)
+
+    big = png_bytes() + b"\0" * (70 * 1024)
+    response = client.post("/edit-profile", data={
+        "name": "Ann Lee", "location": "Porto", "about_me": "I write about tides.",
+        "avatar": (io.BytesIO(big), "me.png")}, content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "The avatar is too large: the limit is 0.1 MB." in page
+    assert typed_value(page, "name") == "Ann Lee" and typed_value(page, "location") == "Porto"
+    assert "I write about tides." in page
+    ann.reload()
+    assert ann.avatar_id is None and ann.location == "Lisbon"
+
+
+def test_a_request_past_the_site_limit_is_answered_on_the_profile_form(app, client, auth, make_user):
+    app.config["MAX_CONTENT_LENGTH"] = 32 * 1024
+    ann = make_user("ann", location="Lisbon")
+    auth.login_as(ann)
+    response = client.post("/edit-profile", data={
+        "location": "Porto", "avatar": (io.BytesIO(b"\0" * (64 * 1024)), "me.png")},
+        content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert "The avatar is too large" in page and 'name="about_me"' in page
+    assert typed_value(page, "location") == "Lisbon"  # unread: the stored profile is shown
+
+
 # -- administrators edit accounts ------------------------------------------------------
 
 def test_administrator_edits_an_account(client, auth, make_user):
@@ -227,7 +261,7 @@ def test_administrator_cannot_give_an_account_a_taken_email_or_username(client, 
     response = client.post(f"/edit-profile/{ann.id}", data={**base, "username": "Bob"})
     assert "That username is taken" in response.get_data(as_text=True)
     response = client.post(f"/edit-profile/{ann.id}", data={**base, "role": "Emperor"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Not a valid choice" in response.get_data(as_text=True)
     ann.reload()
     assert (ann.email, ann.username, ann.role.name) == ("ann@example.com", "ann", "User")

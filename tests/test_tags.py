@@ -12,7 +12,8 @@ from site_app.models.tags import normalise_tags
     ("ci/cd, CICD", ["ci/cd", "cicd"]),
     ("Node.js, nodejs", ["node.js", "nodejs"]),
     ("C#, F#, .NET", ["c#", "f#", ".net"]),
-    ("  Machine   Learning ", ["machine learning"]),
+    ("  Machine   Learning ", ["machine-learning"]),  # spaces become hyphens
+    ("editor ux, Editor-UX, editor - ux", ["editor-ux"]),
     ("<b>html</b>", ["bhtml/b"]),
     ("../etc, /, ., ++", ["etc"]),   # no part of a tag is dots or punctuation alone
     ("a//b, /x/", ["a/b", "x"]),
@@ -53,3 +54,27 @@ def test_the_writer_sees_the_tags_that_will_be_stored(app, client, make_user, au
     assert "Stored as:" in page and "#c++" in page and "#ci/cd" in page
     preview = client.post("/preview", data={"body": "x", "tags": "Node.JS, node.js, C#"})
     assert preview.get_json()["tags"] == ["node.js", "c#"]
+
+
+def test_a_tag_with_spaces_has_a_readable_address_and_old_ones_redirect(app, client, make_user, auth):
+    auth.login_as(make_user("wendy"))
+    client.post("/write", data={"title": "UX notes", "body": "Text", "tags": "Editor UX"})
+    page = client.get("/tag/editor-ux")
+    assert page.status_code == 200 and "UX notes" in page.text
+    assert 'href="/tag/editor-ux"' in client.get("/").text
+    old = client.get("/tag/editor%20ux")
+    assert old.status_code == 301 and old.headers["Location"] == "/tag/editor-ux"
+    old_feed = client.get("/tag/editor%20ux/feed.atom")
+    assert old_feed.status_code == 301 and old_feed.headers["Location"] == "/tag/editor-ux/feed.atom"
+
+
+def test_deploy_renames_tags_stored_with_spaces(app, runner, make_user):
+    with app.app_context():
+        writer = make_user("wendy")
+        Post._get_collection().insert_one({"title": "Old", "body": "Old", "author": writer.id,
+                                           "tags": ["editor ux", "python"]})
+    result = runner.invoke(args=["deploy"])
+    assert "posts whose tags lost their spaces: 1" in result.output
+    with app.app_context():
+        assert Post.objects.first().tags == ["editor-ux", "python"]
+    assert "tags: up to date" in runner.invoke(args=["deploy"]).output

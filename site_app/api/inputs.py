@@ -10,6 +10,8 @@ from bson import ObjectId
 from flask import abort, request
 
 from ..errors import error_response
+from ..models.details import (CANONICAL_URL_MAX, CUSTOM_EXCERPT_MAX, SUBTITLE_MAX,
+                              web_address_problem)
 from ..models.posts import BODY_MAX, COMMENT_MAX, TAG_MAX, TAGS_PER_POST, TITLE_MAX
 from ..text import refusal
 
@@ -92,7 +94,34 @@ def post_fields(partial=False):
         "body": _text(data, "body", BODY_MAX, required=not partial, multiline=True),
         "tags": _tags(data),
         "draft": _flag(data, "draft", default=None if partial else False),
+        "details": _details(data),
     }
+
+
+def _details(data):
+    """The writer's details (models/details.py): a field left out keeps
+    its value (``None``); ``null`` or ``""`` clears it."""
+    details = {
+        "subtitle": _detail_text(data, "subtitle", SUBTITLE_MAX, multiline=False),
+        "custom_excerpt": _detail_text(data, "custom_excerpt", CUSTOM_EXCERPT_MAX, multiline=True),
+        "canonical_url": _detail_text(data, "canonical_url", CANONICAL_URL_MAX, multiline=False),
+        "cover": _detail_text(data, "cover", 24, multiline=False),
+    }
+    url = details["canonical_url"]
+    if url and web_address_problem(url):
+        raise InvalidInput("'canonical_url' " + web_address_problem(url))
+    if details["cover"] and not ObjectId.is_valid(details["cover"]):
+        raise InvalidInput("'cover' must be the id of a stored image the body shows (24 hex digits).")
+    return details
+
+
+def _detail_text(data, field, max_length, multiline):
+    if field not in data:
+        return None
+    value = data[field]
+    if value is None or value == "":
+        return ""
+    return _text(data, field, max_length, required=False, multiline=multiline)
 
 
 def _flag(data, field, default):

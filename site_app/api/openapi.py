@@ -7,6 +7,7 @@ properties, so a field added to a serializer and not here fails a test.
 """
 from flask import current_app, jsonify
 
+from ..models.details import CANONICAL_URL_MAX, CUSTOM_EXCERPT_MAX, SUBTITLE_MAX
 from ..models.posts import BODY_MAX, COMMENT_MAX, TAG_MAX, TAGS_PER_POST, TITLE_MAX
 from . import api
 
@@ -16,6 +17,25 @@ _TIME = {"type": "string", "format": "date-time",
          "description": "ISO 8601, UTC, e.g. 2026-01-31T09:30:00.000Z"}
 _ID = {"type": "string", "description": "an ObjectId: 24 hexadecimal digits",
        "examples": ["64b7f0c2a1b2c3d4e5f60718"]}
+
+# The writer's details of a post (site_app/models/details.py).
+_DETAILS_OUT = {
+    "subtitle": {"type": ["string", "null"]},
+    "custom_excerpt": {"type": ["string", "null"],
+                       "description": "the writer's excerpt, shown instead of the body's start"},
+    "canonical_url": {"type": ["string", "null"], "format": "uri",
+                      "description": "where the piece was first published (rel=canonical)"},
+    "cover": {"type": ["string", "null"], "description": "the id of the stored image shown "
+                                                         "as the cover"},
+}
+_DETAILS_IN = {
+    "subtitle": {"type": ["string", "null"], "maxLength": SUBTITLE_MAX},
+    "custom_excerpt": {"type": ["string", "null"], "maxLength": CUSTOM_EXCERPT_MAX},
+    "canonical_url": {"type": ["string", "null"], "maxLength": CANONICAL_URL_MAX, "format": "uri",
+                      "description": "an http(s) address; else 400"},
+    "cover": {"type": ["string", "null"], "description": "the id of a stored image the body "
+                                                         "shows (else its first is the cover)"},
+}
 
 
 def _object(properties, required=None, description=None):
@@ -50,6 +70,7 @@ SCHEMAS = {
         "tags": {"type": "array", "items": {"type": "string"}},
         "draft": {"type": "boolean", "description": "a draft is seen only by its author "
                                                    "and administrators; on no list"},
+        **_DETAILS_OUT,
         "timestamp": _TIME,
         "author_url": _NULLABLE_URL,
         "author": {"type": ["string", "null"], "description": "the author's username"},
@@ -129,6 +150,7 @@ SCHEMAS = {
                      "items": {"type": "string", "maxLength": TAG_MAX}},
             "draft": {"type": "boolean", "default": False,
                       "description": "true: save without publishing"},
+            **_DETAILS_IN,
         },
         "description": "Text must not be blank nor hold control characters or bidi "
                        "overrides (tab and line breaks are fine in the body); "
@@ -142,8 +164,9 @@ SCHEMAS = {
             "tags": {"type": "array", "maxItems": TAGS_PER_POST,
                      "items": {"type": "string", "maxLength": TAG_MAX}},
             "draft": {"type": "boolean",
-                      "description": "false publishes a draft (its time becomes now); a "
-                                     "published post cannot become a draft again (400)"},
+                      "description": "false publishes a draft (its time becomes now); true "
+                                     "makes a published post a draft again (comments kept)"},
+            **_DETAILS_IN,
         },
         "description": "Fields left out keep their value.",
     },

@@ -5,7 +5,6 @@ from flask import current_app, jsonify, url_for
 from ..errors import error_response
 from ..markup import ContentTooLarge
 from ..models import Like, Permission, Post
-from ..models.drafts import AlreadyPublished
 from ..pagination import page_arg, paginate
 from . import api
 from .authentication import current_api_user
@@ -36,7 +35,7 @@ def create_post():
         return refuse(exc)
     try:
         post = Post.publish(user, fields["title"], fields["body"], tags=fields["tags"],
-                            draft=fields["draft"])
+                            draft=fields["draft"], details=fields["details"])
     except ContentTooLarge as exc:
         return error_response(400, str(exc))
     Post.with_authors([post])
@@ -64,8 +63,8 @@ def edit_post(post_id):
         post.edit(title=fields["title"] if fields["title"] is not None else post.title,
                   body=fields["body"] if fields["body"] is not None else post.body,
                   tags=fields["tags"] if fields["tags"] is not None else post.tags,
-                  draft=fields["draft"])
-    except (ContentTooLarge, AlreadyPublished) as exc:
+                  draft=fields["draft"], details=fields["details"])
+    except ContentTooLarge as exc:
         return error_response(400, str(exc))
     return jsonify(post_json(post))
 

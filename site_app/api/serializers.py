@@ -45,6 +45,11 @@ def post_json(post, liked=None):
         "body_html": post.body_html or "",
         "tags": list(post.tags or []),
         "draft": bool(post.draft),
+        "subtitle": post.subtitle,
+        "custom_excerpt": post.custom_excerpt,
+        "canonical_url": post.canonical_url,
+        # The cover shown (the writer's pick, else the first stored image).
+        "cover": str(post.reading.cover) if post.reading and post.reading.cover else None,
         "timestamp": iso_time(post.timestamp),
         "author_url": _user_url(author_id),
         "author": username,

@@ -2,10 +2,13 @@
 deploy`` (safe to run again: each step touches only the posts still
 missing the field, each with a conditional update that never undoes a
 write made meanwhile)."""
+import re
+
 from ..markup import excerpt, file_ids_in
 from .posts import Post
 from .reading import ReadingAids
 from .sizes import comment_bytes, newest_time
+from .tags import normalise_tags
 from .users import utcnow
 
 # Steps that read every post run once: the ones done are kept here.
@@ -74,4 +77,16 @@ def backfill_reading():
             set__reading=ReadingAids.of(post.body_html),
             set__excerpt=excerpt(post.body_html or ""))
     done.update_one({"_id": "post_reading"}, {"$set": {"at": utcnow()}}, upsert=True)
+    return fixed
+
+
+def backfill_tag_spaces():
+    """Rename tags stored with spaces to today's rule (models/tags.py:
+    ``editor ux`` is ``editor-ux``); returns how many posts. Only posts
+    holding such a tag are read, through the tags index; a post edited
+    meanwhile (other tags) is left as its writer saved it."""
+    fixed = 0
+    for post in Post.objects(tags=re.compile(" ")).only("tags"):
+        fixed += Post.objects(id=post.id, tags=post.tags).update_one(
+            set__tags=normalise_tags(post.tags))
     return fixed

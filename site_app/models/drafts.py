@@ -5,24 +5,19 @@ posts starts from :meth:`Drafts.published`, so no listing, feed, search,
 sitemap or API list shows one, and the pages answer 404 to anyone else
 (:meth:`Drafts.can_be_read_by`). Publishing a draft dates the post then.
 
-A published post does not go back to being a draft: readers may have
-commented on it, linked to it or read it in their feed reader. Comments on
-a draft are refused (``Post.add_comment``), so a draft never has any and
-the comment queues need no draft rule.
+A published post goes back to being a draft only on purpose (the page's
+Unpublish button, ``"draft": true`` in the API; as Medium and Ghost allow),
+never as a side effect of saving it: readers may have commented on it, linked to it or read
+it in their feed reader. Its comments are kept for when it is published
+again; new comments on a draft are refused (``Post.add_comment``).
 """
+from .signals import content_changed
 from .users import utcnow
 
 # Posts stored before drafts existed have no ``draft`` field: published.
 # An ``$in`` of two points, so an index on ``draft`` still serves the
 # newest-first sort (MongoDB merges the two sorted ranges).
 PUBLISHED = [False, None]
-
-
-class AlreadyPublished(ValueError):
-    """A published post asked to become a draft again."""
-
-    def __init__(self):
-        super().__init__("This post is published; it cannot go back to being a draft.")
 
 
 class Drafts:
@@ -46,11 +41,22 @@ class Drafts:
 
     def publication_changes(self, draft):
         """The update fields that move the post to ``draft`` (``None``: as
-        it is); publishing a draft gives it the publication time. Raises
-        :class:`AlreadyPublished` for a published post made a draft."""
+        it is); publishing a draft gives it the publication time, a
+        published post made a draft again keeps its time and comments."""
         if draft is None or bool(draft) == bool(self.draft):
             return {}
         if draft:
-            raise AlreadyPublished()
+            self.draft = True
+            return {"set__draft": True}
         self.draft, self.timestamp = False, utcnow()
         return {"set__draft": False, "set__timestamp": self.timestamp}
+
+    def unpublish(self):
+        """Make a published post its author's draft again, comments kept:
+        it leaves every list, feed and search, so those pages go stale."""
+        changes = self.publication_changes(True)
+        if not changes:
+            return
+        type(self).objects(id=self.id).update_one(**changes)
+        content_changed.send(type(self), post=self.id, tags=list(self.tags or []),
+                             author=self.author_id, newest=True)

@@ -5,6 +5,8 @@ in ``comments.py`` (``CommentsOfAPost``), mixed into :class:`Post`.
 from ..extensions import db
 from ..markup import ContentTooLarge, excerpt, file_ids_in, render_markdown
 from ..text import plain_line, plain_text
+from .details import (CANONICAL_URL_MAX, CUSTOM_EXCERPT_MAX, SUBTITLE_MAX, PostDetails,
+                      web_address)
 from .comments import (COMMENT_MAX, Comment, CommentEntry, CommentGone,  # noqa: F401
                        CommentsClosed, CommentsOfAPost, as_object_id, load_users)
 from .drafts import Drafts
@@ -21,11 +23,16 @@ TITLE_MAX = 200
 BODY_MAX = 100_000
 
 
-class Post(CommentsOfAPost, Drafts, db.Document):
+class Post(CommentsOfAPost, Drafts, PostDetails, db.Document):
     title = db.StringField(required=True, max_length=TITLE_MAX, validation=plain_line)
+    # The writer's details (models/details.py).
+    subtitle = db.StringField(max_length=SUBTITLE_MAX, validation=plain_line)
+    custom_excerpt = db.StringField(max_length=CUSTOM_EXCERPT_MAX, validation=plain_text)
+    canonical_url = db.StringField(max_length=CANONICAL_URL_MAX, validation=web_address)
+    cover = db.ObjectIdField()  # the writer's pick among the body's stored images
     body = db.StringField(required=True, max_length=BODY_MAX, validation=plain_text)
     body_html = db.StringField()
-    excerpt = db.StringField()
+    excerpt = db.StringField()  # the writer's own, else the body's start (render)
     tags = db.ListField(field=db.StringField(max_length=TAG_MAX, validation=plain_line))
     timestamp = db.DateTimeField(default=utcnow)
     updated = db.DateTimeField()
@@ -77,11 +84,13 @@ class Post(CommentsOfAPost, Drafts, db.Document):
 
     # -- writing ------------------------------------------------------------
     @classmethod
-    def publish(cls, author, title, body, tags=None, files=None, draft=False):
+    def publish(cls, author, title, body, tags=None, files=None, draft=False, details=None):
         """Store a new post (``files``: any it uses beyond the body's links),
-        published or, with ``draft``, as its author's draft."""
+        published or, with ``draft``, as its author's draft; ``details``:
+        see models/details.py."""
         post = cls(author=author, title=title.strip(), body=body, draft=bool(draft),
                    tags=normalise_tags(tags), files=_union(files or [], file_ids_in(body)))
+        post.apply_details(details)
         mentions = post.render()
         post.post_bytes = post.own_bytes()
         post.save()
@@ -93,8 +102,8 @@ class Post(CommentsOfAPost, Drafts, db.Document):
         Raises :class:`ContentTooLarge`."""
         mentions = Mentions.in_text(self.body)
         self.body_html = render_markdown(self.body, mentions.links())
-        self.excerpt = excerpt(self.body_html)
-        self.reading = ReadingAids.of(self.body_html)
+        self.excerpt = self.custom_excerpt or excerpt(self.body_html)
+        self.reading = ReadingAids.of(self.body_html, cover=self.cover)
         return mentions
 
     def announce(self, mentions):
@@ -108,19 +117,21 @@ class Post(CommentsOfAPost, Drafts, db.Document):
         """BSON bytes of the post as it stands, comments left out."""
         return bson_size({k: v for k, v in self.to_mongo().items() if k != "comments"})
 
-    def edit(self, title, body, tags, files=None, draft=None):
+    def edit(self, title, body, tags, files=None, draft=None, details=None):
         """Update the text of the post (and, with ``draft=False``, publish a
-        draft). Only these fields are written, so comments that arrive
-        meanwhile are kept. Files the new body links to join those the post
-        used (a file dropped stays the post's)."""
+        draft; ``details``: models/details.py). Only these fields are
+        written, so comments that arrive meanwhile are kept. Files the new
+        body links to join those the post used (a file dropped stays the post's)."""
         changes = self.publication_changes(draft)
         old_tags = list(self.tags or [])
+        detail_changes = self.apply_details(details)
         self.title = title.strip()
         self.body = body
         self.tags = normalise_tags(tags)
         mentions = self.render()
         if not self.draft and not changes:  # a draft's saves, or publishing, are no "edit"
             self.updated = changes["set__updated"] = utcnow()
+        changes.update(detail_changes)
         changes.update(set__title=self.title, set__body=self.body,
                        set__body_html=self.body_html, set__excerpt=self.excerpt,
                        set__tags=self.tags, set__reading=self.reading)

@@ -19,12 +19,13 @@ _STORED_IMAGE = re.compile(r"<img\b[^>]*?\bsrc=\"[^\"]*?/files/([0-9a-fA-F]{24})
 
 class ReadingAids(db.EmbeddedDocument):
     minutes = db.IntField(min_value=1)
-    cover = db.ObjectIdField()  # the GridFS id of the post's first stored image
+    cover = db.ObjectIdField()  # the GridFS id of the post's cover image
 
     @classmethod
-    def of(cls, html):
-        """The aids of a post whose sanitised body is ``html``."""
-        return cls(minutes=reading_minutes(html), cover=cover_of(html))
+    def of(cls, html, cover=None):
+        """The aids of a post whose sanitised body is ``html``; ``cover``:
+        the writer's pick, kept while the body still shows that image."""
+        return cls(minutes=reading_minutes(html), cover=cover_of(html, cover))
 
 
 def reading_minutes(html):
@@ -33,7 +34,15 @@ def reading_minutes(html):
     return max(1, round(words / WORDS_PER_MINUTE))
 
 
-def cover_of(html):
-    """The id of the first stored image in ``html``, or ``None``."""
-    match = _STORED_IMAGE.search(html or "")
-    return ObjectId(match.group(1).lower()) if match else None
+def stored_images(html):
+    """The ids of the stored images ``html`` shows, each once, in order."""
+    return list(dict.fromkeys(ObjectId(found.lower()) for found in _STORED_IMAGE.findall(html or "")))
+
+
+def cover_of(html, chosen=None):
+    """``chosen`` when ``html`` shows it, else the first stored image's id,
+    or ``None``."""
+    images = stored_images(html)
+    if chosen in images:
+        return chosen
+    return images[0] if images else None

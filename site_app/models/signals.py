@@ -18,7 +18,8 @@ _signals = Namespace()
 #                        (or a list of ids: a follow changes both accounts)
 #   tags=[<tag>, ...]    the tag pages listing those tags; sent when a post's
 #                        words change, so search results are renewed too
-#   newest=True          which posts are the newest (a draft published)
+#   newest=True          which posts are the newest (a draft published, a
+#                        post unpublished)
 #   site=True            everything (a rename, a role change, a bulk reseed)
 # Saves and deletions through MongoEngine are announced by its own
 # post_save/post_delete signals.

@@ -52,6 +52,7 @@ class User(UserMixin, db.Document):
     name = db.StringField(max_length=64, validation=plain_line)
     location = db.StringField(max_length=64, validation=plain_line)
     about_me = db.StringField(max_length=2000, validation=plain_text)
+    about_me_html = db.StringField()  # markup.render_bio, when the profile form saves it
     member_since = db.DateTimeField(default=utcnow)
     last_seen = db.DateTimeField(default=utcnow)
     avatar_id = db.ObjectIdField()  # GridFS file of the uploaded avatar

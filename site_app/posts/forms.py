@@ -1,9 +1,11 @@
 """Forms of the posts blueprint: writing, editing and commenting; the admin
 edits posts with ``PostFields`` too."""
 from flask_wtf.file import MultipleFileField
-from wtforms import HiddenField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import HiddenField, StringField, SubmitField, TextAreaField, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
+from ..models.details import (CANONICAL_URL_MAX, CUSTOM_EXCERPT_MAX, DETAILS, SUBTITLE_MAX,
+                              web_address_problem)
 from ..forms import SiteForm
 from ..models.posts import BODY_MAX, COMMENT_MAX, TITLE_MAX
 from ..models.tags import TAGS_TEXT_MAX
@@ -19,7 +21,39 @@ class PostFields(SiteForm):
                        validators=[Length(max=TAGS_TEXT_MAX)])
 
 
-class EditPostForm(PostFields):
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class PostDetailFields(PostFields):
+    """The writer's details (models/details.py), on the write and edit pages."""
+    subtitle = StringField("Subtitle (optional)", filters=[_strip],
+                           validators=[Optional(), Length(max=SUBTITLE_MAX)])
+    custom_excerpt = TextAreaField(
+        "Excerpt (optional)", filters=[_strip], validators=[Optional(), Length(max=CUSTOM_EXCERPT_MAX)],
+        description="Shown on cards and in link previews instead of the post's first lines.",
+        render_kw={"rows": 2})
+    canonical_url = StringField(
+        "Canonical URL (optional)", filters=[_strip],
+        validators=[Optional(), Length(max=CANONICAL_URL_MAX)],
+        description="Published first elsewhere? Its address: search engines then credit the original.",
+        render_kw={"inputmode": "url", "placeholder": "https://"})
+    # The pick among the body's stored images, offered as radio buttons with
+    # their thumbnails (_post_form.html, static/js/cover.js); empty: the first.
+    cover = StringField("Cover image")
+
+    def validate_canonical_url(self, field):
+        problem = web_address_problem(field.data) if field.data else None
+        if problem:
+            raise ValidationError("The address " + problem)
+
+    def details(self):
+        """The details as ``Post.publish`` and ``Post.edit`` take them
+        (empty fields clear what was stored)."""
+        return {name: self[name].data or "" for name in DETAILS}
+
+
+class EditPostForm(PostDetailFields):
     """Editing: ``submit`` saves (and publishes a draft); ``save_draft``,
     offered on drafts only, saves without publishing."""
     submit = SubmitField("Save")
@@ -30,6 +64,7 @@ class EditPostForm(PostFields):
         form = cls(obj=post)
         if not form.is_submitted():
             form.tags.data = ", ".join(post.tags)
+            form.cover.data = str(post.cover) if post.cover else ""
         if post.draft:
             form.submit.label.text = "Publish"
         else:
@@ -37,7 +72,7 @@ class EditPostForm(PostFields):
         return form
 
 
-class WritePostForm(PostFields):
+class WritePostForm(PostDetailFields):
     images = MultipleFileField("Images")
     submit = SubmitField("Publish")
     save_draft = SubmitField("Save draft")

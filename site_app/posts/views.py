@@ -9,6 +9,7 @@ from ..decorators import missing_permission, permission_required
 from ..errors import error_response
 from ..markup import ContentTooLarge, render_markdown
 from ..models import CommentGone, CommentsClosed, Permission, Post, normalise_tags
+from ..models.reading import stored_images
 from ..models.threads import threads
 from ..models.posts import BODY_MAX
 from ..models.tags import TAGS_TEXT_MAX
@@ -51,7 +52,7 @@ def write():
             draft = form.save_draft.data
             try:
                 post = Post.publish(current_user._get_current_object(), form.title.data, body,
-                                    form.tags.data, draft=draft)
+                                    form.tags.data, draft=draft, details=form.details())
             except ContentTooLarge as refused:
                 form.body.errors.append(str(refused))
             else:
@@ -92,7 +93,8 @@ def edit(post_id):
         was_draft = bool(post.draft)
         try:
             post.edit(form.title.data, form.body.data, form.tags.data,
-                      draft=bool(form.save_draft.data) if was_draft else None)
+                      draft=bool(form.save_draft.data) if was_draft else None,
+                      details=form.details())
         except ContentTooLarge as refused:
             form.body.errors.append(str(refused))
         else:
@@ -108,6 +110,41 @@ def drafts():
     """The signed-in writer's own drafts (an administrator's too: others'
     drafts are theirs to list, not the site's)."""
     return render_template("drafts.html", page=listing_page(Post.drafts_of(current_user.id)))
+
+
+@posts.post("/publish/<objectid:post_id>")
+@permission_required(Permission.WRITE)
+def publish(post_id):
+    """Publish a draft as it stands (the drafts page's button)."""
+    post = _editable_or_404(post_id)
+    if not post.draft:  # published already (a second click): nothing to change
+        return redirect(url_for(".post", post_id=post.id))
+    try:
+        post.edit(post.title, post.body, post.tags, draft=False)
+    except ContentTooLarge as refused:
+        flash(str(refused), "danger")
+        return redirect(url_for(".edit", post_id=post.id))
+    flash(_SAVED[False], "success")
+    return redirect(url_for(".post", post_id=post.id))
+
+
+@posts.post("/unpublish/<objectid:post_id>")
+@permission_required(Permission.WRITE)
+def unpublish(post_id):
+    """A published post back to a draft, its comments kept for later."""
+    post = _editable_or_404(post_id)
+    post.unpublish()
+    flash("The post is a draft again: only you can see it until you publish it.", "success")
+    return redirect(url_for(".post", post_id=post.id))
+
+
+def _editable_or_404(post_id):
+    """The post for its editors; to anyone else it does not exist (publishing
+    or unpublishing tells a stranger nothing about a post)."""
+    post = Post.by_id(post_id)
+    if post is None or not post.can_be_edited_by(current_user):
+        abort(404)
+    return post
 
 
 @posts.route("/delete/<objectid:post_id>", methods=["POST"])
@@ -188,6 +225,15 @@ def markdown_filter(text):
         return Markup("")
 
 
+@posts.app_template_filter("cover_choices")
+def cover_choices_filter(text):
+    """The stored images a body shows: the choices of its cover."""
+    try:
+        return stored_images(render_markdown(text or ""))
+    except ContentTooLarge:
+        return []
+
+
 @posts.app_template_filter("highlight")
 def highlight_filter(text, terms=None):
     """The searched words marked in a title or excerpt (search results)."""
@@ -226,8 +272,11 @@ def feed():
 @posts.route("/tag/<path:tag>/feed.atom")
 @cached_page("tag:{tag}", everyone=True)
 def tag_feed(tag):
-    if normalise_tags([tag]) != [tag]:
+    clean = normalise_tags([tag])
+    if not clean:
         abort(404)
+    if clean[0] != tag:  # e.g. an address from before tags lost their spaces
+        return redirect(url_for(".tag_feed", tag=clean[0]), 301)
     return feed_response(Post.tagged(tag), subtitle=f"Posts tagged #{tag}", page="posts.tag", tag=tag)
 
 

@@ -1,11 +1,13 @@
 """Profile forms: what anyone may say about themselves, and what only an
 administrator may change about an account."""
+from flask import current_app
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms import ValidationError
 from wtforms.validators import Length, Optional
 
 from ..forms import SiteForm
+from ..markup import ContentTooLarge, render_bio
 from ..auth.forms import email_field, username_field
 from ..models import Role, User
 
@@ -29,8 +31,43 @@ class EditProfileForm(SiteForm):
 
     PROFILE_FIELDS = ("name", "location", "about_me")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The browser checks the size before sending (static/js/avatar.js).
+        self.avatar.render_kw = {**self.avatar.render_kw, "data-max-bytes": avatar_limit()}
+
+    def validate_about_me(self, field):
+        try:
+            render_bio(field.data)
+        except ContentTooLarge as refused:
+            raise ValidationError(str(refused)) from refused
+
+    def validate_avatar(self, field):
+        if field.data and _file_size(field.data) > avatar_limit():
+            raise ValidationError(too_large_avatar())
+
     def profile_changes(self):
-        return {field: self[field].data or None for field in self.PROFILE_FIELDS}
+        changes = {field: self[field].data or None for field in self.PROFILE_FIELDS}
+        # Rendered when written, like every text shown as HTML (validate_about_me checked the cost).
+        changes["about_me_html"] = render_bio(changes["about_me"]) if changes["about_me"] else None
+        return changes
+
+
+def avatar_limit():
+    return current_app.config["MAX_AVATAR_BYTES"]
+
+
+def too_large_avatar():
+    """What a writer is told about an avatar over the limit (here and in the browser)."""
+    return f"The avatar is too large: the limit is {avatar_limit() / 1048576:.1f} MB."
+
+
+def _file_size(upload):
+    stream = upload.stream
+    stream.seek(0, 2)
+    size = stream.tell()
+    stream.seek(0)
+    return size
 
 
 class EditProfileAdminForm(EditProfileForm):

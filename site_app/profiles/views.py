@@ -1,6 +1,7 @@
 """Profile pages: a user's page with their posts, and editing a profile."""
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..decorators import admin_required, confirmed_required
 from ..media.quota import spend_uploads
@@ -10,7 +11,7 @@ from ..page_cache import cached_page
 from ..pagination import page_arg, paginate
 from ..posts.feed import feed_response
 from . import profiles
-from .forms import EditProfileAdminForm, EditProfileForm
+from .forms import EditProfileAdminForm, EditProfileForm, too_large_avatar
 
 
 @profiles.route("/user/<username>")
@@ -39,28 +40,44 @@ def user_feed(username):
 @confirmed_required
 def edit_profile():
     user = current_user._get_current_object()
-    form = EditProfileForm(obj=user)
-    if form.validate_on_submit():
+    form, refused = _read_form(lambda **kw: EditProfileForm(obj=user, **kw))
+    if not refused and form.validate_on_submit():
         refused = save_profile(form, user)
         if not refused:
             flash("Your profile has been updated.", "success")
             return redirect(url_for(".user", username=user.username))
-        return render_template("edit_profile.html", form=form, user=user), refused
-    return render_template("edit_profile.html", form=form, user=user)
+    return _form_page(form, user, refused)
 
 
 @profiles.route("/edit-profile/<objectid:user_id>", methods=["GET", "POST"])
 @admin_required
 def edit_profile_admin(user_id):
     user = User.objects.get_or_404(id=user_id)
-    form = EditProfileAdminForm(user)
-    if form.validate_on_submit():
+    form, refused = _read_form(lambda **kw: EditProfileAdminForm(user, **kw))
+    if not refused and form.validate_on_submit():
         refused = save_profile(form, user)
         if not refused:
             flash(f"The profile of {user.username} has been updated.", "success")
             return redirect(url_for(".user", username=user.username))
-        return render_template("edit_profile.html", form=form, user=user), refused
-    return render_template("edit_profile.html", form=form, user=user)
+    return _form_page(form, user, refused)
+
+
+def _read_form(make_form):
+    """``(form, None)`` as submitted; for a request past the site's size
+    limit (an avatar far over its own, sent without the page's script),
+    ``(the form as stored, 413)`` with the refusal beside the avatar field:
+    the profile form still, not an error page."""
+    try:
+        return make_form(), None
+    except RequestEntityTooLarge:
+        form = make_form(formdata=None)
+        form.avatar.errors = [too_large_avatar()]
+        return form, 413
+
+
+def _form_page(form, user, refused):
+    status = refused or (400 if form.errors else 200)
+    return render_template("edit_profile.html", form=form, user=user), status
 
 
 def save_profile(form, user):

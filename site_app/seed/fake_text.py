@@ -70,7 +70,7 @@ def unique_username(name, rng, taken_keys):
 
 
 def post_title(rng, tags, timestamp):
-    topic = tags[0].title() if tags else rng.choice(TAG_VOCABULARY)
+    topic = tags[0].replace("-", " ").title() if tags else rng.choice(TAG_VOCABULARY)
     return rng.choice(TITLE_TEMPLATES).format(topic=topic, n=rng.randint(3, 12),
                                               year=timestamp.year)
 

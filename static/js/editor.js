@@ -10,7 +10,7 @@
   if (!editor || !form) { return; }
   var key = editor.getAttribute("data-autosave-key");
   var SUBMITTED = "inkwell:editor:submitted";
-  var names = ["title", "body", "tags"];
+  var names = ["title", "subtitle", "body", "tags", "custom_excerpt", "canonical_url"];
   var fields = names.map(function (name) { return form.elements[name]; })
     .filter(function (field) { return field; });
   var original = values();

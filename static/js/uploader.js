@@ -34,9 +34,10 @@
 
   function listItem(file) {
     var item = document.createElement("li");
-    item.className = "uploader-item d-flex align-items-center gap-2 small mt-2";
+    // Wraps rather than cutting the name: a refused file is named in full.
+    item.className = "uploader-item d-flex flex-wrap align-items-center gap-2 small mt-2";
     var name = document.createElement("span");
-    name.className = "uploader-name text-truncate";
+    name.className = "uploader-name";
     name.textContent = file.name;
     var progress = document.createElement("progress");
     progress.className = "uploader-progress";
