@@ -31,4 +31,4 @@ def list_user_posts(user_id):
 @api.get("/users/<objectid:user_id>/timeline/")
 def list_user_timeline(user_id):
     user = _user_or_404(user_id)
-    return _post_page(Post.by_authors(user.following_ids()), "api.list_user_timeline", user)
+    return _post_page(Post.followed_by(user, own=False), "api.list_user_timeline", user)

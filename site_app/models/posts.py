@@ -8,6 +8,7 @@ from ..text import plain_line, plain_text
 from .comments import (COMMENT_MAX, Comment, CommentEntry, CommentGone,  # noqa: F401
                        CommentsClosed, CommentsOfAPost, as_object_id, load_users)
 from .drafts import Drafts
+from .followed_feed import followed_feed
 from .mentions import Mentions
 from .reading import ReadingAids
 from .roles import Permission
@@ -169,6 +170,12 @@ class Post(CommentsOfAPost, Drafts, db.Document):
     def by_authors(cls, author_ids):
         """The followed feed: one indexed query over the authors' posts."""
         return cls.listing().filter(author__in=list(author_ids))
+
+    @classmethod
+    def followed_by(cls, reader, own=True):
+        """The reader's Followed tab, bounded however many they follow
+        (``followed_feed.py``); ``own``: with their own posts."""
+        return followed_feed(cls, reader, own)
 
     @classmethod
     def tagged(cls, tag):
