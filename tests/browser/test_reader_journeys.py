@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browser_support import DESKTOP
+from browser_support import DESKTOP, screenshot
 from test_journeys import log_in, register, write_post
 
 pytestmark = pytest.mark.browser
@@ -50,4 +50,53 @@ def test_a_phone_with_a_share_sheet_shares_the_post(phone, live_site, story):
     shared = page.evaluate("() => window.__shared")
     assert shared == {"title": "Tides and their tables",
                       "url": f"{live_site.url}/post/{story['post_id']}"}
+    page.watch.assert_clean()
+
+
+# Controls a finger taps: links, buttons, form controls, anywhere but inside
+# a text (a link in a sentence of a post or comment is exempt, as WCAG 2.5.8
+# allows), and skip links that show only on keyboard focus.
+_SMALL_TARGETS = """() => {
+  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button]';
+  const exempt = '.prose, .comment-body, .visually-hidden-focusable, .visually-hidden';
+  const small = [];
+  for (const el of document.querySelectorAll(selector)) {
+    if (el.closest(exempt)) continue;
+    const r = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (r.width === 0 || r.height === 0 || style.visibility === 'hidden') continue;
+    if (r.width < 43.5 || r.height < 43.5) {
+      const name = (el.innerText || el.value || el.getAttribute('aria-label') || '').trim();
+      small.push(`${el.tagName.toLowerCase()}.${el.className} "${name.slice(0, 30)}" ` +
+                 `${Math.round(r.width)}x${Math.round(r.height)}`);
+    }
+  }
+  return small;
+}"""
+
+
+def _publish_quickly(page, title):
+    """Publish through the write form, without the editor's round trips."""
+    page.goto("/write")
+    token = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    response = page.request.post("/write", form={
+        "csrf_token": token, "title": title, "body": "Enough posts for a pager.", "tags": "tides"})
+    assert response.ok
+
+
+def test_every_control_on_a_phone_is_at_least_44_px(open_page, live_site, story):
+    page = open_page(phone=True)
+    log_in(page, f"{story['writer']}@example.com")
+    for n in range(21):  # more than a page of posts: the home page has a pager
+        _publish_quickly(page, f"Tide table {n}")
+    for path in ["/", story["url"], f"/user/{story['writer']}", "/tag/tides"]:
+        page.goto(path)
+        page.wait_for_load_state("load")
+        if path == "/":
+            expect(page.locator(".pagination")).to_be_visible()
+        if path == story["url"]:
+            expect(page.locator(".comment-actions a, .comment-actions button")).not_to_have_count(0)
+        screenshot(page, "phone-targets-" + ("home" if path == "/" else path.split("/")[-2]))
+        small = page.evaluate(_SMALL_TARGETS)
+        assert not small, f"tap targets under 44x44 px on {path}:\n" + "\n".join(small)
     page.watch.assert_clean()
