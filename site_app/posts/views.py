@@ -225,6 +225,14 @@ def feed():
     return feed_response(Post.listing())
 
 
+@posts.route("/feeds")
+@cached_page()
+def feeds():
+    """How to follow the site in a feed reader: the footer's link, a page a
+    person reads rather than the feed's raw XML."""
+    return render_template("feeds.html")
+
+
 @posts.route("/tag/<path:tag>/feed.atom")
 @cached_page("tag:{tag}", everyone=True)
 def tag_feed(tag):

@@ -100,3 +100,41 @@ def test_every_control_on_a_phone_is_at_least_44_px(open_page, live_site, story)
         small = page.evaluate(_SMALL_TARGETS)
         assert not small, f"tap targets under 44x44 px on {path}:\n" + "\n".join(small)
     page.watch.assert_clean()
+
+
+def test_a_wide_screen_shows_lists_as_one_centred_column(browser, live_site, story):
+    context = browser.new_context(base_url=live_site.url, viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    for path in ["/", "/tag/tides", f"/user/{story['writer']}"]:
+        page.goto(path)
+        if path == "/":
+            screenshot(page, "desktop-list-column")
+        box = page.evaluate("""() => {
+            const cards = [...document.querySelectorAll('.post-card')].map(c => c.getBoundingClientRect());
+            const heading = document.querySelector('main h1').getBoundingClientRect();
+            return {left: Math.min(...cards.map(r => r.left)), right: Math.max(...cards.map(r => r.right)),
+                    heading: heading.left, width: innerWidth};
+        }""")
+        empty_left, empty_right = box["left"], box["width"] - box["right"]
+        # Neither side holds the quarter of the screen the walk found empty on the right.
+        assert abs(empty_left - empty_right) < 40, (path, box)
+        assert box["right"] - box["left"] > 700, (path, box)
+        if "/user/" not in path:  # (a profile's name stands beside its picture)
+            assert abs(box["heading"] - box["left"]) < 2, (path, box)  # the title lines up with it
+    context.close()
+
+
+def test_the_theme_toggle_says_what_it_does_and_like_counts_stay_on_one_line(open_page, story):
+    page = open_page()
+    page.goto("/")
+    toggle = page.locator("#theme-toggle")
+    expect(toggle).to_be_visible()
+    expect(toggle).to_have_accessible_name("Dark mode")
+    label = page.locator("#theme-toggle .theme-label")
+    expect(label).to_be_visible()
+    assert label.bounding_box()["width"] > 40  # words a sighted reader sees, not a bare disc
+    phone = open_page(phone=True)
+    phone.goto("/")
+    for count in phone.locator(".like-count").all()[:5]:
+        lines = count.evaluate("el => el.getClientRects().length")
+        assert lines == 1, count.inner_text()
