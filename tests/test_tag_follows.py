@@ -113,3 +113,21 @@ def test_a_reader_following_more_writers_than_the_feed_reads_sees_the_most_activ
         if operation == "aggregate":
             filter_, sort = pipeline_shape(filter_)
         assert served_by_index(indexes, filter_, sort), (collection, operation, filter_, sort)
+
+
+def test_the_feed_of_writers_and_tags_is_served_by_indexes(app, client, make_user, auth, db_ops):
+    rita, wendy = make_user("rita"), make_user("wendy")
+    Post.publish(wendy, "Wendy writes", "Body")
+    Post.publish(make_user("zed"), "Zed's lamps", "Body", tags="lighting")
+    rita.follow(wendy)
+    rita.follow_tag("lighting")
+    auth.login_as(rita)
+    client.get("/followed")
+    app.config["DB_OPS_HEADER"] = False
+    with db_ops() as ops:
+        page = client.get("/").text
+    assert "Wendy writes" in page and "Zed&#39;s lamps" in page
+    posts = [op for op in ops.operations if op[0] == "posts"]
+    assert any("$or" in filter_ for _c, _o, filter_, _s in posts)
+    indexes = declared_indexes("posts", None)
+    assert all(served_by_index(indexes, filter_, sort) for _c, _o, filter_, sort in posts)
