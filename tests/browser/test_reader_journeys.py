@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from browser_support import DESKTOP, screenshot
-from test_journeys import log_in, register, write_post
+from test_journeys import log_in, open_menu, register, write_post
 
 pytestmark = pytest.mark.browser
 
@@ -99,7 +99,16 @@ def test_every_control_on_a_phone_is_at_least_44_px(open_page, live_site, story)
         screenshot(page, "phone-targets-" + ("home" if path == "/" else path.split("/")[-2]))
         small = page.evaluate(_SMALL_TARGETS)
         assert not small, f"tap targets under 44x44 px on {path}:\n" + "\n".join(small)
+    open_menu(page)  # the collapsed navbar's links and search, once opened
+    small = page.evaluate(_SMALL_TARGETS)
+    assert not small, "tap targets under 44x44 px in the open menu:\n" + "\n".join(small)
     page.watch.assert_clean()
+
+    anonymous = open_page(phone=True)
+    for path in ["/", story["url"], f"/user/{story['writer']}", "/tag/tides"]:
+        anonymous.goto(path)
+        small = anonymous.evaluate(_SMALL_TARGETS)
+        assert not small, f"tap targets under 44x44 px on {path}, signed out:\n" + "\n".join(small)
 
 
 def test_a_wide_screen_shows_lists_as_one_centred_column(browser, live_site, story):
