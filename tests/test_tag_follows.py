@@ -134,3 +134,16 @@ def test_the_feed_of_writers_and_tags_is_served_by_indexes(app, client, make_use
     assert any("$or" in filter_ for _c, _o, filter_, _s in posts)
     indexes = declared_indexes("posts", None)
     assert all(served_by_index(indexes, filter_, sort) for _c, _o, filter_, sort in posts)
+
+
+def test_the_api_timeline_keeps_a_readers_followed_tags_to_themselves(
+        client, make_user, api_headers):
+    rita, wendy = make_user("rita"), make_user("wendy")
+    Post.publish(wendy, "Wendy writes", "Body")
+    Post.publish(make_user("zed"), "Zed's lamps", "Body", tags="lighting")
+    rita.follow(wendy)
+    rita.follow_tag("lighting")
+    answer = client.get(f"/api/v1/users/{rita.id}/timeline/",
+                        headers=api_headers("zed@example.com", "correct horse battery"))
+    assert answer.status_code == 200
+    assert [post["title"] for post in answer.get_json()["posts"]] == ["Wendy writes"]

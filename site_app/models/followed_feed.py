@@ -19,13 +19,13 @@ from .tag_follows import FOLLOWED_TAGS_MAX
 FEED_WRITERS_MAX = 200 - FOLLOWED_TAGS_MAX - 1  # the reader's own posts are one more range
 
 
-def followed_feed(post_class, reader, own=True):
+def followed_feed(post_class, reader, own=True, tags=True):
     """The reader's Followed tab as a queryset of published posts, newest
     first (what the pager takes): their own posts (with ``own``), the
-    writers they follow (the most recently active, bounded) and the tags
-    they follow."""
+    writers they follow (the most recently active, bounded) and, with
+    ``tags``, the tags they follow."""
     writers = _active_writers(post_class, reader.following_ids()) + ([reader.id] if own else [])
-    tags = list(reader.followed_tags or [])
+    tags = list(reader.followed_tags or []) if tags else []
     if not tags:
         return post_class.listing().filter(author__in=writers)
     # A top-level $or beside the draft rule: each branch one of the indexes.

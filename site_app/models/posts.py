@@ -172,10 +172,11 @@ class Post(CommentsOfAPost, Drafts, db.Document):
         return cls.listing().filter(author__in=list(author_ids))
 
     @classmethod
-    def followed_by(cls, reader, own=True):
+    def followed_by(cls, reader, own=True, tags=True):
         """The reader's Followed tab, bounded however many they follow
-        (``followed_feed.py``); ``own``: with their own posts."""
-        return followed_feed(cls, reader, own)
+        (``followed_feed.py``); ``own``: with their own posts; ``tags``:
+        with the tags they follow."""
+        return followed_feed(cls, reader, own, tags)
 
     @classmethod
     def tagged(cls, tag):
