@@ -9,6 +9,7 @@ because ranking by overlap would read every post of every tag.
 """
 from collections import namedtuple
 
+from .content_cache import record_lists, tag_scope
 from .models import Post
 
 SHOWN = 3
@@ -31,5 +32,7 @@ def _more_from(post):
 def _related(post):
     if not post.tags:
         return []
+    # A cached page showing them goes stale with its tags' lists.
+    record_lists(*(tag_scope(tag) for tag in post.tags))
     return list(Post.listing().filter(tags__in=list(post.tags), author__ne=post.author_id)
                 .only(*_FIELDS).limit(SHOWN))
