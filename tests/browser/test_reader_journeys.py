@@ -31,6 +31,10 @@ def test_a_reader_copies_a_posts_link(desktop, live_site, story):
     page = desktop
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_site.url)
     page.goto(story["url"])
+    page.locator(".post-end").scroll_into_view_if_needed()
+    screenshot(page, "post-end")
+    # The writer's box stands in the post's column, not at the page's edge.
+    assert page.locator(".post-end").bounding_box()["x"] == page.locator("article").bounding_box()["x"]
     button = page.get_by_role("button", name="Copy link")
     expect(button).to_be_visible()
     button.click()
