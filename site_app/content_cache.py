@@ -170,6 +170,13 @@ def _record(scope):
             recorded.add(scope)
 
 
+def record_lists(*scopes):
+    """The page being rendered shows these lists too: scopes known only
+    while it renders (the related posts of a post's tags)."""
+    for scope in scopes:
+        _record(scope)
+
+
 def _on_post_loaded(sender, document, **kwargs):
     if document.pk is not None:
         _record(post_scope(document.pk))

@@ -16,14 +16,18 @@ BOUNDS = {
     # (one $in each, whatever the number of cards), the navbar's unread
     # notifications count
     "followed feed": 7,
-    "post, signed in": 6,  # the post's three, the reader's like and bookmark of it, the navbar count
+    # the post's three, the reader's like and bookmark of it, the navbar
+    # count, more from its writer and related posts (further_reading.py)
+    "post, signed in": 8,
     "bookmarks": 7,  # count, page of bookmarks, their posts, authors, likes, bookmarks, navbar count
     # at most: followed by people you follow, most followed overall (cached
     # outside tests), the suggested users, trending tags, the role for the
     # navbar, the navbar count
     "explore": 6,
-    "post, first comment page": 3,  # comment count, the post with one page, authors
-    "post, last comment page": 3,
+    # comment count, the post with one page, authors, more from its writer,
+    # related posts (further_reading.py)
+    "post, first comment page": 5,
+    "post, last comment page": 5,
     "profile": 5,  # the user, posts page + count, authors, followers count
     "tag": 3,
     # embedded: one matching scan + authors; MongoDB: count + $text page + authors

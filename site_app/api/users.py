@@ -31,4 +31,5 @@ def list_user_posts(user_id):
 @api.get("/users/<objectid:user_id>/timeline/")
 def list_user_timeline(user_id):
     user = _user_or_404(user_id)
-    return _post_page(Post.by_authors(user.following_ids()), "api.list_user_timeline", user)
+    # Anyone may read it: the writers one follows are public, the tags are not.
+    return _post_page(Post.followed_by(user, own=False, tags=False), "api.list_user_timeline", user)

@@ -1,9 +1,10 @@
-"""Following and unfollowing writers, and the lists of who follows whom."""
-from flask import current_app, flash, redirect, render_template, url_for
+"""Following and unfollowing writers and tags, and the lists of who follows whom."""
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..decorators import permission_required
-from ..models import Permission, User
+from ..models import Permission, User, normalise_tags
+from ..models.tag_follows import TooManyFollowedTags
 from ..page_cache import cached_page
 from ..pagination import page_arg, paginate, paginate_list
 from ..redirects import back_to
@@ -38,6 +39,40 @@ def unfollow(username):
     current_user.unfollow(user)
     flash(f"You are not following {user.username} any more.", "success")
     return redirect(_back_url(user))
+
+
+def _stored_tag_or_404(tag):
+    """The tag as posts store it; 404 for what is no tag, or not in its
+    stored form (the tag page's address redirects to that form)."""
+    if normalise_tags([tag]) != [tag]:
+        abort(404)
+    return tag
+
+
+def _tag_back_url(tag):
+    return back_to(url_for("posts.tag", tag=tag))
+
+
+@follows.route("/tag/<path:tag>/follow", methods=["POST"])
+@permission_required(Permission.FOLLOW)
+def follow_tag(tag):
+    tag = _stored_tag_or_404(tag)
+    try:
+        current_user.follow_tag(tag)
+    except TooManyFollowedTags as refused:
+        flash(str(refused), "warning")
+    else:
+        flash(f"Posts tagged #{tag} now join your Followed tab.", "success")
+    return redirect(_tag_back_url(tag))
+
+
+@follows.route("/tag/<path:tag>/unfollow", methods=["POST"])
+@permission_required(Permission.FOLLOW)
+def unfollow_tag(tag):
+    tag = _stored_tag_or_404(tag)
+    current_user.unfollow_tag(tag)
+    flash(f"You are not following #{tag} any more.", "success")
+    return redirect(_tag_back_url(tag))
 
 
 @follows.route("/followers/<username>")

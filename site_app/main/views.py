@@ -20,7 +20,7 @@ def index():
     show_followed = current_user.is_authenticated and bool(request.cookies.get("show_followed"))
     if show_followed:
         # A writer always sees their own posts among those they follow.
-        posts = Post.by_authors(current_user.following_ids() + [current_user.id])
+        posts = Post.followed_by(current_user)
     else:
         posts = Post.listing()
     page = listing_page(posts)

@@ -10,6 +10,7 @@ from .details import (CANONICAL_URL_MAX, CUSTOM_EXCERPT_MAX, SUBTITLE_MAX, PostD
 from .comments import (COMMENT_MAX, Comment, CommentEntry, CommentGone,  # noqa: F401
                        CommentsClosed, CommentsOfAPost, as_object_id, load_users)
 from .drafts import Drafts
+from .followed_feed import followed_feed
 from .mentions import Mentions
 from .reading import ReadingAids
 from .roles import Permission
@@ -180,6 +181,13 @@ class Post(CommentsOfAPost, Drafts, PostDetails, db.Document):
     def by_authors(cls, author_ids):
         """The followed feed: one indexed query over the authors' posts."""
         return cls.listing().filter(author__in=list(author_ids))
+
+    @classmethod
+    def followed_by(cls, reader, own=True, tags=True):
+        """The reader's Followed tab, bounded however many they follow
+        (``followed_feed.py``); ``own``: with their own posts; ``tags``:
+        with the tags they follow."""
+        return followed_feed(cls, reader, own, tags)
 
     @classmethod
     def tagged(cls, tag):

@@ -17,6 +17,7 @@ from ..text import plain_line, plain_text
 from .references import reference_id, stored_reference
 from .roles import Permission, Role
 from .signals import content_changed, user_followed
+from .tag_follows import TAG_MAX, TagFollows
 
 
 # Sent with the account whose sessions must all end now (password changed,
@@ -24,8 +25,7 @@ from .signals import content_changed, user_followed
 sessions_ended = Namespace().signal("sessions-ended")
 
 
-def utcnow():
-    """Naive UTC, as MongoDB stores dates (BSON dates carry no zone)."""
+def utcnow():  # naive UTC, as MongoDB stores dates (BSON dates carry no zone)
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
@@ -37,7 +37,7 @@ class AccountTaken(ValueError):
         self.field = field
 
 
-class User(UserMixin, db.Document):
+class User(UserMixin, TagFollows, db.Document):
     email = db.StringField(required=True, max_length=254, validation=plain_line)
     username = db.StringField(required=True, max_length=64, validation=plain_line)
     # Lower-cased copy so "Alice" and "alice" cannot both register.
@@ -57,6 +57,7 @@ class User(UserMixin, db.Document):
     last_seen = db.DateTimeField(default=utcnow)
     avatar_id = db.ObjectIdField()  # GridFS file of the uploaded avatar
     following = db.ListField(field=db.ReferenceField(document_type="User"))
+    followed_tags = db.ListField(field=db.StringField(max_length=TAG_MAX))  # tag_follows.py
 
     meta = {
         "collection": "users",

@@ -7,6 +7,7 @@ from markupsafe import Markup
 from ..content_cache import NEWEST, SEARCH
 from ..decorators import missing_permission, permission_required
 from ..errors import error_response
+from ..further_reading import further_reading
 from ..markup import ContentTooLarge, render_markdown
 from ..models import CommentGone, CommentsClosed, Permission, Post, normalise_tags
 from ..models.reading import stored_images
@@ -205,8 +206,9 @@ def _render_post(post_id, form, status=200):
     if form is not None and reply_to is not None and not form.parent_id.data:
         form.parent_id.data = str(reply_to.id)
     replying = reply_to if form is not None and form.parent_id.data else None
+    further = None if post.draft else further_reading(post)
     return render_template("post.html", post=post, comments=comments, form=form,
-                           replying=replying), status
+                           replying=replying, further=further), status
 
 
 @posts.app_template_filter("stored_tags")
@@ -267,6 +269,14 @@ def search():
 @cached_page(NEWEST, everyone=True)  # its links are on SITE_URL: the same for every reader
 def feed():
     return feed_response(Post.listing())
+
+
+@posts.route("/feeds")
+@cached_page()
+def feeds():
+    """How to follow the site in a feed reader: the footer's link, a page a
+    person reads rather than the feed's raw XML."""
+    return render_template("feeds.html")
 
 
 @posts.route("/tag/<path:tag>/feed.atom")

@@ -12,8 +12,9 @@ from flask_login import current_user
 from ..models import Bookmark, Like
 from . import reactions
 
-# ``signed_in``: whether to show the buttons at all.
-ReaderMarks = namedtuple("ReaderMarks", "signed_in liked saved")
+# ``signed_in``: whether to show the buttons at all; ``confirmed``: whether
+# the reader may use them yet (else they are told how to).
+ReaderMarks = namedtuple("ReaderMarks", "signed_in liked saved confirmed", defaults=(True,))
 _NONE = ReaderMarks(False, frozenset(), frozenset())
 
 
@@ -22,6 +23,8 @@ def reader_marks(posts):
     """``ReaderMarks(signed_in, liked=ids, saved=ids)`` of ``posts`` for the current reader."""
     if not current_user.is_authenticated:
         return _NONE
+    if not current_user.confirmed:  # no buttons to mark (``reaction_buttons``)
+        return _NONE._replace(signed_in=True, confirmed=False)
     ids = [post.id for post in posts]
     user = current_user._get_current_object()
     return ReaderMarks(True, Like.liked_among(user, ids), Bookmark.saved_among(user, ids))
