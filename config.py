@@ -141,18 +141,18 @@ class Config:
     SKIP_DB_CHECK = _env_bool("SKIP_DB_CHECK", False)
 
 
-# Where `make run` and the tests answer; production must say its own.
+# Development and testing without SITE_URL: the address `flask run` or
+# `flask demo` serves (public_address.py), else where `make run` answers.
+# Production must say its own.
 LOCAL_SITE_URL = "http://127.0.0.1:5000"
 
 
 class DevelopmentConfig(Config):
-    SITE_URL = os.environ.get("SITE_URL") or LOCAL_SITE_URL
     DEBUG = _env_bool("FLASK_DEBUG", False)
     DB_OPS_HEADER = True
 
 
 class TestingConfig(Config):
-    SITE_URL = os.environ.get("SITE_URL") or LOCAL_SITE_URL
     TESTING = True
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     WTF_CSRF_ENABLED = False

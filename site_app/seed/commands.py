@@ -10,6 +10,7 @@ from werkzeug.serving import run_simple
 
 from ..database import is_embedded
 from ..models import User
+from ..public_address import serve_at, served_address
 from .documents import DEMO_PASSWORD
 from .run import DEMO_SIZES, SeedSizes, describe, reset_database, seed_database
 
@@ -59,6 +60,7 @@ def seed_command(users, posts, comments, follows, images, reset, rng_seed):
 def demo_command(info, host, port):
     """Serve the site with demo content on the embedded database."""
     app = info.load_app()
+    serve_at(app, host, port)
     if is_embedded(app):
         with app.app_context():
             if not User.objects.count():
@@ -67,7 +69,7 @@ def demo_command(info, host, port):
     else:
         app.logger.info("MONGODB_URI is set: serving it as it is "
                         "(`flask --app site_app seed` fills it)")
-    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    url = served_address(host, port)
     # Printed as well as logged: this is what a newcomer looks for after
     # `make run`, and it must not drown among the log lines.
     click.echo("\n".join([
