@@ -148,11 +148,17 @@ LOCAL_SITE_URL = "http://127.0.0.1:5000"
 
 
 class DevelopmentConfig(Config):
+    # Where `flask demo` / `flask run` keep the embedded database between
+    # runs (site_app/embedded_files.py); set empty to keep it in memory only.
+    EMBEDDED_DATA_DIR = (os.environ.get("EMBEDDED_DATA_DIR",
+                                        os.path.join(os.path.dirname(__file__), "instance"))
+                         or None)
     DEBUG = _env_bool("FLASK_DEBUG", False)
     DB_OPS_HEADER = True
 
 
 class TestingConfig(Config):
+    EMBEDDED_DATA_DIR = None  # tests stay in memory unless one asks (an override)
     TESTING = True
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     WTF_CSRF_ENABLED = False

@@ -16,13 +16,13 @@
 """
 from urllib.parse import urlsplit
 
-import click
 from flask import current_app
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import LOCAL_SITE_URL
 
 from .database import ConfigError
+from .serving import flask_run_options
 
 
 def configure(app):
@@ -59,13 +59,11 @@ def served_address(host, port, secure=False):
 
 
 def _address_run_serves():
-    """Inside ``flask run``, which builds the app before it serves it: the
-    address its options (or FLASK_RUN_HOST/PORT) name."""
-    context = click.get_current_context(silent=True)
-    if context is None or context.command.name != "run" or "port" not in context.params:
+    """Inside ``flask run``: the address its options name."""
+    options = flask_run_options()
+    if options is None:
         return None
-    params = context.params
-    return served_address(params["host"], params["port"], secure=bool(params.get("cert")))
+    return served_address(options["host"], options["port"], secure=bool(options.get("cert")))
 
 
 def _parse_site_url(value):
