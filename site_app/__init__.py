@@ -116,9 +116,11 @@ def _register_blueprints(app):
 
 def _keep_embedded_data_when_served(app):
     """``flask run`` on the embedded backend: load it from, and keep it in,
-    ``EMBEDDED_DATA_DIR`` (``flask demo`` does the same itself)."""
-    from .serving import flask_run_options
-    if app.extensions["site_db"]["embedded"] and flask_run_options() is not None:
+    ``EMBEDDED_DATA_DIR`` (``flask demo`` does the same itself). Not in the
+    reloader's watcher, which serves nothing and would hold a stale copy."""
+    from .serving import flask_run_options, is_reloader_watcher
+    options = flask_run_options()
+    if app.extensions["site_db"]["embedded"] and options and not is_reloader_watcher(options):
         from .embedded_files import keep  # never imported by production
         keep(app)
 
