@@ -95,7 +95,7 @@ class Demo:
 
 
 def read_back(demo, post, picture):
-    """What a reader gets for the post and its picture (status, title?, bytes)."""
+    """(the post page's status, the picture's status, its bytes)"""
     page, image = demo.get(post), demo.get(picture)
     return page.status_code, image.status_code, image.content
 
