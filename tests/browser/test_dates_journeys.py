@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from browser_support import DESKTOP, HERE, ROOT, LiveSite, PageWatch
+from browser_support import DESKTOP, HERE, ROOT, LiveSite, PageWatch, screenshot
 from conftest import _free_port
 from serve_dated import MEMBER_SINCE, PASSWORD
 
@@ -152,6 +152,7 @@ def test_every_time_reads_as_the_server_said_or_on_the_local_calendar(reader_in,
         day += timedelta(days=1)  # 13:30 UTC is after midnight there
     assert post[(made, "LL")] == f"{day:%B} {day.day}, {day.year}"
     assert sum(kind == "fromNow" for _, kind in post) == 2  # its two comments
+    screenshot(page, f"dates-post-{zone.replace('/', '-')}", full_page=True)
     profile = read_times(page, "/user/tui", zone)
     since = MEMBER_SINCE.strftime("%Y-%m-%dT%H:%M:%SZ")
     assert profile[(since, "LL")] == ("March 15, 2025" if zone == "Pacific/Auckland"
