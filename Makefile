@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install screenshots clean
+.PHONY: run reset test install screenshots clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,9 +14,16 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 install: $(BIN)/.installed
 
-## Start the site on http://127.0.0.1:5000, on the embedded database, with demo content.
+## Start the site on http://127.0.0.1:5000, on the embedded database (kept in
+## instance/ between runs), with demo content the first time.
 run: install
 	$(BIN)/flask --app site_app demo --host 127.0.0.1 --port 5000
+
+## The same, started afresh: the kept data file deleted first (even a damaged
+## one, which `flask demo --reset` could not load), the demo content seeded anew.
+reset: install
+	rm -f "$${EMBEDDED_DATA_DIR:-instance}/embedded-data.bson"
+	$(BIN)/flask --app site_app demo --host 127.0.0.1 --port 5000 --reset
 
 ## Run the whole test suite twice, side by side on two or more cores: embedded
 ## (browser tests included) and through the real driver against the MongoDB

@@ -144,18 +144,24 @@ class Config:
     SKIP_DB_CHECK = _env_bool("SKIP_DB_CHECK", False)
 
 
-# Where `make run` and the tests answer; production must say its own.
+# Development and testing without SITE_URL: the address `flask run` or
+# `flask demo` serves (public_address.py), else where `make run` answers.
+# Production must say its own.
 LOCAL_SITE_URL = "http://127.0.0.1:5000"
 
 
 class DevelopmentConfig(Config):
-    SITE_URL = os.environ.get("SITE_URL") or LOCAL_SITE_URL
+    # Where `flask demo` / `flask run` keep the embedded database between
+    # runs (site_app/embedded_files.py); set empty to keep it in memory only.
+    EMBEDDED_DATA_DIR = (os.environ.get("EMBEDDED_DATA_DIR",
+                                        os.path.join(os.path.dirname(__file__), "instance"))
+                         or None)
     DEBUG = _env_bool("FLASK_DEBUG", False)
     DB_OPS_HEADER = True
 
 
 class TestingConfig(Config):
-    SITE_URL = os.environ.get("SITE_URL") or LOCAL_SITE_URL
+    EMBEDDED_DATA_DIR = None  # tests stay in memory unless one asks (an override)
     TESTING = True
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     WTF_CSRF_ENABLED = False

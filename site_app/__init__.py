@@ -50,8 +50,9 @@ def create_app(config_name=None, overrides=None):
         require_reachable(app)
     if app.extensions["site_db"]["embedded"]:
         app.logger.warning(
-            "MONGODB_URI is not set: using the embedded in-memory database "
-            "(mongomock). Data lives only in this process and is lost when it stops.")
+            "MONGODB_URI is not set: using the embedded in-memory database (mongomock). "
+            "`flask demo` and `flask run` keep it in EMBEDDED_DATA_DIR; otherwise it "
+            "lives only in this process.")
     login_manager.init_app(app)
     csrf.init_app(app)
     mail.init_app(app)
@@ -66,6 +67,7 @@ def create_app(config_name=None, overrides=None):
     from . import models  # noqa: F401  (registers the documents and the user loader)
     from .indexes import build_at_start
     build_at_start(app)
+    _keep_embedded_data_when_served(app)
     from . import sessions
     sessions.init_app(app)  # server-side sessions in the site's database
     from .content_cache import connect_signals
@@ -110,6 +112,17 @@ def _register_blueprints(app):
     app.register_blueprint(api_blueprint, url_prefix="/api/v1")
     app.register_blueprint(api_docs_blueprint)
     init_admin(app)
+
+
+def _keep_embedded_data_when_served(app):
+    """``flask run`` on the embedded backend: load it from, and keep it in,
+    ``EMBEDDED_DATA_DIR`` (``flask demo`` does the same itself). Not in the
+    reloader's watcher, which serves nothing and would hold a stale copy."""
+    from .serving import flask_run_options, is_reloader_watcher
+    options = flask_run_options()
+    if app.extensions["site_db"]["embedded"] and options and not is_reloader_watcher(options):
+        from .embedded_files import keep  # never imported by production
+        keep(app)
 
 
 def _check_production_settings(app):

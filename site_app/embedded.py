@@ -1,11 +1,13 @@
 """The embedded backend: mongomock in this process, made safe for threads
 and counted like the real driver's commands.
 
-Every mongomock-only piece lives here: the serialising lock and the wrappers
-that feed ``dbstats``. ``database.open_database`` imports this module only
+Every mongomock-only piece lives here: the serialising lock, the wrappers
+that feed ``dbstats`` and count writes, and (in ``embedded_files.py``, beside
+it) keeping the store in a folder between runs. ``database.open_database`` imports this module only
 when ``MONGODB_URI`` is unset (development and testing), so production,
 which refuses to start without a server, never loads mongomock or patches it.
 """
+import collections
 import functools
 import itertools
 import threading
@@ -42,13 +44,22 @@ def open_embedded(config):
     return client, client[name], True
 
 
-_mongomock_lock = threading.RLock()
+store_lock = threading.RLock()
 _mongomock_serialised = False
 # Everything that reads or writes mongomock's in-memory store: the counted
 # operations, plus index upkeep.
 _MONGOMOCK_STORE_METHODS = MONGOMOCK_OPERATIONS + (
     "create_index", "create_indexes", "drop_index", "drop_indexes", "index_information", "drop",
 )
+
+
+# Document writes per embedded database (by name), so a store kept in a
+# folder (embedded_files.py) is saved only when something changed.
+# Index upkeep is left out: the indexes are rebuilt at every start.
+writes = collections.Counter()
+_WRITES = {"insert_one", "insert_many", "update_one", "update_many", "replace_one",
+           "delete_one", "delete_many", "find_one_and_update", "find_one_and_delete",
+           "find_one_and_replace", "bulk_write", "drop"}
 
 
 def _serialise_mongomock():
@@ -67,7 +78,8 @@ def _serialise_mongomock():
         return
     from mongomock.collection import Cursor
 
-    _wrap_collection_methods(_MONGOMOCK_STORE_METHODS, lambda _name, method: _locked(method))
+    _wrap_collection_methods(_MONGOMOCK_STORE_METHODS,
+                             lambda name, method: _locked(method, counted=name in _WRITES))
     Cursor._compute_results = _locked(Cursor._compute_results)
     Cursor.distinct = _locked(Cursor.distinct)
     _mongomock_serialised = True
@@ -84,10 +96,12 @@ def _wrap_collection_methods(names, wrap):
             setattr(Collection, name, wrap(name, original))
 
 
-def _locked(method):
+def _locked(method, counted=False):
     @functools.wraps(method)
     def wrapper(*args, **kwargs):
-        with _mongomock_lock:
+        with store_lock:
+            if counted:  # args[0]: the collection
+                writes[args[0].database.name] += 1
             return method(*args, **kwargs)
 
     return wrapper

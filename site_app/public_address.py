@@ -4,6 +4,10 @@
   Atom feed, a sitemap) are built on it by :func:`site_url_for`, never on
   the ``Host`` header of the request that happened to trigger them: a forged
   Host would otherwise put another site's address into a reset email.
+- In development and testing, an unset ``SITE_URL`` is the address the
+  server was told to serve: ``flask run --host/--port`` or ``flask demo
+  --host/--port`` (``http://127.0.0.1:5000`` when nothing serves, as in the
+  tests or ``flask seed``). Still chosen at start, never from a request.
 - In production only that host is answered: Flask's ``TRUSTED_HOSTS``
   turns any other ``Host`` into a 400.
 - ``PROXY_COUNT`` proxies in front are believed about the client's address,
@@ -15,11 +19,17 @@ from urllib.parse import urlsplit
 from flask import current_app
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from config import LOCAL_SITE_URL
+
 from .database import ConfigError
+from .serving import flask_run_options
 
 
 def configure(app):
     """Check ``SITE_URL``, restrict production to its host, trust the proxies."""
+    if not app.config.get("SITE_URL") and app.config["CONFIG_NAME"] != "production":
+        app.extensions["site_url_follows_server"] = True
+        app.config["SITE_URL"] = _address_run_serves() or LOCAL_SITE_URL
     site = _parse_site_url(app.config.get("SITE_URL"))
     # (Production without SITE_URL was refused already.)
     if (site is not None and app.config["CONFIG_NAME"] == "production"
@@ -29,6 +39,31 @@ def configure(app):
     if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,
                                 x_host=proxies)
+
+
+def serve_at(app, host, port, secure=False):
+    """The app is about to be served at ``host:port``: that is its public
+    address, unless the operator named one (``SITE_URL``)."""
+    if app.extensions.get("site_url_follows_server"):
+        app.config["SITE_URL"] = served_address(host, port, secure)
+
+
+def served_address(host, port, secure=False):
+    """The URL a browser on this machine opens for a server bound to
+    ``host:port`` (all interfaces: the loopback one)."""
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address
+    return f"{'https' if secure else 'http'}://{host}:{port}"
+
+
+def _address_run_serves():
+    """Inside ``flask run``: the address its options name."""
+    options = flask_run_options()
+    if options is None:
+        return None
+    return served_address(options["host"], options["port"], secure=bool(options.get("cert")))
 
 
 def _parse_site_url(value):

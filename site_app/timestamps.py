@@ -1,16 +1,19 @@
 """Times shown in the reader's own time zone, under a strict CSP.
 
-Templates write ``moment(ts).fromNow()`` or ``moment(ts).format('LL')``.
-That renders a ``<time>`` element carrying the UTC instant and what to show,
-with the same words moment.js will write ("5 days ago", "November 21,
-2026"), so readers without JavaScript read them too and the script's
-rewrite does not move the page (Lighthouse measured a 0.18 layout shift
-when a long UTC date became "5 days ago" and a card's line wrapped anew);
-``static/js/moment-support.js`` turns it into local time with moment.js.
-There is no inline style or script, which the Content-Security-Policy would
-refuse (Flask-Moment's own renderer writes ``style="display: none"``, so the
-site renders the element itself rather than reach into that library).
+Templates write ``moment(ts).fromNow()`` or ``moment(ts).format('LL')``
+(Flask-Moment's names). That renders a ``<time>`` element carrying the UTC
+instant and what to show, with the words ``static/js/local-time.js`` will
+write ("5 days ago", "November 21, 2026"), so readers without JavaScript
+read them too and the script's rewrite does not move the page (Lighthouse
+measured a 0.18 layout shift when a long UTC date became "5 days ago" and a
+card's line wrapped anew). The script, a few lines of the browser's
+``Intl.RelativeTimeFormat`` and ``Intl.DateTimeFormat``, counts relative
+times from the reader's clock with the same table as ``RELATIVE`` below and
+shows dates in the reader's zone. There is no inline style or script, which
+the Content-Security-Policy would refuse (Flask-Moment's own renderer writes
+``style="display: none"``, so the site renders the element itself).
 """
+import math
 from datetime import datetime, timezone
 
 from markupsafe import Markup, escape
@@ -58,25 +61,25 @@ class LocalTime:
         return self._utc_text()
 
 
-# moment.js's relativeTime thresholds and English words (its defaults).
-_RELATIVE = [(45, None, "a few seconds"), (90, None, "a minute"), (45 * 60, 60, "{} minutes"),
-             (90 * 60, None, "an hour"), (22 * 3600, 3600, "{} hours"),
-             (36 * 3600, None, "a day"), (26 * 86400, 86400, "{} days"),
-             (45 * 86400, None, "a month"), (320 * 86400, 30 * 86400, "{} months"),
-             (548 * 86400, None, "a year")]
+# moment.js's thresholds: (under this many seconds, the unit, its length;
+# None says "1"), in the words of Intl.RelativeTimeFormat("en"). The script's
+# BUCKETS is the same table: change both together.
+RELATIVE = [(90, "minute", None), (45 * 60, "minute", 60), (90 * 60, "hour", None),
+            (22 * 3600, "hour", 3600), (36 * 3600, "day", None), (26 * 86400, "day", 86400),
+            (45 * 86400, "month", None), (320 * 86400, "month", 30 * 86400),
+            (548 * 86400, "year", None), (math.inf, "year", 365.25 * 86400)]
+JUST_NOW = 45  # seconds either side that read "now"
 
 
 def from_now(seconds):
-    """What moment.js's ``fromNow()`` says of a time ``seconds`` ago (a
-    negative number: in the future)."""
+    """What the reader is told of a time ``seconds`` ago (a negative
+    number: in the future), as Intl.RelativeTimeFormat("en") says it."""
     span = abs(seconds)
-    words = None
-    for limit, unit, text in _RELATIVE:
-        if span < limit:
-            words = text.format(round(span / unit)) if unit else text
-            break
-    if words is None:
-        words = f"{round(span / (365.25 * 86400))} years"
+    if span < JUST_NOW:
+        return "now"
+    unit, length = next((unit, length) for limit, unit, length in RELATIVE if span < limit)
+    count = math.floor(span / length + 0.5) if length else 1  # JavaScript's Math.round
+    words = f"{count} {unit}" + ("" if count == 1 else "s")
     return f"in {words}" if seconds < 0 else f"{words} ago"
 
 

@@ -2,6 +2,10 @@
 import none of the layers above them, and no module grows past what one
 reader takes in at a sitting."""
 import ast
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 SITE_APP = Path(__file__).resolve().parent.parent / "site_app"
@@ -57,3 +61,26 @@ def test_no_module_is_longer_than_a_reader_takes_in():
             for path in SITE_APP.rglob("*.py")
             if (lines := len(path.read_text().splitlines())) > MAX_MODULE_LINES}
     assert not long, f"modules over {MAX_MODULE_LINES} lines: {long}"
+
+
+def test_mongomock_code_stays_in_the_embedded_modules_production_never_loads():
+    """mongomock and its helpers (embedded.py, embedded_files.py beside it)
+    are imported by nobody but database.py and the serving commands, each
+    inside a function; a production app built and asked a page loads none."""
+    importers = {str(path.relative_to(SITE_APP)) for path in SITE_APP.rglob("*.py")
+                 if re.search(r"^\s*(import mongomock|from mongomock)", path.read_text(), re.M)}
+    assert importers <= {"embedded.py"}, importers
+    program = (
+        "import sys\n"
+        "from site_app import create_app\n"
+        "app = create_app('production', {'MONGODB_URI': 'mongodb://127.0.0.1:1/site',\n"
+        "    'SKIP_DB_CHECK': True, 'SITE_URL': 'https://blog.example.com',\n"
+        "    'SECRET_KEY': 'a-long-random-production-secret-0123456789'})\n"
+        "app.test_client().get('/static/css/site.css', base_url='https://blog.example.com')\n"
+        "print(sorted(m for m in sys.modules if m == 'mongomock' or m.startswith(\n"
+        "    ('mongomock.', 'site_app.embedded'))))\n")
+    env = {k: v for k, v in os.environ.items() if k not in {"SITE_CONFIG", "MONGODB_URI"}}
+    finished = subprocess.run([sys.executable, "-c", program], cwd=SITE_APP.parent, env=env,
+                              capture_output=True, text=True, timeout=120)
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    assert finished.stdout.strip() == "[]"

@@ -4,6 +4,7 @@ only its own host, and a trusted proxy's X-Forwarded-* name the reader."""
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -72,6 +73,67 @@ def test_links_follow_a_site_url_with_a_path():
     with app.app_context():
         from site_app.public_address import site_url_for
         assert site_url_for("posts.post", post_id="abc") == "https://example.org/blog/post/abc"
+
+
+# -- development and testing: the address served ---------------------------------
+def served_app(monkeypatch, args, **overrides):
+    """The app ``flask <args>`` builds and would serve (the server itself
+    not started), with an account so the demo seeds nothing."""
+    import flask.cli
+    from site_app.seed import commands
+    served = []
+
+    def run_simple(host, port, app, **options):
+        served.append(app)
+    monkeypatch.setattr(commands, "run_simple", run_simple)
+    monkeypatch.setattr(flask.cli, "run_simple", run_simple)
+    info = flask.cli.ScriptInfo(create_app=lambda: build(overrides))
+    result = flask.cli.FlaskGroup(create_app=lambda: build(overrides)).main(
+        args=args, obj=info, standalone_mode=False)
+    assert result is None and len(served) == 1
+    return served[0]
+
+
+def build(overrides):
+    app = create_app("testing", overrides)
+    with app.app_context():
+        Role.insert_roles()
+        User.register(email="ann@example.com", username="ann", password=PASSWORD)
+    return app
+
+
+def what_links_say(app):
+    """The confirmation link mailed on a sign-up whose Host is forged, the
+    feed's own link and a profile's rel=canonical."""
+    from flask_mail import email_dispatched
+    sent = []
+    email_dispatched.connect(lambda app, message, **extra: sent.append(message), app, weak=False)
+    client = app.test_client()
+    client.post("/auth/register", headers=FORGED, data={
+        "email": "bob@example.com", "username": "bob", "password": PASSWORD,
+        "password2": PASSWORD})
+    feed = client.get("/feed.atom", headers=FORGED).get_data(as_text=True)
+    profile = client.get("/user/ann", headers=FORGED).get_data(as_text=True)
+    [message] = sent
+    feed_self = r'rel="self" type="application/atom\+xml" href="([^"]+)/feed.atom"'
+    return {"mail": links_in(message)[0].rsplit("/auth/", 1)[0],
+            "feed": re.search(feed_self, feed).group(1),
+            "canonical": re.search(r'rel="canonical" href="([^"]+)/user/ann"', profile).group(1)}
+
+
+@pytest.mark.parametrize("args, address", [
+    (["demo", "--port", "5401"], "http://127.0.0.1:5401"),
+    (["demo", "--host", "0.0.0.0", "--port", "5402"], "http://127.0.0.1:5402"),
+    (["run", "--host", "127.0.0.2", "--port", "5403"], "http://127.0.0.2:5403"),
+])
+def test_links_lead_to_the_address_the_server_serves(monkeypatch, args, address):
+    app = served_app(monkeypatch, args)
+    assert what_links_say(app) == {"mail": address, "feed": address, "canonical": address}
+
+
+def test_a_site_url_the_operator_names_wins_over_the_port(monkeypatch):
+    app = served_app(monkeypatch, ["demo", "--port", "5401"], SITE_URL="https://blog.example.com")
+    assert set(what_links_say(app).values()) == {"https://blog.example.com"}
 
 
 # -- production: its own host only ------------------------------------------------

@@ -1,5 +1,5 @@
 """Static files: content-hashed names with an immutable cache, compressed
-copies (brotli, gzip), deferred scripts, English-only moment.js and a purged
+copies (brotli, gzip), deferred scripts, no date library and a purged
 Bootstrap that still holds every class the templates use; dynamic answers
 compressed by the app unless a proxy is said to do it."""
 import hashlib
@@ -70,7 +70,7 @@ def test_old_unhashed_names_still_work_with_a_short_cache(client):
     assert "immutable" not in cache and int(re.search(r"max-age=(\d+)", cache).group(1)) <= 3600
 
 
-def test_scripts_but_the_theme_are_deferred_and_moment_has_no_locales(client, auth, make_user):
+def test_scripts_but_the_theme_are_deferred_and_no_date_library_is_sent(client, auth, make_user):
     auth.login_as(make_user("ann"))
     for path in ("/", "/write", "/auth/change-password"):
         page = client.get(path).get_data(as_text=True)
@@ -81,7 +81,8 @@ def test_scripts_but_the_theme_are_deferred_and_moment_has_no_locales(client, au
         blocking = [tag for tag in scripts if " defer" not in tag]
         assert len(blocking) == 1 and "/js/theme." in blocking[0], (path, scripts)
         assert page.index(blocking[0]) < page.index('rel="stylesheet"')
-        assert "moment-with-locales" not in page and "/moment.min." in page
+        # Dates are the browser's Intl, a few lines in local-time.js.
+        assert "moment" not in page and "/js/local-time." in page
 
 
 # -- the purged Bootstrap -----------------------------------------------------

@@ -8,8 +8,9 @@ from flask import current_app
 from flask.cli import pass_script_info, with_appcontext
 from werkzeug.serving import run_simple
 
-from ..database import is_embedded
+from ..database import get_db, is_embedded
 from ..models import User
+from ..public_address import serve_at, served_address
 from .documents import DEMO_PASSWORD
 from .run import DEMO_SIZES, SeedSizes, describe, reset_database, seed_database
 
@@ -55,19 +56,33 @@ def seed_command(users, posts, comments, follows, images, reset, rng_seed):
 @click.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--reset", is_flag=True,
+              help="Start afresh: empty the embedded database (and its kept file), then seed.")
 @pass_script_info
-def demo_command(info, host, port):
-    """Serve the site with demo content on the embedded database."""
+def demo_command(info, host, port, reset):
+    """Serve the site with demo content on the embedded database, kept
+    between runs in EMBEDDED_DATA_DIR."""
     app = info.load_app()
+    serve_at(app, host, port)
     if is_embedded(app):
+        # Imported here: production (never embedded) does not load it.
+        from ..embedded_files import empty_database, keep
+        store = keep(app)
+        if reset:
+            empty_database(get_db(app))
         with app.app_context():
             if not User.objects.count():
                 report = seed_database(DEMO_SIZES, rng_seed=2024)
                 app.logger.info("demo content: %s", "; ".join(describe(report)[:2]))
+        if store is not None:
+            store.save_if_changed()  # what is served now is what a crash leaves
     else:
         app.logger.info("MONGODB_URI is set: serving it as it is "
                         "(`flask --app site_app seed` fills it)")
-    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+        if reset:
+            click.echo("--reset empties only the embedded database; the MongoDB server "
+                       "is left as it is", err=True)
+    url = served_address(host, port)
     # Printed as well as logged: this is what a newcomer looks for after
     # `make run`, and it must not drown among the log lines.
     click.echo("\n".join([
@@ -77,6 +92,6 @@ def demo_command(info, host, port):
         "  (moderator@example.com and admin@example.com have the same password)",
         "",
     ]), err=True)
-    # No reloader: the embedded database lives in this process, and a
-    # restarted one would come back empty.
+    # No reloader: the embedded database lives in this process, saved only
+    # every few seconds; a restart would lose the last of it.
     run_simple(host, port, app, use_reloader=False, use_debugger=app.debug, threaded=True)
