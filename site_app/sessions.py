@@ -10,7 +10,7 @@ sessions idle for ``PERMANENT_SESSION_LIFETIME``.
 browser) rather than issuing Flask-Login's separate remember cookie, so one
 record decides whether a browser is signed in.
 
-Only plain collection calls (``find_one``, ``update_one`` with upsert,
+Only plain collection calls (``find_one``, ``insert_one``, ``update_one``,
 ``delete_one``, ``delete_many``, ``create_index``) are used: they behave the
 same on mongomock and through pymongo. A visitor whose session is empty gets
 neither a record nor a cookie, so anonymous pages stay cacheable.
@@ -79,12 +79,11 @@ class MongoSessionInterface(SessionInterface):
         expires_at = utcnow() + app.permanent_session_lifetime
         if not (session.modified or session.sid is None or _due_for_refresh(session, app)):
             return
-        session.sid = session.sid or secrets.token_urlsafe(32)
-        _collection(app).update_one(
-            {"_id": _key(session.sid)},
-            {"$set": {"data": _serializer.dumps(dict(session)), "expires_at": expires_at,
-                      "user_id": _user_id(session)}},
-            upsert=True)
+        if not _store(app, session, expires_at):
+            # Ended (logout, "log out everywhere") while this request ran:
+            # writing it back would undo the logout.
+            self._delete_cookie(app, response)
+            return
         response.set_cookie(
             self.get_cookie_name(app), session.sid,
             expires=self.get_expiration_time(app, session),
@@ -98,6 +97,19 @@ class MongoSessionInterface(SessionInterface):
             path=self.get_cookie_path(app), secure=self.get_cookie_secure(app),
             httponly=self.get_cookie_httponly(app), samesite=self.get_cookie_samesite(app),
             partitioned=self.get_cookie_partitioned(app))
+
+
+def _store(app, session, expires_at):
+    """Write the session; only a new id is inserted, so a record deleted
+    meanwhile stays deleted. Returns whether the session is stored."""
+    fields = {"data": _serializer.dumps(dict(session)), "expires_at": expires_at,
+              "user_id": _user_id(session)}
+    if session.sid is None:
+        session.sid = secrets.token_urlsafe(32)
+        _collection(app).insert_one({"_id": _key(session.sid), **fields})
+        return True
+    return _collection(app).update_one({"_id": _key(session.sid)},
+                                       {"$set": fields}).matched_count == 1
 
 
 def _due_for_refresh(session, app):

@@ -168,3 +168,23 @@ def test_a_remember_me_cookie_of_flask_login_opens_nothing(app, make_user):
     browser = app.test_client()
     browser.set_cookie("remember_token", remembered)
     assert not can_write(browser)
+
+
+def test_a_request_in_flight_at_logout_does_not_bring_the_session_back(app, client, auth,
+                                                                        make_user):
+    """A request that read the session before logout and writes it after
+    (a refreshed expiry, a flash) must not recreate the deleted record."""
+    ann = make_user("ann")
+    auth.login_as(ann)
+    copied = session_cookie(client)
+    interface = app.session_interface
+    with app.test_request_context("/", headers={"Cookie": f"session={copied}"}) as in_flight:
+        started = interface.open_session(app, in_flight.request)
+        assert started.get("_user_id")
+        auth.logout()
+        started["_flashes"] = [("info", "written after logout")]
+        answer = app.response_class()
+        interface.save_session(app, started, answer)
+    assert stored_sessions(app).count_documents({"user_id": ann.id}) == 0
+    assert not can_write(browser_with(app, copied))
+    assert f"session={copied}" not in answer.headers.get("Set-Cookie", "")
