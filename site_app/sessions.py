@@ -84,6 +84,7 @@ class MongoSessionInterface(SessionInterface):
             # writing it back would undo the logout.
             self._delete_cookie(app, response)
             return
+        never_shared(response)
         response.set_cookie(
             self.get_cookie_name(app), session.sid,
             expires=self.get_expiration_time(app, session),
@@ -92,11 +93,24 @@ class MongoSessionInterface(SessionInterface):
             samesite=self.get_cookie_samesite(app), partitioned=self.get_cookie_partitioned(app))
 
     def _delete_cookie(self, app, response):
+        never_shared(response)
         response.delete_cookie(
             self.get_cookie_name(app), domain=self.get_cookie_domain(app),
             path=self.get_cookie_path(app), secure=self.get_cookie_secure(app),
             httponly=self.get_cookie_httponly(app), samesite=self.get_cookie_samesite(app),
             partitioned=self.get_cookie_partitioned(app))
+
+
+def never_shared(response):
+    """A response that sets a cookie is for one browser: made private, so a
+    shared cache (a CDN ignoring ``Vary: Cookie``) never replays a session id.
+    The session is saved after every ``after_request`` hook, so the rule is
+    applied here, where the cookie is written (pages shared by everyone,
+    ``cached_page(everyone=True)``, reach signed-in readers too)."""
+    cache_control = response.cache_control
+    cache_control.public = False
+    cache_control.s_maxage = None
+    cache_control.private = True
 
 
 def _store(app, session, expires_at):
