@@ -2,6 +2,7 @@
 its author editing it, its author or a moderator deleting it."""
 from flask import abort, current_app, jsonify, url_for
 
+from ..comments.quota import spend_comment_allowance
 from ..errors import error_response
 from ..markup import ContentTooLarge
 from ..models import Comment, CommentGone, CommentsClosed, Permission, Post
@@ -41,6 +42,7 @@ def create_comment(post_id):
         body, parent_id = comment_body(), comment_parent()
     except InvalidInput as exc:
         return refuse(exc)
+    spend_comment_allowance(user)
     try:
         comment = post.add_comment(user, body, parent_id=parent_id)
     except CommentGone:
@@ -93,6 +95,7 @@ def edit_comment(comment_id):
         body = comment_body()
     except InvalidInput as exc:
         return refuse(exc)
+    spend_comment_allowance(user)
     try:
         comment = Post.edit_comment(comment_id, body)
     except CommentGone:

@@ -143,8 +143,8 @@ class CommentsOfAPost:
         # answered (and by whom): the comment replied to; its thread is ``parent``
         comment_posted.send(type(self), post=self.id, comment=comment.id, author=author.id,
                             parent=parent, answered=answered and answered["id"],
-                            answered_author=answered and answered.get("author"))
-        mentions.announce(type(self), author.id, self.id, comment.id)
+                            answered_author=answered and answered.get("author"),
+                            mentioned=list(mentions.values()))
         self.comment_count += 1
         return comment
 
@@ -183,8 +183,10 @@ class CommentsOfAPost:
                           "comments.$.edited": new.edited},
                  "$inc": {"comment_bytes": grows}}).modified_count
             if updated:
+                # Its mentions link, but tell nobody: the members named when
+                # it was posted were told, and edits naming others each time
+                # would reach any number of them.
                 content_changed.send(cls, post=entry.post_id)
-                mentions.announce(cls, old.author_id, entry.post_id, old.id)
                 return new
             current = cls.find_comment(comment_id)
             if current and current.comment.body == old.body:  # not a race: no room

@@ -99,8 +99,9 @@ class Post(CommentsOfAPost, Drafts, db.Document):
 
     def announce(self, mentions):
         """Tell the members the post mentions; a draft tells nobody until it
-        is published, and publishing tells them once (the notifications keep
-        one per text and reader)."""
+        is published. Only publishing tells: an edit naming new members each
+        time would reach any number of them, so a text tells at most
+        ``MENTIONS_PER_TEXT`` members, ever."""
         if not self.draft:
             mentions.announce(type(self), self.author_id, self.id)
 
@@ -139,7 +140,8 @@ class Post(CommentsOfAPost, Drafts, db.Document):
         published = "set__draft" in changes  # a draft joins the lists: newest, its author's
         content_changed.send(Post, post=self.id, tags=_union(old_tags, self.tags),
                              author=self.author_id if published else None, newest=published)
-        self.announce(mentions)
+        if published:
+            self.announce(mentions)
 
     def remove(self):
         """Delete the post; the media store, listening, then releases the

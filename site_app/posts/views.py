@@ -4,6 +4,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_login import current_user
 from markupsafe import Markup
 
+from ..comments.quota import TooManyComments, spend_comment_allowance
 from ..content_cache import NEWEST, SEARCH
 from ..decorators import missing_permission, permission_required
 from ..errors import error_response
@@ -134,8 +135,10 @@ def post(post_id):
 def comment(post_id):
     post = get_post(post_id)
     form = CommentForm()
+    status = 400
     if form.validate_on_submit():
         try:
+            spend_comment_allowance(current_user)
             comment = post.add_comment(current_user._get_current_object(), form.body.data,
                                        parent_id=form.parent_id.data or None)
         except CommentGone:
@@ -146,6 +149,9 @@ def comment(post_id):
             form.body.errors.append("Comments are closed on this post.")
         except ContentTooLarge as refused:
             form.body.errors.append(str(refused))
+        except TooManyComments as refused:
+            form.body.errors.append(refused.description)
+            status = 429
         else:
             flash("Your reply is posted." if comment.parent else "Your comment is posted.",
                   "success")
@@ -153,7 +159,7 @@ def comment(post_id):
             page = page_arg() if comment.parent and request.args.get("page") else -1
             return redirect(url_for(".post", post_id=post.id, page=page)
                             + f"#comment-{comment.id}")
-    return _render_post(post_id, form, status=400)
+    return _render_post(post_id, form, status=status)
 
 
 def _render_post(post_id, form, status=200):
