@@ -482,3 +482,19 @@ def test_an_answer_that_refreshes_a_session_cookie_is_never_public(app, site, wr
     cache_control = {d.strip() for d in response.headers["Cache-Control"].split(",")}
     assert "public" not in cache_control and "private" in cache_control
     assert not any(d.startswith("s-maxage") for d in cache_control)
+
+
+def test_a_disabled_account_leaves_the_sitemap_and_explore_at_once(app, reader, site, writer,
+                                                                 make_user):
+    for path in ("/sitemap.xml", "/explore"):
+        assert "/user/writer" in page(reader, path)
+        assert served(reader, path)[0] == "hit"
+    administrator = writer_client(app, make_user("root", role="Administrator"))
+    disabled = administrator.post("/admin/admin_users/action/",
+                                  data={"action": "disable", "rowid": str(writer.id)})
+    assert disabled.status_code == 302
+    for path in ("/sitemap.xml", "/explore"):
+        assert "/user/writer" not in page(reader, path), path
+    administrator.post("/admin/admin_users/action/",
+                       data={"action": "enable", "rowid": str(writer.id)})
+    assert "/user/writer" in page(reader, "/sitemap.xml")

@@ -191,11 +191,18 @@ class User(UserMixin, db.Document):
         User.objects(id=self.id).update_one(set__disabled=True, inc__auth_version=1)
         self.reload("disabled", "auth_version")
         sessions_ended.send(self)
+        self._announce_listing_change()
 
     def enable(self):
         """Let a disabled account log in again (old sessions stay ended)."""
         User.objects(id=self.id).update_one(set__disabled=False)
         self.reload("disabled", "auth_version")
+        self._announce_listing_change()
+
+    def _announce_listing_change(self):
+        # Lists of people (the sitemap, Explore) leave disabled accounts out:
+        # the pages that showed this one, and those lists, are stale.
+        content_changed.send(User, author=self.id, newest=True)
 
     # -- sessions and tokens ------------------------------------------------
     def get_id(self):
