@@ -76,7 +76,7 @@ class MongoSessionInterface(SessionInterface):
                     _collection(app).delete_one({"_id": _key(session.sid)})
                 self._delete_cookie(app, response)
             return
-        expires_at = utcnow() + app.permanent_session_lifetime
+        expires_at = utcnow() + _lifetime(app, session)
         if not (session.modified or session.sid is None or _due_for_refresh(session, app)):
             return
         if not _store(app, session, expires_at):
@@ -126,10 +126,20 @@ def _store(app, session, expires_at):
                                        {"$set": fields}).matched_count == 1
 
 
+def _lifetime(app, session):
+    """Signed in: ``PERMANENT_SESSION_LIFETIME``. Anyone else (a form's CSRF
+    token, a flash): ``ANONYMOUS_SESSION_MINUTES``, so the records cookie-less
+    visits leave do not pile up for weeks."""
+    if _user_id(session) is not None:
+        return app.permanent_session_lifetime
+    return timedelta(minutes=app.config["ANONYMOUS_SESSION_MINUTES"])
+
+
 def _due_for_refresh(session, app):
     if session.expires_at is None:
         return True
-    return session.expires_at - utcnow() < app.permanent_session_lifetime - REFRESH_EVERY
+    lifetime = _lifetime(app, session)
+    return session.expires_at - utcnow() < lifetime - min(REFRESH_EVERY, lifetime / 4)
 
 
 def _key(sid):
