@@ -498,3 +498,17 @@ def test_a_disabled_account_leaves_the_sitemap_and_explore_at_once(app, reader, 
     administrator.post("/admin/admin_users/action/",
                        data={"action": "enable", "rowid": str(writer.id)})
     assert "/user/writer" in page(reader, "/sitemap.xml")
+
+
+@pytest.mark.parametrize("accept, encoding", [
+    ("gzip;q=0", None), ("br;q=0, gzip;q=0", None), ("br;q=0", None),
+    ("br;q=0, gzip", "gzip"), ("gzip;q=0.5, br", "br")])
+def test_an_encoding_the_client_refuses_is_never_used(app, site, writer, accept, encoding):
+    """``;q=0`` means "not acceptable" (RFC 9110 12.5.3), on a page rendered
+    for this reader, a page rendered and kept, and a kept page served."""
+    signed_in = writer_client(app, writer)
+    for browser in (signed_in, app.test_client(), app.test_client()):
+        response = browser.get("/", headers={"Accept-Encoding": accept})
+        assert response.status_code == 200
+        assert response.headers.get("Content-Encoding") == encoding, response.headers
+        assert "Accept-Encoding" in response.vary
