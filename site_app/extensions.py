@@ -8,8 +8,8 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
-from flask_wtf.csrf import CSRFProtect
 
+from .csrf_masking import MaskedCSRFProtect
 from .database import SiteMongoEngine
 
 
@@ -44,7 +44,7 @@ db = SiteMongoEngine()
 login_manager = SiteLoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message_category = "info"
-csrf = CSRFProtect()
+csrf = MaskedCSRFProtect()
 mail = Mail()
 bootstrap = Bootstrap5()
 cache = Cache()
