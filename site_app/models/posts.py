@@ -1,6 +1,7 @@
 """Posts. Their comments are embedded in them; the comment operations are
 in ``comments.py`` (``CommentsOfAPost``), mixed into :class:`Post`.
 """
+from mongoengine.errors import NotUniqueError
 
 from ..extensions import db
 from ..markup import ContentTooLarge, excerpt, file_ids_in, render_markdown
@@ -13,6 +14,7 @@ from .reading import ReadingAids
 from .roles import Permission
 from .signals import content_changed
 from .sizes import DOCUMENT_BUDGET, bson_size
+from .submissions import submission_key
 from .tags import TAG_MAX, TAGS_PER_POST, normalise_tags  # noqa: F401 (re-exported)
 from .references import reference_id, stored_reference
 from .users import User, utcnow
@@ -47,6 +49,7 @@ class Post(CommentsOfAPost, Drafts, db.Document):
     # rendered HTML): the comments get what is left of DOCUMENT_BUDGET.
     post_bytes = db.IntField()
     reading = db.EmbeddedDocumentField(document_type=ReadingAids)  # minutes and cover (models/reading.py)
+    submission = db.StringField()  # the form or API request that made it (submissions.py)
 
     meta = {
         "collection": "posts",
@@ -66,6 +69,8 @@ class Post(CommentsOfAPost, Drafts, db.Document):
             "-last_comment_at",
             "comment_count",
             "files",
+            # Only posts a nonce made have one (sparse): sent twice, one post.
+            {"fields": ["submission"], "unique": True, "sparse": True},
             {
                 "fields": ["$title", "$body", "$tags"],
                 "default_language": "english",
@@ -77,14 +82,21 @@ class Post(CommentsOfAPost, Drafts, db.Document):
 
     # -- writing ------------------------------------------------------------
     @classmethod
-    def publish(cls, author, title, body, tags=None, files=None, draft=False):
+    def publish(cls, author, title, body, tags=None, files=None, draft=False, submission=None):
         """Store a new post (``files``: any it uses beyond the body's links),
-        published or, with ``draft``, as its author's draft."""
+        published or, with ``draft``, as its author's draft; the post
+        ``submission`` (a form's nonce, an API key) made, when sent again."""
         post = cls(author=author, title=title.strip(), body=body, draft=bool(draft),
-                   tags=normalise_tags(tags), files=_union(files or [], file_ids_in(body)))
+                   tags=normalise_tags(tags), files=_union(files or [], file_ids_in(body)),
+                   submission=submission_key(author.id, submission))
         mentions = post.render()
         post.post_bytes = post.own_bytes()
-        post.save()
+        try:
+            post.save()
+        except NotUniqueError:
+            if post.submission is None:
+                raise
+            return cls.objects.get(submission=post.submission)
         post.announce(mentions)
         return post
 

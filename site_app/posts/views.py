@@ -52,7 +52,7 @@ def write():
             draft = form.save_draft.data
             try:
                 post = Post.publish(current_user._get_current_object(), form.title.data, body,
-                                    form.tags.data, draft=draft)
+                                    form.tags.data, draft=draft, submission=form.submission.data)
             except ContentTooLarge as refused:
                 form.body.errors.append(str(refused))
             else:
@@ -140,7 +140,8 @@ def comment(post_id):
         try:
             spend_comment_allowance(current_user)
             comment = post.add_comment(current_user._get_current_object(), form.body.data,
-                                       parent_id=form.parent_id.data or None)
+                                       parent_id=form.parent_id.data or None,
+                                       submission=form.submission.data)
         except CommentGone:
             form.parent_id.data = ""  # sent again, it is a new comment
             form.body.errors.append("The comment you answered was deleted; "
