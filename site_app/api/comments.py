@@ -9,6 +9,7 @@ from ..models import Comment, CommentGone, CommentsClosed, Permission, Post
 from ..pagination import Page, page_arg
 from . import api
 from .authentication import current_api_user
+from .idempotency import submission
 from .inputs import (InvalidInput, comment_body, comment_parent, found_or_404,
                      readable_post_or_404, refuse)
 from .serializers import comment_json, page_json
@@ -44,7 +45,7 @@ def create_comment(post_id):
         return refuse(exc)
     spend_comment_allowance(user)
     try:
-        comment = post.add_comment(user, body, parent_id=parent_id)
+        comment = post.add_comment(user, body, parent_id=parent_id, submission=submission())
     except CommentGone:
         return error_response(404, "No comment with that parent_id on this post.")
     except CommentsClosed:

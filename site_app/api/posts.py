@@ -9,6 +9,7 @@ from ..models.drafts import AlreadyPublished
 from ..pagination import page_arg, paginate
 from . import api
 from .authentication import current_api_user
+from .idempotency import submission
 from .inputs import InvalidInput, post_fields, readable_post_or_404, refuse
 from .serializers import post_json, post_page_json
 
@@ -36,7 +37,7 @@ def create_post():
         return refuse(exc)
     try:
         post = Post.publish(user, fields["title"], fields["body"], tags=fields["tags"],
-                            draft=fields["draft"])
+                            draft=fields["draft"], submission=submission())
     except ContentTooLarge as exc:
         return error_response(400, str(exc))
     Post.with_authors([post])
