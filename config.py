@@ -65,6 +65,9 @@ class Config:
     # Sessions live on the server (site_app/sessions.py): one idle this long
     # is deleted by its TTL index; "keep me logged in" keeps the cookie as long.
     PERMANENT_SESSION_LIFETIME = timedelta(days=_env_int("SESSION_LIFETIME_DAYS", 14))
+    # A visitor's session before signing in (a form's CSRF token): every
+    # cookie-less visit to a form stores one, so it lives briefly.
+    ANONYMOUS_SESSION_MINUTES = _env_int("ANONYMOUS_SESSION_MINUTES", 60)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -102,6 +105,8 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     # Files one account may upload (every way in), refused ones included.
     UPLOAD_RATE_LIMIT = os.environ.get("UPLOAD_RATE_LIMIT", "60 per hour")
+    # Comments, replies and edits one account may send (site and API).
+    COMMENT_RATE_LIMIT = os.environ.get("COMMENT_RATE_LIMIT", "10 per minute")
 
     # Caching (Flask-Caching): SimpleCache in-process by default; set
     # CACHE_TYPE=RedisCache and CACHE_REDIS_URL to share it.

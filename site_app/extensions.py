@@ -1,13 +1,15 @@
 """Extensions, created unbound and initialised in the app factory."""
 from flask_bootstrap import Bootstrap5
 from flask_caching import Cache
+from flask import request
 from flask_compress import Compress
+from flask_compress.flask_compress import _choose_algorithm
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
-from flask_wtf.csrf import CSRFProtect
 
+from .csrf_masking import MaskedCSRFProtect
 from .database import SiteMongoEngine
 
 
@@ -23,13 +25,28 @@ class SiteLoginManager(LoginManager):
         return None
 
 
+class SiteCompress(Compress):
+    """Flask-Compress, except that an encoding the client refused
+    (``gzip;q=0``: "not acceptable", RFC 9110 12.5.3) is never used:
+    Flask-Compress 1.25 falls back to one when it has nothing better. The
+    answer is then sent as it is (identity is always acceptable)."""
+
+    def after_request(self, response):
+        chosen = _choose_algorithm(self.enabled_algorithms,
+                                   request.headers.get("Accept-Encoding", ""))
+        if chosen is not None and request.accept_encodings[chosen] <= 0:
+            response.vary.add("Accept-Encoding")
+            return response
+        return super().after_request(response)
+
+
 db = SiteMongoEngine()
 login_manager = SiteLoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message_category = "info"
-csrf = CSRFProtect()
+csrf = MaskedCSRFProtect()
 mail = Mail()
 bootstrap = Bootstrap5()
 cache = Cache()
-compress = Compress()  # dynamic answers; static files come compressed from WhiteNoise
+compress = SiteCompress()  # dynamic answers; static files come compressed from WhiteNoise
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -2,6 +2,7 @@
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, TextAreaField, ValidationError
 
+from .csrf_masking import MaskedFormCSRF
 from .text import refusal
 
 
@@ -9,7 +10,11 @@ class SiteForm(FlaskForm):
     """A FlaskForm (so CSRF-protected) whose text fields all refuse control
     and text-direction characters (``site_app.text``), with the reason next
     to the field and everything typed kept. Passwords are left alone: any
-    character may be part of one, and they are never shown."""
+    character may be part of one, and they are never shown. Its CSRF token
+    is masked afresh in every response (``csrf_masking``)."""
+
+    class Meta:
+        csrf_class = MaskedFormCSRF
 
     def validate(self, extra_validators=None):
         extra = dict(extra_validators or {})

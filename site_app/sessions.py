@@ -10,7 +10,7 @@ sessions idle for ``PERMANENT_SESSION_LIFETIME``.
 browser) rather than issuing Flask-Login's separate remember cookie, so one
 record decides whether a browser is signed in.
 
-Only plain collection calls (``find_one``, ``update_one`` with upsert,
+Only plain collection calls (``find_one``, ``insert_one``, ``update_one``,
 ``delete_one``, ``delete_many``, ``create_index``) are used: they behave the
 same on mongomock and through pymongo. A visitor whose session is empty gets
 neither a record nor a cookie, so anonymous pages stay cacheable.
@@ -76,15 +76,15 @@ class MongoSessionInterface(SessionInterface):
                     _collection(app).delete_one({"_id": _key(session.sid)})
                 self._delete_cookie(app, response)
             return
-        expires_at = utcnow() + app.permanent_session_lifetime
+        expires_at = utcnow() + _lifetime(app, session)
         if not (session.modified or session.sid is None or _due_for_refresh(session, app)):
             return
-        session.sid = session.sid or secrets.token_urlsafe(32)
-        _collection(app).update_one(
-            {"_id": _key(session.sid)},
-            {"$set": {"data": _serializer.dumps(dict(session)), "expires_at": expires_at,
-                      "user_id": _user_id(session)}},
-            upsert=True)
+        if not _store(app, session, expires_at):
+            # Ended (logout, "log out everywhere") while this request ran:
+            # writing it back would undo the logout.
+            self._delete_cookie(app, response)
+            return
+        never_shared(response)
         response.set_cookie(
             self.get_cookie_name(app), session.sid,
             expires=self.get_expiration_time(app, session),
@@ -93,6 +93,7 @@ class MongoSessionInterface(SessionInterface):
             samesite=self.get_cookie_samesite(app), partitioned=self.get_cookie_partitioned(app))
 
     def _delete_cookie(self, app, response):
+        never_shared(response)
         response.delete_cookie(
             self.get_cookie_name(app), domain=self.get_cookie_domain(app),
             path=self.get_cookie_path(app), secure=self.get_cookie_secure(app),
@@ -100,10 +101,45 @@ class MongoSessionInterface(SessionInterface):
             partitioned=self.get_cookie_partitioned(app))
 
 
+def never_shared(response):
+    """A response that sets a cookie is for one browser: made private, so a
+    shared cache (a CDN ignoring ``Vary: Cookie``) never replays a session id.
+    The session is saved after every ``after_request`` hook, so the rule is
+    applied here, where the cookie is written (pages shared by everyone,
+    ``cached_page(everyone=True)``, reach signed-in readers too)."""
+    cache_control = response.cache_control
+    cache_control.public = False
+    cache_control.s_maxage = None
+    cache_control.private = True
+
+
+def _store(app, session, expires_at):
+    """Write the session; only a new id is inserted, so a record deleted
+    meanwhile stays deleted. Returns whether the session is stored."""
+    fields = {"data": _serializer.dumps(dict(session)), "expires_at": expires_at,
+              "user_id": _user_id(session)}
+    if session.sid is None:
+        session.sid = secrets.token_urlsafe(32)
+        _collection(app).insert_one({"_id": _key(session.sid), **fields})
+        return True
+    return _collection(app).update_one({"_id": _key(session.sid)},
+                                       {"$set": fields}).matched_count == 1
+
+
+def _lifetime(app, session):
+    """Signed in: ``PERMANENT_SESSION_LIFETIME``. Anyone else (a form's CSRF
+    token, a flash): ``ANONYMOUS_SESSION_MINUTES``, so the records cookie-less
+    visits leave do not pile up for weeks."""
+    if _user_id(session) is not None:
+        return app.permanent_session_lifetime
+    return timedelta(minutes=app.config["ANONYMOUS_SESSION_MINUTES"])
+
+
 def _due_for_refresh(session, app):
     if session.expires_at is None:
         return True
-    return session.expires_at - utcnow() < app.permanent_session_lifetime - REFRESH_EVERY
+    lifetime = _lifetime(app, session)
+    return session.expires_at - utcnow() < lifetime - min(REFRESH_EVERY, lifetime / 4)
 
 
 def _key(sid):

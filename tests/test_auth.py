@@ -36,10 +36,10 @@ def typed_value(html, field):
 def test_newcomer_registers_confirms_logs_in_changes_password_and_logs_out(app, client, outbox):
     response = register(client)
     assert response.status_code == 302
-    # Signed in at once, and reading before confirming.
-    assert response.location == "/"
-    page = client.get("/").get_data(as_text=True)
-    assert "Welcome, ann!" in page and "Log out" in page
+    # Told to check the inbox (whether the address had an account or not).
+    assert response.location == "/auth/login"
+    page = client.get("/auth/login").get_data(as_text=True)
+    assert "We have sent an email to ann@example.com" in page and "Log out" not in page
     assert len(outbox) == 1
     message = outbox[0]
     assert message.recipients == ["ann@example.com"]
@@ -48,7 +48,6 @@ def test_newcomer_registers_confirms_logs_in_changes_password_and_logs_out(app, 
     assert link in message.html  # absolute in the HTML part too
 
     # Following the link while logged out leads through the login page.
-    client.post("/auth/logout")
     response = client.get(site_path(link))
     assert response.status_code == 302
     assert "/auth/login?next=" in response.location
@@ -336,10 +335,12 @@ def test_login_attempts_are_rate_limited_per_address_and_per_account():
     assert "Too many sign-in attempts" in response.get_data(as_text=True)
     assert "navbar" in response.get_data(as_text=True)  # the page is in the layout
 
-    # One account tried from three addresses: the fourth address is refused too.
+    # One account tried from three addresses: each of them is refused on it
+    # now; a fourth address still gets its check (no lockout of the owner).
     for n in range(3):
         assert attempt("ann@example.com", f"10.0.1.{n}").status_code == 200
-    assert attempt("ann@example.com", "10.0.2.1").status_code == 429
+    assert attempt("ann@example.com", "10.0.1.2").status_code == 429
+    assert attempt("ann@example.com", "10.0.2.1").status_code == 200
     # Someone else, elsewhere, is unaffected.
     assert attempt("bob@example.com", "10.0.3.1").status_code == 200
 
@@ -413,18 +414,36 @@ def test_registration_rejects_bad_input_next_to_the_field(client, outbox, fields
     assert outbox == []
 
 
-def test_registration_refuses_a_taken_email_or_username(client, make_user):
+def test_registration_answers_the_same_whether_the_email_has_an_account(client, make_user,
+                                                                      outbox):
     make_user("ann")
-    response = register(client, email="ANN@example.com", username="someone")
-    assert "That email address is already registered" in response.get_data(as_text=True)
+    fresh = register(client, email="new@example.com", username="newcomer")
+    taken = register(client, email="ANN@example.com", username="someone")
+    assert (taken.status_code, taken.location) == (fresh.status_code, fresh.location) == (
+        302, "/auth/login")
+    page = client.get("/auth/login").get_data(as_text=True)
+    assert "We have sent an email to new@example.com: follow its link" in page
+    assert "We have sent an email to ann@example.com: follow its link" in page
+    assert "already registered" not in page
+    assert User.objects.count() == 2 and User.by_username("someone") is None
+    confirmation, note = outbox
+    assert confirmation.recipients == ["new@example.com"]
+    assert note.recipients == ["ann@example.com"] and "already have an account" in note.subject
+    assert "someone" not in note.body  # no attacker-chosen name in the owner's inbox
+    assert [site_path(link) for link in links_in(note)] == ["/auth/login", "/auth/reset"]
+
+
+def test_registration_refuses_a_taken_username(client, make_user, outbox):
+    make_user("ann")
     response = register(client, email="other@example.com", username="ANN")
+    assert response.status_code == 200
     assert "That username is taken" in response.get_data(as_text=True)
-    assert User.objects.count() == 1
+    assert User.objects.count() == 1 and outbox == []
 
 
-def test_simultaneous_registrations_of_one_email_make_one_account(app):
+def test_simultaneous_registrations_of_one_email_make_one_account(app, outbox):
     """Two browsers submit the same email at the same moment: the unique
-    index lets one through and the other gets a clear error."""
+    index lets one through; both are told to check the inbox."""
     start = threading.Barrier(2)
     results = {}
 
@@ -440,20 +459,37 @@ def test_simultaneous_registrations_of_one_email_make_one_account(app):
         thread.join()
 
     assert User.objects(email="same@example.com").count() == 1
-    codes = sorted(response.status_code for response in results.values())
-    assert codes == [200, 302]
-    refused = next(r for r in results.values() if r.status_code == 200)
-    assert "That email address is already registered" in refused.get_data(as_text=True)
+    assert [r.status_code for r in results.values()] == [302, 302]
+    assert sorted(m.subject.split("] ")[-1] for m in outbox) == [
+        "Confirm your account", "You already have an account"]
 
 
-def test_a_race_lost_at_the_unique_index_is_a_field_error(client, make_user, monkeypatch):
-    """The form check passed but the insert found the address taken."""
+def test_a_username_race_lost_at_the_unique_index_is_a_field_error(client, make_user, outbox,
+                                                         monkeypatch):
+    """The form check passed but the insert found the username taken."""
     make_user("ann")
-    monkeypatch.setattr(User, "email_taken", classmethod(lambda cls, email: False))
-    response = register(client, email="ann@example.com", username="another")
+    monkeypatch.setattr(User, "username_taken", classmethod(lambda cls, name: False))
+    response = register(client, email="other@example.com", username="ann")
     assert response.status_code == 200
-    assert "That email address is already registered" in response.get_data(as_text=True)
-    assert User.objects.count() == 1
+    assert "That username is taken" in response.get_data(as_text=True)
+    assert User.objects.count() == 1 and outbox == []
+
+
+def test_registrations_are_rate_limited_per_address():
+    app = create_app("testing", {"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "2 per minute"})
+    with app.app_context():
+        Role.insert_roles()
+    client = app.test_client()
+    assert register(client, email="bad", username="x").status_code == 200  # sends nothing
+    for n in range(2):
+        assert register(client, email=f"target{n}@example.com",
+                        username=f"name{n}").status_code == 302
+    refused = register(client, email="target9@example.com", username="name9")
+    assert refused.status_code == 429
+    assert "Too many emails asked for" in refused.get_data(as_text=True)
+    assert client.get("/auth/register").status_code == 200  # the form is never limited
+    with app.app_context():
+        assert User.objects.count() == 2
 
 
 # -- email delivery ------------------------------------------------------------------

@@ -151,3 +151,42 @@ def test_signed_in_reader_at_login_with_an_unsafe_next_goes_home(client, auth, m
     auth.login_as(make_user("ann"))
     response = client.get("/auth/login?next=https://evil.example/")
     assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
+# -- CSRF tokens are masked in every response (BREACH) -------------------------
+
+def _tokens(page):
+    import re
+    return re.findall(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+
+
+def test_the_csrf_token_differs_in_every_response_and_each_works(csrf_app):
+    """The secret (and Flask-WTF's signed form of it, constant but for a
+    timestamp) never appears in a page: BREACH has nothing fixed to find."""
+    from itsdangerous import URLSafeTimedSerializer
+    client = csrf_app.test_client()
+    pages = [client.get("/auth/login").get_data(as_text=True) for _ in range(2)]
+    first, second = (_tokens(page)[0] for page in pages)
+    assert first != second
+    with client.session_transaction() as session:
+        secret = session["csrf_token"]
+    signed = URLSafeTimedSerializer(csrf_app.secret_key, salt="wtf-csrf-token").dumps(secret)
+    for page in pages:
+        assert secret not in page and signed.split(".")[0] not in page
+    for token in (first, second):  # each passes the check: the form itself answers
+        response = client.post("/auth/login", data={"email": "ann@example.com",
+                                                    "password": "wrong", "csrf_token": token})
+        assert response.status_code == 200
+        assert "Wrong email or password" in response.get_data(as_text=True)
+
+
+def test_a_tampered_masked_token_is_refused(csrf_app):
+    client = csrf_app.test_client()
+    token = _tokens(client.get("/auth/login").get_data(as_text=True))[0]
+    tampered = token[:-2] + ("AA" if token[-2:] != "AA" else "BB")
+    response = client.post("/auth/login", data={"email": "ann@example.com",
+                                                "password": PASSWORD, "csrf_token": tampered})
+    assert response.status_code == 400
+    garbage = client.post("/auth/login", data={"email": "ann@example.com",
+                                               "password": PASSWORD, "csrf_token": "%%%"})
+    assert garbage.status_code == 400

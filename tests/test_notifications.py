@@ -46,13 +46,43 @@ def test_a_mention_is_told_once_per_text_not_on_every_edit(client, auth, ana, bo
     for body in ("Hi @bob!", "Hi again @bob"):
         Post.objects.get(id=post.id).edit("Hello", body, "")
     assert kinds(bob) == ["mention"]
-    cy = make_user("cy")
-    Post.objects.get(id=post.id).edit("Hello", "Hi @bob and @cy", "")
-    assert kinds(cy) == ["mention"] and kinds(bob) == ["mention"]
 
+    cy = make_user("cy")
     comment = post.add_comment(cy, "agreed, @bob")
     Post.edit_comment(comment.id, "agreed, @bob (edited)")
     assert kinds(bob) == ["mention", "mention"]  # the post, and the comment
+
+
+def test_edits_never_tell_more_members_than_one_text_may_mention(ana, make_user):
+    """Each edit could name MENTIONS_PER_TEXT new members: a text tells the
+    members it names when it is first published, and edits tell nobody new."""
+    from site_app.markup import MENTIONS_PER_TEXT
+    members = [make_user(f"m{n}") for n in range(3 * MENTIONS_PER_TEXT)]
+    batches = [members[n:n + MENTIONS_PER_TEXT]
+               for n in range(0, len(members), MENTIONS_PER_TEXT)]
+
+    def naming(batch):
+        return " ".join(f"@{member.username}" for member in batch)
+
+    post = Post.publish(ana, "Hello", naming(batches[0]))
+    comment = post.add_comment(ana, naming(batches[0]))
+    for batch in batches[1:]:
+        Post.objects.get(id=post.id).edit("Hello", naming(batch), "")
+        Post.edit_comment(comment.id, naming(batch))
+    told = Notification.objects(kind="mention").distinct("recipient")
+    assert sorted(told) == sorted(member.id for member in batches[0])
+    assert Notification.objects(kind="mention").count() == 2 * MENTIONS_PER_TEXT
+    html = Post.objects.get(id=post.id).body_html
+    assert f'href="/user/{batches[-1][0].username}"' in html  # edits still link members
+
+
+def test_a_comment_that_mentions_the_post_author_tells_them_once(ana, bob, make_user):
+    post = Post.publish(ana, "Hello", "Body")
+    top = post.add_comment(bob, "nice, @ana")
+    assert kinds(ana) == ["comment"]
+    cy = make_user("cy")
+    post.add_comment(cy, "@bob @ana I agree", parent_id=top.id)
+    assert kinds(ana) == ["comment", "comment"] and kinds(bob) == ["reply"]
 
 
 # -- notifications -------------------------------------------------------------
@@ -129,13 +159,13 @@ def test_the_page_needs_an_account(client):
 
 def test_the_api_lists_notifications_without_marking_them(client, ana, bob):
     post = Post.publish(ana, "Hello", "Hi")
-    comment = post.add_comment(bob, "hello @ana")
+    comment = post.add_comment(bob, "hello")
+    post.add_comment(bob, "and hello @ana")  # told once, as a comment
     answer = client.get("/api/v1/notifications/", headers=basic_auth(ana.email, PASSWORD))
     assert answer.status_code == 200
     body = answer.get_json()
-    assert body["count"] == 2 and {n["kind"] for n in body["notifications"]} == {"comment",
-                                                                                "mention"}
-    told = body["notifications"][0]
+    assert body["count"] == 2 and {n["kind"] for n in body["notifications"]} == {"comment"}
+    told = body["notifications"][1]
     assert told["actor"] == "bob" and told["read"] is False
     assert told["comment_url"].endswith(f"/api/v1/comments/{comment.id}")
     assert Notification.unread_count(ana.id) == 2

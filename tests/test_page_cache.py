@@ -462,3 +462,53 @@ def test_a_like_and_a_reply_show_at_once(app, reader, site, make_user):
     assert client.post(f"/post/{site.id}", data={"body": "A reply to the lamp",
                                                    "parent_id": str(parent.id)}).status_code == 302
     assert "A reply to the lamp" in page(reader, f"/post/{site.id}")
+
+
+@pytest.mark.parametrize("path", ["/robots.txt", "/sitemap.xml", "/feed.atom",
+                                  "/user/writer/feed.atom", "/tag/lamp/feed.atom"])
+def test_an_answer_that_refreshes_a_session_cookie_is_never_public(app, site, writer, path):
+    """Pages shared with signed-in readers (everyone=True) must not hand a
+    CDN the reader's session id when the session is refreshed."""
+    from datetime import datetime, timedelta
+    from site_app.database import get_db
+    from site_app.sessions import COLLECTION
+    browser = writer_client(app, writer)
+    due = datetime.utcnow() + timedelta(days=1)  # an old session: its expiry is pushed back
+    get_db(app)[COLLECTION].update_many({}, {"$set": {"expires_at": due}})
+    visit(app.test_client(), path)  # kept by an anonymous reader first
+    response = visit(browser, path)
+    assert response.headers["X-Page-Cache"] == "hit"
+    assert response.headers["Set-Cookie"].startswith("session=")
+    cache_control = {d.strip() for d in response.headers["Cache-Control"].split(",")}
+    assert "public" not in cache_control and "private" in cache_control
+    assert not any(d.startswith("s-maxage") for d in cache_control)
+
+
+def test_a_disabled_account_leaves_the_sitemap_and_explore_at_once(app, reader, site, writer,
+                                                                 make_user):
+    for path in ("/sitemap.xml", "/explore"):
+        assert "/user/writer" in page(reader, path)
+        assert served(reader, path)[0] == "hit"
+    administrator = writer_client(app, make_user("root", role="Administrator"))
+    disabled = administrator.post("/admin/admin_users/action/",
+                                  data={"action": "disable", "rowid": str(writer.id)})
+    assert disabled.status_code == 302
+    for path in ("/sitemap.xml", "/explore"):
+        assert "/user/writer" not in page(reader, path), path
+    administrator.post("/admin/admin_users/action/",
+                       data={"action": "enable", "rowid": str(writer.id)})
+    assert "/user/writer" in page(reader, "/sitemap.xml")
+
+
+@pytest.mark.parametrize("accept, encoding", [
+    ("gzip;q=0", None), ("br;q=0, gzip;q=0", None), ("br;q=0", None),
+    ("br;q=0, gzip", "gzip"), ("gzip;q=0.5, br", "br")])
+def test_an_encoding_the_client_refuses_is_never_used(app, site, writer, accept, encoding):
+    """``;q=0`` means "not acceptable" (RFC 9110 12.5.3), on a page rendered
+    for this reader, a page rendered and kept, and a kept page served."""
+    signed_in = writer_client(app, writer)
+    for browser in (signed_in, app.test_client(), app.test_client()):
+        response = browser.get("/", headers={"Accept-Encoding": accept})
+        assert response.status_code == 200
+        assert response.headers.get("Content-Encoding") == encoding, response.headers
+        assert "Accept-Encoding" in response.vary

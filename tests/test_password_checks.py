@@ -26,17 +26,37 @@ def test_api_token_requests_share_the_login_limit_per_account():
         response = client.post("/api/v1/tokens/", headers=basic_auth("ann@example.com", "guess"),
                                environ_base={"REMOTE_ADDR": f"10.0.0.{n}"})
         assert response.status_code == 401
-    # A fourth guess, from yet another address, is refused before any check.
-    refused = client.post("/api/v1/tokens/", headers=basic_auth("ann@example.com", PASSWORD),
-                          environ_base={"REMOTE_ADDR": "10.0.9.9"})
+    # The account is over its limit: an address that already guessed wrong
+    # is refused before any check, on the API and the form alike.
+    refused = client.post("/api/v1/tokens/", headers=basic_auth("ann@example.com", "guess"),
+                          environ_base={"REMOTE_ADDR": "10.0.0.1"})
     assert refused.status_code == 429
     assert refused.get_json()["error"] == "too many requests"
     assert int(refused.headers["Retry-After"]) > 0
     assert "password" in refused.get_json()["message"]
-    # The web form counts the same attempts.
     page = client.post("/auth/login", data={"email": "ann@example.com", "password": PASSWORD},
-                       environ_base={"REMOTE_ADDR": "10.0.9.8"})
+                       environ_base={"REMOTE_ADDR": "10.0.0.2"})
     assert page.status_code == 429
+
+
+def test_guesses_from_many_addresses_never_lock_the_owner_out():
+    app = limited_app()
+    client = app.test_client()
+    for n in range(10):  # an attacker, from ten addresses, over the account's limit
+        client.post("/auth/login", data={"email": "ann@example.com", "password": "guess"},
+                    environ_base={"REMOTE_ADDR": f"10.0.0.{n}"})
+    owner = {"REMOTE_ADDR": "192.168.1.20"}
+    page = client.post("/auth/login", data={"email": "ann@example.com", "password": PASSWORD},
+                       environ_base=owner)
+    assert page.status_code == 302 and page.location == "/"
+    assert client.get("/api/v1/posts/", headers=basic_auth("ann@example.com", PASSWORD),
+                      environ_base={"REMOTE_ADDR": "192.168.1.21"}).status_code == 200
+    # A fresh address gets one try while the account is over its limit, no more.
+    stranger = {"REMOTE_ADDR": "10.9.9.9"}
+    assert client.post("/api/v1/tokens/", headers=basic_auth("ann@example.com", "guess"),
+                       environ_base=stranger).status_code == 401
+    assert client.post("/api/v1/tokens/", headers=basic_auth("ann@example.com", "guess"),
+                       environ_base=stranger).status_code == 429
 
 
 def test_basic_auth_calls_share_the_login_limit_per_address():

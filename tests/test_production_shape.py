@@ -217,7 +217,8 @@ def writer(site):
                              password=PASSWORD, password2=PASSWORD)
     assert response.status_code == 302, response.text[response.text.find("<main"):][:1500]
     [link] = site.links_to(email, 1)
-    # Registering signed the newcomer in: the link confirms this session's account.
+    # Registering says "check your inbox": log in, then the link confirms the account.
+    assert reader.submit("/auth/login", email=email, password=PASSWORD).status_code == 302
     confirmed = reader.get(urlsplit(link).path)
     assert confirmed.status_code == 302, confirmed.text[confirmed.text.find("<main"):][:800]
     return email

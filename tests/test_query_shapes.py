@@ -212,11 +212,15 @@ def test_every_page_and_api_query_is_served_by_an_index(site, client):
         ("POST", f"/post/{post.id}", {"data": {"body": f"An indexed comment, @{author.username}"}}),
         ("POST", f"/post/{post.id}", {"data": {"body": "An indexed reply",
                                                "parent_id": str(comment_id)}}),
+        *[("POST", f"/post/{post.id}", {"data": {"body": "Sent twice", "submission": "n1"}}),
+          ("POST", "/write", {"data": {"title": "Sent twice", "body": "Once", "tags": "",
+                                       "submission": "n2"}})] * 2,
         ("POST", f"/follow/{author.username}", {}),
         ("POST", f"/unfollow/{author.username}", {}),
         ("GET", "/notifications", {}),
     ])
     mine = [c for c in Post.objects(id=post.id).first().comments if c.author.id == reader.id]
+    assert [c.body for c in mine].count("Sent twice") == 1
     shapes += _visit(client, [
         ("GET", f"/comment/{mine[0].id}/edit", {}),
         ("POST", f"/comment/{mine[0].id}/edit", {"data": {"body": "Edited, indexed"}}),
@@ -246,6 +250,8 @@ def test_every_page_and_api_query_is_served_by_an_index(site, client):
         ("GET", f"/api/v1/users/{reader.id}/timeline/", api),
         ("POST", f"/api/v1/posts/{post.id}/comments/", {**api, "json": {"body": "via API"}}),
         ("GET", "/api/v1/notifications/", api),
+        *[("POST", f"/api/v1/posts/{post.id}/comments/",
+           {"headers": {**api["headers"], "Idempotency-Key": "k1"}, "json": {"body": "keyed"}})] * 2,
     ])
     via_api = Post.objects(id=post.id).first().comments[-1].id
     shapes += _visit(client, [

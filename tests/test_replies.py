@@ -117,9 +117,9 @@ def test_every_comment_and_reply_is_announced(make_user, post):
         comment_posted.disconnect(listen)
     assert heard == [
         {"post": post.id, "comment": top.id, "author": ana.id, "parent": None,
-         "answered": None, "answered_author": None},
+         "answered": None, "answered_author": None, "mentioned": []},
         {"post": post.id, "comment": reply.id, "author": post.author.id, "parent": top.id,
-         "answered": top.id, "answered_author": ana.id},
+         "answered": top.id, "answered_author": ana.id, "mentioned": []},
     ]
 
 

@@ -168,3 +168,54 @@ def test_a_remember_me_cookie_of_flask_login_opens_nothing(app, make_user):
     browser = app.test_client()
     browser.set_cookie("remember_token", remembered)
     assert not can_write(browser)
+
+
+def test_a_request_in_flight_at_logout_does_not_bring_the_session_back(app, client, auth,
+                                                                        make_user):
+    """A request that read the session before logout and writes it after
+    (a refreshed expiry, a flash) must not recreate the deleted record."""
+    ann = make_user("ann")
+    auth.login_as(ann)
+    copied = session_cookie(client)
+    interface = app.session_interface
+    with app.test_request_context("/", headers={"Cookie": f"session={copied}"}) as in_flight:
+        started = interface.open_session(app, in_flight.request)
+        assert started.get("_user_id")
+        auth.logout()
+        started["_flashes"] = [("info", "written after logout")]
+        answer = app.response_class()
+        interface.save_session(app, started, answer)
+    assert stored_sessions(app).count_documents({"user_id": ann.id}) == 0
+    assert not can_write(browser_with(app, copied))
+    assert f"session={copied}" not in answer.headers.get("Set-Cookie", "")
+
+
+def test_an_anonymous_visit_to_a_form_keeps_its_session_briefly():
+    """A form page stores a session (its CSRF token) for a cookie-less
+    visitor: it lives ANONYMOUS_SESSION_MINUTES, not the signed-in lifetime."""
+    import re
+    from datetime import timedelta
+    from helpers import close_database
+    from site_app import create_app
+    from site_app.models import Role, utcnow
+    app = create_app("testing", {"WTF_CSRF_ENABLED": True})
+    try:
+        with app.app_context():
+            Role.insert_roles()
+            ann = User.register(email="ann@example.com", username="ann", password=PASSWORD)
+        visitor = app.test_client()
+        form = visitor.get("/auth/login").get_data(as_text=True)
+        [stored] = stored_sessions(app).find({})
+        assert stored["user_id"] is None
+        brief = timedelta(minutes=app.config["ANONYMOUS_SESSION_MINUTES"])
+        assert timedelta(minutes=1) <= brief <= timedelta(hours=1)
+        assert stored["expires_at"] - utcnow() <= brief
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+        signed_in = visitor.post("/auth/login", data={"email": "ann@example.com",
+                                                      "password": PASSWORD, "csrf_token": token})
+        assert signed_in.status_code == 302
+        [kept] = stored_sessions(app).find({})
+        assert kept["user_id"] == ann.id
+        assert kept["expires_at"] - utcnow() > app.permanent_session_lifetime - timedelta(hours=1)
+    finally:
+        close_database(app)

@@ -17,5 +17,6 @@ api_docs = Blueprint("api_docs", __name__)
 # cross-site form cannot ride on a browser session: CSRF tokens do not apply.
 csrf.exempt(api)
 
-from . import (authentication, comments, docs, notifications, openapi, posts,  # noqa: E402,F401
-               tokens, users)
+# authentication before idempotency: their before_request hooks run in this order.
+from . import (authentication, comments, docs, idempotency, notifications,  # noqa: E402,F401
+               openapi, posts, tokens, users)

@@ -2,12 +2,14 @@
 its author editing it, its author or a moderator deleting it."""
 from flask import abort, current_app, jsonify, url_for
 
+from ..comments.quota import spend_comment_allowance
 from ..errors import error_response
 from ..markup import ContentTooLarge
 from ..models import Comment, CommentGone, CommentsClosed, Permission, Post
 from ..pagination import Page, page_arg
 from . import api
 from .authentication import current_api_user
+from .idempotency import submission
 from .inputs import (InvalidInput, comment_body, comment_parent, found_or_404,
                      readable_post_or_404, refuse)
 from .serializers import comment_json, page_json
@@ -41,8 +43,9 @@ def create_comment(post_id):
         body, parent_id = comment_body(), comment_parent()
     except InvalidInput as exc:
         return refuse(exc)
+    spend_comment_allowance(user)
     try:
-        comment = post.add_comment(user, body, parent_id=parent_id)
+        comment = post.add_comment(user, body, parent_id=parent_id, submission=submission())
     except CommentGone:
         return error_response(404, "No comment with that parent_id on this post.")
     except CommentsClosed:
@@ -93,6 +96,7 @@ def edit_comment(comment_id):
         body = comment_body()
     except InvalidInput as exc:
         return refuse(exc)
+    spend_comment_allowance(user)
     try:
         comment = Post.edit_comment(comment_id, body)
     except CommentGone:

@@ -9,6 +9,7 @@ from flask import current_app, jsonify
 
 from ..models.details import CANONICAL_URL_MAX, CUSTOM_EXCERPT_MAX, SUBTITLE_MAX
 from ..models.posts import BODY_MAX, COMMENT_MAX, TAG_MAX, TAGS_PER_POST, TITLE_MAX
+from ..models.submissions import NONCE_MAX
 from . import api
 
 _NULLABLE_URL = {"type": ["string", "null"], "format": "uri"}
@@ -194,9 +195,11 @@ _ERRORS = {
     "401": "No credentials, wrong ones, an expired token or a disabled account.",
     "403": "The account is not confirmed, or may not do this.",
     "404": "No such item (ids that are not ObjectIds are not found either).",
-    "409": "The post takes no more comments.",
+    "409": "The post takes no more comments; or a request with the same Idempotency-Key "
+           "is still being answered (try again in a moment).",
     "413": "The body is larger than the site accepts.",
     "415": "The body is not JSON.",
+    "422": "The Idempotency-Key was already used with another request.",
     "429": "Too many requests; wait for the number of seconds in Retry-After.",
 }
 
@@ -245,6 +248,29 @@ _RATE_LIMIT_HEADERS = {
                               ("Reset", "when the window ends (Unix time)"))}
 
 
+_IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": NONCE_MAX, "pattern": "^[!-~]+$"},
+    "description": "any unique string (a UUID): the request sent again with the same key "
+                   "(its answer was lost) changes nothing and gets the first answer. Kept "
+                   "24 hours, per account; 1 to 255 printable ASCII characters, no spaces."}
+
+
+def _retryable(operation):
+    """A POST that honours ``Idempotency-Key``."""
+    operation["parameters"].append(_IDEMPOTENCY_KEY)
+    for status, response in operation["responses"].items():
+        if status.startswith("2"):
+            response["headers"] = {**response.get("headers", {}), "Idempotent-Replayed": {
+                "schema": {"type": "string", "enum": ["true"]},
+                "description": "present on the answer to a request sent again"}}
+    for status in ("400", "409", "422"):
+        operation["responses"][status] = {
+            **_error(status), "headers": {**_error(status).get("headers", {}),
+                                          **_RATE_LIMIT_HEADERS}}
+    return operation
+
+
 def _path_id(name, what):
     return {"name": name, "in": "path", "required": True, "schema": _ID,
             "description": f"the id of the {what}"}
@@ -262,15 +288,15 @@ def _paths():
     comment_id = _path_id("comment_id", "comment")
     posts = _json("PostList", "one page of posts, newest first")
     return {
-        "/tokens/": {"post": _operation(
+        "/tokens/": {"post": _retryable(_operation(
             "Trade your email and password for a token (a token cannot renew itself)",
-            {"200": _json("Token", "a new token")}, op_id="createToken")},
+            {"200": _json("Token", "a new token")}, op_id="createToken"))},
         "/posts/": {
             "get": _operation("All posts, newest first", {"200": posts},
                               params=[_PAGE], op_id="listPosts"),
-            "post": _operation("Write a post (needs the WRITE permission)",
-                               {"201": _json("Post", "the new post", status="201")},
-                               body="NewPost", op_id="createPost"),
+            "post": _retryable(_operation("Write a post (needs the WRITE permission)",
+                                          {"201": _json("Post", "the new post", status="201")},
+                                          body="NewPost", op_id="createPost")),
         },
         "/posts/{post_id}": {
             "get": _operation("One post", {"200": _json("Post", "the post")},
@@ -296,10 +322,11 @@ def _paths():
                               {"200": _json("CommentList", "one page of comments")},
                               errors=["404"], params=[post_id, _PAGE],
                               op_id="listPostComments"),
-            "post": _operation("Comment on a post (needs the COMMENT permission)",
-                               {"201": _json("Comment", "the new comment", status="201")},
-                               errors=["404", "409"], params=[post_id], body="NewComment",
-                               op_id="createComment"),
+            "post": _retryable(_operation(
+                "Comment on a post (needs the COMMENT permission)",
+                {"201": _json("Comment", "the new comment", status="201")},
+                errors=["404", "409"], params=[post_id], body="NewComment",
+                op_id="createComment")),
         },
         "/comments/": {"get": _operation(
             "The newest comments across all posts",

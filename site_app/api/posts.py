@@ -8,6 +8,7 @@ from ..models import Like, Permission, Post
 from ..pagination import page_arg, paginate
 from . import api
 from .authentication import current_api_user
+from .idempotency import submission
 from .inputs import InvalidInput, post_fields, readable_post_or_404, refuse
 from .serializers import post_json, post_page_json
 
@@ -35,7 +36,8 @@ def create_post():
         return refuse(exc)
     try:
         post = Post.publish(user, fields["title"], fields["body"], tags=fields["tags"],
-                            draft=fields["draft"], details=fields["details"])
+                            draft=fields["draft"], details=fields["details"],
+                            submission=submission())
     except ContentTooLarge as exc:
         return error_response(400, str(exc))
     Post.with_authors([post])

@@ -95,9 +95,8 @@ class RegistrationForm(SiteForm):
     password, password2 = new_password_fields()
     submit = SubmitField("Create account")
 
-    def validate_email(self, field):
-        if User.email_taken(field.data):
-            raise ValidationError("That email address is already registered.")
+    # A taken email is no form error: the view answers "check your inbox"
+    # either way and mails the address's owner instead.
 
     def validate_username(self, field):
         if User.username_taken(field.data):

@@ -4,7 +4,9 @@ Every check (the login form, API Basic auth and token requests, the
 password account pages ask for again) counts its failures against the same
 limits, ``LOGIN_RATE_LIMIT`` per address and per account, so guessing
 through the API costs what guessing through the form does. Only failures
-count: a right password never locks its owner out.
+count, and an account over its limit refuses only the addresses that failed
+on it: a right password from anywhere else still gets in, so guessing from
+many addresses never locks the owner out.
 """
 import time
 
@@ -26,7 +28,8 @@ class TooManyAttempts(TooManyRequests):
 def check_login(email, password, message=None):
     """The account ``email`` names when ``password`` is its password, else
     ``None``. Raises :class:`TooManyAttempts` before checking anything when
-    the address or the account is over the limit."""
+    the address is over the limit, or the account is and this address
+    failed on it."""
     _refuse_when_over_limit(email, message)
     user = User.authenticate(email, password)
     if user is None:
@@ -45,11 +48,14 @@ def check_own_password(user, password, message=None):
 
 
 def _counters(email):
+    """``(address, account, address on this account)``: each counts failures
+    in one window of ``LOGIN_RATE_LIMIT``."""
     limit = parse(current_app.config["LOGIN_RATE_LIMIT"])
     address = request.remote_addr or "unknown"
     account = normalise_email(email)[:254]
     return [(limit, ("password", "address", address)),
-            (limit, ("password", "account", account))]
+            (limit, ("password", "account", account)),
+            (limit, ("password", "account", account, "address", address))]
 
 
 def _enabled():
@@ -57,12 +63,24 @@ def _enabled():
 
 
 def _refuse_when_over_limit(email, message):
+    """An address over its limit is refused. An account over its limit (many
+    addresses guessing) is not blocked, or anyone could lock its owner out:
+    an address that has already failed on it this window is refused, any
+    other still gets its check (one guess an address, a window)."""
     if not _enabled():
         return
-    for limit, keys in _counters(email):
-        if not limiter.limiter.test(limit, *keys):
-            reset_at, _remaining = limiter.limiter.get_window_stats(limit, *keys)
-            raise TooManyAttempts(message, retry_after=max(1, int(reset_at - time.time())))
+    (limit, by_address), (_, by_account), (_, by_pair) = _counters(email)
+    if not limiter.limiter.test(limit, *by_address):
+        _refuse(limit, by_address, message)
+    if not limiter.limiter.test(limit, *by_account):
+        _reset_at, remaining_here = limiter.limiter.get_window_stats(limit, *by_pair)
+        if remaining_here < limit.amount:  # this address has failed on it
+            _refuse(limit, by_account, message)
+
+
+def _refuse(limit, keys, message):
+    reset_at, _remaining = limiter.limiter.get_window_stats(limit, *keys)
+    raise TooManyAttempts(message, retry_after=max(1, int(reset_at - time.time())))
 
 
 def _count_failure(email):

@@ -88,27 +88,40 @@ def logout_everywhere():
 # -- registration and confirmation -------------------------------------------
 
 @auth.route("/register", methods=["GET", "POST"])
+# Each registration sends an email: bounded per address like reset.
+@limiter.limit(_login_rate_limit, methods=["POST"], key_func=get_remote_address,
+               error_message=_TOO_MANY_EMAILS, deduct_when=_email_was_sent)
 def register():
+    """The answer is the same whether the address has an account or not
+    ("check your inbox"), so the form tells nobody which emails are
+    registered: a new address gets its confirmation link, a registered one
+    a note to its owner. Usernames are public: a taken one is said so."""
     form = RegistrationForm()
     if form.validate_on_submit():
         try:
             user = User.register(email=form.email.data, username=form.username.data,
                                  password=form.password.data)
         except AccountTaken as taken:
-            # Another request registered the same name or address between
-            # the form check and the insert: the unique index decided.
-            message = ("That email address is already registered." if taken.field == "email"
-                       else "That username is taken.")
-            form[taken.field].errors.append(message)
+            if taken.field != "email":  # lost a race for the name at the unique index
+                form.username.errors.append("That username is taken.")
+                return render_template("auth/register.html", form=form)
+            _tell_the_owner(form.email.data)
         else:
             send_confirmation_email(user)
-            # Signed in at once: a newcomer reads straight away and need not
-            # type the address again; writing waits for the confirmation.
-            login_user(user)
-            flash(f"Welcome, {user.username}! We have sent a confirmation link to "
-                  f"{user.email}; follow it to start writing.", "success")
-            return redirect(url_for("main.index"))
+        flash(f"We have sent an email to {form.email.data}: follow its link to confirm "
+              "your account, then log in.", "info")
+        return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form)
+
+
+def _tell_the_owner(email):
+    """Someone asked for an account with ``email``, which has one: its owner
+    is told (greeted by their own name, never by the one typed)."""
+    owner = User.by_email(email)
+    if owner is not None:
+        send_email(owner.email, "You already have an account", "account_exists", user=owner,
+                   url=site_url_for("auth.login"),
+                   reset_url=site_url_for("auth.password_reset_request"))
 
 
 def send_confirmation_email(user):

@@ -11,6 +11,7 @@ from ..posts.forms import EditCommentForm
 from ..pagination import page_arg
 from ..redirects import back_to
 from . import comments
+from .quota import TooManyComments, spend_comment_allowance
 
 
 @comments.route("/moderate")
@@ -77,17 +78,22 @@ def _back_to(entry):
 def edit(comment_id):
     entry = _comment_for(comment_id, Comment.can_be_edited_by)
     form = EditCommentForm(obj=entry.comment)
+    status = 400
     if form.validate_on_submit():
         try:
+            spend_comment_allowance(current_user)
             Post.edit_comment(comment_id, form.body.data)
         except ContentTooLarge as refused:
             form.body.errors.append(str(refused))
         except CommentGone:
             abort(404)
+        except TooManyComments as refused:
+            form.body.errors.append(refused.description)
+            status = 429
         else:
             flash("Your comment is updated.", "success")
             return redirect(_back_to(entry))
-    status = 400 if form.errors else 200
+    status = status if form.errors else 200
     return render_template("edit_comment.html", form=form, entry=entry), status
 
 

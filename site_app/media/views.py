@@ -7,11 +7,11 @@ from flask_login import current_user
 
 from ..decorators import CONFIRM, FORBIDDEN, LOG_IN, permission_required
 from ..errors import error_response, json_errors
-from ..models import Permission, User
+from ..models import Permission, Post, User
 from . import media, storage
 from .identicon import identicon_svg
 from .quota import spend_uploads
-from .serving import stream_gridfs_file
+from .serving import IMMUTABLE, stream_gridfs_file
 
 # Pages name an avatar with its version (``avatar_url``), so that URL always
 # shows the same picture and browsers keep it for a year. A URL without the
@@ -20,6 +20,8 @@ from .serving import stream_gridfs_file
 AVATAR_CACHE = "public, max-age=600"
 VERSIONED_AVATAR_CACHE = "public, max-age=31536000, immutable"
 AVATAR_MIN, AVATAR_MAX = 16, 512
+# A draft's file: its reader's browser alone may keep it, asking each time.
+DRAFT_FILE_CACHE = "private, no-cache"
 # A generated SVG avatar may draw, and nothing else.
 IDENTICON_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
@@ -60,10 +62,15 @@ def serve_file(file_id):
     size = request.args.get("size")
     if size not in (None, "thumb"):
         abort(400, "The only size a file has is `thumb`.")
+    # A file only drafts use is read by who may read them (ids are a
+    # counter: guessable), and no shared cache keeps it.
+    drafts = Post.drafts_alone_using(file_id)
+    if drafts and not any(draft.can_be_read_by(current_user) for draft in drafts):
+        abort(404, "There is no such file.")
     grid_out = storage.open_stored_file(file_id, thumbnail=size == "thumb")
     if grid_out is None:
         abort(404, "There is no such file.")
-    return stream_gridfs_file(grid_out)
+    return stream_gridfs_file(grid_out, cache_control=DRAFT_FILE_CACHE if drafts else IMMUTABLE)
 
 
 @media.get("/avatar/<username>")

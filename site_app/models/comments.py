@@ -29,6 +29,7 @@ from .references import reference_id, stored_reference
 from .roles import Permission
 from .signals import comment_posted, content_changed
 from .sizes import bson_size, room_for
+from .submissions import first_comment_sent, not_sent_before, submission_key
 from .threads import page_of_comment, thread_page
 from .users import User, utcnow
 
@@ -53,6 +54,7 @@ class Comment(db.EmbeddedDocument):
     edited = db.DateTimeField()
     # Removed while replies hang on it: kept, blanked, so they keep their place.
     deleted = db.BooleanField(default=False)
+    submission = db.StringField()  # the form or API request that sent it (submissions.py)
 
     @property
     def author_id(self):
@@ -96,31 +98,31 @@ class CommentsOfAPost:
         """Top-level comments: what the post page pages by."""
         return (self.comment_count or 0) - (self.reply_count or 0)
 
-    def add_comment(self, author, body, parent_id=None):
-        """Append a comment, or a reply to ``parent_id``, atomically.
-
-        Raises :class:`CommentGone` when the comment answered is not on the
-        post, :class:`CommentsClosed` when the post is full (by count, by
-        bytes, or by the room the post leaves in its document),
-        :class:`ContentTooLarge` when it renders too large."""
+    def add_comment(self, author, body, parent_id=None, submission=None):
+        """Append a comment, or a reply to ``parent_id``, atomically; a
+        ``submission`` sent again returns its first comment. Raises
+        :class:`CommentGone` when the comment answered is not on the post,
+        :class:`CommentsClosed` when the post is full (by count, by bytes, or
+        by the room the post leaves in its document), :class:`ContentTooLarge`
+        when it renders too large."""
         answered = self._stored_comment(parent_id) if parent_id else None
         if parent_id and answered is None:
             raise CommentGone()
         parent = answered and (answered.get("parent") or answered["id"])  # its thread
         mentions = Mentions.in_text(body)
+        sent_as = submission_key(author.id, submission)
         comment = Comment(body=body, body_html=render_comment(body, mentions.links()),
-                          author=author, parent=parent)
+                          author=author, parent=parent, submission=sent_as)
         comment.validate()
         size = bson_size(comment.to_mongo())
         config = current_app.config
         room = {"$or": [{"comment_bytes": {"$lte": config["MAX_COMMENT_BYTES"] - size}},
                         {"comment_bytes": {"$exists": False}}],  # posts from before the field
-                **room_for(size)}
+                **room_for(size), **not_sent_before(sent_as)}
         changes = dict(push__comments=comment, inc__comment_count=1, inc__comment_bytes=size,
                        max__last_comment_at=comment.timestamp)
         if parent:
-            # In the same update as the push: a parent deleted meanwhile
-            # leaves no orphan reply.
+            # In the push's own update: a parent deleted meanwhile leaves no orphan.
             room["comments"] = {"$elemMatch": {"id": parent, "parent": None}}
             changes["inc__reply_count"] = 1
         try:
@@ -129,13 +131,14 @@ class CommentsOfAPost:
                 id=self.id, comment_count__lt=config["MAX_COMMENTS_PER_POST"],
                 draft__in=PUBLISHED, __raw__=room).update_one(**changes)
         except db.OperationError as exc:
-            # A post without comment_bytes (older than the byte bound) can
-            # still reach 16 MB: then MongoDB refuses the push, and the post
-            # is as full as it can be.
+            # A post without comment_bytes (older than the byte bound) can reach
+            # 16 MB: MongoDB then refuses the push, and the post is as full as can be.
             if not is_document_too_large(exc):
                 raise
             updated = False
         if not updated:
+            if sent := first_comment_sent(type(self)._get_collection(), self.id, sent_as):
+                return Comment._from_son(sent)
             if parent and not self._stored_comment(parent):
                 raise CommentGone()
             raise CommentsClosed()
@@ -143,8 +146,8 @@ class CommentsOfAPost:
         # answered (and by whom): the comment replied to; its thread is ``parent``
         comment_posted.send(type(self), post=self.id, comment=comment.id, author=author.id,
                             parent=parent, answered=answered and answered["id"],
-                            answered_author=answered and answered.get("author"))
-        mentions.announce(type(self), author.id, self.id, comment.id)
+                            answered_author=answered and answered.get("author"),
+                            mentioned=list(mentions.values()))
         self.comment_count += 1
         return comment
 
@@ -184,7 +187,6 @@ class CommentsOfAPost:
                  "$inc": {"comment_bytes": grows}}).modified_count
             if updated:
                 content_changed.send(cls, post=entry.post_id)
-                mentions.announce(cls, old.author_id, entry.post_id, old.id)
                 return new
             current = cls.find_comment(comment_id)
             if current and current.comment.body == old.body:  # not a race: no room

@@ -35,6 +35,15 @@ class Drafts:
         return (cls.objects(author=author, draft=True).exclude("comments")
                 .order_by("-timestamp", "-id"))
 
+    @classmethod
+    def drafts_alone_using(cls, file_id):
+        """The drafts that use file ``file_id`` when no published post does
+        (its images are then theirs alone), else none. Both on the ``files``
+        index; a few drafts are enough to decide who may read it."""
+        if cls.published().filter(files=file_id).only("id").first() is not None:
+            return []
+        return list(cls.objects(files=file_id).only("author", "draft").limit(10))
+
     def can_be_read_by(self, user):
         """Published posts are everyone's; a draft its editors' only."""
         return not self.draft or self.can_be_edited_by(user)

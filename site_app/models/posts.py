@@ -1,6 +1,7 @@
 """Posts. Their comments are embedded in them; the comment operations are
 in ``comments.py`` (``CommentsOfAPost``), mixed into :class:`Post`.
 """
+from mongoengine.errors import NotUniqueError
 
 from ..extensions import db
 from ..markup import ContentTooLarge, excerpt, file_ids_in, render_markdown
@@ -16,6 +17,7 @@ from .reading import ReadingAids
 from .roles import Permission
 from .signals import content_changed
 from .sizes import DOCUMENT_BUDGET, bson_size
+from .submissions import submission_key
 from .tags import TAG_MAX, TAGS_PER_POST, normalise_tags  # noqa: F401 (re-exported)
 from .references import reference_id, stored_reference
 from .users import User, utcnow
@@ -55,6 +57,7 @@ class Post(CommentsOfAPost, Drafts, PostDetails, db.Document):
     # rendered HTML): the comments get what is left of DOCUMENT_BUDGET.
     post_bytes = db.IntField()
     reading = db.EmbeddedDocumentField(document_type=ReadingAids)  # minutes and cover (models/reading.py)
+    submission = db.StringField()  # the form or API request that made it (submissions.py)
 
     meta = {
         "collection": "posts",
@@ -74,6 +77,8 @@ class Post(CommentsOfAPost, Drafts, PostDetails, db.Document):
             "-last_comment_at",
             "comment_count",
             "files",
+            # Only posts a nonce made have one (sparse): sent twice, one post.
+            {"fields": ["submission"], "unique": True, "sparse": True},
             {
                 "fields": ["$title", "$body", "$tags"],
                 "default_language": "english",
@@ -85,16 +90,24 @@ class Post(CommentsOfAPost, Drafts, PostDetails, db.Document):
 
     # -- writing ------------------------------------------------------------
     @classmethod
-    def publish(cls, author, title, body, tags=None, files=None, draft=False, details=None):
+    def publish(cls, author, title, body, tags=None, files=None, draft=False, details=None,
+                submission=None):
         """Store a new post (``files``: any it uses beyond the body's links),
         published or, with ``draft``, as its author's draft; ``details``:
-        see models/details.py."""
+        see models/details.py; the post ``submission`` (a form's nonce, an
+        API key) made, when sent again."""
         post = cls(author=author, title=title.strip(), body=body, draft=bool(draft),
-                   tags=normalise_tags(tags), files=_union(files or [], file_ids_in(body)))
+                   tags=normalise_tags(tags), files=_union(files or [], file_ids_in(body)),
+                   submission=submission_key(author.id, submission))
         post.apply_details(details)
         mentions = post.render()
         post.post_bytes = post.own_bytes()
-        post.save()
+        try:
+            post.save()
+        except NotUniqueError:
+            if post.submission is None:
+                raise
+            return cls.objects.get(submission=post.submission)
         post.announce(mentions)
         return post
 
@@ -109,8 +122,9 @@ class Post(CommentsOfAPost, Drafts, PostDetails, db.Document):
 
     def announce(self, mentions):
         """Tell the members the post mentions; a draft tells nobody until it
-        is published, and publishing tells them once (the notifications keep
-        one per text and reader)."""
+        is published. Only publishing tells: an edit naming new members each
+        time would reach any number of them, so a text tells at most
+        ``MENTIONS_PER_TEXT`` members, ever."""
         if not self.draft:
             mentions.announce(type(self), self.author_id, self.id)
 
@@ -151,7 +165,8 @@ class Post(CommentsOfAPost, Drafts, PostDetails, db.Document):
         published = "set__draft" in changes  # a draft joins the lists: newest, its author's
         content_changed.send(Post, post=self.id, tags=_union(old_tags, self.tags),
                              author=self.author_id if published else None, newest=published)
-        self.announce(mentions)
+        if published:
+            self.announce(mentions)
 
     def remove(self):
         """Delete the post; the media store, listening, then releases the

@@ -33,9 +33,10 @@ user_followed = _signals.signal("user-followed")
 # comment_posted.send(Post, post=<id>, comment=<comment id>, author=<commenter id>,
 #                     parent=<parent comment id or None>,
 #                     answered=<the comment replied to: the parent, or a reply under it>,
-#                     answered_author=<its author's id>)
+#                     answered_author=<its author's id>,
+#                     mentioned=[<ids of the members the comment names>])
 comment_posted = _signals.signal("comment-posted")
-# users_mentioned.send(Post, users=[<ids>], author=<writer id>, post=<id>,
-#                      comment=<comment id or None>): sent on every write of a
-# text, edits too; the notifications keep one per text and reader.
+# users_mentioned.send(Post, users=[<ids>], author=<writer id>, post=<id>):
+# sent when a post is published (never on edits: a text tells at most
+# MENTIONS_PER_TEXT members, ever); a comment's mentions ride on comment_posted.
 users_mentioned = _signals.signal("users-mentioned")

@@ -188,21 +188,21 @@ class User(UserMixin, TagFollows, db.Document):
         sessions_ended.send(self)
 
     def disable(self):
-        """Stop the account: it cannot log in, and bumping ``auth_version``
-        ends its sessions and API tokens at once. One atomic update."""
+        """Stop the account (no login; the ``auth_version`` bump ends sessions and tokens)."""
         User.objects(id=self.id).update_one(set__disabled=True, inc__auth_version=1)
         self.reload("disabled", "auth_version")
         sessions_ended.send(self)
+        content_changed.send(User, author=self.id, newest=True)  # leaves lists of people
 
     def enable(self):
         """Let a disabled account log in again (old sessions stay ended)."""
         User.objects(id=self.id).update_one(set__disabled=False)
         self.reload("disabled", "auth_version")
+        content_changed.send(User, author=self.id, newest=True)  # back in the sitemap, Explore
 
     # -- sessions and tokens ------------------------------------------------
     def get_id(self):
-        # The session remembers the auth version: changing the password or
-        # disabling the account logs out every browser.
+        # The auth version in the session: a new password or disabling logs out every browser.
         return f"{self.id}:{self.auth_version}"
 
     @property

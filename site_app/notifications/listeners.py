@@ -27,10 +27,11 @@ def _logged(listener):
 
 @_logged
 def on_comment(sender, post, comment, author, parent=None, answered=None, answered_author=None,
-               **_):
+               mentioned=(), **_):
     """The post's author is told of a comment; the authors of the thread's
     first comment and of the reply answered (when that is another) of a
-    reply; each reader once, a reply before a comment."""
+    reply; the members it names of a mention: each reader once, a reply
+    before a comment before a mention."""
     query = Post.objects(id=post)
     # One read: the post's author, and the parent comment alone ($elemMatch).
     found = (query.only("author", "comments").fields(elemMatch__comments={"id": parent})
@@ -46,6 +47,9 @@ def on_comment(sender, post, comment, author, parent=None, answered=None, answer
         Notification.notify(reader, "reply", author, comment, post=post, comment=comment)
     if found.author_id not in told:
         Notification.notify(found.author_id, "comment", author, comment, post=post,
+                            comment=comment)
+    for reader in set(mentioned) - told - {found.author_id}:
+        Notification.notify(reader, "mention", author, f"{post}:{comment}", post=post,
                             comment=comment)
 
 

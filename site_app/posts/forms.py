@@ -1,5 +1,7 @@
 """Forms of the posts blueprint: writing, editing and commenting; the admin
 edits posts with ``PostFields`` too."""
+import secrets
+
 from flask_wtf.file import MultipleFileField
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional
@@ -8,6 +10,7 @@ from ..models.details import (CANONICAL_URL_MAX, CUSTOM_EXCERPT_MAX, DETAILS, SU
                               web_address_problem)
 from ..forms import SiteForm
 from ..models.posts import BODY_MAX, COMMENT_MAX, TITLE_MAX
+from ..models.submissions import NONCE_MAX
 from ..models.tags import TAGS_TEXT_MAX
 
 
@@ -72,7 +75,15 @@ class EditPostForm(PostDetailFields):
         return form
 
 
+def _submission_field():
+    """A one-time nonce a form carries: sent twice (no answer came, the
+    reader pressed again), it makes one post or comment (models/submissions.py)."""
+    return HiddenField(default=lambda: secrets.token_urlsafe(16),
+                       validators=[Length(max=NONCE_MAX)])
+
+
 class WritePostForm(PostDetailFields):
+    submission = _submission_field()
     images = MultipleFileField("Images")
     submit = SubmitField("Publish")
     save_draft = SubmitField("Save draft")
@@ -86,6 +97,7 @@ class CommentFields(SiteForm):
 class CommentForm(CommentFields):
     # The comment answered (a reply); empty for a new top-level comment.
     parent_id = HiddenField()
+    submission = _submission_field()
     submit = SubmitField("Comment")
 
 

@@ -4,6 +4,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_login import current_user
 from markupsafe import Markup
 
+from ..comments.quota import TooManyComments, spend_comment_allowance
 from ..content_cache import NEWEST, SEARCH
 from ..decorators import missing_permission, permission_required
 from ..errors import error_response
@@ -53,7 +54,8 @@ def write():
             draft = form.save_draft.data
             try:
                 post = Post.publish(current_user._get_current_object(), form.title.data, body,
-                                    form.tags.data, draft=draft, details=form.details())
+                                    form.tags.data, draft=draft, details=form.details(),
+                                    submission=form.submission.data)
             except ContentTooLarge as refused:
                 form.body.errors.append(str(refused))
             else:
@@ -172,10 +174,13 @@ def post(post_id):
 def comment(post_id):
     post = get_post(post_id)
     form = CommentForm()
+    status = 400
     if form.validate_on_submit():
         try:
+            spend_comment_allowance(current_user)
             comment = post.add_comment(current_user._get_current_object(), form.body.data,
-                                       parent_id=form.parent_id.data or None)
+                                       parent_id=form.parent_id.data or None,
+                                       submission=form.submission.data)
         except CommentGone:
             form.parent_id.data = ""  # sent again, it is a new comment
             form.body.errors.append("The comment you answered was deleted; "
@@ -184,6 +189,9 @@ def comment(post_id):
             form.body.errors.append("Comments are closed on this post.")
         except ContentTooLarge as refused:
             form.body.errors.append(str(refused))
+        except TooManyComments as refused:
+            form.body.errors.append(refused.description)
+            status = 429
         else:
             flash("Your reply is posted." if comment.parent else "Your comment is posted.",
                   "success")
@@ -191,7 +199,7 @@ def comment(post_id):
             page = page_arg() if comment.parent and request.args.get("page") else -1
             return redirect(url_for(".post", post_id=post.id, page=page)
                             + f"#comment-{comment.id}")
-    return _render_post(post_id, form, status=400)
+    return _render_post(post_id, form, status=status)
 
 
 def _render_post(post_id, form, status=200):

@@ -1,0 +1,66 @@
+"""A file only drafts use is its author's: ids are ObjectIds (a counter), so
+anyone could otherwise find a draft's images by trying the ids next to
+their own uploads."""
+import io
+
+import pytest
+from PIL import Image
+
+from helpers import signed_in_client
+
+
+def image_bytes(colour):
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 24), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def writer(make_user):
+    return make_user("wren")
+
+
+@pytest.fixture
+def writer_browser(app, writer):
+    return signed_in_client(app, writer)
+
+
+def draft_with_an_image(browser, colour="teal"):
+    """``(post URL, file URL)`` of a draft showing a fresh upload."""
+    stored = browser.post("/upload", data={"file": (io.BytesIO(image_bytes(colour)), "me.png")},
+                          content_type="multipart/form-data").get_json()
+    saved = browser.post("/write", data={"title": "Secret", "body": stored["markdown"],
+                                         "tags": "", "save_draft": "Save draft"})
+    assert saved.status_code == 302
+    return saved.location, stored["url"]
+
+
+def test_a_draft_image_is_served_to_its_author_alone(app, client, writer_browser, make_user):
+    _post, file_url = draft_with_an_image(writer_browser)
+    assert client.get(file_url).status_code == 404
+    assert client.get(file_url + "?size=thumb").status_code == 404
+    assert signed_in_client(app, make_user("guesser")).get(file_url).status_code == 404
+    own = writer_browser.get(file_url)
+    assert own.status_code == 200 and own.mimetype == "image/png"
+    cache_control = {d.strip() for d in own.headers["Cache-Control"].split(",")}
+    assert "public" not in cache_control and "private" in cache_control  # no CDN keeps it
+    administrator = make_user("root", role="Administrator")
+    assert signed_in_client(app, administrator).get(file_url).status_code == 200
+
+
+def test_publishing_the_draft_serves_its_images_to_everyone(app, client, writer_browser):
+    post_url, file_url = draft_with_an_image(writer_browser)
+    post_id = post_url.rstrip("/").rsplit("/", 1)[1]
+    published = writer_browser.post(f"/edit/{post_id}", data={
+        "title": "Secret", "body": f"![me]({file_url})", "tags": "", "submit": "Save"})
+    assert published.status_code == 302
+    answer = client.get(file_url)
+    assert answer.status_code == 200 and "public" in answer.headers["Cache-Control"]
+
+
+def test_an_image_a_published_post_also_uses_is_everyones(app, client, writer, writer_browser):
+    from site_app.models import Post
+    _post, file_url = draft_with_an_image(writer_browser)
+    with app.app_context():
+        Post.publish(writer, "Out", f"![again]({file_url})")
+    assert client.get(file_url).status_code == 200
