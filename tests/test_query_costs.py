@@ -74,8 +74,7 @@ def costs_on_a_site(sizes):
                             headers=_basic("demo@example.com", DEMO_PASSWORD)).get_json()["token"]
         found["api posts"] = ops("/api/v1/posts/", headers=_basic(token))
         client.post("/auth/login", data={"email": "demo@example.com", "password": DEMO_PASSWORD})
-        client.get("/followed")
-        found["followed feed"] = ops("/")
+        found["followed feed"] = ops("/followed")
         for post in Post.objects.exclude("comments").order_by("-timestamp")[:3]:
             client.post(f"/bookmark/{post.id}")
         found["bookmarks"] = ops("/bookmarks")

@@ -204,9 +204,8 @@ def test_every_page_and_api_query_is_served_by_an_index(site, client):
     shapes = _visit(client, anonymous)
 
     client.post("/auth/login", data={"email": reader.email, "password": DEMO_PASSWORD})
-    client.get("/followed")
     shapes += _visit(client, [
-        ("GET", "/", {}),
+        ("GET", "/followed", {}),
         ("GET", "/drafts", {}),
         ("GET", f"/search?q={tag}", {}),
         ("POST", f"/post/{post.id}", {"data": {"body": f"An indexed comment, @{author.username}"}}),
@@ -375,8 +374,7 @@ def test_the_suggestions_of_an_empty_followed_tab_are_served_by_indexes(site, cl
     newcomer.confirmed = True
     newcomer.save()
     client.post("/auth/login", data={"email": newcomer.email, "password": DEMO_PASSWORD})
-    client.get("/followed")
-    shapes = _visit(client, [("GET", "/", {})])
+    shapes = _visit(client, [("GET", "/followed", {})])
     assert any(collection == "users" for _m, _p, collection, *_rest in shapes)
     unserved = _unserved(shapes, site.extensions["site_db"]["db"])
     assert not unserved, "queries without an index:\n" + "\n".join(unserved)
