@@ -54,6 +54,8 @@ MATRIX = [
     ("POST", "/post/{post}", {"body": "Agreed.", "parent_id": "{comment}"}, CONFIRMED),
     ("GET", "/comment/{comment}", None, READ),
     ("GET", "/notifications", None, CONFIRMED),
+    ("POST", "/notifications/read-all", {}, CONFIRMED),
+    ("GET", "/followed", None, ACCOUNT),
     ("GET", "/comment/{comment}/edit", None, OTHERS_COMMENT),
     ("POST", "/comment/{comment}/edit", {"body": "Not yours."}, OTHERS_COMMENT),
     ("GET", "/moderate", None, MODERATE),

@@ -84,7 +84,12 @@ SCHEMAS = {
                                                              "liker); null: a deleted account"},
         "actor_url": _NULLABLE_URL,
         "count": {"type": "integer", "minimum": 1,
-                  "description": "likes: how many readers liked the post"},
+                  "description": "events told (grouped per post and kind): likers, "
+                                 "comments, replies, mentions"},
+        "unseen": {"type": "integer", "minimum": 0,
+                   "description": "events since the reader last read it"},
+        "excerpt": {"type": ["string", "null"],
+                    "description": "the opening of the latest comment or text told of"},
         "post_url": _NULLABLE_URL,
         "comment_url": _NULLABLE_URL,
     }),

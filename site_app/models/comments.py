@@ -27,7 +27,7 @@ from .drafts import PUBLISHED
 from .mentions import Mentions
 from .references import reference_id, stored_reference
 from .roles import Permission
-from .signals import comment_posted, content_changed
+from .signals import comment_posted, comment_removed, content_changed
 from .sizes import bson_size, room_for
 from .threads import page_of_comment, thread_page
 from .users import User, utcnow
@@ -142,9 +142,9 @@ class CommentsOfAPost:
         content_changed.send(type(self), post=self.id)  # its page, and its count on cards
         # answered (and by whom): the comment replied to; its thread is ``parent``
         comment_posted.send(type(self), post=self.id, comment=comment.id, author=author.id,
-                            parent=parent, answered=answered and answered["id"],
+                            html=comment.body_html, parent=parent, answered=answered and answered["id"],
                             answered_author=answered and answered.get("author"))
-        mentions.announce(type(self), author.id, self.id, comment.id)
+        mentions.announce(type(self), author.id, self.id, comment.id, html=comment.body_html)
         self.comment_count += 1
         return comment
 
@@ -184,7 +184,7 @@ class CommentsOfAPost:
                  "$inc": {"comment_bytes": grows}}).modified_count
             if updated:
                 content_changed.send(cls, post=entry.post_id)
-                mentions.announce(cls, old.author_id, entry.post_id, old.id)
+                mentions.announce(cls, old.author_id, entry.post_id, old.id, html=html)
                 return new
             current = cls.find_comment(comment_id)
             if current and current.comment.body == old.body:  # not a race: no room
@@ -236,6 +236,8 @@ class CommentsOfAPost:
         collection.update_one({"_id": found["_id"], "comment_count": 0},
                               {"$unset": {"last_comment_at": ""}})
         content_changed.send(cls, post=found["_id"])
+        if removed:
+            comment_removed.send(cls, post=found["_id"], comment=oid)
         return bool(removed)
 
     @classmethod

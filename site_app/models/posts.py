@@ -102,7 +102,7 @@ class Post(CommentsOfAPost, Drafts, db.Document):
         is published, and publishing tells them once (the notifications keep
         one per text and reader)."""
         if not self.draft:
-            mentions.announce(type(self), self.author_id, self.id)
+            mentions.announce(type(self), self.author_id, self.id, html=self.body_html)
 
     def own_bytes(self):
         """BSON bytes of the post as it stands, comments left out."""

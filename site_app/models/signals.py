@@ -30,11 +30,15 @@ post_liked = _signals.signal("post-liked")
 # user_followed.send(User, follower=<id>, followed=<id>)
 user_followed = _signals.signal("user-followed")
 # comment_posted.send(Post, post=<id>, comment=<comment id>, author=<commenter id>,
+#                     html=<its sanitised HTML, for an excerpt>,
 #                     parent=<parent comment id or None>,
 #                     answered=<the comment replied to: the parent, or a reply under it>,
 #                     answered_author=<its author's id>)
 comment_posted = _signals.signal("comment-posted")
 # users_mentioned.send(Post, users=[<ids>], author=<writer id>, post=<id>,
-#                      comment=<comment id or None>): sent on every write of a
-# text, edits too; the notifications keep one per text and reader.
+#                      comment=<comment id or None>, html=<the text's HTML>): sent
+# on every write of a text, edits too; the notifications keep one per text and reader.
 users_mentioned = _signals.signal("users-mentioned")
+# comment_removed.send(Post, post=<id>, comment=<comment id>): deleted by its
+# author or a moderator (blanked or removed); what links to it must not.
+comment_removed = _signals.signal("comment-removed")
