@@ -462,3 +462,13 @@ def test_a_like_and_a_reply_show_at_once(app, reader, site, make_user):
     assert client.post(f"/post/{site.id}", data={"body": "A reply to the lamp",
                                                    "parent_id": str(parent.id)}).status_code == 302
     assert "A reply to the lamp" in page(reader, f"/post/{site.id}")
+
+
+def test_a_cached_search_finds_a_new_member_and_a_new_name(app, reader, site, make_user):
+    assert "zelda_" not in page(reader, "/search?q=zelda")
+    assert served(reader, "/search?q=zelda")[0] == "hit"
+    zelda = make_user("zelda_x")
+    assert 'href="/user/zelda_x"' in page(reader, "/search?q=zelda")
+    assert "Ortolan" not in page(reader, "/search?q=ortolan")
+    zelda.edit_profile(name="Zelda Ortolan")
+    assert 'href="/user/zelda_x"' in page(reader, "/search?q=ortolan")

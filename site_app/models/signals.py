@@ -19,6 +19,7 @@ _signals = Namespace()
 #   tags=[<tag>, ...]    the tag pages listing those tags; sent when a post's
 #                        words change, so search results are renewed too
 #   newest=True          which posts are the newest (a draft published)
+#   people=True          whom a search finds (a name or username changed)
 #   site=True            everything (a rename, a role change, a bulk reseed)
 # Saves and deletions through MongoEngine are announced by its own
 # post_save/post_delete signals.

@@ -70,6 +70,7 @@ class User(UserMixin, db.Document):
             "-member_since",
             "disabled",  # the admin dashboard's count
             {"fields": ["avatar_id"], "sparse": True},  # media gc: files in use as avatars
+            {"fields": ["$name"], "default_language": "none", "name": "user_text"},  # search.py
         ],
     }
 
@@ -141,7 +142,8 @@ class User(UserMixin, db.Document):
             raise AccountTaken(_duplicate_field(exc, changes.get("email"), self.id)) from exc
         if written:
             self.reload(*changes)
-            content_changed.send(User, author=self.id)  # every page that shows the account
+            content_changed.send(User, author=self.id,  # its pages; a new name: whom search finds
+                                 people=bool({"name", "username"} & set(changes)))
         return bool(written)
 
     # -- passwords ----------------------------------------------------------

@@ -14,7 +14,7 @@ from ..models.posts import BODY_MAX
 from ..models.tags import TAGS_TEXT_MAX
 from ..page_cache import cached_page
 from ..pagination import Page, page_arg, paginate
-from ..search import highlight, search_posts, search_terms
+from ..search import highlight, search_people, search_posts, search_tags, search_terms
 from ..suggestions import popular_tags
 from . import posts
 from .feed import feed_response
@@ -211,10 +211,13 @@ def tag(tag):
 def search():
     query = request.args.get("q", "").strip()
     page = search_posts(query, page_arg(), current_app.config["POSTS_PER_PAGE"])
+    # People and tags head the first page only; later pages go on with posts.
+    first = page.page == 1
+    people, tags = (search_people(query), search_tags(query)) if first else ([], [])
     # No match: popular tags are somewhere to go from here.
-    tags = popular_tags() if query and not page.total else []
+    suggested = popular_tags() if query and not (page.total or people or tags) else []
     return render_template("search.html", query=query, page=page, terms=search_terms(query),
-                           suggested_tags=tags)
+                           people=people, tags=tags, suggested_tags=suggested)
 
 
 @posts.route("/feed.atom")
