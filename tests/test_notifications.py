@@ -144,7 +144,7 @@ def test_the_api_lists_notifications_without_marking_them(client, ana, bob):
                                                                                 "mention"}
     told = body["notifications"][0]
     assert told["actor"] == "bob" and told["read"] is False
-    assert told["comment_url"].endswith(f"/api/v1/comments/{comment.id}")
+    assert told["comment_url"].endswith(f"/api/v1/posts/{post.id}/comments/{comment.id}")
     assert Notification.unread_count(ana.id) == 2
 
 

@@ -57,7 +57,7 @@ def test_write_read_comment_moderate_follow_tag_search_feed(app, client, make_us
     auth.login_as(moderator)
     page = page_text(client.get("/moderate"))
     assert "Lovely <em>idea</em>" in page and "Gardening with MongoDB" in page
-    comment_id = re.search(r'/moderate/disable/([0-9a-f]{24})', page).group(1)
+    comment_id = re.search(r'/comment/([0-9a-f]{24})/disable', page).group(1)
     assert client.post(f"/moderate/disable/{comment_id}").status_code == 302
     auth.logout()
     page = page_text(client.get(f"/post/{post_id}"))

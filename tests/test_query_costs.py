@@ -26,8 +26,9 @@ BOUNDS = {
     "post, last comment page": 3,
     "profile": 5,  # the user, posts page + count, authors, followers count
     "tag": 3,
-    # embedded: one matching scan + authors; MongoDB: count + $text page + authors
-    "search": 3 if DRIVER_LANE else 2,
+    # embedded: one matching scan + authors; MongoDB: count + $text page + authors;
+    # then people by username and by name, and the tags (one aggregation)
+    "search": (3 if DRIVER_LANE else 2) + 3,
     "atom feed": 2,  # newest 20 + authors
     "image": 1,  # the file document (chunks stream after the headers)
     "api posts": 5,  # the token's account + page, count, authors, the caller's likes

@@ -24,8 +24,9 @@ def notification_json(told):
         "excerpt": n.excerpt,
         "post_url": url_for("api.get_post", post_id=str(n.post), _external=True)
         if n.post and told.post_title is not None else None,
-        "comment_url": url_for("api.get_comment", comment_id=str(n.comment), _external=True)
-        if n.comment else None,
+        "comment_url": url_for("api.get_post_comment", post_id=str(n.post),
+                               comment_id=str(n.comment), _external=True)
+        if n.comment and n.post else None,
     }
 
 

@@ -287,6 +287,20 @@ def _paths():
             "The newest comments across all posts",
             {"200": _json("CommentList", "one page of comments, newest first")},
             params=[_PAGE], op_id="listComments")},
+        "/posts/{post_id}/comments/{comment_id}": {
+            "get": _operation("One comment of a post (its address: the lookup starts "
+                              "from the post)", {"200": _json("Comment", "the comment")},
+                              errors=["404"], params=[post_id, comment_id],
+                              op_id="getPostComment"),
+            "put": _operation("Edit a comment of a post (its author); marks it edited",
+                              {"200": _json("Comment", "the comment as saved")},
+                              errors=["404"], params=[post_id, comment_id],
+                              body="CommentChanges", op_id="editPostComment"),
+            "delete": _operation("Delete a comment of a post (its author or a moderator)",
+                                 {"204": {"description": "deleted"}},
+                                 errors=["404"], params=[post_id, comment_id],
+                                 op_id="deletePostComment"),
+        },
         "/comments/{comment_id}": {
             "get": _operation("One comment", {"200": _json("Comment", "the comment")},
                               errors=["404"], params=[comment_id], op_id="getComment"),

@@ -1,5 +1,6 @@
 """Posts. Their comments are embedded in them; the comment operations are
-in ``comments.py`` (``CommentsOfAPost``), mixed into :class:`Post`.
+in ``comments.py`` (``CommentsOfAPost``) and the post page's reads of them
+in ``threads.py`` (``CommentPages``), mixed into :class:`Post`.
 """
 
 from ..extensions import db
@@ -14,6 +15,7 @@ from .roles import Permission
 from .signals import content_changed
 from .sizes import DOCUMENT_BUDGET, bson_size
 from .tags import TAG_MAX, TAGS_PER_POST, normalise_tags  # noqa: F401 (re-exported)
+from .threads import CommentPages
 from .references import reference_id, stored_reference
 from .users import User, utcnow
 
@@ -21,7 +23,7 @@ TITLE_MAX = 200
 BODY_MAX = 100_000
 
 
-class Post(CommentsOfAPost, Drafts, db.Document):
+class Post(CommentsOfAPost, CommentPages, Drafts, db.Document):
     title = db.StringField(required=True, max_length=TITLE_MAX, validation=plain_line)
     body = db.StringField(required=True, max_length=BODY_MAX, validation=plain_text)
     body_html = db.StringField()

@@ -9,7 +9,8 @@ from ..decorators import missing_permission, permission_required
 from ..errors import error_response
 from ..markup import ContentTooLarge, render_markdown
 from ..models import CommentGone, CommentsClosed, Permission, Post, normalise_tags
-from ..models.threads import threads
+from ..models.threads import OLDEST, threads
+from ..models.threads import ORDERS as COMMENT_ORDERS
 from ..models.posts import BODY_MAX
 from ..models.tags import TAGS_TEXT_MAX
 from ..page_cache import cached_page
@@ -149,27 +150,38 @@ def comment(post_id):
         else:
             flash("Your reply is posted." if comment.parent else "Your comment is posted.",
                   "success")
-            # A new thread is on the last page; a reply on its parent's (the page replied from).
-            page = page_arg() if comment.parent and request.args.get("page") else -1
-            return redirect(url_for(".post", post_id=post.id, page=page)
+            # A new thread is on the last page (the first, newest first); a
+            # reply on its parent's (the page replied from).
+            order = comment_order()
+            page = (page_arg() if comment.parent and request.args.get("page")
+                    else 1 if order != OLDEST else -1)
+            return redirect(url_for(".post", post_id=post.id, page=page,
+                                    sort=None if order == OLDEST else order)
                             + f"#comment-{comment.id}")
     return _render_post(post_id, form, status=400)
+
+
+def comment_order():
+    """The comments' order a request asks for (``?sort=``), oldest first by default."""
+    order = request.values.get("sort")
+    return order if order in COMMENT_ORDERS else OLDEST
 
 
 def _render_post(post_id, form, status=200):
     """The post page: the post with only the requested page of comments."""
     per_page = current_app.config["COMMENTS_PER_PAGE"]
-    post, page, _pages = Post.with_comment_page(post_id, page_arg(), per_page)
+    order = comment_order()
+    post, page, _pages = Post.with_comment_page(post_id, page_arg(), per_page, order)
     if post is None or not post.can_be_read_by(current_user):
         abort(404)
-    comments = Page(threads(post.comments), page, per_page, post.thread_count)
+    comments = Page(threads(post.comments, order), page, per_page, post.thread_count)
     # "Reply" links come back here with ?reply_to=<comment id> (no script needed).
     reply_to = next((c for c in post.comments if str(c.id) == request.args.get("reply_to")), None)
     if form is not None and reply_to is not None and not form.parent_id.data:
         form.parent_id.data = str(reply_to.id)
     replying = reply_to if form is not None and form.parent_id.data else None
     return render_template("post.html", post=post, comments=comments, form=form,
-                           replying=replying), status
+                           replying=replying, order=order), status
 
 
 @posts.app_template_filter("stored_tags")
