@@ -260,3 +260,16 @@ def test_after_editing_a_comment_on_a_later_page_the_reader_lands_at_it(
     assert response.headers["Location"] == f"/post/{post.id}?page=2&sort=newest#comment-{tops[2].id}"
     page = client.get(response.headers["Location"]).text
     assert "thread two, edited" in page
+
+
+def test_an_edit_sent_by_the_page_script_is_answered_in_json(client, auth, ana, post):
+    comment = post.add_comment(ana, "before")
+    auth.login_as(ana)
+    edit = f"/post/{post.id}/comment/{comment.id}/edit"
+    json = {"Accept": "application/json"}
+    answer = client.post(edit, data={"body": "after, *edited*"}, headers=json)
+    assert answer.status_code == 200
+    assert answer.get_json() == {"body_html": "<p>after, <em>edited</em></p>"}
+    refused = client.post(edit, data={"body": "  "}, headers=json)
+    assert refused.status_code == 400 and refused.get_json()["error"] == "bad request"
+    assert stored_comments(post)[0]["body"] == "after, *edited*"

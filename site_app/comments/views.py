@@ -7,10 +7,12 @@ that is one shard, not all. The older addresses that name the comment alone
 redirect there (GET) or keep working (POST), finding the post first."""
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (abort, current_app, flash, jsonify, redirect, render_template, request,
+                   url_for)
 from flask_login import current_user
 
 from ..decorators import permission_required
+from ..errors import error_response, wants_json
 from ..markup import ContentTooLarge
 from ..models import Comment, CommentGone, Permission, Post
 from ..models.moderation import hidden_comments
@@ -101,17 +103,26 @@ def edit(post_id, comment_id):
     form = EditCommentForm(obj=entry.comment)
     if form.validate_on_submit():
         try:
-            Post.edit_comment(comment_id, form.body.data, post_id=post_id)
+            edited = Post.edit_comment(comment_id, form.body.data, post_id=post_id)
         except ContentTooLarge as refused:
             form.body.errors.append(str(refused))
         except CommentGone:
             abort(404)
         else:
+            if wants_json():  # edited in place (static/js/comment-edit.js)
+                return jsonify(body_html=edited.body_html)
             flash("Your comment is updated.", "success")
             return redirect(_elsewhere(post_id) or _where_it_is(post_id, comment_id)
                             or url_for("posts.post", post_id=post_id))
+    if form.errors and wants_json():
+        return error_response(400, " ".join(_messages(form.errors)))
     status = 400 if form.errors else 200
     return render_template("edit_comment.html", form=form, entry=entry), status
+
+
+def _messages(errors):
+    """Every message of a form's ``errors``, whatever the field."""
+    return [message for messages in errors.values() for message in messages]
 
 
 @comments.post(ON_POST + "/delete")
