@@ -196,10 +196,11 @@ def _ids(value):
 
 
 def _on_content_change(sender, post=None, author=None, tags=None, site=False, newest=False,
-                       **extra):
+                       people=False, **extra):
     """``models.signals.content_changed``: the keywords name what changed."""
     scopes = [SITE] if site else []
     scopes += [NEWEST] if newest else []
+    scopes += [SEARCH] if people else []  # whom a search finds by name
     scopes += [post_scope(p) for p in _ids(post)]
     scopes += [author_scope(a) for a in _ids(author)]
     if tags is not None:
@@ -224,8 +225,8 @@ def _on_post_deleted(sender, document, **kwargs):
 
 
 def _on_user_saved(sender, document, created=False, **kwargs):
-    if not created:  # a new account is on no page yet
-        invalidate(author_scope(document.pk))
+    # A new account is on no page yet, but a search may find it.
+    invalidate(SEARCH if created else author_scope(document.pk))
 
 
 def _on_user_deleted(sender, document, **kwargs):

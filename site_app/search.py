@@ -1,8 +1,10 @@
-"""Full-text search over posts, with the engine behind one function.
+"""Search over posts, people and tags, with the engine behind three
+functions.
 
-``search_posts(text, page, per_page)`` is the whole interface (as in
-Microblog's ``search.py``): it answers a :class:`~site_app.pagination.Page`
-of posts, best matches first, whichever engine served it.
+``search_posts(text, page, per_page)``, ``search_people(text)`` and
+``search_tags(text)`` are the whole interface (as in Microblog's
+``search.py``): a :class:`~site_app.pagination.Page` of posts, best matches
+first, and short lists of members and tags, whichever engine served them.
 
 - Real MongoDB: a ``$text`` query on the ``post_text`` index (title weighs
   10, tags 5, body 1), sorted by ``textScore`` then newest first.
@@ -10,6 +12,13 @@ of posts, best matches first, whichever engine served it.
   each word case-insensitively at the start of a word in the title, body or
   tags (so "post" also finds "posts", a little like the stemmer), and
   ranks with the same weights as the text index.
+- People: a username that starts with a word (a prefix of the unique
+  ``username_key`` index, so ``destiny`` finds ``destiny_kelly``) on both
+  engines; names by ``$text`` on the ``user_text`` index on MongoDB, by
+  word starts on the embedded backend.
+- Tags: those starting with a word, from at most ``TAG_SAMPLE`` published
+  posts read along the ``tags`` index (a limit before the unwind, so the
+  work is bounded however many posts carry a tag).
 """
 import re
 
@@ -17,7 +26,8 @@ from flask import current_app
 from markupsafe import Markup, escape
 
 from .database import supports_text_search
-from .models import Post
+from .models import Post, User
+from .models.drafts import PUBLISHED
 from .pagination import Page, clamp_page, paginate_list
 
 QUERY_MAX = 200
@@ -25,6 +35,10 @@ TERMS_MAX = 10
 # The same weights as the ``post_text`` index, so both engines rank alike.
 WEIGHTS = {"title": 10, "tags": 5, "body": 1}
 _WORD = re.compile(r"\w+", re.UNICODE)
+PEOPLE_SHOWN = 8
+TAGS_SHOWN = 12
+# Posts read at most to learn which tags start with the searched words.
+TAG_SAMPLE = 500
 
 
 def search_terms(text):
@@ -87,6 +101,59 @@ def relevance(post, patterns):
               "tags": " ".join(post.tags or [])}
     return sum(WEIGHTS[name] * len(pattern.findall(value))
                for pattern in patterns for name, value in fields.items())
+
+
+def _prefixes(terms):
+    """Anchored, case-sensitive patterns (an index range each) for values
+    stored in lower case that start with one of ``terms``."""
+    return [re.compile("^" + re.escape(term)) for term in terms]
+
+
+def search_people(text):
+    """Members whose username or name matches ``text``: usernames first
+    (in order), then names, at most ``PEOPLE_SHOWN``."""
+    terms = search_terms(text)
+    if not terms:
+        return []
+    found = list(User.objects(username_key__in=_prefixes(terms))
+                 .order_by("username_key").limit(PEOPLE_SHOWN))
+    if len(found) < PEOPLE_SHOWN:
+        if supports_text_search(current_app):
+            by_name = User.objects.search_text(" ".join(terms)).order_by("$text_score")
+        else:
+            by_name = User.objects(name=_word_starts(terms)).order_by("username_key")
+        seen = {user.id for user in found}
+        found += [user for user in by_name.limit(PEOPLE_SHOWN * 2) if user.id not in seen]
+    return found[:PEOPLE_SHOWN]
+
+
+def _word_starts(terms):
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, terms)) + ")", re.IGNORECASE)
+
+
+def tags_pipeline(terms):
+    """The aggregation that finds the tags starting with ``terms``, most
+    used first: the ``tags`` index bounds the match, the limit the posts
+    read before the unwind."""
+    prefixes = _prefixes(terms)
+    return [
+        {"$match": {"tags": {"$in": prefixes}, "draft": {"$in": list(PUBLISHED)}}},
+        {"$limit": TAG_SAMPLE},
+        {"$project": {"tags": 1}},
+        {"$unwind": "$tags"},
+        {"$match": {"tags": {"$in": prefixes}}},
+        {"$group": {"_id": "$tags", "posts": {"$sum": 1}}},
+        {"$sort": {"posts": -1, "_id": 1}},
+        {"$limit": TAGS_SHOWN},
+    ]
+
+
+def search_tags(text):
+    """Tags that start with a word of ``text``, most used first."""
+    terms = search_terms(text)
+    if not terms:
+        return []
+    return [row["_id"] for row in Post._get_collection().aggregate(tags_pipeline(terms))]
 
 
 def highlight(text, terms):

@@ -140,7 +140,7 @@ def test_hiding_and_showing_a_comment(client, make_user, auth, post, role, statu
     # The moderator still sees it, marked, with a button to show it again.
     page = client.get(f"/post/{post.id}").text
     assert "rude remark" in page and "hidden by a moderator" in page
-    assert f"/moderate/enable/{comment.id}" in page
+    assert f"/post/{post.id}/comment/{comment.id}/enable" in page
     # Readers see only that it was hidden.
     auth.logout()
     page = client.get(f"/post/{post.id}").text
@@ -215,9 +215,10 @@ def test_a_moderator_returns_to_the_comment_they_hid(app, client, make_user, aut
     target = Post.objects.get(id=post.id).comments[4]
     auth.login_as(make_user("mo", role="Moderator"))
     page = client.get(f"/post/{post.id}?page=2").text
-    next_field = re.search(rf'action="/moderate/disable/{target.id}".*?name="next" value="([^"]+)"',
+    hide = f"/post/{post.id}/comment/{target.id}/disable"
+    next_field = re.search(rf'action="{hide}".*?name="next" value="([^"]+)"',
                            page, re.S).group(1)
-    response = client.post(f"/moderate/disable/{target.id}", data={"next": next_field})
+    response = client.post(hide, data={"next": next_field})
     assert response.headers["Location"] == f"/post/{post.id}?page=2#comment-{target.id}"
 
 
@@ -249,3 +250,34 @@ def test_the_hidden_queue_pages_and_says_when_it_is_empty(app, client, make_user
     page = client.get("/moderate?show=hidden&page=3").text
     assert "hidden 0" in page and "hidden 1" not in page
     assert 'href="/moderate?page=2&amp;show=hidden"' in page
+
+
+def test_comments_read_oldest_or_newest_first(app, client, make_user, post):
+    app.config["COMMENTS_PER_PAGE"] = 2
+    writer = make_user("ana")
+    tops = [post.add_comment(writer, f"thread {n}") for n in range(5)]
+    post.add_comment(writer, "first answer to 4", parent_id=tops[4].id)
+    post.add_comment(writer, "second answer to 4", parent_id=tops[4].id)
+    oldest = client.get(f"/post/{post.id}").text
+    assert "thread 0" in oldest and "thread 4" not in oldest
+    newest = client.get(f"/post/{post.id}?sort=newest").text
+    assert newest.index("thread 4") < newest.index("first answer to 4") < newest.index(
+        "second answer to 4") < newest.index("thread 3")
+    assert "thread 2" not in newest
+    assert f'href="/post/{post.id}?sort=newest#comments" aria-current="page">Newest first' in newest
+    assert f'href="/post/{post.id}?page=2&amp;sort=newest#comments"' in newest  # the pager keeps it
+    assert "thread 0" in client.get(f"/post/{post.id}?page=3&sort=newest").text
+    assert client.get(f"/post/{post.id}?sort=bogus").text.count("thread 0") == 1  # oldest first
+    permalink = client.get(f"/post/{post.id}/comment/{tops[0].id}?sort=newest")
+    assert permalink.headers["Location"] == f"/post/{post.id}?page=3&sort=newest#comment-{tops[0].id}"
+
+
+def test_the_pager_has_next_and_a_separate_last(app, client, make_user, post):
+    app.config["COMMENTS_PER_PAGE"] = 2
+    for n in range(7):
+        post.add_comment(post.author, f"thread {n}")
+    first = client.get(f"/post/{post.id}").text
+    assert f'href="/post/{post.id}?page=2#comments" aria-label="Next page">&raquo;</a>' in first
+    assert f'href="/post/{post.id}?page=4#comments" aria-label="Last page">Last</a>' in first
+    last = client.get(f"/post/{post.id}?page=4").text
+    assert 'aria-label="Last page"' not in last and "Last page</span>" in last

@@ -38,11 +38,10 @@ def test_a_draft_is_saved_unpublished_and_shown_to_its_writer(client, draft_id):
 
 
 def test_nobody_else_finds_a_draft_anywhere(app, client, draft_id, writer, make_user, api_headers):
-    paths = ["/", "/user/wendy", "/tag/secrets", "/search?q=plans+half", "/feed.atom"]
+    paths = ["/", "/followed", "/user/wendy", "/tag/secrets", "/search?q=plans+half", "/feed.atom"]
     reader = make_user("rita")
     reader.follow(writer)
     rita = signed_in_client(app, reader)
-    rita.get("/followed")
     for browser in (app.test_client(), rita):
         for path in paths:
             assert SECRET not in browser.get(path).get_data(as_text=True), path

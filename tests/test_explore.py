@@ -75,8 +75,7 @@ def test_trending_tags_count_this_weeks_posts(client, make_user):
 
 def test_the_empty_followed_tab_links_to_explore(client, auth, make_user):
     auth.login_as(make_user("me"))
-    client.get("/followed")
-    page = client.get("/").text
+    page = client.get("/followed").text
     assert "You do not follow anyone yet" in page and 'href="/explore"' in page
 
 

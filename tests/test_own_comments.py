@@ -26,13 +26,14 @@ def test_the_author_edits_a_comment_and_it_shows_as_edited(client, auth, ana, po
     comment = post.add_comment(ana, "frist")
     auth.login_as(ana)
     page = client.get(f"/post/{post.id}").text
-    assert f"/comment/{comment.id}/edit" in page
+    edit = f"/post/{post.id}/comment/{comment.id}/edit"
+    assert edit in page
 
-    form = client.get(f"/comment/{comment.id}/edit?next=/post/{post.id}")
+    form = client.get(f"{edit}?next=/post/{post.id}")
     assert form.status_code == 200 and "frist" in form.text
-    response = client.post(f"/comment/{comment.id}/edit?next=/post/{post.id}",
-                           data={"body": "first, *really*"})
-    assert response.status_code == 302 and response.headers["Location"] == f"/post/{post.id}"
+    response = client.post(f"{edit}?next=/post/{post.id}", data={"body": "first, *really*"})
+    assert response.status_code == 302  # at the comment, not the top of its post
+    assert response.headers["Location"] == f"/post/{post.id}?page=1#comment-{comment.id}"
 
     page = client.get(f"/post/{post.id}").text
     assert "first, <em>really</em>" in page and "frist" not in page
@@ -57,7 +58,9 @@ def test_an_empty_edit_is_refused_and_keeps_what_was_typed(client, auth, ana, po
 def test_only_the_author_may_edit(client, auth, make_user, ana, post, role):
     comment = post.add_comment(ana, "mine")
     auth.login_as(make_user("other", role=role))
-    assert client.get(f"/comment/{comment.id}/edit").status_code == 403
+    edit = f"/post/{post.id}/comment/{comment.id}/edit"
+    assert client.get(edit).status_code == 403
+    assert client.post(edit, data={"body": "theirs"}).status_code == 403
     assert client.post(f"/comment/{comment.id}/edit", data={"body": "theirs"}).status_code == 403
     assert stored_comments(post)[0]["body"] == "mine"
     assert f"/comment/{comment.id}/edit" not in client.get(f"/post/{post.id}").text
@@ -226,3 +229,47 @@ def test_edits_and_deletions_racing_replies_keep_every_count_exact(app, make_use
         assert top.get("deleted", False) == bool(i % 2)
         if i % 2 == 0 and i:
             assert top["body"].startswith(f"thread {i}, edit 3") and top["edited"]
+
+
+def test_after_deleting_a_comment_the_reader_lands_where_it_was(app, client, auth, ana, post):
+    app.config["COMMENTS_PER_PAGE"] = 2
+    tops = [post.add_comment(ana, f"thread {n}") for n in range(5)]
+    reply = post.add_comment(post.author, "an answer", parent_id=tops[2].id)
+    auth.login_as(ana)
+    on_post = f"/post/{post.id}/comment"
+    gone = client.post(f"{on_post}/{tops[3].id}/delete", data={"next": f"/post/{post.id}?page=-1"})
+    assert gone.headers["Location"] == f"/post/{post.id}?page=2#comments"
+    auth.login_as(post.author)
+    answer = client.post(f"{on_post}/{reply.id}/delete", data={"next": f"/post/{post.id}"})
+    assert answer.headers["Location"] == f"/post/{post.id}?page=2#comment-{tops[2].id}"
+    # From the moderation queue, back to the queue.
+    auth.login_as(ana)
+    queued = client.post(f"{on_post}/{tops[0].id}/delete", data={"next": "/moderate?page=2"})
+    assert queued.headers["Location"] == "/moderate?page=2"
+
+
+def test_after_editing_a_comment_on_a_later_page_the_reader_lands_at_it(
+        app, client, auth, ana, post):
+    app.config["COMMENTS_PER_PAGE"] = 2
+    tops = [post.add_comment(ana, f"thread {n}") for n in range(5)]
+    auth.login_as(ana)
+    edit = f"/post/{post.id}/comment/{tops[2].id}/edit"
+    response = client.post(f"{edit}?next=/post/{post.id}%3Fpage%3D-1&sort=newest",
+                           data={"body": "thread two, edited"})
+    # Newest first, thread 2 of 0..4 is on page 2.
+    assert response.headers["Location"] == f"/post/{post.id}?page=2&sort=newest#comment-{tops[2].id}"
+    page = client.get(response.headers["Location"]).text
+    assert "thread two, edited" in page
+
+
+def test_an_edit_sent_by_the_page_script_is_answered_in_json(client, auth, ana, post):
+    comment = post.add_comment(ana, "before")
+    auth.login_as(ana)
+    edit = f"/post/{post.id}/comment/{comment.id}/edit"
+    json = {"Accept": "application/json"}
+    answer = client.post(edit, data={"body": "after, *edited*"}, headers=json)
+    assert answer.status_code == 200
+    assert answer.get_json() == {"body_html": "<p>after, <em>edited</em></p>"}
+    refused = client.post(edit, data={"body": "  "}, headers=json)
+    assert refused.status_code == 400 and refused.get_json()["error"] == "bad request"
+    assert stored_comments(post)[0]["body"] == "after, *edited*"

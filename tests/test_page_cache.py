@@ -512,3 +512,22 @@ def test_an_encoding_the_client_refuses_is_never_used(app, site, writer, accept,
         assert response.status_code == 200
         assert response.headers.get("Content-Encoding") == encoding, response.headers
         assert "Accept-Encoding" in response.vary
+def test_a_cached_search_finds_a_new_member_and_a_new_name(app, reader, site, make_user):
+    assert "zelda_" not in page(reader, "/search?q=zelda")
+    assert served(reader, "/search?q=zelda")[0] == "hit"
+    zelda = make_user("zelda_x")
+    assert 'href="/user/zelda_x"' in page(reader, "/search?q=zelda")
+    assert "Ortolan" not in page(reader, "/search?q=ortolan")
+    zelda.edit_profile(name="Zelda Ortolan")
+    assert 'href="/user/zelda_x"' in page(reader, "/search?q=ortolan")
+
+
+def test_comments_sorted_newest_first_are_a_page_of_their_own(app, reader, site, make_user):
+    site.add_comment(make_user("later"), "A later remark")
+    oldest = page(reader, f"/post/{site.id}")
+    newest = page(reader, f"/post/{site.id}?sort=newest")
+    assert oldest.index("A fine lamp") < oldest.index("A later remark")
+    assert newest.index("A later remark") < newest.index("A fine lamp")
+    assert served(reader, f"/post/{site.id}?sort=newest")[0] == "hit"
+    again = page(reader, f"/post/{site.id}")
+    assert again.index("A fine lamp") < again.index("A later remark")

@@ -57,7 +57,7 @@ def test_write_read_comment_moderate_follow_tag_search_feed(app, client, make_us
     auth.login_as(moderator)
     page = page_text(client.get("/moderate"))
     assert "Lovely <em>idea</em>" in page and "Gardening with MongoDB" in page
-    comment_id = re.search(r'/moderate/disable/([0-9a-f]{24})', page).group(1)
+    comment_id = re.search(r'/comment/([0-9a-f]{24})/disable', page).group(1)
     assert client.post(f"/moderate/disable/{comment_id}").status_code == 302
     auth.logout()
     page = page_text(client.get(f"/post/{post_id}"))
@@ -66,8 +66,7 @@ def test_write_read_comment_moderate_follow_tag_search_feed(app, client, make_us
     # Rita follows Wendy: Wendy's post is in Rita's followed feed.
     auth.login_as(reader)
     assert client.post("/follow/wendy").status_code == 302
-    client.get("/followed")
-    assert "Gardening with MongoDB" in page_text(client.get("/"))
+    assert "Gardening with MongoDB" in page_text(client.get("/followed"))
 
     # The tag page, the search and the feed all find it.
     assert "Gardening with MongoDB" in page_text(client.get("/tag/mongodb"))
@@ -348,14 +347,37 @@ def test_anonymous_visitors_see_no_tabs(client):
     assert "/followed" not in page
 
 
-def test_followed_tab_is_remembered_in_a_cookie(client, make_user, auth):
-    auth.login_as(make_user())
+def test_each_home_tab_has_its_own_address(client, make_user, auth):
+    reader, writer, stranger = make_user("reader"), make_user("writer"), make_user("stranger")
+    reader.follow(writer)
+    Post.publish(writer, "Followed writer post", "body")
+    Post.publish(stranger, "Stranger post", "body")
+    auth.login_as(reader)
+    followed = client.get("/followed")
+    assert followed.status_code == 200
+    assert "Followed writer post" in followed.text and "Stranger post" not in followed.text
+    assert 'href="/followed" aria-current="page"' in followed.text
+    # Visiting Followed chose nothing for later: / is still All.
+    home = client.get("/")
+    assert "Stranger post" in home.text and 'href="/" aria-current="page"' in home.text
+    assert client.get("/followed?page=1").status_code == 200
+
+
+def test_the_followed_tab_is_private_and_needs_a_sign_in(client, make_user, auth):
     response = client.get("/followed")
     assert response.status_code == 302
-    cookie = response.headers["Set-Cookie"]
-    assert "show_followed=1" in cookie and "Max-Age=2592000" in cookie
+    assert response.headers["Location"].startswith("/auth/login")
+    auth.login_as(make_user())
+    assert "private" in client.get("/followed").headers["Cache-Control"]
+
+
+def test_the_old_all_address_leads_home_and_forgets_the_old_cookie(client, make_user, auth):
+    auth.login_as(make_user())
+    client.set_cookie("show_followed", "1")
     response = client.get("/all")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
     assert "show_followed=;" in response.headers["Set-Cookie"]
+    assert 'href="/" aria-current="page"' in client.get("/").text
 
 
 def test_preview_returns_sanitised_html(client, make_user, auth):
@@ -398,7 +420,7 @@ def test_the_preview_is_not_read_aloud_after_every_pause(client, make_user, auth
 def test_the_current_tab_is_marked_for_screen_readers(client, make_user, auth):
     auth.login_as(make_user())
     page = page_text(client.get("/"))
-    assert '<a class="nav-link active" href="/all" aria-current="page">All</a>' in page
+    assert '<a class="nav-link active" href="/" aria-current="page">All</a>' in page
     assert '<a class="nav-link" href="/followed">Followed</a>' in page
 
 

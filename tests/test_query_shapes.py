@@ -204,9 +204,8 @@ def test_every_page_and_api_query_is_served_by_an_index(site, client):
     shapes = _visit(client, anonymous)
 
     client.post("/auth/login", data={"email": reader.email, "password": DEMO_PASSWORD})
-    client.get("/followed")
     shapes += _visit(client, [
-        ("GET", "/", {}),
+        ("GET", "/followed", {}),
         ("GET", "/drafts", {}),
         ("GET", f"/search?q={tag}", {}),
         ("POST", f"/post/{post.id}", {"data": {"body": f"An indexed comment, @{author.username}"}}),
@@ -221,18 +220,19 @@ def test_every_page_and_api_query_is_served_by_an_index(site, client):
     ])
     mine = [c for c in Post.objects(id=post.id).first().comments if c.author.id == reader.id]
     assert [c.body for c in mine].count("Sent twice") == 1
+    on_post = f"/post/{post.id}/comment"
     shapes += _visit(client, [
-        ("GET", f"/comment/{mine[0].id}/edit", {}),
-        ("POST", f"/comment/{mine[0].id}/edit", {"data": {"body": "Edited, indexed"}}),
-        ("POST", f"/comment/{mine[1].id}/delete", {}),
+        ("GET", f"{on_post}/{mine[0].id}/edit", {}),
+        ("POST", f"{on_post}/{mine[0].id}/edit", {"data": {"body": "Edited, indexed"}}),
+        ("POST", f"{on_post}/{mine[1].id}/delete", {}),
     ])
     client.post("/auth/logout")
     client.post("/auth/login", data={"email": moderator.email, "password": DEMO_PASSWORD})
     shapes += _visit(client, [
         ("GET", "/moderate", {}),
-        ("POST", f"/moderate/disable/{comment_id}", {}),
+        ("POST", f"{on_post}/{comment_id}/disable", {}),
         ("GET", "/moderate?show=hidden", {}),
-        ("POST", f"/moderate/enable/{comment_id}", {}),
+        ("POST", f"{on_post}/{comment_id}/enable", {}),
     ])
     client.post("/auth/logout")
 
@@ -244,7 +244,7 @@ def test_every_page_and_api_query_is_served_by_an_index(site, client):
         ("GET", f"/api/v1/posts/{post.id}", api),
         ("GET", f"/api/v1/posts/{post.id}/comments/", api),
         ("GET", "/api/v1/comments/", api),
-        ("GET", f"/api/v1/comments/{comment_id}", api),
+        ("GET", f"/api/v1/posts/{post.id}/comments/{comment_id}", api),
         ("GET", f"/api/v1/users/{author.id}", api),
         ("GET", f"/api/v1/users/{author.id}/posts/", api),
         ("GET", f"/api/v1/users/{reader.id}/timeline/", api),
@@ -255,8 +255,9 @@ def test_every_page_and_api_query_is_served_by_an_index(site, client):
     ])
     via_api = Post.objects(id=post.id).first().comments[-1].id
     shapes += _visit(client, [
-        ("PUT", f"/api/v1/comments/{via_api}", {**api, "json": {"body": "edited via API"}}),
-        ("DELETE", f"/api/v1/comments/{via_api}", api),
+        ("PUT", f"/api/v1/posts/{post.id}/comments/{via_api}",
+         {**api, "json": {"body": "edited via API"}}),
+        ("DELETE", f"/api/v1/posts/{post.id}/comments/{via_api}", api),
     ])
 
     unserved = _unserved(shapes, site.extensions["site_db"]["db"])
@@ -381,8 +382,50 @@ def test_the_suggestions_of_an_empty_followed_tab_are_served_by_indexes(site, cl
     newcomer.confirmed = True
     newcomer.save()
     client.post("/auth/login", data={"email": newcomer.email, "password": DEMO_PASSWORD})
-    client.get("/followed")
-    shapes = _visit(client, [("GET", "/", {})])
+    shapes = _visit(client, [("GET", "/followed", {})])
     assert any(collection == "users" for _m, _p, collection, *_rest in shapes)
     unserved = _unserved(shapes, site.extensions["site_db"]["db"])
     assert not unserved, "queries without an index:\n" + "\n".join(unserved)
+
+
+def _from_the_post(filter_):
+    """Whether a posts query names its post (one shard of a cluster sharded
+    by post): ``_id`` in the filter, or in an aggregation's first ``$match``."""
+    if isinstance(filter_, list):
+        filter_ = pipeline_shape(filter_)[0]
+    return "_id" in (filter_ or {})
+
+
+def test_a_comment_addressed_with_its_post_is_found_from_the_post(site, client):
+    """Edit, delete, hide, show, the permalink and the API's comment by id
+    start from the post's _id; only the old addresses (the comment's id
+    alone) look the post up first, once, through ``comments.id``."""
+    post = Post.objects(comment_count__gte=3).exclude("comments").first()
+    comments = Post.objects(id=post.id).first().comments
+    author = comments[0].author
+    moderator = User.objects(username="moderator").first()
+    on_post = f"/post/{post.id}/comment"
+    client.post("/auth/login", data={"email": author.email, "password": DEMO_PASSWORD})
+    mine = [c for c in comments if c.author == author]
+    api = {"headers": _basic(author.email, DEMO_PASSWORD)}
+    visits = [
+        ("GET", f"{on_post}/{mine[0].id}", {}),
+        ("GET", f"{on_post}/{mine[0].id}/edit", {}),
+        ("POST", f"{on_post}/{mine[0].id}/edit", {"data": {"body": "Edited from the post"}}),
+        ("GET", f"/api/v1/posts/{post.id}/comments/{mine[0].id}", api),
+        ("PUT", f"/api/v1/posts/{post.id}/comments/{mine[0].id}",
+         {**api, "json": {"body": "edited via API"}}),
+        ("POST", f"{on_post}/{mine[0].id}/delete", {}),
+    ]
+    shapes = _visit(client, visits)
+    client.post("/auth/logout")
+    client.post("/auth/login", data={"email": moderator.email, "password": DEMO_PASSWORD})
+    other = next(c for c in comments if c.id != mine[0].id)
+    shapes += _visit(client, [("POST", f"{on_post}/{other.id}/disable", {}),
+                              ("POST", f"{on_post}/{other.id}/enable", {})])
+    scattered = [f"{m} {p}: {o} {f}" for m, p, collection, o, f, _s in shapes
+                 if collection == "posts" and o not in _NOT_QUERIES and not _from_the_post(f)]
+    assert not scattered, "comment lookups not started from the post:\n" + "\n".join(scattered)
+
+    old = _visit(client, [("POST", f"/moderate/disable/{other.id}", {})])
+    assert len([o for _m, _p, c, o, f, _s in old if c == "posts" and not _from_the_post(f)]) == 1

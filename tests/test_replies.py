@@ -117,9 +117,9 @@ def test_every_comment_and_reply_is_announced(make_user, post):
         comment_posted.disconnect(listen)
     assert heard == [
         {"post": post.id, "comment": top.id, "author": ana.id, "parent": None,
-         "answered": None, "answered_author": None, "mentioned": []},
+         "answered": None, "answered_author": None, "mentioned": [], "html": "<p>top</p>"},
         {"post": post.id, "comment": reply.id, "author": post.author.id, "parent": top.id,
-         "answered": top.id, "answered_author": ana.id, "mentioned": []},
+         "answered": top.id, "answered_author": ana.id, "mentioned": [], "html": "<p>reply</p>"},
     ]
 
 
@@ -169,9 +169,23 @@ def test_a_comments_own_address_opens_the_page_that_shows_it(app, client, make_u
     reply = post.add_comment(writer, "late reply to top 2", parent_id=tops[2].id)
 
     for comment, page in ((tops[0], 1), (tops[3], 2), (reply, 2), (tops[4], 3)):
-        response = client.get(f"/comment/{comment.id}")
+        response = client.get(f"/post/{post.id}/comment/{comment.id}")
         assert response.status_code == 302
         assert response.headers["Location"] == (
             f"/post/{post.id}?page={page}#comment-{comment.id}")
     assert "late reply to top 2" in client.get(f"/post/{post.id}?page=2").text
+    assert client.get(f"/post/{post.id}/comment/{'0' * 24}").status_code == 404
+    assert client.get(f"/post/{'0' * 24}/comment/{tops[0].id}").status_code == 404
+
+
+def test_the_old_address_of_a_comment_moves_to_one_with_its_post(client, auth, make_user, post):
+    ana = make_user("ana")
+    comment = post.add_comment(ana, "hello")
+    auth.login_as(ana)
+    response = client.get(f"/comment/{comment.id}")
+    assert response.status_code == 301
+    assert response.headers["Location"] == f"/post/{post.id}/comment/{comment.id}"
+    edit = client.get(f"/comment/{comment.id}/edit?next=/somewhere")
+    assert edit.status_code == 301
+    assert edit.headers["Location"] == f"/post/{post.id}/comment/{comment.id}/edit?next=/somewhere"
     assert client.get(f"/comment/{'0' * 24}").status_code == 404

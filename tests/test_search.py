@@ -23,7 +23,7 @@ def library(make_user):
 
 def test_search_finds_title_body_and_tags_best_first(client, library):
     page = client.get("/search?q=COFFEE").text
-    assert "3 results" in page
+    assert "3 posts for" in page
     positions = [page.index(title) for title in
                  ("Brewing <mark>coffee</mark> at home", "Espresso machines", "Morning routines")]
     assert positions == sorted(positions)  # title beats tag beats body
@@ -140,3 +140,53 @@ def test_a_term_never_matches_inside_an_escaped_entity(app_context):
     from site_app.search import highlight
     assert str(highlight("Tom & Jerry", ["amp"])) == "Tom &amp; Jerry"
     assert str(highlight("<script>", ["script"])) == "&lt;<mark>script</mark>&gt;"
+
+
+# -- people and tags -----------------------------------------------------------
+def section(page, heading_id):
+    """The HTML of one results section (people, tags, posts), or ''."""
+    start = page.find(f'id="{heading_id}"')
+    return "" if start < 0 else page[start:page.find("</section>", start)]
+
+
+def test_search_finds_people_by_username_and_by_name(client, make_user):
+    destiny = make_user("destiny_kelly", name="Destiny Kelly")
+    make_user("marta", name="Marta Kelly")
+    make_user("kellogg")
+    for n in range(3):
+        Post.publish(destiny, f"Field notes {n}", "Rivers and stones.")
+    people = section(client.get("/search?q=destiny").text, "search-people")
+    assert 'href="/user/destiny_kelly"' in people and "marta" not in people
+    by_name = section(client.get("/search?q=Kelly").text, "search-people")
+    assert 'href="/user/marta"' in by_name and 'href="/user/destiny_kelly"' in by_name
+    assert 'href="/user/kellogg"' not in by_name  # "kelly" does not start "kellogg"
+    assert section(client.get("/search?q=nobody").text, "search-people") == ""
+
+
+def test_search_finds_tags_that_start_with_the_words(client, make_user):
+    author = make_user("ann")
+    Post.publish(author, "Rust notes", "Body", "rust, rustacean")
+    Post.publish(author, "More rust", "Body", "rust")
+    Post.publish(author, "Secret", "Body", "rusty-secret", draft=True)
+    tags = section(client.get("/search?q=rust").text, "search-tags")
+    assert tags.index('href="/tag/rust"') < tags.index('href="/tag/rustacean"')  # most used first
+    assert "rusty-secret" not in tags  # a draft's tags are nobody's to find
+    assert section(client.get("/search?q=trust").text, "search-tags") == ""
+
+
+def test_people_and_tags_head_the_first_page_only(app, client, make_user):
+    app.config["POSTS_PER_PAGE"] = 1
+    author = make_user("lumen")
+    for n in range(2):
+        Post.publish(author, f"Lumen note {n}", "lumen words", "lumen")
+    first, second = client.get("/search?q=lumen").text, client.get("/search?q=lumen&page=2").text
+    assert section(first, "search-people") and section(first, "search-tags")
+    assert not section(second, "search-people") and not section(second, "search-tags")
+    assert "<mark>Lumen</mark> note" in section(second, "search-posts")
+
+
+def test_the_tag_search_reads_a_bounded_number_of_posts():
+    pipeline = search.tags_pipeline(["rust"])
+    stages = [next(iter(stage)) for stage in pipeline]
+    assert stages.index("$limit") < stages.index("$unwind")
+    assert pipeline[1] == {"$limit": search.TAG_SAMPLE}

@@ -20,8 +20,7 @@ def site(make_user):
 def test_an_empty_followed_tab_suggests_writers_and_tags(client, auth, make_user, site):
     reader = make_user("rita")
     auth.login_as(reader)
-    client.get("/followed")
-    page = client.get("/").text
+    page = client.get("/followed").text
     assert "You do not follow anyone yet" in page
     writers = re.findall(r'<a href="/user/(\w+)" class="fw-semibold">', page)
     assert writers == ["wendy", "omar"]  # most posts lately first; nobody silent
@@ -40,8 +39,7 @@ def test_a_followed_writer_is_not_suggested_again(client, auth, make_user, site)
     reader = make_user("rita")
     reader.follow(site["quiet"])
     auth.login_as(reader)
-    client.get("/followed")
-    page = client.get("/").text
+    page = client.get("/followed").text
     assert "Nobody you follow has posted yet" in page
     assert 'action="/follow/quiet"' not in page and 'action="/follow/wendy"' in page
 

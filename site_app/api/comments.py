@@ -2,7 +2,7 @@
 its author editing it, its author or a moderator deleting it."""
 from flask import abort, current_app, jsonify, url_for
 
-from ..comments.quota import spend_comment_allowance
+from ..comment_quota import spend_comment_allowance
 from ..errors import error_response
 from ..markup import ContentTooLarge
 from ..models import Comment, CommentGone, CommentsClosed, Permission, Post
@@ -55,8 +55,8 @@ def create_comment(post_id):
         return error_response(400, str(exc))
     response = jsonify(comment_json(comment, post.id, user))
     response.status_code = 201
-    response.headers["Location"] = url_for("api.get_comment", comment_id=str(comment.id),
-                                           _external=True)
+    response.headers["Location"] = url_for("api.get_post_comment", post_id=str(post.id),
+                                           comment_id=str(comment.id), _external=True)
     return response
 
 
@@ -69,16 +69,22 @@ def list_comments():
     return jsonify(page_json("comments", items, page, "api.list_comments"))
 
 
-@api.get("/comments/<objectid:comment_id>")
-def get_comment(comment_id):
-    entry = found_or_404(Post.find_comment(comment_id), "comment")
+# One comment: addressed with its post's id, so the lookup starts from the
+# post's _id (one shard of a cluster sharded by post). The older addresses by
+# the comment's id alone find the post first and answer the same.
+ONE = "/posts/<objectid:post_id>/comments/<objectid:comment_id>"
+
+
+@api.get(ONE)
+def get_post_comment(post_id, comment_id):
+    entry = found_or_404(Post.find_comment(comment_id, post_id), "comment")
     return jsonify(comment_json(entry.comment, entry.post_id, current_api_user()))
 
 
-def _comment_for(comment_id, may, refusal):
+def _comment_for(post_id, comment_id, may, refusal):
     """The comment as ``CommentEntry``: 404 when unknown or deleted, 403
     (``refusal``) when ``may(comment, user)`` says the caller may not."""
-    entry = found_or_404(Post.find_comment(comment_id), "comment")
+    entry = found_or_404(Post.find_comment(comment_id, post_id), "comment")
     if entry.comment.deleted:
         abort(404, description="No comment with that id.")
     if not may(entry.comment, current_api_user()):
@@ -86,11 +92,11 @@ def _comment_for(comment_id, may, refusal):
     return entry
 
 
-@api.put("/comments/<objectid:comment_id>")
-def edit_comment(comment_id):
+@api.put(ONE)
+def edit_post_comment(post_id, comment_id):
     """The author changes the words (the comment is then marked edited)."""
     user = current_api_user()
-    entry = _comment_for(comment_id, Comment.can_be_edited_by,
+    entry = _comment_for(post_id, comment_id, Comment.can_be_edited_by,
                          "Only the comment's author may edit it.")
     try:
         body = comment_body()
@@ -98,7 +104,7 @@ def edit_comment(comment_id):
         return refuse(exc)
     spend_comment_allowance(user)
     try:
-        comment = Post.edit_comment(comment_id, body)
+        comment = Post.edit_comment(comment_id, body, post_id=entry.post_id)
     except CommentGone:
         return error_response(404, "No comment with that id.")
     except ContentTooLarge as exc:
@@ -106,10 +112,29 @@ def edit_comment(comment_id):
     return jsonify(comment_json(comment, entry.post_id, user))
 
 
+@api.delete(ONE)
+def delete_post_comment(post_id, comment_id):
+    """The author or a moderator deletes it (blanked while replies hang on it)."""
+    _comment_for(post_id, comment_id, Comment.can_be_deleted_by,
+                 "Only the comment's author or a moderator may delete it.")
+    Post.delete_comment(comment_id, post_id=post_id)
+    return "", 204
+
+
+def _post_of(comment_id):
+    return found_or_404(Post.post_of_comment(comment_id), "comment")
+
+
+@api.get("/comments/<objectid:comment_id>")
+def get_comment(comment_id):
+    return get_post_comment(_post_of(comment_id), comment_id)
+
+
+@api.put("/comments/<objectid:comment_id>")
+def edit_comment(comment_id):
+    return edit_post_comment(_post_of(comment_id), comment_id)
+
+
 @api.delete("/comments/<objectid:comment_id>")
 def delete_comment(comment_id):
-    """The author or a moderator deletes it (blanked while replies hang on it)."""
-    _comment_for(comment_id, Comment.can_be_deleted_by,
-                 "Only the comment's author or a moderator may delete it.")
-    Post.delete_comment(comment_id)
-    return "", 204
+    return delete_post_comment(_post_of(comment_id), comment_id)

@@ -20,10 +20,13 @@ def notification_json(told):
         "actor_url": url_for("api.get_user", user_id=str(actor.id), _external=True)
         if actor else None,
         "count": n.count or 1,
+        "unseen": 0 if n.read else (n.unseen or 1),
+        "excerpt": n.excerpt,
         "post_url": url_for("api.get_post", post_id=str(n.post), _external=True)
         if n.post and told.post_title is not None else None,
-        "comment_url": url_for("api.get_comment", comment_id=str(n.comment), _external=True)
-        if n.comment else None,
+        "comment_url": url_for("api.get_post_comment", post_id=str(n.post),
+                               comment_id=str(n.comment), _external=True)
+        if n.comment and n.post else None,
     }
 
 

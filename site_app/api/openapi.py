@@ -7,186 +7,10 @@ properties, so a field added to a serializer and not here fails a test.
 """
 from flask import current_app, jsonify
 
-from ..models.details import CANONICAL_URL_MAX, CUSTOM_EXCERPT_MAX, SUBTITLE_MAX
-from ..models.posts import BODY_MAX, COMMENT_MAX, TAG_MAX, TAGS_PER_POST, TITLE_MAX
 from ..models.submissions import NONCE_MAX
 from . import api
+from .openapi_schemas import ID, SCHEMAS, URL, ref
 
-_NULLABLE_URL = {"type": ["string", "null"], "format": "uri"}
-_URL = {"type": "string", "format": "uri"}
-_TIME = {"type": "string", "format": "date-time",
-         "description": "ISO 8601, UTC, e.g. 2026-01-31T09:30:00.000Z"}
-_ID = {"type": "string", "description": "an ObjectId: 24 hexadecimal digits",
-       "examples": ["64b7f0c2a1b2c3d4e5f60718"]}
-
-# The writer's details of a post (site_app/models/details.py).
-_DETAILS_OUT = {
-    "subtitle": {"type": ["string", "null"]},
-    "custom_excerpt": {"type": ["string", "null"],
-                       "description": "the writer's excerpt, shown instead of the body's start"},
-    "canonical_url": {"type": ["string", "null"], "format": "uri",
-                      "description": "where the piece was first published (rel=canonical)"},
-    "cover": {"type": ["string", "null"], "description": "the id of the stored image shown "
-                                                         "as the cover"},
-}
-_DETAILS_IN = {
-    "subtitle": {"type": ["string", "null"], "maxLength": SUBTITLE_MAX},
-    "custom_excerpt": {"type": ["string", "null"], "maxLength": CUSTOM_EXCERPT_MAX},
-    "canonical_url": {"type": ["string", "null"], "maxLength": CANONICAL_URL_MAX, "format": "uri",
-                      "description": "an http(s) address; else 400"},
-    "cover": {"type": ["string", "null"], "description": "the id of a stored image the body "
-                                                         "shows (else its first is the cover)"},
-}
-
-
-def _object(properties, required=None, description=None):
-    schema = {"type": "object", "properties": properties, "additionalProperties": False,
-              "required": list(properties) if required is None else required}
-    if description:
-        schema["description"] = description
-    return schema
-
-
-def _ref(name):
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-SCHEMAS = {
-    "Error": _object({
-        "error": {"type": "string", "description": "the status phrase in lower case",
-                  "examples": ["not found"]},
-        "message": {"type": "string", "description": "what happened, for people"},
-    }),
-    "Token": _object({
-        "token": {"type": "string", "description": "send as the Basic user name, with an "
-                                                   "empty password"},
-        "expiration": {"type": "integer", "description": "seconds the token stays valid"},
-    }),
-    "Post": _object({
-        "id": _ID,
-        "url": _URL,
-        "title": {"type": "string"},
-        "body": {"type": "string", "description": "Markdown"},
-        "body_html": {"type": "string", "description": "the body rendered to safe HTML"},
-        "tags": {"type": "array", "items": {"type": "string"}},
-        "draft": {"type": "boolean", "description": "a draft is seen only by its author "
-                                                   "and administrators; on no list"},
-        **_DETAILS_OUT,
-        "timestamp": _TIME,
-        "author_url": _NULLABLE_URL,
-        "author": {"type": ["string", "null"], "description": "the author's username"},
-        "comments_url": _URL,
-        "comment_count": {"type": "integer", "minimum": 0},
-        "like_count": {"type": "integer", "minimum": 0},
-        "liked": {"type": "boolean", "description": "whether the caller likes the post"},
-    }),
-    "Comment": _object({
-        "id": _ID,
-        "url": _URL,
-        "post_url": _URL,
-        "body": {"type": "string", "description": "Markdown; empty when a moderator hid "
-                                                  "the comment"},
-        "body_html": {"type": "string"},
-        "timestamp": _TIME,
-        "author_url": _NULLABLE_URL,
-        "author": {"type": ["string", "null"]},
-        "parent_id": {"type": ["string", "null"], "description": "the top-level comment "
-                                                                 "this one replies to"},
-        "edited": {"type": ["string", "null"], "format": "date-time",
-                   "description": "when its author last edited it"},
-        "deleted": {"type": "boolean", "description": "deleted while it has replies: "
-                                                      "kept, blank, as their anchor"},
-    }),
-    "Notification": _object({
-        "id": _ID,
-        "kind": {"type": "string", "enum": ["follow", "comment", "reply", "mention", "like"]},
-        "read": {"type": "boolean"},
-        "timestamp": _TIME,
-        "actor": {"type": ["string", "null"], "description": "who did it (likes: the latest "
-                                                             "liker); null: a deleted account"},
-        "actor_url": _NULLABLE_URL,
-        "count": {"type": "integer", "minimum": 1,
-                  "description": "likes: how many readers liked the post"},
-        "post_url": _NULLABLE_URL,
-        "comment_url": _NULLABLE_URL,
-    }),
-    "NotificationList": _object({
-        "notifications": {"type": "array", "items": _ref("Notification")},
-        "prev": _NULLABLE_URL,
-        "next": _NULLABLE_URL,
-        "count": {"type": "integer", "minimum": 0, "description": "items on all pages"},
-    }),
-    "User": _object({
-        "id": _ID,
-        "url": _URL,
-        "username": {"type": "string"},
-        "member_since": _TIME,
-        "last_seen": _TIME,
-        "posts_url": _URL,
-        "followed_posts_url": _URL,
-        "post_count": {"type": "integer", "minimum": 0},
-        "followers_count": {"type": "integer", "minimum": 0},
-        "following_count": {"type": "integer", "minimum": 0},
-    }),
-    "PostList": _object({
-        "posts": {"type": "array", "items": _ref("Post")},
-        "prev": _NULLABLE_URL,
-        "next": _NULLABLE_URL,
-        "count": {"type": "integer", "minimum": 0, "description": "items on all pages"},
-    }),
-    "CommentList": _object({
-        "comments": {"type": "array", "items": _ref("Comment")},
-        "prev": _NULLABLE_URL,
-        "next": _NULLABLE_URL,
-        "count": {"type": "integer", "minimum": 0, "description": "items on all pages"},
-    }),
-    "NewPost": {
-        "type": "object",
-        "required": ["title", "body"],
-        "properties": {
-            "title": {"type": "string", "minLength": 1, "maxLength": TITLE_MAX},
-            "body": {"type": "string", "minLength": 1, "maxLength": BODY_MAX,
-                     "description": "Markdown"},
-            "tags": {"type": "array", "maxItems": TAGS_PER_POST,
-                     "items": {"type": "string", "maxLength": TAG_MAX}},
-            "draft": {"type": "boolean", "default": False,
-                      "description": "true: save without publishing"},
-            **_DETAILS_IN,
-        },
-        "description": "Text must not be blank nor hold control characters or bidi "
-                       "overrides (tab and line breaks are fine in the body); "
-                       "otherwise 400.",
-    },
-    "PostChanges": {
-        "type": "object",
-        "properties": {
-            "title": {"type": "string", "minLength": 1, "maxLength": TITLE_MAX},
-            "body": {"type": "string", "minLength": 1, "maxLength": BODY_MAX},
-            "tags": {"type": "array", "maxItems": TAGS_PER_POST,
-                     "items": {"type": "string", "maxLength": TAG_MAX}},
-            "draft": {"type": "boolean",
-                      "description": "false publishes a draft (its time becomes now); true "
-                                     "makes a published post a draft again (comments kept)"},
-            **_DETAILS_IN,
-        },
-        "description": "Fields left out keep their value.",
-    },
-    "NewComment": {
-        "type": "object",
-        "required": ["body"],
-        "properties": {"body": {"type": "string", "minLength": 1, "maxLength": COMMENT_MAX,
-                                "description": "Markdown"},
-                       "parent_id": {**_ID, "description": "reply to this comment of the "
-                                                           "post (a reply to a reply joins "
-                                                           "its parent)"}},
-    },
-    "CommentChanges": {
-        "type": "object",
-        "required": ["body"],
-        "properties": {"body": {"type": "string", "minLength": 1, "maxLength": COMMENT_MAX,
-                                "description": "Markdown"}},
-    },
-}
 
 _ERRORS = {
     "400": "The body is not valid JSON, not an object, or a field is missing, of the "
@@ -206,7 +30,7 @@ _ERRORS = {
 
 def _error(status):
     response = {"description": _ERRORS[status],
-                "content": {"application/json": {"schema": _ref("Error")}}}
+                "content": {"application/json": {"schema": ref("Error")}}}
     if status == "429":
         response["headers"] = {"Retry-After": {"schema": {"type": "integer"},
                                                "description": "seconds to wait"}}
@@ -217,9 +41,9 @@ def _error(status):
 
 def _json(schema_name, description, status=None):
     response = {"description": description,
-                "content": {"application/json": {"schema": _ref(schema_name)}}}
+                "content": {"application/json": {"schema": ref(schema_name)}}}
     if status == "201":
-        response["headers"] = {"Location": {"schema": _URL, "required": True,
+        response["headers"] = {"Location": {"schema": URL, "required": True,
                                             "description": "the URL of the new item"}}
     return response
 
@@ -232,7 +56,7 @@ def _operation(summary, responses, errors=(), params=(), body=None, op_id=None):
         operation["responses"][status] = _error(status)
     if body:
         operation["requestBody"] = {"required": True, "content": {
-            "application/json": {"schema": _ref(body)}}}
+            "application/json": {"schema": ref(body)}}}
         for status in ("400", "413", "415"):
             operation["responses"][status] = _error(status)
     for response in operation["responses"].values():
@@ -272,7 +96,7 @@ def _retryable(operation):
 
 
 def _path_id(name, what):
-    return {"name": name, "in": "path", "required": True, "schema": _ID,
+    return {"name": name, "in": "path", "required": True, "schema": ID,
             "description": f"the id of the {what}"}
 
 
@@ -332,6 +156,20 @@ def _paths():
             "The newest comments across all posts",
             {"200": _json("CommentList", "one page of comments, newest first")},
             params=[_PAGE], op_id="listComments")},
+        "/posts/{post_id}/comments/{comment_id}": {
+            "get": _operation("One comment of a post (its address: the lookup starts "
+                              "from the post)", {"200": _json("Comment", "the comment")},
+                              errors=["404"], params=[post_id, comment_id],
+                              op_id="getPostComment"),
+            "put": _operation("Edit a comment of a post (its author); marks it edited",
+                              {"200": _json("Comment", "the comment as saved")},
+                              errors=["404"], params=[post_id, comment_id],
+                              body="CommentChanges", op_id="editPostComment"),
+            "delete": _operation("Delete a comment of a post (its author or a moderator)",
+                                 {"204": {"description": "deleted"}},
+                                 errors=["404"], params=[post_id, comment_id],
+                                 op_id="deletePostComment"),
+        },
         "/comments/{comment_id}": {
             "get": _operation("One comment", {"200": _json("Comment", "the comment")},
                               errors=["404"], params=[comment_id], op_id="getComment"),

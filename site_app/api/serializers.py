@@ -68,7 +68,8 @@ def comment_json(comment, post_id, viewer):
     hidden = comment.disabled and not viewer.can(Permission.MODERATE)
     return {
         "id": str(comment.id),
-        "url": url_for("api.get_comment", comment_id=str(comment.id), _external=True),
+        "url": url_for("api.get_post_comment", post_id=str(post_id), comment_id=str(comment.id),
+                       _external=True),
         "post_url": url_for("api.get_post", post_id=str(post_id), _external=True),
         "body": "" if hidden else comment.body,
         "body_html": "" if hidden else (comment.body_html or ""),

@@ -1,17 +1,30 @@
 """Moderation: the newest comments across posts, and hiding or showing one;
-a comment's author editing or deleting it (moderators delete any)."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+a comment's author editing or deleting it (moderators delete any).
+
+A comment's addresses carry its post's id (``/post/<post_id>/comment/<id>``),
+so every lookup starts from the post's ``_id``: on a cluster sharded by post
+that is one shard, not all. The older addresses that name the comment alone
+redirect there (GET) or keep working (POST), finding the post first."""
+from urllib.parse import urlsplit
+
+from flask import (abort, current_app, flash, jsonify, redirect, render_template, request,
+                   url_for)
 from flask_login import current_user
 
 from ..decorators import permission_required
+from ..errors import error_response, wants_json
 from ..markup import ContentTooLarge
 from ..models import Comment, CommentGone, Permission, Post
 from ..models.moderation import hidden_comments
+from ..models.threads import OLDEST
 from ..posts.forms import EditCommentForm
+from ..posts.views import comment_order
 from ..pagination import page_arg
-from ..redirects import back_to
+from ..redirects import back_to, local_redirect_target
 from . import comments
-from .quota import TooManyComments, spend_comment_allowance
+from ..comment_quota import TooManyComments, spend_comment_allowance
+
+ON_POST = "/post/<objectid:post_id>/comment/<objectid:comment_id>"
 
 
 @comments.route("/moderate")
@@ -24,43 +37,50 @@ def moderate():
     return render_template("moderate.html", page=page, only_hidden=only_hidden)
 
 
-@comments.route("/moderate/disable/<objectid:comment_id>", methods=["POST"])
+@comments.post(ON_POST + "/disable")
 @permission_required(Permission.MODERATE)
-def disable(comment_id):
-    return _set_disabled(comment_id, True, "The comment is hidden.")
+def disable(post_id, comment_id):
+    return _set_disabled(post_id, comment_id, True, "The comment is hidden.")
 
 
-@comments.route("/moderate/enable/<objectid:comment_id>", methods=["POST"])
+@comments.post(ON_POST + "/enable")
 @permission_required(Permission.MODERATE)
-def enable(comment_id):
-    return _set_disabled(comment_id, False, "The comment is visible again.")
+def enable(post_id, comment_id):
+    return _set_disabled(post_id, comment_id, False, "The comment is visible again.")
 
 
-def _set_disabled(comment_id, disabled, message):
-    if not Post.set_comment_disabled(comment_id, disabled):
+def _set_disabled(post_id, comment_id, disabled, message):
+    if not Post.set_comment_disabled(comment_id, disabled, post_id=post_id):
         abort(404)
     flash(message, "success")
     # Back to the page the button was on (the queue or a post).
     return redirect(back_to(url_for(".moderate")))
 
 
-@comments.route("/comment/<objectid:comment_id>")
-def show(comment_id):
+@comments.get(ON_POST)
+def show(post_id, comment_id):
     """A comment's own address: the page of its post that shows it (the
-    links in notifications)."""
-    found = Post.comment_page(comment_id, current_app.config["COMMENTS_PER_PAGE"])
-    if found is None:
-        abort(404)
-    post_id, page = found
-    return redirect(url_for("posts.post", post_id=post_id, page=page,
-                            _anchor=f"comment-{comment_id}"))
+    links in notifications), in the order asked for."""
+    return redirect(_where_it_is(post_id, comment_id) or abort(404))
+
+
+def _where_it_is(post_id, comment_id, anchor=None):
+    """The post page (and anchor) showing the comment, or ``None``."""
+    order = comment_order()
+    page = Post.comment_page(post_id, comment_id, current_app.config["COMMENTS_PER_PAGE"],
+                             order)
+    if page is None:
+        return None
+    return url_for("posts.post", post_id=post_id, page=page,
+                   sort=None if order == OLDEST else order,
+                   _anchor=anchor or f"comment-{comment_id}")
 
 
 # -- a comment's own author --------------------------------------------------
-def _comment_for(comment_id, may):
+def _comment_for(post_id, comment_id, may):
     """The comment as ``CommentEntry``: 404 unknown (or deleted), 403 when
     ``may(comment, user)`` says the current user may not."""
-    entry = Post.find_comment(comment_id)
+    entry = Post.find_comment(comment_id, post_id)
     if entry is None or entry.comment.deleted:
         abort(404)
     if not may(entry.comment, current_user):
@@ -68,21 +88,25 @@ def _comment_for(comment_id, may):
     return entry
 
 
-def _back_to(entry):
-    """Where the page the button was on is, else the comment's post."""
-    return back_to(url_for("posts.post", post_id=entry.post_id))
+def _elsewhere(post_id):
+    """The page the button was on when it is not the comment's post (the
+    moderation queue), else ``None``: on its post, the reader lands at the
+    comment (or where it was)."""
+    target = local_redirect_target(request.values.get("next"))
+    post_page = url_for("posts.post", post_id=post_id)
+    return target if target and urlsplit(target).path != post_page else None
 
 
-@comments.route("/comment/<objectid:comment_id>/edit", methods=["GET", "POST"])
+@comments.route(ON_POST + "/edit", methods=["GET", "POST"])
 @permission_required(Permission.COMMENT)
-def edit(comment_id):
-    entry = _comment_for(comment_id, Comment.can_be_edited_by)
+def edit(post_id, comment_id):
+    entry = _comment_for(post_id, comment_id, Comment.can_be_edited_by)
     form = EditCommentForm(obj=entry.comment)
     status = 400
     if form.validate_on_submit():
         try:
             spend_comment_allowance(current_user)
-            Post.edit_comment(comment_id, form.body.data)
+            edited = Post.edit_comment(comment_id, form.body.data, post_id=post_id)
         except ContentTooLarge as refused:
             form.body.errors.append(str(refused))
         except CommentGone:
@@ -91,16 +115,70 @@ def edit(comment_id):
             form.body.errors.append(refused.description)
             status = 429
         else:
+            if wants_json():  # edited in place (static/js/comment-edit.js)
+                return jsonify(body_html=edited.body_html)
             flash("Your comment is updated.", "success")
-            return redirect(_back_to(entry))
+            return redirect(_elsewhere(post_id) or _where_it_is(post_id, comment_id)
+                            or url_for("posts.post", post_id=post_id))
+    if form.errors and wants_json():
+        return error_response(status, " ".join(_messages(form.errors)))
     status = status if form.errors else 200
     return render_template("edit_comment.html", form=form, entry=entry), status
 
 
-@comments.route("/comment/<objectid:comment_id>/delete", methods=["POST"])
+def _messages(errors):
+    """Every message of a form's ``errors``, whatever the field."""
+    return [message for messages in errors.values() for message in messages]
+
+
+@comments.post(ON_POST + "/delete")
 @permission_required(Permission.COMMENT)
-def delete(comment_id):
-    entry = _comment_for(comment_id, Comment.can_be_deleted_by)
-    Post.delete_comment(comment_id)
+def delete(post_id, comment_id):
+    entry = _comment_for(post_id, comment_id, Comment.can_be_deleted_by)
+    # Where it was: its page, at its thread (a reply) or at the comments.
+    anchor = f"comment-{entry.comment.parent}" if entry.comment.parent else "comments"
+    was_at = _where_it_is(post_id, comment_id, anchor)
+    Post.delete_comment(comment_id, post_id=post_id)
+    if Post.find_comment(comment_id, post_id):  # blanked: its replies keep it
+        was_at = _where_it_is(post_id, comment_id)
     flash("The comment is deleted.", "success")
-    return redirect(_back_to(entry))
+    return redirect(_elsewhere(post_id) or was_at)
+
+
+# -- the addresses that name a comment alone ---------------------------------
+def _post_of(comment_id):
+    return Post.post_of_comment(comment_id) or abort(404)
+
+
+@comments.get("/comment/<objectid:comment_id>")
+def show_by_id(comment_id):
+    return redirect(url_for(".show", post_id=_post_of(comment_id), comment_id=comment_id,
+                            **request.args), 301)
+
+
+@comments.route("/comment/<objectid:comment_id>/edit", methods=["GET", "POST"])
+@permission_required(Permission.COMMENT)
+def edit_by_id(comment_id):
+    post_id = _post_of(comment_id)
+    if request.method == "GET":
+        return redirect(url_for(".edit", post_id=post_id, comment_id=comment_id,
+                                **request.args), 301)
+    return edit(post_id=post_id, comment_id=comment_id)
+
+
+@comments.post("/comment/<objectid:comment_id>/delete")
+@permission_required(Permission.COMMENT)
+def delete_by_id(comment_id):
+    return delete(post_id=_post_of(comment_id), comment_id=comment_id)
+
+
+@comments.post("/moderate/disable/<objectid:comment_id>")
+@permission_required(Permission.MODERATE)
+def disable_by_id(comment_id):
+    return disable(post_id=_post_of(comment_id), comment_id=comment_id)
+
+
+@comments.post("/moderate/enable/<objectid:comment_id>")
+@permission_required(Permission.MODERATE)
+def enable_by_id(comment_id):
+    return enable(post_id=_post_of(comment_id), comment_id=comment_id)

@@ -1,5 +1,5 @@
 """The home page (All and Followed tabs) and the health check."""
-from flask import current_app, jsonify, make_response, redirect, render_template, request, url_for
+from flask import current_app, jsonify, make_response, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..content_cache import NEWEST
@@ -11,40 +11,32 @@ from ..posts.views import listing_page
 from ..suggestions import popular_tags, writers_to_follow
 from . import main
 
-SHOW_FOLLOWED_MAX_AGE = 30 * 24 * 3600
-
 
 @main.route("/")
 @cached_page(NEWEST)
 def index():
-    show_followed = current_user.is_authenticated and bool(request.cookies.get("show_followed"))
-    if show_followed:
-        # A writer always sees their own posts among those they follow.
-        posts = Post.followed_by(current_user)
-    else:
-        posts = Post.listing()
-    page = listing_page(posts)
-    # Nothing to show yet: suggest where to start instead of an empty list.
-    start = (dict(writers=writers_to_follow(current_user), tags=popular_tags())
-             if show_followed and not page.total else None)
-    return render_template("index.html", page=page, show_followed=show_followed, start=start)
-
-
-@main.route("/all")
-def show_all():
-    return _remember_tab("")
+    return render_template("index.html", page=listing_page(Post.listing()), show_followed=False,
+                           start=None)
 
 
 @main.route("/followed")
 @login_required
+@cached_page()  # a signed-in page: marked private, never kept
 def show_followed():
-    return _remember_tab("1")
+    # Writers and tags followed, and the reader's own posts (models/followed_feed.py).
+    page = listing_page(Post.followed_by(current_user))
+    # Nothing to show yet: suggest where to start instead of an empty list.
+    start = (dict(writers=writers_to_follow(current_user), tags=popular_tags())
+             if not page.total else None)
+    return render_template("index.html", page=page, show_followed=True, start=start)
 
 
-def _remember_tab(value):
+@main.route("/all")
+def show_all():
+    """The All tab's old address. The tab choice once lived in a cookie;
+    this forgets any such cookie still held."""
     response = make_response(redirect(url_for(".index")))
-    response.set_cookie("show_followed", value, max_age=SHOW_FOLLOWED_MAX_AGE,
-                        httponly=True, samesite="Lax")
+    response.delete_cookie("show_followed")
     return response
 
 

@@ -16,21 +16,19 @@ from collections import namedtuple
 
 from bson import ObjectId
 from flask import current_app
-from mongoengine.context_managers import no_dereference
 
 from ..database import is_document_too_large
 from ..extensions import db
 from ..markup import ContentTooLarge, render_comment
-from ..pagination import Page, clamp_page, page_count
+from ..pagination import Page, clamp_page
 from ..text import plain_text
 from .drafts import PUBLISHED
 from .mentions import Mentions
 from .references import reference_id, stored_reference
 from .roles import Permission
-from .signals import comment_posted, content_changed
+from .signals import comment_posted, comment_removed, content_changed
 from .sizes import bson_size, room_for
 from .submissions import first_comment_sent, not_sent_before, submission_key
-from .threads import page_of_comment, thread_page
 from .users import User, utcnow
 
 COMMENT_MAX = 5_000
@@ -145,7 +143,8 @@ class CommentsOfAPost:
         content_changed.send(type(self), post=self.id)  # its page, and its count on cards
         # answered (and by whom): the comment replied to; its thread is ``parent``
         comment_posted.send(type(self), post=self.id, comment=comment.id, author=author.id,
-                            parent=parent, answered=answered and answered["id"],
+                            html=comment.body_html, parent=parent,
+                            answered=answered and answered["id"],
                             answered_author=answered and answered.get("author"),
                             mentioned=list(mentions.values()))
         self.comment_count += 1
@@ -161,15 +160,34 @@ class CommentsOfAPost:
         return found["comments"][0] if found else None
 
     @classmethod
-    def edit_comment(cls, comment_id, body):
+    def post_of_comment(cls, comment_id):
+        """The id of the post holding ``comment_id``, or ``None``: for the
+        old addresses that name a comment alone. Through the ``comments.id``
+        index, but on a cluster sharded by post a query to every shard, so
+        every other lookup starts from the post's ``_id``."""
+        oid = as_object_id(comment_id)
+        found = oid and cls._get_collection().find_one({"comments.id": oid}, {"_id": True})
+        return found["_id"] if found else None
+
+    @classmethod
+    def _comment_address(cls, comment_id, post_id):
+        """``(post id, comment ObjectId)``, ``post_id`` found when not given;
+        ``(None, None)`` for a malformed id or an unknown comment."""
+        oid = as_object_id(comment_id)
+        post_id = as_object_id(post_id) if post_id is not None else cls.post_of_comment(oid)
+        return (post_id, oid) if oid and post_id else (None, None)
+
+    @classmethod
+    def edit_comment(cls, comment_id, body, post_id=None):
         """Change a comment's words and mark it edited (positional ``$set``,
         the byte count moved by the difference in the same update). The
         update holds only while the body is the one read, so the difference
         is right: a concurrent edit makes this one read and try again."""
         mentions = Mentions.in_text(body)
         html = render_comment(body, mentions.links())
+        post_id, comment_id = cls._comment_address(comment_id, post_id)
         for _attempt in range(_EDIT_ATTEMPTS):
-            entry = cls.find_comment(comment_id)
+            entry = cls.find_comment(comment_id, post_id)
             if entry is None or entry.comment.deleted:
                 raise CommentGone()
             old = entry.comment
@@ -188,28 +206,25 @@ class CommentsOfAPost:
             if updated:
                 content_changed.send(cls, post=entry.post_id)
                 return new
-            current = cls.find_comment(comment_id)
+            current = cls.find_comment(comment_id, post_id)
             if current and current.comment.body == old.body:  # not a race: no room
                 raise ContentTooLarge("The post has no room left for a longer comment.")
         raise CommentGone()
 
     @classmethod
-    def set_comment_disabled(cls, comment_id, disabled):
+    def set_comment_disabled(cls, comment_id, disabled, post_id=None):
         """Hide or show one comment (positional ``$set``); True when found."""
-        oid = as_object_id(comment_id)
-        # The post's id first, so only its pages go stale. (Not one
-        # find_one_and_update: mongomock applies its positional $ to the
-        # array's first element, whichever matched.)
-        found = oid and cls._get_collection().find_one({"comments.id": oid}, {"_id": True})
-        if not found:
+        post_id, oid = cls._comment_address(comment_id, post_id)
+        if not oid:
             return False
-        changed = bool(cls.objects(id=found["_id"], comments__id=oid).update_one(
+        changed = bool(cls.objects(id=post_id, comments__id=oid).update_one(
             set__comments__S__disabled=bool(disabled)))
-        content_changed.send(cls, post=found["_id"])
+        if changed:
+            content_changed.send(cls, post=post_id)
         return changed
 
     @classmethod
-    def delete_comment(cls, comment_id):
+    def delete_comment(cls, comment_id, post_id=None):
         """Remove one comment, keeping counts, bytes and the newest-comment
         time right, all in one update; True when found.
 
@@ -217,9 +232,9 @@ class CommentsOfAPost:
         "deleted"); removing the last reply of such a placeholder removes
         the placeholder too. Whether replies exist is part of the update's
         filter, so a reply arriving meanwhile is never orphaned."""
-        oid = as_object_id(comment_id)
+        post_id, oid = cls._comment_address(comment_id, post_id)
         collection = cls._get_collection()
-        found = oid and collection.find_one({"comments.id": oid},
+        found = oid and collection.find_one({"_id": post_id, "comments.id": oid},
                                             {"comments": {"$elemMatch": {"id": oid}}})
         if not found:
             return False
@@ -238,6 +253,8 @@ class CommentsOfAPost:
         collection.update_one({"_id": found["_id"], "comment_count": 0},
                               {"$unset": {"last_comment_at": ""}})
         content_changed.send(cls, post=found["_id"])
+        if removed:
+            comment_removed.send(cls, post=found["_id"], comment=oid)
         return bool(removed)
 
     @classmethod
@@ -264,13 +281,14 @@ class CommentsOfAPost:
                                   is_reply=False))
 
     @classmethod
-    def find_comment(cls, comment_id):
-        """``CommentEntry`` for one comment, or ``None``. Served by the
-        ``comments.id`` index; ``$elemMatch`` loads only that comment."""
-        oid = as_object_id(comment_id)
+    def find_comment(cls, comment_id, post_id=None):
+        """``CommentEntry`` for one comment of the post ``post_id`` (found
+        first when not given), or ``None``. ``$elemMatch`` loads only that
+        comment."""
+        post_id, oid = cls._comment_address(comment_id, post_id)
         if oid is None:
             return None
-        post = (cls.objects(comments__id=oid)
+        post = (cls.objects(id=post_id, comments__id=oid)
                 .only("title", "author", "comments")
                 .fields(elemMatch__comments={"id": oid})
                 .first())
@@ -279,12 +297,6 @@ class CommentsOfAPost:
         comment = post.comments[0]
         load_users([comment])
         return CommentEntry(post.id, post.title, comment)
-
-    @classmethod
-    def comment_page(cls, comment_id, per_page):
-        """``(post id, page)`` where the post page shows the comment, or ``None``."""
-        oid = as_object_id(comment_id)
-        return oid and page_of_comment(cls._get_collection(), oid, per_page)
 
     @classmethod
     def recent_comments(cls, page, per_page):
@@ -328,36 +340,6 @@ class CommentsOfAPost:
 
     def comments_closed(self):
         return bool(self.draft) or self.comment_count >= current_app.config["MAX_COMMENTS_PER_POST"]
-
-    @classmethod
-    def with_comment_page(cls, post_id, page, per_page):
-        """The post with one page of its threads loaded: ``per_page``
-        top-level comments and their replies, in one aggregation of that
-        one post. The post's and the comments' authors are loaded in one
-        more query.
-
-        ``page=-1`` (or past the end) is the last page. Returns
-        ``(post, page, pages)`` or ``(None, 1, 1)``.
-        """
-        post_id = as_object_id(post_id)
-        if post_id is None:
-            return None, 1, 1
-        head = cls.objects(id=post_id).only("comment_count", "reply_count").first()
-        if head is None:
-            return None, 1, 1
-        pages = page_count(head.thread_count, per_page)
-        page = clamp_page(page, head.thread_count, per_page)
-        fields = {name: 1 for name in cls._fields if name not in ("id", "comments")}
-        fields["comments"] = thread_page((page - 1) * per_page, per_page)
-        rows = list(cls._get_collection().aggregate([{"$match": {"_id": post_id}},
-                                                     {"$project": fields}]))
-        if not rows:
-            return None, 1, 1
-        post = cls._from_son(rows[0])
-        with no_dereference(cls):  # else reading the list loads its authors once more
-            comments = post.comments
-        load_users([post, *comments])
-        return post, page, pages
 
 
 def comment_entries(rows):

@@ -26,8 +26,8 @@ class Mentions(dict):
         urls = current_app.url_map.bind("", script_name=current_app.config["APPLICATION_ROOT"])
         return {name: urls.build("profiles.user", {"username": name}) for name in self}
 
-    def announce(self, sender, author, post, comment=None):
-        """Tell the listeners (notifications) whom the text mentions."""
+    def announce(self, sender, author, post, comment=None, html=None):
+        """Tell the listeners (notifications) whom the text (``html``) mentions."""
         if self:
             users_mentioned.send(sender, users=list(self.values()), author=author,
-                                 post=post, comment=comment)
+                                 post=post, comment=comment, html=html)

@@ -1,24 +1,33 @@
 """What a reader is told of: a new follower, a comment on their post, a
 reply to their comment, a mention, likes of their post.
 
-One document per thing told, under a unique ``key`` naming it (kind,
-reader, and what it is about), written by an upsert that only inserts: an
-event announced again (a text edited with the same mention, a follow after
-an unfollow) is told once. Likes of one post are grouped when written, not
-when read: each new liker moves the one document of that post to the top,
-unread, in one atomic upsert that counts them. A TTL index drops
-notifications 90 days after their last change.
+Everything about a post is grouped when written, not when read, one
+document per reader, post and kind (comments, replies, mentions, likes):
+each new event moves that document to the top, unread, in one atomic upsert
+that counts it (``count`` in all, ``unseen`` since the reader last read it)
+and keeps the latest actor, comment and excerpt. The document remembers its
+most recent events (``recent``), so an event announced again (a text edited
+with the same mention, a like after an unlike) is told once. A follow is
+told in a document of its own under a ``key`` naming it, written by an
+upsert that only inserts. A TTL index drops notifications 90 days after
+their last change; one whose comment is removed loses its link to it (or
+goes, when that comment was all it told of).
 """
 from pymongo.errors import DuplicateKeyError
 
 from ..extensions import db
+from ..markup import excerpt
 from .users import utcnow
 
 KINDS = ("follow", "comment", "reply", "mention", "like")
+# Kinds grouped per post: one document a reader, post and kind.
+ABOUT_A_POST = ("comment", "reply", "mention", "like")
 KEEP_DAYS = 90
-# Likers a grouped like keeps, so the same reader liking again (after an
-# unlike) is not counted twice; bounded, so a popular post's document stays small.
-RECENT_LIKERS = 20
+# Events a group remembers, so the same one (a liker after an unlike, a
+# mention in an edited text) is not counted twice; bounded, so a popular
+# post's document stays small.
+RECENT_EVENTS = 20
+EXCERPT_LENGTH = 160
 
 
 class Notification(db.Document):
@@ -26,10 +35,12 @@ class Notification(db.Document):
     kind = db.StringField(required=True, choices=KINDS)
     key = db.StringField(required=True)
     actor = db.ObjectIdField()  # who did it (for likes: the latest liker)
-    count = db.IntField(default=1)  # likes: how many readers liked
-    recent = db.ListField(field=db.ObjectIdField())
+    count = db.IntField(default=1)  # events told in all (likes: readers who liked)
+    unseen = db.IntField(default=1)  # events since the reader last read it
+    recent = db.ListField(field=db.ObjectIdField())  # ids of the latest events
     post = db.ObjectIdField()
-    comment = db.ObjectIdField()
+    comment = db.ObjectIdField()  # the latest comment told of
+    excerpt = db.StringField()  # the opening of the latest text told of
     created = db.DateTimeField(default=utcnow)
     read = db.BooleanField(default=False)
 
@@ -47,39 +58,48 @@ class Notification(db.Document):
     }
 
     @classmethod
-    def notify(cls, recipient, kind, actor, about, post=None, comment=None):
-        """Tell ``recipient`` once of ``kind`` ``about`` something (an id);
-        never of their own doing. True when this told them."""
-        if recipient is None or recipient == actor:
+    def notify_follow(cls, recipient, follower):
+        """Tell ``recipient`` once that ``follower`` follows them (a follow
+        after an unfollow is not told again); never of their own doing."""
+        if recipient is None or recipient == follower:
             return False
-        told = {"recipient": recipient, "kind": kind, "actor": actor, "count": 1,
-                "post": post, "comment": comment, "created": utcnow(), "read": False}
+        told = {"recipient": recipient, "kind": "follow", "actor": follower, "count": 1,
+                "unseen": 1, "created": utcnow(), "read": False}
         try:
             result = cls._get_collection().update_one(
-                {"key": f"{kind}:{recipient}:{about}"}, {"$setOnInsert": told}, upsert=True)
+                {"key": f"follow:{recipient}:{follower}"}, {"$setOnInsert": told}, upsert=True)
         except DuplicateKeyError:  # told at the same moment by a concurrent upsert
             return False
         return result.upserted_id is not None
 
     @classmethod
-    def notify_like(cls, recipient, liker, post):
-        """One more reader liked ``post``: the post's grouped notification
-        counts them, names them as the latest and is unread again. A liker
-        among the recent ones is not counted again (the filter then misses,
-        and the insert it falls back to meets the unique key)."""
-        if recipient is None or recipient == liker:
+    def notify_about_post(cls, recipient, kind, actor, post, event, comment=None, html=None):
+        """One more ``kind`` event (its id: a comment, a liker, a mentioning
+        text) about ``post`` (``html``: the text told of, for its excerpt): the reader's group for that post and kind
+        counts it, names its actor, comment and excerpt as the latest and is
+        unread again. An event among the recent ones is not told again (the
+        filter then misses, and the insert it falls back to meets the
+        unique key). Never of the reader's own doing."""
+        if recipient is None or recipient == actor:
             return False
+        latest = {"actor": actor, "comment": comment, "created": utcnow(), "read": False,
+                  "excerpt": excerpt(html, EXCERPT_LENGTH) if html else None}
         try:
             cls._get_collection().update_one(
-                {"key": f"like:{recipient}:{post}", "recent": {"$ne": liker}},
-                {"$set": {"actor": liker, "created": utcnow(), "read": False},
-                 "$inc": {"count": 1},
-                 "$push": {"recent": {"$each": [liker], "$slice": -RECENT_LIKERS}},
-                 "$setOnInsert": {"recipient": recipient, "kind": "like", "post": post}},
+                {"key": f"{kind}:{recipient}:{post}", "recent": {"$ne": event}},
+                {"$set": latest,
+                 "$inc": {"count": 1, "unseen": 1},
+                 "$push": {"recent": {"$each": [event], "$slice": -RECENT_EVENTS}},
+                 "$setOnInsert": {"recipient": recipient, "kind": kind, "post": post}},
                 upsert=True)
         except DuplicateKeyError:
             return False
         return True
+
+    @classmethod
+    def notify_like(cls, recipient, liker, post):
+        """One more reader liked ``post`` (grouped: "and 4 others liked")."""
+        return cls.notify_about_post(recipient, "like", liker, post, liker)
 
     @classmethod
     def unread_count(cls, user_id):
@@ -95,7 +115,22 @@ class Notification(db.Document):
         """Mark these (the ones a page showed) read, in one update."""
         unread = [n.id for n in notifications if not n.read]
         if unread:
-            cls.objects(id__in=unread).update(set__read=True)
+            cls.objects(id__in=unread).update(set__read=True, set__unseen=0)
+
+    @classmethod
+    def mark_all_read(cls, user_id):
+        """Mark every notification of the reader read, in one update over
+        the ``(recipient, read)`` index; how many were unread."""
+        return cls.objects(recipient=user_id, read=False).update(set__read=True, set__unseen=0)
+
+    @classmethod
+    def forget_comment(cls, post_id, comment_id):
+        """A comment is gone: what told of it alone goes too, and a group
+        that told of more no longer links to it (served by the ``post``
+        index)."""
+        cls.objects(post=post_id, comment=comment_id, count__lte=1).delete()
+        cls.objects(post=post_id, comment=comment_id).update(unset__comment=True,
+                                                            unset__excerpt=True)
 
     @classmethod
     def forget_recipient(cls, user_id):

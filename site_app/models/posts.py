@@ -1,5 +1,6 @@
 """Posts. Their comments are embedded in them; the comment operations are
-in ``comments.py`` (``CommentsOfAPost``), mixed into :class:`Post`.
+in ``comments.py`` (``CommentsOfAPost``) and the post page's reads of them
+in ``threads.py`` (``CommentPages``), mixed into :class:`Post`.
 """
 from mongoengine.errors import NotUniqueError
 
@@ -19,6 +20,7 @@ from .signals import content_changed
 from .sizes import DOCUMENT_BUDGET, bson_size
 from .submissions import submission_key
 from .tags import TAG_MAX, TAGS_PER_POST, normalise_tags  # noqa: F401 (re-exported)
+from .threads import CommentPages
 from .references import reference_id, stored_reference
 from .users import User, utcnow
 
@@ -26,7 +28,7 @@ TITLE_MAX = 200
 BODY_MAX = 100_000
 
 
-class Post(CommentsOfAPost, Drafts, PostDetails, db.Document):
+class Post(CommentsOfAPost, CommentPages, Drafts, PostDetails, db.Document):
     title = db.StringField(required=True, max_length=TITLE_MAX, validation=plain_line)
     # The writer's details (models/details.py).
     subtitle = db.StringField(max_length=SUBTITLE_MAX, validation=plain_line)
@@ -126,7 +128,7 @@ class Post(CommentsOfAPost, Drafts, PostDetails, db.Document):
         time would reach any number of them, so a text tells at most
         ``MENTIONS_PER_TEXT`` members, ever."""
         if not self.draft:
-            mentions.announce(type(self), self.author_id, self.id)
+            mentions.announce(type(self), self.author_id, self.id, html=self.body_html)
 
     def own_bytes(self):
         """BSON bytes of the post as it stands, comments left out."""

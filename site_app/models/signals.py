@@ -20,6 +20,7 @@ _signals = Namespace()
 #                        words change, so search results are renewed too
 #   newest=True          which posts are the newest (a draft published, a
 #                        post unpublished)
+#   people=True          whom a search finds (a name or username changed)
 #   site=True            everything (a rename, a role change, a bulk reseed)
 # Saves and deletions through MongoEngine are announced by its own
 # post_save/post_delete signals.
@@ -31,12 +32,17 @@ post_liked = _signals.signal("post-liked")
 # user_followed.send(User, follower=<id>, followed=<id>)
 user_followed = _signals.signal("user-followed")
 # comment_posted.send(Post, post=<id>, comment=<comment id>, author=<commenter id>,
+#                     html=<its sanitised HTML, for an excerpt>,
 #                     parent=<parent comment id or None>,
 #                     answered=<the comment replied to: the parent, or a reply under it>,
 #                     answered_author=<its author's id>,
 #                     mentioned=[<ids of the members the comment names>])
 comment_posted = _signals.signal("comment-posted")
-# users_mentioned.send(Post, users=[<ids>], author=<writer id>, post=<id>):
-# sent when a post is published (never on edits: a text tells at most
-# MENTIONS_PER_TEXT members, ever); a comment's mentions ride on comment_posted.
+# users_mentioned.send(Post, users=[<ids>], author=<writer id>, post=<id>,
+#                      html=<the text's HTML>): sent when a post is published
+# (never on edits: a text tells at most MENTIONS_PER_TEXT members, ever); a
+# comment's mentions ride on comment_posted.
 users_mentioned = _signals.signal("users-mentioned")
+# comment_removed.send(Post, post=<id>, comment=<comment id>): deleted by its
+# author or a moderator (blanked or removed); what links to it must not.
+comment_removed = _signals.signal("comment-removed")

@@ -1,8 +1,6 @@
 """Users: accounts, roles, profiles and who follows whom."""
 import re
-import secrets
 from datetime import datetime, timezone
-from functools import lru_cache
 
 from blinker import Namespace
 from bson import ObjectId
@@ -16,6 +14,7 @@ from ..extensions import db, login_manager
 from ..text import plain_line, plain_text
 from .references import reference_id, stored_reference
 from .roles import Permission, Role
+from .dummy_hash import check_dummy_hash
 from .signals import content_changed, user_followed
 from .tag_follows import TAG_MAX, TagFollows
 
@@ -72,6 +71,7 @@ class User(UserMixin, TagFollows, db.Document):
             "-member_since",
             "disabled",  # the admin dashboard's count
             {"fields": ["avatar_id"], "sparse": True},  # media gc: files in use as avatars
+            {"fields": ["$name"], "default_language": "none", "name": "user_text"},  # search.py
         ],
     }
 
@@ -143,7 +143,8 @@ class User(UserMixin, TagFollows, db.Document):
             raise AccountTaken(_duplicate_field(exc, changes.get("email"), self.id)) from exc
         if written:
             self.reload(*changes)
-            content_changed.send(User, author=self.id)  # every page that shows the account
+            content_changed.send(User, author=self.id,  # its pages; a new name: whom search finds
+                                 people=bool({"name", "username"} & set(changes)))
         return bool(written)
 
     # -- passwords ----------------------------------------------------------
@@ -158,7 +159,7 @@ class User(UserMixin, TagFollows, db.Document):
 
     def verify_password(self, password):
         if not self.password_hash:
-            return _check_dummy_hash(password)
+            return check_dummy_hash(password)
         return check_password_hash(self.password_hash, password)
 
     @classmethod
@@ -168,7 +169,7 @@ class User(UserMixin, TagFollows, db.Document):
         tell whether the address has an account."""
         user = cls.by_email(email)
         if user is None:
-            _check_dummy_hash(password)
+            check_dummy_hash(password)
             return None
         return user if user.verify_password(password) else None
 
@@ -356,18 +357,6 @@ def load_user(session_id):
     if user is None or user.disabled or str(user.auth_version) != version:
         return None
     return user
-
-
-@lru_cache(maxsize=4)
-def _dummy_hash(method):
-    return generate_password_hash(secrets.token_hex(16), method=method)
-
-
-def _check_dummy_hash(password):
-    """Spend what a real check spends (same method, same cost); never true."""
-    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-    check_password_hash(_dummy_hash(method), password)
-    return False
 
 
 def normalise_email(email):

@@ -10,7 +10,8 @@ import logging
 from mongoengine import signals as document_signals
 
 from ..models import Notification, Post, User
-from ..models.signals import comment_posted, post_liked, user_followed, users_mentioned
+from ..models.signals import (comment_posted, comment_removed, post_liked, user_followed,
+                              users_mentioned)
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +27,8 @@ def _logged(listener):
 
 
 @_logged
-def on_comment(sender, post, comment, author, parent=None, answered=None, answered_author=None,
-               mentioned=(), **_):
+def on_comment(sender, post, comment, author, html=None, parent=None, answered=None,
+               answered_author=None, mentioned=(), **_):
     """The post's author is told of a comment; the authors of the thread's
     first comment and of the reply answered (when that is another) of a
     reply; the members it names of a mention: each reader once, a reply
@@ -44,20 +45,20 @@ def on_comment(sender, post, comment, author, parent=None, answered=None, answer
     if answered and answered != parent:
         told.add(answered_author)
     for reader in told - {None}:
-        Notification.notify(reader, "reply", author, comment, post=post, comment=comment)
+        Notification.notify_about_post(reader, "reply", author, post, comment, comment, html)
     if found.author_id not in told:
-        Notification.notify(found.author_id, "comment", author, comment, post=post,
-                            comment=comment)
+        Notification.notify_about_post(found.author_id, "comment", author, post, comment,
+                                       comment, html)
     for reader in set(mentioned) - told - {found.author_id}:
-        Notification.notify(reader, "mention", author, f"{post}:{comment}", post=post,
-                            comment=comment)
+        Notification.notify_about_post(reader, "mention", author, post, comment, comment, html)
 
 
 @_logged
-def on_mention(sender, users, author, post, comment=None, **_):
+def on_mention(sender, users, author, post, comment=None, html=None, **_):
     for user in users:
-        Notification.notify(user, "mention", author, f"{post}:{comment}", post=post,
-                            comment=comment)
+        # The text is the event: the comment, or the post's own body.
+        Notification.notify_about_post(user, "mention", author, post, comment or post,
+                                       comment, html)
 
 
 @_logged
@@ -67,7 +68,12 @@ def on_like(sender, post, user, author, **_):
 
 @_logged
 def on_follow(sender, follower, followed, **_):
-    Notification.notify(followed, "follow", follower, follower)
+    Notification.notify_follow(followed, follower)
+
+
+@_logged
+def on_comment_removed(sender, post, comment, **_):
+    Notification.forget_comment(post, comment)
 
 
 @_logged
@@ -85,5 +91,6 @@ def connect_signals():
     users_mentioned.connect(on_mention, weak=False)
     post_liked.connect(on_like, weak=False)
     user_followed.connect(on_follow, weak=False)
+    comment_removed.connect(on_comment_removed, weak=False)
     document_signals.post_delete.connect(on_user_deleted, sender=User, weak=False)
     document_signals.post_delete.connect(on_post_deleted, sender=Post, weak=False)

@@ -1,7 +1,7 @@
 """The reader's notifications, and the unread count the navbar shows."""
 from collections import namedtuple
 
-from flask import g, render_template
+from flask import flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..decorators import permission_required
@@ -21,15 +21,34 @@ class Told(namedtuple("Told", "notification actor post_title")):
         return self.actor.username if self.actor else "A former member"
 
     @property
+    def number(self):
+        """Events it tells of: those not seen yet, or once read all of them."""
+        n = self.notification
+        return (n.unseen or 1) if not n.read else (n.count or 1)
+
+    @property
+    def shows_actor(self):
+        """Whether the sentence starts with who did it ("ann commented on")
+        or with a number ("12 new comments on"): several comments, replies
+        or mentions are told by their number, likes by the latest liker."""
+        return self.notification.kind in ("follow", "like") or self.number == 1
+
+    @property
     def phrase(self):
         n = self.notification
         if n.kind == "like":
             others = n.count - 1
             return f"and {others} other{'s' if others > 1 else ''} liked" if others else "liked"
-        return {"follow": "started following you",
-                "comment": "commented on",
-                "reply": "replied to your comment on",
-                "mention": "mentioned you in a comment on" if n.comment else "mentioned you in",
+        if self.shows_actor:
+            return {"follow": "started following you",
+                    "comment": "commented on",
+                    "reply": "replied to your comment on",
+                    "mention": "mentioned you in a comment on" if n.comment else "mentioned you in",
+                    }[n.kind]
+        new = "new " if not n.read else ""
+        return {"comment": f"{self.number} {new}comments on",
+                "reply": f"{self.number} {new}replies to your comments on",
+                "mention": f"{self.number} {new}mentions of you on",
                 }[n.kind]
 
     @property
@@ -64,9 +83,18 @@ def reader_page(user, page_number):
 @permission_required(Permission.FOLLOW)
 def index():
     page = reader_page(current_user, page_arg())
-    # Seen now: marked read after the page is read, so it still shows which were new.
+    # Seen now. Marked before rendering, so the navbar counts what is left
+    # unread; the page still shows which were new (as they were loaded).
     Notification.mark_read([told.notification for told in page.items])
     return render_template("notifications.html", page=page)
+
+
+@notifications.post("/notifications/read-all")
+@permission_required(Permission.FOLLOW)
+def read_all():
+    Notification.mark_all_read(current_user.id)
+    flash("Every notification is marked read.")
+    return redirect(url_for(".index"))
 
 
 @notifications.app_context_processor

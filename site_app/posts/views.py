@@ -4,7 +4,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_login import current_user
 from markupsafe import Markup
 
-from ..comments.quota import TooManyComments, spend_comment_allowance
+from ..comment_quota import TooManyComments, spend_comment_allowance
 from ..content_cache import NEWEST, SEARCH
 from ..decorators import missing_permission, permission_required
 from ..errors import error_response
@@ -12,12 +12,13 @@ from ..further_reading import further_reading
 from ..markup import ContentTooLarge, render_markdown
 from ..models import CommentGone, CommentsClosed, Permission, Post, normalise_tags
 from ..models.reading import stored_images
-from ..models.threads import threads
+from ..models.threads import OLDEST, threads
+from ..models.threads import ORDERS as COMMENT_ORDERS
 from ..models.posts import BODY_MAX
 from ..models.tags import TAGS_TEXT_MAX
 from ..page_cache import cached_page
 from ..pagination import Page, page_arg, paginate
-from ..search import highlight, search_posts, search_terms
+from ..search import highlight, search_people, search_posts, search_tags, search_terms
 from ..suggestions import popular_tags
 from . import posts
 from .feed import feed_response
@@ -195,20 +196,31 @@ def comment(post_id):
         else:
             flash("Your reply is posted." if comment.parent else "Your comment is posted.",
                   "success")
-            # A new thread is on the last page; a reply on its parent's (the page replied from).
-            page = page_arg() if comment.parent and request.args.get("page") else -1
-            return redirect(url_for(".post", post_id=post.id, page=page)
+            # A new thread is on the last page (the first, newest first); a
+            # reply on its parent's (the page replied from).
+            order = comment_order()
+            page = (page_arg() if comment.parent and request.args.get("page")
+                    else 1 if order != OLDEST else -1)
+            return redirect(url_for(".post", post_id=post.id, page=page,
+                                    sort=None if order == OLDEST else order)
                             + f"#comment-{comment.id}")
     return _render_post(post_id, form, status=status)
+
+
+def comment_order():
+    """The comments' order a request asks for (``?sort=``), oldest first by default."""
+    order = request.values.get("sort")
+    return order if order in COMMENT_ORDERS else OLDEST
 
 
 def _render_post(post_id, form, status=200):
     """The post page: the post with only the requested page of comments."""
     per_page = current_app.config["COMMENTS_PER_PAGE"]
-    post, page, _pages = Post.with_comment_page(post_id, page_arg(), per_page)
+    order = comment_order()
+    post, page, _pages = Post.with_comment_page(post_id, page_arg(), per_page, order)
     if post is None or not post.can_be_read_by(current_user):
         abort(404)
-    comments = Page(threads(post.comments), page, per_page, post.thread_count)
+    comments = Page(threads(post.comments, order), page, per_page, post.thread_count)
     # "Reply" links come back here with ?reply_to=<comment id> (no script needed).
     reply_to = next((c for c in post.comments if str(c.id) == request.args.get("reply_to")), None)
     if form is not None and reply_to is not None and not form.parent_id.data:
@@ -216,7 +228,7 @@ def _render_post(post_id, form, status=200):
     replying = reply_to if form is not None and form.parent_id.data else None
     further = None if post.draft else further_reading(post)
     return render_template("post.html", post=post, comments=comments, form=form,
-                           replying=replying, further=further), status
+                           replying=replying, further=further, order=order), status
 
 
 @posts.app_template_filter("stored_tags")
@@ -267,10 +279,13 @@ def tag(tag):
 def search():
     query = request.args.get("q", "").strip()
     page = search_posts(query, page_arg(), current_app.config["POSTS_PER_PAGE"])
+    # People and tags head the first page only; later pages go on with posts.
+    first = page.page == 1
+    people, tags = (search_people(query), search_tags(query)) if first else ([], [])
     # No match: popular tags are somewhere to go from here.
-    tags = popular_tags() if query and not page.total else []
+    suggested = popular_tags() if query and not (page.total or people or tags) else []
     return render_template("search.html", query=query, page=page, terms=search_terms(query),
-                           suggested_tags=tags)
+                           people=people, tags=tags, suggested_tags=suggested)
 
 
 @posts.route("/feed.atom")

@@ -8,7 +8,7 @@ from flask import current_app
 from limits import parse
 from werkzeug.exceptions import TooManyRequests
 
-from ..extensions import limiter
+from .extensions import limiter
 
 
 class TooManyComments(TooManyRequests):
