@@ -128,7 +128,7 @@ def test_change_email_requests_are_rate_limited():
 def hash_checks(monkeypatch):
     """The password hashes checked during the test (werkzeug's check)."""
     import werkzeug.security
-    from site_app.models import users
+    from site_app.models import dummy_hash, users
     checked = []
     real = werkzeug.security.check_password_hash
 
@@ -136,7 +136,8 @@ def hash_checks(monkeypatch):
         checked.append(pwhash)
         return real(pwhash, password)
 
-    monkeypatch.setattr(users, "check_password_hash", counting)
+    for module in (users, dummy_hash):  # an account's hash, and the stand-in for none
+        monkeypatch.setattr(module, "check_password_hash", counting)
     return checked
 
 
