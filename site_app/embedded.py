@@ -1,8 +1,9 @@
 """The embedded backend: mongomock in this process, made safe for threads
 and counted like the real driver's commands.
 
-Every mongomock-only piece lives here: the serialising lock and the wrappers
-that feed ``dbstats``. ``database.open_database`` imports this module only
+Every mongomock-only piece lives here: the serialising lock, the wrappers
+that feed ``dbstats``, and (``embedded_index.py``) the index-like lookups
+that keep mongomock's work proportional to the answer. ``database.open_database`` imports this module only
 when ``MONGODB_URI`` is unset (development and testing), so production,
 which refuses to start without a server, never loads mongomock or patches it.
 """
@@ -11,7 +12,7 @@ import itertools
 import threading
 import time
 
-from . import dbstats
+from . import dbstats, embedded_index
 
 _embedded_counter = itertools.count(1)
 # The nesting flag of the counting wrappers, per thread.
@@ -34,6 +35,7 @@ def open_embedded(config):
 
     # GridFS on mongomock: patch once, before any GridFS object is created.
     mongomock.gridfs.enable_gridfs_integration()
+    embedded_index.answer_like_an_index()
     _serialise_mongomock()
     _instrument_mongomock()
     client = mongomock.MongoClient()
