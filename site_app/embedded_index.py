@@ -33,9 +33,12 @@ from bson import ObjectId
 _patched = False
 _mongomock_get_dataset = None
 # Collection methods that change the stored documents (some in place): each
-# call renews the collection's version.
+# call renews the collection's version. Inserting a document (insert_one,
+# insert_many) is followed document by document instead (``_stored``), so
+# the unique-index checks between the documents of one insert_many find
+# the ones just stored.
 _MONGOMOCK_WRITES = (
-    "insert", "insert_one", "insert_many", "_insert", "update", "update_one", "update_many",
+    "insert", "update", "update_one", "update_many",
     "_update", "replace_one", "save", "remove", "delete_one", "delete_many", "_delete",
     "find_one_and_delete", "find_one_and_replace", "find_one_and_update", "find_and_modify",
     "_find_and_modify", "bulk_write", "drop", "rename",
@@ -49,7 +52,10 @@ def answer_like_an_index():
         return
     from mongomock import aggregate as mongomock_aggregate
     from mongomock.collection import Collection, Cursor
+    from mongomock.store import CollectionStore
 
+    CollectionStore.__setitem__ = _stored(CollectionStore.__setitem__)
+    CollectionStore.__delitem__ = _removed(CollectionStore.__delitem__)
     for name in _MONGOMOCK_WRITES:
         original = getattr(Collection, name, None)
         if original is not None:
@@ -72,7 +78,36 @@ def _renews_version(method):
             return method(self, *args, **kwargs)
         finally:
             store.inkwell_writing -= 1
-            store.inkwell_version = getattr(store, "inkwell_version", 0) + 1
+            _renew(store)
+
+    return wrapper
+
+
+def _renew(store):
+    store.inkwell_version = getattr(store, "inkwell_version", 0) + 1
+
+
+def _stored(method):
+    @functools.wraps(method)
+    def wrapper(store, key, document):
+        new = key not in store
+        method(store, key, document)
+        lookups = getattr(store, "inkwell_lookups", None)
+        if not new or lookups is None or lookups.version != getattr(store, "inkwell_version", 0):
+            _renew(store)  # a document replaced: its old values are in the tables
+        else:
+            lookups.add(document)
+
+    return wrapper
+
+
+def _removed(method):
+    @functools.wraps(method)
+    def wrapper(store, key):
+        try:
+            return method(store, key)
+        finally:
+            _renew(store)
 
     return wrapper
 
@@ -129,19 +164,20 @@ class _Lookups:
         if field not in self.tables:
             table = {}
             for document in self.store.documents:
-                value = document.get(field)
-                for element in (value if isinstance(value, list) else [value]):
-                    if isinstance(element, (list,) + _NEVER_EQUAL):
-                        continue  # (MongoDB does not match a scalar inside nested arrays)
-                    kind = _kind(element)
-                    if kind is None:
-                        table = None  # e.g. Decimal128, which equals numbers
-                        break
-                    table.setdefault((kind, element), []).append(document["_id"])
-                if table is None:
+                if not _enter(table, field, document):
+                    table = None
                     break
             self.tables[field] = table
         return self.tables[field]
+
+    def add(self, document):
+        """Take in a document just stored (appended to the stored order)."""
+        for field, table in self.tables.items():
+            if table is not None and not _enter(table, field, document):
+                self.tables[field] = None
+        if self.positions is not None:
+            self.positions[document["_id"]] = len(self.positions)
+        self.orders.clear()
 
     def order(self, sort):
         """The stored documents in ``sort`` order (mongomock's stable sorts)."""
@@ -159,6 +195,20 @@ class _Lookups:
         if self.positions is None:
             self.positions = {d["_id"]: n for n, d in enumerate(self.store.documents)}
         return self.positions
+
+
+def _enter(table, field, document):
+    """Add the document's values of ``field`` to ``table``; False when one
+    is of a kind no table stands for (e.g. Decimal128, which equals numbers)."""
+    value = document.get(field)
+    for element in (value if isinstance(value, list) else [value]):
+        if isinstance(element, (list,) + _NEVER_EQUAL):
+            continue  # (MongoDB does not match a scalar inside nested arrays)
+        kind = _kind(element)
+        if kind is None:
+            return False
+        table.setdefault((kind, element), []).append(document["_id"])
+    return True
 
 
 def _sort_key(key, documents):
