@@ -1,0 +1,93 @@
+"""The embedded backend's index-like lookups (site_app/embedded_index.py)
+answer as MongoDB does, see every write, and test only the candidates: a
+lookup among thousands of documents reads a handful."""
+import pytest
+from bson import ObjectId
+from pymongo.errors import BulkWriteError, DuplicateKeyError
+
+from helpers import DRIVER_LANE
+from site_app.embedded import open_embedded
+
+pytestmark = pytest.mark.skipif(DRIVER_LANE, reason="the embedded backend's own lookups")
+
+
+@pytest.fixture
+def collection():
+    _client, database, _embedded = open_embedded({"MONGODB_DB": "lookups"})
+    return database["things"]
+
+
+def _ids(cursor):
+    return sorted(doc["_id"] for doc in cursor)
+
+
+def test_equality_matches_by_bson_type_as_mongodb(collection):
+    collection.insert_many([
+        {"_id": 1, "a": 1}, {"_id": 2, "a": 1.0}, {"_id": 3, "a": True}, {"_id": 4, "a": "1"},
+        {"_id": 5, "a": [2, 1]}, {"_id": 6, "a": None}, {"_id": 7}, {"_id": 8, "a": [[1]]},
+        {"_id": 9, "a": {"b": 1}},
+    ])
+    assert _ids(collection.find({"a": 1})) == [1, 2, 5]
+    assert _ids(collection.find({"a": True})) == [3]
+    assert _ids(collection.find({"a": "1"})) == [4]
+    assert _ids(collection.find({"a": None})) == [6, 7]
+    assert _ids(collection.find({"a": {"$in": [2, "1"]}})) == [4, 5]
+    assert collection.count_documents({"a": {"$in": [1, None]}}) == 5
+    assert collection.count_documents({"a": 1, "_id": {"$gt": 1}}) == 2
+
+
+def test_lookups_see_updates_made_in_place_and_deletions(collection):
+    collection.insert_many([{"_id": n, "owner": "ann", "n": n} for n in range(5)])
+    assert collection.count_documents({"owner": "ann"}) == 5
+    collection.update_one({"_id": 2}, {"$set": {"owner": "bob"}})
+    collection.delete_one({"_id": 3})
+    assert _ids(collection.find({"owner": "ann"})) == [0, 1, 4]
+    assert _ids(collection.find({"owner": "bob"})) == [2]
+    collection.insert_one({"_id": 9, "owner": "bob"})
+    assert collection.count_documents({"owner": "bob"}) == 2
+
+
+def test_a_sorted_page_follows_changes_of_the_sort_key(collection):
+    collection.insert_many([{"_id": n, "rank": n} for n in range(10)])
+    assert [d["_id"] for d in collection.find({}).sort("rank", -1).limit(3)] == [9, 8, 7]
+    collection.update_one({"_id": 0}, {"$set": {"rank": 100}})
+    assert [d["_id"] for d in collection.find({}).sort("rank", -1).limit(3)] == [0, 9, 8]
+    assert [d["_id"] for d in collection.find({}).sort("rank", -1).skip(1).limit(2)] == [9, 8]
+
+
+def test_unique_indexes_hold_within_one_insert_many(collection):
+    collection.create_index([("email", 1)], unique=True)
+    collection.insert_one({"email": "a@example.com"})
+    assert collection.count_documents({"email": "a@example.com"}) == 1  # the table is built
+    with pytest.raises(BulkWriteError):
+        collection.insert_many([{"email": "b@example.com"}, {"email": "b@example.com"}])
+    with pytest.raises(DuplicateKeyError):
+        collection.insert_one({"email": "a@example.com"})
+    assert collection.count_documents({}) == 2
+
+
+def test_an_aggregation_starting_with_match_answers_from_the_matched_documents(collection):
+    collection.insert_many([{"_id": n, "group": n % 3, "v": n} for n in range(9)])
+    rows = list(collection.aggregate([{"$match": {"group": 1}},
+                                      {"$group": {"_id": None, "total": {"$sum": "$v"}}}]))
+    assert rows == [{"_id": None, "total": 1 + 4 + 7}]
+
+
+def test_a_lookup_among_thousands_tests_only_its_candidates(collection, monkeypatch):
+    import mongomock.collection
+    import mongomock.filtering
+
+    reader, others = ObjectId(), [ObjectId() for _ in range(50)]
+    posts = [ObjectId() for _ in range(100)]
+    collection.insert_many([{"post": post, "user": user} for post in posts for user in others]
+                           + [{"post": post, "user": reader} for post in posts[:3]])
+    collection.count_documents({"user": reader})  # the tables, built once for this version
+    tested = []
+    real = mongomock.filtering.filter_applies
+    counted = lambda *args, **kwargs: tested.append(1) or real(*args, **kwargs)  # noqa: E731
+    for module in (mongomock.filtering, mongomock.collection):  # (it imports the name)
+        monkeypatch.setattr(module, "filter_applies", counted)
+    page = posts[:20]
+    found = {doc["post"] for doc in collection.find({"post": {"$in": page}, "user": reader})}
+    assert found == set(posts[:3])
+    assert len(tested) <= 3  # not the 5,003 likes
