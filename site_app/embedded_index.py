@@ -23,6 +23,7 @@ version of a collection: every write renews it.
 
 Imported only by ``embedded.py``, so production never loads it.
 """
+import copy
 import datetime
 import functools
 import itertools
@@ -59,7 +60,7 @@ def answer_like_an_index():
     for name in _MONGOMOCK_WRITES:
         original = getattr(Collection, name, None)
         if original is not None:
-            setattr(Collection, name, _renews_version(original))
+            setattr(Collection, name, _renews_version(name, original))
     _mongomock_get_dataset = Collection._get_dataset
     Collection._get_dataset = _indexed_dataset
     Collection._iter_documents = _indexed_documents(Collection._iter_documents)
@@ -69,18 +70,53 @@ def answer_like_an_index():
     _patched = True
 
 
-def _renews_version(method):
+# Writes to one document named by its ``_id`` (the site's usual write: a
+# comment, a like count): the tables follow that document, as an index is
+# updated, instead of being built again.
+_ONE_DOCUMENT_WRITES = {"update_one", "replace_one", "delete_one", "find_one_and_update",
+                        "find_one_and_replace", "find_one_and_delete"}
+
+
+def _renews_version(name, method):
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         store = self._store
+        outermost = not getattr(store, "inkwell_writing", 0)
+        lookups = target = before = None
+        if outermost and name in _ONE_DOCUMENT_WRITES:
+            target = _one_document(store, args, kwargs)
+            lookups = _current(store) if target is not None else None
+            before = lookups.snapshot(store[target]) if lookups is not None else None
         store.inkwell_writing = getattr(store, "inkwell_writing", 0) + 1
         try:
             return method(self, *args, **kwargs)
         finally:
             store.inkwell_writing -= 1
-            _renew(store)
+            if outermost:
+                if lookups is not None and _current(store) is lookups:
+                    lookups.follow(target, before)
+                else:
+                    _renew(store)
 
     return wrapper
+
+
+def _one_document(store, args, kwargs):
+    """The ``_id`` of the one stored document a write's filter names, or
+    ``None`` (any other filter, or an upsert)."""
+    filter_ = args[0] if args else kwargs.get("filter")
+    if kwargs.get("upsert") or not isinstance(filter_, dict) or "_id" not in filter_:
+        return None
+    wanted = filter_["_id"]
+    if _kind(wanted) in (None, "null") or wanted not in store:
+        return None
+    return wanted
+
+
+def _current(store):
+    found = getattr(store, "inkwell_lookups", None)
+    return found if found is not None and found.version == getattr(
+        store, "inkwell_version", 0) else None
 
 
 def _renew(store):
@@ -92,11 +128,13 @@ def _stored(method):
     def wrapper(store, key, document):
         new = key not in store
         method(store, key, document)
-        lookups = getattr(store, "inkwell_lookups", None)
-        if not new or lookups is None or lookups.version != getattr(store, "inkwell_version", 0):
-            _renew(store)  # a document replaced: its old values are in the tables
-        else:
+        if getattr(store, "inkwell_writing", 0):
+            return  # the write that stores it keeps the tables
+        lookups = _current(store)
+        if new and lookups is not None:
             lookups.add(document)
+        else:
+            _renew(store)  # a document replaced: its old values are in the tables
 
     return wrapper
 
@@ -107,7 +145,8 @@ def _removed(method):
         try:
             return method(store, key)
         finally:
-            _renew(store)
+            if not getattr(store, "inkwell_writing", 0):
+                _renew(store)
 
     return wrapper
 
@@ -156,6 +195,7 @@ class _Lookups:
         self.tables = {}
         self.orders = {}
         self.positions = None
+        self.found = {}  # a filter's lookups -> (ids, exact)
 
     def table(self, field):
         """``{(kind, value): [ids]}`` of a top-level field (each element of
@@ -178,6 +218,36 @@ class _Lookups:
         if self.positions is not None:
             self.positions[document["_id"]] = len(self.positions)
         self.orders.clear()
+        self.found.clear()
+
+    def snapshot(self, document):
+        """What the tables and orders hold of a document, before a write."""
+        return (document, {field: _entries(field, document)
+                           for field, table in self.tables.items() if table is not None},
+                {key: _sort_value(key, document) for order in self.orders
+                 for key, _direction in order})
+
+    def follow(self, document_id, before):
+        """Move a document written since ``snapshot`` (changed in place,
+        replaced or deleted) in the tables; drop the orders it moved in."""
+        old, entries, sort_values = before
+        now = self.store._documents.get(document_id)
+        for field, old_entries in entries.items():
+            table = self.tables[field]
+            new_entries = None if now is None else _entries(field, now)
+            if new_entries == old_entries:
+                continue
+            for key in old_entries or ():
+                table.get(key, {}).pop(document_id, None)
+            if now is not None and not _enter(table, field, now):
+                self.tables[field] = None
+        if now is None and self.positions is not None:
+            self.positions.pop(document_id, None)
+        moved = now is not old or any(_sort_value(key, now) != value
+                                      for key, value in sort_values.items())
+        if moved:
+            self.orders.clear()
+        self.found.clear()
 
     def order(self, sort):
         """The stored documents in ``sort`` order (mongomock's stable sorts)."""
@@ -207,8 +277,25 @@ def _enter(table, field, document):
         kind = _kind(element)
         if kind is None:
             return False
-        table.setdefault((kind, element), []).append(document["_id"])
+        table.setdefault((kind, element), {})[document["_id"]] = None
     return True
+
+
+def _entries(field, document):
+    """The table keys a document's field stands under (``None``: a value no
+    table stands for)."""
+    table = {}
+    if not _enter(table, field, document):
+        return None
+    return sorted(table, key=repr)
+
+
+def _sort_value(key, document):
+    """A document's value under a sort key, to tell whether a write moved
+    it (a dotted key always counts as moved)."""
+    if "." in key or document is None:
+        return object()
+    return copy.deepcopy(document.get(key))
 
 
 def _sort_key(key, documents):
@@ -239,26 +326,58 @@ def _candidates(lookups, filter_):
     if wanted_ids is not None:
         # A few documents by their ids: no table is worth building for the rest.
         return [v for _kind, v in wanted_ids if v in lookups.store], False
+    found = _found(lookups, filter_)
+    return (None, False) if found is None else found.answer()
+
+
+def _found(lookups, filter_):
+    """The kept ``_Found`` of a filter's looked-up fields, or ``None``."""
     if getattr(lookups.store, "inkwell_writing", 0):
         # Inside a write (e.g. its unique-index checks between the
         # documents of one insert_many) the tables would be stale.
-        return None, False
-    found, exact = [], True
+        return None
+    wanted, exact = [], True
     for field, condition in filter_.items():
         keys = None if field.startswith("$") or "." in field else _lookup_keys(condition)
-        table = None if keys is None else lookups.table(field)
-        if table is None:
+        if keys is None:
             exact = False
         else:
-            found.append([i for key in keys for i in table.get(key, ())])
-    if not found:
-        return None, False
-    found.sort(key=len)
-    ids = list(dict.fromkeys(found[0]))
-    for other in found[1:]:
-        others = set(other)
-        ids = [i for i in ids if i in others]
-    return ids, exact
+            wanted.append((field, tuple(keys)))
+    cache_key = (tuple(wanted), exact)
+    if cache_key not in lookups.found:
+        lookups.found[cache_key] = _Found(lookups, wanted, exact)
+    return lookups.found[cache_key]
+
+
+class _Found:
+    """The candidates of one filter's lookups, kept with the tables."""
+
+    def __init__(self, lookups, wanted, exact):
+        found = []
+        for field, keys in wanted:
+            table = lookups.table(field)
+            if table is None:
+                exact = False
+            else:
+                found.append([i for key in keys for i in table.get(key, ())])
+        self.exact = exact
+        self.ids = None
+        if found:
+            found.sort(key=len)
+            ids = list(dict.fromkeys(found[0]))
+            for other in found[1:]:
+                others = set(other)
+                ids = [i for i in ids if i in others]
+            self.ids = ids
+        self._set = None
+
+    def answer(self):
+        return (self.ids, self.exact) if self.ids is not None else (None, False)
+
+    def id_set(self):
+        if self._set is None:
+            self._set = set(self.ids)
+        return self._set
 
 
 def _usable(store, filter_):
@@ -320,8 +439,13 @@ def _indexed_dataset(self, spec, sort, fields, as_class):
         yield from _mongomock_get_dataset(self, spec, sort, fields, as_class)
         return
     lookups = _lookups(store)
-    ids, exact = _candidates(lookups, spec or {})
-    wanted = None if ids is None else set(ids)
+    spec = spec or {}
+    found = None if "_id" in spec else _found(lookups, spec)
+    if found is not None and found.ids is not None:
+        wanted, exact = found.id_set(), found.exact
+    else:
+        ids, exact = _candidates(lookups, spec)
+        wanted = None if ids is None else set(ids)
     for document in lookups.order(order):
         if wanted is not None and document["_id"] not in wanted:
             continue

@@ -91,3 +91,20 @@ def test_a_lookup_among_thousands_tests_only_its_candidates(collection, monkeypa
     found = {doc["post"] for doc in collection.find({"post": {"$in": page}, "user": reader})}
     assert found == set(posts[:3])
     assert len(tested) <= 3  # not the 5,003 likes
+
+
+def test_writes_to_one_document_move_it_in_the_lookups(collection):
+    collection.insert_many([{"_id": n, "owner": "ann", "rank": n, "tags": ["a"]}
+                            for n in range(6)])
+    assert collection.count_documents({"owner": "ann"}) == 6  # tables built
+    assert [d["_id"] for d in collection.find({"owner": "ann"}).sort("rank", -1).limit(2)] \
+        == [5, 4]
+    collection.find_one_and_update({"_id": 0}, {"$set": {"owner": "bob", "rank": 9}})
+    collection.replace_one({"_id": 1}, {"owner": "cy", "rank": 1, "tags": ["b"]})
+    collection.delete_one({"_id": 2})
+    collection.update_one({"_id": 3}, {"$push": {"tags": "b"}})
+    assert _ids(collection.find({"owner": "ann"})) == [3, 4, 5]
+    assert _ids(collection.find({"owner": {"$in": ["bob", "cy"]}})) == [0, 1]
+    assert _ids(collection.find({"tags": "b"})) == [1, 3]
+    assert collection.count_documents({"tags": "a"}) == 4
+    assert [d["_id"] for d in collection.find({}).sort("rank", -1).limit(2)] == [0, 5]
