@@ -84,33 +84,52 @@ def _renews_version(name, method):
         outermost = not getattr(store, "inkwell_writing", 0)
         lookups = target = before = None
         if outermost and name in _ONE_DOCUMENT_WRITES:
-            target = _one_document(store, args, kwargs)
-            lookups = _current(store) if target is not None else None
-            before = lookups.snapshot(store[target]) if lookups is not None else None
+            lookups = _current(store)
+            target = _one_document(self, lookups, args, kwargs)
+            if target not in (None, _UNKNOWN):
+                before = lookups.snapshot(store[target])
+        count = len(store._documents)
         store.inkwell_writing = getattr(store, "inkwell_writing", 0) + 1
         try:
             return method(self, *args, **kwargs)
         finally:
             store.inkwell_writing -= 1
             if outermost:
-                if lookups is not None and _current(store) is lookups:
-                    lookups.follow(target, before)
-                else:
-                    _renew(store)
+                _after_write(store, lookups, target, before, count)
 
     return wrapper
 
 
-def _one_document(store, args, kwargs):
-    """The ``_id`` of the one stored document a write's filter names, or
-    ``None`` (any other filter, or an upsert)."""
+_UNKNOWN = object()
+
+
+def _after_write(store, lookups, target, before, count):
+    if lookups is None or target is _UNKNOWN or _current(store) is not lookups:
+        _renew(store)
+        return
+    if target is not None:
+        lookups.follow(target, before)
+    if len(store._documents) == count + 1:  # an upsert inserted it (last)
+        lookups.add(next(reversed(store._documents.values())))
+    elif len(store._documents) not in (count, count - 1):
+        _renew(store)
+
+
+def _one_document(collection, lookups, args, kwargs):
+    """The ``_id`` of the stored document a one-document write changes (the
+    first its filter matches, as mongomock picks it), ``None`` when it
+    changes none, ``_UNKNOWN`` when that cannot be told here (the lookups
+    are then renewed)."""
     filter_ = args[0] if args else kwargs.get("filter")
-    if kwargs.get("upsert") or not isinstance(filter_, dict) or "_id" not in filter_:
-        return None
-    wanted = filter_["_id"]
-    if _kind(wanted) in (None, "null") or wanted not in store:
-        return None
-    return wanted
+    if lookups is None or not isinstance(filter_, dict):
+        return _UNKNOWN
+    wanted = filter_.get("_id")
+    if _kind(wanted) not in (None, "null") and not isinstance(wanted, dict):
+        return wanted if wanted in lookups.store else None
+    if kwargs.get("sort"):
+        return _UNKNOWN  # (the first in that order)
+    first = next(iter(collection._iter_documents(filter_)), None)
+    return None if first is None else first["_id"]
 
 
 def _current(store):

@@ -108,3 +108,16 @@ def test_writes_to_one_document_move_it_in_the_lookups(collection):
     assert _ids(collection.find({"tags": "b"})) == [1, 3]
     assert collection.count_documents({"tags": "a"}) == 4
     assert [d["_id"] for d in collection.find({}).sort("rank", -1).limit(2)] == [0, 5]
+
+
+def test_writes_by_other_filters_and_upserts_keep_the_lookups_true(collection):
+    collection.insert_many([{"_id": n, "kind": "a", "reader": n % 2} for n in range(6)])
+    assert collection.count_documents({"kind": "a"}) == 6
+    collection.update_one({"reader": 1, "kind": "a"}, {"$set": {"kind": "b"}})  # the first: 1
+    collection.update_one({"reader": 7}, {"$set": {"kind": "c"}}, upsert=True)
+    collection.delete_one({"kind": "a", "reader": 0})  # the first: 0
+    collection.find_one_and_update({"kind": "a"}, {"$set": {"kind": "d"}}, sort=[("_id", -1)])
+    assert _ids(collection.find({"kind": "a"})) == [2, 3, 4]
+    assert _ids(collection.find({"kind": "b"})) == [1]
+    assert _ids(collection.find({"kind": "d"})) == [5]
+    assert [d["reader"] for d in collection.find({"kind": "c"})] == [7]
