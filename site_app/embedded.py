@@ -2,8 +2,10 @@
 and counted like the real driver's commands.
 
 Every mongomock-only piece lives here: the serialising lock, the wrappers
-that feed ``dbstats`` and count writes, and (in ``embedded_files.py``, beside
-it) keeping the store in a folder between runs. ``database.open_database`` imports this module only
+that feed ``dbstats`` and count writes, ``embedded_index.py``'s index-like
+lookups that keep mongomock's work proportional to the answer, and (in
+``embedded_files.py``) keeping the store in a folder between runs.
+``database.open_database`` imports this module only
 when ``MONGODB_URI`` is unset (development and testing), so production,
 which refuses to start without a server, never loads mongomock or patches it.
 """
@@ -13,7 +15,7 @@ import itertools
 import threading
 import time
 
-from . import dbstats
+from . import dbstats, embedded_index
 
 _embedded_counter = itertools.count(1)
 # The nesting flag of the counting wrappers, per thread.
@@ -36,6 +38,7 @@ def open_embedded(config):
 
     # GridFS on mongomock: patch once, before any GridFS object is created.
     mongomock.gridfs.enable_gridfs_integration()
+    embedded_index.answer_like_an_index()
     _serialise_mongomock()
     _instrument_mongomock()
     client = mongomock.MongoClient()

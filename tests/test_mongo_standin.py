@@ -4,8 +4,10 @@ codes, its batching), so the driver lane can be trusted where it passes."""
 import threading
 
 import pytest
-from pymongo import MongoClient, monitoring
-from pymongo.errors import AutoReconnect, DuplicateKeyError, OperationFailure, WriteError
+from bson import Int64
+from pymongo import MongoClient, ReturnDocument, WriteConcern, monitoring
+from pymongo.errors import (AutoReconnect, DuplicateKeyError, ExecutionTimeout,
+                            OperationFailure, WriteConcernError, WriteError)
 
 from mongo_standin import StandIn
 
@@ -16,10 +18,11 @@ MAX_BSON = 16 * 1024 * 1024
 
 class Commands(monitoring.CommandListener):
     def __init__(self):
-        self.names = []
+        self.names, self.events = [], []
 
     def started(self, event):
         self.names.append(event.command_name)
+        self.events.append(event)
 
     def succeeded(self, event):
         pass
@@ -165,3 +168,105 @@ def test_killed_it_refuses_connections_restarted_it_serves_the_same_port_empty()
         assert standin.port == port
         assert client.t.items.find_one() is None  # a new process holds no data
         client.close()
+
+
+# -- not kinder than MongoDB ------------------------------------------------------------
+def test_find_and_modify_with_positional_dollar_updates_the_matched_element(db):
+    db.posts.insert_one({"_id": 1, "comments": [{"id": "a", "n": 0}, {"id": "b", "n": 0}]})
+    found = db.posts.find_one_and_update({"_id": 1, "comments.id": "b"},
+                                         {"$inc": {"comments.$.n": 1}},
+                                         return_document=ReturnDocument.AFTER)
+    assert [c["n"] for c in found["comments"]] == [0, 1]
+    assert [c["n"] for c in db.posts.find_one({"_id": 1})["comments"]] == [0, 1]
+
+
+def test_conflicting_update_paths_are_mongodbs_code_40(db):
+    db.posts.insert_one({"_id": 1, "tags": ["a"], "meta": {"n": 1}})
+    for change in ({"$set": {"tags": []}, "$push": {"tags": "b"}},
+                   {"$set": {"meta": {}}, "$inc": {"meta.n": 1}}):
+        with pytest.raises(WriteError) as updating:
+            db.posts.update_one({"_id": 1}, change)
+        assert updating.value.code == 40
+        with pytest.raises(OperationFailure) as modifying:
+            db.posts.find_one_and_update({"_id": 1}, change)
+        assert modifying.value.code == 40
+    assert db.posts.find_one({"_id": 1}) == {"_id": 1, "tags": ["a"], "meta": {"n": 1}}
+    db.posts.update_one({"_id": 1}, {"$set": {"meta.a": 1}, "$inc": {"meta.n": 1}})  # siblings
+
+
+def test_it_is_a_one_member_replica_set_so_writes_are_retryable_and_concerns_checked(
+        standin, commands):
+    client = MongoClient(standin.uri, serverSelectionTimeoutMS=3000, event_listeners=[commands])
+    try:
+        hello = client.admin.command("hello")
+        assert hello["setName"] and hello["hosts"] == [hello["me"]] == [hello["primary"]]
+        client.rs_test.items.insert_one({"n": 1})
+        sent = [event for event in commands.events if event.command_name == "insert"]
+        assert "txnNumber" in sent[-1].command  # a retryable write, as on a replica set
+        with pytest.raises(WriteConcernError) as unsatisfiable:
+            client.rs_test.get_collection("items", write_concern=WriteConcern(w=2)) \
+                .insert_one({"n": 2})
+        assert unsatisfiable.value.code == 100
+        majority = client.rs_test.get_collection("items", write_concern=WriteConcern("majority"))
+        majority.insert_one({"n": 3})
+        assert sorted(client.rs_test.items.distinct("n")) == [1, 2, 3]  # w:2 wrote, unconfirmed
+    finally:
+        client.drop_database("rs_test")
+        client.close()
+
+
+def test_a_retried_write_is_applied_once(db):
+    session = db.client.start_session()
+    command = {"insert": "items", "documents": [{"n": 1}], "lsid": session.session_id,
+               "txnNumber": Int64(7)}
+    try:
+        db.command(dict(command), session=None)
+        db.command(dict(command, documents=[{"n": 2}]), session=None)  # the same txnNumber
+    finally:
+        session.end_session()
+    assert [d["n"] for d in db.items.find()] == [1]
+
+
+def test_max_time_ms_is_honoured(db, standin):
+    db.items.insert_one({"n": 1})
+    db.command({"standinDelay": 1, "ms": 300, "commands": ["find", "aggregate", "count"]})
+    try:
+        with pytest.raises(ExecutionTimeout) as find:
+            db.items.find_one({}, max_time_ms=50)
+        assert find.value.code == 50
+        with pytest.raises(ExecutionTimeout):
+            list(db.items.aggregate([{"$match": {}}], maxTimeMS=50))
+        assert db.items.find_one({}, max_time_ms=5000)["n"] == 1
+    finally:
+        db.command({"standinDelay": 1, "ms": 0, "commands": ["find", "aggregate", "count"]})
+
+
+def test_hint_and_collation_are_honoured_or_refused_on_every_command(db):
+    db.items.insert_one({"n": 1})
+    with pytest.raises(OperationFailure) as hinted:
+        db.items.count_documents({}, hint="no_such_index")
+    assert hinted.value.code == 2
+    with pytest.raises(OperationFailure) as aggregated:
+        list(db.items.aggregate([{"$match": {}}], hint="no_such_index"))
+    assert aggregated.value.code == 2
+    with pytest.raises(WriteError) as updated:
+        db.items.update_one({"n": 1}, {"$set": {"m": 1}}, hint="no_such_index")
+    assert updated.value.code == 2
+    for call in (lambda: list(db.items.aggregate([], collation={"locale": "fr"})),
+                 lambda: db.items.count_documents({}, collation={"locale": "fr"}),
+                 lambda: db.items.update_one({}, {"$set": {"m": 1}}, collation={"locale": "fr"})):
+        with pytest.raises(OperationFailure) as collated:
+            call()
+        assert collated.value.code == 238  # refused loudly, never ignored
+    assert db.items.count_documents({}, hint="_id_") == 1
+
+
+def test_a_cursor_sees_documents_changed_and_deleted_after_its_first_batch(db):
+    db.items.insert_many([{"_id": n, "v": "old"} for n in range(10)])
+    cursor = db.items.find().sort("_id", 1).batch_size(3)
+    first = [next(cursor) for _ in range(3)]
+    db.items.delete_one({"_id": 5})
+    db.items.update_one({"_id": 8}, {"$set": {"v": "new"}})
+    rest = list(cursor)
+    assert [d["_id"] for d in first + rest] == [0, 1, 2, 3, 4, 6, 7, 8, 9]
+    assert {d["_id"]: d["v"] for d in rest}[8] == "new"

@@ -27,11 +27,13 @@ def thread_page(skip, limit):
     comments: ``limit`` top-level comments after ``skip``, and their replies."""
     top_level = {"$filter": {"input": "$comments", "as": "c",
                              "cond": {"$eq": [{"$ifNull": ["$$c.parent", None]}, None]}}}
+    # The shown ids are worked out once, not once a comment.
+    shown = {"$map": {"input": {"$slice": [top_level, skip, limit]}, "in": "$$this.id"}}
     return {"$let": {
-        "vars": {"shown": {"$slice": [top_level, skip, limit]}},
+        "vars": {"shown": shown},
         "in": {"$filter": {"input": "$comments", "as": "c",
-                           "cond": {"$or": [{"$in": ["$$c.id", "$$shown.id"]},
-                                            {"$in": ["$$c.parent", "$$shown.id"]}]}}},
+                           "cond": {"$or": [{"$in": ["$$c.id", "$$shown"]},
+                                            {"$in": ["$$c.parent", "$$shown"]}]}}},
     }}
 
 

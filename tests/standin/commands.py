@@ -10,6 +10,7 @@ import threading
 import time
 import traceback
 
+import bson
 import mongomock
 from mongomock import filtering
 
@@ -20,13 +21,18 @@ from .indexes import IndexCatalog
 
 # Answered at once: never delayed, never waiting for the lock.
 _HANDSHAKE = {"hello", "isMaster", "ismaster"}
+# Writes a driver retries (with the same lsid and txnNumber) on a replica set.
+_RETRYABLE = {"insert", "update", "delete", "findAndModify", "findandmodify"}
+REPLICA_SET = "standin"
+_ELECTION_ID = bson.ObjectId("7fffffff0000000000000001")
 
 
 class State:
     """Everything one stand-in process holds: the data, the index catalog,
     open cursors, and the optional delays that make commands slow."""
 
-    def __init__(self, delay_ms=0):
+    def __init__(self, delay_ms=0, address="127.0.0.1:27017"):
+        self.address = address  # host:port, as the replica set's only member names itself
         self.client = mongomock.MongoClient()
         self.catalog = IndexCatalog()
         self.cursors = CursorStore()
@@ -34,6 +40,8 @@ class State:
         self._lock = threading.Lock()
         # command name (or "*") -> seconds to sleep before answering.
         self.delays = {"*": delay_ms / 1000} if delay_ms else {}
+        # (session id, txnNumber) -> the reply of that retryable write
+        self.retried = {}
 
     def collection(self, db, name):
         return self.client[db][name]
@@ -52,19 +60,28 @@ class State:
         """The reply document for one command."""
         name = next(iter(command), None)
         handler = HANDLERS.get(name)
+        started = time.monotonic()
         try:
             if name not in HANDLERS:
                 raise CommandError(59, f"no such command: '{name}'")
-            if "txnNumber" in command or command.get("startTransaction"):
-                raise CommandError(20, "Transaction numbers are only allowed on a replica set "
-                                       "member or mongos")
+            _refuse_transactions(command)
             delay = self.delays.get(name, 0 if name in _HANDSHAKE else self.delays.get("*", 0))
             if delay:
                 time.sleep(delay)  # outside the lock: other connections go on
             if name in _HANDSHAKE:
-                return hello(name, connection_id)
+                return hello(self, name, connection_id)
+            _check_time_limit(command, started)
             with self._lock:
-                return handler(self, db, command)
+                retry_key = _retry_key(name, command)
+                if retry_key in self.retried:
+                    return self.retried[retry_key]  # a retried write: done once
+                reply = handler(self, db, command)
+                _check_time_limit(command, started)
+                if name in _RETRYABLE:
+                    _check_write_concern(command, reply)
+                if retry_key is not None:
+                    self.retried[retry_key] = reply
+                return reply
         except CommandError as error:
             return error.document()
         except Exception as error:  # a mongomock refusal or a stand-in bug: say which
@@ -74,11 +91,50 @@ class State:
             return CommandError(code, f"{type(error).__name__}: {error}").document()
 
 
-def hello(name, connection_id):
-    # A standalone server of MongoDB 7.0's wire version, no compression, no
-    # topologyVersion (so drivers poll instead of streaming heartbeats).
+def _refuse_transactions(command):
+    # Retryable writes carry a txnNumber alone; a transaction is refused
+    # loudly (the stand-in does not emulate them).
+    if command.get("startTransaction") or command.get("autocommit") is False:
+        raise not_implemented("transactions")
+
+
+def _retry_key(name, command):
+    if name not in _RETRYABLE or "txnNumber" not in command or "lsid" not in command:
+        return None
+    return (repr(command["lsid"]["id"]), int(command["txnNumber"]))
+
+
+def _check_time_limit(command, started):
+    """MongoDB stops a command past its ``maxTimeMS`` with code 50."""
+    limit = command.get("maxTimeMS")
+    if limit and (time.monotonic() - started) * 1000 >= limit:
+        raise CommandError(50, "operation exceeded time limit")
+
+
+def _check_write_concern(command, reply):
+    """A one-member replica set acknowledges ``w: 1`` and ``majority``; a
+    larger ``w`` cannot be satisfied and an unknown tag is refused, after
+    the write is done (MongoDB's writeConcernError)."""
+    wanted = (command.get("writeConcern") or {}).get("w", 1)
+    if isinstance(wanted, str) and wanted != "majority":
+        error = CommandError(79, f"Unrecognized write concern field: {wanted}")
+    elif isinstance(wanted, int) and wanted > 1:
+        error = CommandError(100, "Not enough data-bearing nodes")
+    else:
+        return
+    reply["writeConcernError"] = {"code": error.code, "codeName": error.document()["codeName"],
+                                  "errmsg": error.message}
+
+
+def hello(state, name, connection_id):
+    # The primary of a one-member replica set of MongoDB 7.0's wire version
+    # (so drivers retry writes and send write concerns, as against a real
+    # deployment), no compression, no topologyVersion (so drivers poll
+    # instead of streaming heartbeats).
     reply = {
-        "helloOk": True, "isWritablePrimary": True, "ismaster": True,
+        "helloOk": True, "isWritablePrimary": True, "ismaster": True, "secondary": False,
+        "setName": REPLICA_SET, "setVersion": 1, "hosts": [state.address],
+        "primary": state.address, "me": state.address, "electionId": _ELECTION_ID,
         "maxBsonObjectSize": MAX_BSON_SIZE, "maxMessageSizeBytes": 48_000_000,
         "maxWriteBatchSize": 100_000, "localTime": datetime.datetime.now(datetime.UTC),
         "logicalSessionTimeoutMinutes": 30, "connectionId": connection_id,

@@ -59,7 +59,9 @@ def update(state, db, command):
 
 
 def _update_one_statement(state, db, name, collection, statement):
+    _refuse_unsupported_options(state, db, name, statement)
     query, change = statement.get("q", {}), statement["u"]
+    refuse_conflicting_paths(change)
     multi, upsert = statement.get("multi", False), statement.get("upsert", False)
     options = {"upsert": upsert}
     if statement.get("arrayFilters") is not None:
@@ -87,6 +89,7 @@ def delete(state, db, command):
     collection = state.collection(db, command["delete"])
     removed = 0
     for statement in command.get("deletes", []):
+        _refuse_unsupported_options(state, db, command["delete"], statement)
         if statement.get("limit", 0) == 1:
             removed += collection.delete_one(statement.get("q", {})).deleted_count
         else:
@@ -96,6 +99,7 @@ def delete(state, db, command):
 
 def find_and_modify(state, db, command):
     name = command.get("findAndModify", command.get("findandmodify"))
+    _refuse_unsupported_options(state, db, name, command)
     collection = state.collection(db, name)
     query, sort = command.get("query", {}), _sort_list(command.get("sort"))
     projection = command.get("fields")
@@ -104,41 +108,53 @@ def find_and_modify(state, db, command):
         value = collection.find_one_and_delete(query, projection=projection, sort=sort)
         return {"lastErrorObject": {"n": int(value is not None)}, "value": value, "ok": 1.0}
     change, upsert = command.get("update"), command.get("upsert", False)
-    returned = (pymongo.ReturnDocument.AFTER if command.get("new")
-                else pymongo.ReturnDocument.BEFORE)
+    if not _is_replacement(change):
+        refuse_conflicting_paths(change)
     originals = [existing] if existing is not None else []
+    statement = {"q": query, "u": change, "upsert": upsert,
+                 "arrayFilters": command.get("arrayFilters")}
     try:
-        if _is_replacement(change):
-            value = collection.find_one_and_replace(query, change, projection=projection,
-                                                    sort=sort, upsert=upsert,
-                                                    return_document=returned)
-        else:
-            options = {}
-            if command.get("arrayFilters") is not None:
-                options["array_filters"] = command["arrayFilters"]
-            value = collection.find_one_and_update(query, change, projection=projection,
-                                                   sort=sort, upsert=upsert,
-                                                   return_document=returned, **options)
+        value, upserted_id = _modify_one(collection, existing, statement, projection,
+                                         command.get("new", False))
     except DuplicateKeyError:
-        statement = {"q": query, "u": change, "upsert": upsert,
-                     "arrayFilters": command.get("arrayFilters")}
         raise _duplicate_of(state, db, name, _dry_run(state, originals, statement),
                             updating=True) from None
     last = {"n": int(existing is not None or upsert), "updatedExisting": existing is not None}
-    upserted_id = None
-    if existing is None and upsert:
-        upserted_id = (collection.find_one(query, sort=sort) or {}).get("_id")
+    if upserted_id is not None:
         last["upserted"] = upserted_id
     _undo_if_too_large(collection, originals, upserted_id)
     return {"lastErrorObject": last, "value": value, "ok": 1.0}
 
 
+def _modify_one(collection, existing, statement, projection, new):
+    """Update the one document ``existing`` (found by the query and sort) as
+    an update statement does, so a positional ``$`` names the element the
+    query matched in it; ``(value returned, upserted id)``."""
+    query, change = statement["q"], statement["u"]
+    options = {"upsert": existing is None and statement["upsert"]}
+    if statement.get("arrayFilters") is not None:
+        options["array_filters"] = statement["arrayFilters"]
+    if existing is None and not options["upsert"]:
+        return None, None
+    # The query stays whole (its array conditions place the ``$``), narrowed
+    # to the document found first in the sort order.
+    target = query if existing is None else {**query, "_id": existing["_id"]}
+    before = None if existing is None else collection.find_one({"_id": existing["_id"]},
+                                                                projection)
+    if _is_replacement(change):
+        result = collection.replace_one(target, change, upsert=options["upsert"])
+    else:
+        result = collection.update_one(target, change, **options)
+    changed_id = existing["_id"] if existing is not None else result.upserted_id
+    if not new:
+        return before, result.upserted_id
+    return collection.find_one({"_id": changed_id}, projection), result.upserted_id
+
+
 def find(state, db, command):
     name = command["find"]
     collection = state.collection(db, name)
-    _check_hint(state, db, name, command.get("hint"))
-    if command.get("collation"):
-        raise not_implemented("collation")
+    _refuse_unsupported_options(state, db, name, command)
     limit = command.get("limit", 0) or 0
     single_batch = command.get("singleBatch", False) or limit < 0
     limit = abs(limit)
@@ -153,8 +169,29 @@ def find(state, db, command):
     batch_size = command.get("batchSize")
     if limit and (batch_size is None or batch_size > limit):
         batch_size = limit
-    cursor = state.cursors.first_batch(f"{db}.{name}", documents, batch_size, single_batch)
+    refresh = None
+    if text_spec is None:
+        refresh = _refresher(collection, filter_, command.get("projection"))
+    cursor = state.cursors.first_batch(f"{db}.{name}", documents, batch_size, single_batch,
+                                       refresh=refresh)
     return {"cursor": cursor, "ok": 1.0}
+
+
+def _refresher(collection, filter_, projection):
+    """How a getMore reads a document of the result again, as MongoDB's
+    cursor does after yielding: as it is now, or not at all when it was
+    deleted or no longer matches. ``None`` when the projection drops the
+    ``_id`` (the result then stays as first read)."""
+    if projection and projection.get("_id", 1) in (0, False):
+        return None
+
+    def refresh(document):
+        if "_id" not in document:
+            return document
+        return collection.find_one({"$and": [filter_ or {}, {"_id": document["_id"]}]},
+                                   projection)
+
+    return refresh
 
 
 def _text_find(state, db, name, collection, text_spec, filter_, projection, options):
@@ -194,12 +231,14 @@ def kill_cursors(state, db, command):
 
 
 def count(state, db, command):
+    _refuse_unsupported_options(state, db, command["count"], command)
     collection = state.collection(db, command["count"])
     options = {key: command[key] for key in ("skip", "limit") if command.get(key)}
     return {"n": collection.count_documents(command.get("query") or {}, **options), "ok": 1.0}
 
 
 def distinct(state, db, command):
+    _refuse_unsupported_options(state, db, command["distinct"], command)
     collection = state.collection(db, command["distinct"])
     return {"values": collection.distinct(command["key"], command.get("query") or {}), "ok": 1.0}
 
@@ -210,6 +249,7 @@ def aggregate(state, db, command):
         raise not_implemented("database-level aggregation")
     if command.get("explain"):
         raise not_implemented("explain")
+    _refuse_unsupported_options(state, db, name, command)
     collection = state.collection(db, name)
     pipeline = list(command.get("pipeline", []))
     first = pipeline[0].get("$match") if pipeline else None
@@ -262,6 +302,33 @@ def _is_replacement(change):
 
 def _sort_list(sort):
     return list(sort.items()) if sort else None
+
+
+def refuse_conflicting_paths(change):
+    """MongoDB refuses an update that names one path twice, or a path and
+    a part of it (``$set`` of ``tags`` with ``$push`` to ``tags``): code 40."""
+    if not isinstance(change, dict):
+        return  # a pipeline: its stages run in turn
+    paths = []
+    for operator, fields in change.items():
+        if isinstance(fields, dict):
+            paths += list(fields)
+            if operator == "$rename":
+                paths += [target for target in fields.values() if isinstance(target, str)]
+    for n, path in enumerate(paths):
+        for other in paths[n + 1:]:
+            if path == other or other.startswith(path + ".") or path.startswith(other + "."):
+                raise CommandError(40, f"Updating the path '{other}' would create a conflict "
+                                       f"at '{path if len(path) <= len(other) else other}'")
+
+
+def _refuse_unsupported_options(state, db, name, container):
+    """A ``hint`` must name an index (MongoDB refuses any other), and a
+    ``collation`` is refused: the stand-in compares as the simple binary
+    collation only, and must not answer as if it had honoured one."""
+    _check_hint(state, db, name, container.get("hint"))
+    if container.get("collation"):
+        raise not_implemented("collation")
 
 
 def _check_hint(state, db, name, hint):

@@ -46,7 +46,8 @@ class StandInServer(socketserver.ThreadingTCPServer):
 
     def __init__(self, host, port, delay_ms=0):
         super().__init__((host, port), _Connection)
-        self.state = State(delay_ms=delay_ms)
+        bound_host, bound_port = self.server_address[:2]
+        self.state = State(delay_ms=delay_ms, address=f"{bound_host}:{bound_port}")
         self.connection_ids = itertools.count(1)
         self.reply_ids = itertools.count(1)
 
