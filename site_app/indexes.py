@@ -25,7 +25,8 @@ _COMPARED_OPTIONS = ("unique", "sparse")
 def documents():
     """Every document class whose indexes deploy must create."""
     from .models import Bookmark, Like, Notification, Post, Role, User
-    return [Role, User, Post, Like, Bookmark, Notification]
+    from .models.two_factor import TwoFactor
+    return [Role, User, Post, Like, Bookmark, Notification, TwoFactor]
 
 
 def build_at_start(app):
