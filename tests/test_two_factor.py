@@ -322,3 +322,12 @@ def test_nobody_signs_out_a_session_of_another_account(app, make_user, ann):
     assert ben_browser.post(f"/auth/sessions/{ann_key}/sign-out").status_code == 404
     assert ben_browser.post("/auth/sessions/not-a-key/sign-out").status_code == 404
     assert ann_browser.get("/bookmarks").status_code == 200
+
+
+def test_staff_need_two_factor_in_production_and_not_in_development():
+    production = create_app("production", {
+        "MONGODB_URI": "mongodb://127.0.0.1:1/site", "SKIP_DB_CHECK": True,
+        "SECRET_KEY": "a-long-random-production-secret-0123456789",
+        "MONGODB_SERVER_SELECTION_TIMEOUT_MS": 200, "SITE_URL": "https://localhost"})
+    assert production.config["TWO_FACTOR_REQUIRED_FOR_STAFF"] is True
+    assert create_app("testing").config["TWO_FACTOR_REQUIRED_FOR_STAFF"] is False
