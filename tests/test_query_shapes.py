@@ -406,7 +406,7 @@ def test_two_factor_and_the_sessions_page_are_served_by_indexes(site, client):
         ("GET", "/auth/sessions", {}),
     ])
     page = client.get("/auth/sessions").get_data(as_text=True)
-    here = re.search(r"This device.*?/auth/sessions/([0-9a-f]{64})/", page, re.S).group(1)
+    here = re.search(r"This device.*?/auth/sessions/([0-9a-f]{64})/", page, re.DOTALL).group(1)
     other = next(key for key in re.findall(r"/auth/sessions/([0-9a-f]{64})/", page)
                  if key != here)
     shapes += _visit(client, [

@@ -8,8 +8,8 @@ import time
 
 import pyotp
 import pytest
-
 from helpers import basic_auth
+
 from site_app import create_app
 from site_app.models import Role, User
 
@@ -303,7 +303,7 @@ def test_the_sessions_page_lists_devices_and_signs_out_another(app, ann):
     keys = re.findall(r'action="/auth/sessions/([0-9a-f]{64})/sign-out"', page.text)
     assert len(keys) == 2
     this_one = re.search(r"This device.*?/auth/sessions/([0-9a-f]{64})/sign-out", page.text,
-                         re.S).group(1)
+                         re.DOTALL).group(1)
     other = next(key for key in keys if key != this_one)
     signed_out = laptop.post(f"/auth/sessions/{other}/sign-out")
     assert signed_out.status_code == 302

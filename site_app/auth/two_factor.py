@@ -97,6 +97,7 @@ def _trust_max_age():
 
 def _trust_this_device(response, user, second):
     token = user.generate_token(tokens.TRUSTED_DEVICE, n=second.trust_nonce)
+    # Sent only to the account pages under /auth/, where sign-in reads it.
     response.set_cookie(TRUST_COOKIE, token, max_age=_trust_max_age(),
                         path=url_for("auth.login").rsplit("/", 1)[0] + "/", httponly=True,
                         secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),

@@ -15,11 +15,10 @@ and long, so a slow password hash would add nothing but seconds.
 import hashlib
 import hmac
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pyotp
 from flask import current_app
-
 from mongoengine.errors import NotUniqueError
 
 from ..extensions import db
@@ -113,7 +112,7 @@ class TwoFactor(db.Document):
         if not (code.isdigit() and len(code) == 6):
             return None
         totp = pyotp.TOTP(self.secret)
-        now = totp.timecode(datetime.now(timezone.utc))
+        now = totp.timecode(datetime.now(UTC))
         for step in range(now - VALID_WINDOW, now + VALID_WINDOW + 1):
             if hmac.compare_digest(totp.generate_otp(step), code):
                 return step
