@@ -12,6 +12,7 @@ from helpers import basic_auth
 
 from site_app import create_app
 from site_app.models import Role, User
+from site_app.models.two_factor import TwoFactor
 
 PASSWORD = "correct horse battery"
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
@@ -331,3 +332,11 @@ def test_staff_need_two_factor_in_production_and_not_in_development():
         "MONGODB_SERVER_SELECTION_TIMEOUT_MS": 200, "SITE_URL": "https://localhost"})
     assert production.config["TWO_FACTOR_REQUIRED_FOR_STAFF"] is True
     assert create_app("testing").config["TWO_FACTOR_REQUIRED_FOR_STAFF"] is False
+
+
+def test_deleting_an_account_deletes_its_two_factor_secret(client, auth, ann):
+    auth.login_as(ann)
+    enable_two_factor(client)
+    assert TwoFactor.objects(user_id=ann.id).count() == 1
+    ann.delete()
+    assert TwoFactor.objects(user_id=ann.id).count() == 0
