@@ -340,3 +340,14 @@ def test_deleting_an_account_deletes_its_two_factor_secret(client, auth, ann):
     assert TwoFactor.objects(user_id=ann.id).count() == 1
     ann.delete()
     assert TwoFactor.objects(user_id=ann.id).count() == 0
+
+
+def test_signing_out_this_session_from_the_list_logs_out(app, ann):
+    browser = app.test_client()
+    log_in(browser, ann)
+    key = re.search(r"/auth/sessions/([0-9a-f]{64})/sign-out",
+                    browser.get("/auth/sessions").text).group(1)
+    answer = browser.post(f"/auth/sessions/{key}/sign-out", follow_redirects=True)
+    assert answer.status_code == 200
+    assert "You have been logged out" in answer.text
+    assert browser.get("/bookmarks").location.startswith("/auth/login")
