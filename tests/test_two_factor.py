@@ -101,6 +101,7 @@ def test_sign_in_needs_the_second_step(client, ann, ann_with_two_factor):
     assert step.location == "/auth/two-factor/verify?next=/bookmarks"
     # The password alone signed nobody in.
     assert client.get("/bookmarks").location.startswith("/auth/login")
+    assert "Trust this device for 30 days" in client.get(step.location).text
     wrong = client.post(step.location, data={"code": "123456"})
     assert wrong.status_code == 200
     assert "That code is not right" in wrong.text

@@ -154,7 +154,7 @@ class EnableTwoFactorForm(SiteForm):
 
 class VerifyTwoFactorForm(SiteForm):
     code = code_field()
-    trust_device = BooleanField("Trust this device (no code here for a while)")
+    trust_device = BooleanField("Trust this device")
     submit = SubmitField("Verify")
 
 

@@ -76,6 +76,8 @@ def two_factor_verify():
         flash("Your sign-in has expired. Enter your email and password again.", "info")
         return redirect(url_for("auth.login", next=local_redirect_target(request.args.get("next"))))
     form = VerifyTwoFactorForm()
+    form.trust_device.label.text = (f"Trust this device for "
+                                    f"{current_app.config['TWO_FACTOR_TRUST_DAYS']} days")
     if form.validate_on_submit():
         if check_code(user, lambda: second.verify(form.code.data), _TOO_MANY_CODES):
             remember = session.pop(PENDING)["remember"]
