@@ -38,6 +38,7 @@ _SETUP_ENDPOINTS = {"auth.two_factor_setup", "auth.two_factor_qr", "auth.logout"
 def sign_in(user, remember):
     """Sign ``user`` in on this browser ("keep me logged in": the server-side
     session outlives the browser, see site_app.sessions)."""
+    session.pop(PENDING, None)  # a half-done sign-in left from an earlier try
     login_user(user)
     session.permanent = bool(remember)
 
@@ -80,8 +81,7 @@ def two_factor_verify():
                                     f"{current_app.config['TWO_FACTOR_TRUST_DAYS']} days")
     if form.validate_on_submit():
         if check_code(user, lambda: second.verify(form.code.data), _TOO_MANY_CODES):
-            remember = session.pop(PENDING)["remember"]
-            sign_in(user, remember)
+            sign_in(user, session[PENDING]["remember"])
             target = local_redirect_target(request.args.get("next")) or url_for("main.index")
             response = redirect(target)
             if form.trust_device.data:

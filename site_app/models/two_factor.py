@@ -10,7 +10,8 @@ the last one accepted (a conditional update, so two requests racing with
 the same code cannot both win), a recovery code is pulled from the list by
 the same update that accepts it. Recovery codes are stored as an HMAC
 (SHA-256, keyed with the app's ``SECRET_KEY`` as a pepper): they are random
-and long, so a slow password hash would add nothing but seconds.
+and long, so a slow password hash would add nothing but seconds. (A new
+``SECRET_KEY`` therefore voids them, as it voids sessions and tokens.)
 """
 import hashlib
 import hmac
