@@ -55,6 +55,11 @@ class Config:
     CONFIRM_TOKEN_MAX_AGE = _env_int("CONFIRM_TOKEN_MAX_AGE", 24 * 3600)
     RESET_TOKEN_MAX_AGE = _env_int("RESET_TOKEN_MAX_AGE", 3600)
     API_TOKEN_EXPIRATION = _env_int("API_TOKEN_EXPIRATION", 3600)
+    # Moderators and administrators must set up two-factor sign-in before
+    # anything else (on in production, see ProductionConfig).
+    TWO_FACTOR_REQUIRED_FOR_STAFF = _env_bool("TWO_FACTOR_REQUIRED_FOR_STAFF", False)
+    # "Trust this device" skips the code in that browser this long.
+    TWO_FACTOR_TRUST_DAYS = _env_int("TWO_FACTOR_TRUST_DAYS", 30)
     # `flask notifications digest` (daily, from cron) emails unread notifications.
     NOTIFICATION_DIGEST = _env_bool("NOTIFICATION_DIGEST", False)
     # last_seen is written at most this often per user.
@@ -183,6 +188,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
+    TWO_FACTOR_REQUIRED_FOR_STAFF = _env_bool("TWO_FACTOR_REQUIRED_FOR_STAFF", True)
     PREFERRED_URL_SCHEME = "https"
     HSTS = True
 

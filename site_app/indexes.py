@@ -26,7 +26,8 @@ def documents():
     """Every document class whose indexes deploy must create."""
     from .models import Bookmark, Like, Notification, Post, Role, User
     from .models.idempotency import IdempotentAnswer
-    return [Role, User, Post, Like, Bookmark, Notification, IdempotentAnswer]
+    from .models.two_factor import TwoFactor
+    return [Role, User, Post, Like, Bookmark, Notification, IdempotentAnswer, TwoFactor]
 
 
 def build_at_start(app):

@@ -20,7 +20,7 @@ import secrets
 from datetime import timedelta
 
 from bson import ObjectId
-from flask import current_app, session
+from flask import current_app, has_request_context, request, session
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSession, SessionInterface
 from flask_login import user_logged_in, user_logged_out
@@ -188,3 +188,39 @@ def _end_stored_sessions(user, **extra):
 def init_app(app):
     # Its indexes are built with every other (site_app/indexes.py).
     app.session_interface = MongoSessionInterface()
+
+
+def sessions_of(user_id):
+    """The account's live sessions, most recently used first: each a dict of
+    ``key`` (the stored id, a hash: it cannot be turned back into a cookie),
+    ``user_agent`` and ``last_used`` (to the hour: the expiry is pushed back
+    at most every ``REFRESH_EVERY``)."""
+    lifetime = current_app.permanent_session_lifetime
+    found = []
+    for stored in _collection(current_app).find({"user_id": user_id}):
+        if stored["expires_at"] <= utcnow():
+            continue
+        data = _serializer.loads(stored["data"])
+        found.append({"key": stored["_id"], "user_agent": data.get(USER_AGENT, ""),
+                      "last_used": stored["expires_at"] - lifetime})
+    return sorted(found, key=lambda one: one["last_used"], reverse=True)
+
+
+def current_session_key():
+    """The stored id of this browser's session (``None`` before it is stored)."""
+    return _key(session.sid) if getattr(session, "sid", None) else None
+
+
+def end_session_of(user_id, key):
+    """End one session of the account; whether there was one."""
+    return _collection(current_app).delete_one({"_id": key, "user_id": user_id}).deleted_count == 1
+
+
+# Kept with the session at sign-in, for the list of where an account is signed in.
+USER_AGENT = "user_agent"
+
+
+@user_logged_in.connect
+def _remember_the_device(sender, **extra):
+    if has_request_context():
+        session[USER_AGENT] = request.user_agent.string[:256]

@@ -10,6 +10,7 @@ CONFIRM = "confirm-account"
 RESET = "reset-password"
 CHANGE_EMAIL = "change-email"
 API = "api-token"
+TRUSTED_DEVICE = "trusted-device"
 
 
 def _serializer(purpose):

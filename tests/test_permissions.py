@@ -25,6 +25,10 @@ OTHERS_POST = ADMIN
 # Someone else's comment (ann's): only its author edits it; moderators delete it.
 OTHERS_COMMENT = dict(zip(VISITORS, ("login", "confirm", "forbidden", "forbidden", "forbidden")))
 OPEN = dict.fromkeys(VISITORS, "ok")
+# The sign-in's second step with no right password just typed: back to the login.
+PENDING_SIGN_IN = dict.fromkeys(VISITORS, "login")
+# Another account's session (or none): not found for whoever is signed in.
+NO_SUCH_SESSION = dict(zip(VISITORS, ("login",) + ("status 404",) * 4))
 
 # (method, path, form data, expectations). Paths name {post}, {comment} and
 # {ann_id}, filled in once the data exists. Deleting comes last.
@@ -41,6 +45,14 @@ MATRIX = [
     ("GET", "/auth/login", None, OPEN),
     ("GET", "/auth/change-password", None, ACCOUNT),
     ("GET", "/auth/change_email", None, ACCOUNT),
+    ("GET", "/auth/two-factor", None, ACCOUNT),
+    ("POST", "/auth/two-factor", {"code": "000000"}, ACCOUNT),
+    ("GET", "/auth/two-factor/qr.svg", None, ACCOUNT),
+    ("POST", "/auth/two-factor/disable", {}, ACCOUNT),
+    ("GET", "/auth/two-factor/verify", None, PENDING_SIGN_IN),
+    ("POST", "/auth/two-factor/verify", {"code": "000000"}, PENDING_SIGN_IN),
+    ("GET", "/auth/sessions", None, ACCOUNT),
+    ("POST", "/auth/sessions/" + "0" * 64 + "/sign-out", {}, NO_SUCH_SESSION),
     ("GET", "/edit-profile", None, CONFIRMED),
     ("POST", "/edit-profile", {"name": "Someone"}, CONFIRMED),
     ("GET", "/write", None, CONFIRMED),

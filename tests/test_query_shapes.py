@@ -13,7 +13,9 @@ that builds it. The shapes seen are listed in BENCHMARKS.md.
 import base64
 import os
 import re
+import time
 
+import pyotp
 import pytest
 
 from site_app import dbstats
@@ -429,3 +431,37 @@ def test_a_comment_addressed_with_its_post_is_found_from_the_post(site, client):
 
     old = _visit(client, [("POST", f"/moderate/disable/{other.id}", {})])
     assert len([o for _m, _p, c, o, f, _s in old if c == "posts" and not _from_the_post(f)]) == 1
+def test_two_factor_and_the_sessions_page_are_served_by_indexes(site, client):
+    """Turning two-factor on, signing in with a code (page and API), the
+    list of where an account is signed in and signing one session out."""
+    reader = User.objects(username="demo").first()
+    login = {"data": {"email": reader.email, "password": DEMO_PASSWORD}}
+    other_browser = site.test_client()
+    other_browser.post("/auth/login", **login)
+    client.post("/auth/login", **login)
+    setup = client.get("/auth/two-factor").get_data(as_text=True)
+    totp = pyotp.TOTP(re.search(r'id="totp-secret"[^>]*>([A-Z2-7]+)<', setup).group(1))
+    shapes = _visit(client, [("GET", "/auth/two-factor/qr.svg", {})])
+    with dbstats.recording() as ops:
+        enabled = client.post("/auth/two-factor", data={"code": totp.now()})
+    shapes += [("POST", "/auth/two-factor", *operation) for operation in ops.operations]
+    recovery_code = re.search(r"<li>([a-z0-9]{5}-[a-z0-9]{5})</li>", enabled.text).group(1)
+    shapes += _visit(client, [
+        ("POST", "/auth/logout", {}),
+        ("POST", "/auth/login", login),
+        ("POST", "/auth/two-factor/verify", {"data": {"code": recovery_code}}),
+        ("GET", "/auth/sessions", {}),
+    ])
+    page = client.get("/auth/sessions").get_data(as_text=True)
+    here = re.search(r"This device.*?/auth/sessions/([0-9a-f]{64})/", page, re.DOTALL).group(1)
+    other = next(key for key in re.findall(r"/auth/sessions/([0-9a-f]{64})/", page)
+                 if key != here)
+    shapes += _visit(client, [
+        ("POST", f"/auth/sessions/{other}/sign-out", {}),
+        ("POST", "/api/v1/tokens/", {"headers": {**_basic(reader.email, DEMO_PASSWORD),
+                                                 "X-TOTP": totp.at(time.time() + 30)}}),
+    ])
+    collections = {collection for _m, _p, collection, *_rest in shapes}
+    assert {"two_factor", "sessions"} <= collections
+    unserved = _unserved(shapes, site.extensions["site_db"]["db"])
+    assert not unserved, "queries without an index:\n" + "\n".join(unserved)

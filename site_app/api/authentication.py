@@ -14,15 +14,18 @@ from typing import NamedTuple, Optional
 from flask import current_app, request
 
 from .. import tokens
-from ..auth.password_checks import TooManyAttempts, check_login
+from ..auth.password_checks import TooManyAttempts, check_code, check_login
 from ..errors import error_response
 from ..extensions import limiter
 from ..models import User
+from ..models.two_factor import TwoFactor
 from . import api
 
 # Endpoints anyone may read: the description of the API itself.
 PUBLIC_ENDPOINTS = {"api.openapi_json"}
 _IDENTITY_KEY = "site_app.api_identity"
+# The current two-factor code, when a token is asked for with a password.
+TOTP_HEADER = "X-TOTP"
 
 
 class Identity(NamedTuple):
@@ -60,11 +63,36 @@ def _check_credentials(authorization):
             return _refused(401, "The email or password is wrong.")
         if user.disabled:
             return _refused(401, "This account has been disabled.")
+        refused = _second_factor_refusal(user)
+        if refused is not None:
+            return refused
         via_token = False
     if not user.confirmed:
         return _refused(403, "Confirm your account (see the email we sent) before using "
                              "the API.", via_token)
     return Identity(user=user, via_token=via_token)
+
+
+def _second_factor_refusal(user):
+    """A password alone does not open an account with two-factor: only
+    ``POST /tokens/`` accepts it, with a current code in ``X-TOTP`` (a wrong
+    code counts as a wrong password); every other call needs a token."""
+    second = TwoFactor.enabled_for(user)
+    if second is None:
+        return None
+    if request.endpoint != "api.create_token":
+        return _refused(401, "This account uses two-factor sign-in: a password alone is not "
+                             "accepted. Ask POST /api/v1/tokens/ for a token, with your code "
+                             "in the X-TOTP header, and send the token instead.")
+    code = request.headers.get(TOTP_HEADER, "")
+    try:
+        if code and check_code(user, lambda: second.verify(code)):
+            return None
+    except TooManyAttempts as refused:
+        return _refused(429, refused.description,
+                        headers={"Retry-After": str(refused.retry_after)})
+    return _refused(401, "This account uses two-factor sign-in: send a current code from "
+                         "your app (or a recovery code) in the X-TOTP header.")
 
 
 def current_identity():

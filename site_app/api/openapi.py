@@ -100,6 +100,12 @@ def _path_id(name, what):
             "description": f"the id of the {what}"}
 
 
+_TOTP = {"name": "X-TOTP", "in": "header", "required": False,
+         "schema": {"type": "string", "maxLength": 32},
+         "description": "accounts with two-factor sign-in: a current code from the "
+                        "authenticator app, or a recovery code (a password alone is refused)"}
+
+
 _PAGE = {"name": "page", "in": "query", "required": False,
          "schema": {"type": "integer", "minimum": -1},
          "description": "page number from 1; -1 or a number past the end is the last "
@@ -114,7 +120,7 @@ def _paths():
     return {
         "/tokens/": {"post": _retryable(_operation(
             "Trade your email and password for a token (a token cannot renew itself)",
-            {"200": _json("Token", "a new token")}, op_id="createToken"))},
+            {"200": _json("Token", "a new token")}, params=[_TOTP], op_id="createToken"))},
         "/posts/": {
             "get": _operation("All posts, newest first", {"200": posts},
                               params=[_PAGE], op_id="listPosts"),
@@ -215,7 +221,9 @@ def openapi_document():
                 f"The REST API of {site}. Authenticate every call with HTTP Basic: your "
                 "email and password, or a token from POST /tokens/ as the user name with "
                 f"an empty password (tokens last {expiration} seconds and stop working "
-                "when the password changes). Errors are JSON: {\"error\", \"message\"}. "
+                "when the password changes). An account with two-factor sign-in cannot use "
+                "its password for calls: it asks POST /tokens/ for a token with its code in "
+                "the X-TOTP header. Errors are JSON: {\"error\", \"message\"}. "
                 "Calls are rate limited per account; answers carry X-RateLimit-Limit, "
                 "X-RateLimit-Remaining and X-RateLimit-Reset."),
         },

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 auth = Blueprint("auth", __name__)
 
-from . import views  # noqa: E402,F401
+from . import signed_in, two_factor, views  # noqa: E402,F401

@@ -137,3 +137,27 @@ class ResendConfirmationForm(SiteForm):
 class LogoutEverywhereForm(SiteForm):
     """Only the CSRF token: the button on /auth/change-password."""
     submit = SubmitField("Log out everywhere")
+
+
+def code_field(label="Code from your app, or a recovery code"):
+    return StringField(label, validators=[
+        DataRequired(message="Enter the code."),
+        Length(max=32, message="That code is too long."),
+    ], render_kw={"autocomplete": "one-time-code", "autocapitalize": "off"})
+
+
+class EnableTwoFactorForm(SiteForm):
+    code = code_field("Code from your app")
+    submit = SubmitField("Turn on two-factor sign-in")
+
+
+class VerifyTwoFactorForm(SiteForm):
+    code = code_field()
+    trust_device = BooleanField("Trust this device")
+    submit = SubmitField("Verify")
+
+
+class DisableTwoFactorForm(SiteForm):
+    password = current_password_field()
+    code = code_field()
+    submit = SubmitField("Turn off two-factor sign-in")

@@ -87,3 +87,14 @@ def _count_failure(email):
     if _enabled():
         for limit, keys in _counters(email):
             limiter.limiter.hit(limit, *keys)
+
+
+def check_code(user, code_is_right, message=None):
+    """Whether ``code_is_right()`` (a two-factor code check) says yes, under
+    the same limits as a password: a wrong code counts as a wrong password,
+    so the six digits cannot be guessed faster than the password."""
+    _refuse_when_over_limit(user.email, message)
+    if code_is_right():
+        return True
+    _count_failure(user.email)
+    return False

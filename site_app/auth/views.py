@@ -4,7 +4,7 @@ Views parse a form, call one ``User`` method (the model owns the rules and
 the tokens) and redirect or re-render the form with messages next to the
 fields.
 """
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -19,6 +19,7 @@ from .forms import (ChangeEmailForm, ChangePasswordForm, LoginForm, LogoutEveryw
                     PasswordResetForm, PasswordResetRequestForm, RegistrationForm,
                     ResendConfirmationForm)
 from .password_checks import check_login, check_own_password
+from .two_factor import ask_for_code, needs_second_step, sign_in
 
 # An account that has not confirmed yet reads everything, as anyone may:
 # only the pages that need a permission (decorators.permission_required)
@@ -53,11 +54,10 @@ def login():
         elif user.disabled:
             form.email.errors.append("This account has been disabled. "
                                      "Contact the site administrator.")
+        elif needs_second_step(user):
+            return ask_for_code(user, form.remember_me.data)
         else:
-            login_user(user)
-            # "Keep me logged in": the server-side session outlives the
-            # browser, and still ends on logout (see site_app.sessions).
-            session.permanent = bool(form.remember_me.data)
+            sign_in(user, form.remember_me.data)
             return _to_next_page()
     return render_template("auth/login.html", form=form)
 
