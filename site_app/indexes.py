@@ -25,7 +25,10 @@ _COMPARED_OPTIONS = ("unique", "sparse")
 def documents():
     """Every document class whose indexes deploy must create."""
     from .models import Bookmark, Like, Notification, Post, Role, User
-    return [Role, User, Post, Like, Bookmark, Notification]
+    from .models.audit import AuditEntry
+    from .models.blocks import MemberRule
+    from .models.reports import Report
+    return [Role, User, Post, Like, Bookmark, Notification, Report, MemberRule, AuditEntry]
 
 
 def build_at_start(app):

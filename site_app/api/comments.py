@@ -45,9 +45,9 @@ def create_comment(post_id):
         comment = post.add_comment(user, body, parent_id=parent_id)
     except CommentGone:
         return error_response(404, "No comment with that parent_id on this post.")
-    except CommentsClosed:
-        return error_response(409, "This post takes no comments." if post.draft else
-                              "This post takes no more comments.")
+    except CommentsClosed as closed:
+        return error_response(409, str(closed) or ("This post takes no comments." if post.draft
+                                                   else "This post takes no more comments."))
     except ContentTooLarge as exc:
         return error_response(400, str(exc))
     response = jsonify(comment_json(comment, post.id, user))

@@ -10,17 +10,21 @@ from ..models.moderation import hidden_comments
 from ..posts.forms import EditCommentForm
 from ..pagination import page_arg
 from ..redirects import back_to
+from ..reports.queue import reported_targets
 from . import comments
 
 
 @comments.route("/moderate")
 @permission_required(Permission.MODERATE)
 def moderate():
-    # ?show=hidden: only what moderators hid, to review it.
+    # Open reports first; ?show=all: every comment, ?show=hidden: what moderators hid.
+    if request.args.get("show") not in ("all", "hidden"):
+        return render_template("moderate.html", reports=reported_targets(), shown="reports")
     only_hidden = request.args.get("show") == "hidden"
     newest = hidden_comments if only_hidden else Post.recent_comments
     page = newest(page_arg(), current_app.config["COMMENTS_PER_PAGE"])
-    return render_template("moderate.html", page=page, only_hidden=only_hidden)
+    return render_template("moderate.html", page=page, only_hidden=only_hidden,
+                           shown="hidden" if only_hidden else "all")
 
 
 @comments.route("/moderate/disable/<objectid:comment_id>", methods=["POST"])

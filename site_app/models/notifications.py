@@ -1,5 +1,6 @@
 """What a reader is told of: a new follower, a comment on their post, a
-reply to their comment, a mention, likes of their post.
+reply to their comment, a mention, likes of their post, a report of
+theirs handled.
 
 One document per thing told, under a unique ``key`` naming it (kind,
 reader, and what it is about), written by an upsert that only inserts: an
@@ -14,7 +15,7 @@ from pymongo.errors import DuplicateKeyError
 from ..extensions import db
 from .users import utcnow
 
-KINDS = ("follow", "comment", "reply", "mention", "like")
+KINDS = ("follow", "comment", "reply", "mention", "like", "report")
 KEEP_DAYS = 90
 # Likers a grouped like keeps, so the same reader liking again (after an
 # unlike) is not counted twice; bounded, so a popular post's document stays small.

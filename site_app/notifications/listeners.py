@@ -10,6 +10,7 @@ import logging
 from mongoengine import signals as document_signals
 
 from ..models import Notification, Post, User
+from ..models.blocks import forget_member, silenced_by
 from ..models.signals import comment_posted, post_liked, user_followed, users_mentioned
 
 log = logging.getLogger(__name__)
@@ -42,28 +43,32 @@ def on_comment(sender, post, comment, author, parent=None, answered=None, answer
         told.add(found.comments[0].author_id)
     if answered and answered != parent:
         told.add(answered_author)
-    for reader in told - {None}:
+    # Readers who block or mute the commenter are told nothing of them.
+    silenced = silenced_by(told | {found.author_id}, author)
+    for reader in told - {None} - silenced:
         Notification.notify(reader, "reply", author, comment, post=post, comment=comment)
-    if found.author_id not in told:
+    if found.author_id not in told | silenced:
         Notification.notify(found.author_id, "comment", author, comment, post=post,
                             comment=comment)
 
 
 @_logged
 def on_mention(sender, users, author, post, comment=None, **_):
-    for user in users:
+    for user in set(users) - silenced_by(users, author):
         Notification.notify(user, "mention", author, f"{post}:{comment}", post=post,
                             comment=comment)
 
 
 @_logged
 def on_like(sender, post, user, author, **_):
-    Notification.notify_like(author, user, post)
+    if not silenced_by([author], user):
+        Notification.notify_like(author, user, post)
 
 
 @_logged
 def on_follow(sender, follower, followed, **_):
-    Notification.notify(followed, "follow", follower, follower)
+    if not silenced_by([followed], follower):
+        Notification.notify(followed, "follow", follower, follower)
 
 
 @_logged
@@ -76,10 +81,17 @@ def on_post_deleted(sender, document, **_):
     Notification.forget_post(document.id)
 
 
+@_logged
+def on_user_deleted_rules(sender, document, **_):
+    """A deleted account's blocks and mutes go with it, both ways."""
+    forget_member(document.id)
+
+
 def connect_signals():
     comment_posted.connect(on_comment, weak=False)
     users_mentioned.connect(on_mention, weak=False)
     post_liked.connect(on_like, weak=False)
     user_followed.connect(on_follow, weak=False)
     document_signals.post_delete.connect(on_user_deleted, sender=User, weak=False)
+    document_signals.post_delete.connect(on_user_deleted_rules, sender=User, weak=False)
     document_signals.post_delete.connect(on_post_deleted, sender=Post, weak=False)

@@ -30,12 +30,14 @@ class Told(namedtuple("Told", "notification actor post_title")):
                 "comment": "commented on",
                 "reply": "replied to your comment on",
                 "mention": "mentioned you in a comment on" if n.comment else "mentioned you in",
+                "report": "handled your report on" if n.post else "handled your report",
                 }[n.kind]
 
     @property
     def title(self):
         """The post's title, or None when it is not about a post."""
-        if self.notification.kind == "follow":
+        if self.notification.kind == "follow" or (self.notification.kind == "report"
+                                                  and not self.notification.post):
             return None
         return self.post_title or "a deleted post"
 

@@ -180,8 +180,8 @@ def comment(post_id):
             form.parent_id.data = ""  # sent again, it is a new comment
             form.body.errors.append("The comment you answered was deleted; "
                                     "send yours again to post it as a new comment.")
-        except CommentsClosed:
-            form.body.errors.append("Comments are closed on this post.")
+        except CommentsClosed as closed:
+            form.body.errors.append(str(closed) or "Comments are closed on this post.")
         except ContentTooLarge as refused:
             form.body.errors.append(str(refused))
         else:
