@@ -78,6 +78,7 @@ MATRIX = [
     ("POST", "/moderate/enable/{comment}", {}, MODERATE),
     ("GET", "/edit-profile/{ann_id}", None, ADMIN),
     ("GET", "/admin/", None, ADMIN),
+    ("GET", "/admin/admin_audit/", None, ADMIN),
     ("GET", "/edit/{post}", None, OTHERS_POST),
     ("POST", "/comment/{comment}/delete", {}, MODERATE),
     ("POST", "/delete/{post}", {}, OTHERS_POST),

@@ -6,6 +6,7 @@ from flask_login import current_user
 from ..decorators import permission_required
 from ..markup import ContentTooLarge
 from ..models import Comment, CommentGone, Permission, Post
+from ..models.audit import AuditEntry
 from ..models.moderation import hidden_comments
 from ..posts.forms import EditCommentForm
 from ..pagination import page_arg
@@ -30,18 +31,19 @@ def moderate():
 @comments.route("/moderate/disable/<objectid:comment_id>", methods=["POST"])
 @permission_required(Permission.MODERATE)
 def disable(comment_id):
-    return _set_disabled(comment_id, True, "The comment is hidden.")
+    return _set_disabled(comment_id, True, "The comment is hidden.", "hide comment")
 
 
 @comments.route("/moderate/enable/<objectid:comment_id>", methods=["POST"])
 @permission_required(Permission.MODERATE)
 def enable(comment_id):
-    return _set_disabled(comment_id, False, "The comment is visible again.")
+    return _set_disabled(comment_id, False, "The comment is visible again.", "show comment")
 
 
-def _set_disabled(comment_id, disabled, message):
+def _set_disabled(comment_id, disabled, message, action):
     if not Post.set_comment_disabled(comment_id, disabled):
         abort(404)
+    AuditEntry.record(current_user, action, f"comment:{comment_id}")
     flash(message, "success")
     # Back to the page the button was on (the queue or a post).
     return redirect(back_to(url_for(".moderate")))
@@ -100,5 +102,8 @@ def edit(comment_id):
 def delete(comment_id):
     entry = _comment_for(comment_id, Comment.can_be_deleted_by)
     Post.delete_comment(comment_id)
+    if entry.comment.author_id != current_user.id:  # a moderator's, not the author's
+        AuditEntry.record(current_user, "delete comment", f"comment:{comment_id}",
+                          entry.comment.body[:200])
     flash("The comment is deleted.", "success")
     return redirect(_back_to(entry))

@@ -25,6 +25,7 @@ class AuditEntry(db.Document):
         "auto_create_index": False,  # built by deploy (site_app/indexes.py)
         "indexes": [
             ("-created", "-id"),  # the admin's list, newest first
+            ("action", "-created", "-id"),  # the admin's filter by action
             ("actor", "-created"),
             {"fields": ["created"], "expireAfterSeconds": KEEP_DAYS * 24 * 3600,
              "name": "audit_log_ttl"},
