@@ -104,7 +104,7 @@ class Config:
     UPLOAD_RATE_LIMIT = os.environ.get("UPLOAD_RATE_LIMIT", "60 per hour")
     # Reports one account may file (POST /report).
     REPORT_RATE_LIMIT = os.environ.get("REPORT_RATE_LIMIT", "20 per hour")
-    # What an account may publish in its first day (posts, comments).
+    # What an account may publish in its first day (posts, comments); 0: no limit.
     NEW_ACCOUNT_DAILY_POSTS = _env_int("NEW_ACCOUNT_DAILY_POSTS", 3)
     NEW_ACCOUNT_DAILY_COMMENTS = _env_int("NEW_ACCOUNT_DAILY_COMMENTS", 10)
 
@@ -165,6 +165,9 @@ class TestingConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
+    # Test accounts are all minutes old: the tests of the limits set them.
+    NEW_ACCOUNT_DAILY_POSTS = 0
+    NEW_ACCOUNT_DAILY_COMMENTS = 0
     MAIL_ASYNC = False
     MAIL_SUPPRESS_SEND = True
     SERVER_NAME = None

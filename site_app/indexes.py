@@ -27,8 +27,10 @@ def documents():
     from .models import Bookmark, Like, Notification, Post, Role, User
     from .models.audit import AuditEntry
     from .models.blocks import MemberRule
+    from .models.first_day import FirstDay
     from .models.reports import Report
-    return [Role, User, Post, Like, Bookmark, Notification, Report, MemberRule, AuditEntry]
+    return [Role, User, Post, Like, Bookmark, Notification, Report, MemberRule, AuditEntry,
+            FirstDay]
 
 
 def build_at_start(app):

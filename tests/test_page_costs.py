@@ -24,7 +24,8 @@ def ops_for(client, path):
     return int(response.headers["X-DB-Ops"])
 
 
-LIST_PAGES = ["/", "/tag/light", "/search?q=lantern", "/moderate", "/feed.atom", "/bookmarks",
+LIST_PAGES = ["/", "/tag/light", "/search?q=lantern", "/moderate", "/moderate?show=all",
+              "/feed.atom", "/bookmarks",
               "/explore", "/moderate?show=hidden", "/tag/light/feed.atom", "/sitemap.xml"]
 
 

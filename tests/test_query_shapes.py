@@ -230,6 +230,7 @@ def test_every_page_and_api_query_is_served_by_an_index(site, client):
     client.post("/auth/login", data={"email": moderator.email, "password": DEMO_PASSWORD})
     shapes += _visit(client, [
         ("GET", "/moderate", {}),
+        ("GET", "/moderate?show=all", {}),
         ("POST", f"/moderate/disable/{comment_id}", {}),
         ("GET", "/moderate?show=hidden", {}),
         ("POST", f"/moderate/enable/{comment_id}", {}),

@@ -5,6 +5,7 @@ from flask import abort, current_app, jsonify, url_for
 from ..errors import error_response
 from ..markup import ContentTooLarge
 from ..models import Comment, CommentGone, CommentsClosed, Permission, Post
+from ..models.first_day import NewAccountLimit, first_day_allowance
 from ..pagination import Page, page_arg
 from . import api
 from .authentication import current_api_user
@@ -42,7 +43,10 @@ def create_comment(post_id):
     except InvalidInput as exc:
         return refuse(exc)
     try:
-        comment = post.add_comment(user, body, parent_id=parent_id)
+        with first_day_allowance(user, "comments"):
+            comment = post.add_comment(user, body, parent_id=parent_id)
+    except NewAccountLimit as exc:
+        return error_response(429, str(exc), headers={"Retry-After": str(exc.retry_after)})
     except CommentGone:
         return error_response(404, "No comment with that parent_id on this post.")
     except CommentsClosed as closed:

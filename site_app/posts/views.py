@@ -10,6 +10,7 @@ from ..errors import error_response
 from ..further_reading import further_reading
 from ..markup import ContentTooLarge, render_markdown
 from ..models import CommentGone, CommentsClosed, Permission, Post, normalise_tags
+from ..models.first_day import NewAccountLimit, first_day_allowance
 from ..models.reading import stored_images
 from ..models.threads import threads
 from ..models.posts import BODY_MAX
@@ -52,9 +53,10 @@ def write():
         if body is not None:
             draft = form.save_draft.data
             try:
-                post = Post.publish(current_user._get_current_object(), form.title.data, body,
-                                    form.tags.data, draft=draft, details=form.details())
-            except ContentTooLarge as refused:
+                with first_day_allowance(current_user, "posts"):
+                    post = Post.publish(current_user._get_current_object(), form.title.data,
+                                        body, form.tags.data, draft=draft, details=form.details())
+            except (ContentTooLarge, NewAccountLimit) as refused:
                 form.body.errors.append(str(refused))
             else:
                 flash(_SAVED[draft], "success")
@@ -174,8 +176,11 @@ def comment(post_id):
     form = CommentForm()
     if form.validate_on_submit():
         try:
-            comment = post.add_comment(current_user._get_current_object(), form.body.data,
-                                       parent_id=form.parent_id.data or None)
+            with first_day_allowance(current_user, "comments"):
+                comment = post.add_comment(current_user._get_current_object(), form.body.data,
+                                           parent_id=form.parent_id.data or None)
+        except NewAccountLimit as refused:
+            form.body.errors.append(str(refused))
         except CommentGone:
             form.parent_id.data = ""  # sent again, it is a new comment
             form.body.errors.append("The comment you answered was deleted; "

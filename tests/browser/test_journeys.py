@@ -394,6 +394,7 @@ def test_moderator_hides_a_comment(open_page, live_site, published, admin_email)
     open_menu(page)
     page.get_by_role("link", name="Moderate").click()
     expect(page).to_have_url(re.compile(r"/moderate"))
+    page.get_by_role("link", name="All comments").click()  # the first tab is the reports
     entry = page.locator("li, article, tr, .comment", has_text=comment).last
     expect(entry).to_be_visible()
     screenshot(page, "moderator-queue")
