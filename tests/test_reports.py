@@ -204,3 +204,25 @@ def test_a_decision_that_does_not_fit_is_a_400(client, auth, make_user, scene, d
     assert client.post("/moderate/reports", data={"target": key,
                                                   "decision": decision}).status_code == 400
     assert Report.objects(decision=None).count() == 1
+
+
+@pytest.mark.parametrize("target", ["user:zzz", "comment:", "post:5f0000000000000000000000", ""])
+def test_a_decision_on_no_target_is_a_400(client, auth, make_user, target):
+    auth.login_as(make_user("mod", role="Moderator"))
+    assert client.post("/moderate/reports", data={"target": target,
+                                                  "decision": "delete"}).status_code == 400
+
+
+def test_reports_on_a_comment_deleted_meanwhile_can_only_be_dismissed(
+        client, auth, make_user, scene):
+    key = f"comment:{scene['comment'].id}"
+    _reported_by(make_user, ["r1"], key, "spam")
+    Post.delete_comment(scene["comment"].id)
+    auth.login_as(make_user("mod", role="Moderator"))
+    item = client.get("/moderate").text.split('id="report-comment-')[1].split("</li>")[0]
+    assert "(gone)" in item and ">Dismiss<" in item and ">Hide<" not in item
+    assert client.post("/moderate/reports", data={"target": key,
+                                                  "decision": "hide"}).status_code == 400
+    assert client.post("/moderate/reports", data={"target": key,
+                                                  "decision": "dismiss"}).status_code == 302
+    assert Report.objects.get().decision == "dismiss"
