@@ -76,6 +76,7 @@ def test_the_profile_offers_block_and_mute_to_signed_in_readers_only(client, aut
     assert "/block/ann" not in client.get("/user/ann").text
     auth.login_as(make_user("bob"))
     page = client.get("/user/ann").text
+    assert 'href="/settings/blocked">Blocked and muted<' in page  # the account menu
     assert 'action="/block/ann"' in page and 'action="/mute/ann"' in page
     client.post("/mute/ann")
     page = client.get("/user/ann").text

@@ -38,8 +38,8 @@ def _change(username, change, done):
 @confirmed_required
 def block(username):
     return _change(username, rules.block,
-                   "You blocked {name}: they cannot follow you, comment on, like or "
-                   "mention you in your posts.")
+                   "You blocked {name}: they cannot follow you, comment on or like "
+                   "your posts, or mention you.")
 
 
 @blocks.post("/unblock/<username>")

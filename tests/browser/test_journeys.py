@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browser_support import ADMIN_EMAIL, DESKTOP, PASSWORD, check_accessibility, screenshot
+from browser_support import DESKTOP, PASSWORD, check_accessibility, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -171,15 +171,6 @@ def published(browser, live_site, picture):
     context.close()
     return {"writer": writer, "title": title, "word": word, "url": url,
             "tag": "harbours"}
-
-
-@pytest.fixture(scope="session")
-def admin_email(browser, live_site):
-    """The SITE_ADMIN account, registered (and so promoted) through the pages."""
-    context = browser.new_context(base_url=live_site.url, viewport=DESKTOP)
-    register(context.new_page(), live_site, "chief", email=ADMIN_EMAIL)
-    context.close()
-    return ADMIN_EMAIL
 
 
 def choose(page, name, label):
