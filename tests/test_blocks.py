@@ -107,8 +107,11 @@ def test_muting_hides_posts_comments_and_notifications_from_you_only(client, aut
     ann, bob = make_user("ann"), make_user("bob")
     own = Post.publish(ann, "Ann writes", "Words")
     Post.publish(bob, "Bob shouts", "Noise")
+    own.add_comment(bob, "Told before the mute")
     auth.login_as(ann)
+    assert "bob</a>" in client.get("/notifications").text
     client.post("/mute/bob")
+    assert "bob</a>" not in client.get("/notifications").text
     own.add_comment(bob, "Bob's comment here")
     bob.follow(ann)
     assert "Bob shouts" not in client.get("/").text

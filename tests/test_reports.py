@@ -226,3 +226,14 @@ def test_reports_on_a_comment_deleted_meanwhile_can_only_be_dismissed(
     assert client.post("/moderate/reports", data={"target": key,
                                                   "decision": "dismiss"}).status_code == 302
     assert Report.objects.get().decision == "dismiss"
+
+
+def test_a_moderator_cannot_disable_staff_through_a_report(client, auth, make_user, scene):
+    boss = make_user("boss", role="Administrator")
+    _reported_by(make_user, ["r1"], "user:boss")
+    auth.login_as(make_user("mod", role="Moderator"))
+    refused = client.post("/moderate/reports", data={"target": f"user:{boss.id}",
+                                                     "decision": "disable"})
+    assert refused.status_code == 400
+    boss.reload()
+    assert boss.disabled is False and Report.objects.get().decision is None

@@ -15,6 +15,7 @@ from mongoengine.errors import NotUniqueError
 
 from ..extensions import db
 from .comments import CommentsClosed
+from .notifications import Notification
 from .signals import content_changed
 from .users import User, utcnow
 
@@ -81,10 +82,17 @@ def _remove(owner, other, kind):
     return bool(MemberRule.objects(owner=owner.id, other=other.id, kind=kind).delete())
 
 
+def _forget_told(owner, other):
+    """What ``other`` told ``owner`` goes from their notifications: a block or
+    a mute silences them from now on, and this clears what came before."""
+    Notification.objects(recipient=owner.id, actor=other.id).delete()
+
+
 def block(owner, other):
     """``owner`` blocks ``other``, who stops following them (their follower
     count and ``other``'s following list change: both profiles)."""
     added = _add(owner, other, "block")
+    _forget_told(owner, other)
     if User.objects(id=other.id).update_one(pull__following=owner.id):
         content_changed.send(MemberRule, author=[owner.id, other.id])
     return added
@@ -95,7 +103,9 @@ def unblock(owner, other):
 
 
 def mute(owner, other):
-    return _add(owner, other, "mute")
+    added = _add(owner, other, "mute")
+    _forget_told(owner, other)
+    return added
 
 
 def unmute(owner, other):

@@ -20,6 +20,7 @@ from .audit import AuditEntry
 from .comments import as_object_id
 from .notifications import Notification
 from .posts import Post
+from .roles import Permission
 from .users import User, utcnow
 
 REASONS = (("spam", "Spam or advertising"), ("harassment", "Harassment or hate"),
@@ -151,13 +152,15 @@ _AUDITED = {"unpublish": "unpublish post", "delete": None, "hide": "hide comment
             "disable": "disable account", "dismiss": "dismiss reports"}
 
 
-def _apply(target, decision):
-    """Carry out ``decision`` on ``target``; False when there is nothing to act on."""
+def _apply(target, decision, moderator):
+    """Carry out ``decision`` on ``target``; False when there is nothing to
+    act on, or the moderator may not (only an administrator disables staff)."""
     if decision == "dismiss":
         return True
     if decision == "disable":
         author = User.objects(id=target.author_id).first()
-        if author is None:
+        if author is None or (author.can(Permission.MODERATE)
+                              and not moderator.is_administrator()):
             return False
         if not author.disabled:
             author.disable()
@@ -187,7 +190,7 @@ def decide(key, decision, moderator):
         return None
     if target is None and decision != "dismiss":
         return None
-    if target is not None and not _apply(target, decision):
+    if target is not None and not _apply(target, decision, moderator):
         return None
     action = _AUDITED[decision] or f"delete {kind}"
     label = target.label if target else "(gone)"
