@@ -115,6 +115,7 @@ def test_muting_hides_posts_comments_and_notifications_from_you_only(client, aut
     own.add_comment(bob, "Bob's comment here")
     bob.follow(ann)
     assert "Bob shouts" not in client.get("/").text
+    assert "Bob shouts" in client.get("/user/bob").text  # his own profile, opened on purpose
     post_page = client.get(f"/post/{own.id}").text
     assert "Bob's comment here" not in post_page and "A comment by a member you muted." in post_page
     assert Notification.objects(recipient=ann.id).count() == 0
