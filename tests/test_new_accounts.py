@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from site_app.models import Post, User
+from site_app.models.blocks import block, unblock
 from site_app.models.first_day import FirstDay
 
 from helpers import basic_auth
@@ -54,11 +55,18 @@ def test_an_account_older_than_a_day_is_not_limited(client, auth, make_user, lim
     assert FirstDay.objects.count() == 0
 
 
-def test_a_refused_post_gives_its_allowance_back(client, auth, make_user, limits):
-    auth.login_as(make_user("newbie"))
-    too_long = client.post("/write", data={"title": "Huge", "body": "x" * 200_001})
-    assert too_long.status_code == 400
-    assert [write(client, f"Post {n}").status_code for n in range(2)] == [302, 302]
+def test_a_refused_comment_gives_its_allowance_back(client, auth, make_user, limits):
+    writer = make_user("writer")
+    post = Post.publish(writer, "A post", "Body")
+    newbie = make_user("newbie")
+    block(writer, newbie)
+    auth.login_as(newbie)
+    for n in range(3):  # refused inside the allowance: none of them is counted
+        assert client.post(f"/post/{post.id}", data={"body": f"Try {n}"}).status_code == 400
+    unblock(writer, newbie)
+    sent = [client.post(f"/post/{post.id}", data={"body": f"Comment {n}"}).status_code
+            for n in range(3)]
+    assert sent == [302, 302, 400]
 
 
 def test_the_api_answers_429_with_retry_after(client, make_user, limits):
