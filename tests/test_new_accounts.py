@@ -93,3 +93,19 @@ def test_links_in_a_new_accounts_comment_are_nofollow_ugc(client, auth, make_use
     client.post(f"/post/{post.id}", data={"body": "Visit [my shop](https://shop.example/)"})
     page = client.get(f"/post/{post.id}").text
     assert '<a href="https://shop.example/" rel="noopener nofollow ugc">my shop</a>' in page
+
+
+def test_comments_sent_at_once_cannot_pass_the_limit(app, make_user, limits):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from helpers import signed_in_client
+    post = Post.publish(make_user("writer"), "A post", "Body")
+    newbie = make_user("newbie")
+    browsers = [signed_in_client(app, newbie) for _ in range(6)]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(
+            lambda pair: pair[1].post(f"/post/{post.id}", data={"body": f"At once {pair[0]}"}
+                                      ).status_code, enumerate(browsers)))
+    assert sorted(answers) == [302, 302, 400, 400, 400, 400]
+    post.reload()
+    assert post.comment_count == 2

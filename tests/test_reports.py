@@ -5,7 +5,7 @@ import re
 import pytest
 
 from site_app import create_app
-from site_app.models import Notification, Post, Role, User
+from site_app.models import Post, Role, User
 from site_app.models.audit import AuditEntry
 from site_app.models.reports import Report
 
@@ -237,3 +237,15 @@ def test_a_moderator_cannot_disable_staff_through_a_report(client, auth, make_us
     assert refused.status_code == 400
     boss.reload()
     assert boss.disabled is False and Report.objects.get().decision is None
+
+
+def test_one_reader_reporting_at_once_from_many_tabs_files_one_report(app, make_user, scene):
+    from concurrent.futures import ThreadPoolExecutor
+
+    rita = make_user("rita")
+    browsers = [signed_in_client(app, rita) for _ in range(5)]
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        answers = list(pool.map(lambda browser: report(browser, f"post:{scene['post'].id}"
+                                                       ).status_code, browsers))
+    assert sorted(answers) == [302, 409, 409, 409, 409]
+    assert Report.objects.count() == 1

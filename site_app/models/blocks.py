@@ -141,7 +141,8 @@ def rules_of(owner_id, kind):
     """``[(user, since)]`` of the members ``owner_id`` blocks or mutes, newest first."""
     rules = list(MemberRule.objects(owner=owner_id, kind=kind).order_by("-created")
                  .only("other", "created"))
-    users = {u.id: u for u in User.objects(id__in=[r.other for r in rules]).only("username", "name")}
+    others = User.objects(id__in=[r.other for r in rules]).only("username", "name")
+    users = {u.id: u for u in others}
     return [(users[r.other], r.created) for r in rules if r.other in users]
 
 
