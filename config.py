@@ -112,6 +112,11 @@ class Config:
     UPLOAD_RATE_LIMIT = os.environ.get("UPLOAD_RATE_LIMIT", "60 per hour")
     # Comments, replies and edits one account may send (site and API).
     COMMENT_RATE_LIMIT = os.environ.get("COMMENT_RATE_LIMIT", "10 per minute")
+    # Reports one account may file (POST /report).
+    REPORT_RATE_LIMIT = os.environ.get("REPORT_RATE_LIMIT", "20 per hour")
+    # What an account may publish in its first day (posts, comments); 0: no limit.
+    NEW_ACCOUNT_DAILY_POSTS = _env_int("NEW_ACCOUNT_DAILY_POSTS", 3)
+    NEW_ACCOUNT_DAILY_COMMENTS = _env_int("NEW_ACCOUNT_DAILY_COMMENTS", 10)
 
     # Caching (Flask-Caching): SimpleCache in-process by default; set
     # CACHE_TYPE=RedisCache and CACHE_REDIS_URL to share it.
@@ -176,6 +181,9 @@ class TestingConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
+    # Test accounts are all minutes old: the tests of the limits set them.
+    NEW_ACCOUNT_DAILY_POSTS = 0
+    NEW_ACCOUNT_DAILY_COMMENTS = 0
     MAIL_ASYNC = False
     MAIL_SUPPRESS_SEND = True
     SERVER_NAME = None

@@ -89,6 +89,7 @@ def _register_blueprints(app):
     from .admin import init_admin
     from .api import api as api_blueprint, api_docs as api_docs_blueprint
     from .auth import auth as auth_blueprint
+    from .blocks import blocks as blocks_blueprint
     from .comments import comments as comments_blueprint
     from .explore import explore as explore_blueprint
     from .follows import follows as follows_blueprint
@@ -98,6 +99,7 @@ def _register_blueprints(app):
     from .posts import posts as posts_blueprint
     from .profiles import profiles as profiles_blueprint
     from .reactions import reactions as reactions_blueprint
+    from .reports import reports as reports_blueprint
 
     app.register_blueprint(main_blueprint)
     app.register_blueprint(auth_blueprint, url_prefix="/auth")
@@ -106,6 +108,8 @@ def _register_blueprints(app):
     app.register_blueprint(follows_blueprint)
     app.register_blueprint(profiles_blueprint)
     app.register_blueprint(reactions_blueprint)
+    app.register_blueprint(reports_blueprint)
+    app.register_blueprint(blocks_blueprint)
     app.register_blueprint(explore_blueprint)
     app.register_blueprint(media_blueprint)
     app.register_blueprint(notifications_blueprint)

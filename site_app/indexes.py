@@ -25,9 +25,14 @@ _COMPARED_OPTIONS = ("unique", "sparse")
 def documents():
     """Every document class whose indexes deploy must create."""
     from .models import Bookmark, Like, Notification, Post, Role, User
+    from .models.audit import AuditEntry
+    from .models.blocks import MemberRule
+    from .models.first_day import FirstDay
     from .models.idempotency import IdempotentAnswer
+    from .models.reports import Report
     from .models.two_factor import TwoFactor
-    return [Role, User, Post, Like, Bookmark, Notification, IdempotentAnswer, TwoFactor]
+    return [Role, User, Post, Like, Bookmark, Notification, IdempotentAnswer, TwoFactor, Report,
+            MemberRule, AuditEntry, FirstDay]
 
 
 def build_at_start(app):

@@ -1,34 +1,41 @@
 """Who may do what: the permission matrix of the site's pages, for anonymous
-visitors, an unconfirmed account and each role.
+visitors, an unconfirmed account, each role, and a reader the author of the
+post (ann) blocks.
 
 Each row is a request and what every kind of visitor gets:
   ok        the page or the action (2xx, or a redirect that is not a refusal)
   login     sent to the login page
   confirm   sent to /auth/unconfirmed
   forbidden 403
+  refused   400: the form shown again, saying why
 """
 import pytest
 
 from helpers import signed_in_client
-from site_app.models import Post
+from site_app.models import Post, User
+from site_app.models.blocks import block
 
-VISITORS = ("anonymous", "unconfirmed", "User", "Moderator", "Administrator")
+VISITORS = ("anonymous", "unconfirmed", "User", "blocked", "Moderator", "Administrator")
 
-#                      anonymous  unconfirmed  User         Moderator    Administrator
-READ = dict(zip(VISITORS, ("ok", "ok", "ok", "ok", "ok")))
-ACCOUNT = dict(zip(VISITORS, ("login", "ok", "ok", "ok", "ok")))
-CONFIRMED = dict(zip(VISITORS, ("login", "confirm", "ok", "ok", "ok")))
-MODERATE = dict(zip(VISITORS, ("login", "confirm", "forbidden", "ok", "ok")))
-ADMIN = dict(zip(VISITORS, ("login", "confirm", "forbidden", "forbidden", "ok")))
+#                      anonymous  unconfirmed  User   blocked (by ann)  Moderator  Administrator
+READ = dict(zip(VISITORS, ("ok", "ok", "ok", "ok", "ok", "ok")))
+ACCOUNT = dict(zip(VISITORS, ("login", "ok", "ok", "ok", "ok", "ok")))
+CONFIRMED = dict(zip(VISITORS, ("login", "confirm", "ok", "ok", "ok", "ok")))
+MODERATE = dict(zip(VISITORS, ("login", "confirm", "forbidden", "forbidden", "ok", "ok")))
+ADMIN = dict(zip(VISITORS, ("login", "confirm", "forbidden", "forbidden", "forbidden", "ok")))
 # Someone else's post (ann's): only an administrator besides its author.
 OTHERS_POST = ADMIN
 # Someone else's comment (ann's): only its author edits it; moderators delete it.
-OTHERS_COMMENT = dict(zip(VISITORS, ("login", "confirm", "forbidden", "forbidden", "forbidden")))
+OTHERS_COMMENT = dict(zip(VISITORS, ("login", "confirm", "forbidden", "forbidden", "forbidden",
+                                     "forbidden")))
 OPEN = dict.fromkeys(VISITORS, "ok")
 # The sign-in's second step with no right password just typed: back to the login.
 PENDING_SIGN_IN = dict.fromkeys(VISITORS, "login")
 # Another account's session (or none): not found for whoever is signed in.
-NO_SUCH_SESSION = dict(zip(VISITORS, ("login",) + ("status 404",) * 4))
+NO_SUCH_SESSION = dict(zip(VISITORS, ("login",) + ("status 404",) * (len(VISITORS) - 1)))
+# Following ann, liking or commenting on her posts: not for a reader she blocks.
+NOT_BLOCKED = {**CONFIRMED, "blocked": "forbidden"}
+COMMENT_UNLESS_BLOCKED = {**CONFIRMED, "blocked": "refused"}
 
 # (method, path, form data, expectations). Paths name {post}, {comment} and
 # {ann_id}, filled in once the data exists. Deleting comes last.
@@ -56,14 +63,24 @@ MATRIX = [
     ("GET", "/edit-profile", None, CONFIRMED),
     ("POST", "/edit-profile", {"name": "Someone"}, CONFIRMED),
     ("GET", "/write", None, CONFIRMED),
-    ("POST", "/follow/ann", {}, CONFIRMED),
+    ("POST", "/follow/ann", {}, NOT_BLOCKED),
     ("POST", "/unfollow/ann", {}, CONFIRMED),
-    ("POST", "/post/{post}", {"body": "Well said."}, CONFIRMED),
+    ("POST", "/block/ann", {}, CONFIRMED),
+    ("POST", "/unblock/ann", {}, CONFIRMED),
+    ("POST", "/mute/ann", {}, CONFIRMED),
+    ("POST", "/unmute/ann", {}, CONFIRMED),
+    ("GET", "/settings/blocked", None, CONFIRMED),
+    ("GET", "/report?target=post:{post}", None, CONFIRMED),
+    ("POST", "/report", {"target": "comment:{comment}", "reason": "spam"}, CONFIRMED),
+    ("POST", "/moderate/reports", {"target": "comment:{comment}", "decision": "dismiss"},
+     MODERATE),
+    ("POST", "/post/{post}", {"body": "Well said."}, COMMENT_UNLESS_BLOCKED),
     ("GET", "/explore", None, READ),
-    ("POST", "/post/{post}/like", {}, CONFIRMED),
+    ("POST", "/post/{post}/like", {}, NOT_BLOCKED),
     ("POST", "/bookmark/{post}", {}, CONFIRMED),
     ("GET", "/bookmarks", None, CONFIRMED),
-    ("POST", "/post/{post}", {"body": "Agreed.", "parent_id": "{comment}"}, CONFIRMED),
+    ("POST", "/post/{post}", {"body": "Agreed.", "parent_id": "{comment}"},
+     COMMENT_UNLESS_BLOCKED),
     ("GET", "/post/{post}/comment/{comment}", None, READ),
     ("GET", "/notifications", None, CONFIRMED),
     ("POST", "/notifications/read-all", {}, CONFIRMED),
@@ -78,6 +95,7 @@ MATRIX = [
     ("POST", "/post/{post}/comment/{comment}/enable", {}, MODERATE),
     ("GET", "/edit-profile/{ann_id}", None, ADMIN),
     ("GET", "/admin/", None, ADMIN),
+    ("GET", "/admin/admin_audit/", None, ADMIN),
     ("GET", "/edit/{post}", None, OTHERS_POST),
     ("POST", "/post/{post}/comment/{comment}/delete", {}, MODERATE),
     ("POST", "/delete/{post}", {}, OTHERS_POST),
@@ -94,6 +112,8 @@ def outcome(response):
         return "ok"
     if response.status_code == 403:
         return "forbidden"
+    if response.status_code == 400:
+        return "refused"
     if response.status_code == 200:
         return "ok"
     return f"status {response.status_code}"
@@ -107,6 +127,9 @@ def visitor_client(app, make_user):
             return app.test_client()
         if kind == "unconfirmed":
             user = make_user("newcomer", confirmed=False)
+        elif kind == "blocked":
+            user = make_user("blocked")
+            block(User.by_username("ann"), user)
         else:
             user = make_user(kind.lower(), role=kind)
         return signed_in_client(app, user)

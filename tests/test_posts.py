@@ -53,9 +53,9 @@ def test_write_read_comment_moderate_follow_tag_search_feed(app, client, make_us
     assert "<em>idea</em>" in page and "1 comment" in page
     auth.logout()
 
-    # The moderator finds it on /moderate and hides it.
+    # The moderator finds it on /moderate (every comment) and hides it.
     auth.login_as(moderator)
-    page = page_text(client.get("/moderate"))
+    page = page_text(client.get("/moderate?show=all"))
     assert "Lovely <em>idea</em>" in page and "Gardening with MongoDB" in page
     comment_id = re.search(r'/comment/([0-9a-f]{24})/disable', page).group(1)
     assert client.post(f"/moderate/disable/{comment_id}").status_code == 302

@@ -21,11 +21,15 @@ import pytest
 from site_app import dbstats
 from site_app.media.indexes import ensure_media_indexes
 from site_app.models import Bookmark, Like, Notification, Post, Role, User
+from site_app.models.audit import AuditEntry
+from site_app.models.blocks import MemberRule
+from site_app.models.reports import Report
 from site_app.search import text_query
 from site_app.seed import DEMO_PASSWORD, SeedSizes, seed_database
 
 DOCUMENTS = {document._get_collection_name(): document
-             for document in (Post, User, Role, Like, Bookmark, Notification)}
+             for document in (Post, User, Role, Like, Bookmark, Notification, Report,
+                              MemberRule, AuditEntry)}
 # Tiny, fixed collections: reading them whole is fine.
 SMALL_COLLECTIONS = {"roles"}
 _EQUALITY_OPERATORS = {"$eq", "$in", "$all"}
@@ -232,6 +236,7 @@ def test_every_page_and_api_query_is_served_by_an_index(site, client):
     client.post("/auth/login", data={"email": moderator.email, "password": DEMO_PASSWORD})
     shapes += _visit(client, [
         ("GET", "/moderate", {}),
+        ("GET", "/moderate?show=all", {}),
         ("POST", f"{on_post}/{comment_id}/disable", {}),
         ("GET", "/moderate?show=hidden", {}),
         ("POST", f"{on_post}/{comment_id}/enable", {}),

@@ -34,7 +34,7 @@ def test_moderators_see_hide_first_and_delete_apart(client, make_user, auth):
     post = Post.publish(wendy, "Lanterns", "Body")
     post.add_comment(make_user("rita"), "A comment to moderate")
     auth.login_as(make_user("mo", role="Moderator"))
-    for path in ["/moderate", f"/post/{post.id}"]:
+    for path in ["/moderate?show=all", f"/post/{post.id}"]:
         actions = client.get(path).text.split('class="d-flex flex-wrap gap-2 mt-1 comment-actions"')[1]
         actions = actions.split("</div>")[0]
         assert actions.index(">Hide</button>") < actions.index(">Delete</button>"), path

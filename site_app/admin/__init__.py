@@ -8,7 +8,9 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from ..models import Post, Role, User
+from ..models.audit import AuditEntry
 from ..web import csp_nonce
+from .audit import AuditAdmin
 from .comments import CommentsAdmin
 from .dashboard import DashboardView
 from .files import FilesAdmin
@@ -31,4 +33,5 @@ def init_admin(app):
     admin.add_view(CommentsAdmin(name="Comments", endpoint="admin_comments", url="comments"))
     admin.add_view(FilesAdmin(name="Files", endpoint="admin_files", url="files"))
     admin.add_view(RoleAdmin(Role, name="Roles", endpoint="admin_roles"))
+    admin.add_view(AuditAdmin(AuditEntry, name="Audit log", endpoint="admin_audit"))
     return admin

@@ -7,8 +7,10 @@ Every change is the one atomic update the site uses
 """
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
+from flask_login import current_user
 
 from ..models import Post
+from ..models.audit import AuditEntry
 from ..pagination import page_arg
 from .access import AdministratorsOnly
 
@@ -24,6 +26,7 @@ class CommentsAdmin(AdministratorsOnly, BaseView):
     def hide(self, comment_id):
         if not Post.set_comment_disabled(comment_id, True):
             abort(404)
+        AuditEntry.record(current_user, "hide comment", f"comment:{comment_id}")
         flash("Comment hidden.", "success")
         return self._back()
 
@@ -31,6 +34,7 @@ class CommentsAdmin(AdministratorsOnly, BaseView):
     def show(self, comment_id):
         if not Post.set_comment_disabled(comment_id, False):
             abort(404)
+        AuditEntry.record(current_user, "show comment", f"comment:{comment_id}")
         flash("Comment shown again.", "success")
         return self._back()
 
@@ -38,6 +42,7 @@ class CommentsAdmin(AdministratorsOnly, BaseView):
     def delete(self, comment_id):
         if not Post.delete_comment(comment_id):
             abort(404)
+        AuditEntry.record(current_user, "delete comment", f"comment:{comment_id}")
         flash("Comment deleted.", "success")
         return self._back()
 

@@ -2,11 +2,13 @@
 the site uses, so body_html is re-rendered, comments are never rewritten and
 a deleted post's files are released."""
 from flask import flash
+from flask_login import current_user
 from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter
 from mongoengine import ValidationError
 
 from ..markup import ContentTooLarge
 from ..models import Post, User, normalise_tags
+from ..models.audit import AuditEntry
 from ..posts.forms import PostFields
 from .modelview import SiteModelView
 
@@ -71,5 +73,6 @@ class PostAdmin(SiteModelView):
 
     def delete_model(self, post):
         post.remove()
+        AuditEntry.record(current_user, "delete post", f"post:{post.id}", post.title)
         self.after_model_delete(post)
         return True

@@ -7,6 +7,7 @@ account pages' rules and saves through ``User.edit_profile``, as the site's
 own account editor (``/edit-profile/<id>``) does.
 """
 from flask import flash
+from flask_login import current_user
 from markupsafe import Markup, escape
 from flask_admin.actions import action
 from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter, BooleanEqualFilter
@@ -14,6 +15,7 @@ from wtforms import BooleanField
 
 from ..auth.forms import email_rules, username_rules
 from ..models import AccountTaken, Role, User
+from ..models.audit import AuditEntry
 from .modelview import SiteModelView
 
 
@@ -29,6 +31,10 @@ class RoleFilter(BaseMongoEngineFilter):
 
     def operation(self):
         return "is"
+
+
+def _audit(action, user, detail=""):
+    AuditEntry.record(current_user, action, f"user:{user.username}", detail)
 
 
 def accounts(count):
@@ -73,20 +79,26 @@ class UserAdmin(SiteModelView):
         form.account_disabled.data = self.get_one(id).disabled
 
     def update_model(self, form, user):
+        old_role = user.role.name if user.role else None
         try:
             user.edit_profile(username=form.username.data, email=form.email.data,
                               role=form.role.data, confirmed=form.confirmed.data)
         except AccountTaken as taken:
             flash(f"The account was not saved: that {taken.field} is taken.", "error")
             return False
+        new_role = form.role.data.name if form.role.data else None
+        if new_role != old_role:
+            _audit("change role", user, f"{old_role} → {new_role}")
         self.after_model_change(form, user, False)
         return True
 
     def after_model_change(self, form, user, is_created):
         if form.account_disabled.data and not user.disabled:
             user.disable()
+            _audit("disable account", user)
         elif not form.account_disabled.data and user.disabled:
             user.enable()
+            _audit("enable account", user)
 
     def _each_selected(self, ids):
         return User.objects(id__in=ids)
@@ -96,6 +108,7 @@ class UserAdmin(SiteModelView):
         users = [u for u in self._each_selected(ids) if not u.disabled]
         for user in users:
             user.disable()
+            _audit("disable account", user)
         flash(f"{accounts(len(users))} disabled.", "success")
 
     @action("enable", "Enable")
@@ -103,6 +116,7 @@ class UserAdmin(SiteModelView):
         users = [u for u in self._each_selected(ids) if u.disabled]
         for user in users:
             user.enable()
+            _audit("enable account", user)
         flash(f"{accounts(len(users))} enabled.", "success")
 
     @action("confirm", "Mark confirmed")

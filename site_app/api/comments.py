@@ -6,6 +6,7 @@ from ..comment_quota import spend_comment_allowance
 from ..errors import error_response
 from ..markup import ContentTooLarge
 from ..models import Comment, CommentGone, CommentsClosed, Permission, Post
+from ..models.first_day import NewAccountLimit, first_day_allowance
 from ..pagination import Page, page_arg
 from . import api
 from .authentication import current_api_user
@@ -45,12 +46,15 @@ def create_comment(post_id):
         return refuse(exc)
     spend_comment_allowance(user)
     try:
-        comment = post.add_comment(user, body, parent_id=parent_id, submission=submission())
+        with first_day_allowance(user, "comments"):
+            comment = post.add_comment(user, body, parent_id=parent_id, submission=submission())
+    except NewAccountLimit as exc:
+        return error_response(429, str(exc), headers={"Retry-After": str(exc.retry_after)})
     except CommentGone:
         return error_response(404, "No comment with that parent_id on this post.")
-    except CommentsClosed:
-        return error_response(409, "This post takes no comments." if post.draft else
-                              "This post takes no more comments.")
+    except CommentsClosed as closed:
+        return error_response(409, str(closed) or ("This post takes no comments." if post.draft
+                                                   else "This post takes no more comments."))
     except ContentTooLarge as exc:
         return error_response(400, str(exc))
     response = jsonify(comment_json(comment, post.id, user))

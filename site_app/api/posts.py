@@ -5,6 +5,7 @@ from flask import current_app, jsonify, url_for
 from ..errors import error_response
 from ..markup import ContentTooLarge
 from ..models import Like, Permission, Post
+from ..models.first_day import NewAccountLimit, first_day_allowance
 from ..pagination import page_arg, paginate
 from . import api
 from .authentication import current_api_user
@@ -35,11 +36,14 @@ def create_post():
     except InvalidInput as exc:
         return refuse(exc)
     try:
-        post = Post.publish(user, fields["title"], fields["body"], tags=fields["tags"],
-                            draft=fields["draft"], details=fields["details"],
-                            submission=submission())
+        with first_day_allowance(user, "posts"):
+            post = Post.publish(user, fields["title"], fields["body"], tags=fields["tags"],
+                                draft=fields["draft"], details=fields["details"],
+                                submission=submission())
     except ContentTooLarge as exc:
         return error_response(400, str(exc))
+    except NewAccountLimit as exc:
+        return error_response(429, str(exc), headers={"Retry-After": str(exc.retry_after)})
     Post.with_authors([post])
     response = jsonify(post_json(post, liked=False))
     response.status_code = 201

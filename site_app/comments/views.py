@@ -11,18 +11,20 @@ from flask import (abort, current_app, flash, jsonify, redirect, render_template
                    url_for)
 from flask_login import current_user
 
+from ..comment_quota import TooManyComments, spend_comment_allowance
 from ..decorators import permission_required
 from ..errors import error_response, wants_json
 from ..markup import ContentTooLarge
 from ..models import Comment, CommentGone, Permission, Post
+from ..models.audit import AuditEntry
 from ..models.moderation import hidden_comments
 from ..models.threads import OLDEST
 from ..posts.forms import EditCommentForm
 from ..posts.views import comment_order
 from ..pagination import page_arg
 from ..redirects import back_to, local_redirect_target
+from ..reports.queue import reported_targets
 from . import comments
-from ..comment_quota import TooManyComments, spend_comment_allowance
 
 ON_POST = "/post/<objectid:post_id>/comment/<objectid:comment_id>"
 
@@ -30,28 +32,33 @@ ON_POST = "/post/<objectid:post_id>/comment/<objectid:comment_id>"
 @comments.route("/moderate")
 @permission_required(Permission.MODERATE)
 def moderate():
-    # ?show=hidden: only what moderators hid, to review it.
+    # Open reports first; ?show=all: every comment, ?show=hidden: what moderators hid.
+    if request.args.get("show") not in ("all", "hidden"):
+        return render_template("moderate.html", reports=reported_targets(), shown="reports")
     only_hidden = request.args.get("show") == "hidden"
     newest = hidden_comments if only_hidden else Post.recent_comments
     page = newest(page_arg(), current_app.config["COMMENTS_PER_PAGE"])
-    return render_template("moderate.html", page=page, only_hidden=only_hidden)
+    return render_template("moderate.html", page=page, only_hidden=only_hidden,
+                           shown="hidden" if only_hidden else "all")
 
 
 @comments.post(ON_POST + "/disable")
 @permission_required(Permission.MODERATE)
 def disable(post_id, comment_id):
-    return _set_disabled(post_id, comment_id, True, "The comment is hidden.")
+    return _set_disabled(post_id, comment_id, True, "The comment is hidden.", "hide comment")
 
 
 @comments.post(ON_POST + "/enable")
 @permission_required(Permission.MODERATE)
 def enable(post_id, comment_id):
-    return _set_disabled(post_id, comment_id, False, "The comment is visible again.")
+    return _set_disabled(post_id, comment_id, False, "The comment is visible again.",
+                         "show comment")
 
 
-def _set_disabled(post_id, comment_id, disabled, message):
+def _set_disabled(post_id, comment_id, disabled, message, action):
     if not Post.set_comment_disabled(comment_id, disabled, post_id=post_id):
         abort(404)
+    AuditEntry.record(current_user, action, f"comment:{comment_id}")
     flash(message, "success")
     # Back to the page the button was on (the queue or a post).
     return redirect(back_to(url_for(".moderate")))
@@ -139,6 +146,9 @@ def delete(post_id, comment_id):
     anchor = f"comment-{entry.comment.parent}" if entry.comment.parent else "comments"
     was_at = _where_it_is(post_id, comment_id, anchor)
     Post.delete_comment(comment_id, post_id=post_id)
+    if entry.comment.author_id != current_user.id:  # a moderator's, not the author's
+        AuditEntry.record(current_user, "delete comment", f"comment:{comment_id}",
+                          entry.comment.body[:200])
     if Post.find_comment(comment_id, post_id):  # blanked: its replies keep it
         was_at = _where_it_is(post_id, comment_id)
     flash("The comment is deleted.", "success")

@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from ..decorators import permission_required
 from ..models import Permission, User, normalise_tags
+from ..models.blocks import blocks
 from ..models.tag_follows import TooManyFollowedTags
 from ..page_cache import cached_page
 from ..pagination import page_arg, paginate, paginate_list
@@ -27,6 +28,8 @@ def follow(username):
     if user.id == current_user.id:
         flash("You cannot follow yourself.", "warning")
         return redirect(_back_url(user))
+    if blocks(user.id, current_user.id):
+        abort(403)
     current_user.follow(user)
     flash(f"You are now following {user.username}.", "success")
     return redirect(_back_url(user))

@@ -1,5 +1,6 @@
 """What a reader is told of: a new follower, a comment on their post, a
-reply to their comment, a mention, likes of their post.
+reply to their comment, a mention, likes of their post, a report of
+theirs handled.
 
 Everything about a post is grouped when written, not when read, one
 document per reader, post and kind (comments, replies, mentions, likes):
@@ -19,7 +20,7 @@ from ..extensions import db
 from ..markup import excerpt
 from .users import utcnow
 
-KINDS = ("follow", "comment", "reply", "mention", "like")
+KINDS = ("follow", "comment", "reply", "mention", "like", "report")
 # Kinds grouped per post: one document a reader, post and kind.
 ABOUT_A_POST = ("comment", "reply", "mention", "like")
 KEEP_DAYS = 90
@@ -61,13 +62,25 @@ class Notification(db.Document):
     def notify_follow(cls, recipient, follower):
         """Tell ``recipient`` once that ``follower`` follows them (a follow
         after an unfollow is not told again); never of their own doing."""
-        if recipient is None or recipient == follower:
+        return cls._tell_once(recipient, "follow", follower, f"follow:{recipient}:{follower}")
+
+    @classmethod
+    def notify_report_handled(cls, reporter, moderator, report, post=None, comment=None):
+        """Tell ``reporter`` that a moderator decided on their ``report``
+        (about ``post``, ``comment``, or a member when neither), once."""
+        return cls._tell_once(reporter, "report", moderator, f"report:{report}", post=post,
+                              comment=comment)
+
+    @classmethod
+    def _tell_once(cls, recipient, kind, actor, key, **about):
+        """One notification a ``key``, never grouped; never of the reader's own doing."""
+        if recipient is None or recipient == actor:
             return False
-        told = {"recipient": recipient, "kind": "follow", "actor": follower, "count": 1,
-                "unseen": 1, "created": utcnow(), "read": False}
+        told = {"recipient": recipient, "kind": kind, "actor": actor, "count": 1,
+                "unseen": 1, "created": utcnow(), "read": False, **about}
         try:
-            result = cls._get_collection().update_one(
-                {"key": f"follow:{recipient}:{follower}"}, {"$setOnInsert": told}, upsert=True)
+            result = cls._get_collection().update_one({"key": key}, {"$setOnInsert": told},
+                                                      upsert=True)
         except DuplicateKeyError:  # told at the same moment by a concurrent upsert
             return False
         return result.upserted_id is not None

@@ -7,6 +7,7 @@ from mongoengine.errors import NotUniqueError
 from ..extensions import db
 from ..markup import ContentTooLarge, excerpt, file_ids_in, render_markdown
 from ..text import plain_line, plain_text
+from .blocks import BlockRules
 from .details import (CANONICAL_URL_MAX, CUSTOM_EXCERPT_MAX, SUBTITLE_MAX, PostDetails,
                       web_address)
 from .comments import (COMMENT_MAX, Comment, CommentEntry, CommentGone,  # noqa: F401
@@ -28,7 +29,7 @@ TITLE_MAX = 200
 BODY_MAX = 100_000
 
 
-class Post(CommentsOfAPost, CommentPages, Drafts, PostDetails, db.Document):
+class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, PostDetails, db.Document):
     title = db.StringField(required=True, max_length=TITLE_MAX, validation=plain_line)
     # The writer's details (models/details.py).
     subtitle = db.StringField(max_length=SUBTITLE_MAX, validation=plain_line)

@@ -10,6 +10,7 @@ import logging
 from mongoengine import signals as document_signals
 
 from ..models import Notification, Post, User
+from ..models.blocks import forget_member, silenced_by
 from ..models.signals import (comment_posted, comment_removed, post_liked, user_followed,
                               users_mentioned)
 
@@ -44,18 +45,20 @@ def on_comment(sender, post, comment, author, html=None, parent=None, answered=N
         told.add(found.comments[0].author_id)
     if answered and answered != parent:
         told.add(answered_author)
-    for reader in told - {None}:
+    # Readers who block or mute the commenter are told nothing of them.
+    silenced = silenced_by(told | {found.author_id} | set(mentioned), author)
+    for reader in told - {None} - silenced:
         Notification.notify_about_post(reader, "reply", author, post, comment, comment, html)
-    if found.author_id not in told:
+    if found.author_id not in told | silenced:
         Notification.notify_about_post(found.author_id, "comment", author, post, comment,
                                        comment, html)
-    for reader in set(mentioned) - told - {found.author_id}:
+    for reader in set(mentioned) - told - {found.author_id} - silenced:
         Notification.notify_about_post(reader, "mention", author, post, comment, comment, html)
 
 
 @_logged
 def on_mention(sender, users, author, post, comment=None, html=None, **_):
-    for user in users:
+    for user in set(users) - silenced_by(users, author):
         # The text is the event: the comment, or the post's own body.
         Notification.notify_about_post(user, "mention", author, post, comment or post,
                                        comment, html)
@@ -63,12 +66,14 @@ def on_mention(sender, users, author, post, comment=None, html=None, **_):
 
 @_logged
 def on_like(sender, post, user, author, **_):
-    Notification.notify_like(author, user, post)
+    if not silenced_by([author], user):
+        Notification.notify_like(author, user, post)
 
 
 @_logged
 def on_follow(sender, follower, followed, **_):
-    Notification.notify_follow(followed, follower)
+    if not silenced_by([followed], follower):
+        Notification.notify_follow(followed, follower)
 
 
 @_logged
@@ -86,6 +91,12 @@ def on_post_deleted(sender, document, **_):
     Notification.forget_post(document.id)
 
 
+@_logged
+def on_user_deleted_rules(sender, document, **_):
+    """A deleted account's blocks and mutes go with it, both ways."""
+    forget_member(document.id)
+
+
 def connect_signals():
     comment_posted.connect(on_comment, weak=False)
     users_mentioned.connect(on_mention, weak=False)
@@ -93,4 +104,5 @@ def connect_signals():
     user_followed.connect(on_follow, weak=False)
     comment_removed.connect(on_comment_removed, weak=False)
     document_signals.post_delete.connect(on_user_deleted, sender=User, weak=False)
+    document_signals.post_delete.connect(on_user_deleted_rules, sender=User, weak=False)
     document_signals.post_delete.connect(on_post_deleted, sender=Post, weak=False)

@@ -31,7 +31,7 @@ class Told(namedtuple("Told", "notification actor post_title")):
         """Whether the sentence starts with who did it ("ann commented on")
         or with a number ("12 new comments on"): several comments, replies
         or mentions are told by their number, likes by the latest liker."""
-        return self.notification.kind in ("follow", "like") or self.number == 1
+        return self.notification.kind in ("follow", "like", "report") or self.number == 1
 
     @property
     def phrase(self):
@@ -44,6 +44,7 @@ class Told(namedtuple("Told", "notification actor post_title")):
                     "comment": "commented on",
                     "reply": "replied to your comment on",
                     "mention": "mentioned you in a comment on" if n.comment else "mentioned you in",
+                    "report": "handled your report on" if n.post else "handled your report",
                     }[n.kind]
         new = "new " if not n.read else ""
         return {"comment": f"{self.number} {new}comments on",
@@ -54,7 +55,8 @@ class Told(namedtuple("Told", "notification actor post_title")):
     @property
     def title(self):
         """The post's title, or None when it is not about a post."""
-        if self.notification.kind == "follow":
+        if self.notification.kind == "follow" or (self.notification.kind == "report"
+                                                  and not self.notification.post):
             return None
         return self.post_title or "a deleted post"
 

@@ -11,6 +11,7 @@ from ..errors import error_response
 from ..further_reading import further_reading
 from ..markup import ContentTooLarge, render_markdown
 from ..models import CommentGone, CommentsClosed, Permission, Post, normalise_tags
+from ..models.first_day import NewAccountLimit, first_day_allowance
 from ..models.reading import stored_images
 from ..models.threads import OLDEST, threads
 from ..models.threads import ORDERS as COMMENT_ORDERS
@@ -54,10 +55,11 @@ def write():
         if body is not None:
             draft = form.save_draft.data
             try:
-                post = Post.publish(current_user._get_current_object(), form.title.data, body,
-                                    form.tags.data, draft=draft, details=form.details(),
-                                    submission=form.submission.data)
-            except ContentTooLarge as refused:
+                with first_day_allowance(current_user, "posts"):
+                    post = Post.publish(current_user._get_current_object(), form.title.data,
+                                        body, form.tags.data, draft=draft, details=form.details(),
+                                        submission=form.submission.data)
+            except (ContentTooLarge, NewAccountLimit) as refused:
                 form.body.errors.append(str(refused))
             else:
                 flash(_SAVED[draft], "success")
@@ -179,15 +181,18 @@ def comment(post_id):
     if form.validate_on_submit():
         try:
             spend_comment_allowance(current_user)
-            comment = post.add_comment(current_user._get_current_object(), form.body.data,
-                                       parent_id=form.parent_id.data or None,
-                                       submission=form.submission.data)
+            with first_day_allowance(current_user, "comments"):
+                comment = post.add_comment(current_user._get_current_object(), form.body.data,
+                                           parent_id=form.parent_id.data or None,
+                                           submission=form.submission.data)
+        except NewAccountLimit as refused:
+            form.body.errors.append(str(refused))
         except CommentGone:
             form.parent_id.data = ""  # sent again, it is a new comment
             form.body.errors.append("The comment you answered was deleted; "
                                     "send yours again to post it as a new comment.")
-        except CommentsClosed:
-            form.body.errors.append("Comments are closed on this post.")
+        except CommentsClosed as closed:
+            form.body.errors.append(str(closed) or "Comments are closed on this post.")
         except ContentTooLarge as refused:
             form.body.errors.append(str(refused))
         except TooManyComments as refused:

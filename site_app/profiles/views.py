@@ -7,6 +7,7 @@ from ..decorators import admin_required, confirmed_required
 from ..media.quota import spend_uploads
 from ..media.storage import UploadRejected, set_avatar
 from ..models import AccountTaken, Post, User
+from ..models.audit import AuditEntry
 from ..page_cache import cached_page
 from ..pagination import page_arg, paginate
 from ..posts.feed import feed_response
@@ -54,9 +55,13 @@ def edit_profile():
 def edit_profile_admin(user_id):
     user = User.objects.get_or_404(id=user_id)
     form, refused = _read_form(lambda **kw: EditProfileAdminForm(user, **kw))
+    old_role = user.role.name if user.role else None
     if not refused and form.validate_on_submit():
         refused = save_profile(form, user)
         if not refused:
+            if form.role.data != old_role:
+                AuditEntry.record(current_user, "change role", f"user:{user.username}",
+                                  f"{old_role} → {form.role.data}")
             flash(f"The profile of {user.username} has been updated.", "success")
             return redirect(url_for(".user", username=user.username))
     return _form_page(form, user, refused)

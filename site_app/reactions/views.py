@@ -5,6 +5,7 @@ from flask_login import current_user
 from ..decorators import permission_required
 from ..errors import wants_json
 from ..models import Bookmark, Like, Permission
+from ..models.blocks import blocks
 from ..pagination import page_arg, paginate
 from ..posts.views import get_post
 from ..redirects import back_to
@@ -20,6 +21,8 @@ def _back_to(post):
 @permission_required(Permission.COMMENT)
 def like(post_id):
     post = get_post(post_id)
+    if blocks(post.author_id, current_user.id):
+        abort(403)
     liked, count = Like.toggle(post, current_user._get_current_object())
     if count is None:
         abort(404)  # deleted while the reader clicked

@@ -44,6 +44,9 @@ def live_site(tmp_path_factory):
         "MAIL_SERVER": None,          # mail goes to the log, which the tests read
         "MAIL_ASYNC": False,
         "RATELIMIT_ENABLED": False,   # many logins from one address in a few seconds
+        # Every journey's accounts are minutes old: no first-day limits.
+        "NEW_ACCOUNT_DAILY_POSTS": 0,
+        "NEW_ACCOUNT_DAILY_COMMENTS": 0,
         "LOG_LEVEL": "INFO",
     }
     env = {k: v for k, v in os.environ.items()
@@ -140,3 +143,15 @@ def desktop(open_page):
 @pytest.fixture
 def phone(open_page):
     return open_page(phone=True)
+
+
+@pytest.fixture(scope="session")
+def admin_email(browser, live_site):
+    """The SITE_ADMIN account, registered (and so promoted) through the pages,
+    once for every module that needs an administrator."""
+    from test_journeys import register
+
+    context = browser.new_context(base_url=live_site.url, viewport=DESKTOP)
+    register(context.new_page(), live_site, "chief", email=ADMIN_EMAIL)
+    context.close()
+    return ADMIN_EMAIL

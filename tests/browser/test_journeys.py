@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browser_support import ADMIN_EMAIL, DESKTOP, PASSWORD, check_accessibility, screenshot
+from browser_support import DESKTOP, PASSWORD, check_accessibility, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -171,15 +171,6 @@ def published(browser, live_site, picture):
     context.close()
     return {"writer": writer, "title": title, "word": word, "url": url,
             "tag": "harbours"}
-
-
-@pytest.fixture(scope="session")
-def admin_email(browser, live_site):
-    """The SITE_ADMIN account, registered (and so promoted) through the pages."""
-    context = browser.new_context(base_url=live_site.url, viewport=DESKTOP)
-    register(context.new_page(), live_site, "chief", email=ADMIN_EMAIL)
-    context.close()
-    return ADMIN_EMAIL
 
 
 def choose(page, name, label):
@@ -394,6 +385,7 @@ def test_moderator_hides_a_comment(open_page, live_site, published, admin_email)
     open_menu(page)
     page.get_by_role("link", name="Moderate").click()
     expect(page).to_have_url(re.compile(r"/moderate"))
+    page.get_by_role("link", name="All comments").click()  # the first tab is the reports
     entry = page.locator("li, article, tr, .comment", has_text=comment).last
     expect(entry).to_be_visible()
     screenshot(page, "moderator-queue")

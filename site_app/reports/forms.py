@@ -1,0 +1,22 @@
+from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from ..forms import SiteForm
+from ..models.reports import NOTE_MAX, REASONS
+
+
+class ReportForm(SiteForm):
+    target = HiddenField(validators=[DataRequired()])
+    reason = RadioField("Why?", choices=REASONS,
+                        validators=[DataRequired(message="Choose a reason.")])
+    note = TextAreaField("Anything a moderator should know (optional)",
+                         validators=[Optional(), Length(max=NOTE_MAX)])
+    submit = SubmitField("Send the report")
+
+
+class DecisionForm(SiteForm):
+    target = HiddenField(validators=[DataRequired()])
+    decision = HiddenField(validators=[DataRequired()])
+
+
+
