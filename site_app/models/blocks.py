@@ -40,10 +40,10 @@ class BlockRules:
     """Mixed into ``Post`` before ``CommentsOfAPost``: no comment or reply
     on the post of an author who blocks the commenter."""
 
-    def add_comment(self, author, body, parent_id=None):
+    def add_comment(self, author, body, parent_id=None, **options):
         if blocks(self.author_id, author.id):
             raise BlockedByAuthor()
-        return super().add_comment(author, body, parent_id=parent_id)
+        return super().add_comment(author, body, parent_id=parent_id, **options)
 
 
 class MemberRule(db.Document):

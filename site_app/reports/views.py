@@ -24,7 +24,7 @@ def target_url(target):
     if target.kind == "user":
         return url_for("profiles.user", username=target.username)
     if target.kind == "comment":
-        return url_for("comments.show", comment_id=target.comment_id)
+        return url_for("comments.show", post_id=target.post_id, comment_id=target.comment_id)
     return url_for("posts.post", post_id=target.post_id)
 
 
