@@ -12,7 +12,7 @@ from flask import current_app, request
 from limits import parse
 from werkzeug.exceptions import TooManyRequests
 
-from ..extensions import limiter
+from .. import rate_counters
 from ..models import User
 from ..models.users import normalise_email
 
@@ -60,12 +60,12 @@ def _refuse_when_over_limit(email, message):
     if not _enabled():
         return
     for limit, keys in _counters(email):
-        if not limiter.limiter.test(limit, *keys):
-            reset_at, _remaining = limiter.limiter.get_window_stats(limit, *keys)
+        if not rate_counters.test(limit, *keys):
+            reset_at, _remaining = rate_counters.window_stats(limit, *keys)
             raise TooManyAttempts(message, retry_after=max(1, int(reset_at - time.time())))
 
 
 def _count_failure(email):
     if _enabled():
         for limit, keys in _counters(email):
-            limiter.limiter.hit(limit, *keys)
+            rate_counters.hit(limit, *keys)
