@@ -91,6 +91,8 @@ def open_database(config):
         serverSelectionTimeoutMS=config.get("MONGODB_SERVER_SELECTION_TIMEOUT_MS", 5000),
         appname=config.get("MONGODB_APP_NAME", "site_app"),
         maxPoolSize=config.get("MONGODB_MAX_POOL_SIZE", 100),
+        timeoutMS=config.get("MONGODB_TIMEOUT_MS", 5000),
+        w=write_concern(config.get("MONGODB_WRITE_CONCERN", "majority")),
         uuidRepresentation="standard",
         tz_aware=False,
         event_listeners=[dbstats.CommandListener(config.get("SLOW_QUERY_MS", 100))],
@@ -101,6 +103,13 @@ def open_database(config):
         # as on the embedded backend; the suite drops it afterwards.
         name = f"{name}{TEST_DATABASE_MARK}{os.getpid()}_{next(_test_database_counter)}"
     return client, client[name], False
+
+
+def write_concern(value):
+    """``MONGODB_WRITE_CONCERN`` as pymongo's ``w``: ``majority`` (or a tag
+    set's name) as written, a node count as a number."""
+    value = str(value).strip()
+    return int(value) if value.isdigit() else value
 
 
 def _is_dns_failure(exc):

@@ -17,9 +17,16 @@ from limits.strategies import STRATEGIES
 from .breaker import Breaker
 from .extensions import limiter
 
-_breaker = Breaker("rate-limit storage (site counters)", retry_seconds=5.0)
-_local = {}
-_local_lock = threading.Lock()
+_lock = threading.Lock()
+
+
+class _Fallback:
+    """Per app: the breaker, and the counters kept in this process."""
+
+    def __init__(self, config):
+        self.breaker = Breaker("rate-limit storage (site counters)", retry_seconds=5.0)
+        strategy = config.get("RATELIMIT_STRATEGY") or "fixed-window"
+        self.in_process = STRATEGIES[strategy](MemoryStorage())
 
 
 def hit(limit, *keys, cost=1):
@@ -35,21 +42,23 @@ def window_stats(limit, *keys):
 
 
 def _call(method, *args, **kwargs):
-    if _breaker.allows() or _breaker.probe_due():
+    fallback = _fallback()
+    breaker = fallback.breaker
+    if breaker.allows() or breaker.probe_due():
         try:
             result = getattr(limiter.limiter, method)(*args, **kwargs)
         except StorageError as error:
-            _breaker.failed(error)
+            breaker.failed(error)
         else:
-            if _breaker.is_open:
-                _breaker.probe(lambda: None)  # that call was the probe, and it answered
+            if breaker.is_open:
+                breaker.probe(lambda: None)  # that call was the probe, and it answered
             return result
-    return getattr(_in_process(), method)(*args, **kwargs)
+    return getattr(fallback.in_process, method)(*args, **kwargs)
 
 
-def _in_process():
-    strategy = current_app.config.get("RATELIMIT_STRATEGY") or "fixed-window"
-    with _local_lock:
-        if strategy not in _local:
-            _local[strategy] = STRATEGIES[strategy](MemoryStorage())
-        return _local[strategy]
+def _fallback():
+    extensions = current_app.extensions
+    with _lock:
+        if "rate_counters" not in extensions:
+            extensions["rate_counters"] = _Fallback(current_app.config)
+        return extensions["rate_counters"]

@@ -12,7 +12,7 @@ from ..models import CommentGone, CommentsClosed, Permission, Post, normalise_ta
 from ..models.threads import threads
 from ..models.posts import BODY_MAX
 from ..models.tags import TAGS_TEXT_MAX
-from ..page_cache import cached_page
+from ..page_cache import cached_page, not_worth_keeping
 from ..pagination import Page, page_arg, paginate
 from ..search import highlight, search_posts, search_terms
 from ..suggestions import popular_tags
@@ -203,7 +203,10 @@ def tag(tag):
         abort(404)
     if clean[0] != tag:
         return redirect(url_for(".tag", tag=clean[0]), 301)
-    return render_template("tag.html", tag=tag, page=listing_page(Post.tagged(tag)))
+    page = listing_page(Post.tagged(tag))
+    if not page.items:  # an unknown tag: anyone can make up endless ones
+        not_worth_keeping()
+    return render_template("tag.html", tag=tag, page=page)
 
 
 @posts.route("/search")
@@ -213,6 +216,8 @@ def search():
     page = search_posts(query, page_arg(), current_app.config["POSTS_PER_PAGE"])
     # No match: popular tags are somewhere to go from here.
     tags = popular_tags() if query and not page.total else []
+    if not page.items:  # found nothing: made-up words must not fill the cache
+        not_worth_keeping()
     return render_template("search.html", query=query, page=page, terms=search_terms(query),
                            suggested_tags=tags)
 
