@@ -175,10 +175,17 @@ def create_missing_indexes(collection, specs):
     return sorted(set(collection.index_information()) - before)
 
 
+def _selection_budget(app):
+    """A ping's deadline: ``MONGODB_SERVER_SELECTION_TIMEOUT_MS`` (with
+    ``timeoutMS`` set, pymongo waits that long for a server otherwise)."""
+    return pymongo.timeout(app.config.get("MONGODB_SERVER_SELECTION_TIMEOUT_MS", 5000) / 1000)
+
+
 def ping(app):
     """True when the database answers a ping."""
     try:
-        get_db(app).command("ping")
+        with _selection_budget(app):
+            get_db(app).command("ping")
         return True
     except pymongo.errors.PyMongoError:
         return False
@@ -190,7 +197,8 @@ def require_reachable(app):
     """Stop with a one-line :class:`ConfigError` when the configured server
     does not answer a ping within the server-selection timeout."""
     try:
-        get_db(app).command("ping")
+        with _selection_budget(app):
+            get_db(app).command("ping")
     except pymongo.errors.PyMongoError as exc:
         hosts = _hosts(app.config["MONGODB_URI"])
         timeout = app.config.get("MONGODB_SERVER_SELECTION_TIMEOUT_MS", 5000)
