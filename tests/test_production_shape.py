@@ -81,6 +81,8 @@ def production_env(mongodb_uri, redis_url, mail_port, site_url):
         "MONGODB_URI": f"{mongodb_uri}/inkwell",
         # A lost database answers 503 in a second, not five.
         "MONGODB_SERVER_SELECTION_TIMEOUT_MS": "1000",
+        # A hung one answers 503 after two seconds (pymongo's timeoutMS).
+        "MONGODB_TIMEOUT_MS": "2000",
         "CACHE_TYPE": "RedisCache",
         "CACHE_REDIS_URL": f"{redis_url}/0",
         "RATELIMIT_STORAGE_URI": f"{redis_url}/1",
@@ -415,6 +417,22 @@ def test_a_killed_redis_breaks_nothing_and_is_used_again_when_back(site, writer)
         assert time.monotonic() < deadline, "the site did not use Redis again in 15 s"
         time.sleep(0.5)
     assert outage_lines(site, log_start)[1] == 0
+
+
+def test_a_hung_database_answers_503_in_seconds_and_readyz_within_one(site):
+    os.kill(site.standin.pid, signal.SIGSTOP)
+    try:
+        page, seconds = timed_get(site.reader(), "/user/nobody-hung")
+        assert page.status_code == 503 and seconds < 4
+        ready, seconds = timed_get(site.reader(), "/readyz")
+        assert ready.status_code == 503 and seconds < 1.0
+        assert ready.json()["database"] != "ok" and ready.json()["cache"] == "ok"
+    finally:
+        os.kill(site.standin.pid, signal.SIGCONT)
+    deadline = time.monotonic() + 20
+    while site.reader().get("/readyz").status_code != 200:
+        assert time.monotonic() < deadline, "the site did not recover in 20 s"
+        time.sleep(0.5)
 
 
 def test_a_lost_database_gives_503_and_the_site_recovers_by_itself(site):
