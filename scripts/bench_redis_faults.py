@@ -20,8 +20,8 @@ from pathlib import Path
 import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import drive, percentile, wait_until_up  # noqa: E402
-from bench_shape import ProductionShape  # noqa: E402
+from bench import drive, percentile, wait_until_up
+from bench_shape import ProductionShape
 
 
 def parse_args(argv=None):

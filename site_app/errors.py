@@ -3,8 +3,12 @@ API and for clients that accept JSON and not HTML."""
 import logging
 
 from flask import Response, current_app, jsonify, render_template, request
-from pymongo.errors import (AutoReconnect, ExecutionTimeout, ServerSelectionTimeoutError,
-                            WaitQueueTimeoutError)
+from pymongo.errors import (
+    AutoReconnect,
+    ExecutionTimeout,
+    ServerSelectionTimeoutError,
+    WaitQueueTimeoutError,
+)
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 from werkzeug.http import HTTP_STATUS_CODES
 

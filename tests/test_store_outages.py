@@ -8,7 +8,6 @@ import logging
 import time
 
 import pytest
-
 from shape_services import free_port
 
 from site_app import create_app
