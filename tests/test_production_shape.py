@@ -419,11 +419,13 @@ def test_a_killed_redis_breaks_nothing_and_is_used_again_when_back(site, writer)
     assert outage_lines(site, log_start)[1] == 0
 
 
-def test_a_hung_database_answers_503_in_seconds_and_readyz_within_one(site):
+def test_a_hung_database_answers_503_in_seconds_and_readyz_within_one(site, writer):
     os.kill(site.standin.pid, signal.SIGSTOP)
     try:
         page, seconds = timed_get(site.reader(), "/user/nobody-hung")
         assert page.status_code == 503 and seconds < 4
+        api, seconds = timed_get(site.reader(), "/api/v1/posts/", auth=(writer, PASSWORD))
+        assert api.status_code == 503 and seconds < 4
         ready, seconds = timed_get(site.reader(), "/readyz")
         assert ready.status_code == 503 and seconds < 1.0
         assert ready.json()["database"] != "ok" and ready.json()["cache"] == "ok"
