@@ -43,7 +43,7 @@ SECRET_KEY = "production-shape-secret-0123456789abcdef"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("shape")
-    started = []
+    started, shape = [], None
     try:
         redis = start_redis(folder)
         started.append(redis)
@@ -66,6 +66,8 @@ def site(tmp_path_factory):
         shape.wait_until_healthy()
         yield shape
     finally:
+        if shape is not None and getattr(shape, "redis", None) not in started:
+            shape.redis.stop()  # started again by a test
         for service in reversed(started):
             service.stop()
 
