@@ -36,6 +36,12 @@ class Config:
     MONGODB_SERVER_SELECTION_TIMEOUT_MS = _env_int("MONGODB_SERVER_SELECTION_TIMEOUT_MS", 5000)
     MONGODB_APP_NAME = os.environ.get("MONGODB_APP_NAME", "site_app")
     MONGODB_MAX_POOL_SIZE = _env_int("MONGODB_MAX_POOL_SIZE", 100)
+    # Every operation's client-side budget (pymongo's timeoutMS): with the
+    # database hung a request answers 503 after this, not after minutes.
+    MONGODB_TIMEOUT_MS = _env_int("MONGODB_TIMEOUT_MS", 5000)
+    # "majority": an acknowledged write survives the primary's loss (w:1 can
+    # be rolled back); costs a round trip to a secondary per write.
+    MONGODB_WRITE_CONCERN = os.environ.get("MONGODB_WRITE_CONCERN", "majority")
     # Commands slower than this are logged with their filter (real MongoDB).
     SLOW_QUERY_MS = _env_int("SLOW_QUERY_MS", 100)
 
@@ -106,6 +112,9 @@ class Config:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # With the shared store away, limits count per process (Flask-Limiter's
+    # in-memory fallback) instead of failing the request.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     # Files one account may upload (every way in), refused ones included.
@@ -123,9 +132,15 @@ class Config:
     CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL") or None
     CACHE_DEFAULT_TIMEOUT = _env_int("CACHE_DEFAULT_TIMEOUT", 300)
-    # SimpleCache's entry limit (it evicts the soonest-expiring first): room
-    # for a generation per post and author plus the pages (site_app/page_cache.py).
-    CACHE_THRESHOLD = _env_int("CACHE_THRESHOLD", 10000)
+    # SimpleCache (one process) holds at most this many bytes of pages, the
+    # least recently used evicted first (site_app/cache_stores.py).
+    CACHE_MAX_BYTES = _env_int("CACHE_MAX_BYTES", 64 * 1024 * 1024)
+    # Redis (cache and rate limits): a healthy one answers in well under a
+    # millisecond; one that does not answer in these is treated as away, and
+    # the cache is probed again every CACHE_RETRY_SECONDS.
+    REDIS_CONNECT_TIMEOUT_MS = _env_int("REDIS_CONNECT_TIMEOUT_MS", 50)
+    REDIS_TIMEOUT_MS = _env_int("REDIS_TIMEOUT_MS", 200)
+    CACHE_RETRY_SECONDS = float(os.environ.get("CACHE_RETRY_SECONDS") or 1)
     # Anonymous pages: kept this long at most (invalidation is by generation,
     # this only bounds memory), and how long a CDN may serve one without
     # asking (0: it revalidates every time, so a change shows at once).

@@ -58,10 +58,13 @@ def create_app(config_name=None, overrides=None):
     mail.init_app(app)
     timestamps.register(app)
     bootstrap.init_app(app)
-    cache.init_app(app)
+    from .cache_stores import configure_rate_limit_storage, init_cache
+    from .content_cache import mark_all_stale
+    init_cache(app, cache, on_recovery=mark_all_stale)
     compress.init_app(app)
     from .web import retry_after_only_when_limited
     app.after_request(retry_after_only_when_limited)  # before the limiter: see there
+    configure_rate_limit_storage(app.config)
     limiter.init_app(app)
 
     from . import models  # noqa: F401  (registers the documents and the user loader)

@@ -39,9 +39,11 @@ from .extensions import cache
 log = logging.getLogger(__name__)
 
 SEQUENCE_KEY = "pc:seq"
-# Generations outlive pages (SimpleCache evicts the entries that expire
-# first, so pages go before the numbers that say whether they are fresh).
-GENERATION_TIMEOUT = 30 * 24 * 3600
+# Generations and the counter are kept without a timeout, pages and parts
+# with one: the bounded in-process store and Redis under `volatile-lru`
+# evict only entries that expire, so the numbers that say whether a page is
+# fresh are never evicted (README, "Redis in production").
+GENERATION_TIMEOUT = 0
 SITE, NEWEST, SEARCH = "site", "newest", "search"
 
 
@@ -121,7 +123,20 @@ def invalidate(*scopes):
             cache.set_many({_key(scope): number for scope in set(scopes)},
                            timeout=GENERATION_TIMEOUT)
     except Exception:  # a cache outage must not fail the write that changed content
-        log.exception("could not invalidate cached pages %s", sorted(set(scopes)))
+        # (the store's breaker logs the outage; on recovery every page is stale)
+        log.debug("could not invalidate cached pages %s", sorted(set(scopes)))
+
+
+def mark_all_stale(backend):
+    """After the cache was unreachable: an invalidation may have been lost
+    meanwhile (a post deleted while Redis was paused comes back with its
+    data), so bump the site's generation, which every page and part
+    depends on, straight on ``backend`` before it is trusted again. Raises
+    when the store is still away."""
+    backend.add(SEQUENCE_KEY, time.time_ns() // 1000, timeout=GENERATION_TIMEOUT)
+    number = backend.inc(SEQUENCE_KEY)
+    if number is None or not backend.set(_key(SITE), number, timeout=GENERATION_TIMEOUT):
+        raise RuntimeError("the site's generation could not be bumped")
 
 
 def content_changed():
@@ -141,7 +156,7 @@ def cached(name, build, scopes=(NEWEST,)):
         keys = generation_keys([SITE, *scopes])
         numbers = current_generations(keys)
     except Exception:  # a cache outage costs a computation, never the page
-        log.exception("could not read the generations of %s", name)
+        log.debug("could not read the generations of %s", name)
         numbers = None
     if not numbers or None in numbers.values():
         return build()

@@ -91,6 +91,8 @@ def open_database(config):
         serverSelectionTimeoutMS=config.get("MONGODB_SERVER_SELECTION_TIMEOUT_MS", 5000),
         appname=config.get("MONGODB_APP_NAME", "site_app"),
         maxPoolSize=config.get("MONGODB_MAX_POOL_SIZE", 100),
+        timeoutMS=config.get("MONGODB_TIMEOUT_MS", 5000),
+        w=write_concern(config.get("MONGODB_WRITE_CONCERN", "majority")),
         uuidRepresentation="standard",
         tz_aware=False,
         event_listeners=[dbstats.CommandListener(config.get("SLOW_QUERY_MS", 100))],
@@ -101,6 +103,13 @@ def open_database(config):
         # as on the embedded backend; the suite drops it afterwards.
         name = f"{name}{TEST_DATABASE_MARK}{os.getpid()}_{next(_test_database_counter)}"
     return client, client[name], False
+
+
+def write_concern(value):
+    """``MONGODB_WRITE_CONCERN`` as pymongo's ``w``: ``majority`` (or a tag
+    set's name) as written, a node count as a number."""
+    value = str(value).strip()
+    return int(value) if value.isdigit() else value
 
 
 def _is_dns_failure(exc):
@@ -166,10 +175,17 @@ def create_missing_indexes(collection, specs):
     return sorted(set(collection.index_information()) - before)
 
 
+def _selection_budget(app):
+    """A ping's deadline: ``MONGODB_SERVER_SELECTION_TIMEOUT_MS`` (with
+    ``timeoutMS`` set, pymongo waits that long for a server otherwise)."""
+    return pymongo.timeout(app.config.get("MONGODB_SERVER_SELECTION_TIMEOUT_MS", 5000) / 1000)
+
+
 def ping(app):
     """True when the database answers a ping."""
     try:
-        get_db(app).command("ping")
+        with _selection_budget(app):
+            get_db(app).command("ping")
         return True
     except pymongo.errors.PyMongoError:
         return False
@@ -181,7 +197,8 @@ def require_reachable(app):
     """Stop with a one-line :class:`ConfigError` when the configured server
     does not answer a ping within the server-selection timeout."""
     try:
-        get_db(app).command("ping")
+        with _selection_budget(app):
+            get_db(app).command("ping")
     except pymongo.errors.PyMongoError as exc:
         hosts = _hosts(app.config["MONGODB_URI"])
         timeout = app.config.get("MONGODB_SERVER_SELECTION_TIMEOUT_MS", 5000)

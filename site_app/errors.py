@@ -3,7 +3,12 @@ API and for clients that accept JSON and not HTML."""
 import logging
 
 from flask import Response, current_app, jsonify, render_template, request
-from pymongo.errors import AutoReconnect, ServerSelectionTimeoutError
+from pymongo.errors import (
+    AutoReconnect,
+    ExecutionTimeout,
+    ServerSelectionTimeoutError,
+    WaitQueueTimeoutError,
+)
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -118,5 +123,9 @@ def register(app):
     app.register_error_handler(SecurityError, _handle_unknown_host)
     app.register_error_handler(AutoReconnect, _handle_database_down)
     app.register_error_handler(ServerSelectionTimeoutError, _handle_database_down)
+    # MONGODB_TIMEOUT_MS spent (pymongo's timeoutMS): on the server, or
+    # waiting for a connection while every one is stuck.
+    app.register_error_handler(ExecutionTimeout, _handle_database_down)
+    app.register_error_handler(WaitQueueTimeoutError, _handle_database_down)
     app.register_error_handler(InternalServerError, _handle_unexpected)
     app.register_error_handler(Exception, _handle_unexpected)

@@ -27,6 +27,7 @@ from urllib.parse import urlencode
 
 from flask import current_app, g, make_response, request, session
 from flask_compress.flask_compress import _compress_data  # with the app's own settings
+from werkzeug.datastructures import ImmutableMultiDict
 
 from . import content_cache
 from .content_cache import SITE
@@ -54,21 +55,84 @@ def cached_page(*scopes, everyone=False, timeout=None):
             if not (everyone or _without_session()):
                 return _private(make_response(view(**kwargs)))
             named = [scope.format(**kwargs) for scope in scopes]
-            return _serve(request_key(), lambda: view(**kwargs), named, timeout)
+            return _serve(lambda: view(**kwargs), named, timeout)
         return wrapper
     return decorate
+
+
+def not_worth_keeping():
+    """Serve this answer but keep nothing: a view calls it when its list is
+    empty (an unknown tag, a search that finds nothing), addresses anyone
+    can invent without end, which would otherwise fill the shared cache."""
+    g.page_cache_skip = True
 
 
 def _without_session():
     return current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
 
 
-def request_key():
-    """One entry per address (scheme, host, path and the query, in a fixed
-    order): pages print their own URL (login links, canonical tags)."""
-    query = urlencode(sorted(request.args.items(multi=True)))
-    address = f"{request.host_url}{request.path.lstrip('/')}?{query}"
+# Endpoint -> names of the query arguments its view has read (in this
+# process): the only ones a page is kept under, so ?utm_source=1..20000
+# share one entry. Learned while rendering (_RecordedArgs), never declared:
+# a view that starts reading a new argument is keyed by it from then on.
+_ARGS_READ = {}
+_ALL_ARGS = object()
+
+
+def request_key(names):
+    """One entry per address: scheme, host, path, and the values of the query
+    arguments ``names`` (those the view reads; pages print their own URL)."""
+    query = urlencode([(name, value) for name in sorted(names)
+                       for value in request.args.getlist(name)])
+    address = f"{request.host_url}{request.path.lstrip('/')}?{query}#{','.join(sorted(names))}"
     return "pc:page:" + hashlib.sha256(address.encode()).hexdigest()
+
+
+class _RecordedArgs(ImmutableMultiDict):
+    """``request.args`` while a cached view renders: notes each name read
+    (``_ALL_ARGS`` when the view walks them all)."""
+
+    def __init__(self, args):
+        super().__init__(args)
+        self.read = set()
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None, type=None):
+        self.read.add(key)
+        return super().get(key, default, type)
+
+    def getlist(self, key, type=None):
+        self.read.add(key)
+        return super().getlist(key, type)
+
+    def __contains__(self, key):
+        self.read.add(key)
+        return super().__contains__(key)
+
+
+def _walking(name):
+    def walk(self, *args, **kwargs):
+        self.read.add(_ALL_ARGS)
+        return getattr(ImmutableMultiDict, name)(self, *args, **kwargs)
+    return walk
+
+
+for _name in ("items", "keys", "values", "lists", "listvalues", "to_dict", "__iter__",
+              "__len__", "copy"):
+    setattr(_RecordedArgs, _name, _walking(_name))
+
+
+def _render_recording_args(render):
+    """``(response, names of the query arguments the view read)``."""
+    original = request.args
+    recorded = request.args = _RecordedArgs(original)
+    try:
+        return make_response(render()), recorded.read
+    finally:
+        request.args = original
 
 
 def _quietly(action, *args):
@@ -81,10 +145,10 @@ def _quietly(action, *args):
         return None
 
 
-def _serve(key, render, scopes, timeout):
-    entry = _quietly(_fresh_entry, key)
+def _serve(render, scopes, timeout):
+    entry = _quietly(_fresh_entry, request_key(_ARGS_READ.get(request.endpoint, ())))
     if entry is None:
-        entry, response = _render_and_keep(key, render, scopes, timeout)
+        entry, response = _render_and_keep(render, scopes, timeout)
         if entry is None:
             return response
     else:
@@ -101,12 +165,12 @@ def _fresh_entry(key):
     return entry if now == entry["generations"] else None
 
 
-def _render_and_keep(key, render, scopes, timeout):
+def _render_and_keep(render, scopes, timeout):
     """Render; keep the answer if it may be shared. ``(entry or None, response)``."""
     started = _quietly(content_cache.sequence)
     content_cache.start_recording([SITE, *scopes])
     try:
-        response = make_response(render())
+        response, names = _render_recording_args(render)
     finally:
         recorded = content_cache.stop_recording()
     if not _shareable(response):
@@ -118,8 +182,14 @@ def _render_and_keep(key, render, scopes, timeout):
              "headers": [(k, v) for k, v in response.headers if k.lower() not in _NOT_KEPT],
              "generations": {}}
     g.page_cache = "off" if started is None else "miss"
-    if started is not None:  # else nothing is stored (NullCache): answer with the validators
-        _quietly(_keep, key, entry, recorded, started, timeout, response.mimetype)
+    skip = g.pop("page_cache_skip", False)
+    if _ALL_ARGS in names:  # its key would have to hold every argument: not kept
+        return entry, response
+    names = _ARGS_READ[request.endpoint] = frozenset(
+        names | _ARGS_READ.get(request.endpoint, frozenset()))
+    if started is not None and not skip:  # else NullCache, or an empty list
+        _quietly(_keep, request_key(names), entry, recorded, started, timeout,
+                 response.mimetype)
     return entry, response
 
 

@@ -90,13 +90,15 @@ class Service:
         self._log_file.close()
 
 
-def start_redis(folder):
+def start_redis(folder, port=None):
+    """A redis-server without persistence; ``port`` to start one again where
+    a stopped one listened."""
     require(REDIS_SERVER, "redis-server")
-    port = free_port()
+    port = port or free_port()
     service = Service("redis-server", [
         REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
         "--appendonly", "no", "--dir", str(folder)], Path(folder) / "redis.log")
-    service.url = f"redis://127.0.0.1:{port}"
+    service.url, service.port = f"redis://127.0.0.1:{port}", port
     return service.wait_for_port(port)
 
 

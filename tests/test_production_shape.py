@@ -13,6 +13,7 @@ them, failed under CI=true.
 """
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -42,7 +43,7 @@ SECRET_KEY = "production-shape-secret-0123456789abcdef"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("shape")
-    started = []
+    started, shape = [], None
     try:
         redis = start_redis(folder)
         started.append(redis)
@@ -61,9 +62,12 @@ def site(tmp_path_factory):
         gunicorn = start_gunicorn(folder, env, gunicorn_port, workers=WORKERS)
         started.append(gunicorn)
         shape = Site(nginx, gunicorn, standin, mail, site_url)
+        shape.redis = redis
         shape.wait_until_healthy()
         yield shape
     finally:
+        if shape is not None and getattr(shape, "redis", None) not in started:
+            shape.redis.stop()  # started again by a test
         for service in reversed(started):
             service.stop()
 
@@ -79,6 +83,8 @@ def production_env(mongodb_uri, redis_url, mail_port, site_url):
         "MONGODB_URI": f"{mongodb_uri}/inkwell",
         # A lost database answers 503 in a second, not five.
         "MONGODB_SERVER_SELECTION_TIMEOUT_MS": "1000",
+        # A hung one answers 503 after two seconds (pymongo's timeoutMS).
+        "MONGODB_TIMEOUT_MS": "2000",
         "CACHE_TYPE": "RedisCache",
         "CACHE_REDIS_URL": f"{redis_url}/0",
         "RATELIMIT_STORAGE_URI": f"{redis_url}/1",
@@ -130,22 +136,30 @@ class Site:
         return pids
 
     def home_on_every_worker(self, reader, max_requests=150):
-        """The anonymous home page from each of the workers: ``{pid: html}``.
+        """The anonymous home page from each of the workers: ``{pid: html}``."""
+        answers = self.on_every_worker(reader, "/", max_requests)
+        assert all(a.status_code == 200 for pages in answers.values() for a in pages)
+        return {pid: [a.text for a in pages] for pid, pages in answers.items()}
+
+    def on_every_worker(self, reader, path, max_requests=150):
+        """``path`` answered by each of the workers: ``{pid: [responses]}``.
         Requests go six at a time until all three workers have answered."""
         marker = uuid.uuid4().hex[:8]
-        bodies = {}
+        answers = {}
+        separator = "&" if "?" in path else "?"
         with ThreadPoolExecutor(6) as pool:
             for start in range(0, max_requests, 6):
                 numbers = range(start, start + 6)
-                pages = pool.map(lambda n: reader.get(f"/?probe={marker}-{n}"), numbers)
-                for number, page in zip(numbers, pages):
-                    assert page.status_code == 200
-                    bodies[number] = page.text
+                pages = pool.map(lambda n: reader.get(f"{path}{separator}probe={marker}-{n}"),
+                                 numbers)
+                answers.update(zip(numbers, pages))
                 served = self.workers_of(marker)
-                by_worker = {served[n]: bodies[n] for n in bodies if n in served}
-                if len(by_worker) == WORKERS:
-                    return {pid: [bodies[n] for n in bodies if served.get(n) == pid]
-                            for pid in by_worker}
+                if len({served[n] for n in answers if n in served}) == WORKERS:
+                    by_worker = {}
+                    for number, answer in answers.items():
+                        if number in served:
+                            by_worker.setdefault(served[number], []).append(answer)
+                    return by_worker
         pytest.fail(f"{max_requests} requests reached only workers {set(served.values())}")
 
     def messages_to(self, address, count, timeout=15):
@@ -316,6 +330,114 @@ def test_a_forged_host_never_reaches_an_emailed_link(site, writer):
     [link] = re.findall(r"https?://[^\s\"'<>]+", resets[0])
     assert link.startswith(f"{site.site_url}/auth/reset/")
     assert not any("evil.example" in m.as_string() for m in site.mail.messages)
+
+
+# -- Redis paused, killed, flooded --------------------------------------------------
+def timed_get(reader, path, **kwargs):
+    started = time.monotonic()
+    response = reader.get(path, **kwargs)
+    return response, time.monotonic() - started
+
+
+def redis_client(site, db=0):
+    import redis
+    return redis.Redis.from_url(f"{site.redis.url}/{db}", socket_timeout=5)
+
+
+def assert_the_site_works_without_redis(site, writer):
+    """Anonymous pages within a second each, sign-in and the API answering
+    (never a 500), and /readyz saying the cache is away, within a second."""
+    anonymous = site.reader()
+    with ThreadPoolExecutor(6) as pool:
+        pages = list(pool.map(lambda n: timed_get(anonymous, f"/?n={n}"), range(30)))
+    assert [page.status_code for page, _ in pages] == [200] * 30
+    assert max(seconds for _, seconds in pages) < 1.0
+    ready, seconds = timed_get(site.reader(), "/readyz")
+    assert seconds < 1.0
+    assert ready.status_code == 503
+    assert ready.json()["database"] == "ok" and ready.json()["cache"] != "ok"
+    reader = site.reader()
+    wrong = reader.submit("/auth/login", email=writer, password="wrong")
+    assert wrong.status_code == 200 and "Wrong email or password" in wrong.text
+    assert reader.submit("/auth/login", email=writer, password=PASSWORD).status_code == 302
+    listed = site.reader().get("/api/v1/posts/", auth=(writer, PASSWORD))
+    assert listed.status_code == 200
+
+
+def outage_lines(site, since):
+    log = site.gunicorn.log()[since:]
+    return log.count("unreachable ("), log.count("Traceback")
+
+
+def test_a_paused_redis_costs_little_and_a_deletion_meanwhile_is_never_served(site, writer):
+    api = site.reader()
+    created = api.post("/api/v1/posts/", auth=(writer, PASSWORD),
+                       json={"title": "Paused Redis post", "body": "Deleted while Redis sleeps."})
+    assert created.status_code == 201
+    post_path = f"/post/{created.json()['id']}"
+    anonymous = site.reader()
+    kept = site.on_every_worker(anonymous, post_path)  # each worker has read it from Redis
+    assert all(a.status_code == 200 for answers in kept.values() for a in answers)
+    log_start = len(site.gunicorn.log())
+    os.kill(site.redis.process.pid, signal.SIGSTOP)
+    try:
+        assert_the_site_works_without_redis(site, writer)
+        deleted = api.delete(f"/api/v1/posts/{created.json()['id']}", auth=(writer, PASSWORD))
+        assert deleted.status_code == 204  # its invalidation cannot reach Redis
+    finally:
+        os.kill(site.redis.process.pid, signal.SIGCONT)
+    time.sleep(2)  # the worker that lost the invalidation probes Redis every 0.25 s
+    after = site.on_every_worker(anonymous, post_path)
+    assert all(a.status_code == 404 for answers in after.values() for a in answers)
+    assert all("Paused Redis post" not in html
+               for pages in site.home_on_every_worker(anonymous).values() for html in pages)
+    opened, tracebacks = outage_lines(site, log_start)
+    # One line per store and worker (the cache, Flask-Limiter), not one per call.
+    assert 1 <= opened <= 2 * WORKERS and tracebacks == 0
+
+
+def test_junk_addresses_do_not_grow_redis(site):
+    memory = redis_client(site)
+    reader = site.reader()
+    assert reader.get("/").status_code == 200
+    before = memory.info("memory")["used_memory"]
+    paths = [f"/?utm_source=n{n}" for n in range(500)] + [f"/tag/junk{n}" for n in range(500)]
+    with ThreadPoolExecutor(6) as pool:
+        statuses = list(pool.map(lambda path: reader.get(path).status_code, paths))
+    assert statuses == [200] * 1000
+    assert memory.info("memory")["used_memory"] - before < 1024 * 1024
+
+
+def test_a_killed_redis_breaks_nothing_and_is_used_again_when_back(site, writer):
+    log_start = len(site.gunicorn.log())
+    site.redis.stop()  # SIGTERM, as a crash or a restart would
+    try:
+        assert_the_site_works_without_redis(site, writer)
+    finally:
+        site.redis = start_redis(site.redis.log_path.parent, port=site.redis.port)
+    deadline = time.monotonic() + 15
+    while site.reader().get("/readyz").status_code != 200:
+        assert time.monotonic() < deadline, "the site did not use Redis again in 15 s"
+        time.sleep(0.5)
+    assert outage_lines(site, log_start)[1] == 0
+
+
+def test_a_hung_database_answers_503_in_seconds_and_readyz_within_one(site, writer):
+    os.kill(site.standin.pid, signal.SIGSTOP)
+    try:
+        page, seconds = timed_get(site.reader(), "/user/nobody-hung")
+        assert page.status_code == 503 and seconds < 4
+        api, seconds = timed_get(site.reader(), "/api/v1/posts/", auth=(writer, PASSWORD))
+        assert api.status_code == 503 and seconds < 4
+        ready, seconds = timed_get(site.reader(), "/readyz")
+        assert ready.status_code == 503 and seconds < 1.0
+        assert ready.json()["database"] != "ok" and ready.json()["cache"] == "ok"
+    finally:
+        os.kill(site.standin.pid, signal.SIGCONT)
+    deadline = time.monotonic() + 20
+    while site.reader().get("/readyz").status_code != 200:
+        assert time.monotonic() < deadline, "the site did not recover in 20 s"
+        time.sleep(0.5)
 
 
 def test_a_lost_database_gives_503_and_the_site_recovers_by_itself(site):

@@ -12,6 +12,7 @@ limiter (which runs first) keys on it, and the views read it.
 from typing import NamedTuple, Optional
 
 from flask import current_app, request
+from pymongo.errors import PyMongoError
 
 from .. import tokens
 from ..auth.password_checks import TooManyAttempts, check_code, check_login
@@ -100,8 +101,14 @@ def current_identity():
     # Kept in the WSGI environ, which lives exactly as long as the request
     # (``g`` outlives it when a test holds an app context open).
     if _IDENTITY_KEY not in request.environ:
-        request.environ[_IDENTITY_KEY] = _check_credentials(request.authorization)
-    return request.environ[_IDENTITY_KEY]
+        try:
+            request.environ[_IDENTITY_KEY] = _check_credentials(request.authorization)
+        except PyMongoError as error:  # asked again, the same answer (a 503), not another wait
+            request.environ[_IDENTITY_KEY] = error
+    found = request.environ[_IDENTITY_KEY]
+    if isinstance(found, PyMongoError):
+        raise found
+    return found
 
 
 def current_api_user():
@@ -112,7 +119,13 @@ def current_api_user():
 def rate_limit_key():
     """Rate limits count per account, whichever credentials it uses; calls
     without valid credentials count per address."""
-    user = current_identity().user
+    try:
+        user = current_identity().user
+    except PyMongoError:
+        # The database is away: the request answers 503 when its credentials
+        # are checked. Raised here, Flask-Limiter would take it for its own
+        # storage failing and run its checks again, one database timeout each.
+        user = None
     if user is not None:
         return f"user:{user.id}"
     return f"addr:{request.remote_addr or 'unknown'}"

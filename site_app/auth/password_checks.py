@@ -14,7 +14,7 @@ from flask import current_app, request
 from limits import parse
 from werkzeug.exceptions import TooManyRequests
 
-from ..extensions import limiter
+from .. import rate_counters
 from ..models import User
 from ..models.users import normalise_email
 
@@ -70,23 +70,23 @@ def _refuse_when_over_limit(email, message):
     if not _enabled():
         return
     (limit, by_address), (_, by_account), (_, by_pair) = _counters(email)
-    if not limiter.limiter.test(limit, *by_address):
+    if not rate_counters.test(limit, *by_address):
         _refuse(limit, by_address, message)
-    if not limiter.limiter.test(limit, *by_account):
-        _reset_at, remaining_here = limiter.limiter.get_window_stats(limit, *by_pair)
+    if not rate_counters.test(limit, *by_account):
+        _reset_at, remaining_here = rate_counters.window_stats(limit, *by_pair)
         if remaining_here < limit.amount:  # this address has failed on it
             _refuse(limit, by_account, message)
 
 
 def _refuse(limit, keys, message):
-    reset_at, _remaining = limiter.limiter.get_window_stats(limit, *keys)
+    reset_at, _remaining = rate_counters.window_stats(limit, *keys)
     raise TooManyAttempts(message, retry_after=max(1, int(reset_at - time.time())))
 
 
 def _count_failure(email):
     if _enabled():
         for limit, keys in _counters(email):
-            limiter.limiter.hit(limit, *keys)
+            rate_counters.hit(limit, *keys)
 
 
 def check_code(user, code_is_right, message=None):

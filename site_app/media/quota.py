@@ -5,7 +5,7 @@ cost being bounded."""
 from flask import current_app
 from limits import parse
 
-from ..extensions import limiter
+from .. import rate_counters
 from .storage import UploadRejected
 
 
@@ -15,7 +15,7 @@ def spend_uploads(user, count=1):
     if not current_app.config.get("RATELIMIT_ENABLED") or count < 1:
         return
     limit = parse(current_app.config["UPLOAD_RATE_LIMIT"])
-    if not limiter.limiter.hit(limit, "upload", str(user.id), cost=count):
+    if not rate_counters.hit(limit, "upload", str(user.id), cost=count):
         raise UploadRejected("You have uploaded too many files: the site accepts "
                              f"{current_app.config['UPLOAD_RATE_LIMIT']}. Try again later.",
                              status=429)

@@ -9,6 +9,7 @@ from xml.etree import ElementTree as ET
 from flask import current_app, request
 
 from ..models import Post, utcnow
+from ..page_cache import not_worth_keeping
 from ..public_address import site_url_for
 from ..text import strip_unsafe
 
@@ -87,6 +88,8 @@ def feed_response(queryset, subtitle="Newest posts", page=None, **page_args):
     cache (``cached_page(..., everyone=True)``), whose ETag, with the
     ``Last-Modified`` set here, lets a polling reader get a 304."""
     posts = Post.with_authors(list(queryset.limit(20)))
+    if not posts:  # e.g. an unknown tag's feed: not kept in the page cache
+        not_worth_keeping()
     alternate = site_url_for(page, **page_args) if page else None
     response = current_app.response_class(atom_feed(posts, subtitle, alternate),
                                           mimetype="application/atom+xml")

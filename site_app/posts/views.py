@@ -17,7 +17,7 @@ from ..models.threads import OLDEST, threads
 from ..models.threads import ORDERS as COMMENT_ORDERS
 from ..models.posts import BODY_MAX
 from ..models.tags import TAGS_TEXT_MAX
-from ..page_cache import cached_page
+from ..page_cache import cached_page, not_worth_keeping
 from ..pagination import Page, page_arg, paginate
 from ..search import highlight, search_people, search_posts, search_tags, search_terms
 from ..suggestions import popular_tags
@@ -276,7 +276,10 @@ def tag(tag):
         abort(404)
     if clean[0] != tag:
         return redirect(url_for(".tag", tag=clean[0]), 301)
-    return render_template("tag.html", tag=tag, page=listing_page(Post.tagged(tag)))
+    page = listing_page(Post.tagged(tag))
+    if not page.items:  # an unknown tag: anyone can make up endless ones
+        not_worth_keeping()
+    return render_template("tag.html", tag=tag, page=page)
 
 
 @posts.route("/search")
@@ -289,6 +292,8 @@ def search():
     people, tags = (search_people(query), search_tags(query)) if first else ([], [])
     # No match: popular tags are somewhere to go from here.
     suggested = popular_tags() if query and not (page.total or people or tags) else []
+    if not (page.items or people or tags):  # found nothing: made-up words must not fill the cache
+        not_worth_keeping()
     return render_template("search.html", query=query, page=page, terms=search_terms(query),
                            people=people, tags=tags, suggested_tags=suggested)
 
