@@ -46,10 +46,13 @@ def test_pages_render_without_the_cache_and_the_outage_is_logged_once(app, caplo
     answers = [timed(client, "GET", path) for path in ["/", "/explore", "/tag/lamp", "/"] * 5]
     assert [response.status_code for response, _ in answers] == [200] * 20
     assert max(seconds for _, seconds in answers) < 1.0
-    outages = [r for r in caplog.records if "unreachable" in r.getMessage()]
+    # Creating the test's account already tells the cache (a new member for
+    # searches): the outage may be met while setting up.
+    logged = caplog.get_records("setup") + caplog.records
+    outages = [r for r in logged if "unreachable" in r.getMessage()]
     assert [r.name for r in outages] == ["site_app.breaker"]  # one line, no traceback
     assert outages[0].exc_info is None
-    assert not [r for r in caplog.records if r.exc_info]
+    assert not [r for r in logged if r.exc_info]
 
 
 def test_sign_in_is_limited_per_process_and_never_a_500(app):
@@ -64,7 +67,9 @@ def test_sign_in_is_limited_per_process_and_never_a_500(app):
     signed_in = other.post("/auth/login", data={"email": "writer@example.com",
                                                 "password": PASSWORD},
                            environ_base={"REMOTE_ADDR": "192.0.2.7"})
-    assert signed_in.status_code == 429  # the account's own counter, kept in the process
+    # The owner from an address that has not failed gets in (no lockout by
+    # strangers), the counters being kept in the process all the same.
+    assert signed_in.status_code == 302
 
 
 def test_the_api_answers_with_its_limit_counted_in_the_process(app):
