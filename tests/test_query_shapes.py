@@ -92,8 +92,22 @@ def pipeline_shape(pipeline):
     return filter_, sort
 
 
+def _or_raised(filter_):
+    """An ``$or`` inside an ``$and`` (MongoEngine's ``Q`` objects write
+    them so: a page by key) lifted to the top level, as the planner
+    distributes it."""
+    parts = (filter_ or {}).get("$and")
+    if not parts or not any("$or" in part for part in parts):
+        return filter_
+    merged = {k: v for k, v in filter_.items() if k != "$and"}
+    rest = [part for part in parts if "$or" not in part]
+    (branches,) = [part["$or"] for part in parts if "$or" in part]
+    return {**merged, "$and": rest, "$or": branches} if rest else {**merged, "$or": branches}
+
+
 def served_by_index(indexes, filter_, sort, small=False):
     """True when some declared index serves this filter and sort."""
+    filter_ = _or_raised(filter_)
     if filter_ and "$or" in filter_:
         rest = {k: v for k, v in filter_.items() if k != "$or"}
         return all(served_by_index(indexes, {**rest, **branch}, sort, small)

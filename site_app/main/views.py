@@ -26,7 +26,7 @@ def index():
     page = listing_page(posts)
     # Nothing to show yet: suggest where to start instead of an empty list.
     start = (dict(writers=writers_to_follow(current_user), tags=popular_tags())
-             if show_followed and not page.total else None)
+             if show_followed and page.is_empty else None)
     return render_template("index.html", page=page, show_followed=show_followed, start=start)
 
 

@@ -13,7 +13,7 @@ from ..models.threads import threads
 from ..models.posts import BODY_MAX
 from ..models.tags import TAGS_TEXT_MAX
 from ..page_cache import cached_page
-from ..pagination import Page, page_arg, paginate
+from ..pagination import Page, page_arg, page_by_key
 from ..search import highlight, search_posts, search_terms
 from ..suggestions import popular_tags
 from . import posts
@@ -34,8 +34,9 @@ def get_post(post_id, check_editor=False):
 
 
 def listing_page(queryset):
-    """One page of posts with their authors loaded in one query."""
-    page = paginate(queryset, page_arg(), current_app.config["POSTS_PER_PAGE"])
+    """One page of posts (by key, newest first) with their authors loaded
+    in one query."""
+    page = page_by_key(queryset, current_app.config["POSTS_PER_PAGE"])
     Post.with_authors(page.items)
     return page
 
@@ -203,7 +204,8 @@ def tag(tag):
         abort(404)
     if clean[0] != tag:
         return redirect(url_for(".tag", tag=clean[0]), 301)
-    return render_template("tag.html", tag=tag, page=listing_page(Post.tagged(tag)))
+    return render_template("tag.html", tag=tag, page=listing_page(Post.tagged(tag)),
+                           count=Post.count_tagged(tag))
 
 
 @posts.route("/search")

@@ -7,8 +7,8 @@ from ..media.quota import spend_uploads
 from ..media.storage import UploadRejected, set_avatar
 from ..models import AccountTaken, Post, User
 from ..page_cache import cached_page
-from ..pagination import page_arg, paginate
 from ..posts.feed import feed_response
+from ..posts.views import listing_page
 from . import profiles
 from .forms import EditProfileAdminForm, EditProfileForm
 
@@ -19,10 +19,9 @@ from .forms import EditProfileAdminForm, EditProfileForm
 @cached_page(timeout=lambda config: config["LAST_SEEN_INTERVAL"])
 def user(username):
     user = User.objects.get_or_404(username=username)
-    page = paginate(Post.listing().filter(author=user), page_arg(),
-                    current_app.config["POSTS_PER_PAGE"])
-    Post.with_authors(page.items)
+    page = listing_page(Post.listing().filter(author=user))
     return render_template("user.html", user=user, page=page, posts=page.items,
+                           post_count=Post.count_by(user.id),
                            follows_you=(current_user.is_authenticated
                                         and user.is_following(current_user)))
 

@@ -1,0 +1,114 @@
+"""Lists that grow with the site page by key: every page, the last one
+included, reads the same documents (one page and one more) with no skip,
+whatever the depth; old ``?page=N`` links keep working (small ones in
+place, deep ones on the last page) and a reader walking older and newer
+pages sees each post once."""
+import re
+from datetime import datetime, timedelta
+
+import pytest
+
+from helpers import basic_auth
+from site_app import dbstats
+from site_app.models import Post
+
+PER_PAGE = 3
+START = datetime(2026, 1, 1, 12, 0, 0)
+
+
+@pytest.fixture
+def site(app, make_user):
+    """Forty posts a minute apart, four of them at one instant (the id
+    breaks the tie), all tagged "sea", by "wendy"."""
+    app.config["POSTS_PER_PAGE"] = PER_PAGE
+    writer = make_user("wendy")
+    for n in range(40):
+        post = Post.publish(writer, f"Post {n:02d}", "Body", tags="sea")
+        moment = START + timedelta(minutes=min(n, 20))  # posts 20..39: one instant
+        Post.objects(id=post.id).update_one(set__timestamp=moment)
+    return writer
+
+
+def _titles(text):
+    return re.findall(r"Post \d\d(?=<)", text)
+
+
+def _link(text, label):
+    found = re.search(rf'href="([^"]+)" aria-label="{label}"', text)
+    return found and found.group(1).replace("&amp;", "&")
+
+
+def _walk(client, path, label):
+    """Every title, following the ``label`` link from ``path`` to the end."""
+    seen = []
+    while path:
+        text = client.get(path).text
+        seen.append(_titles(text))
+        path = _link(text, label)
+    return seen
+
+
+@pytest.mark.parametrize("path", ["/", "/tag/sea", "/user/wendy"])
+def test_walking_older_then_newer_shows_every_post_once_in_order(client, site, path):
+    newest_first = [f"Post {n:02d}" for n in [*range(39, 19, -1), *range(19, -1, -1)]]
+    # Posts 20..39 share a moment: the newest id comes first.
+    older = _walk(client, path, "Older page")
+    assert [t for page in older for t in page] == newest_first
+    assert all(len(page) == PER_PAGE for page in older[:-1])
+    newer = _walk(client, path + ("&" if "?" in path else "?") + "page=-1", "Newer page")
+    assert [t for page in reversed(newer) for t in page] == newest_first
+    assert newer[0] == newest_first[-PER_PAGE:]  # the last page is full: the oldest three
+
+
+@pytest.mark.parametrize("path", ["/", "/tag/sea", "/user/wendy", "/api/v1/posts/"])
+def test_the_first_a_deep_and_the_last_page_read_the_same_without_skipping(
+        client, site, path):
+    headers = basic_auth("wendy@example.com", "correct horse battery") if "api" in path else {}
+    first = client.get(path, headers=headers)
+    deep = first
+    for _ in range(8):  # eight pages down, by the "older" links
+        deep = client.get(_next_link(deep), headers=headers)
+    costs = {}
+    for name, address in (("first", path), ("deep", _address(deep)),
+                          ("last", path + "?page=-1")):
+        with dbstats.recording() as ops:
+            response = client.get(address, headers=headers)
+        assert response.status_code == 200, address
+        costs[name] = (ops.count, ops.largest_skip, ops.documents)
+    assert costs["first"] == costs["deep"] == costs["last"], costs
+    assert costs["last"][1] == 0
+
+
+def _next_link(response):
+    if response.is_json:
+        return response.get_json()["next"]
+    return _link(response.text, "Older page")
+
+
+def _address(response):
+    return response.request.full_path.rstrip("?")
+
+
+def test_old_page_numbers_keep_working(client, site):
+    assert _titles(client.get("/?page=2").text) == ["Post 36", "Post 35", "Post 34"]
+    # Deeper than numbers are served: the old pager's far links were its
+    # last page, and that is where they go.
+    response = client.get("/tag/sea?page=11")
+    assert response.status_code == 302 and response.location == "/tag/sea?page=-1"
+    assert _titles(client.get("/tag/sea?page=-1").text) == ["Post 02", "Post 01", "Post 00"]
+
+
+def test_a_malformed_key_is_the_first_page(client, site):
+    first = _titles(client.get("/").text)
+    for junk in ("nonsense", "2026-zz", "20260101120000000000-xyz"):
+        assert _titles(client.get(f"/?after={junk}").text) == first
+        assert _titles(client.get(f"/?before={junk}").text) == first
+
+
+def test_keys_past_either_end_land_on_the_last_or_first_page(client, site):
+    oldest = Post.objects(title="Post 00").first()
+    newest = Post.objects(title="Post 39").first()
+    past = client.get(f"/?after={oldest.timestamp:%Y%m%d%H%M%S%f}-{oldest.id}")
+    assert past.status_code == 302 and past.location == "/?page=-1"
+    before = client.get(f"/?before={newest.timestamp:%Y%m%d%H%M%S%f}-{newest.id}")
+    assert before.status_code == 302 and before.location == "/"
