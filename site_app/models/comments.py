@@ -21,7 +21,7 @@ from mongoengine.context_managers import no_dereference
 from ..database import is_document_too_large
 from ..extensions import db
 from ..markup import ContentTooLarge, render_comment
-from ..pagination import Page, clamp_page, page_count
+from ..pagination import MAX_NUMBERED_PAGE, Page, clamp_page, page_count
 from ..text import plain_text
 from .drafts import PUBLISHED
 from .mentions import Mentions
@@ -38,6 +38,9 @@ DELETED_BODY = "[deleted]"
 # Reads again when another edit of the same comment won the race (each lost
 # race is another edit's success: only a storm of edits exhausts this).
 _EDIT_ATTEMPTS = 50
+# Posts tied at the moment of the queue's k-th post beyond the k kept (one
+# millisecond shared by this many posts' newest comments is a bulk import).
+_TIES_KEPT = 50
 
 
 class Comment(db.EmbeddedDocument):
@@ -289,22 +292,28 @@ class CommentsOfAPost:
         """Newest comments (replies too) across all posts, one page, as
         ``CommentEntry``.
 
-        The newest ``k`` comments all belong to the posts whose newest
-        comment is at least as late as that of the ``k``-th latest post (a
-        post below it would have ``k`` newer comments ahead of its own; ties
-        are kept, so equal times lose nothing). Both steps go through the
-        ``-last_comment_at`` index and only those posts' comments are
-        unwound: the cost follows the page depth, not the size of the site.
+        The newest ``k`` comments all belong to the ``k`` posts with the
+        newest ``last_comment_at`` (a post holding one of them has its newest
+        comment at least that late, and at most ``k`` posts can). So the
+        ``-last_comment_at`` index gives those posts and a ``$limit`` stops
+        there, before anything is unwound (with the posts tied with the
+        ``k``-th, found first by one bounded read of the index). The queue reaches
+        ``MAX_NUMBERED_PAGE`` pages deep (``page=-1``, or deeper, is the
+        deepest): the work is bounded by that, never by the site's size.
         """
-        total = cls.total_comments()
-        page = clamp_page(page, total, per_page)
+        reachable = min(cls.total_comments(), MAX_NUMBERED_PAGE * per_page)
+        page = clamp_page(page, reachable, per_page)
         wanted = page * per_page
-        collection = cls._get_collection()
-        kth = list(collection.find({"last_comment_at": {"$ne": None}}, {"last_comment_at": 1})
+        # Posts whose newest comment shares the k-th's millisecond may hold
+        # comments of the page too: all posts from that moment on are kept.
+        kth = list(cls._get_collection().find({"last_comment_at": {"$ne": None}},
+                                               {"last_comment_at": 1})
                    .sort("last_comment_at", -1).skip(wanted - 1).limit(1))
         since = {"$gte": kth[0]["last_comment_at"]} if kth else {"$ne": None}
         pipeline = [
             {"$match": {"last_comment_at": since}},
+            {"$sort": {"last_comment_at": -1}},
+            {"$limit": wanted + _TIES_KEPT},
             {"$project": {"title": 1, "comments": 1}},
             {"$unwind": "$comments"},
             {"$sort": {"comments.timestamp": -1, "comments.id": -1}},
@@ -312,7 +321,7 @@ class CommentsOfAPost:
             {"$limit": per_page},
         ]
         rows = cls._get_collection().aggregate(pipeline, allowDiskUse=True)
-        return Page(comment_entries(rows), page, per_page, total)
+        return Page(comment_entries(rows), page, per_page, reachable)
 
     @classmethod
     def total_comments(cls):
