@@ -14,9 +14,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .. import tokens
 from ..extensions import db, login_manager
 from ..text import plain_line, plain_text
-from .references import reference_id, stored_reference
 from .roles import Permission, Role
-from .signals import content_changed, user_followed
+from .follows import Follows
+from .signals import content_changed
 
 
 # Sent with the account whose sessions must all end now (password changed,
@@ -37,7 +37,7 @@ class AccountTaken(ValueError):
         self.field = field
 
 
-class User(UserMixin, db.Document):
+class User(Follows, UserMixin, db.Document):
     email = db.StringField(required=True, max_length=254, validation=plain_line)
     username = db.StringField(required=True, max_length=64, validation=plain_line)
     # Lower-cased copy so "Alice" and "alice" cannot both register.
@@ -56,6 +56,12 @@ class User(UserMixin, db.Document):
     last_seen = db.DateTimeField(default=utcnow)
     avatar_id = db.ObjectIdField()  # GridFS file of the uploaded avatar
     following = db.ListField(field=db.ReferenceField(document_type="User"))
+    # Counts kept beside the follows: ``following_total`` in the same update
+    # as the array (exact), ``followers_total`` by a second update paired
+    # with it (a crash between is repaired by ``flask repair-counts``, run
+    # by deploy, which also fills them in on accounts from before them).
+    following_total = db.IntField(default=0)
+    followers_total = db.IntField(default=0)
 
     meta = {
         "collection": "users",
@@ -286,44 +292,6 @@ class User(UserMixin, db.Document):
         User.objects(id=self.id, last_seen__lt=now - interval).update_one(set__last_seen=now)
         self.last_seen = now
 
-    # -- follows ------------------------------------------------------------
-    def is_following(self, user):
-        return user is not None and user.id in self.following_ids()
-
-    def _following_refs(self):
-        return list(stored_reference(self, "following") or [])
-
-    def following_ids(self):
-        return [reference_id(ref) for ref in self._following_refs()]
-
-    def follow(self, user):
-        """Follow ``user``; idempotent and atomic: the update matches only
-        while ``user`` is not followed, so only a new follow is announced."""
-        if user is None or user.id == self.id:
-            raise ValueError("you cannot follow yourself")
-        if User.objects(id=self.id, following__ne=user.id).update_one(push__following=user):
-            user_followed.send(User, follower=self.id, followed=user.id)
-        self.reload("following")
-        content_changed.send(User, author=[self.id, user.id])  # counts and lists of both
-
-    def unfollow(self, user):
-        User.objects(id=self.id).update_one(pull__following=user)
-        self.reload("following")
-        content_changed.send(User, author=[self.id, user.id])
-
-    @property
-    def following_count(self):
-        return len(self._following_refs())
-
-    @property
-    def followers_count(self):
-        # Counted, not stored: an indexed count is always right, however
-        # many clicks race.
-        return User.objects(following=self.id).count()
-
-    def followers(self):
-        return User.objects(following=self.id).order_by("username")
-
     def __str__(self):
         return self.username
 
@@ -350,9 +318,10 @@ def load_user(session_id):
     user_id, _, version = (session_id or "").partition(":")
     if not ObjectId.is_valid(user_id):
         return None
-    user = User.objects(id=user_id).first()
+    user = User.objects(id=user_id).exclude("following").first()
     if user is None or user.disabled or str(user.auth_version) != version:
         return None
+    user._following_excluded = True
     return user
 
 

@@ -8,6 +8,7 @@ Every fake account shares the demo password. It is hashed once: hashing is
 deliberately slow, and thousands of hashes would dominate the run.
 """
 from dataclasses import dataclass, field
+from collections import Counter
 from datetime import timedelta
 from io import BytesIO
 
@@ -129,8 +130,11 @@ def add_follows(users, demo_id, target, rng, progress):
             following[follower].add(followee)
             made += 1
             bar.update(1)
-    for user, followed in zip(users, following):
+    followers = Counter(i for followed in following for i in followed)
+    for number, (user, followed) in enumerate(zip(users, following)):
         user["following"] = [ids[i] for i in sorted(followed)]
+        user["following_total"] = len(followed)  # as User.follow keeps them
+        user["followers_total"] = followers[number]
     return made
 
 
