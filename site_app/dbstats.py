@@ -139,7 +139,8 @@ class CommandListener(monitoring.CommandListener):
                       else pipeline_skip(command.get("pipeline")))
 
     def succeeded(self, event):
-        cursor = event.reply.get("cursor") if isinstance(event.reply, dict) else None
+        reply = getattr(event, "reply", None)
+        cursor = reply.get("cursor") if isinstance(reply, dict) else None
         if cursor:
             note_read(returned=len(cursor.get("firstBatch", cursor.get("nextBatch", []))))
         self._finish(event)

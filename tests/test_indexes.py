@@ -69,7 +69,7 @@ def test_deploy_builds_every_index(server_app):
     assert users["email_1"].get("unique") is True
     assert users["username_key_1"].get("unique") is True
     assert {"timestamp_-1__id_-1", "author_1_timestamp_-1__id_-1",
-            "tags_1_timestamp_-1__id_-1", "post_text", "draft_1_timestamp_-1__id_-1",
+            "tags_1_draft_1_timestamp_-1__id_-1", "post_text", "draft_1_timestamp_-1__id_-1",
             "author_1_draft_1_timestamp_-1__id_-1"} <= set(posts)
 
 
@@ -91,11 +91,11 @@ def test_deploy_names_an_index_kept_under_another_name(server_app, standin):
     with server_app.app_context():
         name = get_db(server_app).name
     MongoClient(standin.uri)[name]["posts"].create_index(
-        [("tags", 1), ("timestamp", -1), ("_id", -1)], name="by_tag")
+        [("tags", 1), ("draft", 1), ("timestamp", -1), ("_id", -1)], name="by_tag")
     result = server_app.test_cli_runner().invoke(args=["deploy"])
     assert result.exit_code == 1
     assert "index 'by_tag' on posts differs from the declared one (declared as " \
-           "'tags_1_timestamp_-1__id_-1')" in result.output
+           "'tags_1_draft_1_timestamp_-1__id_-1')" in result.output
     assert "db.posts.dropIndex('by_tag')" in result.output
 
 

@@ -48,7 +48,9 @@ def declared_indexes(collection_name, database):
     """Key lists of the indexes declared for a collection."""
     document = DOCUMENTS.get(collection_name)
     if document is not None:
-        return [list(spec["fields"]) for spec in document._meta["index_specs"]]
+        # Every collection has its _id index (batches of a whole collection
+        # by _id: the repair of counts).
+        return [[("_id", 1)], *(list(spec["fields"]) for spec in document._meta["index_specs"])]
     # GridFS collections: the indexes the media module declares.
     info = database[collection_name].index_information()
     return [list(index["key"]) for name, index in info.items() if name != "_id_"]

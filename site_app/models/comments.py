@@ -38,8 +38,7 @@ DELETED_BODY = "[deleted]"
 # Reads again when another edit of the same comment won the race (each lost
 # race is another edit's success: only a storm of edits exhausts this).
 _EDIT_ATTEMPTS = 50
-# Posts tied at the moment of the queue's k-th post beyond the k kept (one
-# millisecond shared by this many posts' newest comments is a bulk import).
+# Posts the queue keeps tied at the k-th post's millisecond (more: a bulk import).
 _TIES_KEPT = 50
 
 
@@ -290,22 +289,15 @@ class CommentsOfAPost:
     @classmethod
     def recent_comments(cls, page, per_page):
         """Newest comments (replies too) across all posts, one page, as
-        ``CommentEntry``.
-
-        The newest ``k`` comments all belong to the ``k`` posts with the
-        newest ``last_comment_at`` (a post holding one of them has its newest
-        comment at least that late, and at most ``k`` posts can). So the
-        ``-last_comment_at`` index gives those posts and a ``$limit`` stops
-        there, before anything is unwound (with the posts tied with the
-        ``k``-th, found first by one bounded read of the index). The queue reaches
-        ``MAX_NUMBERED_PAGE`` pages deep (``page=-1``, or deeper, is the
-        deepest): the work is bounded by that, never by the site's size.
+        ``CommentEntry``. The newest ``k`` comments live in the ``k`` posts
+        with the newest ``last_comment_at`` (and those tied with the k-th,
+        found by one bounded read of that index): a ``$limit`` stops there,
+        before anything is unwound. The queue is ``MAX_NUMBERED_PAGE`` pages
+        deep (``page=-1`` is the deepest): bounded, whatever the site's size.
         """
         reachable = min(cls.total_comments(), MAX_NUMBERED_PAGE * per_page)
         page = clamp_page(page, reachable, per_page)
         wanted = page * per_page
-        # Posts whose newest comment shares the k-th's millisecond may hold
-        # comments of the page too: all posts from that moment on are kept.
         kth = list(cls._get_collection().find({"last_comment_at": {"$ne": None}},
                                                {"last_comment_at": 1})
                    .sort("last_comment_at", -1).skip(wanted - 1).limit(1))

@@ -11,7 +11,7 @@ one ``-1``, and a duplicate insert or a delete that found nothing changes
 nothing.
 """
 from bson import ObjectId
-from mongoengine import CASCADE, signals
+from mongoengine import signals
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
@@ -22,10 +22,11 @@ from .users import User, utcnow
 
 
 class Like(db.Document):
-    # A deleted post takes its likes with it (MongoEngine's delete rule);
-    # a deleted account's likes are withdrawn one by one (below) so the
-    # counts of the posts they liked stay exact.
-    post = db.ReferenceField(document_type=Post, required=True, reverse_delete_rule=CASCADE)
+    # A deleted post's likes go after it (``counts.forget_post``: not
+    # MongoEngine's CASCADE, which deletes them first); a deleted account's
+    # likes are withdrawn one by one (below) so the counts of the posts
+    # they liked stay exact.
+    post = db.ReferenceField(document_type=Post, required=True)
     user = db.ReferenceField(document_type=User, required=True)
     timestamp = db.DateTimeField(default=utcnow)
 
@@ -99,12 +100,16 @@ class Like(db.Document):
 
 
 def _change_count(post_id, delta):
-    """``$inc`` the post's like count; the new count, or ``None`` when the
-    post is gone."""
+    """``$inc`` the post's like count, never below 0 (a count that drifted
+    low waits for the repair); the new count, or ``None`` when the post is
+    gone."""
+    above = {"like_count": {"$gte": -delta}} if delta < 0 else {}
     found = Post._get_collection().find_one_and_update(
-        {"_id": post_id}, {"$inc": {"like_count": delta}}, projection={"like_count": 1},
+        {"_id": post_id, **above}, {"$inc": {"like_count": delta}}, projection={"like_count": 1},
         return_document=ReturnDocument.AFTER)
-    return None if found is None else found.get("like_count", 0)
+    if found is None:
+        return _like_count(post_id) if above else None
+    return found.get("like_count", 0)
 
 
 def _counted_out(post_id):

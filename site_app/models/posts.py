@@ -144,8 +144,10 @@ class Post(CommentsOfAPost, Drafts, db.Document):
         self.announce(mentions)
 
     def remove(self):
-        """Delete the post; the media store, listening, then releases the
-        files only it used.
+        """Delete the post; then, listening, the media store releases the
+        files only it used and ``counts.forget_post`` deletes its likes and
+        bookmarks (after the post: a failure between leaves nothing a page
+        shows, and the repair sweeps it).
 
         The one deletion rule: pages, the API and the admin all call this.
         """
