@@ -144,3 +144,30 @@ def test_the_comment_queues_last_page_unwinds_a_bounded_number_of_posts(
     assert small_documents == large_documents
     # The deepest page served: the 19th and 20th newest comments.
     assert [c["body"] for c in large["comments"]] == ["Comment on 281", "Comment on 280"]
+
+
+def _counts_on_posts(client, path, headers=None):
+    with dbstats.recording() as ops:
+        assert client.get(path, headers=headers or {}).status_code == 200
+    return [filter_ for collection, op, filter_, _s in ops.operations
+            if collection == "posts" and op == "count_documents"]
+
+
+def _covered(filter_):
+    """True when some posts index begins with exactly the filter's fields:
+    MongoDB then counts index keys (COUNT_SCAN) and reads no post."""
+    fields = set()
+    for part in filter_.get("$and", [filter_]):
+        fields |= set(part)
+    prefixes = [{name for name, _ in spec["fields"][:len(fields)]}
+                for spec in Post._meta["index_specs"]]
+    return fields in prefixes
+
+
+def test_a_tags_and_a_writers_post_counts_read_the_index_alone(client, site):
+    """The tag index holds ``draft``: a count of a tag's published posts
+    needs no post document (it fetched every post of the tag)."""
+    for path in ("/tag/sea", "/user/wendy"):
+        counts = _counts_on_posts(client, path)
+        assert counts and all(_covered(filter_) for filter_ in counts), (path, counts)
+    assert "40 posts" in client.get("/tag/sea").text
