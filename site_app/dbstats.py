@@ -33,6 +33,7 @@ class OperationLog:
         # (a find's or an aggregation's $skip) and the documents returned.
         self.largest_skip = 0
         self.documents = 0
+        self.documents_by_collection = {}
 
     def record(self, collection, operation, filter_=None, sort=None, seconds=0.0):
         """Add one operation; returns its index in ``operations``."""
@@ -41,9 +42,12 @@ class OperationLog:
         self.operations.append((collection, operation, filter_, sort))
         return len(self.operations) - 1
 
-    def note_read(self, skip=0, returned=0):
+    def note_read(self, skip=0, returned=0, collection=None):
         self.largest_skip = max(self.largest_skip, skip or 0)
         self.documents += returned or 0
+        if returned:
+            by = self.documents_by_collection
+            by[collection] = by.get(collection, 0) + returned
 
     def set_sort(self, index, sort):
         collection, operation, filter_, _ = self.operations[index]
@@ -79,11 +83,11 @@ def record(collection, operation, filter_=None, sort=None, seconds=0.0):
     return None, None
 
 
-def note_read(skip=0, returned=0):
+def note_read(skip=0, returned=0, collection=None):
     """Add a read's skip and documents returned to this thread's log."""
     current_log = getattr(_local, "log", None)
     if current_log is not None:
-        current_log.note_read(skip, returned)
+        current_log.note_read(skip, returned, collection)
 
 
 def pipeline_skip(pipeline):
@@ -142,7 +146,9 @@ class CommandListener(monitoring.CommandListener):
         reply = getattr(event, "reply", None)
         cursor = reply.get("cursor") if isinstance(reply, dict) else None
         if cursor:
-            note_read(returned=len(cursor.get("firstBatch", cursor.get("nextBatch", []))))
+            started = self._started.get(_event_key(event))
+            note_read(returned=len(cursor.get("firstBatch", cursor.get("nextBatch", []))),
+                      collection=started[0] if started else None)
         self._finish(event)
 
     def failed(self, event):

@@ -146,19 +146,20 @@ def _counted(name, method):
             else:
                 dbstats.record(self.name, name, filter_, kwargs.get("sort"), seconds)
             if name == "aggregate" and result is not None:
-                _note_aggregate(result, filter_)
+                _note_aggregate(result, filter_, self.name)
             elif name == "find_one":
-                dbstats.note_read(returned=int(result is not None))
+                dbstats.note_read(returned=int(result is not None), collection=self.name)
 
     return wrapper
 
 
-def _note_aggregate(cursor, pipeline):
+def _note_aggregate(cursor, pipeline, cursor_collection):
     """An aggregation's skip and rows, as a server's reply would show them
     (mongomock's cursor walks a list it was given: read it once, keep it)."""
     rows = list(cursor._collection)
     cursor._collection = iter(rows)
-    dbstats.note_read(skip=dbstats.pipeline_skip(pipeline), returned=len(rows))
+    dbstats.note_read(skip=dbstats.pipeline_skip(pipeline), returned=len(rows),
+                      collection=cursor_collection)
 
 
 def _note_find(cursor, results):
@@ -166,7 +167,7 @@ def _note_find(cursor, results):
     returned = len(results[cursor._skip:])
     if cursor._limit:
         returned = min(returned, abs(cursor._limit))
-    dbstats.note_read(skip=cursor._skip, returned=returned)
+    dbstats.note_read(skip=cursor._skip, returned=returned, collection=cursor.collection.name)
 
 
 def _timed(method):
