@@ -111,3 +111,23 @@ def test_deploy_explains_a_conflict_the_server_reports(server_app, standin):
     assert result.output.startswith("error: an index on posts conflicts with the declared ones (")
     assert "drop the index it names, then run `flask --app site_app deploy` again" in result.output
     assert "Traceback" not in result.output
+
+
+def test_deploy_drops_the_retired_indexes_and_keeps_hidden_comments_partial(
+        server_app, standin):
+    with server_app.app_context():
+        name = get_db(server_app).name
+    database = MongoClient(standin.uri)[name]
+    # What an earlier release built.
+    database["posts"].create_index("comments.disabled", name="comments.disabled_1")
+    database["posts"].create_index([("tags", 1), ("timestamp", -1), ("_id", -1)],
+                                   name="tags_1_timestamp_-1__id_-1")
+    database["fs.files"].create_index([("metadata.owner", 1), ("uploadDate", -1)],
+                                      name="media_owner")
+    database["fs.files"].create_index("metadata.sha256", name="media_sha256")
+    result = server_app.test_cli_runner().invoke(args=["deploy"])
+    assert result.exit_code == 0, result.output
+    posts, files = database["posts"].index_information(), database["fs.files"].index_information()
+    assert not {"comments.disabled_1", "tags_1_timestamp_-1__id_-1"} & set(posts)
+    assert not {"media_owner", "media_sha256"} & set(files)
+    assert posts["hidden_comments"]["partialFilterExpression"] == {"comments.disabled": True}

@@ -535,7 +535,7 @@ def test_deploy_creates_the_media_indexes(app, runner):
 
     assert result.exit_code == 0, result.output
     names = set(get_db(app)["fs.files"].index_information())
-    assert {"media_dedup", "media_owner", "media_sha256", "media_parent"} <= names
+    assert {"media_dedup", "media_parent"} <= names
     assert "files_id_1_n_1" in get_db(app)["fs.chunks"].index_information()
 
 

@@ -64,7 +64,11 @@ class Post(CommentsOfAPost, Drafts, db.Document):
             # index alone, never the posts (a count of a tag with 100k posts).
             ("tags", "draft", "-timestamp", "-id"),
             ("author", "draft", "-timestamp", "-id"),  # an author's drafts
-            "comments.id", "comments.disabled",  # the hidden-comments queue
+            "comments.id",
+            # The hidden-comments queue: a key for each hidden comment only
+            # (a full index holds one for every comment on the site).
+            {"fields": ["comments.disabled"], "name": "hidden_comments",
+             "partialFilterExpression": {"comments.disabled": True}},
             "-last_comment_at",
             "comment_count",
             "files",
