@@ -7,6 +7,7 @@ import bson
 import pytest
 from pymongo.errors import AutoReconnect
 
+from site_app import dbstats
 from site_app.models import CommentsClosed, Post
 from site_app.models.backfill import backfill_comment_stats
 from site_app.pagination import MAX_NUMBERED_PAGE
@@ -183,3 +184,13 @@ def test_a_comment_added_while_deploy_backfills_is_counted_and_queued(app, make_
     assert stored["comment_bytes"] == sum(len(bson.encode(c)) for c in stored["comments"])
     assert stored["last_comment_at"] == max(c["timestamp"] for c in stored["comments"])
     assert [e.comment.id for e in Post.recent_comments(1, 1).items] == [arrived[0].id]
+
+
+def test_deploy_reads_the_posts_for_comment_statistics_once_ever(app, runner, make_user):
+    writer = make_user("writer")
+    post = Post.publish(writer, "Post", "Body")
+    post.add_comment(writer, "a comment")
+    assert runner.invoke(args=["deploy"]).exit_code == 0
+    with dbstats.recording() as ops:
+        assert backfill_comment_stats() == 0
+    assert [op for collection, op, *_ in ops.operations if collection == "posts"] == []
