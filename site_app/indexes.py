@@ -23,7 +23,8 @@ from .database import ConfigError, get_db, is_embedded
 # gained ``draft``; nothing asks fs.files by owner or by stored sha256.
 RETIRED = {
     "posts": ["comments.disabled_1", "tags_1_timestamp_-1__id_-1"],
-    "fs.files": ["media_owner", "media_sha256"],
+    "users": ["member_since_-1"],  # now with the id that orders ties
+    "fs.files": ["media_owner", "media_sha256", "media_uploads"],
 }
 # MongoDB's IndexOptionsConflict and IndexKeySpecsConflict.
 _CONFLICT_CODES = {85, 86}

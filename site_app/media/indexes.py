@@ -17,7 +17,8 @@ def ensure_media_indexes(database=None):
             ([("metadata.source_sha256", 1), ("metadata.owner", 1)], {"name": "media_dedup"}),
             ([("metadata.parent_id", 1)], {"name": "media_parent", "sparse": True}),
             # Not sparse: the admin's list asks for files without a parent.
-            ([("metadata.parent_id", 1), ("uploadDate", -1)], {"name": "media_uploads"}),
+            ([("metadata.parent_id", 1), ("uploadDate", -1), ("_id", -1)],
+             {"name": "media_uploads_newest"}),
             ([("uploadDate", 1)], {"name": "media_uploaded"}),  # media gc: the old files
             ([("length", 1)], {"name": "media_length"}),  # the dashboard's total
             ([("filename", 1), ("uploadDate", 1)], {"name": "filename_1_uploadDate_1"}),

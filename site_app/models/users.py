@@ -73,7 +73,7 @@ class User(Follows, UserMixin, db.Document):
             # followers of a user, listed by name
             {"fields": ["following", "username"]},
             "role",
-            "-member_since",
+            ("-member_since", "-id"),  # the admin's list (the id breaks ties)
             "disabled",  # the admin dashboard's count
             {"fields": ["avatar_id"], "sparse": True},  # media gc: files in use as avatars
         ],
