@@ -10,6 +10,7 @@ from pymongo.errors import AutoReconnect
 from site_app import dbstats
 from site_app.models import CommentsClosed, Post
 from site_app.models.backfill import backfill_comment_stats
+from site_app.models.sizes import comment_bytes
 from site_app.pagination import MAX_NUMBERED_PAGE
 
 
@@ -194,3 +195,27 @@ def test_deploy_reads_the_posts_for_comment_statistics_once_ever(app, runner, ma
     with dbstats.recording() as ops:
         assert backfill_comment_stats() == 0
     assert [op for collection, op, *_ in ops.operations if collection == "posts"] == []
+
+
+def test_an_edit_landing_between_the_read_and_the_deletion_leaves_exact_bytes(
+        app, make_user, monkeypatch):
+    """``comment_bytes`` is the stored comments' size after a deletion even
+    when the comment was edited (to another size) after the deletion read it."""
+    writer = make_user("writer")
+    post = Post.publish(writer, "Post", "Body")
+    post.add_comment(writer, "kept")
+    doomed = post.add_comment(writer, "short")
+    collection = Post._get_collection()
+    real_update_one, edited = collection.update_one, []
+
+    def edit_first(filter_, update, *args, **kwargs):
+        if not edited and isinstance(update, list):  # the removal, after its read
+            edited.append(Post.edit_comment(doomed.id, "a much longer body " * 20))
+        return real_update_one(filter_, update, *args, **kwargs)
+
+    monkeypatch.setattr(collection, "update_one", edit_first)
+    assert Post.delete_comment(doomed.id)
+    monkeypatch.undo()
+    stored = collection.find_one({"_id": post.id})
+    assert edited and [c["body"] for c in stored["comments"]] == ["kept"]
+    assert stored["comment_bytes"] == comment_bytes(stored["comments"])

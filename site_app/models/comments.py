@@ -28,13 +28,12 @@ from .mentions import Mentions
 from .references import reference_id, stored_reference
 from .roles import Permission
 from .signals import comment_posted, content_changed
+from .comment_removal import remove_comment
 from .sizes import bson_size, room_for
 from .threads import page_of_comment, thread_page
 from .users import User, utcnow
 
 COMMENT_MAX = 5_000
-# What a removed comment that still has replies keeps as its body.
-DELETED_BODY = "[deleted]"
 # Reads again when another edit of the same comment won the race (each lost
 # race is another edit's success: only a storm of edits exhausts this).
 _EDIT_ATTEMPTS = 50
@@ -211,57 +210,13 @@ class CommentsOfAPost:
     @classmethod
     def delete_comment(cls, comment_id):
         """Remove one comment, keeping counts, bytes and the newest-comment
-        time right, all in one update; True when found.
-
-        A comment with replies is blanked instead (kept as their anchor,
-        "deleted"); removing the last reply of such a placeholder removes
-        the placeholder too. Whether replies exist is part of the update's
-        filter, so a reply arriving meanwhile is never orphaned."""
+        time right, all in one update; True when found
+        (``comment_removal.remove_comment``)."""
         oid = as_object_id(comment_id)
-        collection = cls._get_collection()
-        found = oid and collection.find_one({"comments.id": oid},
-                                            {"comments": {"$elemMatch": {"id": oid}}})
-        if not found:
-            return False
-        stored = found["comments"][0]
-        parent = stored.get("parent")
-        removed = collection.update_one(
-            {"_id": found["_id"], "comments.id": oid, "comments.parent": {"$ne": oid}},
-            _removal_pipeline(oid, bson_size(stored), is_reply=bool(parent))).modified_count
-        if not removed:
-            removed = cls._blank(found["_id"], stored)
-        elif parent:
-            cls._drop_empty_placeholder(found["_id"], parent)
-        # No comment left: no newest time either. The pipeline leaves a null
-        # there, which MongoDB's $max passes over but mongomock's (embedded,
-        # stand-in) cannot compare with the next comment's time.
-        collection.update_one({"_id": found["_id"], "comment_count": 0},
-                              {"$unset": {"last_comment_at": ""}})
-        content_changed.send(cls, post=found["_id"])
-        return bool(removed)
-
-    @classmethod
-    def _blank(cls, post_id, stored):
-        blank = {**stored, "body": DELETED_BODY, "body_html": "", "author": None,
-                 "deleted": True}
-        return cls._get_collection().update_one(
-            {"_id": post_id, "comments": {"$elemMatch": {"id": stored["id"],
-                                                         "deleted": {"$ne": True}}}},
-            {"$set": {"comments.$": blank},
-             "$inc": {"comment_bytes": bson_size(blank) - bson_size(stored)}}).modified_count
-
-    @classmethod
-    def _drop_empty_placeholder(cls, post_id, placeholder_id):
-        collection = cls._get_collection()
-        found = collection.find_one({"_id": post_id},
-                                    {"comments": {"$elemMatch": {"id": placeholder_id,
-                                                                 "deleted": True}}})
-        if found and found.get("comments"):
-            collection.update_one(
-                {"_id": post_id, "comments.id": placeholder_id,
-                 "comments.parent": {"$ne": placeholder_id}},
-                _removal_pipeline(placeholder_id, bson_size(found["comments"][0]),
-                                  is_reply=False))
+        post_id, removed = remove_comment(cls._get_collection(), oid) if oid else (None, False)
+        if post_id is not None:
+            content_changed.send(cls, post=post_id)
+        return removed
 
     @classmethod
     def find_comment(cls, comment_id):
@@ -382,18 +337,3 @@ def load_users(documents):
             # without marking it changed, and a later save must not write it
             # (select_related, which does the same, takes querysets only).
             document._data["author"] = users.get(reference_id(ref))
-
-
-def _removal_pipeline(comment_id, size, is_reply):
-    """One atomic update that pulls a comment, lowers counts and bytes and
-    recomputes the newest-comment time from those left (null when none)."""
-    return [
-        {"$set": {
-            "comments": {"$filter": {"input": "$comments",
-                                     "cond": {"$ne": ["$$this.id", comment_id]}}},
-            "comment_count": {"$subtract": ["$comment_count", 1]},
-            "reply_count": {"$subtract": [{"$ifNull": ["$reply_count", 0]}, int(is_reply)]},
-            "comment_bytes": {"$subtract": [{"$ifNull": ["$comment_bytes", size]}, size]},
-        }},
-        {"$set": {"last_comment_at": {"$max": "$comments.timestamp"}}},
-    ]
