@@ -5,6 +5,8 @@ repair-counts`` (and ``flask deploy``) recount them; a deleted post goes
 before its likes and bookmarks, retried."""
 from pymongo.errors import AutoReconnect
 
+from helpers import basic_auth
+
 from site_app.models import Bookmark, Like, Post, User
 
 
@@ -28,7 +30,7 @@ def test_repair_counts_makes_drifted_counts_exact(app, runner, make_user):
     assert "like counts: exact" in again and "follower counts: exact" in again
 
 
-def test_a_like_count_never_goes_below_zero(app, client, auth, make_user):
+def test_a_like_count_never_shows_below_zero(app, client, auth, make_user):
     writer, rita = make_user("wendy"), make_user("rita")
     post = Post.publish(writer, "Tides", "The moon pulls.")
     Like.add(post, rita)
@@ -36,6 +38,12 @@ def test_a_like_count_never_goes_below_zero(app, client, auth, make_user):
     auth.login_as(rita)
     answer = client.post(f"/post/{post.id}/like", headers={"Accept": "application/json"})
     assert answer.get_json() == {"liked": False, "likes": 0}
+    assert "0 likes" in client.get(f"/post/{post.id}").text
+    assert client.get(f"/api/v1/posts/{post.id}",
+                      headers=basic_auth(rita.email, "correct horse battery")
+                      ).get_json()["like_count"] == 0
+    runner = app.test_cli_runner()
+    assert "like counts: 1 repaired" in runner.invoke(args=["repair-counts"]).output
     assert post.reload().like_count == 0
 
 

@@ -51,7 +51,7 @@ def post_json(post, liked=None):
         "comments_url": url_for("api.list_post_comments", post_id=str(post.id),
                                 _external=True),
         "comment_count": post.comment_count or 0,
-        "like_count": post.like_count or 0,
+        "like_count": post.like_total,
         "liked": liked,
     }
 

@@ -100,16 +100,17 @@ class Like(db.Document):
 
 
 def _change_count(post_id, delta):
-    """``$inc`` the post's like count, never below 0 (a count that drifted
-    low waits for the repair); the new count, or ``None`` when the post is
-    gone."""
-    above = {"like_count": {"$gte": -delta}} if delta < 0 else {}
+    """``$inc`` the post's like count; the new count as shown (never below
+    0), or ``None`` when the post is gone.
+
+    The stored count may dip below 0 for a moment: an unlike's ``-1`` can
+    land before the ``+1`` of the like it took back. Refusing that ``-1``
+    would leave the count one high for good, so it is stored, and only what
+    readers see is kept at 0 or more (``Post.like_total``)."""
     found = Post._get_collection().find_one_and_update(
-        {"_id": post_id, **above}, {"$inc": {"like_count": delta}}, projection={"like_count": 1},
+        {"_id": post_id}, {"$inc": {"like_count": delta}}, projection={"like_count": 1},
         return_document=ReturnDocument.AFTER)
-    if found is None:
-        return _like_count(post_id) if above else None
-    return found.get("like_count", 0)
+    return None if found is None else max(0, found.get("like_count", 0))
 
 
 def _counted_out(post_id):
@@ -121,7 +122,7 @@ def _counted_out(post_id):
 
 def _like_count(post_id):
     found = Post._get_collection().find_one({"_id": post_id}, {"like_count": 1})
-    return None if found is None else found.get("like_count", 0)
+    return None if found is None else max(0, found.get("like_count", 0))
 
 
 def withdraw_likes_of(user_id):

@@ -164,6 +164,11 @@ class Post(CommentsOfAPost, Drafts, db.Document):
         return self.author_id == user.id or user.can(Permission.ADMIN)
 
     @property
+    def like_total(self):
+        """The like count to show: never below 0 (``likes._change_count``)."""
+        return max(0, self.like_count or 0)
+
+    @property
     def author_id(self):
         return reference_id(stored_reference(self, "author"))
 
