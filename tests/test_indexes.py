@@ -127,6 +127,8 @@ def test_deploy_drops_the_retired_indexes_and_keeps_hidden_comments_partial(
     database["fs.files"].create_index("metadata.sha256", name="media_sha256")
     result = server_app.test_cli_runner().invoke(args=["deploy"])
     assert result.exit_code == 0, result.output
+    assert "indexes on retired: posts.comments.disabled_1, posts.tags_1_timestamp_-1__id_-1, " \
+           "fs.files.media_owner, fs.files.media_sha256" in result.output
     posts, files = database["posts"].index_information(), database["fs.files"].index_information()
     assert not {"comments.disabled_1", "tags_1_timestamp_-1__id_-1"} & set(posts)
     assert not {"media_owner", "media_sha256"} & set(files)
