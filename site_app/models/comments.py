@@ -250,7 +250,7 @@ class CommentsOfAPost:
         before anything is unwound. The queue is ``MAX_NUMBERED_PAGE`` pages
         deep (``page=-1`` is the deepest): bounded, whatever the site's size.
         """
-        reachable = min(cls.total_comments(), MAX_NUMBERED_PAGE * per_page)
+        reachable = cls._comments_within(MAX_NUMBERED_PAGE * per_page)
         page = clamp_page(page, reachable, per_page)
         wanted = page * per_page
         kth = list(cls._get_collection().find({"last_comment_at": {"$ne": None}},
@@ -269,6 +269,19 @@ class CommentsOfAPost:
         ]
         rows = cls._get_collection().aggregate(pipeline, allowDiskUse=True)
         return Page(comment_entries(rows), page, per_page, reachable)
+
+    @classmethod
+    def _comments_within(cls, cap):
+        """``min(comments on the site, cap)``, from the ``cap`` posts with the
+        newest comments only (they hold the newest ``cap`` comments, so their
+        count reaches ``cap`` whenever the site's does)."""
+        rows = list(cls._get_collection().aggregate([
+            {"$match": {"last_comment_at": {"$ne": None}}},
+            {"$sort": {"last_comment_at": -1}},
+            {"$limit": cap},
+            {"$group": {"_id": None, "total": {"$sum": "$comment_count"}}},
+        ]))
+        return min(rows[0]["total"] if rows else 0, cap)
 
     @classmethod
     def total_comments(cls):
