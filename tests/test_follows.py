@@ -148,6 +148,8 @@ def test_a_signed_in_request_does_not_read_the_readers_follows(app, client, auth
     assert signed_in.is_following(writer) and not signed_in.is_following(make_user("sam"))
     auth.login_as(reader)
     assert 'action="/unfollow/wendy"' in client.get(f"/post/{post.id}").text
+    # A profile reads its user without the follows too: the count is stored.
+    assert "<strong>3001</strong> following" in client.get("/user/rita").text
     client.get("/followed")
     assert "Tides" in client.get("/").text  # the feed still knows the follows
 

@@ -11,6 +11,15 @@ class Follows:
     # and the follows are then asked of the database only where needed.
     _following_excluded = False
 
+    @classmethod
+    def without_follows(cls, **filters):
+        """The one account ``filters`` select, read without ``following``
+        (marked so), or ``None``."""
+        user = cls.objects(**filters).exclude("following").first()
+        if user is not None:
+            user._following_excluded = True
+        return user
+
     def is_following(self, user):
         if user is None:
             return False

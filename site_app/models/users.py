@@ -318,10 +318,9 @@ def load_user(session_id):
     user_id, _, version = (session_id or "").partition(":")
     if not ObjectId.is_valid(user_id):
         return None
-    user = User.objects(id=user_id).exclude("following").first()
+    user = User.without_follows(id=user_id)
     if user is None or user.disabled or str(user.auth_version) != version:
         return None
-    user._following_excluded = True
     return user
 
 

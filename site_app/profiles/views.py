@@ -18,7 +18,7 @@ from .forms import EditProfileAdminForm, EditProfileForm
 # kept no longer than that. Everything else on it is an author scope.
 @cached_page(timeout=lambda config: config["LAST_SEEN_INTERVAL"])
 def user(username):
-    user = User.objects.get_or_404(username=username)
+    user = User.without_follows(username=username) or abort(404)
     page = listing_page(Post.listing().filter(author=user))
     return render_template("user.html", user=user, page=page, posts=page.items,
                            post_count=Post.count_by(user.id),
