@@ -169,3 +169,15 @@ def test_the_follower_count_reads_one_field_however_many_followers(app, client, 
     fans[0].unfollow(writer)
     fans[0].unfollow(writer)  # once only
     assert writer.followers_count == 2 and fans[0].reload().following_count == 0
+
+
+def test_the_following_list_pages_in_the_order_followed(app, client, make_user):
+    app.config["FOLLOWERS_PER_PAGE"] = 2
+    reader = make_user("rita")
+    for name in ("alder", "birch", "cedar", "dogwood", "elm"):
+        reader.follow(make_user(name))
+    second = client.get("/following/rita?page=2").text
+    assert ">cedar<" in second and ">dogwood<" in second
+    assert ">birch<" not in second and ">elm<" not in second
+    assert ">elm<" in client.get("/following/rita?page=-1").text
+    assert client.get("/following/rita?page=9").location == "/following/rita?page=3"

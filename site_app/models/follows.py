@@ -1,6 +1,7 @@
 """Who follows whom: references in the follower's user document
 (``following``, changed with atomic ``$push`` / ``$pull``), and the counts
 kept beside them. Mixed into ``User``."""
+from ..pagination import Page, clamp_page
 from .references import reference_id, stored_reference
 from .signals import content_changed, user_followed
 
@@ -32,6 +33,15 @@ class Follows:
             row = type(self).objects(id=self.id).only("following").as_pymongo().first() or {}
             return list(row.get("following") or [])
         return list(stored_reference(self, "following") or [])
+
+    def following_page(self, page, per_page):
+        """One page of the ids followed, in the order followed: only that
+        slice of the array is read (``$slice``), however many it holds."""
+        page = clamp_page(page, self.following_count, per_page)
+        row = type(self)._get_collection().find_one(
+            {"_id": self.id}, {"following": {"$slice": [(page - 1) * per_page, per_page]}})
+        ids = [reference_id(ref) for ref in (row or {}).get("following") or []]
+        return Page(ids, page, per_page, self.following_count)
 
     def following_ids(self):
         return [reference_id(ref) for ref in self._following_refs()]
