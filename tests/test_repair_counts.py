@@ -90,3 +90,14 @@ def test_what_a_failed_deletion_left_is_swept_by_the_repair(app, runner, make_us
     assert "bookmarks of deleted posts: 1 repaired" in result
     assert Like.objects.count() == Bookmark.objects.count() == 1
     assert kept.reload().like_count == 1
+
+
+def test_deploy_gives_accounts_from_before_the_counts_theirs(app, runner, make_user):
+    writer, rita = make_user("wendy"), make_user("rita")
+    rita.follow(writer)
+    User._get_collection().update_many({}, {"$unset": {"followers_total": "",
+                                                       "following_total": ""}})
+    assert runner.invoke(args=["deploy"]).exit_code == 0
+    stored = {u["username"]: u for u in User._get_collection().find()}
+    assert stored["wendy"]["followers_total"] == 1 and stored["rita"]["followers_total"] == 0
+    assert stored["rita"]["following_total"] == 1 and stored["wendy"]["following_total"] == 0

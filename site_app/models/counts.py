@@ -75,7 +75,9 @@ def _batches(collection, field):
         if not rows:
             return
         last = rows[-1]["_id"]
-        yield {row["_id"]: row.get(field, 0) for row in rows}
+        # None for a document from before the count existed (matched as
+        # such by the update below: null matches a missing field).
+        yield {row["_id"]: row.get(field) for row in rows}
 
 
 def _recount(document, field, counted, key):
