@@ -1,5 +1,5 @@
 """Profile pages: a user's page with their posts, and editing a profile."""
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..decorators import admin_required, confirmed_required
