@@ -6,6 +6,7 @@
     .venv/bin/python scripts/bench.py --profile       # pyinstrument, one run a page
     .venv/bin/python scripts/bench.py --shape production  # 3 workers + Redis + the stand-in
     .venv/bin/python scripts/bench.py --compare-flasky ~/flasky  # side by side with Flasky
+    .venv/bin/python scripts/bench.py --scale         # database cost per page at two sizes
 
 It seeds the embedded database of a gunicorn server (one worker, the
 project's gunicorn.conf.py; see scripts/bench_server.py), then for each page
@@ -61,6 +62,10 @@ def parse_args(argv=None):
                              "(scripts/bench_shape.py)")
     parser.add_argument("--profile", action="store_true",
                         help="profile each page in-process with pyinstrument instead")
+    parser.add_argument("--scale", action="store_true",
+                        help="database commands, documents, skips per page at two sizes "
+                             "(scripts/bench_scale.py)")
+    parser.add_argument("--scale-sizes", default="2000,20000", help="posts at each size")
     parser.add_argument("--compare-flasky", metavar="DIR", default=None,
                         help="a Flasky checkout (miguelgrinberg/flasky): load it with the same "
                              "data and drive both sites round by round (scripts/bench_flasky.py)")
@@ -304,6 +309,9 @@ def where_time_goes(root):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.scale:
+        from bench_scale import run_scale
+        return run_scale(args)
     if args.compare_flasky:
         from bench_flasky import compare
         return compare(args)

@@ -1,4 +1,4 @@
-"""Operator commands: ``flask --app site_app deploy | seed | demo | shell``."""
+"""Operator commands: ``flask --app site_app deploy | repair-counts | seed | demo | shell``."""
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -10,6 +10,7 @@ from .indexes import ensure_indexes
 
 def register(app):
     app.cli.add_command(deploy)
+    app.cli.add_command(repair_counts_command)
     from .seed.commands import demo_command, seed_command
     app.cli.add_command(seed_command)
     app.cli.add_command(demo_command)
@@ -58,6 +59,7 @@ def deploy():
     read = backfill_reading()
     retagged = backfill_tag_spaces()
     promoted = promote_site_admin()
+    _echo_repairs()
     click.echo(f"roles: {', '.join(roles) if roles else 'up to date'}")
     click.echo(f"posts given comment statistics: {backfilled}" if backfilled
                else "post comment statistics: up to date")
@@ -78,3 +80,17 @@ def deploy():
         "not registered": f"SITE_ADMIN {admin}: no such account yet; it becomes "
                           "Administrator when it registers",
     }[promoted])
+
+
+@click.command("repair-counts")
+@with_appcontext
+def repair_counts_command():
+    """Recount likes and follows, and sweep what deleted posts left (safe
+    to run at any time, e.g. from a scheduler)."""
+    _echo_repairs()
+
+
+def _echo_repairs():
+    from .models.counts import repair_counts
+    for what, fixed in repair_counts().items():
+        click.echo(f"{what}: {fixed} repaired" if fixed else f"{what}: exact")

@@ -29,6 +29,11 @@ class OperationLog:
         self.count = 0
         self.seconds = 0.0
         self.operations = []  # (collection, operation, filter, sort)
+        # What reads cost beyond their number: the largest skip asked for
+        # (a find's or an aggregation's $skip) and the documents returned.
+        self.largest_skip = 0
+        self.documents = 0
+        self.documents_by_collection = {}
 
     def record(self, collection, operation, filter_=None, sort=None, seconds=0.0):
         """Add one operation; returns its index in ``operations``."""
@@ -36,6 +41,13 @@ class OperationLog:
         self.seconds += seconds
         self.operations.append((collection, operation, filter_, sort))
         return len(self.operations) - 1
+
+    def note_read(self, skip=0, returned=0, collection=None):
+        self.largest_skip = max(self.largest_skip, skip or 0)
+        self.documents += returned or 0
+        if returned:
+            by = self.documents_by_collection
+            by[collection] = by.get(collection, 0) + returned
 
     def set_sort(self, index, sort):
         collection, operation, filter_, _ = self.operations[index]
@@ -69,6 +81,19 @@ def record(collection, operation, filter_=None, sort=None, seconds=0.0):
     if current_log is not None:
         return current_log, current_log.record(collection, operation, filter_, sort, seconds)
     return None, None
+
+
+def note_read(skip=0, returned=0, collection=None):
+    """Add a read's skip and documents returned to this thread's log."""
+    current_log = getattr(_local, "log", None)
+    if current_log is not None:
+        current_log.note_read(skip, returned, collection)
+
+
+def pipeline_skip(pipeline):
+    """The documents an aggregation pipeline skips (its ``$skip`` stages)."""
+    return sum(stage["$skip"] for stage in pipeline or [] if isinstance(stage, dict)
+               and "$skip" in stage)
 
 
 def add_time(seconds):
@@ -113,8 +138,17 @@ class CommandListener(monitoring.CommandListener):
         elif name == "count" and not command.get("query"):
             name = "estimated_document_count"  # read from metadata, no filter
         self._started[_event_key(event)] = (collection, name, filter_, command.get("sort"))
+        if name in ("find", "aggregate"):
+            note_read(skip=command.get("skip", 0) if name == "find"
+                      else pipeline_skip(command.get("pipeline")))
 
     def succeeded(self, event):
+        reply = getattr(event, "reply", None)
+        cursor = reply.get("cursor") if isinstance(reply, dict) else None
+        if cursor:
+            started = self._started.get(_event_key(event))
+            note_read(returned=len(cursor.get("firstBatch", cursor.get("nextBatch", []))),
+                      collection=started[0] if started else None)
         self._finish(event)
 
     def failed(self, event):

@@ -162,8 +162,29 @@ def _counted(name, method):
                 result._dbstats_pending = (self.name, filter_, kwargs.get("sort"), seconds)
             else:
                 dbstats.record(self.name, name, filter_, kwargs.get("sort"), seconds)
+            if name == "aggregate" and result is not None:
+                _note_aggregate(result, filter_, self.name)
+            elif name == "find_one":
+                dbstats.note_read(returned=int(result is not None), collection=self.name)
 
     return wrapper
+
+
+def _note_aggregate(cursor, pipeline, cursor_collection):
+    """An aggregation's skip and rows, as a server's reply would show them
+    (mongomock's cursor walks a list it was given: read it once, keep it)."""
+    rows = list(cursor._collection)
+    cursor._collection = iter(rows)
+    dbstats.note_read(skip=dbstats.pipeline_skip(pipeline), returned=len(rows),
+                      collection=cursor_collection)
+
+
+def _note_find(cursor, results):
+    """A find's skip and the documents it returns."""
+    returned = len(results[cursor._skip:])
+    if cursor._limit:
+        returned = min(returned, abs(cursor._limit))
+    dbstats.note_read(skip=cursor._skip, returned=returned, collection=cursor.collection.name)
 
 
 def _timed(method):
@@ -173,12 +194,16 @@ def _timed(method):
             return method(self, *args, **kwargs)
         _local.inside = True
         started = time.perf_counter()
+        results = None
         try:
-            return method(self, *args, **kwargs)
+            results = method(self, *args, **kwargs)
+            return results
         finally:
             _local.inside = False
             seconds = time.perf_counter() - started
             pending = getattr(self, "_dbstats_pending", None)
+            if pending is not None and results is not None:
+                _note_find(self, self._results)
             if pending is not None:
                 self._dbstats_pending = None
                 collection, filter_, sort, created = pending

@@ -17,6 +17,15 @@ from pymongo.operations import IndexModel
 
 from .database import ConfigError, get_db, is_embedded
 
+# Indexes earlier releases built that no query uses any more (each costs
+# every write and memory): dropped by deploy. ``comments.disabled_1`` held a
+# key for every comment (now the partial ``hidden_comments``); the tag index
+# gained ``draft``; nothing asks fs.files by owner or by stored sha256.
+RETIRED = {
+    "posts": ["comments.disabled_1", "tags_1_timestamp_-1__id_-1"],
+    "users": ["member_since_-1"],  # now with the id that orders ties
+    "fs.files": ["media_owner", "media_sha256", "media_uploads"],
+}
 # MongoDB's IndexOptionsConflict and IndexKeySpecsConflict.
 _CONFLICT_CODES = {85, 86}
 _COMPARED_OPTIONS = ("unique", "sparse")
@@ -47,6 +56,7 @@ def ensure_indexes():
     Stops with :class:`ConfigError` when one exists with other options."""
     created = {}
     database = get_db(current_app)
+    dropped = drop_retired(database)
     for document in documents():
         # The raw collection, as the document class may not be bound yet.
         collection = database[document._get_collection_name()]
@@ -68,7 +78,21 @@ def ensure_indexes():
     created.update(ensure_media_indexes())
     from .sessions import ensure_session_indexes
     created.update(ensure_session_indexes())
+    if dropped:  # printed by deploy as "indexes on retired: ..."
+        created["retired"] = dropped
     return created
+
+
+def drop_retired(database):
+    """Drop the retired indexes still present; returns their names."""
+    dropped = []
+    for collection, names in RETIRED.items():
+        present = database[collection].index_information()
+        for name in names:
+            if name in present:
+                database[collection].drop_index(name)
+                dropped.append(f"{collection}.{name}")
+    return dropped
 
 
 def _declared(document):

@@ -5,7 +5,7 @@ import re
 import pytest
 from bson import ObjectId
 
-from site_app import create_app
+from site_app import create_app, dbstats
 from site_app.database import gridfs_for
 from site_app.models import Post, Role, User
 from site_app.tokens import API
@@ -388,3 +388,17 @@ def test_bulk_actions_count_in_words(admin_client, make_user):
     admin_client.post("/admin/admin_users/action/", data={
         "action": "enable", "rowid": [str(ann.id), str(bob.id)]})
     assert "2 accounts enabled." in admin_client.get("/admin/admin_users/").get_data(as_text=True)
+
+
+
+@pytest.mark.parametrize("path, collection", [("/admin/admin_users/", "users"),
+                                              ("/admin/admin_posts/", "posts"),
+                                              ("/admin/files/", "fs.files")])
+def test_admin_lists_order_ties_by_id(app, admin_client, path, collection):
+    """Rows of one instant (an import) keep one order on every page, on any
+    server: each list's sort ends with the unique id."""
+    app.config["DB_OPS_HEADER"] = False
+    with dbstats.recording() as ops:
+        assert admin_client.get(path).status_code == 200
+    sorts = [sort for name, op, _f, sort in ops.operations if name == collection and sort]
+    assert sorts and all(list(sort)[-1][0] == "_id" for sort in sorts), sorts

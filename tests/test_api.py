@@ -263,13 +263,16 @@ def test_post_lists_page_forgivingly_with_absolute_links(app, client, ann, as_an
     assert first["count"] == 5
     assert [p["title"] for p in first["posts"]] == ["Post 4", "Post 3"]
     assert first["prev"] is None
-    assert first["next"] == "http://localhost/api/v1/posts/?page=2"
+    assert first["next"].startswith("http://localhost/api/v1/posts/?after=")
     second = client.get(first["next"], headers=as_ann).get_json()
-    assert second["prev"] == "http://localhost/api/v1/posts/?page=1"
+    assert [p["title"] for p in second["posts"]] == ["Post 2", "Post 1"]
+    assert second["prev"].startswith("http://localhost/api/v1/posts/?before=")
+    assert client.get(second["prev"], headers=as_ann).get_json() == first
+    assert client.get("/api/v1/posts/?page=2", headers=as_ann).get_json() == second
 
     last = client.get("/api/v1/posts/?page=-1", headers=as_ann).get_json()
-    assert [p["title"] for p in last["posts"]] == ["Post 0"]
-    assert last["next"] is None
+    assert [p["title"] for p in last["posts"]] == ["Post 1", "Post 0"]
+    assert last["next"] is None and last["count"] == 5
     assert client.get("/api/v1/posts/?page=99", headers=as_ann).get_json() == last
     assert client.get("/api/v1/posts/?page=abc", headers=as_ann).get_json() == first
     assert client.get("/api/v1/posts/?page=0", headers=as_ann).get_json() == first

@@ -2,9 +2,11 @@
 everyone, for a newcomer), that you do not follow yet, and this week's
 trending tags. The empty Followed tab leads there; follows are announced."""
 from datetime import timedelta
+from urllib.parse import quote
 
 from site_app.models import Post, User, utcnow
 from site_app.models.signals import user_followed
+from site_app.seed import DEMO_SIZES, seed_database
 
 
 def writers_section(page):
@@ -94,3 +96,21 @@ def test_a_new_follow_is_announced_once(make_user):
         user_followed.disconnect(on_follow)
     assert heard == [(User, {"follower": ann.id, "followed": bob.id})]
     assert ann.reload().following_ids() == [bob.id]
+
+
+def test_the_demo_has_tags_trending_this_week_and_keeps_them_after_a_new_post(
+        app, client, make_user):
+    """The demo is a living site: its newest posts fall in this week, so
+    Explore shows their tags, and a new post adds its own to them."""
+    seed_database(DEMO_SIZES, rng_seed=2024)
+    week = Post.published().filter(timestamp__gte=utcnow() - timedelta(days=6))
+    this_weeks_tags = {tag for post in week.only("tags") for tag in post.tags}
+    assert len(this_weeks_tags) >= 3
+    page = client.get("/explore").text.split('id="tags-heading"')[1]
+    assert "No tags used this week yet" not in page
+    for tag in this_weeks_tags:
+        assert f'href="/tag/{quote(tag)}"' in page
+    Post.publish(make_user("wendy"), "Fresh", "Body", "freshly-made")
+    page = client.get("/explore").text.split('id="tags-heading"')[1]
+    for tag in this_weeks_tags | {"freshly-made"}:
+        assert f'href="/tag/{quote(tag)}"' in page

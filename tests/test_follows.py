@@ -2,9 +2,12 @@
 import threading
 
 import pytest
+from bson import ObjectId
 
 from helpers import signed_in_client
+from site_app import dbstats
 from site_app.models import Post, User
+from site_app.models.users import load_user
 
 
 def test_follow_and_unfollow(client, make_user, auth):
@@ -118,3 +121,60 @@ def test_followed_feed_is_one_query_over_the_authors(app, client, make_user, aut
     filters = [op[2] for op in ops.operations if op[0] == "posts"]
     assert filters and all(f == filters[0] for f in filters)
     assert sorted(filters[0]["author"]["$in"]) == sorted(rita.reload().following_ids() + [rita.id])
+
+
+def _follow_in_bulk(reader, count):
+    """``reader`` follows ``count`` accounts (raw ids: what the user
+    document holds), with the counts the model keeps."""
+    ids = [ObjectId() for _ in range(count)]
+    User.objects(id=reader.id).update_one(push_all__following=ids, inc__following_total=count)
+    return ids
+
+
+def test_a_signed_in_request_does_not_read_the_readers_follows(app, client, auth, make_user):
+    """The account loaded on every signed-in request leaves ``following``
+    out (1.9 MB at 100k follows); the follows are asked for where needed."""
+    reader, writer = make_user("rita"), make_user("wendy")
+    _follow_in_bulk(reader, 3000)
+    reader.follow(writer)
+    post = Post.publish(writer, "Tides", "The moon pulls.")
+    signed_in = load_user(reader.get_id())  # what each signed-in request loads
+    assert signed_in.username == "rita"
+    assert signed_in.following == []  # not read
+    assert signed_in.following_count == 3001
+    assert signed_in.is_following(writer) and not signed_in.is_following(make_user("sam"))
+    auth.login_as(reader)
+    assert 'action="/unfollow/wendy"' in client.get(f"/post/{post.id}").text
+    # A profile reads its user without the follows too: the count is stored.
+    assert "<strong>3001</strong> following" in client.get("/user/rita").text
+    client.get("/followed")
+    assert "Tides" in client.get("/").text  # the feed still knows the follows
+
+
+def test_the_follower_count_reads_one_field_however_many_followers(app, client, make_user):
+    writer = make_user("wendy")
+    fans = [make_user(f"fan{n}") for n in range(3)]
+    for fan in fans:
+        fan.follow(writer)
+    app.config["DB_OPS_HEADER"] = False
+    with dbstats.recording() as ops:
+        page = client.get("/user/wendy").text
+    assert "<strong>3</strong> followers" in page
+    counted = [op for collection, op, filter_, _s in ops.operations
+               if collection == "users" and "following" in (filter_ or {})]
+    assert counted == []  # no walk over the followers' keys
+    fans[0].unfollow(writer)
+    fans[0].unfollow(writer)  # once only
+    assert writer.followers_count == 2 and fans[0].reload().following_count == 0
+
+
+def test_the_following_list_pages_in_the_order_followed(app, client, make_user):
+    app.config["FOLLOWERS_PER_PAGE"] = 2
+    reader = make_user("rita")
+    for name in ("alder", "birch", "cedar", "dogwood", "elm"):
+        reader.follow(make_user(name))
+    second = client.get("/following/rita?page=2").text
+    assert ">cedar<" in second and ">dogwood<" in second
+    assert ">birch<" not in second and ">elm<" not in second
+    assert ">elm<" in client.get("/following/rita?page=-1").text
+    assert client.get("/following/rita?page=9").location == "/following/rita?page=3"

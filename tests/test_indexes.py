@@ -69,7 +69,7 @@ def test_deploy_builds_every_index(server_app):
     assert users["email_1"].get("unique") is True
     assert users["username_key_1"].get("unique") is True
     assert {"timestamp_-1__id_-1", "author_1_timestamp_-1__id_-1",
-            "tags_1_timestamp_-1__id_-1", "post_text", "draft_1_timestamp_-1__id_-1",
+            "tags_1_draft_1_timestamp_-1__id_-1", "post_text", "draft_1_timestamp_-1__id_-1",
             "author_1_draft_1_timestamp_-1__id_-1"} <= set(posts)
 
 
@@ -91,11 +91,11 @@ def test_deploy_names_an_index_kept_under_another_name(server_app, standin):
     with server_app.app_context():
         name = get_db(server_app).name
     MongoClient(standin.uri)[name]["posts"].create_index(
-        [("tags", 1), ("timestamp", -1), ("_id", -1)], name="by_tag")
+        [("tags", 1), ("draft", 1), ("timestamp", -1), ("_id", -1)], name="by_tag")
     result = server_app.test_cli_runner().invoke(args=["deploy"])
     assert result.exit_code == 1
     assert "index 'by_tag' on posts differs from the declared one (declared as " \
-           "'tags_1_timestamp_-1__id_-1')" in result.output
+           "'tags_1_draft_1_timestamp_-1__id_-1')" in result.output
     assert "db.posts.dropIndex('by_tag')" in result.output
 
 
@@ -111,3 +111,25 @@ def test_deploy_explains_a_conflict_the_server_reports(server_app, standin):
     assert result.output.startswith("error: an index on posts conflicts with the declared ones (")
     assert "drop the index it names, then run `flask --app site_app deploy` again" in result.output
     assert "Traceback" not in result.output
+
+
+def test_deploy_drops_the_retired_indexes_and_keeps_hidden_comments_partial(
+        server_app, standin):
+    with server_app.app_context():
+        name = get_db(server_app).name
+    database = MongoClient(standin.uri)[name]
+    # What an earlier release built.
+    database["posts"].create_index("comments.disabled", name="comments.disabled_1")
+    database["posts"].create_index([("tags", 1), ("timestamp", -1), ("_id", -1)],
+                                   name="tags_1_timestamp_-1__id_-1")
+    database["fs.files"].create_index([("metadata.owner", 1), ("uploadDate", -1)],
+                                      name="media_owner")
+    database["fs.files"].create_index("metadata.sha256", name="media_sha256")
+    result = server_app.test_cli_runner().invoke(args=["deploy"])
+    assert result.exit_code == 0, result.output
+    assert "indexes on retired: posts.comments.disabled_1, posts.tags_1_timestamp_-1__id_-1, " \
+           "fs.files.media_owner, fs.files.media_sha256" in result.output
+    posts, files = database["posts"].index_information(), database["fs.files"].index_information()
+    assert not {"comments.disabled_1", "tags_1_timestamp_-1__id_-1"} & set(posts)
+    assert not {"media_owner", "media_sha256"} & set(files)
+    assert posts["hidden_comments"]["partialFilterExpression"] == {"comments.disabled": True}

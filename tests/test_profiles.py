@@ -55,6 +55,12 @@ def test_profile_text_is_shown_as_text_not_markup(client, make_user):
     assert "&lt;script&gt;alert" in page
 
 
+def after_link(page, path):
+    """The "older" link of a page paged by key."""
+    return re.search(rf'href="({re.escape(path)}\?after=[^"]+)" aria-label="Older page"',
+                     page).group(1)
+
+
 def test_profile_posts_are_paginated_newest_first(app, client, make_user):
     app.config["POSTS_PER_PAGE"] = 2
     ann = make_user("ann")
@@ -65,11 +71,14 @@ def test_profile_posts_are_paginated_newest_first(app, client, make_user):
     first = client.get("/user/ann").get_data(as_text=True)
     assert "Entry number 4" in first and "Entry number 3" in first
     assert "Entry number 2" not in first
-    assert "/user/ann?page=2" in first
-    last = client.get("/user/ann?page=3").get_data(as_text=True)
+    older = client.get(after_link(first, "/user/ann")).get_data(as_text=True)
+    assert "Entry number 2" in older and "Entry number 1" in older
+    last = client.get("/user/ann?page=-1").get_data(as_text=True)
     assert "Entry number 0" in last and "Entry number 4" not in last
-    # A page past the end is the last page, at its own address; nonsense is page 1.
-    assert client.get("/user/ann?page=99").location == "/user/ann?page=3"
+    # An old page number is still that page; past the end (or deeper than
+    # numbers are served) is the last page, at its own address.
+    assert "Entry number 2" in client.get("/user/ann?page=2").get_data(as_text=True)
+    assert client.get("/user/ann?page=99").location == "/user/ann?page=-1"
     assert client.get("/user/ann?page=abc").status_code == 200
 
 

@@ -54,7 +54,9 @@ def declared_indexes(collection_name, database):
     """Key lists of the indexes declared for a collection."""
     document = DOCUMENTS.get(collection_name)
     if document is not None:
-        return [list(spec["fields"]) for spec in document._meta["index_specs"]]
+        # Every collection has its _id index (batches of a whole collection
+        # by _id: the repair of counts).
+        return [[("_id", 1)], *(list(spec["fields"]) for spec in document._meta["index_specs"])]
     # GridFS collections: the indexes the media module declares.
     info = database[collection_name].index_information()
     return [list(index["key"]) for name, index in info.items() if name != "_id_"]
@@ -98,8 +100,22 @@ def pipeline_shape(pipeline):
     return filter_, sort
 
 
+def _or_raised(filter_):
+    """An ``$or`` inside an ``$and`` (MongoEngine's ``Q`` objects write
+    them so: a page by key) lifted to the top level, as the planner
+    distributes it."""
+    parts = (filter_ or {}).get("$and")
+    if not parts or not any("$or" in part for part in parts):
+        return filter_
+    merged = {k: v for k, v in filter_.items() if k != "$and"}
+    rest = [part for part in parts if "$or" not in part]
+    (branches,) = [part["$or"] for part in parts if "$or" in part]
+    return {**merged, "$and": rest, "$or": branches} if rest else {**merged, "$or": branches}
+
+
 def served_by_index(indexes, filter_, sort, small=False):
     """True when some declared index serves this filter and sort."""
+    filter_ = _or_raised(filter_)
     if filter_ and "$or" in filter_:
         rest = {k: v for k, v in filter_.items() if k != "$or"}
         return all(served_by_index(indexes, {**rest, **branch}, sort, small)

@@ -21,7 +21,7 @@ PER_PAGE = 40
 # Thumbnails and avatar sizes (files with a ``parent_id``) live and die
 # with their parent, so the list shows only the files people uploaded.
 # Equality with null (not ``$exists: false``) is what the non-sparse
-# ``media_uploads`` index serves.
+# ``media_uploads_newest`` index serves.
 _UPLOADED = {"metadata.parent_id": None}
 
 
@@ -37,7 +37,8 @@ def stored_files(page, per_page):
     page = clamp_page(page, total, per_page)
     docs = list(files.find(_UPLOADED, {"filename": 1, "length": 1, "uploadDate": 1,
                                 "contentType": 1, "metadata": 1})
-                .sort("uploadDate", -1).skip((page - 1) * per_page).limit(per_page))
+                .sort([("uploadDate", -1), ("_id", -1)])  # the id breaks ties
+                .skip((page - 1) * per_page).limit(per_page))
     owner_ids = {(d.get("metadata") or {}).get("owner") for d in docs} - {None}
     owner_ids = [ObjectId(o) for o in owner_ids if ObjectId.is_valid(str(o))]
     names = {str(u.id): u.username for u in User.objects(id__in=owner_ids).only("username")}

@@ -64,7 +64,7 @@ class UserAdmin(SiteModelView):
     column_filters = (RoleFilter(),
                       BooleanEqualFilter("confirmed", "Confirmed"),
                       BooleanEqualFilter("disabled", "Disabled"))
-    column_default_sort = ("member_since", True)
+    column_default_sort = [("member_since", True), ("id", True)]  # the id breaks ties
     form_columns = ("username", "email", "role", "confirmed", "account_disabled")
     id_fields = ("rowid", "role")
     form_args = {"username": username_rules(),

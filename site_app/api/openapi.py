@@ -110,6 +110,17 @@ _PAGE = {"name": "page", "in": "query", "required": False,
          "schema": {"type": "integer", "minimum": -1},
          "description": "page number from 1; -1 or a number past the end is the last "
                         "page, anything else page 1"}
+# Lists paged by key: follow the answer's prev/next links (they carry these).
+_KEYED = [
+    {"name": "page", "in": "query", "required": False,
+     "schema": {"type": "integer", "minimum": -1},
+     "description": "-1: the last page (oldest); 1 (default) to 10: that page; deeper: "
+                    "the last page"},
+    {"name": "after", "in": "query", "required": False, "schema": {"type": "string"},
+     "description": "the page after this key (from a next link)"},
+    {"name": "before", "in": "query", "required": False, "schema": {"type": "string"},
+     "description": "the page before this key (from a prev link)"},
+]
 
 
 def _paths():
@@ -123,7 +134,7 @@ def _paths():
             {"200": _json("Token", "a new token")}, params=[_TOTP], op_id="createToken"))},
         "/posts/": {
             "get": _operation("All posts, newest first", {"200": posts},
-                              params=[_PAGE], op_id="listPosts"),
+                              params=_KEYED, op_id="listPosts"),
             "post": _retryable(_operation("Write a post (needs the WRITE permission)",
                                           {"201": _json("Post", "the new post", status="201")},
                                           body="NewPost", op_id="createPost")),
@@ -196,10 +207,10 @@ def _paths():
             errors=["404"], params=[user_id], op_id="getUser")},
         "/users/{user_id}/posts/": {"get": _operation(
             "A user's posts, newest first", {"200": posts},
-            errors=["404"], params=[user_id, _PAGE], op_id="listUserPosts")},
+            errors=["404"], params=[user_id, *_KEYED], op_id="listUserPosts")},
         "/users/{user_id}/timeline/": {"get": _operation(
             "Posts of the users this user follows, newest first", {"200": posts},
-            errors=["404"], params=[user_id, _PAGE], op_id="listUserTimeline")},
+            errors=["404"], params=[user_id, *_KEYED], op_id="listUserTimeline")},
         "/openapi.json": {"get": {
             "operationId": "getOpenAPI", "summary": "This description (no credentials needed)",
             "security": [],

@@ -5,8 +5,9 @@ from flask import current_app, jsonify, url_for
 from ..errors import error_response
 from ..markup import ContentTooLarge
 from ..models import Like, Permission, Post
+from ..content_cache import cached
 from ..models.first_day import NewAccountLimit, first_day_allowance
-from ..pagination import page_arg, paginate
+from ..pagination import page_by_key
 from . import api
 from .authentication import current_api_user
 from .idempotency import submission
@@ -22,8 +23,10 @@ def _post_or_404(post_id):
 
 @api.get("/posts/")
 def list_posts():
-    page = paginate(Post.listing(), page_arg(), current_app.config["POSTS_PER_PAGE"])
-    return jsonify(post_page_json(page, "api.list_posts"))
+    page = page_by_key(Post.listing(), current_app.config["POSTS_PER_PAGE"])
+    # Every published post: counted once per change of the newest posts.
+    count = cached("api-count:posts", Post.listing().count)
+    return jsonify(post_page_json(page, count, "api.list_posts"))
 
 
 @api.post("/posts/")

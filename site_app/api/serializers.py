@@ -56,7 +56,7 @@ def post_json(post, liked=None):
         "comments_url": url_for("api.list_post_comments", post_id=str(post.id),
                                 _external=True),
         "comment_count": post.comment_count or 0,
-        "like_count": post.like_count or 0,
+        "like_count": post.like_total,
         "liked": liked,
     }
 
@@ -93,7 +93,7 @@ def user_json(user):
         "posts_url": url_for("api.list_user_posts", user_id=user_id, _external=True),
         "followed_posts_url": url_for("api.list_user_timeline", user_id=user_id,
                                       _external=True),
-        "post_count": Post.by_authors([user.id]).count(),  # published ones
+        "post_count": Post.count_by(user.id),  # published ones
         "followers_count": user.followers_count,
         "following_count": user.following_count,
     }
@@ -112,9 +112,23 @@ def page_json(key, items, page, endpoint, **values):
             "count": page.total}
 
 
-def post_page_json(page, endpoint, **values):
+def keyed_page_json(key, items, page, count, endpoint, **values):
+    """The same for a list paged by key (``pagination.KeyedPage``): prev and
+    next carry the key of the page's first or last item; ``count`` is given
+    (counted where that is cheap or cached, never per page of a big list)."""
+
+    def link(arguments):
+        if arguments is None:
+            return None
+        return url_for(endpoint, _external=True, **arguments, **values)
+
+    return {key: items, "prev": link(page.prev_args), "next": link(page.next_args),
+            "count": count}
+
+
+def post_page_json(page, count, endpoint, **values):
     """A page of posts: the authors and the caller's likes in one query each."""
     posts = Post.with_authors(list(page.items))
     liked = Like.liked_among(current_api_user(), [post.id for post in posts])
-    return page_json("posts", [post_json(post, post.id in liked) for post in posts],
-                     page, endpoint, **values)
+    return keyed_page_json("posts", [post_json(post, post.id in liked) for post in posts],
+                           page, count, endpoint, **values)

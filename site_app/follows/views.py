@@ -7,13 +7,15 @@ from ..models import Permission, User, normalise_tags
 from ..models.blocks import blocks
 from ..models.tag_follows import TooManyFollowedTags
 from ..page_cache import cached_page
-from ..pagination import page_arg, paginate, paginate_list
+from ..pagination import page_arg, paginate
 from ..redirects import back_to
 from . import follows
 
 
 def get_user(username):
-    return User.objects.get_or_404(username=username)
+    """The account, read without its follows (``following_page`` reads the
+    slice a page shows), or 404."""
+    return User.without_follows(username=username) or abort(404)
 
 
 def _back_url(user):
@@ -91,7 +93,7 @@ def followers(username):
 @cached_page()
 def following(username):
     user = get_user(username)
-    page = paginate_list(user.following_ids(), page_arg(), current_app.config["FOLLOWERS_PER_PAGE"])
+    page = user.following_page(page_arg(), current_app.config["FOLLOWERS_PER_PAGE"])
     # One query for the page of users, kept in the order they were followed.
     loaded = {u.id: u for u in User.objects(id__in=page.items)}
     people = [loaded[oid] for oid in page.items if oid in loaded]

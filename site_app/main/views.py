@@ -27,7 +27,7 @@ def show_followed():
     page = listing_page(Post.followed_by(current_user))
     # Nothing to show yet: suggest where to start instead of an empty list.
     start = (dict(writers=writers_to_follow(current_user), tags=popular_tags())
-             if not page.total else None)
+             if page.is_empty else None)
     return render_template("index.html", page=page, show_followed=True, start=start)
 
 

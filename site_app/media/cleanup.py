@@ -16,7 +16,7 @@ from bson import ObjectId
 from flask import current_app
 from flask.cli import AppGroup
 
-from ..database import get_db, gridfs_for
+from ..database import get_db
 from ..models import Post, User, utcnow
 from .storage import grace_period
 
@@ -58,13 +58,23 @@ def find_garbage(grace):
     return garbage
 
 
-def remove_garbage(garbage):
-    fs = gridfs_for(current_app)
-    chunks = get_db(current_app)["fs.chunks"]
-    for doc in garbage.files:
-        fs.delete(doc["_id"])
+def remove_garbage(garbage, grace):
+    """Delete what ``find_garbage`` found, checking each batch again first:
+    a post saved or an upload reusing a file since then keeps it. The file
+    document goes only if it was not reused meanwhile (a condition of the
+    delete itself), then its chunks. Returns how many files went."""
+    database = get_db(current_app)
+    files, chunks = database["fs.files"], database["fs.chunks"]
+    removed = 0
+    for batch in _batches(garbage.files):
+        for doc in _unreferenced(database, batch, utcnow() - grace):
+            reused = (doc.get("metadata") or {}).get("reused_at")
+            if files.delete_one({"_id": doc["_id"], "metadata.reused_at": reused}).deleted_count:
+                chunks.delete_many({"files_id": doc["_id"]})
+                removed += 1
     for files_id in garbage.orphaned_chunks:
         chunks.delete_many({"files_id": files_id})
+    return removed
 
 
 def _unreferenced(database, docs, cutoff):
@@ -114,7 +124,9 @@ def gc_command(dry_run, grace_hours):
     for files_id in garbage.orphaned_chunks:
         click.echo(f"{verb} orphaned chunks of {files_id}")
     if not dry_run:
-        remove_garbage(garbage)
+        kept = len(garbage.files) - remove_garbage(garbage, grace)
+        if kept:
+            click.echo(f"kept {kept} files put to use while this ran")
     click.echo(f"{verb} {len(garbage.files)} unreferenced files ({garbage.bytes} bytes) and "
                f"{len(garbage.orphaned_chunks)} orphaned chunk groups "
                f"(grace period {grace.total_seconds() / 3600:g} h)")

@@ -17,10 +17,17 @@ _DONE = "migrations"
 
 def backfill_comment_stats():
     """Give posts stored before ``comment_bytes``/``last_comment_at``
-    existed their values; returns how many."""
+    existed their values; returns how many. Reads every commented post (its
+    filter cannot be told from the index alone), so it runs once, ever:
+    every comment since is written with them."""
+    done = Post._get_collection().database[_DONE]
+    if done.find_one({"_id": "comment_stats"}):
+        return 0
     stale = {"comment_count": {"$gt": 0}, "last_comment_at": None}
-    return sum(_backfill_comment_stats_of(doc["_id"])
-               for doc in Post._get_collection().find(stale, {"_id": 1}))
+    fixed = sum(_backfill_comment_stats_of(doc["_id"])
+                for doc in Post._get_collection().find(stale, {"_id": 1}))
+    done.update_one({"_id": "comment_stats"}, {"$set": {"at": utcnow()}}, upsert=True)
+    return fixed
 
 
 def _backfill_comment_stats_of(post_id, attempts=5):

@@ -16,10 +16,11 @@ from .users import User, utcnow
 
 
 class Bookmark(db.Document):
-    # A deleted post or account takes its bookmarks with it (MongoEngine's
-    # delete rules; the queries are served by the indexes below).
+    # A deleted account takes its bookmarks with it (MongoEngine's delete
+    # rule), a deleted post after it (``counts.forget_post``); the queries
+    # are served by the indexes below.
     user = db.ReferenceField(document_type=User, required=True, reverse_delete_rule=CASCADE)
-    post = db.ReferenceField(document_type=Post, required=True, reverse_delete_rule=CASCADE)
+    post = db.ReferenceField(document_type=Post, required=True)
     timestamp = db.DateTimeField(default=utcnow)
 
     meta = {

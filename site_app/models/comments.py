@@ -20,23 +20,24 @@ from flask import current_app
 from ..database import is_document_too_large
 from ..extensions import db
 from ..markup import ContentTooLarge, render_comment
-from ..pagination import Page, clamp_page
+from ..pagination import MAX_NUMBERED_PAGE, Page, clamp_page
 from ..text import plain_text
 from .drafts import PUBLISHED
 from .mentions import Mentions
 from .references import reference_id, stored_reference
 from .roles import Permission
+from .comment_removal import remove_comment
 from .signals import comment_posted, comment_removed, content_changed
 from .sizes import bson_size, room_for
 from .submissions import first_comment_sent, not_sent_before, submission_key
 from .users import User, utcnow
 
 COMMENT_MAX = 5_000
-# What a removed comment that still has replies keeps as its body.
-DELETED_BODY = "[deleted]"
 # Reads again when another edit of the same comment won the race (each lost
 # race is another edit's success: only a storm of edits exhausts this).
 _EDIT_ATTEMPTS = 50
+# Posts the queue keeps tied at the k-th post's millisecond (more: a bulk import).
+_TIES_KEPT = 50
 
 
 class Comment(db.EmbeddedDocument):
@@ -226,59 +227,16 @@ class CommentsOfAPost:
     @classmethod
     def delete_comment(cls, comment_id, post_id=None):
         """Remove one comment, keeping counts, bytes and the newest-comment
-        time right, all in one update; True when found.
-
-        A comment with replies is blanked instead (kept as their anchor,
-        "deleted"); removing the last reply of such a placeholder removes
-        the placeholder too. Whether replies exist is part of the update's
-        filter, so a reply arriving meanwhile is never orphaned."""
+        time right, all in one update; True when found
+        (``comment_removal.remove_comment``)."""
         post_id, oid = cls._comment_address(comment_id, post_id)
-        collection = cls._get_collection()
-        found = oid and collection.find_one({"_id": post_id, "comments.id": oid},
-                                            {"comments": {"$elemMatch": {"id": oid}}})
-        if not found:
-            return False
-        stored = found["comments"][0]
-        parent = stored.get("parent")
-        removed = collection.update_one(
-            {"_id": found["_id"], "comments.id": oid, "comments.parent": {"$ne": oid}},
-            _removal_pipeline(oid, bson_size(stored), is_reply=bool(parent))).modified_count
-        if not removed:
-            removed = cls._blank(found["_id"], stored)
-        elif parent:
-            cls._drop_empty_placeholder(found["_id"], parent)
-        # No comment left: no newest time either. The pipeline leaves a null
-        # there, which MongoDB's $max passes over but mongomock's (embedded,
-        # stand-in) cannot compare with the next comment's time.
-        collection.update_one({"_id": found["_id"], "comment_count": 0},
-                              {"$unset": {"last_comment_at": ""}})
-        content_changed.send(cls, post=found["_id"])
+        found_in, removed = (remove_comment(cls._get_collection(), oid, post_id) if oid
+                             else (None, False))
+        if found_in is not None:
+            content_changed.send(cls, post=found_in)
         if removed:
-            comment_removed.send(cls, post=found["_id"], comment=oid)
-        return bool(removed)
-
-    @classmethod
-    def _blank(cls, post_id, stored):
-        blank = {**stored, "body": DELETED_BODY, "body_html": "", "author": None,
-                 "deleted": True}
-        return cls._get_collection().update_one(
-            {"_id": post_id, "comments": {"$elemMatch": {"id": stored["id"],
-                                                         "deleted": {"$ne": True}}}},
-            {"$set": {"comments.$": blank},
-             "$inc": {"comment_bytes": bson_size(blank) - bson_size(stored)}}).modified_count
-
-    @classmethod
-    def _drop_empty_placeholder(cls, post_id, placeholder_id):
-        collection = cls._get_collection()
-        found = collection.find_one({"_id": post_id},
-                                    {"comments": {"$elemMatch": {"id": placeholder_id,
-                                                                 "deleted": True}}})
-        if found and found.get("comments"):
-            collection.update_one(
-                {"_id": post_id, "comments.id": placeholder_id,
-                 "comments.parent": {"$ne": placeholder_id}},
-                _removal_pipeline(placeholder_id, bson_size(found["comments"][0]),
-                                  is_reply=False))
+            comment_removed.send(cls, post=found_in, comment=oid)
+        return removed
 
     @classmethod
     def find_comment(cls, comment_id, post_id=None):
@@ -301,24 +259,23 @@ class CommentsOfAPost:
     @classmethod
     def recent_comments(cls, page, per_page):
         """Newest comments (replies too) across all posts, one page, as
-        ``CommentEntry``.
-
-        The newest ``k`` comments all belong to the posts whose newest
-        comment is at least as late as that of the ``k``-th latest post (a
-        post below it would have ``k`` newer comments ahead of its own; ties
-        are kept, so equal times lose nothing). Both steps go through the
-        ``-last_comment_at`` index and only those posts' comments are
-        unwound: the cost follows the page depth, not the size of the site.
+        ``CommentEntry``. The newest ``k`` comments live in the ``k`` posts
+        with the newest ``last_comment_at`` (and those tied with the k-th,
+        found by one bounded read of that index): a ``$limit`` stops there,
+        before anything is unwound. The queue is ``MAX_NUMBERED_PAGE`` pages
+        deep (``page=-1`` is the deepest): bounded, whatever the site's size.
         """
-        total = cls.total_comments()
-        page = clamp_page(page, total, per_page)
+        reachable = cls._comments_within(MAX_NUMBERED_PAGE * per_page)
+        page = clamp_page(page, reachable, per_page)
         wanted = page * per_page
-        collection = cls._get_collection()
-        kth = list(collection.find({"last_comment_at": {"$ne": None}}, {"last_comment_at": 1})
+        kth = list(cls._get_collection().find({"last_comment_at": {"$ne": None}},
+                                               {"last_comment_at": 1})
                    .sort("last_comment_at", -1).skip(wanted - 1).limit(1))
         since = {"$gte": kth[0]["last_comment_at"]} if kth else {"$ne": None}
         pipeline = [
             {"$match": {"last_comment_at": since}},
+            {"$sort": {"last_comment_at": -1}},
+            {"$limit": wanted + _TIES_KEPT},
             {"$project": {"title": 1, "comments": 1}},
             {"$unwind": "$comments"},
             {"$sort": {"comments.timestamp": -1, "comments.id": -1}},
@@ -326,7 +283,20 @@ class CommentsOfAPost:
             {"$limit": per_page},
         ]
         rows = cls._get_collection().aggregate(pipeline, allowDiskUse=True)
-        return Page(comment_entries(rows), page, per_page, total)
+        return Page(comment_entries(rows), page, per_page, reachable)
+
+    @classmethod
+    def _comments_within(cls, cap):
+        """``min(comments on the site, cap)``, from the ``cap`` posts with the
+        newest comments only (they hold the newest ``cap`` comments, so their
+        count reaches ``cap`` whenever the site's does)."""
+        rows = list(cls._get_collection().aggregate([
+            {"$match": {"last_comment_at": {"$ne": None}}},
+            {"$sort": {"last_comment_at": -1}},
+            {"$limit": cap},
+            {"$group": {"_id": None, "total": {"$sum": "$comment_count"}}},
+        ]))
+        return min(rows[0]["total"] if rows else 0, cap)
 
     @classmethod
     def total_comments(cls):
@@ -365,18 +335,3 @@ def load_users(documents):
             # without marking it changed, and a later save must not write it
             # (select_related, which does the same, takes querysets only).
             document._data["author"] = users.get(reference_id(ref))
-
-
-def _removal_pipeline(comment_id, size, is_reply):
-    """One atomic update that pulls a comment, lowers counts and bytes and
-    recomputes the newest-comment time from those left (null when none)."""
-    return [
-        {"$set": {
-            "comments": {"$filter": {"input": "$comments",
-                                     "cond": {"$ne": ["$$this.id", comment_id]}}},
-            "comment_count": {"$subtract": ["$comment_count", 1]},
-            "reply_count": {"$subtract": [{"$ifNull": ["$reply_count", 0]}, int(is_reply)]},
-            "comment_bytes": {"$subtract": [{"$ifNull": ["$comment_bytes", size]}, size]},
-        }},
-        {"$set": {"last_comment_at": {"$max": "$comments.timestamp"}}},
-    ]

@@ -11,7 +11,7 @@ one ``-1``, and a duplicate insert or a delete that found nothing changes
 nothing.
 """
 from bson import ObjectId
-from mongoengine import CASCADE, signals
+from mongoengine import signals
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
@@ -22,10 +22,11 @@ from .users import User, utcnow
 
 
 class Like(db.Document):
-    # A deleted post takes its likes with it (MongoEngine's delete rule);
-    # a deleted account's likes are withdrawn one by one (below) so the
-    # counts of the posts they liked stay exact.
-    post = db.ReferenceField(document_type=Post, required=True, reverse_delete_rule=CASCADE)
+    # A deleted post's likes go after it (``counts.forget_post``: not
+    # MongoEngine's CASCADE, which deletes them first); a deleted account's
+    # likes are withdrawn one by one (below) so the counts of the posts
+    # they liked stay exact.
+    post = db.ReferenceField(document_type=Post, required=True)
     user = db.ReferenceField(document_type=User, required=True)
     timestamp = db.DateTimeField(default=utcnow)
 
@@ -99,12 +100,17 @@ class Like(db.Document):
 
 
 def _change_count(post_id, delta):
-    """``$inc`` the post's like count; the new count, or ``None`` when the
-    post is gone."""
+    """``$inc`` the post's like count; the new count as shown (never below
+    0), or ``None`` when the post is gone.
+
+    The stored count may dip below 0 for a moment: an unlike's ``-1`` can
+    land before the ``+1`` of the like it took back. Refusing that ``-1``
+    would leave the count one high for good, so it is stored, and only what
+    readers see is kept at 0 or more (``Post.like_total``)."""
     found = Post._get_collection().find_one_and_update(
         {"_id": post_id}, {"$inc": {"like_count": delta}}, projection={"like_count": 1},
         return_document=ReturnDocument.AFTER)
-    return None if found is None else found.get("like_count", 0)
+    return None if found is None else max(0, found.get("like_count", 0))
 
 
 def _counted_out(post_id):
@@ -116,7 +122,7 @@ def _counted_out(post_id):
 
 def _like_count(post_id):
     found = Post._get_collection().find_one({"_id": post_id}, {"like_count": 1})
-    return None if found is None else found.get("like_count", 0)
+    return None if found is None else max(0, found.get("like_count", 0))
 
 
 def withdraw_likes_of(user_id):

@@ -74,9 +74,15 @@ class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, PostDetails, db.Do
             # left out as they are read. An $in of authors (the followed
             # feed) stays one merge of one range an author this way.
             ("author", "-timestamp", "-id"),
-            ("tags", "-timestamp", "-id"),
+            # A tag's posts; with ``draft`` in it, a tag's count reads the
+            # index alone, never the posts (a count of a tag with 100k posts).
+            ("tags", "draft", "-timestamp", "-id"),
             ("author", "draft", "-timestamp", "-id"),  # an author's drafts
-            "comments.id", "comments.disabled",  # the hidden-comments queue
+            "comments.id",
+            # The hidden-comments queue: a key for each hidden comment only
+            # (a full index holds one for every comment on the site).
+            {"fields": ["comments.disabled"], "name": "hidden_comments",
+             "partialFilterExpression": {"comments.disabled": True}},
             "-last_comment_at",
             "comment_count",
             "files",
@@ -172,8 +178,10 @@ class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, PostDetails, db.Do
             self.announce(mentions)
 
     def remove(self):
-        """Delete the post; the media store, listening, then releases the
-        files only it used.
+        """Delete the post; then, listening, the media store releases the
+        files only it used and ``counts.forget_post`` deletes its likes and
+        bookmarks (after the post: a failure between leaves nothing a page
+        shows, and the repair sweeps it).
 
         The one deletion rule: pages, the API and the admin all call this.
         """
@@ -184,6 +192,11 @@ class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, PostDetails, db.Do
         if user is None or user.is_anonymous:
             return False
         return self.author_id == user.id or user.can(Permission.ADMIN)
+
+    @property
+    def like_total(self):
+        """The like count to show: never below 0 (``likes._change_count``)."""
+        return max(0, self.like_count or 0)
 
     @property
     def author_id(self):
@@ -211,6 +224,18 @@ class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, PostDetails, db.Do
     def tagged(cls, tag):
         """Posts with one tag, served by the ``(tags, -timestamp)`` index."""
         return cls.listing().filter(tags=tag)
+
+    @classmethod
+    def count_tagged(cls, tag):
+        """How many published posts carry ``tag``: covered by the
+        ``(tags, draft, ...)`` index (no post is read)."""
+        return cls.published().filter(tags=tag).count()
+
+    @classmethod
+    def count_by(cls, author_id):
+        """How many posts ``author_id`` published: covered by the
+        ``(author, draft, ...)`` index."""
+        return cls.published().filter(author=author_id).count()
 
     @classmethod
     def by_id(cls, post_id):

@@ -12,10 +12,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .. import tokens
 from ..extensions import db, login_manager
 from ..text import plain_line, plain_text
-from .references import reference_id, stored_reference
 from .roles import Permission, Role
 from .dummy_hash import check_dummy_hash
-from .signals import content_changed, user_followed
+from .follows import Follows
+from .signals import content_changed
 from .tag_follows import TAG_MAX, TagFollows
 
 
@@ -36,7 +36,7 @@ class AccountTaken(ValueError):
         self.field = field
 
 
-class User(UserMixin, TagFollows, db.Document):
+class User(Follows, UserMixin, TagFollows, db.Document):
     email = db.StringField(required=True, max_length=254, validation=plain_line)
     username = db.StringField(required=True, max_length=64, validation=plain_line)
     # Lower-cased copy so "Alice" and "alice" cannot both register.
@@ -57,6 +57,12 @@ class User(UserMixin, TagFollows, db.Document):
     avatar_id = db.ObjectIdField()  # GridFS file of the uploaded avatar
     following = db.ListField(field=db.ReferenceField(document_type="User"))
     followed_tags = db.ListField(field=db.StringField(max_length=TAG_MAX))  # tag_follows.py
+    # Counts kept beside the follows: ``following_total`` in the same update
+    # as the array (exact), ``followers_total`` by a second update paired
+    # with it (a crash between is repaired by ``flask repair-counts``, run
+    # by deploy, which also fills them in on accounts from before them).
+    following_total = db.IntField(default=0)
+    followers_total = db.IntField(default=0)
 
     meta = {
         "collection": "users",
@@ -68,7 +74,7 @@ class User(UserMixin, TagFollows, db.Document):
             # followers of a user, listed by name
             {"fields": ["following", "username"]},
             "role",
-            "-member_since",
+            ("-member_since", "-id"),  # the admin's list (the id breaks ties)
             "disabled",  # the admin dashboard's count
             {"fields": ["avatar_id"], "sparse": True},  # media gc: files in use as avatars
             {"fields": ["$name"], "default_language": "none", "name": "user_text"},  # search.py
@@ -289,44 +295,6 @@ class User(UserMixin, TagFollows, db.Document):
         User.objects(id=self.id, last_seen__lt=now - interval).update_one(set__last_seen=now)
         self.last_seen = now
 
-    # -- follows ------------------------------------------------------------
-    def is_following(self, user):
-        return user is not None and user.id in self.following_ids()
-
-    def _following_refs(self):
-        return list(stored_reference(self, "following") or [])
-
-    def following_ids(self):
-        return [reference_id(ref) for ref in self._following_refs()]
-
-    def follow(self, user):
-        """Follow ``user``; idempotent and atomic: the update matches only
-        while ``user`` is not followed, so only a new follow is announced."""
-        if user is None or user.id == self.id:
-            raise ValueError("you cannot follow yourself")
-        if User.objects(id=self.id, following__ne=user.id).update_one(push__following=user):
-            user_followed.send(User, follower=self.id, followed=user.id)
-        self.reload("following")
-        content_changed.send(User, author=[self.id, user.id])  # counts and lists of both
-
-    def unfollow(self, user):
-        User.objects(id=self.id).update_one(pull__following=user)
-        self.reload("following")
-        content_changed.send(User, author=[self.id, user.id])
-
-    @property
-    def following_count(self):
-        return len(self._following_refs())
-
-    @property
-    def followers_count(self):
-        # Counted, not stored: an indexed count is always right, however
-        # many clicks race.
-        return User.objects(following=self.id).count()
-
-    def followers(self):
-        return User.objects(following=self.id).order_by("username")
-
     def __str__(self):
         return self.username
 
@@ -353,7 +321,7 @@ def load_user(session_id):
     user_id, _, version = (session_id or "").partition(":")
     if not ObjectId.is_valid(user_id):
         return None
-    user = User.objects(id=user_id).first()
+    user = User.without_follows(id=user_id)
     if user is None or user.disabled or str(user.auth_version) != version:
         return None
     return user

@@ -18,7 +18,7 @@ from ..models.threads import ORDERS as COMMENT_ORDERS
 from ..models.posts import BODY_MAX
 from ..models.tags import TAGS_TEXT_MAX
 from ..page_cache import cached_page, not_worth_keeping
-from ..pagination import Page, page_arg, paginate
+from ..pagination import Page, page_arg, page_by_key
 from ..search import highlight, search_people, search_posts, search_tags, search_terms
 from ..suggestions import popular_tags
 from . import posts
@@ -39,8 +39,9 @@ def get_post(post_id, check_editor=False):
 
 
 def listing_page(queryset):
-    """One page of posts with their authors loaded in one query."""
-    page = paginate(queryset, page_arg(), current_app.config["POSTS_PER_PAGE"])
+    """One page of posts (by key, newest first) with their authors loaded
+    in one query."""
+    page = page_by_key(queryset, current_app.config["POSTS_PER_PAGE"])
     Post.with_authors(page.items)
     return page
 
@@ -277,9 +278,9 @@ def tag(tag):
     if clean[0] != tag:
         return redirect(url_for(".tag", tag=clean[0]), 301)
     page = listing_page(Post.tagged(tag))
-    if not page.items:  # an unknown tag: anyone can make up endless ones
+    if page.is_empty:  # an unknown tag: anyone can make up endless ones
         not_worth_keeping()
-    return render_template("tag.html", tag=tag, page=page)
+    return render_template("tag.html", tag=tag, page=page, count=Post.count_tagged(tag))
 
 
 @posts.route("/search")

@@ -1,5 +1,5 @@
 """Profile pages: a user's page with their posts, and editing a profile."""
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -9,8 +9,8 @@ from ..media.storage import UploadRejected, set_avatar
 from ..models import AccountTaken, Post, User
 from ..models.audit import AuditEntry
 from ..page_cache import cached_page
-from ..pagination import page_arg, paginate
 from ..posts.feed import feed_response
+from ..posts.views import listing_page
 from . import profiles
 from .forms import EditProfileAdminForm, EditProfileForm, too_large_avatar
 
@@ -20,11 +20,10 @@ from .forms import EditProfileAdminForm, EditProfileForm, too_large_avatar
 # kept no longer than that. Everything else on it is an author scope.
 @cached_page(timeout=lambda config: config["LAST_SEEN_INTERVAL"])
 def user(username):
-    user = User.objects.get_or_404(username=username)
-    page = paginate(Post.listing().filter(author=user), page_arg(),
-                    current_app.config["POSTS_PER_PAGE"])
-    Post.with_authors(page.items)
+    user = User.without_follows(username=username) or abort(404)
+    page = listing_page(Post.listing().filter(author=user))
     return render_template("user.html", user=user, page=page, posts=page.items,
+                           post_count=Post.count_by(user.id),
                            follows_you=(current_user.is_authenticated
                                         and user.is_following(current_user)))
 

@@ -6,7 +6,7 @@ from ..decorators import permission_required
 from ..errors import wants_json
 from ..models import Bookmark, Like, Permission
 from ..models.blocks import blocks
-from ..pagination import page_arg, paginate
+from ..pagination import page_by_key
 from ..posts.views import get_post
 from ..redirects import back_to
 from . import reactions
@@ -44,6 +44,7 @@ def bookmark(post_id):
 @reactions.get("/bookmarks")
 @permission_required(Permission.FOLLOW)
 def bookmarks():
-    page = paginate(Bookmark.saved_by(current_user), page_arg(),
-                    current_app.config["POSTS_PER_PAGE"])
-    return render_template("bookmarks.html", page=page, posts=Bookmark.posts_of(page.items))
+    page = page_by_key(Bookmark.saved_by(current_user), current_app.config["POSTS_PER_PAGE"])
+    # The reader's own count: their bookmarks' keys in the (user, ...) index.
+    return render_template("bookmarks.html", page=page, posts=Bookmark.posts_of(page.items),
+                           saved=Bookmark.saved_by(current_user).count())
