@@ -180,10 +180,14 @@ def _note_aggregate(cursor, pipeline, cursor_collection):
 
 
 def _note_find(cursor, results):
-    """A find's skip and the documents it returns."""
-    returned = len(results[cursor._skip:])
-    if cursor._limit:
-        returned = min(returned, abs(cursor._limit))
+    """A find's skip and the documents it returns (``results`` is ``None``
+    when only the page's window was read: embedded_index.py)."""
+    if results is None:
+        returned = len(getattr(cursor, "_window", ()))
+    else:
+        returned = len(results[cursor._skip:])
+        if cursor._limit:
+            returned = min(returned, abs(cursor._limit))
     dbstats.note_read(skip=cursor._skip, returned=returned, collection=cursor.collection.name)
 
 
