@@ -16,7 +16,6 @@ from mongoengine.errors import NotUniqueError
 from ..extensions import db
 from .comments import CommentsClosed
 from .notifications import Notification
-from .signals import content_changed
 from .users import User, utcnow
 
 KINDS = ("block", "mute")
@@ -93,8 +92,7 @@ def block(owner, other):
     count and ``other``'s following list change: both profiles)."""
     added = _add(owner, other, "block")
     _forget_told(owner, other)
-    if User.objects(id=other.id).update_one(pull__following=owner.id):
-        content_changed.send(MemberRule, author=[owner.id, other.id])
+    other.unfollow(owner)  # the counts kept beside the follows stay exact
     return added
 
 
