@@ -99,3 +99,32 @@ def test_revisions_go_with_their_post(app, client, writer):
     with app.app_context():
         assert Revision.objects(post=post_id).count() == 0
         assert Post.objects(id=post_id).count() == 0
+
+
+def test_the_api_lists_diffs_and_restores_revisions(app, client, writer, make_user,
+                                                     api_headers):
+    headers = api_headers("wendy@example.com", "correct horse battery")
+    made = client.post("/api/v1/posts/", json={"title": "Api", "body": "Old line."},
+                       headers=headers)
+    assert made.status_code == 201
+    post_id = made.get_json()["id"]
+    assert client.put(f"/api/v1/posts/{post_id}", json={"body": "New line."},
+                      headers=headers).status_code == 200
+
+    listing = client.get(f"/api/v1/posts/{post_id}/revisions/", headers=headers)
+    assert listing.status_code == 200
+    [revision] = listing.get_json()["revisions"]
+    assert (revision["title"], revision["body"]) == ("Api", "Old line.")
+    one = client.get(f"/api/v1/posts/{post_id}/revisions/{revision['id']}", headers=headers)
+    assert {"kind": "removed", "line": "-Old line."} in one.get_json()["diff"]
+    assert {"kind": "added", "line": "+New line."} in one.get_json()["diff"]
+
+    make_user("sam")
+    other = api_headers("sam@example.com", "correct horse battery")
+    assert client.get(f"/api/v1/posts/{post_id}/revisions/", headers=other).status_code == 404
+    restored = client.post(f"/api/v1/posts/{post_id}/revisions/{revision['id']}/restore",
+                           headers=headers)
+    assert restored.status_code == 200
+    assert restored.get_json()["body"] == "Old line."
+    assert len(client.get(f"/api/v1/posts/{post_id}/revisions/",
+                          headers=headers).get_json()["revisions"]) == 2
