@@ -79,6 +79,7 @@ def test_a_draft_keeps_no_revisions_and_only_editors_see_them(app, client, write
     assert stranger.get(f"/post/{post_id}/revisions").status_code == 404
     assert stranger.get(f"/post/{draft_id}/revisions").status_code == 404
     assert stranger.post(f"/post/{post_id}/revisions/{revision_id}/restore").status_code == 404
+    assert app.test_client().get(f"/post/{post_id}/revisions").status_code == 404  # signed out
     assert client.get(f"/post/{post_id}/revisions?diff=nonsense").status_code == 404
     assert client.post(f"/post/{post_id}/revisions/nonsense/restore").status_code == 404
 
