@@ -3,7 +3,6 @@ for its author and the administrators, put back on request."""
 import re
 
 import pytest
-
 from helpers import signed_in_client
 
 from site_app.models import Post
