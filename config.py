@@ -90,6 +90,7 @@ class Config:
     # BSON bytes all comments of a post may take: half MongoDB's 16 MB limit,
     # leaving room for the post itself whatever the comments' length.
     MAX_COMMENT_BYTES = _env_int("MAX_COMMENT_BYTES", 8 * 1024 * 1024)
+    MAX_REVISIONS = _env_int("MAX_REVISIONS", 50)  # earlier texts kept a post
 
     # Uploads.
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)

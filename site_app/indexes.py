@@ -39,9 +39,10 @@ def documents():
     from .models.first_day import FirstDay
     from .models.idempotency import IdempotentAnswer
     from .models.reports import Report
+    from .models.revisions import Revision
     from .models.two_factor import TwoFactor
     return [Role, User, Post, Like, Bookmark, Notification, IdempotentAnswer, TwoFactor, Report,
-            MemberRule, AuditEntry, FirstDay]
+            MemberRule, AuditEntry, FirstDay, Revision]
 
 
 def build_at_start(app):

@@ -19,4 +19,4 @@ csrf.exempt(api)
 
 # authentication before idempotency: their before_request hooks run in this order.
 from . import (authentication, comments, docs, idempotency, notifications,  # noqa: E402,F401
-               openapi, posts, tokens, users)
+               openapi, posts, revisions, tokens, users)

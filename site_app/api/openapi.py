@@ -127,6 +127,7 @@ def _paths():
     post_id = _path_id("post_id", "post")
     user_id = _path_id("user_id", "user")
     comment_id = _path_id("comment_id", "comment")
+    revision_id = _path_id("revision_id", "revision")
     posts = _json("PostList", "one page of posts, newest first")
     return {
         "/tokens/": {"post": _retryable(_operation(
@@ -158,6 +159,18 @@ def _paths():
                                  {"200": _json("Post", "the post, not liked")},
                                  errors=["404"], params=[post_id], op_id="unlikePost"),
         },
+        "/posts/{post_id}/revisions/": {"get": _operation(
+            "A post's earlier texts, newest first (its author or an administrator)",
+            {"200": _json("RevisionList", "the revisions kept")},
+            errors=["404"], params=[post_id], op_id="listRevisions")},
+        "/posts/{post_id}/revisions/{revision_id}": {"get": _operation(
+            "One revision with its diff against the current text",
+            {"200": _json("Revision", "the revision")},
+            errors=["404"], params=[post_id, revision_id], op_id="getRevision")},
+        "/posts/{post_id}/revisions/{revision_id}/restore": {"post": _operation(
+            "Put a revision's text back (the text it replaces becomes a revision)",
+            {"200": _json("Post", "the post as restored")},
+            errors=["400", "404"], params=[post_id, revision_id], op_id="restoreRevision")},
         "/posts/{post_id}/comments/": {
             "get": _operation("A post's comments, oldest first",
                               {"200": _json("CommentList", "one page of comments")},

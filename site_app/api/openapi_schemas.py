@@ -72,6 +72,20 @@ SCHEMAS = {
         "like_count": {"type": "integer", "minimum": 0},
         "liked": {"type": "boolean", "description": "whether the caller likes the post"},
     }),
+    "Revision": _object({
+        "id": ID,
+        "url": URL,
+        "created": {**_TIME, "description": "when this text was replaced"},
+        "size": {"type": "integer", "minimum": 0, "description": "BSON bytes of the text"},
+        "title": {"type": "string"},
+        "body": {"type": "string", "description": "Markdown"},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        **_DETAILS_OUT,
+        "diff": {"type": "array", "description": "unified diff lines to the current text",
+                 "items": _object({"kind": {"type": "string", "enum": [
+                     "added", "removed", "context", "hunk"]}, "line": {"type": "string"}})},
+    }, required=["id", "url", "created", "size", "title", "body", "tags", *_DETAILS_OUT]),
+    "RevisionList": _object({"revisions": {"type": "array", "items": ref("Revision")}}),
     "Comment": _object({
         "id": ID,
         "url": URL,

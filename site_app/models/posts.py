@@ -2,6 +2,7 @@
 in ``comments.py`` (``CommentsOfAPost``) and the post page's reads of them
 in ``threads.py`` (``CommentPages``), mixed into :class:`Post`.
 """
+from mongoengine import signals
 from mongoengine.errors import NotUniqueError
 
 from ..extensions import db
@@ -16,6 +17,7 @@ from .drafts import Drafts
 from .followed_feed import followed_feed
 from .mentions import Mentions
 from .reading import ReadingAids
+from .revisions import Revision
 from .roles import Permission
 from .signals import content_changed
 from .sizes import DOCUMENT_BUDGET, bson_size
@@ -146,6 +148,8 @@ class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, PostDetails, db.Do
         draft; ``details``: models/details.py). Only these fields are
         written, so comments that arrive meanwhile are kept. Files the new
         body links to join those the post used (a file dropped stays the post's)."""
+        # A published post's text before the save (models/revisions.py).
+        replaced = None if self.draft else Revision.of_text(self)
         changes = self.publication_changes(draft)
         old_tags = list(self.tags or [])
         detail_changes = self.apply_details(details)
@@ -171,6 +175,8 @@ class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, PostDetails, db.Do
         updated = Post.objects(id=self.id, __raw__=room).update_one(**changes)
         if not updated and Post.objects(id=self.id).count():
             raise ContentTooLarge("With its comments the post would no longer fit; shorten it.")
+        if updated and replaced is not None:
+            replaced.keep()
         published = "set__draft" in changes  # a draft joins the lists: newest, its author's
         content_changed.send(Post, post=self.id, tags=_union(old_tags, self.tags),
                              author=self.author_id if published else None, newest=published)
@@ -186,6 +192,11 @@ class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, PostDetails, db.Do
         The one deletion rule: pages, the API and the admin all call this.
         """
         self.delete()
+
+    def restore(self, revision):
+        """Put a revision's text back; the text it replaces becomes a
+        revision in turn. Raises :class:`ContentTooLarge`."""
+        self.edit(revision.title, revision.body, revision.tags, details=revision.details())
 
     def can_be_edited_by(self, user):
         """The one rule for editing and deleting, used by pages and API."""
@@ -256,3 +267,7 @@ class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, PostDetails, db.Do
 def _union(first, second):
     """The ids of both lists, each once, in order."""
     return list(dict.fromkeys([*first, *second]))
+
+
+# Whatever deletes a post, its revisions go with it.
+signals.post_delete.connect(Revision.forget_post, sender=Post, weak=False)

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 posts = Blueprint("posts", __name__)
 
-from . import views  # noqa: E402,F401
+from . import revisions, views  # noqa: E402,F401
