@@ -1,4 +1,4 @@
-"""Operator commands: ``flask --app site_app deploy | seed | demo | shell``."""
+"""Operator commands: ``flask --app site_app deploy | seed | demo | worker | shell``."""
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -15,6 +15,7 @@ def register(app):
     app.cli.add_command(demo_command)
     from .media.cleanup import media_cli
     app.cli.add_command(media_cli)
+    app.cli.add_command(worker)
 
     @app.shell_context_processor
     def shell_context():
@@ -78,3 +79,22 @@ def deploy():
         "not registered": f"SITE_ADMIN {admin}: no such account yet; it becomes "
                           "Administrator when it registers",
     }[promoted])
+
+
+@click.command()
+@click.option("--burst", is_flag=True, help="Run the queued jobs, then exit.")
+@with_appcontext
+def worker(burst):
+    """Run the background jobs (RQ on JOBS_REDIS_URL) and RQ's scheduler,
+    which re-queues the jobs waiting for a retry."""
+    from rq import Worker
+
+    from .jobs import redis_connection, rq_queue
+    if not current_app.config.get("JOBS_REDIS_URL"):
+        raise click.ClickException(
+            "JOBS_REDIS_URL is not set: without it jobs run inside the web process "
+            "and no worker is needed.")
+    connection = redis_connection(current_app)
+    # The forked work horse inherits this app context, so jobs use the app.
+    Worker([rq_queue(current_app, connection)], connection=connection).work(
+        with_scheduler=True, burst=burst)
