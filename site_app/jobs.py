@@ -10,6 +10,12 @@
 - With ``JOBS_RUN_AT_ONCE`` (testing), ``enqueue`` runs the job before it
   returns, so a test sees its effect.
 
+A job whose RQ worker dies mid-run (SIGKILL, a lost machine) stays in RQ's
+started registry until its execution lease (``JOBS_TIMEOUT_SECONDS`` plus
+RQ's margin) runs out; the next worker's registry maintenance then treats it
+as abandoned: retried if it has retries left, else moved to the failed
+registry. So delivery is at least once: a job must be safe to run twice.
+
 A job is named by its import path (``"site_app.email.deliver_email"``) so an
 RQ worker, a separate process, can import it; its arguments must be plain
 data (strings, numbers, dicts), never documents or the app.
