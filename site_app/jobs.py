@@ -120,3 +120,37 @@ def wait_until_idle(app, timeout=5.0):
     deadline = time.monotonic() + timeout
     while jobs is not None and jobs.unfinished_tasks and time.monotonic() < deadline:
         time.sleep(0.01)
+
+
+# --- failed jobs (the admin's list) -----------------------------------------
+
+FAILED_LISTED = 100
+
+
+def failed_jobs(app):
+    """The newest failed RQ jobs (at most ``FAILED_LISTED``) as plain rows,
+    and how many there are in all."""
+    from rq.job import Job
+    connection = redis_connection(app)
+    registry = rq_queue(app, connection).failed_job_registry
+    total = registry.count
+    ids = registry.get_job_ids(0, FAILED_LISTED - 1, desc=True)
+    rows = []
+    for job in Job.fetch_many(ids, connection=connection):
+        if job is None:  # expired between the two reads
+            continue
+        error = (job.latest_result().exc_string if job.latest_result() else "") or ""
+        rows.append({"id": job.id, "job": job.func_name, "ended_at": job.ended_at,
+                     "error": error.strip().splitlines()[-1] if error.strip() else ""})
+    return rows, total
+
+
+def retry_failed_job(app, job_id):
+    """Put a failed job back on the queue; False when it is not failed (any more)."""
+    from rq.exceptions import InvalidJobOperation, NoSuchJobError
+    registry = rq_queue(app).failed_job_registry
+    try:
+        registry.requeue(job_id)
+    except (NoSuchJobError, InvalidJobOperation):
+        return False
+    return True
