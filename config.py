@@ -127,6 +127,10 @@ class Config:
     JOBS_RETRY_INTERVALS = tuple(
         int(seconds) for seconds in os.environ.get("JOBS_RETRY_INTERVALS", "10,60,300").split(","))
     JOBS_TIMEOUT_SECONDS = _env_int("JOBS_TIMEOUT_SECONDS", 300)
+    # How often a worker looks for jobs whose worker died (RQ's default is
+    # 600 s; a job is only seen abandoned ~90 s after its worker's last
+    # heartbeat, so a worker restarted at once finds it on a later round).
+    JOBS_MAINTENANCE_SECONDS = _env_int("JOBS_MAINTENANCE_SECONDS", 60)
     JOBS_RUN_AT_ONCE = False
 
     # Caching (Flask-Caching): SimpleCache in-process by default; set

@@ -96,5 +96,9 @@ def worker(burst):
             "and no worker is needed.")
     connection = redis_connection(current_app)
     # The forked work horse inherits this app context, so jobs use the app.
-    Worker([rq_queue(current_app, connection)], connection=connection).work(
+    every = current_app.config["JOBS_MAINTENANCE_SECONDS"]
+    # An idle worker blocks on Redis for worker_ttl - 15 s between its
+    # maintenance rounds: tied together so the rounds come as often as asked.
+    Worker([rq_queue(current_app, connection)], connection=connection,
+           maintenance_interval=every, worker_ttl=every + 15).work(
         with_scheduler=True, burst=burst)

@@ -11,9 +11,10 @@
   returns, so a test sees its effect.
 
 A job whose RQ worker dies mid-run (SIGKILL, a lost machine) stays in RQ's
-started registry until its execution lease (``JOBS_TIMEOUT_SECONDS`` plus
-RQ's margin) runs out; the next worker's registry maintenance then treats it
-as abandoned: retried if it has retries left, else moved to the failed
+started registry until its heartbeat lease runs out (about 90 s: RQ's 30 s
+monitoring interval plus a fixed 60 s); the next registry maintenance of a
+live worker (every ``JOBS_MAINTENANCE_SECONDS``) then treats it as
+abandoned: retried if it has retries left, else moved to the failed
 registry. So delivery is at least once: a job must be safe to run twice.
 
 A job is named by its import path (``"site_app.email.deliver_email"``) so an

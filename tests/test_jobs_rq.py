@@ -75,3 +75,44 @@ def test_without_a_job_queue_the_admin_page_says_where_failures_go(app, make_use
     assert page.status_code == 200
     assert "JOBS_REDIS_URL" in page.get_data(as_text=True)
     assert client.post("/admin/jobs/anything/retry").status_code == 404
+
+
+@pytest.mark.slow
+def test_a_job_whose_worker_is_killed_runs_once_after_a_restart(app, redis_url, tmp_path):
+    import os
+    import signal
+    import time
+
+    from shape_services import ROOT, start_worker
+    env = {**os.environ, "SITE_CONFIG": "testing", "JOBS_REDIS_URL": redis_url,
+           "JOBS_MAINTENANCE_SECONDS": "5", "PYTHONPATH": str(ROOT / "tests")}
+    app.config.update(JOBS_RUN_AT_ONCE=False, JOBS_REDIS_URL=redis_url)
+    done = tmp_path / "done.txt"
+    with app.app_context():
+        from site_app.jobs import enqueue
+        enqueue("shape_jobs.record_once", str(done), "job-1", 4)
+
+    first = start_worker(tmp_path, env, name="worker-1")
+    started = tmp_path / "done.txt.started"
+    deadline = time.monotonic() + 30
+    while not (started.exists() and started.read_text()):
+        assert time.monotonic() < deadline, first.log()[-3000:]
+        time.sleep(0.1)
+    # Mid-job, no cleanup at all: the worker and its work horse (RQ puts the
+    # horse in a session of its own, so the worker's group misses it).
+    os.killpg(first.process.pid, signal.SIGKILL)
+    os.kill(int(started.read_text()), signal.SIGKILL)
+    first.process.wait()
+    assert not done.exists()
+
+    second = start_worker(tmp_path, env, name="worker-2")
+    try:
+        # RQ sees the job abandoned once its lease (~90 s) has run out.
+        deadline = time.monotonic() + 180
+        while not done.exists():
+            assert time.monotonic() < deadline, second.log()[-3000:]
+            time.sleep(1)
+        time.sleep(6)  # one more maintenance round: nothing runs it again
+    finally:
+        second.stop()
+    assert done.read_text().split() == ["job-1"]
