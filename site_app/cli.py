@@ -50,8 +50,12 @@ def text_index_ready():
 def deploy():
     """Create the roles and every index, and promote SITE_ADMIN (idempotent)."""
     from .models import Role
-    from .models.backfill import (backfill_comment_stats, backfill_reading, backfill_sizes_and_files,
-                                  backfill_tag_spaces)
+    from .models.backfill import (
+        backfill_comment_stats,
+        backfill_reading,
+        backfill_sizes_and_files,
+        backfill_tag_spaces,
+    )
     indexes = ensure_indexes()  # first: any query would build indexes unseen
     roles = Role.insert_roles()
     backfilled = backfill_comment_stats()

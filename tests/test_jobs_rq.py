@@ -3,10 +3,9 @@ and retryable from there. A real redis-server on a free port; the worker is
 RQ's SimpleWorker in burst mode (same process), which runs what
 ``flask worker`` runs."""
 import pytest
-from flask_mail import email_dispatched
 from rq import SimpleWorker
-
 from shape_services import start_redis
+
 from site_app.extensions import mail
 from site_app.jobs import redis_connection, rq_queue
 
