@@ -57,7 +57,6 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = SITE_MAIL_SENDER
-    MAIL_ASYNC = True  # send from a background thread
     CONFIRM_TOKEN_MAX_AGE = _env_int("CONFIRM_TOKEN_MAX_AGE", 24 * 3600)
     RESET_TOKEN_MAX_AGE = _env_int("RESET_TOKEN_MAX_AGE", 3600)
     API_TOKEN_EXPIRATION = _env_int("API_TOKEN_EXPIRATION", 3600)
@@ -127,6 +126,22 @@ class Config:
     # What an account may publish in its first day (posts, comments); 0: no limit.
     NEW_ACCOUNT_DAILY_POSTS = _env_int("NEW_ACCOUNT_DAILY_POSTS", 3)
     NEW_ACCOUNT_DAILY_COMMENTS = _env_int("NEW_ACCOUNT_DAILY_COMMENTS", 10)
+
+    # Background jobs (site_app/jobs.py). JOBS_REDIS_URL set: RQ on that
+    # Redis, run by `flask --app site_app worker`; unset: a thread in the web
+    # process. Retries wait these many seconds in turn, then the job is failed
+    # (listed in the admin, retryable). Short Redis timeouts: a Redis that
+    # hangs must not hang a page that sends mail.
+    JOBS_REDIS_URL = os.environ.get("JOBS_REDIS_URL") or None
+    JOBS_REDIS_TIMEOUT_SECONDS = float(os.environ.get("JOBS_REDIS_TIMEOUT_SECONDS", "2"))
+    JOBS_RETRY_INTERVALS = tuple(
+        int(seconds) for seconds in os.environ.get("JOBS_RETRY_INTERVALS", "10,60,300").split(","))
+    JOBS_TIMEOUT_SECONDS = _env_int("JOBS_TIMEOUT_SECONDS", 300)
+    # How often a worker looks for jobs whose worker died (RQ's default is
+    # 600 s; a job is only seen abandoned ~90 s after its worker's last
+    # heartbeat, so a worker restarted at once finds it on a later round).
+    JOBS_MAINTENANCE_SECONDS = _env_int("JOBS_MAINTENANCE_SECONDS", 60)
+    JOBS_RUN_AT_ONCE = False
 
     # Caching (Flask-Caching): SimpleCache in-process by default; set
     # CACHE_TYPE=RedisCache and CACHE_REDIS_URL to share it.
@@ -200,7 +215,7 @@ class TestingConfig(Config):
     # Test accounts are all minutes old: the tests of the limits set them.
     NEW_ACCOUNT_DAILY_POSTS = 0
     NEW_ACCOUNT_DAILY_COMMENTS = 0
-    MAIL_ASYNC = False
+    JOBS_RUN_AT_ONCE = True
     MAIL_SUPPRESS_SEND = True
     SERVER_NAME = None
     SECRET_KEY = "testing-secret-key"

@@ -1,4 +1,4 @@
-"""Operator commands: ``flask --app site_app deploy | repair-counts | seed | demo | shell``."""
+"""Operator commands: ``flask --app site_app deploy | repair-counts | seed | demo | worker | shell``."""
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -16,6 +16,7 @@ def register(app):
     app.cli.add_command(demo_command)
     from .media.cleanup import media_cli
     app.cli.add_command(media_cli)
+    app.cli.add_command(worker)
 
     @app.shell_context_processor
     def shell_context():
@@ -50,8 +51,12 @@ def text_index_ready():
 def deploy():
     """Create the roles and every index, and promote SITE_ADMIN (idempotent)."""
     from .models import Role
-    from .models.backfill import (backfill_comment_stats, backfill_reading, backfill_sizes_and_files,
-                                  backfill_tag_spaces)
+    from .models.backfill import (
+        backfill_comment_stats,
+        backfill_reading,
+        backfill_sizes_and_files,
+        backfill_tag_spaces,
+    )
     indexes = ensure_indexes()  # first: any query would build indexes unseen
     roles = Role.insert_roles()
     backfilled = backfill_comment_stats()
@@ -94,3 +99,26 @@ def _echo_repairs():
     from .models.counts import repair_counts
     for what, fixed in repair_counts().items():
         click.echo(f"{what}: {fixed} repaired" if fixed else f"{what}: exact")
+
+
+@click.command()
+@click.option("--burst", is_flag=True, help="Run the queued jobs, then exit.")
+@with_appcontext
+def worker(burst):
+    """Run the background jobs (RQ on JOBS_REDIS_URL) and RQ's scheduler,
+    which re-queues the jobs waiting for a retry."""
+    from rq import Worker
+
+    from .jobs import redis_connection, rq_queue
+    if not current_app.config.get("JOBS_REDIS_URL"):
+        raise click.ClickException(
+            "JOBS_REDIS_URL is not set: without it jobs run inside the web process "
+            "and no worker is needed.")
+    connection = redis_connection(current_app)
+    # The forked work horse inherits this app context, so jobs use the app.
+    every = current_app.config["JOBS_MAINTENANCE_SECONDS"]
+    # An idle worker blocks on Redis for worker_ttl - 15 s between its
+    # maintenance rounds: tied together so the rounds come as often as asked.
+    Worker([rq_queue(current_app, connection)], connection=connection,
+           maintenance_interval=every, worker_ttl=every + 15).work(
+        with_scheduler=True, burst=burst)

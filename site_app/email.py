@@ -3,24 +3,25 @@
 One function, ``send_email``, renders a text and an HTML part from
 ``templates/email/<name>.txt|html`` and hands the message to Flask-Mail:
 
-- with ``MAIL_ASYNC`` (development, production) from a background thread, so
-  a slow mail server never slows a page down;
-- synchronously otherwise (testing), so ``email_dispatched`` fires before
-  the request returns;
+- as a background job (site_app/jobs.py: RQ in production, a thread on the
+  embedded default), so a slow mail server never slows a page down and a
+  recycled web worker loses no mail; under testing the job runs at once, so
+  ``email_dispatched`` fires before the request returns;
 - in development with no ``MAIL_SERVER``, the message is written to the log
   instead, links included, so a developer can click them.
 
 A failure to deliver (mail server down, connection refused) is logged and
-never reaches the user: the account is saved and the email can be resent.
+never reaches the user: the job is retried with backoff, the account is
+saved and the email can be resent.
 """
 import logging
 import smtplib
-from threading import Thread
 
 from flask import current_app, render_template
 from flask_mail import Message
 
 from .extensions import mail
+from .jobs import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -38,21 +39,26 @@ def send_email(to, subject, template, **context):
 
     if not app.config.get("MAIL_SERVER") and not app.config.get("MAIL_SUPPRESS_SEND"):
         _write_to_log(app, message)
-    elif app.config.get("MAIL_ASYNC"):
-        Thread(target=_deliver, args=(app, message), daemon=True,
-               name="send-email").start()
     else:
-        _deliver(app, message)
+        enqueue("site_app.email.deliver_email", _as_plain_data(message))
     return message
 
 
-def _deliver(app, message):
-    with app.app_context():
-        try:
-            mail.send(message)
-        except (smtplib.SMTPException, OSError):
-            # Logged with the recipient only: the body holds a secret link.
-            log.exception("could not send %r to %s", message.subject, ", ".join(message.recipients))
+def _as_plain_data(message):
+    return {"subject": message.subject, "sender": message.sender,
+            "recipients": list(message.recipients), "body": message.body,
+            "html": message.html}
+
+
+def deliver_email(fields):
+    """The job: hand one message to the mail server (raises so it is retried)."""
+    message = Message(**fields)
+    try:
+        mail.send(message)
+    except (smtplib.SMTPException, OSError):
+        # Logged with the recipient only: the body holds a secret link.
+        log.error("could not send %r to %s", message.subject, ", ".join(message.recipients))
+        raise
 
 
 def _write_to_log(app, message):

@@ -176,6 +176,19 @@ def start_gunicorn(folder, env, port, workers=3):
     return service.wait_for_port(port, timeout=120)
 
 
+def start_worker(folder, env, name="worker"):
+    """``flask --app site_app worker``: RQ's worker and scheduler on the
+    jobs' Redis (JOBS_REDIS_URL in ``env``)."""
+    command = [sys.executable, "-m", "flask", "--app", "site_app", "worker"]
+    service = Service(name, command, Path(folder) / f"{name}.log", env=env)
+    deadline = time.monotonic() + 60
+    while "Listening on" not in service.log() and "istening on" not in service.log():
+        if service.process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the worker did not start:\n{service.log()[-3000:]}")
+        time.sleep(0.2)
+    return service
+
+
 # -- a mail server that keeps the messages ------------------------------------------
 class MailSink:
     """A minimal SMTP server (no TLS, no auth) on a free port: what the site

@@ -30,7 +30,8 @@ def admin_client(client, admin):
 
 
 ADMIN_PAGES = ["/admin/", "/admin/admin_users/", "/admin/admin_posts/",
-               "/admin/comments/", "/admin/files/", "/admin/admin_roles/", "/admin/admin_audit/"]
+               "/admin/comments/", "/admin/files/", "/admin/admin_roles/", "/admin/admin_audit/",
+               "/admin/jobs/"]
 
 
 @pytest.mark.parametrize("path", ADMIN_PAGES)

@@ -529,21 +529,26 @@ def test_development_without_a_mail_server_logs_the_link(caplog):
     assert "http://127.0.0.1:5000/auth/confirm/" in logged
 
 
-def test_emails_are_sent_from_a_background_thread_when_async(app, monkeypatch):
+def test_emails_are_sent_from_a_background_thread_outside_testing(app):
+    from flask_mail import email_dispatched
     from site_app import email as email_module
     delivered = threading.Event()
     threads = []
 
-    def fake_deliver(app, message):
+    def on_dispatch(app, message):
         threads.append(threading.current_thread())
         delivered.set()
 
-    monkeypatch.setattr(email_module, "_deliver", fake_deliver)
-    app.config.update(MAIL_ASYNC=True)
-    with app.test_request_context():
-        email_module.send_email("ann@example.com", "Hello", "confirm",
-                                user=User(username="ann"), url=url_for("main.index", _external=True))
-    assert delivered.wait(5)
+    app.config.update(JOBS_RUN_AT_ONCE=False)
+    email_dispatched.connect(on_dispatch)
+    try:
+        with app.test_request_context():
+            email_module.send_email("ann@example.com", "Hello", "confirm",
+                                    user=User(username="ann"),
+                                    url=url_for("main.index", _external=True))
+        assert delivered.wait(5)
+    finally:
+        email_dispatched.disconnect(on_dispatch)
     assert threads[0] is not threading.main_thread()
 
 

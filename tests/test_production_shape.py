@@ -27,7 +27,7 @@ from requests.adapters import HTTPAdapter
 
 from mongo_standin import StandIn
 from shape_services import (ROOT, MailSink, free_port, start_gunicorn, start_nginx,
-                            start_redis)
+                            start_redis, start_worker)
 
 pytestmark = [pytest.mark.shape, pytest.mark.slow,
               # Its site runs on a stand-in of its own whatever the lane.
@@ -61,6 +61,7 @@ def site(tmp_path_factory):
         assert deploy.returncode == 0, deploy.stdout + deploy.stderr
         gunicorn = start_gunicorn(folder, env, gunicorn_port, workers=WORKERS)
         started.append(gunicorn)
+        started.append(start_worker(folder, env))
         shape = Site(nginx, gunicorn, standin, mail, site_url)
         shape.redis = redis
         shape.wait_until_healthy()
@@ -88,6 +89,7 @@ def production_env(mongodb_uri, redis_url, mail_port, site_url):
         "CACHE_TYPE": "RedisCache",
         "CACHE_REDIS_URL": f"{redis_url}/0",
         "RATELIMIT_STORAGE_URI": f"{redis_url}/1",
+        "JOBS_REDIS_URL": f"{redis_url}/2",
         "PROXY_COUNT": "1",
         "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(mail_port),
         "MAIL_USE_TLS": "0", "MAIL_USE_SSL": "0",

@@ -224,7 +224,7 @@ def test_a_mail_server_that_refuses_connections_does_not_fail_registration(
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=closed_port, MAIL_USE_TLS=False,
-                      MAIL_SUPPRESS_SEND=False, MAIL_ASYNC=False)
+                      MAIL_SUPPRESS_SEND=False)
     app.extensions["mail"].server = "127.0.0.1"
     app.extensions["mail"].port = closed_port
     app.extensions["mail"].use_tls = False

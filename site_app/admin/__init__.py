@@ -14,6 +14,7 @@ from .audit import AuditAdmin
 from .comments import CommentsAdmin
 from .dashboard import DashboardView
 from .files import FilesAdmin
+from .jobs import FailedJobsAdmin
 from .posts import PostAdmin
 from .roles import RoleAdmin
 from .users import UserAdmin
@@ -34,4 +35,5 @@ def init_admin(app):
     admin.add_view(FilesAdmin(name="Files", endpoint="admin_files", url="files"))
     admin.add_view(RoleAdmin(Role, name="Roles", endpoint="admin_roles"))
     admin.add_view(AuditAdmin(AuditEntry, name="Audit log", endpoint="admin_audit"))
+    admin.add_view(FailedJobsAdmin(name="Failed jobs", endpoint="admin_jobs", url="jobs"))
     return admin

@@ -9,7 +9,7 @@ from .users import utcnow
 
 KEEP_DAYS = 365
 ACTIONS = ("hide comment", "show comment", "delete comment", "delete post", "unpublish post",
-           "disable account", "enable account", "change role", "dismiss reports")
+           "disable account", "enable account", "change role", "dismiss reports", "retry job")
 
 
 class AuditEntry(db.Document):

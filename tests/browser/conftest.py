@@ -42,7 +42,7 @@ def live_site(tmp_path_factory):
         "SITE_URL": f"http://127.0.0.1:{port}",  # where emailed links must lead
         "SECRET_KEY": "browser-tests-secret",
         "MAIL_SERVER": None,          # mail goes to the log, which the tests read
-        "MAIL_ASYNC": False,
+        "JOBS_RUN_AT_ONCE": True,
         "RATELIMIT_ENABLED": False,   # many logins from one address in a few seconds
         # Every journey's accounts are minutes old: no first-day limits.
         "NEW_ACCOUNT_DAILY_POSTS": 0,
