@@ -151,3 +151,25 @@ def test_the_theme_toggle_says_what_it_does_and_like_counts_stay_on_one_line(ope
     for count in phone.locator(".like-count").all()[:5]:
         lines = count.evaluate("el => el.getClientRects().length")
         assert lines == 1, count.inner_text()
+
+
+# The pill a reader sees: the badge's box less the transparent border its
+# colour is clipped inside (a phone's tag pills grow their hit area that way).
+_PAINTED_TAG_PILLS = """() => [...document.querySelectorAll('.tag-badge')].map(el => {
+  const style = getComputedStyle(el), r = el.getBoundingClientRect();
+  const border = style.backgroundClip === 'border-box' ? 0
+    : parseFloat(style.borderTopWidth) + parseFloat(style.borderBottomWidth);
+  return r.height - border;
+})"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_tag_pills_on_a_phone_stay_text_high_in_either_theme(open_page, story, scheme):
+    """The 44 px hit area is invisible: in dark mode the pills were painted
+    44 px tall, and pills wrapping onto a second line covered the first."""
+    page = open_page(phone=True)
+    page.emulate_media(color_scheme=scheme)
+    page.goto(story["url"])
+    expect(page.locator("html")).to_have_attribute("data-bs-theme", scheme)
+    heights = page.evaluate(_PAINTED_TAG_PILLS)
+    assert heights and max(heights) < 30, heights
