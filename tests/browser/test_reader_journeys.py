@@ -173,3 +173,35 @@ def test_tag_pills_on_a_phone_stay_text_high_in_either_theme(open_page, story, s
     expect(page.locator("html")).to_have_attribute("data-bs-theme", scheme)
     heights = page.evaluate(_PAINTED_TAG_PILLS)
     assert heights and max(heights) < 30, heights
+
+
+# Each "·" of the post's byline and the words after it: the top of each.
+_BYLINE_SEPARATORS = """() => {
+  const line = document.querySelector('article > header .post-byline');
+  const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+  const found = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.data.indexOf('\u00b7');
+    if (at < 0) continue;
+    const dot = document.createRange();
+    dot.setStart(node, at); dot.setEnd(node, at + 1);
+    let next = node.nextSibling;  // the words the dot introduces
+    while (next && !(next.textContent || '').trim()) next = next.nextSibling;
+    const after = node.data.slice(at + 1).trim() ? node : next;
+    const words = document.createRange();
+    words.selectNodeContents(after);
+    found.push([dot.getBoundingClientRect().top, words.getClientRects()[0].top]);
+  }
+  return found;
+}"""
+
+
+def test_a_phone_never_leaves_a_byline_dot_at_the_end_of_a_line(open_page, live_site, story):
+    """The byline wraps on a phone (name, Follow, date, reading time, likes):
+    each separator goes down with the words it introduces."""
+    page = open_page(phone=True)
+    register(page, live_site, "byliner")
+    page.goto(story["url"])
+    expect(page.locator("article > header form button")).to_have_text("Follow")
+    pairs = page.evaluate(_BYLINE_SEPARATORS)
+    assert pairs and all(abs(dot - words) < 8 for dot, words in pairs), pairs
