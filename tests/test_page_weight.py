@@ -6,11 +6,13 @@ what a second visit costs once the first has filled the cache: the HTML
 (never stored) and whatever is not fresh for at least a day; a file with a
 validator costs a 304, counted as nothing. Budgets from issue 17.
 """
+import io
 import posixpath
 import re
 from html.parser import HTMLParser
 
 import pytest
+from PIL import Image
 
 from site_app.models import Post
 
@@ -79,13 +81,31 @@ def _text(client, path):
     return client.get(path).get_data(as_text=True)
 
 
+def _photo(client, seed):
+    """Upload a photograph-like picture (smooth shading with grain) and
+    return its address."""
+    shade = Image.linear_gradient("L").resize((1600, 1000)).rotate(15 * seed)
+    grain = Image.effect_noise((1600, 1000), 24).resize((1600, 1000))
+    picture = Image.merge("RGB", (shade, Image.blend(shade, grain, 0.3), grain))
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=85)
+    response = client.post("/upload", data={"file": (io.BytesIO(buffer.getvalue()), "p.jpg")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 201, response.text
+    return response.get_json()["url"]
+
+
 @pytest.fixture
 def site(client, auth, make_user):
-    """A writer with a few posts (one with a long body) and comments."""
+    """A writer with a few posts (one with a long body), comments, and
+    photographs: covers on the cards, as a first visit downloads them."""
     writer = make_user("marguerite", name="Marguerite", about_me="Harbour notes.")
     reader = make_user("ravi")
-    posts = [Post.publish(writer, f"Notes {n}", "A paragraph of harbour notes. " * 40,
-                          "harbours") for n in range(12)]
+    auth.login_as(writer)
+    photos = {n: f"\n\n![A harbour]({_photo(client, n)})\n" for n in (1, 2, 3)}
+    auth.logout()
+    posts = [Post.publish(writer, f"Notes {n}", "A paragraph of harbour notes. " * 40
+                          + photos.get(n, ""), "harbours") for n in range(12)]
     for n in range(5):
         posts[0].add_comment(reader, f"Comment {n} with `code` in it.")
     return {"post": posts[0], "writer": writer, "auth": auth}

@@ -4,6 +4,8 @@ The page is exercised on the embedded backend (the word-matching fallback);
 the query the real MongoDB path sends is unit-tested against a recording
 collection.
 """
+import re
+
 import pytest
 
 from site_app import search
@@ -190,3 +192,14 @@ def test_the_tag_search_reads_a_bounded_number_of_posts():
     stages = [next(iter(stage)) for stage in pipeline]
     assert stages.index("$limit") < stages.index("$unwind")
     assert pipeline[1] == {"$limit": search.TAG_SAMPLE}
+
+
+def test_the_two_search_forms_are_told_apart_by_their_names(client, library):
+    """The search page has the navbar's search and its own: two search
+    landmarks, which a screen reader's landmark list can only tell apart by
+    their names (axe's landmark-unique)."""
+    page = client.get("/search?q=coffee").text
+    forms = re.findall(r'<form[^>]*role="search"[^>]*>', page)
+    names = [re.search(r'aria-label="([^"]+)"', form) for form in forms]
+    assert len(forms) == 2
+    assert all(names) and len({name.group(1) for name in names}) == 2

@@ -6,6 +6,9 @@
   "use strict";
   var KEY = "inkwell-theme";
   var root = document.documentElement;
+  // Scripts run here: CSS keeps room for what deferred scripts will show
+  // (the editor's tabs and toolbar), so the page does not shift when they do.
+  root.classList.add("js");
   var system = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
 
   function stored() {

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browser_support import DESKTOP, screenshot
+from browser_support import DESKTOP, PHONE, screenshot
 from test_journeys import log_in, open_menu, register, write_post
 
 pytestmark = pytest.mark.browser
@@ -151,3 +151,83 @@ def test_the_theme_toggle_says_what_it_does_and_like_counts_stay_on_one_line(ope
     for count in phone.locator(".like-count").all()[:5]:
         lines = count.evaluate("el => el.getClientRects().length")
         assert lines == 1, count.inner_text()
+
+
+# The pill a reader sees: the badge's box less the transparent border its
+# colour is clipped inside (a phone's tag pills grow their hit area that way).
+_PAINTED_TAG_PILLS = """() => [...document.querySelectorAll('.tag-badge')].map(el => {
+  const style = getComputedStyle(el), r = el.getBoundingClientRect();
+  const border = style.backgroundClip === 'border-box' ? 0
+    : parseFloat(style.borderTopWidth) + parseFloat(style.borderBottomWidth);
+  return r.height - border;
+})"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_tag_pills_on_a_phone_stay_text_high_in_either_theme(open_page, story, scheme):
+    """The 44 px hit area is invisible: in dark mode the pills were painted
+    44 px tall, and pills wrapping onto a second line covered the first."""
+    page = open_page(phone=True)
+    page.emulate_media(color_scheme=scheme)
+    page.goto(story["url"])
+    expect(page.locator("html")).to_have_attribute("data-bs-theme", scheme)
+    heights = page.evaluate(_PAINTED_TAG_PILLS)
+    assert heights and max(heights) < 30, heights
+
+
+# Each "·" of the post's byline and the words after it: the top of each.
+_BYLINE_SEPARATORS = """() => {
+  const line = document.querySelector('article > header .post-byline');
+  const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+  const found = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.data.indexOf('\u00b7');
+    if (at < 0) continue;
+    const dot = document.createRange();
+    dot.setStart(node, at); dot.setEnd(node, at + 1);
+    let next = node.nextSibling;  // the words the dot introduces
+    while (next && !(next.textContent || '').trim()) next = next.nextSibling;
+    const after = node.data.slice(at + 1).trim() ? node : next;
+    const words = document.createRange();
+    words.selectNodeContents(after);
+    found.push([dot.getBoundingClientRect().top, words.getClientRects()[0].top]);
+  }
+  return found;
+}"""
+
+
+def test_a_phone_never_leaves_a_byline_dot_at_the_end_of_a_line(open_page, live_site, story):
+    """The byline wraps on a phone (name, Follow, date, reading time, likes):
+    each separator goes down with the words it introduces."""
+    page = open_page(phone=True)
+    register(page, live_site, "byliner")
+    page.goto(story["url"])
+    expect(page.locator("article > header form button")).to_have_text("Follow")
+    pairs = page.evaluate(_BYLINE_SEPARATORS)
+    assert pairs and all(abs(dot - words) < 8 for dot, words in pairs), pairs
+
+
+def _body_top(browser, live_site, writer, editor_scripts):
+    """Where the write page's body field starts on a phone, with or without
+    the editor's deferred scripts (tabs, Markdown toolbar) having run."""
+    context = browser.new_context(base_url=live_site.url, viewport=PHONE, is_mobile=True)
+    page = context.new_page()
+    log_in(page, f"{writer}@example.com")
+    if not editor_scripts:
+        page.route(re.compile(r"/static/js/(editor|toolbar)\b"), lambda route: route.abort())
+    page.goto("/write")
+    page.wait_for_load_state("load")
+    if editor_scripts:
+        expect(page.locator("#markdown-toolbar")).to_be_visible()
+    top = page.locator("textarea[name=body]").bounding_box()["y"]
+    context.close()
+    return top
+
+
+def test_the_write_page_does_not_shift_when_its_scripts_arrive(browser, live_site, story):
+    """On a slow line the page paints before its deferred scripts run; the
+    tabs and toolbar they show have their room already (Lighthouse's layout
+    shift on /write was 0.118, over the 0.1 it calls good)."""
+    before = _body_top(browser, live_site, story["writer"], editor_scripts=False)
+    after = _body_top(browser, live_site, story["writer"], editor_scripts=True)
+    assert abs(after - before) < 2, (before, after)
