@@ -1,7 +1,6 @@
 """Readers follow writers; the followed feed shows their posts."""
 import threading
 
-import pytest
 
 from helpers import signed_in_client
 from site_app.models import Post, User
