@@ -83,10 +83,12 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture
-def app():
+def app(request):
     """A new app with its own empty database. No context is held: a test
-    that uses the models asks for ``app_context``."""
-    app = create_app("testing")
+    that uses the models asks for ``app_context``. A module or test marked
+    ``@pytest.mark.app_config(NAME=value)`` gets those settings over testing's."""
+    marker = request.node.get_closest_marker("app_config")
+    app = create_app("testing", overrides=dict(marker.kwargs) if marker else None)
     app.test_client_class = ServerLikeClient
     with app.app_context():
         Role.insert_roles()
