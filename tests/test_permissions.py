@@ -95,8 +95,9 @@ MATRIX = [
     ("POST", "/post/{post}/comment/{comment}/disable", {}, MODERATE),
     ("POST", "/post/{post}/comment/{comment}/enable", {}, MODERATE),
     ("GET", "/edit-profile/{ann_id}", None, ADMIN),
-    ("GET", "/admin/", None, ADMIN),
-    ("GET", "/admin/admin_audit/", None, ADMIN),
+    *[("GET", f"/admin/{page}", None, ADMIN)
+      for page in ("", "admin_users/", "admin_posts/", "comments/", "files/", "admin_roles/",
+                   "admin_audit/")],
     ("GET", "/edit/{post}", None, OTHERS_POST),
     ("POST", "/post/{post}/comment/{comment}/delete", {}, MODERATE),
     ("POST", "/delete/{post}", {}, OTHERS_POST),
