@@ -37,7 +37,7 @@ from urllib.parse import quote
 import requests
 
 # (soak.py reaches these through this module too)
-from bench_common import (ROOT, csrf_token, drive, machine, rss_mb, sign_in,  # noqa: F401
+from bench_common import (ROOT, csrf_token, drive, machine, rss_mb, sign_in,
                           start_server, stop_server, summarise, wait_until_up, worker_pid)
 
 TARGET_P50_MS = 50

@@ -131,9 +131,9 @@ def rows(ours, cache_off, flasky):
         return ([f"/post/{p}" for p in site.comment_posts], {"Cookie": site.cookie},
                 lambda n: {"body": f"Benchmark comment {n}", "csrf_token": site.comment_token})
 
-    home = lambda site: "/"  # noqa: E731
-    post = lambda site: f"/post/{site.post_id}"  # noqa: E731
-    profile = lambda site: f"/user/{quote(ids['username'])}"  # noqa: E731
+    home = lambda site: "/"
+    post = lambda site: f"/post/{site.post_id}"
+    profile = lambda site: f"/user/{quote(ids['username'])}"
     return [
         ("home, anonymous, cache off", pages(home), 200),
         (f"{post_name}, anonymous, cache off", pages(post), 200),

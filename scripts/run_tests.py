@@ -2,7 +2,8 @@
 
 The suite runs in two lanes, each a pytest process of its own:
 
-1. ``embedded``: every test, the browser journeys included, on the
+1. ``embedded``: every test (the slow tier too: ``-m "not soak"`` replaces
+   pytest.ini's ``-m "not slow"``), the browser journeys included, on the
    in-process mongomock backend.
 2. ``driver``: every test but the browser journeys again, through the real
    pymongo driver, against the MongoDB stand-in (``tests/mongo_standin.py``)
@@ -17,7 +18,8 @@ Coverage of ``site_app`` is measured in both lanes and combined; the whole
 run fails below ``COVERAGE_MIN`` percent of lines, and reports branches too.
 Each lane's time is printed at the end.
 
-Extra arguments go to pytest in both lanes; a path among them narrows the
+The full run starts with ``ruff check`` (pyproject.toml) and stops on a
+finding. Extra arguments go to pytest in both lanes; a path among them narrows the
 run to it (``scripts/run_tests.py tests/test_api.py -x``). ``--lane
 embedded`` or ``--lane driver`` runs one lane. A narrowed run reports
 coverage but does not fail on it.
@@ -36,6 +38,9 @@ LANE_LOGS = ROOT / "build" / "test-lanes"
 # Line coverage of site_app the full run must reach (both lanes combined).
 COVERAGE_MIN = 90
 LANES = ("embedded", "driver")
+# pytest.ini leaves the slow tier out of plain `pytest`; this run takes it
+# in (every test but the soak). A later -m among the arguments replaces it.
+EVERY_TIER = ["-m", "not soak"]
 
 
 def main(argv):
@@ -45,6 +50,8 @@ def main(argv):
     names_paths = any(os.path.exists(arg.split("::")[0]) for arg in args)
     narrowed = names_paths or lanes != LANES
     targets = [] if names_paths else [str(ROOT / "tests")]
+    if not narrowed and not lint_is_clean():
+        return 1
     COVERAGE_DIR.mkdir(parents=True, exist_ok=True)
     for stale in COVERAGE_DIR.glob(".coverage*"):
         stale.unlink()
@@ -59,6 +66,13 @@ def main(argv):
     for lane, seconds in times.items():
         print(f"lane {lane}: {seconds:.0f} s (exit {codes[lane]})")
     return 1 if failed or not coverage_ok else 0
+
+
+def lint_is_clean():
+    """``ruff check`` over the tree (rules in pyproject.toml), before any
+    test: a finding fails the run in a second, not after the suite."""
+    print("== ruff check ==", flush=True)
+    return subprocess.run([sys.executable, "-m", "ruff", "check", str(ROOT)]).returncode == 0
 
 
 def _run_lanes_in_turn(lanes, targets, args):
@@ -140,7 +154,7 @@ def lane_command(lane, targets, args):
     extra = []
     if lane == "driver":
         extra = [f"--ignore={ROOT / 'tests' / 'browser'}"]  # the journeys run once, in the first lane
-    return [sys.executable, "-m", "pytest", *targets, *extra, *args,
+    return [sys.executable, "-m", "pytest", *targets, *extra, *EVERY_TIER, *args,
             "--cov=site_app", "--cov-branch", "--cov-report="]
 
 

@@ -15,7 +15,6 @@ after the last thousand exceeds the RSS after the first by more than
 ``--max-growth-mb``. Prints and writes ``<out>/soak.json``.
 """
 import argparse
-import base64
 import http.client
 import itertools
 import json
@@ -33,7 +32,7 @@ from urllib.parse import quote, urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench  # noqa: E402
+import bench
 
 ROOT = Path(__file__).resolve().parent.parent
 

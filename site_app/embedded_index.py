@@ -191,7 +191,7 @@ def _counted_from_tables(method):
     """``count_documents`` of a filter the tables decide exactly: the
     length of the candidates (as MongoDB counts from an index alone)."""
     @functools.wraps(method)
-    def wrapper(self, filter, **kwargs):  # noqa: A002 (pymongo's keyword)
+    def wrapper(self, filter, **kwargs):  # `filter`: pymongo's keyword name
         store = self._store
         if kwargs or not filter or not _usable(store, filter):
             return method(self, filter, **kwargs)

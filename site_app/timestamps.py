@@ -14,7 +14,7 @@ the Content-Security-Policy would refuse (Flask-Moment's own renderer writes
 ``style="display: none"``, so the site renders the element itself).
 """
 import math
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from markupsafe import Markup, escape
 
@@ -25,7 +25,7 @@ class LocalTime:
     def __init__(self, timestamp):
         self.timestamp = timestamp
 
-    def fromNow(self):  # noqa: N802 (named after moment.js, as templates read it)
+    def fromNow(self):  # camelCase: named after moment.js, as templates read it
         return self._render("fromNow")
 
     def format(self, pattern):
@@ -42,7 +42,7 @@ class LocalTime:
     def _utc(self):
         timestamp = self.timestamp
         if timestamp.tzinfo is not None:
-            timestamp = timestamp.astimezone(timezone.utc).replace(tzinfo=None)
+            timestamp = timestamp.astimezone(UTC).replace(tzinfo=None)
         return timestamp
 
     def _iso_utc(self):
@@ -53,7 +53,7 @@ class LocalTime:
 
     def _fallback_text(self, function, pattern):
         if function == "fromNow":
-            seconds = (datetime.now(timezone.utc).replace(tzinfo=None) - self._utc()).total_seconds()
+            seconds = (datetime.now(UTC).replace(tzinfo=None) - self._utc()).total_seconds()
             return from_now(seconds)
         if pattern == "LL":
             utc = self._utc()

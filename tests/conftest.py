@@ -29,12 +29,12 @@ def _start_driver_lane():
 
 _start_driver_lane()
 
-from site_app import create_app  # noqa: E402
-from site_app import dbstats  # noqa: E402
-from site_app.models import Role, User  # noqa: E402
+from site_app import create_app
+from site_app import dbstats
+from site_app.models import Role, User
 
 # After the lane is set up: helpers reads TEST_MONGODB_URI.
-from helpers import DRIVER_LANE, ServerLikeClient, basic_auth, close_database  # noqa: E402
+from helpers import DRIVER_LANE, ServerLikeClient, basic_auth, close_database
 
 
 def pytest_sessionfinish(session):
@@ -53,6 +53,25 @@ def pytest_sessionfinish(session):
                 client.drop_database(name)
 
 
+# The slow tier: plain `pytest` leaves these out (pytest.ini's addopts),
+# `make test` and CI run them. Marked here by path, so a new module of a
+# kind (another browser journey) is slow without remembering a marker.
+SLOW_PATHS = (
+    "tests/browser/",  # a real Chromium against a served site
+    "tests/test_api_fuzz.py",  # schemathesis, about 800 cases
+    "tests/test_production_shape.py",  # nginx, gunicorn workers, Redis, the stand-in
+    "tests/test_shared_stores.py",  # a real redis-server
+    "tests/test_embedded_files.py",  # the site as a server process, restarted
+)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        path = Path(str(item.path)).resolve().relative_to(ROOT).as_posix()
+        if path.startswith(SLOW_PATHS):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_runtest_setup(item):
     # A test about one backend's own machinery says so with a marker and a
     # reason: @pytest.mark.embedded_only("why") / @pytest.mark.driver_only("why").
@@ -64,10 +83,12 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture
-def app():
+def app(request):
     """A new app with its own empty database. No context is held: a test
-    that uses the models asks for ``app_context``."""
-    app = create_app("testing")
+    that uses the models asks for ``app_context``. A module or test marked
+    ``@pytest.mark.app_config(NAME=value)`` gets those settings over testing's."""
+    marker = request.node.get_closest_marker("app_config")
+    app = create_app("testing", overrides=dict(marker.kwargs) if marker else None)
     app.test_client_class = ServerLikeClient
     with app.app_context():
         Role.insert_roles()

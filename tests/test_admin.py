@@ -34,18 +34,8 @@ ADMIN_PAGES = ["/admin/", "/admin/admin_users/", "/admin/admin_posts/",
                "/admin/jobs/"]
 
 
-@pytest.mark.parametrize("path", ADMIN_PAGES)
-def test_anonymous_visitor_is_sent_to_the_login_page(client, path):
-    response = client.get(path)
-    assert response.status_code == 302
-    assert "/auth/login" in response.headers["Location"]
-
-
-@pytest.mark.parametrize("role", ["User", "Moderator"])
-@pytest.mark.parametrize("path", ADMIN_PAGES)
-def test_users_and_moderators_are_refused(client, make_user, role, path):
-    log_in(client, make_user("someone", role=role))
-    assert client.get(path).status_code == 403
+# Who reaches these pages (anonymous, each role) is in the permission
+# matrix, tests/test_permissions.py.
 
 
 def test_administrator_without_confirmed_email_is_sent_to_confirm(client, make_user):

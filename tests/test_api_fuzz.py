@@ -9,6 +9,7 @@ schemathesis loads the schema from it when the test runs and reports each
 operation as a subtest.
 """
 import copy
+import os
 
 import pytest
 import schemathesis
@@ -26,8 +27,22 @@ from site_app.models import Post, Role, User
 
 from helpers import basic_auth, close_database
 
-# Examples per operation: about 800 cases over the API's operations, well under two minutes.
-EXAMPLES_PER_OPERATION = 40
+# `make test` runs the same cases every time (derandomized: Hypothesis
+# draws them from a seed fixed by the test's name, and keeps no example
+# database), so a failure there replays on any machine with the same code.
+# About 800 cases over the API's operations, well under two minutes.
+# FUZZ_DEEP=1 runs a deeper, random search instead (FUZZ_EXAMPLES cases per
+# operation, 400 by default); a failure prints schemathesis's curl line and
+# Hypothesis's @reproduce_failure blob, which replay it.
+DEEP = os.environ.get("FUZZ_DEEP") == "1"
+EXAMPLES_PER_OPERATION = int(os.environ.get("FUZZ_EXAMPLES", "400")) if DEEP else 40
+FUZZ_SETTINGS = settings(
+    max_examples=EXAMPLES_PER_OPERATION, deadline=None,
+    derandomize=not DEEP, print_blob=DEEP, **({} if DEEP else {"database": None}),
+    # Named: the autouse fixture below is function-scoped by design (it
+    # only renames the node), and a WSGI call per case is slower than
+    # Hypothesis's budget for a pure function.
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
 
@@ -116,8 +131,7 @@ def report_cases(request):
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None,
-          suppress_health_check=list(HealthCheck))
+@FUZZ_SETTINGS
 def test_the_api_survives_whatever_it_is_sent(case, auth_headers):
     if case.operation.path != "/openapi.json":
         case.headers = {**(case.headers or {}), **auth_headers}

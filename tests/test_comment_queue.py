@@ -1,7 +1,9 @@
 """The newest comments across posts (moderation queue, API) and the bounds
 that keep a post far below MongoDB's 16 MB document limit."""
+import itertools
 import random
 import time
+from datetime import timedelta
 
 import bson
 import pytest
@@ -9,6 +11,8 @@ from pymongo.errors import AutoReconnect
 
 from site_app import dbstats
 from site_app.models import CommentsClosed, Post
+from site_app.models.comments import Comment
+from site_app.models.users import utcnow
 from site_app.models.backfill import backfill_comment_stats
 from site_app.models.sizes import comment_bytes
 from site_app.pagination import MAX_NUMBERED_PAGE
@@ -137,14 +141,21 @@ def _drop_out_after_the_next_write(monkeypatch):
         wrap(name)
 
 
+@pytest.fixture
+def ticking_clock(monkeypatch):
+    """Each new comment dated a second after the one before: distinct times
+    without sleeping (the stored times have millisecond precision)."""
+    start, ticks = utcnow(), itertools.count(1)
+    monkeypatch.setattr(Comment._fields["timestamp"], "default",
+                        lambda: start + timedelta(seconds=next(ticks)))
+
+
 def test_a_comment_deletion_cut_off_midway_never_hides_other_comments(app, make_user,
-                                                                     monkeypatch):
+                                                                     monkeypatch, ticking_clock):
     writer = make_user("writer")
     busy, quiet = Post.publish(writer, "Busy", "Body"), Post.publish(writer, "Quiet", "Body")
     busy.add_comment(writer, "old on busy")
-    time.sleep(0.01)
     on_quiet = quiet.add_comment(writer, "newest that stays")
-    time.sleep(0.01)
     doomed = busy.add_comment(writer, "newest, then deleted")
 
     _drop_out_after_the_next_write(monkeypatch)

@@ -103,17 +103,7 @@ def test_deleting_a_comment_keeps_the_count_right(app, post):
 
 
 # -- moderation --------------------------------------------------------------
-@pytest.mark.parametrize("role, status", [("User", 403), ("Moderator", 200), ("Administrator", 200)])
-def test_moderate_needs_the_moderate_permission(client, make_user, auth, role, status):
-    auth.login_as(make_user(role=role))
-    assert client.get("/moderate").status_code == status
-
-
-def test_anonymous_visitors_are_sent_to_log_in_from_moderate(client):
-    response = client.get("/moderate")
-    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
-
-
+# Who may open /moderate is in the permission matrix (tests/test_permissions.py).
 def test_moderate_lists_the_newest_comments_across_posts(app, client, make_user, auth, post):
     app.config["COMMENTS_PER_PAGE"] = 2
     other = Post.publish(post.author, "Another post", "Body")

@@ -51,7 +51,7 @@ def test_the_document_is_openapi_3_1_with_basic_auth(document):
         "type": "http", "scheme": "basic",
         "description": document["components"]["securitySchemes"]["basicAuth"]["description"]}
     assert document["security"] == [{"basicAuth": []}]
-    for name, schema in document["components"]["schemas"].items():
+    for schema in document["components"]["schemas"].values():
         Draft202012Validator.check_schema(schema)
 
 

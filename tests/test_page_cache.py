@@ -12,24 +12,16 @@ from PIL import Image
 
 from helpers import assert_compressed_answer_revalidates, signed_in_client
 
-from site_app import content_cache, create_app
+from site_app import content_cache
 from site_app.extensions import cache
-from site_app.models import Post, Role, User
+from site_app.models import Post, User
 from site_app.page_cache import cached_page
 
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture
-def app():
-    """The testing app with the in-process page cache on (testing turns it off)."""
-    from helpers import ServerLikeClient, close_database
-    app = create_app("testing", overrides={"CACHE_TYPE": "SimpleCache"})
-    app.test_client_class = ServerLikeClient
-    with app.app_context():
-        Role.insert_roles()
-    yield app
-    close_database(app)
+# The in-process page cache on (testing turns it off).
+pytestmark = pytest.mark.app_config(CACHE_TYPE="SimpleCache")
 
 
 @pytest.fixture

@@ -39,7 +39,15 @@ def test_past_the_last_page_of_comments_redirects(app, client, make_user):
 
 
 def test_the_api_answers_the_last_page_without_a_redirect(app, client, make_user, api_headers):
-    make_user("wendy")
+    app.config["POSTS_PER_PAGE"] = 2
+    writer = make_user("wendy")
+    with app.app_context():
+        for n in range(5):
+            Post.publish(writer, f"Post {n}", "Body")
     response = client.get("/api/v1/posts/?page=50",
                           headers=api_headers("wendy@example.com", "correct horse battery"))
     assert response.status_code == 200
+    answer = response.get_json()
+    assert [post["title"] for post in answer["posts"]] == ["Post 0"]
+    assert answer["next"] is None
+    assert answer["prev"].endswith("/api/v1/posts/?page=2")

@@ -1,5 +1,7 @@
 """The test runner: which lanes run, and what each lane's process sees."""
 import runpy
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,3 +33,22 @@ def test_the_driver_lane_leaves_the_browser_journeys_to_the_embedded_lane():
     assert not any(arg.startswith("--ignore") for arg in embedded)
     assert any(arg.startswith("--ignore") and arg.endswith("browser") for arg in driver)
     assert embedded[-3:] == driver[-3:] == ["--cov=site_app", "--cov-branch", "--cov-report="]
+
+
+def test_make_test_runs_the_slow_tier_that_plain_pytest_leaves_out():
+    command = RUNNER["lane_command"]("embedded", ["tests"], [])
+    chosen = command[command.index("-m", command.index("pytest")) + 1]
+    assert chosen == "not soak"
+    assert "not slow" in (Path(__file__).resolve().parent.parent / "pytest.ini").read_text()
+
+
+def test_plain_pytest_leaves_out_a_module_that_starts_real_services():
+    root = Path(__file__).resolve().parent.parent
+    collected = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+         "tests/test_shared_stores.py", "tests/test_run_tests.py"],
+        cwd=root, capture_output=True, text=True, timeout=120)
+    listed = collected.stdout
+    assert "test_run_tests.py::test_both_lanes_run_unless_one_is_named" in listed
+    assert "test_shared_stores.py::" not in listed
+    assert "deselected" in listed

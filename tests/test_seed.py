@@ -298,3 +298,10 @@ def test_seeded_pictures_survive_the_media_cleanup(app, runner):
 
     assert result.exit_code == 0, result.output
     assert get_db(app)["fs.files"].count_documents({}) == before
+
+
+def test_seeding_without_faker_says_what_to_install(runner, app, monkeypatch):
+    monkeypatch.setitem(sys.modules, "faker", None)  # as in the production image
+    result = runner.invoke(args=["seed", "--users", "2"])
+    assert result.exit_code == 1
+    assert "pip install -r requirements-embedded.txt" in result.output

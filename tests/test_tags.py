@@ -31,7 +31,8 @@ def test_a_c_plus_plus_post_is_not_filed_under_c(app, client, make_user):
     for href in ('href="/tag/c++"', 'href="/tag/ci/cd"', 'href="/tag/node.js"',
                  'href="/tag/c%23"'):
         assert href in page, href
-    for path, shown, hidden in (("/tag/c++", "Templates", "Pointers"), ("/tag/c%2B%2B", "Templates", "Pointers"),
+    for path, shown, hidden in (("/tag/c++", "Templates", "Pointers"),
+                                ("/tag/c%2B%2B", "Templates", "Pointers"),
                                 ("/tag/c", "Pointers", "Templates"),
                                 ("/tag/ci/cd", "Templates", "Pointers"),
                                 ("/tag/c%23", "Templates", "Pointers"),

@@ -1,7 +1,7 @@
 """Timestamps render without inline styles, which the CSP would block, and
 with the words static/js/local-time.js will write, so its rewrite moves
 nothing (tests/browser/test_dates_journeys.py checks the script's side)."""
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pytest
 
@@ -33,7 +33,7 @@ def test_moment_renders_a_time_element_without_inline_style(app):
     (timedelta(days=100), "3 months ago"), (timedelta(days=400), "1 year ago"),
     (timedelta(days=1000), "3 years ago"), (-timedelta(days=5), "in 5 days")])
 def test_the_fallback_says_what_the_script_will_say(app, ago, words):
-    ts = datetime.now(timezone.utc).replace(tzinfo=None) - ago
+    ts = datetime.now(UTC).replace(tzinfo=None) - ago
     with app.test_request_context("/"):
         html = render_template_string("{{ moment(ts).fromNow() }}", ts=ts)
     assert html.endswith(f">{words}</time>")

@@ -4,7 +4,7 @@ only so many files (``UPLOAD_RATE_LIMIT``)."""
 import io
 
 import pytest
-from PIL import Image, ImageDraw, PngImagePlugin
+from PIL import Image, PngImagePlugin
 
 from helpers import signed_in_client
 from site_app import create_app

@@ -72,7 +72,8 @@ class UserAdmin(SiteModelView):
                  "email": {**email_rules(), "render_kw": {"autocomplete": "off"}}}
     form_extra_fields = {
         "account_disabled": BooleanField(
-            "Disabled", description="A disabled account cannot log in; its sessions and API tokens stop at once."),
+            "Disabled",
+            description="A disabled account cannot log in; its sessions and API tokens stop at once."),
     }
 
     def on_form_prefill(self, form, id):

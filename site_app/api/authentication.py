@@ -9,7 +9,7 @@ third-party page.
 The identity is worked out once per request: the rate
 limiter (which runs first) keys on it, and the views read it.
 """
-from typing import NamedTuple, Optional
+from typing import NamedTuple
 
 from flask import current_app, request
 from pymongo.errors import PyMongoError
@@ -32,11 +32,11 @@ TOTP_HEADER = "X-TOTP"
 class Identity(NamedTuple):
     """The outcome of checking the credentials of one request."""
 
-    user: Optional[User] = None
+    user: User | None = None
     via_token: bool = False
-    status: Optional[int] = None  # 401, 403 or 429 when refused
-    message: Optional[str] = None
-    headers: Optional[dict] = None
+    status: int | None = None  # 401, 403 or 429 when refused
+    message: str | None = None
+    headers: dict | None = None
 
 
 def _refused(status, message, via_token=False, headers=None):

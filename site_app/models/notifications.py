@@ -88,8 +88,9 @@ class Notification(db.Document):
     @classmethod
     def notify_about_post(cls, recipient, kind, actor, post, event, comment=None, html=None):
         """One more ``kind`` event (its id: a comment, a liker, a mentioning
-        text) about ``post`` (``html``: the text told of, for its excerpt): the reader's group for that post and kind
-        counts it, names its actor, comment and excerpt as the latest and is
+        text) about ``post`` (``html``: the text told of, for its excerpt):
+        the reader's group for that post and kind counts it, names its
+        actor, comment and excerpt as the latest and is
         unread again. An event among the recent ones is not told again (the
         filter then misses, and the insert it falls back to meets the
         unique key). Never of the reader's own doing."""

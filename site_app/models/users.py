@@ -1,6 +1,6 @@
 """Users: accounts, roles, profiles and who follows whom."""
 import re
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from blinker import Namespace
 from bson import ObjectId
@@ -25,7 +25,7 @@ sessions_ended = Namespace().signal("sessions-ended")
 
 
 def utcnow():  # naive UTC, as MongoDB stores dates (BSON dates carry no zone)
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class AccountTaken(ValueError):

@@ -1,4 +1,5 @@
 from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..forms import SiteForm
@@ -7,7 +8,7 @@ from ..models.reports import NOTE_MAX, REASONS
 
 class ReportForm(SiteForm):
     target = HiddenField(validators=[DataRequired()])
-    reason = RadioField("Why?", choices=REASONS,
+    reason = RadioField("Why?", choices=[SelectChoice(code, label) for code, label in REASONS],
                         validators=[DataRequired(message="Choose a reason.")])
     note = TextAreaField("Anything a moderator should know (optional)",
                          validators=[Optional(), Length(max=NOTE_MAX)])

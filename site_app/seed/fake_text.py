@@ -4,6 +4,8 @@ same seed gives the same text."""
 import re
 import unicodedata
 
+import click
+
 # Topics a small developer-and-hobbies blog community writes about. Mixed case
 # and spacing on purpose: they go through ``normalise_tags`` like user input.
 TAG_VOCABULARY = (
@@ -46,7 +48,11 @@ _HONORIFICS = {"mr.", "mrs.", "ms.", "dr.", "md", "phd", "dds", "dvm", "jr.", "i
 
 
 def faker(rng_seed):
-    from faker import Faker
+    try:
+        from faker import Faker
+    except ImportError:  # the production image installs requirements.txt only
+        raise click.ClickException(
+            "fake content needs Faker: pip install -r requirements-embedded.txt") from None
 
     fake = Faker("en_US")
     if rng_seed is not None:

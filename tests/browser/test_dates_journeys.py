@@ -26,7 +26,7 @@ from conftest import _free_port
 from serve_dated import MEMBER_SINCE, PASSWORD
 
 sys.path.insert(0, str(ROOT))
-from site_app.timestamps import from_now  # noqa: E402
+from site_app.timestamps import from_now
 
 pytestmark = pytest.mark.browser
 

@@ -1,7 +1,6 @@
 """A reader's journeys in Chromium (issue 20): sharing a post, tap targets
 on a phone, what an unconfirmed reader may do, and the polish seen in the
 walk (theme toggle label, profile names, the feed's how-to page)."""
-import re
 
 import pytest
 from playwright.sync_api import expect

@@ -1,7 +1,6 @@
 """Reading journeys of issue 13 in Chromium: dark mode (following the system,
 a remembered toggle, axe clean in both colour modes) and a phone that never
 scrolls sideways, however long a word a writer types."""
-import re
 
 import pytest
 from playwright.sync_api import expect

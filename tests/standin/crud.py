@@ -5,7 +5,6 @@ details, ``$text``, cursors in batches).
 Each function takes the stand-in's state, the database name and the command
 document, and returns the reply document (or raises ``CommandError``).
 """
-import pymongo
 from mongomock import DuplicateKeyError
 from mongomock.helpers import get_value_by_dot
 
