@@ -1,7 +1,6 @@
 """Readers follow writers; the followed feed shows their posts."""
 import threading
 
-import pytest
 from bson import ObjectId
 
 from helpers import signed_in_client

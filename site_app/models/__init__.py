@@ -6,7 +6,7 @@ from .notifications import Notification
 from .posts import Post, normalise_tags
 from .roles import Permission, Role
 from .users import AccountTaken, AnonymousUser, User, utcnow
-from . import counts  # noqa: E402,F401  (a deleted post's likes and bookmarks go after it)
+from . import counts  # noqa: F401  (a deleted post's likes and bookmarks go after it)
 
 __all__ = ["AccountTaken", "AnonymousUser", "Bookmark", "Comment", "CommentGone", "CommentsClosed",
            "Like", "Notification", "Permission", "Post", "Role", "User", "normalise_tags", "utcnow"]

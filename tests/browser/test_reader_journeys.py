@@ -2,6 +2,8 @@
 on a phone, what an unconfirmed reader may do, and the polish seen in the
 walk (theme toggle label, profile names, the feed's how-to page)."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
