@@ -497,8 +497,38 @@ def test_two_factor_and_the_sessions_page_are_served_by_indexes(site, client):
 # Routes no test above visits yet, so nothing checks their queries' indexes.
 # A debt, listed so it cannot grow unseen: a new route is visited above or
 # added here; a route visited above is taken off (the test says which).
+def test_revisions_are_served_by_indexes(site, client):
+    """A post's history: saving keeps a revision, the list, a diff, a
+    restore, on the site and through the API."""
+    from site_app.models.revisions import Revision
+    post = Post.objects(draft__in=[False, None]).first()
+    author = post.author
+    client.post("/auth/login", data={"email": author.email, "password": DEMO_PASSWORD})
+    shapes = _visit(client, [("POST", f"/edit/{post.id}",
+                              {"data": {"title": post.title, "body": post.body + " (edited)",
+                                        "tags": " ".join(post.tags)}})])
+    revision = Revision.objects(post=post.id).first()
+    assert revision is not None
+    api = {"headers": _basic(author.email, DEMO_PASSWORD)}
+    base = f"/api/v1/posts/{post.id}/revisions"
+    shapes += _visit(client, [
+        ("GET", f"/post/{post.id}/revisions", {}),
+        ("GET", f"/post/{post.id}/revisions?diff={revision.id}", {}),
+        ("POST", f"/post/{post.id}/revisions/{revision.id}/restore", {}),
+        ("GET", f"{base}/", api),
+        ("GET", f"{base}/{revision.id}", api),
+        ("POST", f"{base}/{revision.id}/restore", api),
+    ])
+    assert "revisions" in {collection for _m, _p, collection, *_rest in shapes}
+    unserved = _unserved(shapes, site.extensions["site_db"]["db"])
+    assert not unserved, "queries without an index:\n" + "\n".join(unserved)
+
+
+# Not visited yet: the admin's job views (RQ's own registry, no MongoDB query)
+# and /readyz (a ping of each store).
 NOT_YET_VISITED = frozenset("""
     admin.static bootstrap.static static main.healthz api.openapi_json api_docs.docs_page
+    admin_jobs.index admin_jobs.retry main.readyz
     admin_audit.action_view admin_audit.ajax_lookup admin_audit.ajax_update
     admin_audit.api_file_view admin_audit.create_view admin_audit.delete_view
     admin_audit.details_view admin_audit.edit_view admin_audit.export admin_audit.index_view
@@ -520,7 +550,7 @@ NOT_YET_VISITED = frozenset("""
     blocks.block blocks.mute blocks.settings blocks.unblock blocks.unmute
     comments.delete_by_id comments.edit_by_id comments.enable_by_id
     follows.follow_tag follows.unfollow_tag main.show_all media.upload notifications.read_all
-    posts.edit posts.feeds posts.preview posts.publish posts.unpublish
+    posts.feeds posts.preview posts.publish posts.unpublish
     profiles.edit_profile profiles.edit_profile_admin reports.decide_reports reports.report
 """.split())
 

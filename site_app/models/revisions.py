@@ -34,7 +34,7 @@ class Revision(db.Document):
     meta = {
         "collection": "revisions",
         "auto_create_index": False,  # built by deploy (site_app/indexes.py)
-        "indexes": [("post", "-created")],  # a post's revisions, newest first; pruning
+        "indexes": [("post", "-created", "-id")],  # a post's revisions, newest first; pruning
     }
 
     @classmethod
