@@ -39,6 +39,16 @@ def _object(properties, required=None, description=None):
     return schema
 
 
+def _page_of(key, item):
+    """One page of a list: every list answers the same shape (pagination.py)."""
+    return _object({
+        key: {"type": "array", "items": ref(item)},
+        "prev": _NULLABLE_URL,
+        "next": _NULLABLE_URL,
+        "count": {"type": "integer", "minimum": 0, "description": "items on all pages"},
+    })
+
+
 def ref(name):
     return {"$ref": f"#/components/schemas/{name}"}
 
@@ -121,12 +131,7 @@ SCHEMAS = {
         "post_url": _NULLABLE_URL,
         "comment_url": _NULLABLE_URL,
     }),
-    "NotificationList": _object({
-        "notifications": {"type": "array", "items": ref("Notification")},
-        "prev": _NULLABLE_URL,
-        "next": _NULLABLE_URL,
-        "count": {"type": "integer", "minimum": 0, "description": "items on all pages"},
-    }),
+    "NotificationList": _page_of("notifications", "Notification"),
     "User": _object({
         "id": ID,
         "url": URL,
@@ -139,18 +144,8 @@ SCHEMAS = {
         "followers_count": {"type": "integer", "minimum": 0},
         "following_count": {"type": "integer", "minimum": 0},
     }),
-    "PostList": _object({
-        "posts": {"type": "array", "items": ref("Post")},
-        "prev": _NULLABLE_URL,
-        "next": _NULLABLE_URL,
-        "count": {"type": "integer", "minimum": 0, "description": "items on all pages"},
-    }),
-    "CommentList": _object({
-        "comments": {"type": "array", "items": ref("Comment")},
-        "prev": _NULLABLE_URL,
-        "next": _NULLABLE_URL,
-        "count": {"type": "integer", "minimum": 0, "description": "items on all pages"},
-    }),
+    "PostList": _page_of("posts", "Post"),
+    "CommentList": _page_of("comments", "Comment"),
     "NewPost": {
         "type": "object",
         "required": ["title", "body"],
