@@ -6,6 +6,7 @@ sessions and API tokens stop at once. Editing checks the fields with the
 account pages' rules and saves through ``User.edit_profile``, as the site's
 own account editor (``/edit-profile/<id>``) does.
 """
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask import flash
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -72,8 +73,8 @@ class UserAdmin(SiteModelView):
                  "email": {**email_rules(), "render_kw": {"autocomplete": "off"}}}
     form_extra_fields = {
         "account_disabled": BooleanField(
-            "Disabled",
-            description="A disabled account cannot log in; its sessions and API tokens stop at once."),
+            _l("Disabled"),
+            description=_l("A disabled account cannot log in; its sessions and API tokens stop at once.")),
     }
 
     def on_form_prefill(self, form, id):
@@ -85,7 +86,7 @@ class UserAdmin(SiteModelView):
             user.edit_profile(username=form.username.data, email=form.email.data,
                               role=form.role.data, confirmed=form.confirmed.data)
         except AccountTaken as taken:
-            flash(f"The account was not saved: that {taken.field} is taken.", "error")
+            flash(_('The account was not saved: that %(field)s is taken.', field=taken.field), "error")
             return False
         new_role = form.role.data.name if form.role.data else None
         if new_role != old_role:
@@ -110,7 +111,7 @@ class UserAdmin(SiteModelView):
         for user in users:
             user.disable()
             _audit("disable account", user)
-        flash(f"{accounts(len(users))} disabled.", "success")
+        flash(_('%(accounts)s disabled.', accounts=accounts(len(users))), "success")
 
     @action("enable", "Enable")
     def action_enable(self, ids):
@@ -118,9 +119,9 @@ class UserAdmin(SiteModelView):
         for user in users:
             user.enable()
             _audit("enable account", user)
-        flash(f"{accounts(len(users))} enabled.", "success")
+        flash(_('%(accounts)s enabled.', accounts=accounts(len(users))), "success")
 
     @action("confirm", "Mark confirmed")
     def action_confirm(self, ids):
         changed = User.objects(id__in=ids, confirmed=False).update(set__confirmed=True)
-        flash(f"{accounts(changed)} marked confirmed.", "success")
+        flash(_('%(accounts)s marked confirmed.', accounts=accounts(changed)), "success")

@@ -4,6 +4,7 @@ into clean values, or a 4xx that says what was wrong.
 Text must be valid Unicode (lone surrogates cannot even be stored) and
 follow the site's one rule for characters (``site_app.text``).
 """
+from flask_babel import gettext as _
 import json
 
 from bson import ObjectId
@@ -161,5 +162,5 @@ def found_or_404(value, what):
     its comments, a comment entry, a page of comments); a plain document
     lookup uses flask-mongoengine's ``get_or_404``."""
     if value is None:
-        abort(404, description=f"No {what} with that id.")
+        abort(404, description=_('No %(what)s with that id.', what=what))
     return value

@@ -1,4 +1,5 @@
 """The reader's notifications, and the unread count the navbar shows."""
+from flask_babel import gettext as _
 from collections import namedtuple
 
 from flask import flash, g, redirect, render_template, url_for
@@ -95,7 +96,7 @@ def index():
 @permission_required(Permission.FOLLOW)
 def read_all():
     Notification.mark_all_read(current_user.id)
-    flash("Every notification is marked read.")
+    flash(_("Every notification is marked read."))
     return redirect(url_for(".index"))
 
 
