@@ -46,7 +46,8 @@ def error_response(status, message=None, headers=None):
         response = jsonify(error=name, message=message)
     else:
         template = f"errors/{status}.html" if status in _PAGES else "errors/generic.html"
-        response = render_template(template, status=status, name=name, message=message)
+        response = render_template(template, status=status, name=name, message=message,
+                                   title=_status_title(status))
     response = _as_response(response, status)
     # The same URL answers JSON or HTML by Accept: a shared cache must key on it.
     response.vary.add("Accept")
@@ -60,6 +61,22 @@ def _as_response(response, status):
     response = make_response(response)
     response.status_code = status
     return response
+
+
+def _status_title(status):
+    """The page's heading: the status's name in the reader's language."""
+    return {
+        400: _("Bad request"),
+        401: _("Sign in needed"),
+        403: _("Forbidden"),
+        404: _("Not found"),
+        405: _("Method not allowed"),
+        413: _("Too large"),
+        415: _("Unsupported media type"),
+        429: _("Too many requests"),
+        500: _("Server error"),
+        503: _("Service unavailable"),
+    }.get(status)
 
 
 def _default_message(status):

@@ -47,12 +47,12 @@ def username_rules():
     """What a username field accepts, wherever a name is entered."""
     return {"validators": [
         DataRequired(message=_l("Choose a username.")),
-        Length(max=USERNAME_MAX, message=f"Usernames are at most {USERNAME_MAX} characters."),
+        Length(max=USERNAME_MAX, message=_l("Usernames are at most %(max)s characters.", max=USERNAME_MAX)),
         USERNAME_RULE,
     ]}
 
 
-def email_field(label="Email", autocomplete="email"):
+def email_field(label=_l("Email"), autocomplete="email"):
     """``autocomplete="off"`` where the address is someone else's (an
     administrator editing an account)."""
     return StringField(label, **email_rules(), render_kw={"autocomplete": autocomplete})
@@ -62,12 +62,13 @@ def username_field():
     return StringField(_l("Username"), **username_rules(), render_kw={"autocomplete": "username"})
 
 
-def new_password_fields(label="Password"):
+def new_password_fields(label=_l("Password")):
     """A new password and its confirmation (``password``, ``password2``)."""
     password = PasswordField(label, validators=[
         DataRequired(message=_l("Choose a password.")),
         Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
-               message=f"Passwords are {PASSWORD_MIN} to {PASSWORD_MAX} characters long."),
+               message=_l("Passwords are %(min)s to %(max)s characters long.",
+                          min=PASSWORD_MIN, max=PASSWORD_MAX)),
     ], render_kw={"autocomplete": "new-password"})
     password2 = PasswordField(_l("Confirm password"), validators=[
         DataRequired(message=_l("Type the password again.")),
@@ -76,7 +77,7 @@ def new_password_fields(label="Password"):
     return password, password2
 
 
-def current_password_field(label="Password"):
+def current_password_field(label=_l("Password")):
     return PasswordField(label, validators=[
         DataRequired(message=_l("Enter your password.")),
         Length(max=PASSWORD_MAX, message=_l("That password is too long.")),
@@ -105,8 +106,8 @@ class RegistrationForm(SiteForm):
 
 
 class ChangePasswordForm(SiteForm):
-    old_password = current_password_field("Current password")
-    password, password2 = new_password_fields("New password")
+    old_password = current_password_field(_l("Current password"))
+    password, password2 = new_password_fields(_l("New password"))
     submit = SubmitField(_l("Change password"))
 
 
@@ -116,12 +117,12 @@ class PasswordResetRequestForm(SiteForm):
 
 
 class PasswordResetForm(SiteForm):
-    password, password2 = new_password_fields("New password")
+    password, password2 = new_password_fields(_l("New password"))
     submit = SubmitField(_l("Reset password"))
 
 
 class ChangeEmailForm(SiteForm):
-    email = email_field("New email")
+    email = email_field(_l("New email"))
     password = current_password_field()
     submit = SubmitField(_l("Change email"))
 

@@ -40,7 +40,7 @@ def _email_was_sent(response):
 
 
 _TOO_MANY_LOGINS = "Too many sign-in attempts. Wait a minute and try again."
-_TOO_MANY_EMAILS = "Too many emails asked for. Wait a minute and try again."
+_TOO_MANY_EMAILS = _l("Too many emails asked for. Wait a minute and try again.")
 
 
 @auth.route("/login", methods=["GET", "POST"])

@@ -87,7 +87,7 @@ def followers(username):
     user = get_user(username)
     page = paginate(user.followers(), page_arg(), current_app.config["FOLLOWERS_PER_PAGE"])
     return render_template("followers.html", user=user, page=page, people=page.items,
-                           title=f"Followers of {user.username}", endpoint=".followers")
+                           title=_("Followers of %(name)s", name=user.username), endpoint=".followers")
 
 
 @follows.route("/following/<username>")
@@ -99,4 +99,4 @@ def following(username):
     loaded = {u.id: u for u in User.objects(id__in=page.items)}
     people = [loaded[oid] for oid in page.items if oid in loaded]
     return render_template("followers.html", user=user, page=page, people=people,
-                           title=f"{user.username} is following", endpoint=".following")
+                           title=_("%(name)s is following", name=user.username), endpoint=".following")

@@ -2,6 +2,7 @@
 in ``comments.py`` (``CommentsOfAPost``) and the post page's reads of them
 in ``threads.py`` (``CommentPages``), mixed into :class:`Post`.
 """
+from flask_babel import gettext as _
 from mongoengine import signals
 from mongoengine.errors import NotUniqueError
 
@@ -174,7 +175,7 @@ class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, PostDetails, db.Do
                                    DOCUMENT_BUDGET - self.post_bytes]}}
         updated = Post.objects(id=self.id, __raw__=room).update_one(**changes)
         if not updated and Post.objects(id=self.id).count():
-            raise ContentTooLarge("With its comments the post would no longer fit; shorten it.")
+            raise ContentTooLarge(_("With its comments the post would no longer fit; shorten it."))
         if updated and replaced is not None:
             replaced.keep()
         published = "set__draft" in changes  # a draft joins the lists: newest, its author's

@@ -101,7 +101,7 @@ def save_profile(form, user):
             return rejected.status
     try:
         if not user.edit_profile(**form.profile_changes()):
-            abort(404, "That account no longer exists.")
+            abort(404, _("That account no longer exists."))
     except AccountTaken as taken:
         # Lost a race with another account at the unique index.
         form[taken.field].errors.append(
