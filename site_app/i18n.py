@@ -15,9 +15,14 @@ The page cache keys anonymous pages by the locale chosen here and answers
 ``Vary: Accept-Language`` (page_cache.py), so a page rendered in one
 language is never served in another.
 """
+from babel import Locale
 from flask import current_app, g, has_request_context, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, gettext as _
 from flask_login import current_user
+from markupsafe import Markup
+from wtforms.fields import SelectChoice
+
+from .models.details import POST_LANGUAGES
 
 # The languages with a catalog under site_app/translations/, in their own words.
 LANGUAGES = {"en": "English", "es": "Español", "ar": "العربية"}
@@ -60,11 +65,35 @@ def page_language():
     return code.replace("_", "-"), ("rtl" if language in RIGHT_TO_LEFT else "ltr")
 
 
+def text_direction(code):
+    """``"rtl"`` or ``"ltr"``: how text in the language ``code`` runs."""
+    if not code:
+        return "ltr"
+    return "rtl" if Locale.parse(code.replace("-", "_")).character_order == "right-to-left" else "ltr"
+
+
+def language_attributes(code):
+    """`` lang="…" dir="…"`` for an element in the language ``code`` (none
+    when ``code`` is empty), as templates write it: ``{{ post.lang|language_attributes }}``."""
+    if not code:
+        return Markup("")
+    return Markup(' lang="{}" dir="{}"').format(code, text_direction(code))
+
+
+def post_language_choices():
+    """The post form's languages, named in the reader's own language."""
+    reader = get_locale()
+    named = sorted(((code, Locale.parse(code).get_display_name(reader).capitalize())
+                    for code in POST_LANGUAGES), key=lambda choice: choice[1])
+    return [SelectChoice("", _("Not said"))] + [SelectChoice(code, name) for code, name in named]
+
+
 def init_app(app):
     app.config.setdefault("DEFAULT_LOCALE", "en")
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LOCALE"]
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters["language_attributes"] = language_attributes
 
     @app.context_processor
     def language_of_the_page():

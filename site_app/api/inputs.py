@@ -11,7 +11,8 @@ from bson import ObjectId
 from flask import abort, request
 
 from ..errors import error_response
-from ..models.details import (CANONICAL_URL_MAX, CUSTOM_EXCERPT_MAX, SUBTITLE_MAX,
+from ..models.details import (CANONICAL_URL_MAX, CUSTOM_EXCERPT_MAX, LANG_MAX, POST_LANGUAGES,
+                              SUBTITLE_MAX,
                               web_address_problem)
 from ..models.posts import BODY_MAX, COMMENT_MAX, TAG_MAX, TAGS_PER_POST, TITLE_MAX
 from ..text import refusal
@@ -108,7 +109,10 @@ def _details(data):
         "custom_excerpt": _detail_text(data, "custom_excerpt", CUSTOM_EXCERPT_MAX, multiline=True),
         "canonical_url": _detail_text(data, "canonical_url", CANONICAL_URL_MAX, multiline=False),
         "cover": _detail_text(data, "cover", 24, multiline=False),
+        "lang": _detail_text(data, "lang", LANG_MAX, multiline=False),
     }
+    if details["lang"] and details["lang"] not in POST_LANGUAGES:
+        raise InvalidInput(_("'lang' must be one of: %(codes)s.", codes=", ".join(POST_LANGUAGES)))
     url = details["canonical_url"]
     if url and web_address_problem(url):
         raise InvalidInput("'canonical_url' " + web_address_problem(url))

@@ -4,12 +4,14 @@ from flask_babel import lazy_gettext as _l
 import secrets
 
 from flask_wtf.file import MultipleFileField
-from wtforms import HiddenField, StringField, SubmitField, TextAreaField, ValidationError
+from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField, ValidationError
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..models.details import (CANONICAL_URL_MAX, CUSTOM_EXCERPT_MAX, DETAILS, SUBTITLE_MAX,
                               web_address_problem)
 from ..forms import SiteForm
+from ..i18n import post_language_choices
 from ..models.posts import BODY_MAX, COMMENT_MAX, TITLE_MAX
 from ..models.submissions import NONCE_MAX
 from ..models.tags import TAGS_TEXT_MAX
@@ -46,6 +48,16 @@ class PostDetailFields(PostFields):
     # The pick among the body's stored images, offered as radio buttons with
     # their thumbnails (_post_form.html, static/js/cover.js); empty: the first.
     cover = StringField(_l("Cover image"))
+    # Not sent (an older form, a script): "" like "Not said".
+    lang = SelectField(_l("Language of the post"), choices=[SelectChoice("")], default="",
+                       description=_l("Screen readers read it in this language; "
+                                      "search engines and feeds are told."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lang.choices = post_language_choices()  # named in the reader's language
+        if self.lang.data is None:  # a post without one, and a form that sent none
+            self.lang.data = ""
 
     def validate_canonical_url(self, field):
         problem = web_address_problem(field.data) if field.data else None
@@ -71,7 +83,7 @@ class EditPostForm(PostDetailFields):
             form.tags.data = ", ".join(post.tags)
             form.cover.data = str(post.cover) if post.cover else ""
         if post.draft:
-            form.submit.label.text = "Publish"
+            form.submit.label.text = _l("Publish")
         else:
             del form.save_draft  # a published post stays published (models/drafts.py)
         return form
