@@ -104,3 +104,17 @@ def test_a_cached_page_in_one_language_is_never_served_in_another(app):
     arabic = reader.get("/?lang=ar", headers=SPANISH)
     assert arabic.headers["X-Page-Cache"] == "miss" and 'lang="ar"' in html_tag(arabic)
     assert reader.get("/?lang=ar").headers["X-Page-Cache"] == "hit"
+
+
+def test_an_email_is_written_in_the_language_its_recipient_chose(client, make_user, outbox):
+    user = make_user("reader")
+    User.objects(id=user.id).update_one(set__locale="es")
+    # Asked from an English page: the mail still follows the recipient's choice.
+    response = client.post("/auth/reset", data={"email": user.email},
+                           headers={"Accept-Language": "en"})
+    assert response.status_code == 302
+    [message] = outbox
+    assert message.subject.endswith("Restablece tu contraseña")
+    assert message.body.startswith("Hola, reader:")
+    assert "Para elegir una contraseña nueva, abre este enlace:" in message.body
+    assert "Las respuestas a este correo no se leen." in message.html
