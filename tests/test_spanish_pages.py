@@ -102,3 +102,11 @@ def test_counts_and_dates_are_written_in_spanish(client, site):
     year = site[0].timestamp.year
     assert re.search(rf"\d+ de [a-z]+ de {year}</time>", html)
     assert "hace " in html or ">ahora<" in html
+
+
+def test_the_admin_s_own_words_are_in_spanish(app, make_user):
+    client = signed_in_client(app, make_user("jefa", role="Administrator"))
+    menu = client.get("/admin/", headers=SPANISH).get_data(as_text=True)
+    assert "Registro de auditoría" in menu and "Tareas fallidas" in menu
+    users = client.get("/admin/admin_users/", headers=SPANISH).get_data(as_text=True)
+    assert "Marcar como confirmadas" in users and "Última visita" in users
