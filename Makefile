@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run reset test install screenshots clean
+.PHONY: run reset test install screenshots clean translations
 
 $(BIN)/.installed: requirements.txt requirements-embedded.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,18 @@ test: install
 ## Refresh the committed screenshots in docs/screenshots (runs the browser tests).
 screenshots: install
 	SCREENSHOTS_DIR=docs/screenshots $(BIN)/python scripts/run_tests.py --lane embedded tests/browser -q
+
+## Catalogs (site_app/translations/): extract the marked strings into
+## messages.pot, merge them into each language's messages.po (new strings
+## empty, fuzzy ones flagged), and compile the .mo files the site reads.
+## The .mo files are committed, so a fresh clone serves every language
+## without this step; run it after marking or translating strings.
+TRANSLATIONS := site_app/translations
+translations: install
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project Inkwell --copyright-holder "Inkwell" -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel -q update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel -q compile -d $(TRANSLATIONS) --statistics
 
 clean:
 	rm -rf $(VENV) .pytest_cache

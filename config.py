@@ -176,6 +176,9 @@ class Config:
     COMPRESS_STREAMS = False
 
     BOOTSTRAP_SERVE_LOCAL = True
+    # The language of pages for a reader who chose none and whose browser
+    # asks for none the site has (site_app/i18n.py).
+    DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "en")
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     # Expose the per-request database operation count as a response header

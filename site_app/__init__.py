@@ -57,6 +57,8 @@ def create_app(config_name=None, overrides=None):
     csrf.init_app(app)
     mail.init_app(app)
     timestamps.register(app)
+    from . import i18n
+    i18n.init_app(app)  # Flask-Babel: the reader's language (i18n.select_locale)
     bootstrap.init_app(app)
     from .cache_stores import configure_rate_limit_storage, init_cache
     from .content_cache import mark_all_stale

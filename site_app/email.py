@@ -16,32 +16,44 @@ saved and the email can be resent.
 """
 import logging
 import smtplib
+from contextlib import nullcontext
 
 from flask import current_app, render_template
+from flask_babel import force_locale
 from flask_mail import Message
 
 from .extensions import mail
+from .i18n import supported
 from .jobs import enqueue
 
 log = logging.getLogger(__name__)
 
 
 def send_email(to, subject, template, **context):
-    """Send ``template`` (without extension) to ``to``; returns the message."""
+    """Send ``template`` (without extension) to ``to``; returns the message.
+    ``subject`` is a lazy string (``lazy_gettext``): it, and both parts,
+    are written in the language the recipient chose (``user.locale``),
+    else the one of the page that sent it."""
     app = current_app._get_current_object()
-    message = Message(
-        subject=f"{app.config['SITE_MAIL_SUBJECT_PREFIX']} {subject}".strip(),
-        sender=app.config["SITE_MAIL_SENDER"],
-        recipients=[to],
-    )
-    message.body = render_template(f"email/{template}.txt", **context)
-    message.html = render_template(f"email/{template}.html", **context)
+    with _in_language_of(context.get("user")):
+        message = Message(
+            subject=f"{app.config['SITE_MAIL_SUBJECT_PREFIX']} {subject}".strip(),
+            sender=app.config["SITE_MAIL_SENDER"],
+            recipients=[to],
+        )
+        message.body = render_template(f"email/{template}.txt", **context)
+        message.html = render_template(f"email/{template}.html", **context)
 
     if not app.config.get("MAIL_SERVER") and not app.config.get("MAIL_SUPPRESS_SEND"):
         _write_to_log(app, message)
     else:
         enqueue("site_app.email.deliver_email", _as_plain_data(message))
     return message
+
+
+def _in_language_of(user):
+    chosen = supported(getattr(user, "locale", None))
+    return force_locale(chosen) if chosen else nullcontext()
 
 
 def _as_plain_data(message):

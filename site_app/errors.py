@@ -1,5 +1,6 @@
 """The one error renderer: an HTML page in the site layout, or JSON for the
 API and for clients that accept JSON and not HTML."""
+from flask_babel import gettext as _
 import logging
 
 from flask import Response, current_app, jsonify, render_template, request
@@ -45,7 +46,8 @@ def error_response(status, message=None, headers=None):
         response = jsonify(error=name, message=message)
     else:
         template = f"errors/{status}.html" if status in _PAGES else "errors/generic.html"
-        response = render_template(template, status=status, name=name, message=message)
+        response = render_template(template, status=status, name=name, message=message,
+                                   title=_status_title(status))
     response = _as_response(response, status)
     # The same URL answers JSON or HTML by Accept: a shared cache must key on it.
     response.vary.add("Accept")
@@ -61,19 +63,35 @@ def _as_response(response, status):
     return response
 
 
+def _status_title(status):
+    """The page's heading: the status's name in the reader's language."""
+    return {
+        400: _("Bad request"),
+        401: _("Sign in needed"),
+        403: _("Forbidden"),
+        404: _("Not found"),
+        405: _("Method not allowed"),
+        413: _("Too large"),
+        415: _("Unsupported media type"),
+        429: _("Too many requests"),
+        500: _("Server error"),
+        503: _("Service unavailable"),
+    }.get(status)
+
+
 def _default_message(status):
     return {
-        400: "The request could not be understood.",
-        401: "You need to sign in to do that.",
-        403: "You do not have permission to do that.",
-        404: "We could not find what you were looking for.",
-        405: "That method is not allowed here.",
-        413: "The upload is larger than the site accepts.",
-        415: "The request body must be JSON.",
-        429: "Too many requests: slow down and try again in a moment.",
-        500: "Something went wrong on our side. It has been logged.",
-        503: "The service is briefly unavailable. Try again in a moment.",
-    }.get(status, HTTP_STATUS_CODES.get(status, "Error"))
+        400: _("The request could not be understood."),
+        401: _("You need to sign in to do that."),
+        403: _("You do not have permission to do that."),
+        404: _("We could not find what you were looking for."),
+        405: _("That method is not allowed here."),
+        413: _("The upload is larger than the site accepts."),
+        415: _("The request body must be JSON."),
+        429: _("Too many requests: slow down and try again in a moment."),
+        500: _("Something went wrong on our side. It has been logged."),
+        503: _("The service is briefly unavailable. Try again in a moment."),
+    }.get(status) or HTTP_STATUS_CODES.get(status, _("Error"))
 
 
 def _handle_http_exception(exc):
@@ -82,7 +100,7 @@ def _handle_http_exception(exc):
         headers["Allow"] = ", ".join(exc.valid_methods)
     if exc.code == 413:
         limit = (request.max_content_length or 0) // (1024 * 1024)
-        message = f"The upload is larger than the {limit} MB the site accepts."
+        message = _("The upload is larger than the %(limit)s MB the site accepts.", limit=limit)
         return error_response(413, message, headers)
     retry = exc.get_headers() and dict(exc.get_headers()).get("Retry-After")
     if retry:
@@ -94,7 +112,7 @@ def _handle_http_exception(exc):
 def _handle_unknown_host(exc):
     """A Host outside ``TRUSTED_HOSTS`` (production: only SITE_URL's): no
     URL can be built for it, so the answer is bare, not a page in the layout."""
-    message = "This site does not answer to that host name."
+    message = _("This site does not answer to that host name.")
     if wants_json():
         return _as_response(jsonify(error="bad request", message=message), 400)
     return Response(message + "\n", 400, mimetype="text/plain")
@@ -102,7 +120,7 @@ def _handle_unknown_host(exc):
 
 def _handle_database_down(exc):
     log.error("database unavailable: %s", exc)
-    return error_response(503, "The database is not answering. Try again in a moment.",
+    return error_response(503, _("The database is not answering. Try again in a moment."),
                           {"Retry-After": "5"})
 
 
@@ -112,8 +130,8 @@ def _handle_unexpected(exc):
     if is_document_too_large(exc):
         # MongoDB refused to store it: the request asked for too much, and
         # nothing was written.
-        return error_response(413, "That would make a stored document larger than the "
-                                   "database's 16 MB limit; nothing was changed.")
+        return error_response(413, _("That would make a stored document larger than the "
+                                   "database's 16 MB limit; nothing was changed."))
     log.exception("unhandled error on %s %s", request.method, request.path)
     return error_response(500)
 

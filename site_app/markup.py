@@ -11,6 +11,7 @@ server, as ``<span class="k">``-style tokens: the colours come from a
 stylesheet (``static/css/code.css``, written by ``code_stylesheet``), never
 from inline styles the CSP would refuse.
 """
+from flask_babel import format_number, gettext as _
 import re
 import threading
 from xml.etree import ElementTree
@@ -233,11 +234,12 @@ def check_render_cost(text, html_max):
         expanded = text.count("[") * max(len(d) for d in definitions)
         if len(text) + expanded > html_max:
             raise ContentTooLarge(
-                f"This text repeats its reference links so often that it would be over "
-                f"{html_max // 1000:,} KB once rendered; use fewer or shorter reference links.")
+                _("This text repeats its reference links so often that it would be over "
+                        "%(html_max)s KB once rendered; use fewer or shorter reference links.",
+                        html_max=format_number(html_max // 1000)))
     if _bracket_scan_cost(text) > BRACKET_SCAN_MAX:
-        raise ContentTooLarge("This text has too many unclosed or deeply nested square "
-                              "brackets to render; close them or put them in a code block.")
+        raise ContentTooLarge(_("This text has too many unclosed or deeply nested square "
+                              "brackets to render; close them or put them in a code block."))
 
 
 def _bracket_scan_cost(text):
@@ -257,8 +259,8 @@ def _bracket_scan_cost(text):
 
 def _within(html, html_max):
     if len(html.encode("utf-8")) > html_max:
-        raise ContentTooLarge(f"This text would be over {html_max // 1000:,} KB once rendered; "
-                              "shorten it.")
+        raise ContentTooLarge(_('This text would be over %(html_max)s KB once rendered; shorten it.',
+                html_max=format_number(html_max // 1000)))
     return html
 
 

@@ -18,7 +18,8 @@ stored with the nonce of the rendering, swapped for each response's own; a
 page that uses none is sent with a policy that has none, which a CDN may
 then share. Shared answers carry a weak ``ETag`` (``304`` on
 ``If-None-Match``), ``Cache-Control: public, max-age=0, must-revalidate,
-s-maxage=PAGE_CACHE_S_MAXAGE`` and ``Vary: Cookie``.
+s-maxage=PAGE_CACHE_S_MAXAGE`` and ``Vary: Cookie, Accept-Language`` (pages
+are kept per language, see ``request_key``).
 """
 import hashlib
 import logging
@@ -26,6 +27,7 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from flask import current_app, g, make_response, request, session
+from flask_babel import get_locale
 from flask_compress.flask_compress import _compress_data  # with the app's own settings
 from werkzeug.datastructures import ImmutableMultiDict
 
@@ -80,11 +82,15 @@ _ALL_ARGS = object()
 
 
 def request_key(names):
-    """One entry per address: scheme, host, path, and the values of the query
-    arguments ``names`` (those the view reads; pages print their own URL)."""
+    """One entry per address and language: scheme, host, path, the values of
+    the query arguments ``names`` (those the view reads; pages print their
+    own URL), and the locale i18n.select_locale chose (from ``?lang=`` or
+    ``Accept-Language``): one entry per language the site has, however
+    many ways browsers write the header."""
     query = urlencode([(name, value) for name in sorted(names)
                        for value in request.args.getlist(name)])
-    address = f"{request.host_url}{request.path.lstrip('/')}?{query}#{','.join(sorted(names))}"
+    address = (f"{request.host_url}{request.path.lstrip('/')}?{query}#{','.join(sorted(names))}"
+               f"@{get_locale()}")
     return "pc:page:" + hashlib.sha256(address.encode()).hexdigest()
 
 
@@ -255,6 +261,8 @@ def _answer(entry):
     response.cache_control.max_age = 0
     response.cache_control.must_revalidate = True
     response.vary.add("Cookie")
+    # The language follows Accept-Language unless the address says ?lang=.
+    response.vary.add("Accept-Language")
     if current_app.config.get("DB_OPS_HEADER"):  # tests and the benchmark: hit or miss
         response.headers["X-Page-Cache"] = g.get("page_cache", "off")
     return response.make_conditional(request)

@@ -14,8 +14,10 @@ the Content-Security-Policy would refuse (Flask-Moment's own renderer writes
 ``style="display: none"``, so the site renders the element itself).
 """
 import math
-from datetime import datetime, UTC
+from datetime import datetime, timedelta, UTC
 
+from babel.dates import format_date, format_datetime, format_timedelta
+from flask_babel import get_locale, gettext as _
 from markupsafe import Markup, escape
 
 
@@ -49,16 +51,20 @@ class LocalTime:
         return self._utc().strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def _utc_text(self):
-        return self._utc().strftime("%-d %b %Y, %H:%M") + " UTC"
+        return format_datetime(self._utc(), "d MMM y, HH:mm", locale=_locale()) + " UTC"
 
     def _fallback_text(self, function, pattern):
         if function == "fromNow":
             seconds = (datetime.now(UTC).replace(tzinfo=None) - self._utc()).total_seconds()
-            return from_now(seconds)
-        if pattern == "LL":
-            utc = self._utc()
-            return f"{utc:%B} {utc.day}, {utc.year}"
+            return from_now(seconds, _locale())
+        if pattern == "LL":  # as Intl.DateTimeFormat(lang, {dateStyle: "long"}) writes it
+            return format_date(self._utc(), "long", locale=_locale())
         return self._utc_text()
+
+
+def _locale():
+    """The page's locale (Flask-Babel's choice; English outside a request)."""
+    return get_locale() or "en"
 
 
 # moment.js's thresholds: (under this many seconds, the unit, its length;
@@ -71,16 +77,22 @@ RELATIVE = [(90, "minute", None), (45 * 60, "minute", 60), (90 * 60, "hour", Non
 JUST_NOW = 45  # seconds either side that read "now"
 
 
-def from_now(seconds):
+_UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400, "month": 30 * 86400,
+                 "year": 365 * 86400}
+
+
+def from_now(seconds, locale="en"):
     """What the reader is told of a time ``seconds`` ago (a negative
-    number: in the future), as Intl.RelativeTimeFormat("en") says it."""
+    number: in the future), as Intl.RelativeTimeFormat(lang) says it: the
+    same CLDR words, from Babel."""
     span = abs(seconds)
     if span < JUST_NOW:
-        return "now"
+        return _("now")  # Intl's format(0, "second") with numeric: "auto"
     unit, length = next((unit, length) for limit, unit, length in RELATIVE if span < limit)
     count = math.floor(span / length + 0.5) if length else 1  # JavaScript's Math.round
-    words = f"{count} {unit}" + ("" if count == 1 else "s")
-    return f"in {words}" if seconds < 0 else f"{words} ago"
+    delta = timedelta(seconds=count * _UNIT_SECONDS[unit])
+    return format_timedelta(delta if seconds < 0 else -delta, granularity=unit,
+                            threshold=math.inf, add_direction=True, locale=locale)
 
 
 def register(app):

@@ -41,9 +41,17 @@ def test_the_like_answers_json_when_asked(client, auth, make_user, post):
     auth.login_as(make_user("rita"))
     response = client.post(f"/post/{post.id}/like", headers=JSON)
     assert response.status_code == 200
-    assert response.get_json() == {"liked": True, "likes": 1}
+    assert response.get_json() == {"liked": True, "likes": 1, "likes_text": "1 like",
+                                   "button": "Unlike"}
     assert client.post(f"/post/{post.id}/like", headers=JSON).get_json() == {
-        "liked": False, "likes": 0}
+        "liked": False, "likes": 0, "likes_text": "0 likes", "button": "Like"}
+
+
+def test_the_like_s_words_come_in_the_reader_s_language(client, auth, make_user, post):
+    auth.login_as(make_user("rita"))
+    response = client.post(f"/post/{post.id}/like", headers={**JSON, "Accept-Language": "es"})
+    assert response.get_json() == {"liked": True, "likes": 1, "likes_text": "1 me gusta",
+                                   "button": "Ya no me gusta"}
 
 
 def test_the_like_goes_back_to_a_local_page_only(client, auth, make_user, post):
@@ -85,7 +93,7 @@ def test_the_like_button_carries_its_csrf_token_and_needs_it():
         form = page.split('class="like-form"')[1]
         token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
         liked = client.post(f"/post/{post.id}/like", data={"csrf_token": token}, headers=JSON)
-        assert liked.get_json() == {"liked": True, "likes": 1}
+        assert liked.get_json()["liked"] is True and liked.get_json()["likes"] == 1
     finally:
         close_database(app)
 

@@ -244,6 +244,7 @@ def test_every_page_and_api_query_is_served_by_an_index(site, client):
         ("POST", f"/follow/{author.username}", {}),
         ("POST", f"/unfollow/{author.username}", {}),
         ("GET", "/notifications", {}),
+        ("POST", "/language", {"data": {"lang": "es", "next": "/"}}),
     ])
     mine = [c for c in Post.objects(id=post.id).first().comments if c.author.id == reader.id]
     assert [c.body for c in mine].count("Sent twice") == 1

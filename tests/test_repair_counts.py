@@ -37,7 +37,7 @@ def test_a_like_count_never_shows_below_zero(app, client, auth, make_user):
     Post.objects(id=post.id).update_one(set__like_count=0)  # a lost +1
     auth.login_as(rita)
     answer = client.post(f"/post/{post.id}/like", headers={"Accept": "application/json"})
-    assert answer.get_json() == {"liked": False, "likes": 0}
+    assert answer.get_json() == {"liked": False, "likes": 0, "likes_text": "0 likes", "button": "Like"}
     assert "0 likes" in client.get(f"/post/{post.id}").text
     assert client.get(f"/api/v1/posts/{post.id}",
                       headers=basic_auth(rita.email, "correct horse battery")

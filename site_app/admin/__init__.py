@@ -4,6 +4,7 @@ Flask-Admin 2.2 ships one theme, Bootstrap 4; ``admin/site_master.html``
 brings it to the site's look (brand colours, navbar) with local assets only,
 and every view shares the site's CSP nonce and CSRF token.
 """
+from flask_babel import lazy_gettext as _l
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
@@ -26,14 +27,14 @@ def init_admin(app):
         app,
         name=f"{app.config['SITE_NAME']} admin",
         theme=Bootstrap4Theme(base_template="admin/site_master.html"),
-        index_view=DashboardView(name="Dashboard", url="/admin"),
+        index_view=DashboardView(name=_l("Dashboard"), url="/admin"),
         csp_nonce_generator=csp_nonce,
     )
-    admin.add_view(UserAdmin(User, name="Users", endpoint="admin_users"))
-    admin.add_view(PostAdmin(Post, name="Posts", endpoint="admin_posts"))
-    admin.add_view(CommentsAdmin(name="Comments", endpoint="admin_comments", url="comments"))
-    admin.add_view(FilesAdmin(name="Files", endpoint="admin_files", url="files"))
-    admin.add_view(RoleAdmin(Role, name="Roles", endpoint="admin_roles"))
-    admin.add_view(AuditAdmin(AuditEntry, name="Audit log", endpoint="admin_audit"))
-    admin.add_view(FailedJobsAdmin(name="Failed jobs", endpoint="admin_jobs", url="jobs"))
+    admin.add_view(UserAdmin(User, name=_l("Users"), endpoint="admin_users"))
+    admin.add_view(PostAdmin(Post, name=_l("Posts"), endpoint="admin_posts"))
+    admin.add_view(CommentsAdmin(name=_l("Comments"), endpoint="admin_comments", url="comments"))
+    admin.add_view(FilesAdmin(name=_l("Files"), endpoint="admin_files", url="files"))
+    admin.add_view(RoleAdmin(Role, name=_l("Roles"), endpoint="admin_roles"))
+    admin.add_view(AuditAdmin(AuditEntry, name=_l("Audit log"), endpoint="admin_audit"))
+    admin.add_view(FailedJobsAdmin(name=_l("Failed jobs"), endpoint="admin_jobs", url="jobs"))
     return admin

@@ -5,6 +5,7 @@ Every change is the one atomic update the site uses
 (``Post.set_comment_disabled``, ``Post.delete_comment``), so a post's
 ``comment_count`` stays right however many people comment meanwhile.
 """
+from flask_babel import gettext as _
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
@@ -27,7 +28,7 @@ class CommentsAdmin(AdministratorsOnly, BaseView):
         if not Post.set_comment_disabled(comment_id, True):
             abort(404)
         AuditEntry.record(current_user, "hide comment", f"comment:{comment_id}")
-        flash("Comment hidden.", "success")
+        flash(_("Comment hidden."), "success")
         return self._back()
 
     @expose("/<objectid:comment_id>/show", methods=["POST"])
@@ -35,7 +36,7 @@ class CommentsAdmin(AdministratorsOnly, BaseView):
         if not Post.set_comment_disabled(comment_id, False):
             abort(404)
         AuditEntry.record(current_user, "show comment", f"comment:{comment_id}")
-        flash("Comment shown again.", "success")
+        flash(_("Comment shown again."), "success")
         return self._back()
 
     @expose("/<objectid:comment_id>/delete", methods=["POST"])
@@ -43,7 +44,7 @@ class CommentsAdmin(AdministratorsOnly, BaseView):
         if not Post.delete_comment(comment_id):
             abort(404)
         AuditEntry.record(current_user, "delete comment", f"comment:{comment_id}")
-        flash("Comment deleted.", "success")
+        flash(_("Comment deleted."), "success")
         return self._back()
 
     def _back(self):

@@ -5,6 +5,7 @@ Reads ``fs.files`` only (never the chunks) and names the owners with one
 query a page.
 """
 
+from flask_babel import gettext as _
 from bson import ObjectId
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
@@ -80,5 +81,5 @@ class FilesAdmin(AdministratorsOnly, BaseView):
     def delete(self, file_id):
         if not delete_file_everywhere(file_id):
             abort(404)
-        flash("File deleted.", "success")
+        flash(_("File deleted."), "success")
         return redirect(url_for(".index", page=request.form.get("page", type=int) or 1))

@@ -1,6 +1,7 @@
 """Background jobs that failed every retry (RQ's failed job registry), with
 a Retry button each. On the embedded default jobs run in the web process and
 their failures are in its log: the page says so."""
+from flask_babel import gettext as _
 from flask import abort, current_app, flash, redirect, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
@@ -23,5 +24,5 @@ class FailedJobsAdmin(AdministratorsOnly, BaseView):
         if not current_app.config.get("JOBS_REDIS_URL") or not retry_failed_job(current_app, job_id):
             abort(404)
         AuditEntry.record(current_user, "retry job", f"job:{job_id}")
-        flash("Job queued again.", "success")
+        flash(_("Job queued again."), "success")
         return redirect(url_for(".index"))

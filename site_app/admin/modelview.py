@@ -1,5 +1,6 @@
 """The base of every admin model view: Administrators only, the site's CSRF,
 times to the minute and search boxes that say what they search."""
+from flask_babel import gettext as _
 from datetime import datetime
 
 import mongoengine
@@ -46,7 +47,7 @@ class SiteModelView(AdministratorsOnly, ModelView):
         for field in self.id_fields:
             for value in request.form.getlist(field):
                 if value and value != "__None" and not ObjectId.is_valid(value):
-                    abort(400, f"{field}: {value[:40]!r} is not a valid id.")
+                    abort(400, _('%(field)s: %(value)s is not a valid id.', field=field, value=value[:40]))
         return super()._handle_view(name, **kwargs)
 
     def get_list(self, page, sort_column, sort_desc, search, filters,

@@ -6,6 +6,7 @@ sessions and API tokens stop at once. Editing checks the fields with the
 account pages' rules and saves through ``User.edit_profile``, as the site's
 own account editor (``/edit-profile/<id>``) does.
 """
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from flask import flash
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -39,7 +40,7 @@ def _audit(action, user, detail=""):
 
 def accounts(count):
     """"1 account", "2 accounts": a flash message reads as a sentence."""
-    return f"{count} account{'' if count == 1 else 's'}"
+    return ngettext("%(num)d account", "%(num)d accounts", count)
 
 
 def _username_with_state(view, context, user, name):
@@ -58,7 +59,7 @@ class UserAdmin(SiteModelView):
     can_delete = False
     # Few, short columns: the table fits 1366 px without scrolling sideways.
     column_list = ("username", "email", "role", "member_since", "last_seen")
-    column_labels = {"member_since": "Joined", "last_seen": "Last seen"}
+    column_labels = {"member_since": _l("Joined"), "last_seen": _l("Last seen")}
     column_formatters = {"username": _username_with_state}
     column_searchable_list = ("username", "email")
     column_filters = (RoleFilter(),
@@ -72,8 +73,8 @@ class UserAdmin(SiteModelView):
                  "email": {**email_rules(), "render_kw": {"autocomplete": "off"}}}
     form_extra_fields = {
         "account_disabled": BooleanField(
-            "Disabled",
-            description="A disabled account cannot log in; its sessions and API tokens stop at once."),
+            _l("Disabled"),
+            description=_l("A disabled account cannot log in; its sessions and API tokens stop at once.")),
     }
 
     def on_form_prefill(self, form, id):
@@ -85,7 +86,7 @@ class UserAdmin(SiteModelView):
             user.edit_profile(username=form.username.data, email=form.email.data,
                               role=form.role.data, confirmed=form.confirmed.data)
         except AccountTaken as taken:
-            flash(f"The account was not saved: that {taken.field} is taken.", "error")
+            flash(_('The account was not saved: that %(field)s is taken.', field=taken.field), "error")
             return False
         new_role = form.role.data.name if form.role.data else None
         if new_role != old_role:
@@ -104,23 +105,23 @@ class UserAdmin(SiteModelView):
     def _each_selected(self, ids):
         return User.objects(id__in=ids)
 
-    @action("disable", "Disable", "Disable the selected accounts? They are logged out at once.")
+    @action("disable", _l("Disable"), _l("Disable the selected accounts? They are logged out at once."))
     def action_disable(self, ids):
         users = [u for u in self._each_selected(ids) if not u.disabled]
         for user in users:
             user.disable()
             _audit("disable account", user)
-        flash(f"{accounts(len(users))} disabled.", "success")
+        flash(_('%(accounts)s disabled.', accounts=accounts(len(users))), "success")
 
-    @action("enable", "Enable")
+    @action("enable", _l("Enable"))
     def action_enable(self, ids):
         users = [u for u in self._each_selected(ids) if u.disabled]
         for user in users:
             user.enable()
             _audit("enable account", user)
-        flash(f"{accounts(len(users))} enabled.", "success")
+        flash(_('%(accounts)s enabled.', accounts=accounts(len(users))), "success")
 
-    @action("confirm", "Mark confirmed")
+    @action("confirm", _l("Mark confirmed"))
     def action_confirm(self, ids):
         changed = User.objects(id__in=ids, confirmed=False).update(set__confirmed=True)
-        flash(f"{accounts(changed)} marked confirmed.", "success")
+        flash(_('%(accounts)s marked confirmed.', accounts=accounts(changed)), "success")

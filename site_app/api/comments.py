@@ -1,5 +1,6 @@
 """Comments: per post, across posts, one by id; writing one (or a reply),
 its author editing it, its author or a moderator deleting it."""
+from flask_babel import gettext as _
 from flask import abort, current_app, jsonify, url_for
 
 from ..comment_quota import spend_comment_allowance
@@ -38,7 +39,7 @@ def list_post_comments(post_id):
 def create_comment(post_id):
     user = current_api_user()
     if not user.can(Permission.COMMENT):
-        return error_response(403, "Your account may not comment.")
+        return error_response(403, _("Your account may not comment."))
     post = readable_post_or_404(Post.by_id(post_id), user)
     try:
         body, parent_id = comment_body(), comment_parent()
@@ -51,7 +52,7 @@ def create_comment(post_id):
     except NewAccountLimit as exc:
         return error_response(429, str(exc), headers={"Retry-After": str(exc.retry_after)})
     except CommentGone:
-        return error_response(404, "No comment with that parent_id on this post.")
+        return error_response(404, _("No comment with that parent_id on this post."))
     except CommentsClosed as closed:
         return error_response(409, str(closed) or ("This post takes no comments." if post.draft
                                                    else "This post takes no more comments."))
@@ -90,7 +91,7 @@ def _comment_for(post_id, comment_id, may, refusal):
     (``refusal``) when ``may(comment, user)`` says the caller may not."""
     entry = found_or_404(Post.find_comment(comment_id, post_id), "comment")
     if entry.comment.deleted:
-        abort(404, description="No comment with that id.")
+        abort(404, description=_("No comment with that id."))
     if not may(entry.comment, current_api_user()):
         abort(403, description=refusal)
     return entry
@@ -110,7 +111,7 @@ def edit_post_comment(post_id, comment_id):
     try:
         comment = Post.edit_comment(comment_id, body, post_id=entry.post_id)
     except CommentGone:
-        return error_response(404, "No comment with that id.")
+        return error_response(404, _("No comment with that id."))
     except ContentTooLarge as exc:
         return error_response(400, str(exc))
     return jsonify(comment_json(comment, entry.post_id, user))

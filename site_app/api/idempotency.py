@@ -5,6 +5,7 @@ true``, and changes nothing. Keys are per account, kept 24 hours
 (``models/idempotency.py``). The same key with another request is a 422;
 while the first is still running, a 409.
 """
+from flask_babel import gettext as _
 import hashlib
 import re
 
@@ -43,19 +44,19 @@ def replay_an_answered_request():
     if user is None:
         return None
     if request_key() is None:
-        return error_response(400, f"{HEADER} must be 1 to {NONCE_MAX} printable ASCII "
-                                   "characters, without spaces.")
+        return error_response(400, _("%(HEADER)s must be 1 to %(NONCE_MAX)s printable ASCII characters, "
+                                       "without spaces.", HEADER=HEADER, NONCE_MAX=NONCE_MAX))
     key = f"{user.id}:{request_key()}"
     stored = IdempotentAnswer.claim(key, _fingerprint())
     if stored is None or IdempotentAnswer.take_over(stored):
         g.idempotency_key = key
         return None
     if stored["fingerprint"] != _fingerprint():
-        return error_response(422, f"This {HEADER} was used with another request; "
-                                   "send a new key for a new request.")
+        return error_response(422, _("This %(HEADER)s was used with another request; "
+                                       "send a new key for a new request.", HEADER=HEADER))
     if stored["status"] is None:
-        return error_response(409, f"A request with this {HEADER} is still being answered; "
-                                   "try again in a moment.")
+        return error_response(409, _("A request with this %(HEADER)s is still being answered; "
+                                       "try again in a moment.", HEADER=HEADER))
     return _replayed(stored)
 
 

@@ -4,13 +4,15 @@ into clean values, or a 4xx that says what was wrong.
 Text must be valid Unicode (lone surrogates cannot even be stored) and
 follow the site's one rule for characters (``site_app.text``).
 """
+from flask_babel import gettext as _
 import json
 
 from bson import ObjectId
 from flask import abort, request
 
 from ..errors import error_response
-from ..models.details import (CANONICAL_URL_MAX, CUSTOM_EXCERPT_MAX, SUBTITLE_MAX,
+from ..models.details import (CANONICAL_URL_MAX, CUSTOM_EXCERPT_MAX, LANG_MAX, POST_LANGUAGES,
+                              SUBTITLE_MAX,
                               web_address_problem)
 from ..models.posts import BODY_MAX, COMMENT_MAX, TAG_MAX, TAGS_PER_POST, TITLE_MAX
 from ..text import refusal
@@ -28,18 +30,18 @@ class InvalidInput(Exception):
 def json_object():
     """The request body as a dict; raises :class:`InvalidInput`."""
     if not request.is_json:
-        raise InvalidInput("The request body must be JSON (Content-Type: application/json).",
+        raise InvalidInput(_("The request body must be JSON (Content-Type: application/json)."),
                            status=415)
     raw = request.get_data(cache=True)
     try:
         data = json.loads(raw)
     except ValueError as exc:  # includes bytes that are not UTF-8
-        raise InvalidInput(f"The request body is not valid JSON: {exc}.") from exc
+        raise InvalidInput(_('The request body is not valid JSON: %(exc)s.', exc=exc)) from exc
     except RecursionError as exc:  # thousands of nested brackets
-        raise InvalidInput("The request body nests too deeply.") from exc
+        raise InvalidInput(_("The request body nests too deeply.")) from exc
     if not isinstance(data, dict):
-        raise InvalidInput("The request body must be a JSON object, e.g. "
-                           '{"title": "...", "body": "..."}.')
+        raise InvalidInput(_("The request body must be a JSON object, e.g. "
+                           '{"title": "...", "body": "..."}.'))
     return data
 
 
@@ -47,15 +49,16 @@ def _text(data, field, max_length, required, multiline):
     value = data.get(field)
     if value is None:
         if required:
-            raise InvalidInput(f"'{field}' is required.")
+            raise InvalidInput(_("'%(field)s' is required.", field=field))
         return None
     if not isinstance(value, str):
-        raise InvalidInput(f"'{field}' must be a string.")
+        raise InvalidInput(_("'%(field)s' must be a string.", field=field))
     _check_characters(field, value, multiline)
     if not value.strip():
-        raise InvalidInput(f"'{field}' must not be empty.")
+        raise InvalidInput(_("'%(field)s' must not be empty.", field=field))
     if len(value) > max_length:
-        raise InvalidInput(f"'{field}' is longer than {max_length} characters.")
+        raise InvalidInput(_("'%(field)s' is longer than %(max_length)s characters.",
+                field=field, max_length=max_length))
     return value
 
 
@@ -63,10 +66,10 @@ def _check_characters(field, value, multiline):
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise InvalidInput(f"'{field}' is not valid Unicode text.") from exc
+        raise InvalidInput(_("'%(field)s' is not valid Unicode text.", field=field)) from exc
     message = refusal(value, multiline)
     if message:
-        raise InvalidInput(f"'{field}' {message}")
+        raise InvalidInput(_("'%(field)s' %(message)s", field=field, message=message))
 
 
 def _tags(data):
@@ -74,13 +77,13 @@ def _tags(data):
     if value is None:
         return None
     if not isinstance(value, list) or not all(isinstance(tag, str) for tag in value):
-        raise InvalidInput("'tags' must be a list of strings.")
+        raise InvalidInput(_("'tags' must be a list of strings."))
     if len(value) > TAGS_PER_POST:
-        raise InvalidInput(f"A post has at most {TAGS_PER_POST} tags.")
+        raise InvalidInput(_('A post has at most %(TAGS_PER_POST)s tags.', TAGS_PER_POST=TAGS_PER_POST))
     for tag in value:
         _check_characters("tags", tag, multiline=False)
         if len(tag) > TAG_MAX:
-            raise InvalidInput(f"A tag is at most {TAG_MAX} characters long.")
+            raise InvalidInput(_('A tag is at most %(TAG_MAX)s characters long.', TAG_MAX=TAG_MAX))
     return value
 
 
@@ -106,12 +109,15 @@ def _details(data):
         "custom_excerpt": _detail_text(data, "custom_excerpt", CUSTOM_EXCERPT_MAX, multiline=True),
         "canonical_url": _detail_text(data, "canonical_url", CANONICAL_URL_MAX, multiline=False),
         "cover": _detail_text(data, "cover", 24, multiline=False),
+        "lang": _detail_text(data, "lang", LANG_MAX, multiline=False),
     }
+    if details["lang"] and details["lang"] not in POST_LANGUAGES:
+        raise InvalidInput(_("'lang' must be one of: %(codes)s.", codes=", ".join(POST_LANGUAGES)))
     url = details["canonical_url"]
     if url and web_address_problem(url):
         raise InvalidInput("'canonical_url' " + web_address_problem(url))
     if details["cover"] and not ObjectId.is_valid(details["cover"]):
-        raise InvalidInput("'cover' must be the id of a stored image the body shows (24 hex digits).")
+        raise InvalidInput(_("'cover' must be the id of a stored image the body shows (24 hex digits)."))
     return details
 
 
@@ -127,7 +133,7 @@ def _detail_text(data, field, max_length, multiline):
 def _flag(data, field, default):
     value = data.get(field, default)
     if value is not default and not isinstance(value, bool):
-        raise InvalidInput(f"'{field}' must be true or false.")
+        raise InvalidInput(_("'%(field)s' must be true or false.", field=field))
     return value
 
 
@@ -139,7 +145,7 @@ def comment_parent():
     """The optional ``parent_id`` of a new comment (a reply): an id or ``None``."""
     value = json_object().get("parent_id")
     if value is not None and not (isinstance(value, str) and ObjectId.is_valid(value)):
-        raise InvalidInput("'parent_id' must be the id of a comment of this post (24 hex digits).")
+        raise InvalidInput(_("'parent_id' must be the id of a comment of this post (24 hex digits)."))
     return value
 
 
@@ -161,5 +167,5 @@ def found_or_404(value, what):
     its comments, a comment entry, a page of comments); a plain document
     lookup uses flask-mongoengine's ``get_or_404``."""
     if value is None:
-        abort(404, description=f"No {what} with that id.")
+        abort(404, description=_('No %(what)s with that id.', what=what))
     return value

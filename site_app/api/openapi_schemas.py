@@ -1,6 +1,6 @@
 """The schemas of the API's OpenAPI document (``openapi.py``): what each
 request body and answer holds."""
-from ..models.details import CANONICAL_URL_MAX, CUSTOM_EXCERPT_MAX, SUBTITLE_MAX
+from ..models.details import CANONICAL_URL_MAX, CUSTOM_EXCERPT_MAX, POST_LANGUAGES, SUBTITLE_MAX
 from ..models.posts import BODY_MAX, COMMENT_MAX, TAG_MAX, TAGS_PER_POST, TITLE_MAX
 
 
@@ -20,6 +20,7 @@ _DETAILS_OUT = {
                       "description": "where the piece was first published (rel=canonical)"},
     "cover": {"type": ["string", "null"], "description": "the id of the stored image shown "
                                                          "as the cover"},
+    "lang": {"type": ["string", "null"], "description": "the language the post is written in"},
 }
 _DETAILS_IN = {
     "subtitle": {"type": ["string", "null"], "maxLength": SUBTITLE_MAX},
@@ -28,6 +29,8 @@ _DETAILS_IN = {
                       "description": "an http(s) address; else 400"},
     "cover": {"type": ["string", "null"], "description": "the id of a stored image the body "
                                                          "shows (else its first is the cover)"},
+    "lang": {"type": ["string", "null"], "enum": [*POST_LANGUAGES, "", None],
+             "description": "the language the post is written in; else 400"},
 }
 
 

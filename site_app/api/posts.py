@@ -1,5 +1,6 @@
 """Posts: list, read, write, edit, delete. The rules (who may write or
 edit, how a post is stored) are the models', exactly as the pages use them."""
+from flask_babel import gettext as _
 from flask import current_app, jsonify, url_for
 
 from ..errors import error_response
@@ -33,7 +34,7 @@ def list_posts():
 def create_post():
     user = current_api_user()
     if not user.can(Permission.WRITE):
-        return error_response(403, "Your account may not write posts.")
+        return error_response(403, _("Your account may not write posts."))
     try:
         fields = post_fields()
     except InvalidInput as exc:
@@ -63,7 +64,7 @@ def get_post(post_id):
 def edit_post(post_id):
     post = _post_or_404(post_id)
     if not post.can_be_edited_by(current_api_user()):
-        return error_response(403, "Only the author or an administrator may edit this post.")
+        return error_response(403, _("Only the author or an administrator may edit this post."))
     try:
         fields = post_fields(partial=True)
     except InvalidInput as exc:
@@ -82,7 +83,7 @@ def edit_post(post_id):
 def delete_post(post_id):
     post = _post_or_404(post_id)
     if not post.can_be_edited_by(current_api_user()):
-        return error_response(403, "Only the author or an administrator may delete this post.")
+        return error_response(403, _("Only the author or an administrator may delete this post."))
     post.remove()
     return "", 204
 
@@ -102,10 +103,10 @@ def unlike_post(post_id):
 def _set_like(post_id, change, liked):
     user = current_api_user()
     if not user.can(Permission.COMMENT):
-        return error_response(403, "Your account may not like posts.")
+        return error_response(403, _("Your account may not like posts."))
     post = _post_or_404(post_id)
     count = change(post, user)
     if count is None:
-        return error_response(404, "The post was deleted.")
+        return error_response(404, _("The post was deleted."))
     post.like_count = count
     return jsonify(post_json(post, liked=liked))

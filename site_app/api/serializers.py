@@ -48,6 +48,7 @@ def post_json(post, liked=None):
         "subtitle": post.subtitle,
         "custom_excerpt": post.custom_excerpt,
         "canonical_url": post.canonical_url,
+        "lang": post.lang,
         # The cover shown (the writer's pick, else the first stored image).
         "cover": str(post.reading.cover) if post.reading and post.reading.cover else None,
         "timestamp": iso_time(post.timestamp),

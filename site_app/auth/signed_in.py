@@ -1,6 +1,7 @@
 """Where the account is signed in: one row per live session, each with its
 device (from the browser's User-Agent) and when it was last used, and a
 button that signs that session out."""
+from flask_babel import gettext as _
 import re
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -46,5 +47,5 @@ def sign_out_session(key):
         return redirect(url_for("auth.logout"), code=307)
     if not sessions.end_session_of(current_user.id, key):
         abort(404)
-    flash("That session is signed out.", "info")
+    flash(_("That session is signed out."), "info")
     return redirect(url_for("auth.signed_in_sessions"))

@@ -9,6 +9,7 @@ and the nonce of this enabling, so a new password or turning two-factor off
 revokes it. Wrong codes count against the password limits
 (``password_checks.check_code``).
 """
+from flask_babel import gettext as _
 import io
 import time
 
@@ -74,7 +75,7 @@ def two_factor_verify():
     second = TwoFactor.enabled_for(user) if user is not None else None
     if second is None:
         session.pop(PENDING, None)
-        flash("Your sign-in has expired. Enter your email and password again.", "info")
+        flash(_("Your sign-in has expired. Enter your email and password again."), "info")
         return redirect(url_for("auth.login", next=local_redirect_target(request.args.get("next"))))
     form = VerifyTwoFactorForm()
     form.trust_device.label.text = (f"Trust this device for "
@@ -179,7 +180,7 @@ def two_factor_disable():
             form.code.errors.append("That code is not right.")
         else:
             TwoFactor.disable(current_user)
-            flash("Two-factor sign-in is off. Devices you trusted will ask again.", "info")
+            flash(_("Two-factor sign-in is off. Devices you trusted will ask again."), "info")
             return redirect(url_for("auth.two_factor_setup"))
     return _turn_off_page(second, form), 400
 
@@ -203,6 +204,6 @@ def send_staff_to_setup():
     if not current_user.is_authenticated or not current_user.can(Permission.MODERATE):
         return None
     if TwoFactor.enabled_for(current_user) is None:
-        flash("Your role needs two-factor sign-in: set it up to continue.", "warning")
+        flash(_("Your role needs two-factor sign-in: set it up to continue."), "warning")
         return redirect(url_for("auth.two_factor_setup"))
     return None

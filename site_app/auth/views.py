@@ -4,6 +4,7 @@ Views parse a form, call one ``User`` method (the model owns the rules and
 the tokens) and redirect or re-render the form with messages next to the
 fields.
 """
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
@@ -39,7 +40,7 @@ def _email_was_sent(response):
 
 
 _TOO_MANY_LOGINS = "Too many sign-in attempts. Wait a minute and try again."
-_TOO_MANY_EMAILS = "Too many emails asked for. Wait a minute and try again."
+_TOO_MANY_EMAILS = _l("Too many emails asked for. Wait a minute and try again.")
 
 
 @auth.route("/login", methods=["GET", "POST"])
@@ -70,7 +71,7 @@ def _to_next_page():
 @auth.route("/logout", methods=["POST"])
 def logout():
     logout_user()
-    flash("You have been logged out.", "info")
+    flash(_("You have been logged out."), "info")
     return redirect(url_for("main.index"))
 
 
@@ -80,7 +81,7 @@ def logout_everywhere():
     # CSRFProtect checks the form's token before the view runs.
     current_user.log_out_everywhere()
     logout_user()
-    flash("You have been logged out on every device, and your API tokens no longer work.",
+    flash(_("You have been logged out on every device, and your API tokens no longer work."),
           "info")
     return redirect(url_for("auth.login"))
 
@@ -108,8 +109,8 @@ def register():
             _tell_the_owner(form.email.data)
         else:
             send_confirmation_email(user)
-        flash(f"We have sent an email to {form.email.data}: follow its link to confirm "
-              "your account, then log in.", "info")
+        flash(_("We have sent an email to %(email)s: follow its link to confirm "
+                "your account, then log in.", email=form.email.data), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form)
 
@@ -119,14 +120,14 @@ def _tell_the_owner(email):
     is told (greeted by their own name, never by the one typed)."""
     owner = User.by_email(email)
     if owner is not None:
-        send_email(owner.email, "You already have an account", "account_exists", user=owner,
+        send_email(owner.email, _l("You already have an account"), "account_exists", user=owner,
                    url=site_url_for("auth.login"),
                    reset_url=site_url_for("auth.password_reset_request"))
 
 
 def send_confirmation_email(user):
     token = user.generate_confirmation_token()
-    send_email(user.email, "Confirm your account", "confirm", user=user,
+    send_email(user.email, _l("Confirm your account"), "confirm", user=user,
                url=site_url_for("auth.confirm", token=token))
 
 
@@ -136,10 +137,10 @@ def confirm(token):
     if current_user.confirmed:
         return redirect(url_for("main.index"))
     if current_user.confirm(token):
-        flash("Your account is confirmed. Welcome!", "success")
+        flash(_("Your account is confirmed. Welcome!"), "success")
         return redirect(url_for("main.index"))
-    flash("That confirmation link is invalid or has expired. "
-          "Send yourself a new one below.", "danger")
+    flash(_("That confirmation link is invalid or has expired. "
+          "Send yourself a new one below."), "danger")
     return redirect(url_for("auth.unconfirmed"))
 
 
@@ -149,10 +150,10 @@ def confirm(token):
 @limiter.limit(_login_rate_limit, key_func=get_remote_address, error_message=_TOO_MANY_EMAILS)
 def resend_confirmation():
     if current_user.confirmed:
-        flash("Your account is already confirmed.", "info")
+        flash(_("Your account is already confirmed."), "info")
         return redirect(url_for("main.index"))
     send_confirmation_email(current_user)
-    flash(f"A new confirmation link is on its way to {current_user.email}.", "info")
+    flash(_('A new confirmation link is on its way to %(email)s.', email=current_user.email), "info")
     return redirect(url_for("auth.unconfirmed"))
 
 
@@ -176,7 +177,7 @@ def change_password():
             current_user.change_password(form.password.data)
             # Every other session ends; this one continues under the new id.
             login_user(current_user._get_current_object())
-            flash("Your password has been changed. Other devices have been logged out.",
+            flash(_("Your password has been changed. Other devices have been logged out."),
                   "success")
             return redirect(url_for("main.index"))
     return render_template("auth/change_password.html", form=form,
@@ -194,12 +195,12 @@ def password_reset_request():
         user = User.by_email(form.email.data)
         if user is not None and not user.disabled:
             token = user.generate_reset_token()
-            send_email(user.email, "Reset your password", "reset_password", user=user,
+            send_email(user.email, _l("Reset your password"), "reset_password", user=user,
                        url=site_url_for("auth.password_reset", token=token))
         # The same answer either way, so the page cannot be used to find
         # out who has an account.
-        flash("If an account uses that address, we have emailed it a link "
-              "to reset the password.", "info")
+        flash(_("If an account uses that address, we have emailed it a link "
+              "to reset the password."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)
 
@@ -211,14 +212,14 @@ def password_reset(token):
     # Checked before the form is shown, so nobody types a new password
     # into a page that cannot accept it.
     if User.from_token(tokens.RESET, token, current_app.config["RESET_TOKEN_MAX_AGE"]) is None:
-        flash("That reset link is invalid or has expired. Ask for a new one.", "danger")
+        flash(_("That reset link is invalid or has expired. Ask for a new one."), "danger")
         return redirect(url_for("auth.password_reset_request"))
     form = PasswordResetForm()
     if form.validate_on_submit():
         if User.reset_password(token, form.password.data):
-            flash("Your password has been reset. You can log in now.", "success")
+            flash(_("Your password has been reset. You can log in now."), "success")
             return redirect(url_for("auth.login"))
-        flash("That reset link is invalid or has expired. Ask for a new one.", "danger")
+        flash(_("That reset link is invalid or has expired. Ask for a new one."), "danger")
         return redirect(url_for("auth.password_reset_request"))
     return render_template("auth/reset_password.html", form=form)
 
@@ -239,10 +240,11 @@ def change_email_request():
         else:
             new_email = form.email.data.strip()
             token = current_user.generate_email_change_token(new_email)
-            send_email(new_email, "Confirm your new email address", "change_email",
+            send_email(new_email, _l("Confirm your new email address"), "change_email",
                        user=current_user,
                        url=site_url_for("auth.change_email", token=token))
-            flash(f"We have sent a link to {new_email}; follow it to finish the change.",
+            flash(_("We have sent a link to %(new_email)s; follow it to finish the change.",
+                    new_email=new_email),
                   "info")
             return redirect(url_for("main.index"))
     return render_template("auth/change_email.html", form=form)
@@ -252,7 +254,7 @@ def change_email_request():
 @login_required
 def change_email(token):
     if current_user.change_email(token):
-        flash("Your email address has been updated.", "success")
+        flash(_("Your email address has been updated."), "success")
     else:
-        flash("That link is invalid or has expired, or the address is now taken.", "danger")
+        flash(_("That link is invalid or has expired, or the address is now taken."), "danger")
     return redirect(url_for("main.index"))

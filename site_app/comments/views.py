@@ -5,6 +5,7 @@ A comment's addresses carry its post's id (``/post/<post_id>/comment/<id>``),
 so every lookup starts from the post's ``_id``: on a cluster sharded by post
 that is one shard, not all. The older addresses that name the comment alone
 redirect there (GET) or keep working (POST), finding the post first."""
+from flask_babel import gettext as _
 from urllib.parse import urlsplit
 
 from flask import (abort, current_app, flash, jsonify, redirect, render_template, request,
@@ -124,7 +125,7 @@ def edit(post_id, comment_id):
         else:
             if wants_json():  # edited in place (static/js/comment-edit.js)
                 return jsonify(body_html=edited.body_html)
-            flash("Your comment is updated.", "success")
+            flash(_("Your comment is updated."), "success")
             return redirect(_elsewhere(post_id) or _where_it_is(post_id, comment_id)
                             or url_for("posts.post", post_id=post_id))
     if form.errors and wants_json():
@@ -151,7 +152,7 @@ def delete(post_id, comment_id):
                           entry.comment.body[:200])
     if Post.find_comment(comment_id, post_id):  # blanked: its replies keep it
         was_at = _where_it_is(post_id, comment_id)
-    flash("The comment is deleted.", "success")
+    flash(_("The comment is deleted."), "success")
     return redirect(_elsewhere(post_id) or was_at)
 
 

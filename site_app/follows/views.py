@@ -1,4 +1,5 @@
 """Following and unfollowing writers and tags, and the lists of who follows whom."""
+from flask_babel import gettext as _
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
@@ -28,12 +29,12 @@ def _back_url(user):
 def follow(username):
     user = get_user(username)
     if user.id == current_user.id:
-        flash("You cannot follow yourself.", "warning")
+        flash(_("You cannot follow yourself."), "warning")
         return redirect(_back_url(user))
     if blocks(user.id, current_user.id):
         abort(403)
     current_user.follow(user)
-    flash(f"You are now following {user.username}.", "success")
+    flash(_('You are now following %(username)s.', username=user.username), "success")
     return redirect(_back_url(user))
 
 
@@ -42,7 +43,7 @@ def follow(username):
 def unfollow(username):
     user = get_user(username)
     current_user.unfollow(user)
-    flash(f"You are not following {user.username} any more.", "success")
+    flash(_('You are not following %(username)s any more.', username=user.username), "success")
     return redirect(_back_url(user))
 
 
@@ -67,7 +68,7 @@ def follow_tag(tag):
     except TooManyFollowedTags as refused:
         flash(str(refused), "warning")
     else:
-        flash(f"Posts tagged #{tag} now join your Followed tab.", "success")
+        flash(_('Posts tagged #%(tag)s now join your Followed tab.', tag=tag), "success")
     return redirect(_tag_back_url(tag))
 
 
@@ -76,7 +77,7 @@ def follow_tag(tag):
 def unfollow_tag(tag):
     tag = _stored_tag_or_404(tag)
     current_user.unfollow_tag(tag)
-    flash(f"You are not following #{tag} any more.", "success")
+    flash(_('You are not following #%(tag)s any more.', tag=tag), "success")
     return redirect(_tag_back_url(tag))
 
 
@@ -86,7 +87,7 @@ def followers(username):
     user = get_user(username)
     page = paginate(user.followers(), page_arg(), current_app.config["FOLLOWERS_PER_PAGE"])
     return render_template("followers.html", user=user, page=page, people=page.items,
-                           title=f"Followers of {user.username}", endpoint=".followers")
+                           title=_("Followers of %(name)s", name=user.username), endpoint=".followers")
 
 
 @follows.route("/following/<username>")
@@ -98,4 +99,4 @@ def following(username):
     loaded = {u.id: u for u in User.objects(id__in=page.items)}
     people = [loaded[oid] for oid in page.items if oid in loaded]
     return render_template("followers.html", user=user, page=page, people=people,
-                           title=f"{user.username} is following", endpoint=".following")
+                           title=_("%(name)s is following", name=user.username), endpoint=".following")

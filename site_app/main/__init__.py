@@ -2,4 +2,4 @@ from flask import Blueprint
 
 main = Blueprint("main", __name__)
 
-from . import health, machines, views  # noqa: E402,F401
+from . import health, language, machines, views  # noqa: E402,F401

@@ -8,6 +8,7 @@ an image *declares* (width x height x frames) is checked against one budget
 before a single pixel is decoded, so a small file that claims 40 MP or
 300 frames costs nothing.
 """
+from flask_babel import format_number, gettext as _
 import io
 import struct
 import warnings
@@ -60,23 +61,26 @@ def open_image(stream, max_pixels):
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(stream, formats=list(IMAGE_TYPES))
     except Image.DecompressionBombError as exc:
-        raise BadImage(f"The image declares more pixels than the site accepts ({exc}).") from exc
+        raise BadImage(_('The image declares more pixels than the site accepts (%(exc)s).', exc=exc)) from exc
     except UnidentifiedImageError as exc:
-        raise NotAnImage("The file is not a JPEG, PNG, GIF or WebP image.") from exc
+        raise NotAnImage(_("The file is not a JPEG, PNG, GIF or WebP image.")) from exc
     except (OSError, ValueError, SyntaxError) as exc:
-        raise BadImage(f"The image could not be read: {exc}") from exc
+        raise BadImage(_('The image could not be read: %(exc)s', exc=exc)) from exc
     width, height = image.size
     frames = getattr(image, "n_frames", 1) if getattr(image, "is_animated", False) else 1
     if width < 1 or height < 1:
-        raise BadImage("The image has no pixels.")
+        raise BadImage(_("The image has no pixels."))
     if width * height > max_pixels:
-        raise BadImage(f"The image is {width} x {height} pixels; the site accepts at most "
-                       f"{max_pixels:,} pixels.")
+        raise BadImage(_('The image is %(width)s x %(height)s pixels; the site accepts at most '
+                '%(max_pixels)s pixels.',
+                width=width, height=height, max_pixels=format_number(max_pixels)))
     # One budget for the whole upload: every frame is decoded.
     if frames > MAX_FRAMES or width * height * frames > max_pixels:
-        raise BadImage(f"The animation has {frames} frames of {width} x {height} pixels; the "
-                       f"site decodes at most {MAX_FRAMES} frames and {max_pixels:,} pixels "
-                       "per image (frames x width x height).")
+        raise BadImage(_('The animation has %(frames)s frames of %(width)s x %(height)s pixels; '
+                'the site decodes at most %(MAX_FRAMES)s frames and %(max_pixels)s '
+                'pixels per image (frames x width x height).',
+                frames=frames, width=width, height=height, MAX_FRAMES=MAX_FRAMES,
+                max_pixels=format_number(max_pixels)))
     return image
 
 
@@ -85,9 +89,9 @@ def _decode(image):
     try:
         image.load()
     except Image.DecompressionBombError as exc:
-        raise BadImage("The image is too large to decode.") from exc
+        raise BadImage(_("The image is too large to decode.")) from exc
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
-        raise BadImage(f"The image is damaged or truncated ({exc}).") from exc
+        raise BadImage(_('The image is damaged or truncated (%(exc)s).', exc=exc)) from exc
 
 
 def reencode(image, max_dimension):

@@ -1,6 +1,7 @@
 """Sending GridFS files the way a CDN would: streamed in bounded chunks,
 with validators (ETag, Last-Modified), conditional GET and single ranges.
 """
+from flask_babel import gettext as _
 from flask import request
 from flask.wrappers import Response
 from werkzeug.http import is_resource_modified, parse_range_header
@@ -42,7 +43,7 @@ def stream_gridfs_file(grid_out, cache_control=IMMUTABLE):
         requested = _single_range(request.headers["Range"], length)
         if requested is None:
             grid_out.close()
-            return error_response(416, "The requested range is not within the file.",
+            return error_response(416, _("The requested range is not within the file."),
                                   {"Content-Range": f"bytes */{length}"})
         if requested is not False:
             start, stop = requested

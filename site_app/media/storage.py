@@ -19,6 +19,7 @@ Each GridFS file carries its facts in ``metadata``::
 ``uploadDate`` (GridFS's own field) is the upload time. A file with a
 ``parent_id`` lives and dies with its parent.
 """
+from flask_babel import gettext as _
 import hashlib
 import logging
 import re
@@ -105,7 +106,7 @@ def set_avatar(user, file_storage):
         image = images.open_image(stream, _max_pixels())
         master = images.square(image, AVATAR_SIZES[-1])
     except images.NotAnImage as exc:
-        raise UploadRejected("An avatar must be a JPEG, PNG, GIF or WebP image.", 415) from exc
+        raise UploadRejected(_("An avatar must be a JPEG, PNG, GIF or WebP image."), 415) from exc
     except images.BadImage as exc:
         raise UploadRejected(str(exc)) from exc
     master_id = ObjectId()
@@ -204,11 +205,12 @@ def _store(file_storage, owner, images_only=False):
     try:
         image = images.open_image(stream, _max_pixels())
     except images.BadImage as exc:
-        raise UploadRejected(f"{filename}: {exc}") from exc
+        raise UploadRejected(_('%(filename)s: %(exc)s', filename=filename, exc=exc)) from exc
     except images.NotAnImage:
         if sniffing.looks_like_markup(stream):
-            raise UploadRejected(f"{filename}: SVG, HTML and XML files are not accepted "
-                                 "because they can carry scripts.", 415) from None
+            raise UploadRejected(_('%(filename)s: SVG, HTML and XML files are not accepted because they '
+                    'can carry scripts.',
+                    filename=filename), 415) from None
         if images_only or _claims_to_be_image(file_storage):
             raise _not_an_image(filename) from None
         return _store_attachment(stream, filename, owner, source_sha256), True
@@ -220,7 +222,7 @@ def _store_image(image, filename, owner, source_sha256):
         encoded = images.reencode(image, current_app.config["MAX_IMAGE_DIMENSION"])
         smaller = images.thumbnail_of(image, current_app.config["THUMBNAIL_SIZE"])
     except images.BadImage as exc:
-        raise UploadRejected(f"{filename}: {exc}") from exc
+        raise UploadRejected(_('%(filename)s: %(exc)s', filename=filename, exc=exc)) from exc
     name = _with_extension(filename, encoded.extension)
     image_id = ObjectId()
     thumbnail_id = None
@@ -244,8 +246,9 @@ def _store_attachment(stream, filename, owner, source_sha256):
     allowed = current_app.config["ALLOWED_ATTACHMENT_TYPES"]
     if content_type not in allowed:
         accepted = ", ".join(["JPEG, PNG, GIF or WebP images"] + list(allowed))
-        raise UploadRejected(f"{filename}: this kind of file is not accepted "
-                             f"(the site takes {accepted}).", 415)
+        raise UploadRejected(_('%(filename)s: this kind of file is not accepted (the site takes '
+                '%(accepted)s).',
+                filename=filename, accepted=accepted), 415)
     size = _size_of(stream)
     stream.seek(0)
     file_id = _put_whole(stream, filename=filename, metadata=_metadata(
@@ -312,11 +315,11 @@ def _received(file_storage):
     """The upload's stream (at its start) and safe name, or a rejection
     for a missing or empty file."""
     if file_storage is None or (not file_storage.filename and _size_of(file_storage.stream) == 0):
-        raise UploadRejected("No file was uploaded: choose a file and send it in the "
-                             "form field `file`.")
+        raise UploadRejected(_("No file was uploaded: choose a file and send it in the "
+                             "form field `file`."))
     stream = file_storage.stream
     if _size_of(stream) == 0:
-        raise UploadRejected(f"{file_storage.filename or 'The file'} is empty (0 bytes).")
+        raise UploadRejected(_('%(file)s is empty (0 bytes).', file=file_storage.filename or 'The file'))
     stream.seek(0)
     return stream, secure_filename(file_storage.filename or "") or "upload"
 
@@ -333,8 +336,9 @@ def _claims_to_be_image(file_storage):
 
 
 def _not_an_image(filename):
-    return UploadRejected(f"{filename} is not a valid image: the site takes JPEG, PNG, GIF "
-                          "and WebP images, checked by their content.")
+    return UploadRejected(_('%(filename)s is not a valid image: the site takes JPEG, PNG, GIF and '
+            'WebP images, checked by their content.',
+            filename=filename))
 
 
 def _sha256_of(stream):

@@ -1,4 +1,5 @@
 """Views of the media blueprint: upload, serve files, serve avatars."""
+from flask_babel import gettext as _, lazy_gettext as _l
 import hashlib
 
 from flask import abort, jsonify, request, url_for
@@ -28,9 +29,9 @@ IDENTICON_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 # The uploader is a script: it gets JSON refusals, never the login page.
 _UPLOAD_REFUSALS = {
-    LOG_IN: (401, "Log in to upload files."),
-    CONFIRM: (403, "Confirm your email address before uploading files."),
-    FORBIDDEN: (403, "Your account may not upload files."),
+    LOG_IN: (401, _l("Log in to upload files.")),
+    CONFIRM: (403, _l("Confirm your email address before uploading files.")),
+    FORBIDDEN: (403, _l("Your account may not upload files.")),
 }
 
 
@@ -61,15 +62,15 @@ def with_url(stored):
 def serve_file(file_id):
     size = request.args.get("size")
     if size not in (None, "thumb"):
-        abort(400, "The only size a file has is `thumb`.")
+        abort(400, _("The only size a file has is `thumb`."))
     # A file only drafts use is read by who may read them (ids are a
     # counter: guessable), and no shared cache keeps it.
     drafts = Post.drafts_alone_using(file_id)
     if drafts and not any(draft.can_be_read_by(current_user) for draft in drafts):
-        abort(404, "There is no such file.")
+        abort(404, _("There is no such file."))
     grid_out = storage.open_stored_file(file_id, thumbnail=size == "thumb")
     if grid_out is None:
-        abort(404, "There is no such file.")
+        abort(404, _("There is no such file."))
     return stream_gridfs_file(grid_out, cache_control=DRAFT_FILE_CACHE if drafts else IMMUTABLE)
 
 
@@ -109,7 +110,9 @@ def _avatar_size(value):
     is ASCII digits (``str.isdigit`` also takes "²" and "①", which ``int``
     refuses), at most a few of them."""
     if not (value.isascii() and value.isdigit() and len(value) <= 6):
-        abort(400, f"size must be a whole number of pixels ({AVATAR_MIN} to {AVATAR_MAX}).")
+        abort(400, _('size must be a whole number of pixels (%(AVATAR_MIN)s to '
+                '%(AVATAR_MAX)s).',
+                AVATAR_MIN=AVATAR_MIN, AVATAR_MAX=AVATAR_MAX))
     return min(max(int(value), AVATAR_MIN), AVATAR_MAX)
 
 

@@ -12,6 +12,7 @@ skew a count. A post's comments are bounded by count
 (``MAX_COMMENTS_PER_POST``) and by bytes (``MAX_COMMENT_BYTES``), so it
 stays far below MongoDB's 16 MB document limit.
 """
+from flask_babel import gettext as _
 from collections import namedtuple
 
 from bson import ObjectId
@@ -209,7 +210,7 @@ class CommentsOfAPost:
                 return new
             current = cls.find_comment(comment_id, post_id)
             if current and current.comment.body == old.body:  # not a race: no room
-                raise ContentTooLarge("The post has no room left for a longer comment.")
+                raise ContentTooLarge(_("The post has no room left for a longer comment."))
         raise CommentGone()
 
     @classmethod

@@ -2,7 +2,9 @@
 excerpt (cards and share previews show it instead of the body's start), the
 canonical address of a piece first published elsewhere (``rel=canonical``
 points there, so search engines credit the original), and which of the
-post's stored images is its cover.
+post's stored images is its cover, and the language it is written in
+(``lang``: screen readers pronounce it right, search engines and feed
+readers know it).
 
 Every path in (the write and edit pages, the API) passes them as one dict
 to ``Post.publish`` / ``Post.edit``: a name left out, or ``None``, keeps
@@ -16,7 +18,17 @@ from mongoengine.errors import ValidationError
 SUBTITLE_MAX = 200
 CUSTOM_EXCERPT_MAX = 300
 CANONICAL_URL_MAX = 2000
-DETAILS = ("subtitle", "custom_excerpt", "canonical_url", "cover")
+DETAILS = ("subtitle", "custom_excerpt", "canonical_url", "cover", "lang")
+# The languages a writer may say a post is in (BCP 47 primary subtags).
+POST_LANGUAGES = ("ar", "de", "en", "es", "fa", "fr", "he", "hi", "it", "ja", "ko", "nl", "pl",
+                  "pt", "ru", "sv", "tr", "uk", "zh")
+LANG_MAX = 8
+
+
+def post_language(value):
+    """``validation=`` for a post's ``lang``: one of POST_LANGUAGES."""
+    if value and value not in POST_LANGUAGES:
+        raise ValidationError(f"lang must be one of {', '.join(POST_LANGUAGES)}")
 
 
 def web_address_problem(value):

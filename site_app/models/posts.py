@@ -2,6 +2,7 @@
 in ``comments.py`` (``CommentsOfAPost``) and the post page's reads of them
 in ``threads.py`` (``CommentPages``), mixed into :class:`Post`.
 """
+from flask_babel import gettext as _
 from mongoengine import signals
 from mongoengine.errors import NotUniqueError
 
@@ -9,8 +10,8 @@ from ..extensions import db
 from ..markup import ContentTooLarge, excerpt, file_ids_in, render_markdown
 from ..text import plain_line, plain_text
 from .blocks import BlockRules
-from .details import (CANONICAL_URL_MAX, CUSTOM_EXCERPT_MAX, SUBTITLE_MAX, PostDetails,
-                      web_address)
+from .details import (CANONICAL_URL_MAX, CUSTOM_EXCERPT_MAX, LANG_MAX, SUBTITLE_MAX, PostDetails,
+                      post_language, web_address)
 from .comments import (COMMENT_MAX, Comment, CommentEntry, CommentGone,  # noqa: F401
                        CommentsClosed, CommentsOfAPost, as_object_id, load_users)
 from .drafts import Drafts
@@ -38,6 +39,8 @@ class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, PostDetails, db.Do
     custom_excerpt = db.StringField(max_length=CUSTOM_EXCERPT_MAX, validation=plain_text)
     canonical_url = db.StringField(max_length=CANONICAL_URL_MAX, validation=web_address)
     cover = db.ObjectIdField()  # the writer's pick among the body's stored images
+    # The language the post is written in (details.POST_LANGUAGES); None: not said.
+    lang = db.StringField(max_length=LANG_MAX, validation=post_language)
     body = db.StringField(required=True, max_length=BODY_MAX, validation=plain_text)
     body_html = db.StringField()
     excerpt = db.StringField()  # the writer's own, else the body's start (render)
@@ -174,7 +177,7 @@ class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, PostDetails, db.Do
                                    DOCUMENT_BUDGET - self.post_bytes]}}
         updated = Post.objects(id=self.id, __raw__=room).update_one(**changes)
         if not updated and Post.objects(id=self.id).count():
-            raise ContentTooLarge("With its comments the post would no longer fit; shorten it.")
+            raise ContentTooLarge(_("With its comments the post would no longer fit; shorten it."))
         if updated and replaced is not None:
             replaced.keep()
         published = "set__draft" in changes  # a draft joins the lists: newest, its author's

@@ -27,6 +27,7 @@ class Revision(db.Document):
     custom_excerpt = db.StringField()
     canonical_url = db.StringField()
     cover = db.ObjectIdField()
+    lang = db.StringField()
     body = db.StringField()
     tags = db.ListField(field=db.StringField())
     size = db.IntField()  # BSON bytes of the text kept

@@ -55,6 +55,9 @@ class User(Follows, UserMixin, TagFollows, db.Document):
     member_since = db.DateTimeField(default=utcnow)
     last_seen = db.DateTimeField(default=utcnow)
     avatar_id = db.ObjectIdField()  # GridFS file of the uploaded avatar
+    # The language the reader chose in the footer picker (i18n.LANGUAGES);
+    # None: the browser's Accept-Language decides.
+    locale = db.StringField(max_length=16)
     following = db.ListField(field=db.ReferenceField(document_type="User"))
     followed_tags = db.ListField(field=db.StringField(max_length=TAG_MAX))  # tag_follows.py
     # Counts kept beside the follows: ``following_total`` in the same update

@@ -4,6 +4,7 @@
 from datetime import timedelta
 
 import click
+from flask_babel import lazy_ngettext
 from flask import current_app
 
 from ..email import send_email
@@ -37,7 +38,8 @@ def send_digests(since):
         if user is None or not user.confirmed or not user.is_active:
             continue
         shown = list(Notification.objects(id__in=row["ids"][:SHOWN]).order_by("-created"))
-        send_email(user.email, f"{row['count']} new on {current_app.config['SITE_NAME']}",
+        send_email(user.email, lazy_ngettext("%(num)d new on %(site)s", "%(num)d new on %(site)s",
+                                               row["count"], site=current_app.config["SITE_NAME"]),
                    "digest", user=user, told=with_subjects(shown), count=row["count"],
                    url=site_url_for("notifications.index"))
         sent += 1

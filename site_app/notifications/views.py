@@ -1,4 +1,5 @@
 """The reader's notifications, and the unread count the navbar shows."""
+from flask_babel import gettext as _, ngettext
 from collections import namedtuple
 
 from flask import flash, g, redirect, render_template, url_for
@@ -38,18 +39,29 @@ class Told(namedtuple("Told", "notification actor post_title")):
         n = self.notification
         if n.kind == "like":
             others = n.count - 1
-            return f"and {others} other{'s' if others > 1 else ''} liked" if others else "liked"
+            return (ngettext("and %(num)d other liked", "and %(num)d others liked", others)
+                    if others else _("liked"))
         if self.shows_actor:
-            return {"follow": "started following you",
-                    "comment": "commented on",
-                    "reply": "replied to your comment on",
-                    "mention": "mentioned you in a comment on" if n.comment else "mentioned you in",
-                    "report": "handled your report on" if n.post else "handled your report",
+            return {"follow": _("started following you"),
+                    "comment": _("commented on"),
+                    "reply": _("replied to your comment on"),
+                    "mention": (_("mentioned you in a comment on") if n.comment
+                                else _("mentioned you in")),
+                    "report": _("handled your report on") if n.post else _("handled your report"),
                     }[n.kind]
-        new = "new " if not n.read else ""
-        return {"comment": f"{self.number} {new}comments on",
-                "reply": f"{self.number} {new}replies to your comments on",
-                "mention": f"{self.number} {new}mentions of you on",
+        if n.read:
+            return {"comment": ngettext("%(num)d comment on", "%(num)d comments on", self.number),
+                    "reply": ngettext("%(num)d reply to your comments on",
+                                      "%(num)d replies to your comments on", self.number),
+                    "mention": ngettext("%(num)d mention of you on", "%(num)d mentions of you on",
+                                        self.number),
+                    }[n.kind]
+        return {"comment": ngettext("%(num)d new comment on", "%(num)d new comments on",
+                                    self.number),
+                "reply": ngettext("%(num)d new reply to your comments on",
+                                  "%(num)d new replies to your comments on", self.number),
+                "mention": ngettext("%(num)d new mention of you on",
+                                    "%(num)d new mentions of you on", self.number),
                 }[n.kind]
 
     @property
@@ -58,7 +70,7 @@ class Told(namedtuple("Told", "notification actor post_title")):
         if self.notification.kind == "follow" or (self.notification.kind == "report"
                                                   and not self.notification.post):
             return None
-        return self.post_title or "a deleted post"
+        return self.post_title or _("a deleted post")
 
 
 def with_subjects(items):
@@ -95,7 +107,7 @@ def index():
 @permission_required(Permission.FOLLOW)
 def read_all():
     Notification.mark_all_read(current_user.id)
-    flash("Every notification is marked read.")
+    flash(_("Every notification is marked read."))
     return redirect(url_for(".index"))
 
 

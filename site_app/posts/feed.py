@@ -14,6 +14,7 @@ from ..public_address import site_url_for
 from ..text import strip_unsafe
 
 ATOM = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"  # written xml:lang
 # Atom without a prefix. The table is the whole process's: nothing else may
 # register "" (the sitemap serialises with default_namespace instead, which
 # ElementTree allows only where no attribute is unqualified, unlike here).
@@ -44,7 +45,8 @@ def atom_feed(posts, subtitle="Newest posts", page=None):
     root = site_url_for("main.index")
     home = page or root
     self_url = site_url_for(request.endpoint, **request.view_args)
-    feed = ET.Element(f"{{{ATOM}}}feed")
+    # The site's language; an entry whose writer said another says its own.
+    feed = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: current_app.config["DEFAULT_LOCALE"]})
     _add(feed, "id", self_url if page else home)
     _add(feed, "title", current_app.config["SITE_NAME"])
     _add(feed, "subtitle", subtitle)
@@ -53,7 +55,7 @@ def atom_feed(posts, subtitle="Newest posts", page=None):
     _add(feed, "link", rel="alternate", type="text/html", href=home)
     for post in posts:
         url = site_url_for("posts.post", post_id=post.id)
-        entry = _add(feed, "entry")
+        entry = _add(feed, "entry", **({XML_LANG: post.lang} if post.lang else {}))
         _add(entry, "id", url)
         _add(entry, "title", post.title)
         _add(entry, "published", _iso(post.timestamp))

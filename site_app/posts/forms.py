@@ -1,14 +1,17 @@
 """Forms of the posts blueprint: writing, editing and commenting; the admin
 edits posts with ``PostFields`` too."""
+from flask_babel import lazy_gettext as _l
 import secrets
 
 from flask_wtf.file import MultipleFileField
-from wtforms import HiddenField, StringField, SubmitField, TextAreaField, ValidationError
+from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField, ValidationError
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..models.details import (CANONICAL_URL_MAX, CUSTOM_EXCERPT_MAX, DETAILS, SUBTITLE_MAX,
                               web_address_problem)
 from ..forms import SiteForm
+from ..i18n import post_language_choices
 from ..models.posts import BODY_MAX, COMMENT_MAX, TITLE_MAX
 from ..models.submissions import NONCE_MAX
 from ..models.tags import TAGS_TEXT_MAX
@@ -17,10 +20,11 @@ from ..models.tags import TAGS_TEXT_MAX
 class PostFields(SiteForm):
     """A post's text, with the same rules wherever it is edited (the write
     and edit pages, the admin)."""
-    title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX)])
-    body = TextAreaField("Body", description="Markdown: headings, lists, links, code, tables, images.",
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
+    body = TextAreaField(_l("Body"),
+                         description=_l("Markdown: headings, lists, links, code, tables, images."),
                          validators=[DataRequired(), Length(max=BODY_MAX)])
-    tags = StringField("Tags", description="Comma separated, e.g. python, c++, ci/cd",
+    tags = StringField(_l("Tags"), description=_l("Comma separated, e.g. python, c++, ci/cd"),
                        validators=[Length(max=TAGS_TEXT_MAX)])
 
 
@@ -30,20 +34,30 @@ def _strip(value):
 
 class PostDetailFields(PostFields):
     """The writer's details (models/details.py), on the write and edit pages."""
-    subtitle = StringField("Subtitle (optional)", filters=[_strip],
+    subtitle = StringField(_l("Subtitle (optional)"), filters=[_strip],
                            validators=[Optional(), Length(max=SUBTITLE_MAX)])
     custom_excerpt = TextAreaField(
-        "Excerpt (optional)", filters=[_strip], validators=[Optional(), Length(max=CUSTOM_EXCERPT_MAX)],
-        description="Shown on cards and in link previews instead of the post's first lines.",
+        _l("Excerpt (optional)"), filters=[_strip], validators=[Optional(), Length(max=CUSTOM_EXCERPT_MAX)],
+        description=_l("Shown on cards and in link previews instead of the post's first lines."),
         render_kw={"rows": 2})
     canonical_url = StringField(
-        "Canonical URL (optional)", filters=[_strip],
+        _l("Canonical URL (optional)"), filters=[_strip],
         validators=[Optional(), Length(max=CANONICAL_URL_MAX)],
-        description="Published first elsewhere? Its address: search engines then credit the original.",
+        description=_l("Published first elsewhere? Its address: search engines then credit the original."),
         render_kw={"inputmode": "url", "placeholder": "https://"})
     # The pick among the body's stored images, offered as radio buttons with
     # their thumbnails (_post_form.html, static/js/cover.js); empty: the first.
-    cover = StringField("Cover image")
+    cover = StringField(_l("Cover image"))
+    # Not sent (an older form, a script): "" like "Not said".
+    lang = SelectField(_l("Language of the post"), choices=[SelectChoice("")], default="",
+                       description=_l("Screen readers read it in this language; "
+                                      "search engines and feeds are told."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lang.choices = post_language_choices()  # named in the reader's language
+        if self.lang.data is None:  # a post without one, and a form that sent none
+            self.lang.data = ""
 
     def validate_canonical_url(self, field):
         problem = web_address_problem(field.data) if field.data else None
@@ -59,8 +73,8 @@ class PostDetailFields(PostFields):
 class EditPostForm(PostDetailFields):
     """Editing: ``submit`` saves (and publishes a draft); ``save_draft``,
     offered on drafts only, saves without publishing."""
-    submit = SubmitField("Save")
-    save_draft = SubmitField("Save draft")
+    submit = SubmitField(_l("Save"))
+    save_draft = SubmitField(_l("Save draft"))
 
     @classmethod
     def for_post(cls, post):
@@ -69,7 +83,7 @@ class EditPostForm(PostDetailFields):
             form.tags.data = ", ".join(post.tags)
             form.cover.data = str(post.cover) if post.cover else ""
         if post.draft:
-            form.submit.label.text = "Publish"
+            form.submit.label.text = _l("Publish")
         else:
             del form.save_draft  # a published post stays published (models/drafts.py)
         return form
@@ -84,22 +98,22 @@ def _submission_field():
 
 class WritePostForm(PostDetailFields):
     submission = _submission_field()
-    images = MultipleFileField("Images")
-    submit = SubmitField("Publish")
-    save_draft = SubmitField("Save draft")
+    images = MultipleFileField(_l("Images"))
+    submit = SubmitField(_l("Publish"))
+    save_draft = SubmitField(_l("Save draft"))
 
 
 class CommentFields(SiteForm):
     """A comment's text, as written and as edited."""
-    body = TextAreaField("Your comment", validators=[DataRequired(), Length(max=COMMENT_MAX)])
+    body = TextAreaField(_l("Your comment"), validators=[DataRequired(), Length(max=COMMENT_MAX)])
 
 
 class CommentForm(CommentFields):
     # The comment answered (a reply); empty for a new top-level comment.
     parent_id = HiddenField()
     submission = _submission_field()
-    submit = SubmitField("Comment")
+    submit = SubmitField(_l("Comment"))
 
 
 class EditCommentForm(CommentFields):
-    submit = SubmitField("Save")
+    submit = SubmitField(_l("Save"))

@@ -1,5 +1,6 @@
 """A post's revisions for its author and the administrators: the list, a
 diff of one against the current text, and putting one back."""
+from flask_babel import gettext as _
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -40,5 +41,5 @@ def restore_revision(post_id, revision_id):
     except ContentTooLarge as refused:
         flash(str(refused), "danger")
         return redirect(url_for(".revisions", post_id=post.id))
-    flash("The earlier text is back; the text it replaced is kept as a revision.", "success")
+    flash(_("The earlier text is back; the text it replaced is kept as a revision."), "success")
     return redirect(url_for(".post", post_id=post.id))

@@ -1,5 +1,6 @@
 """Writing, reading, editing and deleting posts; comments on a post; tags,
 search, the Atom feed and the Markdown preview."""
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
@@ -63,13 +64,13 @@ def write():
             except (ContentTooLarge, NewAccountLimit) as refused:
                 form.body.errors.append(str(refused))
             else:
-                flash(_SAVED[draft], "success")
+                flash(str(_SAVED[draft]), "success")
                 return redirect(url_for(".post", post_id=post.id))
     status = 400 if form.errors else 200
     return render_template("write.html", form=form), status
 
 
-_SAVED = {True: "Your draft is saved. Only you can see it.", False: "Your post is published."}
+_SAVED = {True: _l("Your draft is saved. Only you can see it."), False: _l("Your post is published.")}
 
 
 def _with_stored_images(form):
@@ -105,7 +106,7 @@ def edit(post_id):
         except ContentTooLarge as refused:
             form.body.errors.append(str(refused))
         else:
-            flash(_SAVED[post.draft] if was_draft else "The post is updated.", "success")
+            flash(str(_SAVED[post.draft]) if was_draft else _("The post is updated."), "success")
             return redirect(url_for(".post", post_id=post.id))
     status = 400 if form.errors else 200
     return render_template("edit_post.html", form=form, post=post), status
@@ -131,7 +132,7 @@ def publish(post_id):
     except ContentTooLarge as refused:
         flash(str(refused), "danger")
         return redirect(url_for(".edit", post_id=post.id))
-    flash(_SAVED[False], "success")
+    flash(str(_SAVED[False]), "success")
     return redirect(url_for(".post", post_id=post.id))
 
 
@@ -141,7 +142,7 @@ def unpublish(post_id):
     """A published post back to a draft, its comments kept for later."""
     post = _editable_or_404(post_id)
     post.unpublish()
-    flash("The post is a draft again: only you can see it until you publish it.", "success")
+    flash(_("The post is a draft again: only you can see it until you publish it."), "success")
     return redirect(url_for(".post", post_id=post.id))
 
 
@@ -159,7 +160,7 @@ def _editable_or_404(post_id):
 def delete(post_id):
     post = get_post(post_id, check_editor=True)
     post.remove()
-    flash("The post is deleted.", "success")
+    flash(_("The post is deleted."), "success")
     return redirect(url_for("main.index"))
 
 

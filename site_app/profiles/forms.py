@@ -1,5 +1,6 @@
 """Profile forms: what anyone may say about themselves, and what only an
 administrator may change about an account."""
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask import current_app
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
@@ -17,17 +18,17 @@ def _strip(value):
 
 
 class EditProfileForm(SiteForm):
-    name = StringField("Real name", filters=[_strip], validators=[
-        Optional(), Length(max=64, message="Names are at most 64 characters.")],
+    name = StringField(_l("Real name"), filters=[_strip], validators=[
+        Optional(), Length(max=64, message=_l("Names are at most 64 characters."))],
         render_kw={"autocomplete": "name"})
-    location = StringField("Location", filters=[_strip], validators=[
-        Optional(), Length(max=64, message="Locations are at most 64 characters.")])
-    about_me = TextAreaField("About me", validators=[
-        Optional(), Length(max=2000, message="Keep it under 2,000 characters.")],
+    location = StringField(_l("Location"), filters=[_strip], validators=[
+        Optional(), Length(max=64, message=_l("Locations are at most 64 characters."))])
+    about_me = TextAreaField(_l("About me"), validators=[
+        Optional(), Length(max=2000, message=_l("Keep it under 2,000 characters."))],
         render_kw={"rows": 5})
-    avatar = FileField("Avatar (optional: a JPEG, PNG, GIF or WebP image)",
+    avatar = FileField(_l("Avatar (optional: a JPEG, PNG, GIF or WebP image)"),
                        render_kw={"accept": "image/jpeg,image/png,image/gif,image/webp"})
-    submit = SubmitField("Save profile")
+    submit = SubmitField(_l("Save profile"))
 
     PROFILE_FIELDS = ("name", "location", "about_me")
 
@@ -73,8 +74,8 @@ def _file_size(upload):
 class EditProfileAdminForm(EditProfileForm):
     email = email_field(autocomplete="off")
     username = username_field()
-    confirmed = BooleanField("Confirmed")
-    role = SelectField("Role")
+    confirmed = BooleanField(_l("Confirmed"))
+    role = SelectField(_l("Role"))
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, obj=user, **kwargs)
@@ -83,12 +84,12 @@ class EditProfileAdminForm(EditProfileForm):
 
     def validate_email(self, field):
         if field.data != self.user.email and User.email_taken(field.data):
-            raise ValidationError("That email address is already registered.")
+            raise ValidationError(_("That email address is already registered."))
 
     def validate_username(self, field):
         if (field.data.strip().lower() != self.user.username_key
                 and User.username_taken(field.data)):
-            raise ValidationError("That username is taken.")
+            raise ValidationError(_("That username is taken."))
 
     def profile_changes(self):
         return {**super().profile_changes(),

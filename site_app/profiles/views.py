@@ -1,4 +1,5 @@
 """Profile pages: a user's page with their posts, and editing a profile."""
+from flask_babel import gettext as _
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -44,7 +45,7 @@ def edit_profile():
     if not refused and form.validate_on_submit():
         refused = save_profile(form, user)
         if not refused:
-            flash("Your profile has been updated.", "success")
+            flash(_("Your profile has been updated."), "success")
             return redirect(url_for(".user", username=user.username))
     return _form_page(form, user, refused)
 
@@ -61,7 +62,7 @@ def edit_profile_admin(user_id):
             if form.role.data != old_role:
                 AuditEntry.record(current_user, "change role", f"user:{user.username}",
                                   f"{old_role} → {form.role.data}")
-            flash(f"The profile of {user.username} has been updated.", "success")
+            flash(_('The profile of %(username)s has been updated.', username=user.username), "success")
             return redirect(url_for(".user", username=user.username))
     return _form_page(form, user, refused)
 
@@ -100,7 +101,7 @@ def save_profile(form, user):
             return rejected.status
     try:
         if not user.edit_profile(**form.profile_changes()):
-            abort(404, "That account no longer exists.")
+            abort(404, _("That account no longer exists."))
     except AccountTaken as taken:
         # Lost a race with another account at the unique index.
         form[taken.field].errors.append(

@@ -1,5 +1,6 @@
 """Liking a post, bookmarking it, and the reader's bookmarks."""
 from flask import abort, current_app, jsonify, redirect, render_template, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
 from ..decorators import permission_required
@@ -27,7 +28,10 @@ def like(post_id):
     if count is None:
         abort(404)  # deleted while the reader clicked
     if wants_json():
-        return jsonify(liked=liked, likes=count)
+        # The words too, in the reader's language: the page's script shows them.
+        return jsonify(liked=liked, likes=count,
+                       likes_text=ngettext("%(num)d like", "%(num)d likes", count),
+                       button=_("Unlike") if liked else _("Like"))
     return redirect(_back_to(post))
 
 

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
@@ -8,11 +9,11 @@ from ..models.reports import NOTE_MAX, REASONS
 
 class ReportForm(SiteForm):
     target = HiddenField(validators=[DataRequired()])
-    reason = RadioField("Why?", choices=[SelectChoice(code, label) for code, label in REASONS],
-                        validators=[DataRequired(message="Choose a reason.")])
-    note = TextAreaField("Anything a moderator should know (optional)",
+    reason = RadioField(_l("Why?"), choices=[SelectChoice(code, label) for code, label in REASONS],
+                        validators=[DataRequired(message=_l("Choose a reason."))])
+    note = TextAreaField(_l("Anything a moderator should know (optional)"),
                          validators=[Optional(), Length(max=NOTE_MAX)])
-    submit = SubmitField("Send the report")
+    submit = SubmitField(_l("Send the report"))
 
 
 class DecisionForm(SiteForm):

@@ -1,5 +1,6 @@
 """Reporting a post, a comment or a member; moderators deciding on reports
 (the queue itself is the first tab of ``/moderate``)."""
+from flask_babel import gettext as _, ngettext
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -45,7 +46,7 @@ def report():
             form.reason.errors = [*form.reason.errors, str(refused)]
             status = 409
         else:
-            flash("Thank you: a moderator will look at your report.", "success")
+            flash(_("Thank you: a moderator will look at your report."), "success")
             return redirect(target_url(target))
     elif form.errors:
         status = 400
@@ -64,6 +65,7 @@ def decide_reports():
     closed = decide(form.target.data, form.decision.data, current_user._get_current_object())
     if closed is None:
         abort(400)
-    flash(f"Done: {closed} report{'' if closed == 1 else 's'} closed, "
-          "and the readers who sent them are told.", "success")
+    flash(ngettext("Done: %(num)d report closed, and the reader who sent it is told.",
+                   "Done: %(num)d reports closed, and the readers who sent them are told.",
+                   closed), "success")
     return redirect(url_for("comments.moderate"))

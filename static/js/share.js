@@ -15,7 +15,7 @@
     return;
   }
   if (!canShare) {
-    button.textContent = "Copy link";
+    button.textContent = button.getAttribute("data-copy-label");
   }
   button.hidden = false;
 
@@ -31,15 +31,15 @@
         .catch(function (error) {
           // The reader closing the share sheet is no failure.
           if (error && error.name !== "AbortError") {
-            say("Could not share; the link is " + url);
+            say(button.getAttribute("data-share-failed") + " " + url);
           }
         });
       return;
     }
     navigator.clipboard.writeText(url).then(function () {
-      say("Link copied.");
+      say(button.getAttribute("data-copied"));
     }, function () {
-      say("Could not copy; the link is " + url);
+      say(button.getAttribute("data-copy-failed") + " " + url);
     });
   });
 })();

@@ -63,12 +63,12 @@
 
   function showLikes(form, state) {
     var button = form.querySelector("button");
-    button.textContent = state.liked ? "Unlike" : "Like";
+    button.textContent = state.button || (state.liked ? "Unlike" : "Like");
     button.classList.toggle("btn-primary", state.liked);
     button.classList.toggle("btn-outline-primary", !state.liked);
     var post = form.closest("article") || document;
     post.querySelectorAll(".like-count").forEach(function (count) {
-      count.textContent = state.likes + (state.likes === 1 ? " like" : " likes");
+      count.textContent = state.likes_text || state.likes;
     });
   }
 

@@ -30,7 +30,7 @@
     if (toggle) {
       var dark = theme === "dark";
       toggle.setAttribute("aria-pressed", dark ? "true" : "false");
-      toggle.setAttribute("title", dark ? "Dark mode is on" : "Dark mode is off");
+      toggle.setAttribute("title", toggle.getAttribute(dark ? "data-title-on" : "data-title-off"));
     }
   }
 
