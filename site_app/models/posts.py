@@ -2,7 +2,6 @@
 in ``comments.py`` (``CommentsOfAPost``) and the post page's reads of them
 in ``threads.py`` (``CommentPages``), mixed into :class:`Post`.
 """
-from mongoengine import signals
 from mongoengine.errors import NotUniqueError
 
 from ..extensions import db
@@ -268,6 +267,3 @@ def _union(first, second):
     """The ids of both lists, each once, in order."""
     return list(dict.fromkeys([*first, *second]))
 
-
-# Whatever deletes a post, its revisions go with it.
-signals.post_delete.connect(Revision.forget_post, sender=Post, weak=False)
