@@ -75,8 +75,7 @@ def create_app(config_name=None, overrides=None):
     _keep_embedded_data_when_served(app)
     from . import sessions
     sessions.init_app(app)  # server-side sessions in the site's database
-    from .content_cache import connect_signals
-    connect_signals()  # saved or deleted posts and users invalidate cached pages
+    _connect_signals()
     _register_blueprints(app)
 
     from . import errors
@@ -86,6 +85,20 @@ def create_app(config_name=None, overrides=None):
     from . import cli
     cli.register(app)
     return app
+
+
+def _connect_signals():
+    """Every signal receiver of the site, connected here and nowhere else
+    (importing a module connects nothing): who listens to which write is
+    the table in ARCHITECTURE.md ("Who listens"), which
+    tests/test_wiring.py compares with what is connected. Connecting the
+    same receiver again (another app in the process) changes nothing."""
+    from . import content_cache, media, models, notifications, sessions
+    models.connect_signals()  # what goes with a deleted post or account
+    sessions.connect_signals()  # new session ids, sessions ended
+    content_cache.connect_signals()  # cached pages go stale
+    media.connect_signals()  # a deleted post's files released
+    notifications.connect_signals()  # readers told; what a deletion leaves forgotten
 
 
 def _register_blueprints(app):

@@ -173,14 +173,11 @@ def end_sessions_of(user_id):
     _collection(current_app).delete_many({"user_id": user_id})
 
 
-@user_logged_in.connect
-@user_logged_out.connect
 def _new_id_on_login_and_logout(sender, **extra):
     if isinstance(session, ServerSession):
         session.regenerate()
 
 
-@sessions_ended.connect
 def _end_stored_sessions(user, **extra):
     end_sessions_of(user.id)
 
@@ -188,6 +185,16 @@ def _end_stored_sessions(user, **extra):
 def init_app(app):
     # Its indexes are built with every other (site_app/indexes.py).
     app.session_interface = MongoSessionInterface()
+
+
+def connect_signals():
+    """A new session id at sign-in and sign-out (no fixation), the device
+    noted at sign-in, every stored session ended when the account says so
+    (``sessions_ended``). Called from ``create_app``'s wiring block."""
+    user_logged_in.connect(_new_id_on_login_and_logout, weak=False)
+    user_logged_out.connect(_new_id_on_login_and_logout, weak=False)
+    user_logged_in.connect(_remember_the_device, weak=False)
+    sessions_ended.connect(_end_stored_sessions, weak=False)
 
 
 def sessions_of(user_id):
@@ -220,7 +227,6 @@ def end_session_of(user_id, key):
 USER_AGENT = "user_agent"
 
 
-@user_logged_in.connect
 def _remember_the_device(sender, **extra):
     if has_request_context():
         session[USER_AGENT] = request.user_agent.string[:256]

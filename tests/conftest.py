@@ -83,17 +83,38 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture
-def app(request):
+def make_app():
+    """``make_app(**settings)``: a testing app with those settings over
+    testing's, its own empty database and the roles, as many as the test
+    needs; ``make_app(config_name="development", ...)`` builds another
+    configuration as it is (no roles written; ``roles=False`` leaves a testing
+    app's database empty too). Each is closed after the test:
+    its client closed on a server, and a testing app's database dropped."""
+    made = []
+
+    def build(config_name="testing", roles=True, **settings):
+        app = create_app(config_name, overrides=settings or None)
+        made.append(app)
+        app.test_client_class = ServerLikeClient
+        if config_name == "testing" and roles:
+            with app.app_context():
+                Role.insert_roles()
+        return app
+    yield build
+    for app in made:
+        if app.config["CONFIG_NAME"] == "testing":
+            close_database(app)
+        elif not app.extensions["site_db"]["embedded"]:
+            app.extensions["site_db"]["client"].close()  # another config's database is not ours to drop
+
+
+@pytest.fixture
+def app(request, make_app):
     """A new app with its own empty database. No context is held: a test
     that uses the models asks for ``app_context``. A module or test marked
     ``@pytest.mark.app_config(NAME=value)`` gets those settings over testing's."""
     marker = request.node.get_closest_marker("app_config")
-    app = create_app("testing", overrides=dict(marker.kwargs) if marker else None)
-    app.test_client_class = ServerLikeClient
-    with app.app_context():
-        Role.insert_roles()
-    yield app
-    close_database(app)
+    return make_app(**(marker.kwargs if marker else {}))
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import re
 import pytest
 from bson import ObjectId
 
-from site_app import create_app, dbstats
+from site_app import dbstats
 from site_app.database import gridfs_for
 from site_app.models import Post, Role, User
 from site_app.tokens import API
@@ -271,10 +271,9 @@ def test_roles_are_read_only(admin_client):
     assert Role.named("User") is not None
 
 
-def test_admin_forms_need_the_site_csrf_token():
-    app = create_app("testing", {"WTF_CSRF_ENABLED": True})
+def test_admin_forms_need_the_site_csrf_token(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
-        Role.insert_roles()
         boss = User.register(email="boss@example.com", username="boss", password="pw")
         boss.role = Role.named("Administrator")
         boss.confirmed = True

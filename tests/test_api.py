@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from site_app import create_app, tokens
-from site_app.models import Post, Role, User
+from site_app import tokens
+from site_app.models import Post, User
 
 PASSWORD = "correct horse battery"
 
@@ -466,10 +466,9 @@ def test_a_megabyte_title_is_refused_with_a_clear_message(client, as_ann):
     assert "longer than 200" in assert_json_error(response, 400, "bad request")
 
 
-def test_a_body_over_the_size_limit_is_a_json_413(make_user, api_headers):
-    app = create_app("testing", {"MAX_CONTENT_LENGTH": 1024})
+def test_a_body_over_the_size_limit_is_a_json_413(make_user, api_headers, make_app):
+    app = make_app(MAX_CONTENT_LENGTH=1024)
     with app.app_context():
-        Role.insert_roles()
         user = User.register(email="big@example.com", username="big", password=PASSWORD)
         User.objects(id=user.id).update_one(set__confirmed=True)
         response = app.test_client().post("/api/v1/posts/",
@@ -515,11 +514,10 @@ def test_control_characters_and_broken_unicode_are_refused_in_every_field(
 
 # -- rate limits -----------------------------------------------------------
 
-def test_each_account_has_its_own_rate_limit(api_headers):
-    app = create_app("testing", {"RATELIMIT_ENABLED": True, "API_RATE_LIMIT": "3 per minute"})
+def test_each_account_has_its_own_rate_limit(api_headers, make_app):
+    app = make_app(RATELIMIT_ENABLED=True, API_RATE_LIMIT="3 per minute")
     client = app.test_client()
     with app.app_context():
-        Role.insert_roles()
         users = []
         for name in ("rita", "sam"):
             user = User.register(email=f"{name}@example.com", username=name, password=PASSWORD)

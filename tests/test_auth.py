@@ -11,7 +11,6 @@ import pytest
 from flask import url_for
 
 from helpers import links_in, site_path
-from site_app import create_app
 from site_app.models import Role, User
 
 PASSWORD = "correct horse battery"
@@ -316,10 +315,9 @@ def test_logout_is_post_only(client, auth, make_user):
     assert "Log out" in client.get("/").get_data(as_text=True)
 
 
-def test_login_attempts_are_rate_limited_per_address_and_per_account():
-    app = create_app("testing", {"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per minute"})
+def test_login_attempts_are_rate_limited_per_address_and_per_account(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
     with app.app_context():
-        Role.insert_roles()
         User.register(email="ann@example.com", username="ann", password=PASSWORD)
     client = app.test_client()
 
@@ -345,10 +343,9 @@ def test_login_attempts_are_rate_limited_per_address_and_per_account():
     assert attempt("bob@example.com", "10.0.3.1").status_code == 200
 
 
-def test_successful_logins_do_not_use_up_the_limit():
-    app = create_app("testing", {"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "2 per minute"})
+def test_successful_logins_do_not_use_up_the_limit(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute")
     with app.app_context():
-        Role.insert_roles()
         User.register(email="ann@example.com", username="ann", password=PASSWORD)
     client = app.test_client()
     for _ in range(4):
@@ -357,10 +354,9 @@ def test_successful_logins_do_not_use_up_the_limit():
         client.post("/auth/logout")
 
 
-def test_forms_need_a_csrf_token_outside_testing(make_user):
-    app = create_app("testing", {"WTF_CSRF_ENABLED": True})
+def test_forms_need_a_csrf_token_outside_testing(make_user, make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
-        Role.insert_roles()
         User.register(email="ann@example.com", username="ann", password=PASSWORD)
     client = app.test_client()
     response = client.post("/auth/login", data={"email": "ann@example.com",
@@ -475,10 +471,8 @@ def test_a_username_race_lost_at_the_unique_index_is_a_field_error(client, make_
     assert User.objects.count() == 1 and outbox == []
 
 
-def test_registrations_are_rate_limited_per_address():
-    app = create_app("testing", {"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "2 per minute"})
-    with app.app_context():
-        Role.insert_roles()
+def test_registrations_are_rate_limited_per_address(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute")
     client = app.test_client()
     assert register(client, email="bad", username="x").status_code == 200  # sends nothing
     for n in range(2):
@@ -500,11 +494,9 @@ def _closed_port():
         return sock.getsockname()[1]
 
 
-def test_registration_survives_a_mail_server_that_is_down(caplog):
-    app = create_app("testing", {"MAIL_SUPPRESS_SEND": False, "MAIL_SERVER": "127.0.0.1",
-                                 "MAIL_PORT": _closed_port(), "MAIL_USE_TLS": False})
-    with app.app_context():
-        Role.insert_roles()
+def test_registration_survives_a_mail_server_that_is_down(caplog, make_app):
+    app = make_app(MAIL_SUPPRESS_SEND=False, MAIL_SERVER="127.0.0.1",
+                   MAIL_PORT=_closed_port(), MAIL_USE_TLS=False)
     client = app.test_client()
     with caplog.at_level("ERROR"):
         response = register(client)
@@ -517,9 +509,9 @@ def test_registration_survives_a_mail_server_that_is_down(caplog):
     assert client.post("/auth/confirm").status_code == 302
 
 
-def test_development_without_a_mail_server_logs_the_link(caplog):
-    app = create_app("development", {"MAIL_SERVER": None,
-                                     "WTF_CSRF_ENABLED": False})
+def test_development_without_a_mail_server_logs_the_link(caplog, make_app):
+    app = make_app(config_name="development", MAIL_SERVER=None,
+                   WTF_CSRF_ENABLED=False)
     with app.app_context():
         Role.insert_roles()
     with caplog.at_level("WARNING"):
@@ -552,10 +544,8 @@ def test_emails_are_sent_from_a_background_thread_outside_testing(app):
     assert threads[0] is not threading.main_thread()
 
 
-def test_reset_emails_are_rate_limited():
-    app = create_app("testing", {"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "2 per minute"})
-    with app.app_context():
-        Role.insert_roles()
+def test_reset_emails_are_rate_limited(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute")
     client = app.test_client()
     for _ in range(2):
         assert client.post("/auth/reset", data={"email": "ann@example.com"}).status_code == 302

@@ -5,21 +5,16 @@ import html
 
 import pytest
 
-from helpers import basic_auth, close_database, signed_in_client
-from site_app import create_app
-from site_app.models import Notification, Post, Role, User
+from helpers import basic_auth, signed_in_client
+from site_app.models import Notification, Post, User
 
 PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def app():
-    app = create_app("testing", {"RATELIMIT_ENABLED": True, "COMMENT_RATE_LIMIT": "3 per minute",
-                                 "LOGIN_RATE_LIMIT": "100 per minute"})
-    with app.app_context():
-        Role.insert_roles()
-    yield app
-    close_database(app)
+def app(make_app):
+    return make_app(RATELIMIT_ENABLED=True, COMMENT_RATE_LIMIT="3 per minute",
+                    LOGIN_RATE_LIMIT="100 per minute")
 
 
 @pytest.fixture

@@ -11,11 +11,10 @@ import bson
 import pytest
 from bson import ObjectId
 
-from helpers import basic_auth, close_database
+from helpers import basic_auth
 from mongo_standin import StandIn
-from site_app import create_app
 from site_app.database import get_db
-from site_app.models import Post, Role
+from site_app.models import Post
 
 pytestmark = pytest.mark.driver_only("MongoDB's server rules and the driver's own machinery")
 
@@ -95,39 +94,31 @@ def own_standin():
         yield standin
 
 
-def _app_on(standin, **overrides):
-    app = create_app("testing", {"MONGODB_URI": standin.uri, **overrides})
-    with app.app_context():
-        Role.insert_roles()
+def _app_on(make_app, standin, **overrides):
+    app = make_app(MONGODB_URI=standin.uri, **overrides)
     return app
 
 
-def test_slow_commands_are_logged_with_their_collection_and_filter(own_standin, caplog):
-    app = _app_on(own_standin, SLOW_QUERY_MS=300)
-    try:
-        client = app.test_client()
-        assert client.get("/").status_code == 200
-        with caplog.at_level(logging.WARNING, logger="site_app.slow_query"):
-            get_db(app).command("standinDelay", ms=600, commands=["find"])
-            assert client.get("/tag/lanterns").status_code == 200
-        slow = [record.getMessage() for record in caplog.records
-                if record.name == "site_app.slow_query"]
-        assert slow, "no slow-query line for a 600 ms find"
-        assert any(message.startswith("slow query: posts.find ") and "'tags': 'lanterns'" in message
-                   for message in slow), slow
-    finally:
-        close_database(app)
+def test_slow_commands_are_logged_with_their_collection_and_filter(own_standin, caplog, make_app):
+    app = _app_on(make_app, own_standin, SLOW_QUERY_MS=300)
+    client = app.test_client()
+    assert client.get("/").status_code == 200
+    with caplog.at_level(logging.WARNING, logger="site_app.slow_query"):
+        get_db(app).command("standinDelay", ms=600, commands=["find"])
+        assert client.get("/tag/lanterns").status_code == 200
+    slow = [record.getMessage() for record in caplog.records
+            if record.name == "site_app.slow_query"]
+    assert slow, "no slow-query line for a 600 ms find"
+    assert any(message.startswith("slow query: posts.find ") and "'tags': 'lanterns'" in message
+               for message in slow), slow
 
 
-def test_fast_commands_are_not_logged(own_standin, caplog):
+def test_fast_commands_are_not_logged(own_standin, caplog, make_app):
     # A threshold no undelayed command reaches, even on a busy CI machine.
-    app = _app_on(own_standin, SLOW_QUERY_MS=2000)
-    try:
-        with caplog.at_level(logging.WARNING, logger="site_app.slow_query"):
-            assert app.test_client().get("/tag/lanterns").status_code == 200
-        assert [r for r in caplog.records if r.name == "site_app.slow_query"] == []
-    finally:
-        close_database(app)
+    app = _app_on(make_app, own_standin, SLOW_QUERY_MS=2000)
+    with caplog.at_level(logging.WARNING, logger="site_app.slow_query"):
+        assert app.test_client().get("/tag/lanterns").status_code == 200
+    assert [r for r in caplog.records if r.name == "site_app.slow_query"] == []
 
 
 def _wait_for(client, path, status, seconds=15):
@@ -139,27 +130,24 @@ def _wait_for(client, path, status, seconds=15):
         time.sleep(0.2)
 
 
-def test_a_lost_database_gives_503s_and_the_site_recovers_when_it_returns(own_standin):
-    app = _app_on(own_standin, MONGODB_SERVER_SELECTION_TIMEOUT_MS=300)
+def test_a_lost_database_gives_503s_and_the_site_recovers_when_it_returns(own_standin, make_app):
+    app = _app_on(make_app, own_standin, MONGODB_SERVER_SELECTION_TIMEOUT_MS=300)
     client = app.test_client()
-    try:
-        assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok"}
-        assert client.get("/").status_code == 200
+    assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok"}
+    assert client.get("/").status_code == 200
 
-        own_standin.kill()
-        health = client.get("/healthz")
-        assert health.status_code == 503
-        assert health.get_json() == {"status": "error", "database": "unreachable"}
-        page = client.get("/")
-        assert page.status_code == 503
-        assert "The database is not answering" in page.get_data(as_text=True)
-        # Signing in reads the account: the API says so in JSON.
-        api = client.get("/api/v1/posts/", headers=basic_auth("ann@example.com", "secret"))
-        assert api.status_code == 503
-        assert api.get_json()["error"] == "service unavailable"
+    own_standin.kill()
+    health = client.get("/healthz")
+    assert health.status_code == 503
+    assert health.get_json() == {"status": "error", "database": "unreachable"}
+    page = client.get("/")
+    assert page.status_code == 503
+    assert "The database is not answering" in page.get_data(as_text=True)
+    # Signing in reads the account: the API says so in JSON.
+    api = client.get("/api/v1/posts/", headers=basic_auth("ann@example.com", "secret"))
+    assert api.status_code == 503
+    assert api.get_json()["error"] == "service unavailable"
 
-        own_standin.restart()  # same port, a new (empty) server
-        assert _wait_for(client, "/healthz", 200).status_code == 200
-        assert client.get("/").status_code == 200
-    finally:
-        close_database(app)
+    own_standin.restart()  # same port, a new (empty) server
+    assert _wait_for(client, "/healthz", 200).status_code == 200
+    assert client.get("/").status_code == 200

@@ -17,7 +17,6 @@ import pytest
 import requests
 from PIL import Image
 
-from site_app import create_app
 from site_app.embedded_files import FILE_NAME, SAVE_EVERY_SECONDS
 from site_app.seed.documents import DEMO_PASSWORD
 
@@ -150,12 +149,12 @@ def test_a_damaged_data_file_stops_the_start_with_one_line_naming_it(tmp_path):
     assert data_file.stat().st_size == 5000  # left as it was, for the writer to keep
 
 
-def test_apps_tests_and_scripts_build_stay_in_memory(tmp_path, monkeypatch):
+def test_apps_tests_and_scripts_build_stay_in_memory(tmp_path, monkeypatch, make_app):
     monkeypatch.chdir(tmp_path)
-    app = create_app("development", {"EMBEDDED_DATA_DIR": str(tmp_path)})
+    app = make_app(config_name="development", EMBEDDED_DATA_DIR=str(tmp_path))
     with app.app_context():
         from site_app.models import Role
         Role.insert_roles()
     assert "embedded_store" not in app.extensions
     assert list(tmp_path.iterdir()) == []
-    assert create_app("testing").config["EMBEDDED_DATA_DIR"] is None
+    assert make_app().config["EMBEDDED_DATA_DIR"] is None

@@ -1,16 +1,14 @@
 """The app factory, the database wiring, errors and the health check."""
 import pytest
 
-from site_app import create_app
 from site_app.database import ConfigError
 from site_app.models import Post, Role, User
 
 
-def test_two_testing_apps_never_share_data():
-    first = create_app("testing")
-    second = create_app("testing")
+def test_two_testing_apps_never_share_data(make_app):
+    first = make_app()
+    second = make_app()
     with first.app_context():
-        Role.insert_roles()
         User.register(email="a@example.com", username="alice", password="pw123456")
         assert User.objects.count() == 1
     with second.app_context():
@@ -19,8 +17,8 @@ def test_two_testing_apps_never_share_data():
         assert User.objects.count() == 1
 
 
-def test_overrides_apply_before_extensions():
-    other = create_app("testing", {"POSTS_PER_PAGE": 3, "SITE_NAME": "Elsewhere"})
+def test_overrides_apply_before_extensions(make_app):
+    other = make_app(POSTS_PER_PAGE=3, SITE_NAME="Elsewhere")
     assert other.testing is True
     with other.app_context():
         Role.insert_roles()
@@ -33,9 +31,9 @@ def test_overrides_apply_before_extensions():
 
 
 @pytest.mark.embedded_only("the warning is the embedded backend's")
-def test_embedded_backend_logs_one_warning(caplog):
+def test_embedded_backend_logs_one_warning(caplog, make_app):
     with caplog.at_level("WARNING"):
-        create_app("testing")
+        make_app()
     warnings = [r for r in caplog.records if "embedded in-memory database" in r.getMessage()]
     assert len(warnings) == 1
 
@@ -92,10 +90,10 @@ def test_deploy_creates_roles_and_indexes_and_is_idempotent(runner, app):
 
 
 @pytest.mark.parametrize("secret", ["k", "x" * 31])
-def test_production_refuses_a_secret_key_shorter_than_32_bytes(secret):
+def test_production_refuses_a_secret_key_shorter_than_32_bytes(secret, make_app):
     with pytest.raises(ConfigError) as err:
-        create_app("production", {"MONGODB_URI": "mongodb://127.0.0.1:1/site",
-                                  "SECRET_KEY": secret, "SKIP_DB_CHECK": True})
+        make_app(config_name="production", MONGODB_URI="mongodb://127.0.0.1:1/site",
+                 SECRET_KEY=secret, SKIP_DB_CHECK=True)
     message = str(err.value)
     assert "SECRET_KEY" in message and "32 bytes" in message
     assert "secrets.token_hex(32)" in message

@@ -9,7 +9,7 @@ from flask import Blueprint
 from mongoengine import Document
 
 import site_app
-from site_app import create_app, indexes
+from site_app import indexes
 
 from helpers import close_database
 
@@ -35,14 +35,14 @@ def test_every_document_with_indexes_is_one_deploy_creates():
     assert len(ours) >= 12
 
 
-def test_every_blueprint_in_the_package_is_registered():
+def test_every_blueprint_in_the_package_is_registered(make_app):
 
     _every_site_module()
     declared = set()
     for module_name, module in list(sys.modules.items()):
         if module_name.startswith("site_app") and module is not None:
             declared |= {value.name for value in vars(module).values() if isinstance(value, Blueprint)}
-    app = create_app("testing")
+    app = make_app()
     try:
         unregistered = sorted(declared - set(app.blueprints))
     finally:

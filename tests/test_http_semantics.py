@@ -6,8 +6,7 @@ from email.utils import parsedate_to_datetime
 
 import pytest
 
-from site_app import create_app
-from site_app.models import Post, Role, User
+from site_app.models import Post, User
 
 from helpers import assert_compressed_answer_revalidates
 
@@ -27,12 +26,11 @@ def test_error_pages_chosen_by_accept_vary_on_accept(client, accept):
 # -- anonymous pages without a form set no cookie ------------------------------
 
 @pytest.fixture
-def csrf_app():
+def csrf_app(make_app):
     """CSRF on, as in development and production: forms write a token into
     the session, which is what makes a cookie."""
-    app = create_app("testing", {"WTF_CSRF_ENABLED": True})
+    app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
-        Role.insert_roles()
         writer = User.register(email="ann@example.com", username="ann", password=PASSWORD)
         User.objects(id=writer.id).update_one(set__confirmed=True)
         Post.publish(writer, "A post", "Some `code` here", "notes")
@@ -107,10 +105,9 @@ def test_a_new_post_changes_the_feed_validators(client, make_user):
 # -- rate-limit headers --------------------------------------------------------
 
 @pytest.fixture
-def limited_api(api_headers):
-    app = create_app("testing", {"RATELIMIT_ENABLED": True, "API_RATE_LIMIT": "2 per minute"})
+def limited_api(api_headers, make_app):
+    app = make_app(RATELIMIT_ENABLED=True, API_RATE_LIMIT="2 per minute")
     with app.app_context():
-        Role.insert_roles()
         user = User.register(email="rita@example.com", username="rita", password=PASSWORD)
         User.objects(id=user.id).update_one(set__confirmed=True)
     return app.test_client(), api_headers("rita@example.com", PASSWORD)

@@ -95,29 +95,25 @@ def test_a_request_still_running_answers_409_and_one_left_unanswered_is_taken_ov
     assert Post.objects(title="Lost answer").count() == 1
 
 
-def test_a_refused_request_is_not_kept_for_its_retry():
+def test_a_refused_request_is_not_kept_for_its_retry(make_app):
     """A 5xx or 429 is worth retrying: the key is released, the retry runs."""
-    from helpers import basic_auth, close_database
-    from site_app import create_app
+    from helpers import basic_auth
     from site_app.extensions import limiter
     from site_app.models import Role, User
-    app = create_app("testing", {"RATELIMIT_ENABLED": True, "COMMENT_RATE_LIMIT": "1 per minute"})
-    try:
-        with app.app_context():
-            Role.insert_roles()
-            user = User.register(email="ann@example.com", username="ann", password=PASSWORD)
-            User.objects(id=user.id).update_one(set__confirmed=True)
-            post = Post.publish(user, "Lamp", "About a lamp")
-        client, auth = app.test_client(), basic_auth("ann@example.com", PASSWORD)
-        url = f"/api/v1/posts/{post.id}/comments/"
-        assert send(client, auth, url, {"body": "one"}, "a").status_code == 201
-        assert send(client, auth, url, {"body": "two"}, "b").status_code == 429
-        with app.app_context():
-            limiter.reset()  # the minute has passed
-        assert send(client, auth, url, {"body": "two"}, "b").status_code == 201
-        assert get_db(app)["idempotency_keys"].count_documents({"status": None}) == 0
-    finally:
-        close_database(app)
+    app = make_app(RATELIMIT_ENABLED=True, COMMENT_RATE_LIMIT="1 per minute")
+    with app.app_context():
+        Role.insert_roles()
+        user = User.register(email="ann@example.com", username="ann", password=PASSWORD)
+        User.objects(id=user.id).update_one(set__confirmed=True)
+        post = Post.publish(user, "Lamp", "About a lamp")
+    client, auth = app.test_client(), basic_auth("ann@example.com", PASSWORD)
+    url = f"/api/v1/posts/{post.id}/comments/"
+    assert send(client, auth, url, {"body": "one"}, "a").status_code == 201
+    assert send(client, auth, url, {"body": "two"}, "b").status_code == 429
+    with app.app_context():
+        limiter.reset()  # the minute has passed
+    assert send(client, auth, url, {"body": "two"}, "b").status_code == 201
+    assert get_db(app)["idempotency_keys"].count_documents({"status": None}) == 0
 
 
 def test_answers_are_kept_a_day_by_a_ttl_index(app):

@@ -7,7 +7,7 @@ import pytest
 from pymongo import MongoClient
 
 from mongo_standin import StandIn
-from site_app import create_app, dbstats
+from site_app import dbstats
 from site_app.database import get_db
 
 PASSWORD = "correct horse battery"
@@ -22,19 +22,15 @@ def standin():
 
 
 @pytest.fixture
-def server_app(standin):
+def server_app(standin, make_app):
     """A development app on a fresh database of the stand-in: nobody has
     deployed to it, as on a new server."""
     name = f"indexes_{next(_names)}"
-    app = create_app("development", {"MONGODB_URI": f"{standin.uri}/{name}",
-                                      "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
-                                      "LOG_LEVEL": "ERROR",
-                                      # the test records the commands itself
-                                      "DB_OPS_HEADER": False})
+    app = make_app(config_name="development", MONGODB_URI=f"{standin.uri}/{name}",
+                   WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False, LOG_LEVEL="ERROR",
+                   DB_OPS_HEADER=False)  # the test records the commands itself
     yield app
-    client = app.extensions["site_db"]["client"]
-    client.drop_database(name)
-    client.close()
+    app.extensions["site_db"]["client"].drop_database(name)  # before make_app closes it
 
 
 def commands_named(operations, name):

@@ -4,18 +4,14 @@ import threading
 
 from flask_mail import email_dispatched
 
-from site_app import create_app
 from site_app.extensions import mail
-from site_app.models import Role
 
 PASSWORD = "correct horse battery"
 
 
-def _app(**overrides):
-    app = create_app("testing", {"JOBS_RUN_AT_ONCE": False, "MAIL_SUPPRESS_SEND": True,
-                                 "MAIL_SERVER": "127.0.0.1", **overrides})
-    with app.app_context():
-        Role.insert_roles()
+def _app(make_app, **overrides):
+    app = make_app(JOBS_RUN_AT_ONCE=False, MAIL_SUPPRESS_SEND=True,
+                   MAIL_SERVER="127.0.0.1", **overrides)
     return app
 
 
@@ -35,8 +31,8 @@ def _catching_mail():
     return sent, arrived, on_dispatch
 
 
-def test_the_confirmation_mail_is_sent_by_the_in_process_worker_after_the_page():
-    app = _app()
+def test_the_confirmation_mail_is_sent_by_the_in_process_worker_after_the_page(make_app):
+    app = _app(make_app)
     sent, arrived, handler = _catching_mail()
     try:
         response = _register(app.test_client())
@@ -48,8 +44,8 @@ def test_the_confirmation_mail_is_sent_by_the_in_process_worker_after_the_page()
     assert "Confirm your account" in sent[0].subject
 
 
-def test_a_mail_server_that_fails_once_gets_the_mail_on_the_retry(monkeypatch):
-    app = _app(JOBS_RETRY_INTERVALS=(0, 0))
+def test_a_mail_server_that_fails_once_gets_the_mail_on_the_retry(monkeypatch, make_app):
+    app = _app(make_app, JOBS_RETRY_INTERVALS=(0, 0))
     real_send, attempts = mail.send, []
 
     def down_once(message):
@@ -68,9 +64,9 @@ def test_a_mail_server_that_fails_once_gets_the_mail_on_the_retry(monkeypatch):
     assert [message.recipients for message in sent] == [["ann@example.com"]]
 
 
-def test_a_job_that_keeps_failing_stops_after_its_retries(monkeypatch, caplog):
+def test_a_job_that_keeps_failing_stops_after_its_retries(monkeypatch, caplog, make_app):
     from site_app.jobs import wait_until_idle
-    app = _app(JOBS_RETRY_INTERVALS=(0, 0))
+    app = _app(make_app, JOBS_RETRY_INTERVALS=(0, 0))
     attempts = []
     gave_up = threading.Event()
 

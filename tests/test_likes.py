@@ -6,9 +6,8 @@ import threading
 
 import pytest
 
-from helpers import close_database, signed_in_client
-from site_app import create_app
-from site_app.models import Like, Post, Role, User
+from helpers import signed_in_client
+from site_app.models import Like, Post, User
 from site_app.models.signals import content_changed, post_liked
 
 JSON = {"Accept": "application/json"}
@@ -78,24 +77,20 @@ def test_liking_needs_a_confirmed_account(client, auth, make_user, post):
     assert like_count(post) == 0
 
 
-def test_the_like_button_carries_its_csrf_token_and_needs_it():
-    app = create_app("testing", {"WTF_CSRF_ENABLED": True})
+def test_the_like_button_carries_its_csrf_token_and_needs_it(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
-        Role.insert_roles()
         writer = User(email="w@example.com", username="w", confirmed=True).save()
         reader = User(email="r@example.com", username="r", confirmed=True).save()
         post = Post.publish(writer, "Tides", "Body")
-    try:
-        client = signed_in_client(app, reader)
-        refused = client.post(f"/post/{post.id}/like", headers=JSON)
-        assert refused.status_code == 400 and refused.get_json()["error"] == "bad request"
-        page = client.get(f"/post/{post.id}").get_data(as_text=True)
-        form = page.split('class="like-form"')[1]
-        token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
-        liked = client.post(f"/post/{post.id}/like", data={"csrf_token": token}, headers=JSON)
-        assert liked.get_json()["liked"] is True and liked.get_json()["likes"] == 1
-    finally:
-        close_database(app)
+    client = signed_in_client(app, reader)
+    refused = client.post(f"/post/{post.id}/like", headers=JSON)
+    assert refused.status_code == 400 and refused.get_json()["error"] == "bad request"
+    page = client.get(f"/post/{post.id}").get_data(as_text=True)
+    form = page.split('class="like-form"')[1]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    liked = client.post(f"/post/{post.id}/like", data={"csrf_token": token}, headers=JSON)
+    assert liked.get_json()["liked"] is True and liked.get_json()["likes"] == 1
 
 
 def test_liking_is_a_post_and_a_missing_post_is_404(client, auth, make_user, post):

@@ -12,7 +12,6 @@ import pytest
 from bson import ObjectId
 from PIL import Image
 
-from site_app import create_app
 from site_app.database import get_db
 from site_app.markup import file_ids_in
 from site_app.media import storage
@@ -251,10 +250,9 @@ def test_decompression_bomb_is_refused_before_decoding(app, monkeypatch):
 
 
 @pytest.fixture
-def small_limit_app():
-    app = create_app("testing", {"MAX_CONTENT_LENGTH": 1024 * 1024})
+def small_limit_app(make_app):
+    app = make_app(MAX_CONTENT_LENGTH=1024 * 1024)
     with app.app_context():
-        Role.insert_roles()
         yield app
 
 
@@ -388,10 +386,9 @@ def test_unknown_size_is_400(writer_client, stored_pdf):
 
 
 @pytest.fixture
-def big_app():
-    app = create_app("testing", {"MAX_CONTENT_LENGTH": 32 * 1024 * 1024})
+def big_app(make_app):
+    app = make_app(MAX_CONTENT_LENGTH=32 * 1024 * 1024)
     with app.app_context():
-        Role.insert_roles()
         yield app
 
 
@@ -625,10 +622,9 @@ def test_profile_page_shows_the_avatar(app, client, writer):
     assert 'src="/avatar/wren?size=' in page.get_data(as_text=True)
 
 
-def test_uploads_need_the_csrf_token_outside_testing():
-    app = create_app("testing", {"WTF_CSRF_ENABLED": True})
+def test_uploads_need_the_csrf_token_outside_testing(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
-        Role.insert_roles()
         user = User.register(email="c@example.com", username="csrf", password="pw", confirmed=True)
         client = sign_in(app.test_client(), user)
 

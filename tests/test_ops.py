@@ -27,9 +27,9 @@ SITE_URL = "https://blog.example.com"
 
 
 # -- config validation --------------------------------------------------------
-def test_unknown_site_config_is_refused_with_the_valid_names(monkeypatch):
+def test_unknown_site_config_is_refused_with_the_valid_names(monkeypatch, make_app):
     with pytest.raises(ConfigError) as error:
-        create_app("staging")
+        make_app(config_name="staging")
     assert "SITE_CONFIG='staging' is unknown" in error.value.message
     assert "development, production, testing" in error.value.message
     monkeypatch.setenv("SITE_CONFIG", "prod")
@@ -38,18 +38,18 @@ def test_unknown_site_config_is_refused_with_the_valid_names(monkeypatch):
 
 
 @pytest.mark.parametrize("uri", ["http://example.com/db", "mongodb://", "mongodb://host:notaport/db"])
-def test_malformed_mongodb_uri_is_refused(uri):
+def test_malformed_mongodb_uri_is_refused(uri, make_app):
     with pytest.raises(ConfigError) as error:
-        create_app("testing", {"MONGODB_URI": uri})
+        make_app(MONGODB_URI=uri)
     assert "MONGODB_URI is malformed" in error.value.message
 
 
-def test_unresolvable_srv_name_is_reported_as_a_dns_failure_with_its_host():
+def test_unresolvable_srv_name_is_reported_as_a_dns_failure_with_its_host(make_app):
     # `.invalid` never resolves (RFC 6761): the lookup fails without a network.
     uri = "mongodb+srv://operator:hunter2@cluster0.example.invalid/inkwell"
 
     with pytest.raises(ConfigError) as error:
-        create_app("testing", {"MONGODB_URI": uri})
+        make_app(MONGODB_URI=uri)
 
     message = error.value.message
     assert message.startswith("cannot resolve the MongoDB host cluster0.example.invalid")
@@ -63,19 +63,19 @@ def test_unresolvable_srv_name_is_reported_as_a_dns_failure_with_its_host():
     ({"MONGODB_URI": None, "SECRET_KEY": GOOD_SECRET}, {"MONGODB_URI"}),
     ({"MONGODB_URI": "mongodb://127.0.0.1:1/site", "SECRET_KEY": DEFAULT_SECRET_KEY}, {"SECRET_KEY"}),
 ])
-def test_production_needs_a_database_and_a_secret_key(overrides, missing):
+def test_production_needs_a_database_and_a_secret_key(overrides, missing, make_app):
     with pytest.raises(ConfigError) as error:
-        create_app("production", overrides)
+        make_app(config_name="production", **overrides)
     for name in {"MONGODB_URI", "SECRET_KEY"}:
         assert (name in error.value.message) == (name in missing), name
 
 
-def test_production_stops_after_the_timeout_when_the_database_is_unreachable():
+def test_production_stops_after_the_timeout_when_the_database_is_unreachable(make_app):
     started = time.monotonic()
     with pytest.raises(ConfigError) as error:
-        create_app("production", {"MONGODB_URI": CLOSED_PORT_URI, "SECRET_KEY": GOOD_SECRET,
-                                  "SITE_URL": SITE_URL,
-                                  "MONGODB_SERVER_SELECTION_TIMEOUT_MS": 300})
+        make_app(config_name="production", MONGODB_URI=CLOSED_PORT_URI, SECRET_KEY=GOOD_SECRET,
+                 SITE_URL=SITE_URL,
+                 MONGODB_SERVER_SELECTION_TIMEOUT_MS=300)
     assert time.monotonic() - started < 5
     message = error.value.message
     assert "cannot reach MongoDB at 127.0.0.1:1 within 300 ms" in message
@@ -108,11 +108,11 @@ def test_production_never_loads_mongomock_or_its_patches():
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
-def test_skip_db_check_builds_a_production_app_without_a_database():
-    app = create_app("production", {"MONGODB_URI": CLOSED_PORT_URI, "SECRET_KEY": GOOD_SECRET,
-                                    "SITE_URL": SITE_URL,
-                                    "MONGODB_SERVER_SELECTION_TIMEOUT_MS": 300,
-                                    "SKIP_DB_CHECK": True})
+def test_skip_db_check_builds_a_production_app_without_a_database(make_app):
+    app = make_app(config_name="production", MONGODB_URI=CLOSED_PORT_URI, SECRET_KEY=GOOD_SECRET,
+                   SITE_URL=SITE_URL,
+                   MONGODB_SERVER_SELECTION_TIMEOUT_MS=300,
+                   SKIP_DB_CHECK=True)
     assert app.config["CONFIG_NAME"] == "production"
 
 

@@ -4,27 +4,22 @@ searches that find nothing) are never kept, and the in-process store holds
 at most CACHE_MAX_BYTES."""
 import pytest
 
-from site_app import create_app
 from site_app.cache_stores import BoundedMemoryCache
 from site_app.extensions import cache
-from site_app.models import Post, Role, User
+from site_app.models import Post, User
 
 MB = 1024 * 1024
 
 
 @pytest.fixture
-def app():
-    from helpers import ServerLikeClient, close_database
-    app = create_app("testing", overrides={"CACHE_TYPE": "SimpleCache"})
-    app.test_client_class = ServerLikeClient
+def app(make_app):
+    app = make_app(CACHE_TYPE="SimpleCache")
     with app.app_context():
-        Role.insert_roles()
         writer = User(email="writer@example.com", username="writer", confirmed=True)
         writer.save()
         for number in range(25):  # two pages of the home page and the tag
             Post.publish(writer, f"Lamp post {number}", "A long enough body. " * 40, "lamp")
-    yield app
-    close_database(app)
+    return app
 
 
 def stored_bytes(app):

@@ -4,7 +4,6 @@ import pytest
 
 from helpers import DRIVER_LANE, signed_in_client
 
-from site_app import create_app
 from site_app.models import Bookmark, Like, Post, Role, User
 
 
@@ -125,13 +124,13 @@ def _costs_of_a_small_site(site):
 
 
 @pytest.mark.driver_only("compares the driver's command listener with the embedded counter")
-def test_the_command_listener_counts_each_page_as_the_embedded_counter_does(app):
+def test_the_command_listener_counts_each_page_as_the_embedded_counter_does(app, make_app):
     """One count for two backends: a page costs the same number of database
     operations through pymongo's command monitoring as through the wrapped
     mongomock methods, except search, which is a different query on MongoDB
     (count, ``$text`` page, authors) than the embedded word match."""
     on_the_server = _costs_of_a_small_site(app)
-    in_process = _costs_of_a_small_site(create_app("testing", {"MONGODB_URI": None}))
+    in_process = _costs_of_a_small_site(make_app(MONGODB_URI=None))
     assert on_the_server.pop("/search?q=lantern") == in_process.pop("/search?q=lantern") + 1
     assert on_the_server == in_process
 

@@ -4,23 +4,21 @@ per account, and costs one hash whether or not the account exists."""
 import pytest
 
 from helpers import basic_auth, links_in
-from site_app import create_app
-from site_app.models import Role, User
+from site_app.models import User
 
 PASSWORD = "correct horse battery"
 
 
-def limited_app(limit="3 per minute"):
-    app = create_app("testing", {"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": limit})
+def limited_app(make_app, limit="3 per minute"):
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT=limit)
     with app.app_context():
-        Role.insert_roles()
         user = User.register(email="ann@example.com", username="ann", password=PASSWORD)
         User.objects(id=user.id).update_one(set__confirmed=True)
     return app
 
 
-def test_api_token_requests_share_the_login_limit_per_account():
-    app = limited_app()
+def test_api_token_requests_share_the_login_limit_per_account(make_app):
+    app = limited_app(make_app)
     client = app.test_client()
     for n in range(3):
         response = client.post("/api/v1/tokens/", headers=basic_auth("ann@example.com", "guess"),
@@ -39,8 +37,8 @@ def test_api_token_requests_share_the_login_limit_per_account():
     assert page.status_code == 429
 
 
-def test_guesses_from_many_addresses_never_lock_the_owner_out():
-    app = limited_app()
+def test_guesses_from_many_addresses_never_lock_the_owner_out(make_app):
+    app = limited_app(make_app)
     client = app.test_client()
     for n in range(10):  # an attacker, from ten addresses, over the account's limit
         client.post("/auth/login", data={"email": "ann@example.com", "password": "guess"},
@@ -59,8 +57,8 @@ def test_guesses_from_many_addresses_never_lock_the_owner_out():
                        environ_base=stranger).status_code == 429
 
 
-def test_basic_auth_calls_share_the_login_limit_per_address():
-    app = limited_app()
+def test_basic_auth_calls_share_the_login_limit_per_address(make_app):
+    app = limited_app(make_app)
     client = app.test_client()
     for n in range(3):
         assert client.post("/auth/login", data={"email": f"x{n}@example.com", "password": "guess"},
@@ -74,16 +72,16 @@ def test_basic_auth_calls_share_the_login_limit_per_address():
                       environ_base={"REMOTE_ADDR": "10.0.0.2"}).status_code == 200
 
 
-def test_right_passwords_through_the_api_use_up_nothing():
-    app = limited_app("2 per minute")
+def test_right_passwords_through_the_api_use_up_nothing(make_app):
+    app = limited_app(make_app, "2 per minute")
     client = app.test_client()
     for _ in range(5):
         assert client.get("/api/v1/posts/",
                           headers=basic_auth("ann@example.com", PASSWORD)).status_code == 200
 
 
-def test_the_password_asked_by_change_email_is_limited_too():
-    app = limited_app("2 per minute")
+def test_the_password_asked_by_change_email_is_limited_too(make_app):
+    app = limited_app(make_app, "2 per minute")
     client = app.test_client()
     assert client.post("/auth/login", data={"email": "ann@example.com",
                                             "password": PASSWORD}).status_code == 302
@@ -95,8 +93,8 @@ def test_the_password_asked_by_change_email_is_limited_too():
                                                     "password": PASSWORD}).status_code == 429
 
 
-def test_change_email_requests_are_rate_limited():
-    app = limited_app("2 per minute")
+def test_change_email_requests_are_rate_limited(make_app):
+    app = limited_app(make_app, "2 per minute")
     client = app.test_client()
     sent = []
     from flask_mail import email_dispatched

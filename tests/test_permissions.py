@@ -3,12 +3,15 @@ visitors, an unconfirmed account, each role, and a reader the author of the
 post (ann) blocks.
 
 Each row is a request and what every kind of visitor gets:
-  ok        the page or the action (2xx, or a redirect that is not a refusal)
+  ok        the page, or the action done: redirected to a page that shows
+            no refusal (no danger or warning message)
   login     sent to the login page
   confirm   sent to /auth/unconfirmed
   forbidden 403
   refused   400: the form shown again, saying why
 """
+import re
+
 import pytest
 
 from helpers import signed_in_client
@@ -104,14 +107,17 @@ MATRIX = [
 ]
 
 
-def outcome(response):
+REFUSAL = re.compile(r'class="alert alert-(?:danger|warning)[^"]*" role="alert">\s*([^<]*)')
+
+
+def outcome(response, client):
     location = response.headers.get("Location", "")
     if response.status_code == 302:
         if "/auth/login" in location:
             return "login"
         if location.endswith("/auth/unconfirmed"):
             return "confirm"
-        return "ok"
+        return landing(client.get(location, follow_redirects=True))
     if response.status_code == 403:
         return "forbidden"
     if response.status_code == 400:
@@ -119,6 +125,15 @@ def outcome(response):
     if response.status_code == 200:
         return "ok"
     return f"status {response.status_code}"
+
+
+def landing(page):
+    """Where a redirect lands: a page that tells the visitor why they were
+    refused is no success."""
+    if page.status_code != 200:
+        return f"redirected to status {page.status_code}"
+    refusal = REFUSAL.search(page.get_data(as_text=True))
+    return f"redirected with {refusal[1].strip()!r}" if refusal else "ok"
 
 
 @pytest.fixture
@@ -151,7 +166,7 @@ def test_permission_matrix(app, make_user, visitor_client, visitor):
         url = path.format(**values)
         form = {k: v.format(**values) for k, v in data.items()} if data else data
         response = client.open(url, method=method, data=form)
-        got = outcome(response)
+        got = outcome(response, client)
         if got != expected[visitor]:
             wrong.append(f"{method} {url}: expected {expected[visitor]}, got {got}")
     assert not wrong, f"{visitor}:\n" + "\n".join(wrong)
@@ -173,3 +188,10 @@ def test_the_navbar_offers_only_what_the_visitor_may_do(app, visitor_client):
         navbar = visitor_client(visitor).get("/").get_data(as_text=True).split("</nav>", 1)[0]
         shown = {link for link in links if f'href="{link}"' in navbar}
         assert shown == expected, visitor
+
+
+def test_a_redirect_that_lands_on_a_refusal_is_no_success(app, make_user):
+    client = signed_in_client(app, make_user("ann"))
+    response = client.post("/follow/ann")
+    assert response.status_code == 302
+    assert outcome(response, client) == "redirected with 'You cannot follow yourself.'"

@@ -2,15 +2,14 @@
 posts of the post's tags at once."""
 import pytest
 
-from site_app import create_app
 from site_app.models import Post, Role, User
 
 
 @pytest.fixture
-def app():
+def app(make_app):
     """The testing app with the in-process page cache on (testing turns it off)."""
     from helpers import ServerLikeClient, close_database
-    app = create_app("testing", overrides={"CACHE_TYPE": "SimpleCache"})
+    app = make_app(CACHE_TYPE="SimpleCache")
     app.test_client_class = ServerLikeClient
     with app.app_context():
         Role.insert_roles()

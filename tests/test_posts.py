@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 
-from site_app import create_app
 from site_app.models import Post, Role, User
 
 
@@ -398,9 +397,9 @@ def test_preview_needs_a_writer(client):
     assert response.headers["Location"].startswith("/auth/login")
 
 
-def test_preview_and_comments_need_the_csrf_token_outside_testing():
-    app = create_app("development", {"MONGODB_URI": None,
-                                     "RATELIMIT_ENABLED": False})
+def test_preview_and_comments_need_the_csrf_token_outside_testing(make_app):
+    app = make_app(config_name="development", MONGODB_URI=None,
+                   RATELIMIT_ENABLED=False)
     with app.app_context():
         Role.insert_roles()
         user = User.register(email="w@example.com", username="w", password="pw123456")

@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 
 from helpers import links_in
-from site_app import create_app
 from site_app.database import ConfigError
-from site_app.models import Role, User
+from site_app.models import User
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"
@@ -68,15 +67,15 @@ def test_the_feed_links_to_the_site_url_whatever_the_host(client, make_user):
     assert "evil.example" not in feed
 
 
-def test_links_follow_a_site_url_with_a_path():
-    app = create_app("testing", {"SITE_URL": "https://example.org/blog/"})
+def test_links_follow_a_site_url_with_a_path(make_app):
+    app = make_app(SITE_URL="https://example.org/blog/")
     with app.app_context():
         from site_app.public_address import site_url_for
         assert site_url_for("posts.post", post_id="abc") == "https://example.org/blog/post/abc"
 
 
 # -- development and testing: the address served ---------------------------------
-def served_app(monkeypatch, args, **overrides):
+def served_app(make_app, monkeypatch, args, **overrides):
     """The app ``flask <args>`` builds and would serve (the server itself
     not started), with an account so the demo seeds nothing."""
     import flask.cli
@@ -87,17 +86,16 @@ def served_app(monkeypatch, args, **overrides):
         served.append(app)
     monkeypatch.setattr(commands, "run_simple", run_simple)
     monkeypatch.setattr(flask.cli, "run_simple", run_simple)
-    info = flask.cli.ScriptInfo(create_app=lambda: build(overrides))
-    result = flask.cli.FlaskGroup(create_app=lambda: build(overrides)).main(
+    info = flask.cli.ScriptInfo(create_app=lambda: build(make_app, overrides))
+    result = flask.cli.FlaskGroup(create_app=lambda: build(make_app, overrides)).main(
         args=args, obj=info, standalone_mode=False)
     assert result is None and len(served) == 1
     return served[0]
 
 
-def build(overrides):
-    app = create_app("testing", overrides)
+def build(make_app, overrides):
+    app = make_app(**overrides)
     with app.app_context():
-        Role.insert_roles()
         User.register(email="ann@example.com", username="ann", password=PASSWORD)
     return app
 
@@ -126,20 +124,21 @@ def what_links_say(app):
     (["demo", "--host", "0.0.0.0", "--port", "5402"], "http://127.0.0.1:5402"),
     (["run", "--host", "127.0.0.2", "--port", "5403"], "http://127.0.0.2:5403"),
 ])
-def test_links_lead_to_the_address_the_server_serves(monkeypatch, args, address):
-    app = served_app(monkeypatch, args)
+def test_links_lead_to_the_address_the_server_serves(monkeypatch, args, address, make_app):
+    app = served_app(make_app, monkeypatch, args)
     assert what_links_say(app) == {"mail": address, "feed": address, "canonical": address}
 
 
-def test_a_site_url_the_operator_names_wins_over_the_port(monkeypatch):
-    app = served_app(monkeypatch, ["demo", "--port", "5401"], SITE_URL="https://blog.example.com")
+def test_a_site_url_the_operator_names_wins_over_the_port(monkeypatch, make_app):
+    app = served_app(make_app, monkeypatch, ["demo", "--port", "5401"],
+                     SITE_URL="https://blog.example.com")
     assert set(what_links_say(app).values()) == {"https://blog.example.com"}
 
 
 # -- production: its own host only ------------------------------------------------
-def test_production_refuses_to_start_without_site_url():
+def test_production_refuses_to_start_without_site_url(make_app):
     with pytest.raises(ConfigError) as error:
-        create_app("production", {**PRODUCTION, "SITE_URL": None})
+        make_app(config_name="production", **{**PRODUCTION, "SITE_URL": None})
     assert "SITE_URL (the public address" in error.value.message
 
 
@@ -154,23 +153,23 @@ def test_production_without_site_url_is_one_line_on_stderr():
                                      "e.g. https://blog.example.com)")
 
 
-def test_a_site_url_that_is_not_an_address_is_refused():
+def test_a_site_url_that_is_not_an_address_is_refused(make_app):
     with pytest.raises(ConfigError) as error:
-        create_app("testing", {"SITE_URL": "blog.example.com"})
+        make_app(SITE_URL="blog.example.com")
     assert "SITE_URL='blog.example.com' is not an address" in error.value.message
 
 
-def test_production_answers_400_to_another_host():
-    client = create_app("production", PRODUCTION).test_client()
+def test_production_answers_400_to_another_host(make_app):
+    client = make_app(config_name="production", **PRODUCTION).test_client()
     own = client.get("/static/css/site.css", base_url="https://blog.example.com")
     assert own.status_code == 200
     forged = client.get("/static/css/site.css", base_url="https://evil.example")
     assert forged.status_code == 400
 
 
-def test_seeding_images_works_where_only_the_site_host_is_trusted():
-    app = create_app("testing", {"SITE_URL": "https://blog.example.com",
-                                 "TRUSTED_HOSTS": ["blog.example.com"]})
+def test_seeding_images_works_where_only_the_site_host_is_trusted(make_app):
+    app = make_app(SITE_URL="https://blog.example.com",
+                   TRUSTED_HOSTS=["blog.example.com"])
     result = app.test_cli_runner().invoke(args=[
         "seed", "--users", "3", "--posts", "2", "--comments", "0", "--follows", "0",
         "--images", "1", "--seed", "1"])
@@ -179,11 +178,9 @@ def test_seeding_images_works_where_only_the_site_host_is_trusted():
 
 
 # -- proxies in front -------------------------------------------------------------
-def limited_app(proxies):
-    app = create_app("testing", {"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "10 per minute",
-                                 "PROXY_COUNT": proxies})
-    with app.app_context():
-        Role.insert_roles()
+def limited_app(make_app, proxies):
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="10 per minute",
+                   PROXY_COUNT=proxies)
     return app
 
 
@@ -194,24 +191,24 @@ def failed_login(client, email, forwarded_for):
                        headers={"X-Forwarded-For": forwarded_for})
 
 
-def test_behind_one_proxy_failed_logins_lock_out_only_that_client():
-    client = limited_app(1).test_client()
+def test_behind_one_proxy_failed_logins_lock_out_only_that_client(make_app):
+    client = limited_app(make_app, 1).test_client()
     for n in range(10):
         assert failed_login(client, f"guess{n}@example.com", "203.0.113.5").status_code == 200
     assert failed_login(client, "guess10@example.com", "203.0.113.5").status_code == 429
     assert failed_login(client, "other@example.com", "198.51.100.7").status_code == 200
 
 
-def test_without_proxy_count_forwarded_headers_are_ignored():
-    client = limited_app(0).test_client()
+def test_without_proxy_count_forwarded_headers_are_ignored(make_app):
+    client = limited_app(make_app, 0).test_client()
     for n in range(10):
         assert failed_login(client, f"guess{n}@example.com", f"203.0.113.{n}").status_code == 200
     # A made-up X-Forwarded-For is no way round the limit.
     assert failed_login(client, "other@example.com", "198.51.100.7").status_code == 429
 
 
-def test_behind_one_proxy_the_request_log_has_the_client_address(caplog):
-    client = limited_app(1).test_client()
+def test_behind_one_proxy_the_request_log_has_the_client_address(caplog, make_app):
+    client = limited_app(make_app, 1).test_client()
     with caplog.at_level(logging.INFO, logger="site_app.request"):
         client.get("/healthz", environ_base={"REMOTE_ADDR": "127.0.0.1"},
                    headers={"X-Forwarded-For": "203.0.113.5"})
@@ -219,10 +216,10 @@ def test_behind_one_proxy_the_request_log_has_the_client_address(caplog):
     assert line["ip"] == "203.0.113.5"
 
 
-def test_behind_one_proxy_its_scheme_and_host_are_believed(make_user, api_headers):
+def test_behind_one_proxy_its_scheme_and_host_are_believed(make_user, api_headers, make_app):
     for proxies, expected in ((1, "https://blog.example.com/api/v1/users/"),
                               (0, "http://localhost/api/v1/users/")):
-        app = limited_app(proxies)
+        app = limited_app(make_app, proxies)
         with app.app_context():
             user = User.register(email="ann@example.com", username="ann", password=PASSWORD)
             user.confirmed = True

@@ -4,12 +4,11 @@ import re
 
 import pytest
 
-from site_app import create_app
 from site_app.models import Post, Role, User
 from site_app.models.audit import AuditEntry
 from site_app.models.reports import Report
 
-from helpers import close_database, signed_in_client
+from helpers import signed_in_client
 
 
 @pytest.fixture
@@ -92,25 +91,22 @@ def test_readers_who_may_not_report_see_no_report_link(client, auth, make_user, 
     assert "/report?target=user:wendy" not in client.get("/user/wendy").text
 
 
-def test_reports_are_rate_limited_per_reader():
-    app = create_app("testing", {"RATELIMIT_ENABLED": True, "REPORT_RATE_LIMIT": "2 per hour"})
-    try:
-        with app.app_context():
-            Role.insert_roles()
-            for name in ("ann", "rita"):
-                user = User.register(email=f"{name}@example.com", username=name,
-                                     password="correct horse battery")
-                user.confirmed = True
-                user.save()
-            ann = User.by_username("ann")
-            posts = [Post.publish(ann, f"Post {n}", "Body") for n in range(3)]
-            client = signed_in_client(app, User.by_username("rita"))
-        answers = [report(client, f"post:{post.id}").status_code for post in posts]
-        assert answers == [302, 302, 429]
-        with app.app_context():
-            assert Report.objects.count() == 2
-    finally:
-        close_database(app)
+def test_reports_are_rate_limited_per_reader(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, REPORT_RATE_LIMIT="2 per hour")
+    with app.app_context():
+        Role.insert_roles()
+        for name in ("ann", "rita"):
+            user = User.register(email=f"{name}@example.com", username=name,
+                                 password="correct horse battery")
+            user.confirmed = True
+            user.save()
+        ann = User.by_username("ann")
+        posts = [Post.publish(ann, f"Post {n}", "Body") for n in range(3)]
+        client = signed_in_client(app, User.by_username("rita"))
+    answers = [report(client, f"post:{post.id}").status_code for post in posts]
+    assert answers == [302, 302, 429]
+    with app.app_context():
+        assert Report.objects.count() == 2
 
 
 # -- the moderation queue ------------------------------------------------------

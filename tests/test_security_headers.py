@@ -4,7 +4,6 @@ import re
 import pytest
 from flask import session
 
-from site_app import create_app
 from site_app.database import gridfs_for
 
 STRICT_HEADERS = {
@@ -93,16 +92,14 @@ def test_no_hsts_outside_production(client):
 
 
 @pytest.fixture
-def production_app():
+def production_app(make_app):
     # No database here: the start-up ping is skipped, and the requests below
     # never need one (anonymous pages).
-    return create_app("production", {
-        "MONGODB_URI": "mongodb://127.0.0.1:1/site",
-        "SECRET_KEY": "a-long-random-production-secret-0123456789",
-        "MONGODB_SERVER_SELECTION_TIMEOUT_MS": 200,
-        "SKIP_DB_CHECK": True,
-        "SITE_URL": "https://localhost",
-    })
+    return make_app(config_name="production", MONGODB_URI="mongodb://127.0.0.1:1/site",
+                    SECRET_KEY="a-long-random-production-secret-0123456789",
+                    MONGODB_SERVER_SELECTION_TIMEOUT_MS=200,
+                    SKIP_DB_CHECK=True,
+                    SITE_URL="https://localhost")
 
 
 def test_production_sends_hsts(production_app):
@@ -149,8 +146,8 @@ def test_production_remember_me_cookie_flags(production_app):
                                               base_url="https://localhost").status_code == 400
 
 
-def test_development_cookies_are_httponly_and_lax_but_not_secure():
-    app = create_app("development")
+def test_development_cookies_are_httponly_and_lax_but_not_secure(make_app):
+    app = make_app(config_name="development")
     with app.test_request_context("/"):
         session["_user_id"] = "someone"
         response = app.process_response(app.response_class())

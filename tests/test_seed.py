@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from site_app import create_app
 from site_app.database import get_db, gridfs_for
 from site_app.models import Like, Post, Role, User
 from site_app.seed import DEMO_PASSWORD, DEMO_SIZES, commands
@@ -237,11 +236,11 @@ def test_more_comments_than_posts_can_hold_are_capped(app, runner):
 
 
 @pytest.mark.embedded_only("the demo seeds only the embedded database")
-def test_make_run_seeds_an_empty_embedded_database_once(monkeypatch):
+def test_make_run_seeds_an_empty_embedded_database_once(monkeypatch, make_app):
     served = []
     monkeypatch.setattr(commands, "run_simple",
                         lambda host, port, app, **options: served.append((host, port, app)))
-    app = create_app("testing")
+    app = make_app()
     runner = app.test_cli_runner()
 
     result = runner.invoke(args=["demo"])

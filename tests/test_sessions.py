@@ -102,12 +102,9 @@ def test_log_out_everywhere_ends_every_session_and_token(app, client, auth, make
     assert stored_sessions(app).count_documents({"user_id": ann.id}) == 0
 
 
-def test_log_out_everywhere_is_post_only_and_needs_the_csrf_token(make_user):
-    from site_app import create_app
-    from site_app.models import Role
-    app = create_app("testing", {"WTF_CSRF_ENABLED": True})
+def test_log_out_everywhere_is_post_only_and_needs_the_csrf_token(make_user, make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
-        Role.insert_roles()
         ann = User.register(email="ann@example.com", username="ann", password=PASSWORD)
         User.objects(id=ann.id).update_one(set__confirmed=True)
         browser = signed_in_client(app, ann)
@@ -190,32 +187,27 @@ def test_a_request_in_flight_at_logout_does_not_bring_the_session_back(app, clie
     assert f"session={copied}" not in answer.headers.get("Set-Cookie", "")
 
 
-def test_an_anonymous_visit_to_a_form_keeps_its_session_briefly():
+def test_an_anonymous_visit_to_a_form_keeps_its_session_briefly(make_app):
     """A form page stores a session (its CSRF token) for a cookie-less
     visitor: it lives ANONYMOUS_SESSION_MINUTES, not the signed-in lifetime."""
     import re
     from datetime import timedelta
-    from helpers import close_database
-    from site_app import create_app
     from site_app.models import Role, utcnow
-    app = create_app("testing", {"WTF_CSRF_ENABLED": True})
-    try:
-        with app.app_context():
-            Role.insert_roles()
-            ann = User.register(email="ann@example.com", username="ann", password=PASSWORD)
-        visitor = app.test_client()
-        form = visitor.get("/auth/login").get_data(as_text=True)
-        [stored] = stored_sessions(app).find({})
-        assert stored["user_id"] is None
-        brief = timedelta(minutes=app.config["ANONYMOUS_SESSION_MINUTES"])
-        assert timedelta(minutes=1) <= brief <= timedelta(hours=1)
-        assert stored["expires_at"] - utcnow() <= brief
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
-        signed_in = visitor.post("/auth/login", data={"email": "ann@example.com",
-                                                      "password": PASSWORD, "csrf_token": token})
-        assert signed_in.status_code == 302
-        [kept] = stored_sessions(app).find({})
-        assert kept["user_id"] == ann.id
-        assert kept["expires_at"] - utcnow() > app.permanent_session_lifetime - timedelta(hours=1)
-    finally:
-        close_database(app)
+    app = make_app(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        Role.insert_roles()
+        ann = User.register(email="ann@example.com", username="ann", password=PASSWORD)
+    visitor = app.test_client()
+    form = visitor.get("/auth/login").get_data(as_text=True)
+    [stored] = stored_sessions(app).find({})
+    assert stored["user_id"] is None
+    brief = timedelta(minutes=app.config["ANONYMOUS_SESSION_MINUTES"])
+    assert timedelta(minutes=1) <= brief <= timedelta(hours=1)
+    assert stored["expires_at"] - utcnow() <= brief
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    signed_in = visitor.post("/auth/login", data={"email": "ann@example.com",
+                                                  "password": PASSWORD, "csrf_token": token})
+    assert signed_in.status_code == 302
+    [kept] = stored_sessions(app).find({})
+    assert kept["user_id"] == ann.id
+    assert kept["expires_at"] - utcnow() > app.permanent_session_lifetime - timedelta(hours=1)

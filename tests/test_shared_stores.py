@@ -8,10 +8,8 @@ import sys
 import pytest
 import redis
 
-from helpers import close_database
 from shape_services import ROOT, start_redis
 
-from site_app import create_app
 
 # An app built from the environment alone, as gunicorn builds it: an
 # anonymous reader fills the page cache and one failed login is counted.
@@ -49,16 +47,15 @@ def test_cache_and_rate_limits_use_the_redis_the_environment_names(redis_server)
     assert "LIMITS:LIMITER/password/account/x@example.com/10/1/minute" in counted, counted
 
 
-def test_a_write_on_one_worker_renews_the_page_on_every_other_at_once(redis_server):
+def test_a_write_on_one_worker_renews_the_page_on_every_other_at_once(redis_server, make_app):
     """Two workers share the page cache; the one that handles a write bumps
     the generation in Redis, and the other serves the new page at once."""
-    from site_app.models import Post, Role, User
+    from site_app.models import Post, User
     from site_app.models.signals import content_changed
 
     shared = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": f"{redis_server.url}/5"}
-    serving, writing = create_app("testing", shared), create_app("testing", shared)
+    serving, writing = make_app(**shared), make_app(**shared)
     with serving.app_context():
-        Role.insert_roles()
         author = User.register(email="w@example.com", username="w", password="long enough pw")
         post = Post.publish(author, "Before", "Body")
     reader = serving.test_client()
@@ -72,5 +69,3 @@ def test_a_write_on_one_worker_renews_the_page_on_every_other_at_once(redis_serv
         content_changed.send(Post, post=post.id)
     again = reader.get(f"/post/{post.id}")
     assert again.headers["X-Page-Cache"] == "miss" and "After" in again.get_data(as_text=True)
-    for app in (serving, writing):
-        close_database(app)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from site_app import create_app
 from site_app.database import gridfs_for
 from site_app.models import Role
 
@@ -177,8 +176,8 @@ def test_pages_and_json_are_compressed(client, encoding):
         assert "Accept-Encoding" in response.vary
 
 
-def test_compression_can_be_left_to_a_proxy():
-    app = create_app("testing", {"COMPRESS_REGISTER": False})
+def test_compression_can_be_left_to_a_proxy(make_app):
+    app = make_app(COMPRESS_REGISTER=False)
     response = app.test_client().get("/", headers={"Accept-Encoding": "br, gzip"})
     assert response.status_code == 200 and "Content-Encoding" not in response.headers
 

@@ -10,28 +10,22 @@ import time
 import pytest
 from shape_services import free_port
 
-from site_app import create_app
-from site_app.models import Role, User
+from site_app.models import User
 
 PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def app():
-    from helpers import ServerLikeClient, close_database
+def app(make_app):
     away = f"redis://127.0.0.1:{free_port()}"  # nothing listens there
-    app = create_app("testing", overrides={
-        "CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": f"{away}/0",
-        "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": f"{away}/1",
-        "CACHE_RETRY_SECONDS": 30})
-    app.test_client_class = ServerLikeClient
+    app = make_app(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=f"{away}/0",
+                   RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=f"{away}/1",
+                   CACHE_RETRY_SECONDS=30)
     with app.app_context():
-        Role.insert_roles()
         user = User(email="writer@example.com", username="writer", confirmed=True)
         user.password = PASSWORD
         user.save()
-    yield app
-    close_database(app)
+    return app
 
 
 def timed(client, method, path, **kwargs):
@@ -93,16 +87,12 @@ def test_readyz_names_what_is_away_within_a_second(app):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_readyz_is_200_when_every_store_answers():
-    from helpers import close_database
-    app = create_app("testing", overrides={"CACHE_TYPE": "SimpleCache",
-                                           "RATELIMIT_ENABLED": True})
-    try:
-        client = app.test_client()
-        answers = [client.get("/readyz") for _ in range(3)]  # exempt from every limit
-        assert [a.status_code for a in answers] == [200] * 3
-        assert answers[0].get_json() == {"status": "ok", "database": "ok", "cache": "ok",
-                                         "rate_limits": "ok"}
-        assert "X-Page-Cache" not in answers[0].headers
-    finally:
-        close_database(app)
+def test_readyz_is_200_when_every_store_answers(make_app):
+    app = make_app(CACHE_TYPE="SimpleCache",
+                   RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    answers = [client.get("/readyz") for _ in range(3)]  # exempt from every limit
+    assert [a.status_code for a in answers] == [200] * 3
+    assert answers[0].get_json() == {"status": "ok", "database": "ok", "cache": "ok",
+                                     "rate_limits": "ok"}
+    assert "X-Page-Cache" not in answers[0].headers

@@ -2,10 +2,8 @@
 compiled again when their source changes."""
 from jinja2 import DictLoader, Environment
 
-from site_app import create_app
 from site_app.template_cache import ProcessBytecodeCache, shared
 
-from helpers import close_database
 
 
 class CountingCache(ProcessBytecodeCache):
@@ -38,10 +36,9 @@ def test_an_edited_template_is_compiled_again():
     assert cache.compiled == 2
 
 
-def test_every_app_uses_the_shared_cache():
-    first, second = create_app("testing"), create_app("testing")
+def test_every_app_uses_the_shared_cache(make_app):
+    first, second = make_app(), make_app()
     assert first.jinja_env.bytecode_cache is shared
     assert second.jinja_env.bytecode_cache is shared
     for app in (first, second):
         assert app.test_client().get("/auth/login").status_code == 200
-        close_database(app)

@@ -10,7 +10,6 @@ import pyotp
 import pytest
 from helpers import basic_auth
 
-from site_app import create_app
 from site_app.models import Role, User
 from site_app.models.two_factor import TwoFactor
 
@@ -216,10 +215,9 @@ def test_turning_off_revokes_trusted_devices(client, auth, ann, ann_with_two_fac
     assert log_in(client, ann).location == "/auth/two-factor/verify"
 
 
-def staff_app(required):
-    app = create_app("testing", {"TWO_FACTOR_REQUIRED_FOR_STAFF": required})
+def staff_app(make_app, required):
+    app = make_app(TWO_FACTOR_REQUIRED_FOR_STAFF=required)
     with app.app_context():
-        Role.insert_roles()
         for name, role in (("mo", "Moderator"), ("reader", "User")):
             user = User.register(email=f"{name}@example.com", username=name, password=PASSWORD)
             User.objects(id=user.id).update_one(set__confirmed=True,
@@ -227,8 +225,8 @@ def staff_app(required):
     return app
 
 
-def test_staff_are_sent_to_setup_when_it_is_required():
-    app = staff_app(required=True)
+def test_staff_are_sent_to_setup_when_it_is_required(make_app):
+    app = staff_app(make_app, required=True)
     moderator = app.test_client()
     moderator.post("/auth/login", data={"email": "mo@example.com", "password": PASSWORD})
     for page in ("/moderate", "/", "/write"):
@@ -241,8 +239,8 @@ def test_staff_are_sent_to_setup_when_it_is_required():
     assert reader.get("/write").status_code == 200
 
 
-def test_staff_may_go_without_it_when_it_is_not_required():
-    app = staff_app(required=False)
+def test_staff_may_go_without_it_when_it_is_not_required(make_app):
+    app = staff_app(make_app, required=False)
     moderator = app.test_client()
     moderator.post("/auth/login", data={"email": "mo@example.com", "password": PASSWORD})
     assert moderator.get("/moderate").status_code == 200
@@ -267,17 +265,16 @@ def test_the_api_refuses_a_password_for_an_account_with_two_factor(client, ann,
     assert client.get("/api/v1/posts/", headers=basic_auth(token)).status_code == 200
 
 
-def limited_app():
-    app = create_app("testing", {"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per minute"})
+def limited_app(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
     with app.app_context():
-        Role.insert_roles()
         user = User.register(email="ann@example.com", username="ann", password=PASSWORD)
         User.objects(id=user.id).update_one(set__confirmed=True)
     return app
 
 
-def test_wrong_codes_count_against_the_password_limit():
-    app = limited_app()
+def test_wrong_codes_count_against_the_password_limit(make_app):
+    app = limited_app(make_app)
     client = app.test_client()
     client.post("/auth/login", data={"email": "ann@example.com", "password": PASSWORD})
     secret, _codes = enable_two_factor(client)
@@ -326,13 +323,13 @@ def test_nobody_signs_out_a_session_of_another_account(app, make_user, ann):
     assert ann_browser.get("/bookmarks").status_code == 200
 
 
-def test_staff_need_two_factor_in_production_and_not_in_development():
-    production = create_app("production", {
-        "MONGODB_URI": "mongodb://127.0.0.1:1/site", "SKIP_DB_CHECK": True,
-        "SECRET_KEY": "a-long-random-production-secret-0123456789",
-        "MONGODB_SERVER_SELECTION_TIMEOUT_MS": 200, "SITE_URL": "https://localhost"})
+def test_staff_need_two_factor_in_production_and_not_in_development(make_app):
+    production = make_app(config_name="production", MONGODB_URI="mongodb://127.0.0.1:1/site",
+                          SKIP_DB_CHECK=True,
+                          SECRET_KEY="a-long-random-production-secret-0123456789",
+                          MONGODB_SERVER_SELECTION_TIMEOUT_MS=200, SITE_URL="https://localhost")
     assert production.config["TWO_FACTOR_REQUIRED_FOR_STAFF"] is True
-    assert create_app("testing").config["TWO_FACTOR_REQUIRED_FOR_STAFF"] is False
+    assert make_app().config["TWO_FACTOR_REQUIRED_FOR_STAFF"] is False
 
 
 def test_deleting_an_account_deletes_its_two_factor_secret(client, auth, ann):

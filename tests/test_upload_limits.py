@@ -7,9 +7,8 @@ import pytest
 from PIL import Image, PngImagePlugin
 
 from helpers import signed_in_client
-from site_app import create_app
 from site_app.database import get_db
-from site_app.models import Role, User
+from site_app.models import User
 from test_media import png_declaring, upload
 
 SECRET = "SECRET-METADATA-42"
@@ -150,10 +149,8 @@ def small_png():
 
 
 @pytest.fixture
-def limited_app():
-    app = create_app("testing", {"RATELIMIT_ENABLED": True, "UPLOAD_RATE_LIMIT": "3 per hour"})
-    with app.app_context():
-        Role.insert_roles()
+def limited_app(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, UPLOAD_RATE_LIMIT="3 per hour")
     return app
 
 

@@ -1,12 +1,7 @@
 from flask import Blueprint
 
+from .release import connect_signals  # noqa: F401  (create_app's wiring block calls it)
+
 media = Blueprint("media", __name__)
-
-
-@media.record_once
-def _listen_for_deleted_posts(state):
-    from .release import connect_signals
-    connect_signals()
-
 
 from . import views  # noqa: E402,F401

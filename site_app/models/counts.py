@@ -19,7 +19,6 @@ repair sweeps away. The other order could leave a post with its likes gone.
 import logging
 import time
 
-from mongoengine import signals
 from pymongo.errors import AutoReconnect
 
 from .bookmarks import Bookmark
@@ -48,11 +47,9 @@ def forget_post(post_id):
             time.sleep(0.05 * attempt)
 
 
-def _on_post_deleted(sender, document, **kwargs):
+def forget_deleted_post(sender, document, **kwargs):
     forget_post(document.id)
 
-
-signals.post_delete.connect(_on_post_deleted, sender=Post, weak=False)
 
 
 def repair_counts():

@@ -11,7 +11,6 @@ one ``-1``, and a duplicate insert or a delete that found nothing changes
 nothing.
 """
 from bson import ObjectId
-from mongoengine import signals
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
@@ -139,9 +138,6 @@ def withdraw_likes_of(user_id):
         content_changed.send(Post, post=withdrawn)
 
 
-def _on_account_deleted(sender, document, **kwargs):
+def withdraw_likes_of_deleted(sender, document, **kwargs):
     withdraw_likes_of(document.id)
 
-
-# Whatever deletes an account (the admin, the shell, a script), its likes go.
-signals.post_delete.connect(_on_account_deleted, sender=User, weak=False)

@@ -3,7 +3,6 @@ in ``comments.py`` (``CommentsOfAPost``) and the post page's reads of them
 in ``threads.py`` (``CommentPages``), mixed into :class:`Post`.
 """
 from flask_babel import gettext as _
-from mongoengine import signals
 from mongoengine.errors import NotUniqueError
 
 from ..extensions import db
@@ -271,6 +270,3 @@ def _union(first, second):
     """The ids of both lists, each once, in order."""
     return list(dict.fromkeys([*first, *second]))
 
-
-# Whatever deletes a post, its revisions go with it.
-signals.post_delete.connect(Revision.forget_post, sender=Post, weak=False)

@@ -20,11 +20,9 @@ from datetime import UTC, datetime
 
 import pyotp
 from flask import current_app
-from mongoengine import signals
 from mongoengine.errors import NotUniqueError
 
 from ..extensions import db
-from .users import User
 
 RECOVERY_CODES = 10
 # Codes of the step before and after are accepted too: a phone clock a
@@ -122,12 +120,9 @@ class TwoFactor(db.Document):
         return None
 
 
-def _on_account_deleted(sender, document, **kwargs):
+def disable_for_deleted(sender, document, **kwargs):
     TwoFactor.disable(document)
 
-
-# Whatever deletes an account (the admin, the shell, a script), its secret goes.
-signals.post_delete.connect(_on_account_deleted, sender=User, weak=False)
 
 
 def _new_recovery_code():

@@ -1,5 +1,6 @@
 """What the browser tests share besides fixtures: the server handle, the
 watcher of browser problems, screenshots and the axe-core check."""
+import itertools
 import os
 import re
 import time
@@ -23,6 +24,14 @@ ADMIN_EMAIL = "chief@example.com"
 PASSWORD = "a long browser password"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
+_journeys = itertools.count(1)
+
+
+def own(name):
+    """``name`` made unique on the session's one server (``name-2``, ...):
+    each journey registers its own writer and post, so none depends on, or
+    shows, another journey's."""
+    return f"{name}-{next(_journeys)}"
 
 
 def in_ci():

@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browser_support import DESKTOP, PASSWORD, check_accessibility, screenshot
+from browser_support import DESKTOP, PASSWORD, check_accessibility, own, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -156,16 +156,15 @@ def tide(hour):
 """
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def published(browser, live_site, picture):
-    """A writer and their post with a tag and an image, for the reader journeys."""
+    """A writer of the journey's own and their post with a tag and an image."""
     context = browser.new_context(base_url=live_site.url, viewport=DESKTOP)
     page = context.new_page()
-    # One server a test session: fixed, readable names are unique in it.
-    writer = "marguerite"
+    writer = own("marguerite")
     register(page, live_site, writer)
     word = "lighthouse"
-    title = "Notes from the lighthouse keeper"
+    title = f"Notes from the lighthouse keeper ({writer})"
     url = write_post(page, title, MARKDOWN + "\nThe lighthouse at night, seen from the pier.\n",
                      "harbours, slow-mornings", picture)
     context.close()

@@ -7,25 +7,26 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browser_support import DESKTOP, PHONE, screenshot
+from browser_support import DESKTOP, PHONE, own, screenshot
 from test_journeys import log_in, open_menu, register, write_post
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def story(browser, live_site):
-    """A writer's tagged post, with a comment of a second reader."""
+    """A writer of the journey's own and their tagged post, with a comment."""
     context = browser.new_context(base_url=live_site.url, viewport=DESKTOP)
     page = context.new_page()
-    register(page, live_site, "tamsin")
+    writer = own("tamsin")
+    register(page, live_site, writer)
     url = write_post(page, "Tides and their tables", "The tide turns twice a day.\n",
                      "tides, harbours")
     page.fill("[name=body]", "A comment to tap around.")
     page.locator("#comment-form [type=submit]").click()
     expect(page.locator(".comment-body").first).to_contain_text("A comment to tap around.")
     context.close()
-    return {"url": url, "writer": "tamsin", "post_id": url.rsplit("/", 1)[1]}
+    return {"url": url, "writer": writer, "post_id": url.rsplit("/", 1)[1]}
 
 
 def test_a_reader_copies_a_posts_link(desktop, live_site, story):

@@ -5,27 +5,29 @@ scrolls sideways, however long a word a writer types."""
 import pytest
 from playwright.sync_api import expect
 
-from browser_support import ADMIN_EMAIL, DESKTOP, PASSWORD, check_accessibility, screenshot
+from browser_support import DESKTOP, check_accessibility, own, screenshot
 from test_journeys import log_in, open_menu, register, submit, write_post
 
 pytestmark = pytest.mark.browser
 
-NIGHTOWL = "nightowl.reading.by.candlelight.until.dawn@harbour-newsroom.example.org"
+# A long address: the admin's Users table must still fit a laptop.
+NIGHTOWL = "{name}.reading.by.candlelight.until.dawn@harbour-newsroom.example.org"
 LONG_WORD = "Donaudampfschifffahrtsgesellschaftskapitaenswitwenrentenversicherung" * 2
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def long_post(browser, live_site):
-    """A post whose title, excerpt and body hold a word wider than a phone."""
+    """A post of the journey's own writer whose title, excerpt and body hold
+    a word wider than a phone."""
     context = browser.new_context(base_url=live_site.url, viewport=DESKTOP)
     page = context.new_page()
-    # A long address: the admin's Users table must still fit a laptop.
-    register(page, live_site, "nightowl", email=NIGHTOWL)
+    writer = own("nightowl")
+    email = register(page, live_site, writer, email=NIGHTOWL.format(name=writer))
     url = write_post(page, f"On {LONG_WORD}",
                      f"{LONG_WORD} is one word.\n\n## A heading\n\nEvenings by the river, "
                      "read in the dark.\n", "rivers")
     context.close()
-    return {"url": url, "tag": "rivers"}
+    return {"url": url, "tag": "rivers", "writer": writer, "email": email}
 
 
 def theme(page):
@@ -48,7 +50,7 @@ def test_dark_mode_follows_the_system_and_the_toggle_is_remembered(desktop, long
     page.goto("/search?q=river")
     expect(page.locator("mark").first).to_be_visible()
     check_accessibility(page, "search (dark)")
-    page.goto("/user/nightowl")
+    page.goto(f"/user/{long_post['writer']}")
     check_accessibility(page, "profile (dark)")
     page.goto("/auth/login")
     page.locator("[type=submit]").first.click()  # field errors: their colours too
@@ -72,7 +74,7 @@ def test_dark_mode_follows_the_system_and_the_toggle_is_remembered(desktop, long
     page.goto("/")
     assert theme(page) == "dark"
     # Signed in: the comment form, the writer's buttons, a refused comment.
-    log_in(page, NIGHTOWL)
+    log_in(page, long_post["email"])
     page.goto(long_post["url"])
     page.watch.expect_status("/post/", 400)  # the empty comment, refused
     submit(page, "body")
@@ -113,16 +115,10 @@ def test_a_long_word_never_widens_the_phone_page(phone, long_post):
     page.watch.assert_clean()
 
 
-def test_the_admin_users_table_fits_a_laptop_screen(open_page, live_site, long_post):
+def test_the_admin_users_table_fits_a_laptop_screen(open_page, long_post, admin_email):
     page = open_page()
     page.set_viewport_size({"width": 1366, "height": 768})
-    # The SITE_ADMIN account: another journey may have registered it already.
-    page.goto("/auth/login")
-    page.fill("input[name=email]", ADMIN_EMAIL)
-    page.fill("input[name=password]", PASSWORD)
-    submit(page, "password")
-    if page.locator("input[name=password]").count():
-        register(page, live_site, "chief", email=ADMIN_EMAIL)
+    log_in(page, admin_email)
     page.goto("/admin/admin_users/")
     expect(page.locator("table.model-list")).to_be_visible()
     expect(page.locator("input[name=search]")).to_have_attribute("placeholder", "Search username, email")
