@@ -1,26 +1,24 @@
 """The database connection: real MongoDB through ``MONGODB_URI``, or the
 embedded mongomock backend, one private database per app.
 
-MongoEngine keeps one global registry of connections, so two apps in one
-process would normally share a database. Each app here owns its client and
-database, and binds them to MongoEngine's default alias whenever one of its
-app contexts is pushed (``appcontext_pushed``). Tests can then create as many
-apps as they like, each with an empty database, and the app served by a
-process always sees its own data.
+Each app owns its client and database (``app.extensions["site_db"]``), and
+the documents use them through MongoEngine's default connection, bound when
+the app is made: a server, a command or a script runs one app per process.
+MongoEngine keeps one process-wide registry of connections, so a second app
+in the same process leaves it bound to the first; the test suite, which
+makes an app for each test, binds each app's database on every app context
+itself (``tests/database_binding.py``).
 """
 import itertools
 import logging
 import os
-import threading
 from urllib.parse import urlsplit
 
 import gridfs
 import mongoengine
 import pymongo
-from flask import appcontext_pushed
 from flask_mongoengine import MongoEngine
-from mongoengine import connection as me_connection
-from mongoengine.base.common import _document_registry
+from mongoengine.connection import ConnectionFailure
 from pymongo.uri_parser import parse_uri
 
 from . import dbstats
@@ -30,8 +28,6 @@ log = logging.getLogger(__name__)
 _test_database_counter = itertools.count(1)
 # In the name of every database a testing app makes on a real server.
 TEST_DATABASE_MARK = "_test_"
-_bind_lock = threading.Lock()
-_bound_app_key = None
 
 
 class ConfigError(SystemExit):
@@ -60,13 +56,8 @@ class SiteMongoEngine(MongoEngine):
             "app": app,
             "conn": {mongoengine.DEFAULT_CONNECTION_NAME: client},
         }
-        app.extensions["site_db"] = {
-            "client": client,
-            "db": database,
-            "embedded": embedded,
-            "key": object(),
-        }
-        appcontext_pushed.connect(_bind_on_push, app, weak=False)
+        app.extensions["site_db"] = {"client": client, "db": database, "embedded": embedded}
+        connect_documents(client, database)
 
 
 def open_database(config):
@@ -124,30 +115,23 @@ def _one_line(exc):
     return " ".join(str(exc).split())
 
 
-def _bind_on_push(app, **_extra):
-    bind_app_database(app)
+def connect_documents(client, database):
+    """Give MongoEngine's default connection this client and database, when
+    no app of this process has yet; returns whether it did.
 
-
-def bind_app_database(app):
-    """Point MongoEngine's default alias at this app's database.
-
-    A cheap no-op when this app is already bound (the common case: one app a
-    process). MongoEngine has no public API to swap a live connection, so this
-    writes its registry directly and drops the collections documents cached.
+    Through MongoEngine's public ``connect``: its ``mongo_client_class`` is
+    called to make the client, and here hands over the one the app opened
+    (with the app's settings and command listener, or the embedded server).
     """
-    global _bound_app_key
-    state = app.extensions["site_db"]
-    if _bound_app_key is state["key"]:
-        return
-    with _bind_lock:
-        alias = mongoengine.DEFAULT_CONNECTION_NAME
-        me_connection._connections[alias] = state["client"]
-        me_connection._dbs[alias] = state["db"]
-        me_connection._connection_settings[alias] = {"name": state["db"].name}
-        for document in _document_registry.values():
-            if not document._meta.get("abstract") and hasattr(document, "_collection"):
-                document._collection = None
-        _bound_app_key = state["key"]
+    alias = mongoengine.DEFAULT_CONNECTION_NAME
+    try:
+        mongoengine.get_connection(alias)
+        return False  # another app of this process (the test suite's) has it
+    except ConnectionFailure:
+        # uuidRepresentation: the client's own (MongoEngine warns when unsaid).
+        mongoengine.connect(db=database.name, alias=alias, uuidRepresentation="standard",
+                            mongo_client_class=lambda **_settings: client)
+        return True
 
 
 def get_db(app):

@@ -3,9 +3,8 @@ compiled again when their source changes."""
 from jinja2 import DictLoader, Environment
 
 from site_app import create_app
-from site_app.template_cache import ProcessBytecodeCache, shared
-
 from helpers import close_database
+from template_cache import ProcessBytecodeCache, shared
 
 
 class CountingCache(ProcessBytecodeCache):
