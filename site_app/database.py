@@ -3,11 +3,10 @@ embedded mongomock backend, one private database per app.
 
 Each app owns its client and database (``app.extensions["site_db"]``), and
 the documents use them through MongoEngine's default connection, bound when
-the app is made: a server, a command or a script runs one app per process.
-MongoEngine keeps one process-wide registry of connections, so a second app
-in the same process leaves it bound to the first; the test suite, which
-makes an app for each test, binds each app's database on every app context
-itself (``tests/database_binding.py``).
+the app is made: a server, a command or a script runs one app at a time.
+MongoEngine keeps one process-wide registry of connections; the test suite,
+which makes an app for each test and uses two at once, binds each app's
+database on every app context itself (``tests/database_binding.py``).
 """
 import itertools
 import logging
@@ -116,22 +115,27 @@ def _one_line(exc):
 
 
 def connect_documents(client, database):
-    """Give MongoEngine's default connection this client and database, when
-    no app of this process has yet; returns whether it did.
+    """Give MongoEngine's default connection this app's client and database.
 
     Through MongoEngine's public ``connect``: its ``mongo_client_class`` is
     called to make the client, and here hands over the one the app opened
     (with the app's settings and command listener, or the embedded server).
+    A process runs one app at a time: a later app (a script measuring one
+    database after another) takes the connection over, and MongoEngine's
+    ``disconnect`` closes the earlier app's client unless something else
+    still holds it (the test suite, which makes many apps, rebinds on every
+    app context itself: ``tests/database_binding.py``).
     """
     alias = mongoengine.DEFAULT_CONNECTION_NAME
     try:
-        mongoengine.get_connection(alias)
-        return False  # another app of this process (the test suite's) has it
+        if mongoengine.get_db(alias) is database:
+            return
+        mongoengine.disconnect(alias)
     except ConnectionFailure:
-        # uuidRepresentation: the client's own (MongoEngine warns when unsaid).
-        mongoengine.connect(db=database.name, alias=alias, uuidRepresentation="standard",
-                            mongo_client_class=lambda **_settings: client)
-        return True
+        pass  # the first app of this process
+    # uuidRepresentation: the client's own (MongoEngine warns when unsaid).
+    mongoengine.connect(db=database.name, alias=alias, uuidRepresentation="standard",
+                        mongo_client_class=lambda **_settings: client)
 
 
 def get_db(app):

@@ -12,8 +12,11 @@ drops the collections the document classes cached.
 MongoEngine has no public way to swap a live connection: ``disconnect``
 closes the client, and a pymongo client once closed cannot be used again
 (the other app of a test may still need it). So this writes MongoEngine's
-registries directly; ``test_private_reaches.py`` fails, naming the
-attribute, when a MongoEngine release renames one.
+registries directly, and keeps the client bound last under an alias of its
+own, so that the site making a new app (``disconnect`` of the default
+alias, ``site_app.database.connect_documents``) leaves it open.
+``test_private_reaches.py`` fails, naming the attribute, when a MongoEngine
+release renames one.
 """
 import threading
 
@@ -23,7 +26,8 @@ from mongoengine import connection as me_connection
 from mongoengine.base.common import _document_registry
 
 _bind_lock = threading.Lock()
-_bound = None  # the site_db state of the app bound last
+# Holds the client bound last, so MongoEngine's disconnect never closes it.
+KEEP_OPEN_ALIAS = "tests-keep-open"
 
 
 def bind_every_app_on_push():
@@ -40,15 +44,14 @@ def _bind_on_push(app, **_extra):
 def bind_app_database(state):
     """Point MongoEngine's default alias at the client and database of
     ``state`` (an app's ``extensions["site_db"]``); a no-op when bound."""
-    global _bound
-    if _bound is state:
+    alias = mongoengine.DEFAULT_CONNECTION_NAME
+    me_connection._connections[KEEP_OPEN_ALIAS] = state["client"]
+    if me_connection._dbs.get(alias) is state["db"]:
         return
     with _bind_lock:
-        alias = mongoengine.DEFAULT_CONNECTION_NAME
         me_connection._connections[alias] = state["client"]
         me_connection._dbs[alias] = state["db"]
         me_connection._connection_settings[alias] = {"name": state["db"].name}
         for document in _document_registry.values():
             if not document._meta.get("abstract") and hasattr(document, "_collection"):
                 document._collection = None
-        _bound = state

@@ -105,3 +105,23 @@ def test_the_product_loads_nothing_only_the_tests_need():
                               capture_output=True, text=True, timeout=120)
     assert finished.returncode == 0, finished.stderr[-2000:]
     assert finished.stdout.strip().splitlines()[-1] == "[] 0 None"  # (the logs come first)
+
+
+def test_a_later_app_in_one_process_uses_its_own_database():
+    """A script that makes one app after another (scripts/bench_scale.py
+    measures one database per size) writes through the newest app's
+    documents into the newest app's database, outside the suite too."""
+    program = (
+        "from site_app import create_app\n"
+        "from site_app.models import Role\n"
+        "first = create_app('development', {'EMBEDDED_DATA_DIR': ''})\n"
+        "second = create_app('development', {'EMBEDDED_DATA_DIR': ''})\n"
+        "with second.app_context():\n"
+        "    Role.insert_roles()\n"
+        "count = lambda app: app.extensions['site_db']['db']['roles'].count_documents({})\n"
+        "print(count(first), count(second) > 0)\n")
+    env = {k: v for k, v in os.environ.items() if k not in {"SITE_CONFIG", "MONGODB_URI"}}
+    finished = subprocess.run([sys.executable, "-c", program], cwd=SITE_APP.parent, env=env,
+                              capture_output=True, text=True, timeout=120)
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    assert finished.stdout.strip().splitlines()[-1] == "0 True"  # (the logs come first)
