@@ -34,8 +34,7 @@ def create_app(config_name=None, overrides=None):
     if overrides:
         app.config.update(overrides)
     _check_production_settings(app)
-    from . import assets, template_cache, web
-    template_cache.init_app(app)
+    from . import assets, web
     # Static files first: the proxy fix-up below must wrap WhiteNoise too.
     assets.init_app(app, web.static_file_headers(app))
     from . import public_address

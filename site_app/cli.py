@@ -1,4 +1,5 @@
-"""Operator commands: ``flask --app site_app deploy | repair-counts | seed | demo | worker | shell``."""
+"""Operator commands: ``flask --app site_app deploy | repair-counts | seed | demo | worker |
+backup | restore | shell``."""
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -17,6 +18,8 @@ def register(app):
     from .media.cleanup import media_cli
     app.cli.add_command(media_cli)
     app.cli.add_command(worker)
+    from . import backup
+    backup.register(app)
 
     @app.shell_context_processor
     def shell_context():

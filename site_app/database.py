@@ -1,26 +1,23 @@
 """The database connection: real MongoDB through ``MONGODB_URI``, or the
 embedded mongomock backend, one private database per app.
 
-MongoEngine keeps one global registry of connections, so two apps in one
-process would normally share a database. Each app here owns its client and
-database, and binds them to MongoEngine's default alias whenever one of its
-app contexts is pushed (``appcontext_pushed``). Tests can then create as many
-apps as they like, each with an empty database, and the app served by a
-process always sees its own data.
+Each app owns its client and database (``app.extensions["site_db"]``), and
+the documents use them through MongoEngine's default connection, bound when
+the app is made: a server, a command or a script runs one app at a time.
+MongoEngine keeps one process-wide registry of connections; the test suite,
+which makes an app for each test and uses two at once, binds each app's
+database on every app context itself (``tests/database_binding.py``).
 """
 import itertools
 import logging
 import os
-import threading
 from urllib.parse import urlsplit
 
 import gridfs
 import mongoengine
 import pymongo
-from flask import appcontext_pushed
 from flask_mongoengine import MongoEngine
-from mongoengine import connection as me_connection
-from mongoengine.base.common import _document_registry
+from mongoengine.connection import ConnectionFailure
 from pymongo.uri_parser import parse_uri
 
 from . import dbstats
@@ -30,8 +27,6 @@ log = logging.getLogger(__name__)
 _test_database_counter = itertools.count(1)
 # In the name of every database a testing app makes on a real server.
 TEST_DATABASE_MARK = "_test_"
-_bind_lock = threading.Lock()
-_bound_app_key = None
 
 
 class ConfigError(SystemExit):
@@ -60,13 +55,8 @@ class SiteMongoEngine(MongoEngine):
             "app": app,
             "conn": {mongoengine.DEFAULT_CONNECTION_NAME: client},
         }
-        app.extensions["site_db"] = {
-            "client": client,
-            "db": database,
-            "embedded": embedded,
-            "key": object(),
-        }
-        appcontext_pushed.connect(_bind_on_push, app, weak=False)
+        app.extensions["site_db"] = {"client": client, "db": database, "embedded": embedded}
+        connect_documents(client, database)
 
 
 def open_database(config):
@@ -124,30 +114,28 @@ def _one_line(exc):
     return " ".join(str(exc).split())
 
 
-def _bind_on_push(app, **_extra):
-    bind_app_database(app)
+def connect_documents(client, database):
+    """Give MongoEngine's default connection this app's client and database.
 
-
-def bind_app_database(app):
-    """Point MongoEngine's default alias at this app's database.
-
-    A cheap no-op when this app is already bound (the common case: one app a
-    process). MongoEngine has no public API to swap a live connection, so this
-    writes its registry directly and drops the collections documents cached.
+    Through MongoEngine's public ``connect``: its ``mongo_client_class`` is
+    called to make the client, and here hands over the one the app opened
+    (with the app's settings and command listener, or the embedded server).
+    A process runs one app at a time: a later app (a script measuring one
+    database after another) takes the connection over, and MongoEngine's
+    ``disconnect`` closes the earlier app's client unless something else
+    still holds it (the test suite, which makes many apps, rebinds on every
+    app context itself: ``tests/database_binding.py``).
     """
-    global _bound_app_key
-    state = app.extensions["site_db"]
-    if _bound_app_key is state["key"]:
-        return
-    with _bind_lock:
-        alias = mongoengine.DEFAULT_CONNECTION_NAME
-        me_connection._connections[alias] = state["client"]
-        me_connection._dbs[alias] = state["db"]
-        me_connection._connection_settings[alias] = {"name": state["db"].name}
-        for document in _document_registry.values():
-            if not document._meta.get("abstract") and hasattr(document, "_collection"):
-                document._collection = None
-        _bound_app_key = state["key"]
+    alias = mongoengine.DEFAULT_CONNECTION_NAME
+    try:
+        if mongoengine.get_db(alias) is database:
+            return
+        mongoengine.disconnect(alias)
+    except ConnectionFailure:
+        pass  # the first app of this process
+    # uuidRepresentation: the client's own (MongoEngine warns when unsaid).
+    mongoengine.connect(db=database.name, alias=alias, uuidRepresentation="standard",
+                        mongo_client_class=lambda **_settings: client)
 
 
 def get_db(app):

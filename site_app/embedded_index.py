@@ -55,6 +55,9 @@ def answer_like_an_index():
 
     CollectionStore.__setitem__ = _stored(CollectionStore.__setitem__)
     CollectionStore.__delitem__ = _removed(CollectionStore.__delitem__)
+    # ``Database.drop_collection`` empties the store itself, past every
+    # Collection method above.
+    CollectionStore.drop = _emptied(CollectionStore.drop)
     for name in _MONGOMOCK_WRITES:
         original = getattr(Collection, name, None)
         if original is not None:
@@ -158,6 +161,17 @@ def _removed(method):
         finally:
             if not getattr(store, "inkwell_writing", 0):
                 _renew(store)
+
+    return wrapper
+
+
+def _emptied(method):
+    @functools.wraps(method)
+    def wrapper(store):
+        try:
+            return method(store)
+        finally:
+            _renew(store)
 
     return wrapper
 

@@ -21,14 +21,15 @@ then share. Shared answers carry a weak ``ETag`` (``304`` on
 s-maxage=PAGE_CACHE_S_MAXAGE`` and ``Vary: Cookie, Accept-Language`` (pages
 are kept per language, see ``request_key``).
 """
+import gzip
 import hashlib
 import logging
 from functools import wraps
 from urllib.parse import urlencode
 
+import brotli
 from flask import current_app, g, make_response, request, session
 from flask_babel import get_locale
-from flask_compress.flask_compress import _compress_data  # with the app's own settings
 from werkzeug.datastructures import ImmutableMultiDict
 
 from . import content_cache
@@ -218,8 +219,18 @@ def _encodings(entry, mimetype):
     if (entry["nonce"] or not config["COMPRESS_REGISTER"] or len(body) < config["COMPRESS_MIN_SIZE"]
             or mimetype not in config["COMPRESS_MIMETYPES"]):
         return {}
-    return {name: _compress_data(current_app, body, name)
-            for name in config["COMPRESS_ALGORITHM"] if name in ("br", "gzip")}
+    return {name: _COMPRESSORS[name](body, config)
+            for name in config["COMPRESS_ALGORITHM"] if name in _COMPRESSORS}
+
+
+# As Flask-Compress compresses, at the levels its documented settings give
+# (it sets their defaults in ``init_app``).
+_COMPRESSORS = {
+    "br": lambda body, config: brotli.compress(
+        body, mode=config["COMPRESS_BR_MODE"], quality=config["COMPRESS_BR_LEVEL"],
+        lgwin=config["COMPRESS_BR_WINDOW"], lgblock=config["COMPRESS_BR_BLOCK"]),
+    "gzip": lambda body, config: gzip.compress(body, config["COMPRESS_LEVEL"]),
+}
 
 
 def _seconds(timeout):

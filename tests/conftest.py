@@ -29,6 +29,14 @@ def _start_driver_lane():
 
 _start_driver_lane()
 
+from database_binding import bind_every_app_on_push
+from template_cache import share_compiled_templates
+
+# Before any app is made: the suite's many apps share compiled templates,
+# and each one's documents use its own database while its context is active.
+share_compiled_templates()
+bind_every_app_on_push()
+
 from site_app import create_app
 from site_app import dbstats
 from site_app.models import Role, User

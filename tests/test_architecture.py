@@ -84,3 +84,44 @@ def test_mongomock_code_stays_in_the_embedded_modules_production_never_loads():
                               capture_output=True, text=True, timeout=120)
     assert finished.returncode == 0, finished.stderr[-2000:]
     assert finished.stdout.strip() == "[]"
+
+
+def test_the_product_loads_nothing_only_the_tests_need():
+    """An app built and asked a page outside the suite binds its database
+    once (no receiver rebinding it on every app context) and shares no
+    compiled templates across apps: both live in tests/, which it never
+    imports."""
+    program = (
+        "import sys\n"
+        "from flask import appcontext_pushed\n"
+        "from site_app import create_app\n"
+        "app = create_app('development', {'EMBEDDED_DATA_DIR': ''})\n"
+        "assert app.test_client().get('/').status_code == 200\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in\n"
+        "    ('tests', 'database_binding', 'template_cache', 'helpers', 'conftest')),\n"
+        "    len(appcontext_pushed.receivers), app.jinja_env.bytecode_cache)\n")
+    env = {k: v for k, v in os.environ.items() if k not in {"SITE_CONFIG", "MONGODB_URI"}}
+    finished = subprocess.run([sys.executable, "-c", program], cwd=SITE_APP.parent, env=env,
+                              capture_output=True, text=True, timeout=120)
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    assert finished.stdout.strip().splitlines()[-1] == "[] 0 None"  # (the logs come first)
+
+
+def test_a_later_app_in_one_process_uses_its_own_database():
+    """A script that makes one app after another (scripts/bench_scale.py
+    measures one database per size) writes through the newest app's
+    documents into the newest app's database, outside the suite too."""
+    program = (
+        "from site_app import create_app\n"
+        "from site_app.models import Role\n"
+        "first = create_app('development', {'EMBEDDED_DATA_DIR': ''})\n"
+        "second = create_app('development', {'EMBEDDED_DATA_DIR': ''})\n"
+        "with second.app_context():\n"
+        "    Role.insert_roles()\n"
+        "count = lambda app: app.extensions['site_db']['db']['roles'].count_documents({})\n"
+        "print(count(first), count(second) > 0)\n")
+    env = {k: v for k, v in os.environ.items() if k not in {"SITE_CONFIG", "MONGODB_URI"}}
+    finished = subprocess.run([sys.executable, "-c", program], cwd=SITE_APP.parent, env=env,
+                              capture_output=True, text=True, timeout=120)
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    assert finished.stdout.strip().splitlines()[-1] == "0 True"  # (the logs come first)

@@ -121,3 +121,14 @@ def test_writes_by_other_filters_and_upserts_keep_the_lookups_true(collection):
     assert _ids(collection.find({"kind": "b"})) == [1]
     assert _ids(collection.find({"kind": "d"})) == [5]
     assert [d["reader"] for d in collection.find({"kind": "c"})] == [7]
+
+
+def test_a_collection_dropped_through_its_database_starts_afresh(collection):
+    collection.insert_many([{"_id": n, "owner": "ann"} for n in range(3)])
+    assert collection.count_documents({"owner": "ann"}) == 3
+
+    collection.database.drop_collection(collection.name)  # as `restore --replace` does
+    collection.insert_many([{"_id": 7, "owner": "ann"}, {"_id": 8, "owner": "bob"}])
+
+    assert _ids(collection.find({"owner": "ann"})) == [7]
+    assert collection.count_documents({"owner": "bob"}) == 1

@@ -2,7 +2,7 @@
 compiled again when their source changes."""
 from jinja2 import DictLoader, Environment
 
-from site_app.template_cache import ProcessBytecodeCache, shared
+from template_cache import ProcessBytecodeCache, shared
 
 
 

@@ -1,14 +1,16 @@
-"""Compiled templates shared by every app of one process.
+"""Compiled templates shared by every app the test suite builds.
 
 Jinja compiles each template once per environment, and every app has its
-own environment. A server runs one app per process, so this changes nothing
-there; the test suite builds an app for each test, and compiling the same
+own environment. A server runs one app per process, so it gains nothing from
+this; the test suite builds an app for each test, and compiling the same
 templates again for each one was most of its time. Jinja keys each entry by
 the template's name and checks the checksum of its source, so an edited
 template is compiled anew (Jinja's documented ``BytecodeCache`` interface).
+``conftest.py`` gives it to every app through Flask's ``jinja_options``.
 """
 import threading
 
+from flask import Flask
 from jinja2 import BytecodeCache
 
 
@@ -38,5 +40,7 @@ class ProcessBytecodeCache(BytecodeCache):
 shared = ProcessBytecodeCache()
 
 
-def init_app(app):
-    app.jinja_env.bytecode_cache = shared
+def share_compiled_templates():
+    """Every Flask app made from now on in this process uses ``shared``
+    (``Flask.jinja_options``: what each app's environment is built with)."""
+    Flask.jinja_options = {**Flask.jinja_options, "bytecode_cache": shared}
