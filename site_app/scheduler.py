@@ -86,20 +86,23 @@ def init_app(app):
     if not app.config.get("SCHEDULER_IN_PROCESS"):
         return
 
+    # Set to end the thread (an app closed in the same process: tests).
+    app.extensions["timetable_stop"] = threading.Event()
+
     @app.before_request
     def start_timetable():
         if id(app) not in _started:
             start_in_process(app)
 
 
-def start_in_process(app, stop=None):
-    """The timetable on a daemon thread of this process (once per app);
-    ``stop``: a ``threading.Event`` that ends it (tests)."""
+def start_in_process(app):
+    """The timetable on a daemon thread of this process (once per app)."""
     with _started_lock:
         if id(app) in _started:
             return None
         _started.add(id(app))
-    thread = threading.Thread(target=_run_timetable, args=(app, stop or threading.Event()),
+    stop = app.extensions.setdefault("timetable_stop", threading.Event())
+    thread = threading.Thread(target=_run_timetable, args=(app, stop),
                               daemon=True, name="inkwell-timetable")
     thread.start()
     return thread
