@@ -177,3 +177,39 @@ def test_the_following_list_pages_in_the_order_followed(app, client, make_user):
     assert ">birch<" not in second and ">elm<" not in second
     assert ">elm<" in client.get("/following/rita?page=-1").text
     assert client.get("/following/rita?page=9").location == "/following/rita?page=3"
+
+
+def test_followers_are_paged_by_name_with_no_skip_however_deep(app, client, make_user):
+    """Issue 21: the followers list paged by key (name, id): every page one
+    index range of a page and one more, the last one a reverse read, each
+    follower once, even one with a "-" in the name (the key's separator)."""
+    import re
+
+    from site_app import dbstats
+    app.config["FOLLOWERS_PER_PAGE"] = 2
+    app.config["DB_OPS_HEADER"] = False
+    wendy = make_user("wendy")
+    names = ["anna", "bert", "cleo", "dan-o", "eve", "finn", "gus"]
+    for name in names:
+        make_user(name).follow(wendy)
+
+    def people(text):
+        return re.findall(r'href="/user/([\w-]+)">\1</a>', text.split("Back to")[1])
+
+    def link(text, label):
+        found = re.search(rf'href="([^"]+)" aria-label="{label}"', text)
+        return found and found.group(1).replace("&amp;", "&")
+
+    seen, path, costs = [], "/followers/wendy", []
+    while path:
+        with dbstats.recording() as ops:
+            text = client.get(path).text
+        costs.append((ops.largest_skip, ops.documents))
+        seen += people(text)
+        path = link(text, "Next page")
+    assert seen == names
+    assert all(skip == 0 for skip, _documents in costs)
+    last = client.get("/followers/wendy?page=-1").text
+    assert people(last) == ["finn", "gus"]  # the last page is full
+    back = client.get(link(last, "Previous page")).text
+    assert people(back) == ["dan-o", "eve"]

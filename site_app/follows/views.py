@@ -7,7 +7,7 @@ from ..models import Permission, User, normalise_tags
 from ..models.blocks import blocks
 from ..models.tag_follows import TooManyFollowedTags
 from ..page_cache import cached_page
-from ..pagination import page_arg, paginate
+from ..pagination import page_arg, page_by_key
 from ..redirects import back_to
 from . import follows
 
@@ -84,8 +84,10 @@ def unfollow_tag(tag):
 @cached_page()
 def followers(username):
     user = get_user(username)
-    page = paginate(user.followers(), page_arg(), current_app.config["FOLLOWERS_PER_PAGE"])
-    return render_template("followers.html", user=user, page=page, people=page.items,
+    # By key (name, id): every page one index range, however many follow.
+    page = page_by_key(user.followers(), current_app.config["FOLLOWERS_PER_PAGE"],
+                       field="username", by_name=True)
+    return render_template("followers.html", user=user, page=page, people=page.items, keyed=True,
                            title=f"Followers of {user.username}", endpoint=".followers")
 
 

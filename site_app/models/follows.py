@@ -81,4 +81,5 @@ class Follows:
         return row.get("followers_total") or 0
 
     def followers(self):
-        return type(self).objects(following=self.id).order_by("username")
+        """Who follows this account, by name (``page_by_key(by_name=True)``)."""
+        return type(self).objects(following=self.id).order_by("username", "id")
