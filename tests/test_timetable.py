@@ -88,3 +88,25 @@ def test_the_worker_without_redis_says_the_web_process_runs_the_timetable(app, r
     result = runner.invoke(args=["worker", "--burst"])
     assert result.exit_code == 1
     assert "jobs and the timetable run inside the web process" in result.output
+
+
+@pytest.mark.embedded_only("the queue is Redis: one lane is enough")
+def test_the_worker_starts_rqs_cron_in_a_child_that_enqueues_at_once(app, make_user, redis_url):
+    """What ``flask worker`` starts beside the worker: a forked process
+    running RQ's cron scheduler, which enqueues publish-due on start."""
+    from site_app.scheduler import start_rq_cron
+    app.config.update(JOBS_RUN_AT_ONCE=False, JOBS_REDIS_URL=redis_url)
+    post = Post.publish(make_user("wendy"), "Overdue", "Through the child.",
+                        publish_at=an_hour_ago())
+    child = start_rq_cron(app)
+    try:
+        queue = rq_queue(app)
+        assert wait_for(lambda: queue.count == 1)
+        assert child.is_alive()
+    finally:
+        child.terminate()
+        child.join(10)
+    assert child.exitcode is not None
+    connection = redis_connection(app)
+    SimpleWorker([rq_queue(app, connection)], connection=connection).work(burst=True)
+    assert post.reload().draft is False
