@@ -12,6 +12,16 @@
   if (!input || !zoneField) {
     return;
   }
+  // With a time the main button schedules rather than publishes: say so.
+  var button = document.getElementById("submit");
+  var publishWord = button ? button.value : "";
+  function nameTheButton() {
+    if (button) {
+      button.value = input.value ? "Schedule" : publishWord;
+    }
+  }
+  input.addEventListener("input", nameTheButton);
+  input.addEventListener("change", nameTheButton);
   var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   if (!zone) {
     return;
@@ -26,4 +36,5 @@
     var local = new Date(stored.getTime() - stored.getTimezoneOffset() * 60000);
     input.value = local.toISOString().slice(0, 16);
   }
+  nameTheButton();
 }());

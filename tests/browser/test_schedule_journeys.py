@@ -36,7 +36,9 @@ def test_a_time_picked_in_tokyo_is_stored_as_that_instant_and_shown_back_in_toky
     expect(page.locator("#publish-at-zone")).to_have_text("In your time zone (Asia/Tokyo).")
     page.fill("[name=title]", "Cherry blossoms")
     page.fill("[name=body]", "Out on the first of June.")
+    expect(page.locator("#submit")).to_have_value("Publish")
     page.fill("[name=publish_at]", "2030-06-01T09:30")
+    expect(page.locator("#submit")).to_have_value("Schedule")
     screenshot(page, "schedule-write")
     submit(page, "publish_at")
     expect(page.locator("main")).to_contain_text("Your post is scheduled")
@@ -50,6 +52,7 @@ def test_a_time_picked_in_tokyo_is_stored_as_that_instant_and_shown_back_in_toky
 
     page.get_by_role("link", name="Change").click()
     expect(page.locator("[name=publish_at]")).to_have_value("2030-06-01T09:30")
+    expect(page.locator("#submit")).to_have_value("Schedule")
     page.get_by_role("link", name=re.compile("Back to the post")).click()
     page.goto("/drafts")
     with page.expect_navigation():
