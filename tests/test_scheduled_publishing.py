@@ -276,3 +276,21 @@ def test_the_api_refuses_a_time_for_a_published_post(app, writer, api_headers):
     assert response.status_code == 400
     assert "The post is published" in response.get_json()["message"]
     assert client.get(path, headers=headers).get_json()["draft"] is False
+
+
+def test_a_draft_saved_with_its_time_just_passed_keeps_it_and_goes_out_next_run(
+        app, runner, wendy):
+    """The time came while the writer had the edit page open: sending the
+    stored time back unchanged is no error; another past time is."""
+    response, _ = schedule_through_the_form(wendy)
+    post_id = post_id_from(response)
+    passed = in_minutes(-3)
+    Post.objects(id=post_id).update_one(set__publish_at=passed)  # its minute has gone by
+    form = {"title": "Kept", "body": "Saved late.", "timezone": "", "submit": "Publish"}
+    saved = wendy.post(f"/edit/{post_id}", data={**form, "publish_at": f"{passed:%Y-%m-%dT%H:%M}"})
+    assert saved.status_code == 302
+    other = wendy.post(f"/edit/{post_id}", data={
+        **form, "publish_at": f"{passed - timedelta(minutes=5):%Y-%m-%dT%H:%M}"})
+    assert other.status_code == 400 and "That time has passed" in other.get_data(as_text=True)
+    assert "scheduled posts published: 1" in runner.invoke(args=["publish-due"]).output
+    assert Post.objects.get(id=post_id).body == "Saved late."

@@ -33,12 +33,14 @@ class BadPublishTime(ValueError):
     """A ``publish_at`` that cannot be a time to publish at (the message says why)."""
 
 
-def publish_time(text, zone=None, now=None):
+def publish_time(text, zone=None, now=None, stored=None):
     """The naive UTC time ``text`` names, or ``None`` when it is empty.
 
     ``text``: ISO 8601 (``2026-12-24T09:30``, seconds and an offset
     optional); without an offset it is read in ``zone`` (an IANA name such
-    as ``Europe/Madrid``), else in UTC. Raises :class:`BadPublishTime`.
+    as ``Europe/Madrid``), else in UTC. The draft's ``stored`` time sent
+    back unchanged is kept even if it has just passed (saved before the
+    next run published it). Raises :class:`BadPublishTime`.
     """
     text = (text or "").strip()
     if not text:
@@ -55,6 +57,8 @@ def publish_time(text, zone=None, now=None):
     except OverflowError:  # year 9999 in a zone ahead of UTC
         utc = datetime.max
     now = now or utcnow()
+    if stored is not None and utc == stored.replace(second=0, microsecond=0):
+        return stored
     if utc < now - PAST_GRACE:
         raise BadPublishTime("That time has passed: choose a later one, "
                              "or leave it empty to publish now.")

@@ -68,16 +68,19 @@ class ScheduleFields(SiteForm):
                     "with a time, the post stays a draft until then.")
     timezone = HiddenField(validators=[Length(max=ZONE_MAX)])
     publish_at_utc = None
+    stored_publish_at = None  # the draft's time, kept when sent back as it was
 
     def validate_publish_at(self, field):
         try:
-            self.publish_at_utc = publish_time(field.data, self.timezone.data)
+            self.publish_at_utc = publish_time(field.data, self.timezone.data,
+                                               stored=self.stored_publish_at)
         except BadPublishTime as bad:
             raise ValidationError(str(bad)) from None
 
     def show_stored_time(self, post):
         """On a fresh edit page: the stored UTC time, which the script
         turns into the reader's local time (``data-utc``)."""
+        self.stored_publish_at = post.publish_at
         if post.publish_at and not self.is_submitted():
             self.publish_at.data = f"{post.publish_at:%Y-%m-%dT%H:%M}"
             self.publish_at.render_kw = dict(self.publish_at.render_kw or {},
