@@ -21,6 +21,15 @@ _DETAILS_OUT = {
     "cover": {"type": ["string", "null"], "description": "the id of the stored image shown "
                                                          "as the cover"},
 }
+# A draft's scheduled publication (site_app/models/schedule.py).
+_SCHEDULE_IN = {
+    "publish_at": {"type": ["string", "null"],
+                   "description": "ISO 8601 date and time: the post stays a draft until then "
+                                  "(with an offset, or in `timezone`, else UTC); null or \"\" "
+                                  "cancels; a time passed or over five years ahead: 400"},
+    "timezone": {"type": ["string", "null"], "maxLength": 64,
+                 "description": "the IANA zone of a publish_at without offset, e.g. Europe/Madrid"},
+}
 _DETAILS_IN = {
     "subtitle": {"type": ["string", "null"], "maxLength": SUBTITLE_MAX},
     "custom_excerpt": {"type": ["string", "null"], "maxLength": CUSTOM_EXCERPT_MAX},
@@ -63,6 +72,8 @@ SCHEMAS = {
         "tags": {"type": "array", "items": {"type": "string"}},
         "draft": {"type": "boolean", "description": "a draft is seen only by its author "
                                                    "and administrators; on no list"},
+        "publish_at": {"type": ["string", "null"],
+                       "description": "a draft's scheduled publication, ISO 8601 UTC; else null"},
         **_DETAILS_OUT,
         "timestamp": _TIME,
         "author_url": _NULLABLE_URL,
@@ -163,6 +174,7 @@ SCHEMAS = {
             "draft": {"type": "boolean", "default": False,
                       "description": "true: save without publishing"},
             **_DETAILS_IN,
+            **_SCHEDULE_IN,
         },
         "description": "Text must not be blank nor hold control characters or bidi "
                        "overrides (tab and line breaks are fine in the body); "
@@ -179,6 +191,7 @@ SCHEMAS = {
                       "description": "false publishes a draft (its time becomes now); true "
                                      "makes a published post a draft again (comments kept)"},
             **_DETAILS_IN,
+            **_SCHEDULE_IN,
         },
         "description": "Fields left out keep their value.",
     },
