@@ -142,6 +142,13 @@ class Config:
     # heartbeat, so a worker restarted at once finds it on a later round).
     JOBS_MAINTENANCE_SECONDS = _env_int("JOBS_MAINTENANCE_SECONDS", 60)
     JOBS_RUN_AT_ONCE = False
+    # The timetable (site_app/scheduler.py): scheduled posts published this
+    # often (so within this many seconds of their time), the counts repaired
+    # daily at this cron time (server time). Without JOBS_REDIS_URL the web
+    # process runs it on a thread; with it, `flask worker` runs RQ's cron.
+    PUBLISH_DUE_SECONDS = _env_int("PUBLISH_DUE_SECONDS", 60)
+    REPAIR_COUNTS_CRON = os.environ.get("REPAIR_COUNTS_CRON", "30 3 * * *")
+    SCHEDULER_IN_PROCESS = not JOBS_REDIS_URL
 
     # Caching (Flask-Caching): SimpleCache in-process by default; set
     # CACHE_TYPE=RedisCache and CACHE_REDIS_URL to share it.
@@ -219,6 +226,7 @@ class TestingConfig(Config):
     NEW_ACCOUNT_DAILY_POSTS = 0
     NEW_ACCOUNT_DAILY_COMMENTS = 0
     JOBS_RUN_AT_ONCE = True
+    SCHEDULER_IN_PROCESS = False  # tests run publish-due themselves
     MAIL_SUPPRESS_SEND = True
     SERVER_NAME = None
     SECRET_KEY = "testing-secret-key"

@@ -81,8 +81,9 @@ def create_app(config_name=None, overrides=None):
     errors.register(app)
     web.register(app)
 
-    from . import cli
+    from . import cli, scheduler
     cli.register(app)
+    scheduler.init_app(app)  # the timetable's thread, where no worker runs it
     return app
 
 

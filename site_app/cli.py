@@ -1,5 +1,5 @@
-"""Operator commands: ``flask --app site_app deploy | repair-counts | seed | demo | worker |
-backup | restore | shell``."""
+"""Operator commands: ``flask --app site_app deploy | repair-counts | publish-due | seed | demo |
+worker | backup | restore | shell``."""
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -12,6 +12,7 @@ from .indexes import ensure_indexes
 def register(app):
     app.cli.add_command(deploy)
     app.cli.add_command(repair_counts_command)
+    app.cli.add_command(publish_due_command)
     from .seed.commands import demo_command, seed_command
     app.cli.add_command(seed_command)
     app.cli.add_command(demo_command)
@@ -98,6 +99,15 @@ def repair_counts_command():
     _echo_repairs()
 
 
+@click.command("publish-due")
+@with_appcontext
+def publish_due_command():
+    """Publish every scheduled post whose time has come (what the scheduler
+    runs each minute; safe to run at any time, also beside it)."""
+    from .scheduler import publish_due_job
+    click.echo(f"scheduled posts published: {publish_due_job()}")
+
+
 def _echo_repairs():
     from .models.counts import repair_counts
     for what, fixed in repair_counts().items():
@@ -108,20 +118,28 @@ def _echo_repairs():
 @click.option("--burst", is_flag=True, help="Run the queued jobs, then exit.")
 @with_appcontext
 def worker(burst):
-    """Run the background jobs (RQ on JOBS_REDIS_URL) and RQ's scheduler,
-    which re-queues the jobs waiting for a retry."""
+    """Run the background jobs (RQ on JOBS_REDIS_URL), RQ's scheduler, which
+    re-queues the jobs waiting for a retry, and RQ's cron scheduler with the
+    site's timetable (site_app/scheduler.py; not with --burst)."""
     from rq import Worker
 
     from .jobs import redis_connection, rq_queue
+    from .scheduler import start_rq_cron
     if not current_app.config.get("JOBS_REDIS_URL"):
         raise click.ClickException(
-            "JOBS_REDIS_URL is not set: without it jobs run inside the web process "
-            "and no worker is needed.")
+            "JOBS_REDIS_URL is not set: without it jobs and the timetable run inside "
+            "the web process and no worker is needed.")
     connection = redis_connection(current_app)
     # The forked work horse inherits this app context, so jobs use the app.
     every = current_app.config["JOBS_MAINTENANCE_SECONDS"]
     # An idle worker blocks on Redis for worker_ttl - 15 s between its
     # maintenance rounds: tied together so the rounds come as often as asked.
-    Worker([rq_queue(current_app, connection)], connection=connection,
-           maintenance_interval=every, worker_ttl=every + 15).work(
-        with_scheduler=True, burst=burst)
+    cron = None if burst else start_rq_cron(current_app._get_current_object())
+    try:
+        Worker([rq_queue(current_app, connection)], connection=connection,
+               maintenance_interval=every, worker_ttl=every + 15).work(
+            with_scheduler=True, burst=burst)
+    finally:
+        if cron is not None:
+            cron.terminate()  # SIGTERM: RQ's cron scheduler deregisters itself
+            cron.join(10)

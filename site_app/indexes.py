@@ -20,10 +20,11 @@ from .database import ConfigError, get_db, is_embedded
 # Indexes earlier releases built that no query uses any more (each costs
 # every write and memory): dropped by deploy. ``comments.disabled_1`` held a
 # key for every comment (now the partial ``hidden_comments``); the tag index
-# gained ``draft``; nothing asks fs.files by owner or by stored sha256.
+# gained ``draft``, the followers index the id; nothing asks fs.files by owner or by stored sha256.
 RETIRED = {
     "posts": ["comments.disabled_1", "tags_1_timestamp_-1__id_-1"],
-    "users": ["member_since_-1"],  # now with the id that orders ties
+    # Now with the id that orders ties (followers are paged by key).
+    "users": ["member_since_-1", "following_1_username_1"],
     "fs.files": ["media_owner", "media_sha256", "media_uploads"],
 }
 # MongoDB's IndexOptionsConflict and IndexKeySpecsConflict.

@@ -125,17 +125,24 @@ def paginate_list(values, page, per_page):
 
 # -- pages by key ---------------------------------------------------------------
 
-def encode_key(moment, oid):
+def encode_key(value, oid):
     """The key of an item: its time (microseconds, as the embedded backend
-    keeps them; MongoDB's milliseconds encode the same) and its id."""
-    return f"{moment:%Y%m%d%H%M%S%f}-{oid}"
+    keeps them; MongoDB's milliseconds encode the same), or its text (a
+    list by name), and its id."""
+    if isinstance(value, datetime):
+        return f"{value:%Y%m%d%H%M%S%f}-{oid}"
+    return f"{value}-{oid}"
 
 
-def decode_key(text):
-    """``(datetime, ObjectId)`` of a key, or ``None`` when malformed."""
-    moment, _, oid = (text or "").partition("-")
+def decode_key(text, text_key=False):
+    """``(datetime, ObjectId)`` of a key (``(str, ObjectId)`` with
+    ``text_key``), or ``None`` when malformed."""
+    if text_key:  # the text may hold "-"; the id never does
+        value, _, oid = (text or "").rpartition("-")
+    else:
+        moment, _, oid = (text or "").partition("-")
     try:
-        return datetime.strptime(moment, "%Y%m%d%H%M%S%f"), ObjectId(oid)
+        return (value if text_key else datetime.strptime(moment, "%Y%m%d%H%M%S%f")), ObjectId(oid)
     except (ValueError, InvalidId, TypeError):
         return None
 
@@ -176,19 +183,24 @@ class KeyedPage:
         return not self.items
 
 
-def page_by_key(queryset, per_page, field="timestamp"):
+def page_by_key(queryset, per_page, field="timestamp", by_name=False):
     """The requested page of ``queryset``, a list ordered newest first by
-    ``(-field, -id)`` and served by an index ending in those two keys."""
-    after, before = decode_key(request.args.get("after")), decode_key(request.args.get("before"))
+    ``(-field, -id)`` and served by an index ending in those two keys; with
+    ``by_name``, a list in ``(field, id)`` order whose ``field`` is text
+    (people by username)."""
+    after = decode_key(request.args.get("after"), text_key=by_name)
+    before = decode_key(request.args.get("before"), text_key=by_name)
+    onward, back = ("gt", "lt") if by_name else ("lt", "gt")
+    _backward = _reading_back(by_name)
     number = page_arg()
     if after:
-        page = _forward(queryset.filter(_beyond(field, after, "lt")), per_page, field, True)
+        page = _forward(queryset.filter(_beyond(field, after, onward)), per_page, field, True)
         if page.is_empty:  # the key was the last item (since deleted, or a hand-made key)
             _redirect_to_page(-1)
             return _backward(queryset, per_page, field, has_next=False)
         return page
     if before:
-        page = _backward(queryset.filter(_beyond(field, before, "gt")), per_page, field,
+        page = _backward(queryset.filter(_beyond(field, before, back)), per_page, field,
                          has_next=True)
         if page.is_empty:  # nothing newer than the key: the first page
             _redirect_to_page(None)
@@ -220,11 +232,15 @@ def _forward(queryset, per_page, field, has_prev):
     return KeyedPage(items[:per_page], has_prev, len(items) > per_page, field)
 
 
-def _backward(queryset, per_page, field, has_next):
-    """The ``per_page`` items before a point (or the list's end), read in
-    reverse order through the same index and turned back."""
-    items = list(queryset.order_by(f"+{field}", "+id").limit(per_page + 1))
-    return KeyedPage(items[:per_page][::-1], len(items) > per_page, has_next, field)
+def _reading_back(by_name):
+    """How to read the ``per_page`` items before a point (or the list's
+    end): in reverse order through the same index, turned back."""
+    reverse = "-" if by_name else "+"
+
+    def backward(queryset, per_page, field, has_next):
+        items = list(queryset.order_by(f"{reverse}{field}", f"{reverse}id").limit(per_page + 1))
+        return KeyedPage(items[:per_page][::-1], len(items) > per_page, has_next, field)
+    return backward
 
 
 def _redirect_to_page(number):

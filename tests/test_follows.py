@@ -176,4 +176,81 @@ def test_the_following_list_pages_in_the_order_followed(app, client, make_user):
     assert ">cedar<" in second and ">dogwood<" in second
     assert ">birch<" not in second and ">elm<" not in second
     assert ">elm<" in client.get("/following/rita?page=-1").text
-    assert client.get("/following/rita?page=9").location == "/following/rita?page=3"
+    # Past the end: the last page, by key as every list paged by key.
+    assert client.get("/following/rita?page=9").location == "/following/rita?page=-1"
+
+
+def test_followers_are_paged_by_name_with_no_skip_however_deep(app, client, make_user):
+    """Issue 21: the followers list paged by key (name, id): every page one
+    index range of a page and one more, the last one a reverse read, each
+    follower once, even one with a "-" in the name (the key's separator)."""
+    import re
+
+    from site_app import dbstats
+    app.config["FOLLOWERS_PER_PAGE"] = 2
+    app.config["DB_OPS_HEADER"] = False
+    wendy = make_user("wendy")
+    names = ["anna", "bert", "cleo", "dan-o", "eve", "finn", "gus"]
+    for name in names:
+        make_user(name).follow(wendy)
+
+    def people(text):
+        return re.findall(r'href="/user/([\w-]+)">\1</a>', text.split("Back to")[1])
+
+    def link(text, label):
+        found = re.search(rf'href="([^"]+)" aria-label="{label}"', text)
+        return found and found.group(1).replace("&amp;", "&")
+
+    seen, path, costs = [], "/followers/wendy", []
+    while path:
+        with dbstats.recording() as ops:
+            text = client.get(path).text
+        costs.append((ops.largest_skip, ops.documents))
+        seen += people(text)
+        path = link(text, "Next page")
+    assert seen == names
+    assert all(skip == 0 for skip, _documents in costs)
+    last = client.get("/followers/wendy?page=-1").text
+    assert people(last) == ["finn", "gus"]  # the last page is full
+    back = client.get(link(last, "Previous page")).text
+    assert people(back) == ["dan-o", "eve"]
+
+
+def test_following_is_paged_by_key_and_an_unfollow_between_pages_skips_nobody(
+        app, client, make_user):
+    """Issue 21: the following list pages by key (the last one shown), so a
+    reader walking it while earlier follows are undone sees every account
+    still followed once; old ``?page=N`` links and the last page work."""
+    import re
+    app.config["FOLLOWERS_PER_PAGE"] = 2
+    rita = make_user("rita")
+    names = ["anna", "bert", "cleo", "dani", "eve", "finn", "gus"]
+    followed = {name: make_user(name) for name in names}
+    for name in names:
+        rita.follow(followed[name])
+
+    def people(text):
+        return re.findall(r'href="/user/(\w+)">\1</a>', text.split("Back to")[1])
+
+    def link(text, label):
+        found = re.search(rf'href="([^"]+)" aria-label="{label}"', text)
+        return found and found.group(1).replace("&amp;", "&")
+
+    first = client.get("/following/rita").text
+    assert people(first) == ["anna", "bert"]
+    second = client.get(link(first, "Next page")).text
+    assert people(second) == ["cleo", "dani"]
+    rita.unfollow(followed["anna"])  # every later position moves one back
+    rita.unfollow(followed["bert"])
+    seen, path = [], link(second, "Next page")
+    while path:
+        text = client.get(path).text
+        seen += people(text)
+        path = link(text, "Next page")
+    assert seen == ["eve", "finn", "gus"]  # a position walk would skip two
+
+    last = client.get("/following/rita?page=-1").text
+    assert people(last) == ["finn", "gus"]
+    assert people(client.get(link(last, "Previous page")).text) == ["dani", "eve"]
+    assert people(client.get("/following/rita?page=2").text) == ["eve", "finn"]
+    assert client.get("/following/rita?page=40").location == "/following/rita?page=-1"

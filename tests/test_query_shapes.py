@@ -417,6 +417,32 @@ def test_the_suggestions_of_an_empty_followed_tab_are_served_by_indexes(site, cl
     assert not unserved, "queries without an index:\n" + "\n".join(unserved)
 
 
+def test_scheduled_publishing_is_served_by_indexes(site, client, runner, monkeypatch):
+    """Scheduling on the write and edit pages, the drafts page, cancelling,
+    and ``publish-due`` (drafts whose time came, by the partial
+    ``scheduled_drafts`` index)."""
+    from datetime import UTC, datetime, timedelta
+    writer = User.objects(username="demo").first()
+    client.post("/auth/login", data={"email": writer.email, "password": DEMO_PASSWORD})
+    soon = f"{datetime.now(UTC) + timedelta(hours=2):%Y-%m-%dT%H:%M}"
+    shapes = _visit(client, [("POST", "/write", {"data": {
+        "title": "Later", "body": "In two hours.", "publish_at": soon, "submit": "Publish"}})])
+    post = Post.objects(title="Later", author=writer.id).exclude("comments").first()
+    shapes += _visit(client, [
+        ("GET", "/drafts", {}),
+        ("POST", f"/edit/{post.id}", {"data": {"title": "Later", "body": "Still.",
+                                                "publish_at": soon, "submit": "Publish"}}),
+        ("POST", f"/unschedule/{post.id}", {}),
+    ])
+    Post.objects(id=post.id).update_one(set__publish_at=datetime(2020, 1, 1))
+    shapes += _run_commands(runner, [["publish-due"]])
+    assert Post.objects(id=post.id).first().draft is False
+    unserved = _unserved(shapes, site.extensions["site_db"]["db"])
+    assert not unserved, "queries without an index:\n" + "\n".join(unserved)
+    assert any(path == "publish-due" and collection == "posts"
+               for _m, path, collection, *_rest in shapes)
+
+
 def _from_the_post(filter_):
     """Whether a posts query names its post (one shard of a cluster sharded
     by post): ``_id`` in the filter, or in an aggregation's first ``$match``."""

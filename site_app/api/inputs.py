@@ -15,6 +15,7 @@ from ..models.details import (CANONICAL_URL_MAX, CUSTOM_EXCERPT_MAX, LANG_MAX, P
                               SUBTITLE_MAX,
                               web_address_problem)
 from ..models.posts import BODY_MAX, COMMENT_MAX, TAG_MAX, TAGS_PER_POST, TITLE_MAX
+from ..models.schedule import KEEP, BadPublishTime, publish_time
 from ..text import refusal
 
 
@@ -98,7 +99,25 @@ def post_fields(partial=False):
         "tags": _tags(data),
         "draft": _flag(data, "draft", default=None if partial else False),
         "details": _details(data),
+        "publish_at": _publish_at(data, KEEP if partial else None),
     }
+
+
+def _publish_at(data, default):
+    """``publish_at``: ISO 8601; without an offset, in the IANA zone
+    ``timezone`` names, else UTC. Left out: ``default``; ``null`` or ``""``:
+    no schedule (``None``)."""
+    value = data.get("publish_at", default)
+    if value is default or value is None:
+        return value
+    zone = data.get("timezone")
+    if not isinstance(value, str) or not isinstance(zone, (str, type(None))):
+        raise InvalidInput("'publish_at' must be an ISO 8601 date and time "
+                           "(and 'timezone' an IANA name such as Europe/Madrid).")
+    try:
+        return publish_time(value, zone)
+    except BadPublishTime as bad:
+        raise InvalidInput(f"'publish_at': {bad}") from None
 
 
 def _details(data):

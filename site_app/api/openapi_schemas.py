@@ -22,6 +22,15 @@ _DETAILS_OUT = {
                                                          "as the cover"},
     "lang": {"type": ["string", "null"], "description": "the language the post is written in"},
 }
+# A draft's scheduled publication (site_app/models/schedule.py).
+_SCHEDULE_IN = {
+    "publish_at": {"type": ["string", "null"],
+                   "description": "ISO 8601 date and time: the post stays a draft until then "
+                                  "(with an offset, or in `timezone`, else UTC); null or \"\" "
+                                  "cancels; a time passed or over five years ahead: 400"},
+    "timezone": {"type": ["string", "null"], "maxLength": 64,
+                 "description": "the IANA zone of a publish_at without offset, e.g. Europe/Madrid"},
+}
 _DETAILS_IN = {
     "subtitle": {"type": ["string", "null"], "maxLength": SUBTITLE_MAX},
     "custom_excerpt": {"type": ["string", "null"], "maxLength": CUSTOM_EXCERPT_MAX},
@@ -76,6 +85,8 @@ SCHEMAS = {
         "tags": {"type": "array", "items": {"type": "string"}},
         "draft": {"type": "boolean", "description": "a draft is seen only by its author "
                                                    "and administrators; on no list"},
+        "publish_at": {"type": ["string", "null"],
+                       "description": "a draft's scheduled publication, ISO 8601 UTC; else null"},
         **_DETAILS_OUT,
         "timestamp": _TIME,
         "author_url": _NULLABLE_URL,
@@ -161,6 +172,7 @@ SCHEMAS = {
             "draft": {"type": "boolean", "default": False,
                       "description": "true: save without publishing"},
             **_DETAILS_IN,
+            **_SCHEDULE_IN,
         },
         "description": "Text must not be blank nor hold control characters or bidi "
                        "overrides (tab and line breaks are fine in the body); "
@@ -177,6 +189,7 @@ SCHEMAS = {
                       "description": "false publishes a draft (its time becomes now); true "
                                      "makes a published post a draft again (comments kept)"},
             **_DETAILS_IN,
+            **_SCHEDULE_IN,
         },
         "description": "Fields left out keep their value.",
     },

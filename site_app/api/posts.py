@@ -12,6 +12,7 @@ from ..pagination import page_by_key
 from . import api
 from .authentication import current_api_user
 from .idempotency import submission
+from ..models.schedule import KEEP
 from .inputs import InvalidInput, post_fields, readable_post_or_404, refuse
 from .serializers import post_json, post_page_json
 
@@ -43,7 +44,7 @@ def create_post():
         with first_day_allowance(user, "posts"):
             post = Post.publish(user, fields["title"], fields["body"], tags=fields["tags"],
                                 draft=fields["draft"], details=fields["details"],
-                                submission=submission())
+                                submission=submission(), publish_at=fields["publish_at"])
     except ContentTooLarge as exc:
         return error_response(400, str(exc))
     except NewAccountLimit as exc:
@@ -67,16 +68,30 @@ def edit_post(post_id):
         return error_response(403, _("Only the author or an administrator may edit this post."))
     try:
         fields = post_fields(partial=True)
+        _check_schedule(post, fields)
     except InvalidInput as exc:
         return refuse(exc)
     try:
         post.edit(title=fields["title"] if fields["title"] is not None else post.title,
                   body=fields["body"] if fields["body"] is not None else post.body,
                   tags=fields["tags"] if fields["tags"] is not None else post.tags,
-                  draft=fields["draft"], details=fields["details"])
+                  draft=fields["draft"], details=fields["details"],
+                  publish_at=fields["publish_at"])
     except ContentTooLarge as exc:
         return error_response(400, str(exc))
     return jsonify(post_json(post))
+
+
+def _check_schedule(post, fields):
+    """A time to publish at is for a draft, one that stays a draft until then."""
+    if fields["publish_at"] is KEEP or fields["publish_at"] is None:
+        return
+    if fields["draft"] is False:
+        raise InvalidInput("'publish_at' schedules a draft: leave out 'draft': false "
+                           "(which publishes now), or the time.")
+    if not post.draft and not fields["draft"]:
+        raise InvalidInput("The post is published: send 'draft': true with 'publish_at' "
+                           "to take it back until then.")
 
 
 @api.delete("/posts/<objectid:post_id>")

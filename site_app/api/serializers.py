@@ -45,6 +45,8 @@ def post_json(post, liked=None):
         "body_html": post.body_html or "",
         "tags": list(post.tags or []),
         "draft": bool(post.draft),
+        # A draft's scheduled publication (UTC), else null.
+        "publish_at": iso_time(post.publish_at) if post.draft and post.publish_at else None,
         "subtitle": post.subtitle,
         "custom_excerpt": post.custom_excerpt,
         "canonical_url": post.canonical_url,

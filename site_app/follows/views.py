@@ -1,14 +1,15 @@
 """Following and unfollowing writers and tags, and the lists of who follows whom."""
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..decorators import permission_required
 from ..models import Permission, User, normalise_tags
+from ..models.follows import position_key
 from ..models.blocks import blocks
 from ..models.tag_follows import TooManyFollowedTags
 from ..page_cache import cached_page
-from ..pagination import page_arg, paginate
+from ..pagination import page_arg, page_by_key
 from ..redirects import back_to
 from . import follows
 
@@ -85,7 +86,9 @@ def unfollow_tag(tag):
 @cached_page()
 def followers(username):
     user = get_user(username)
-    page = paginate(user.followers(), page_arg(), current_app.config["FOLLOWERS_PER_PAGE"])
+    # By key (name, id): every page one index range, however many follow.
+    page = page_by_key(user.followers(), current_app.config["FOLLOWERS_PER_PAGE"],
+                       field="username", by_name=True)
     return render_template("followers.html", user=user, page=page, people=page.items,
                            title=_("Followers of %(name)s", name=user.username), endpoint=".followers")
 
@@ -94,7 +97,12 @@ def followers(username):
 @cached_page()
 def following(username):
     user = get_user(username)
-    page = user.following_page(page_arg(), current_app.config["FOLLOWERS_PER_PAGE"])
+    per_page = current_app.config["FOLLOWERS_PER_PAGE"]
+    page = user.following_page(per_page, after=position_key(request.args.get("after")),
+                               before=position_key(request.args.get("before")), page=page_arg())
+    if page.is_empty and (request.args.get("after") or page_arg() > 1):
+        # Past the end (as the lists paged by key do): the last page's own address.
+        return redirect(url_for(".following", username=username, page=-1))
     # One query for the page of users, kept in the order they were followed.
     loaded = {u.id: u for u in User.objects(id__in=page.items)}
     people = [loaded[oid] for oid in page.items if oid in loaded]

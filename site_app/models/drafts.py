@@ -11,7 +11,8 @@ never as a side effect of saving it: readers may have commented on it, linked to
 it in their feed reader. Its comments are kept for when it is published
 again; new comments on a draft are refused (``Post.add_comment``).
 """
-from .signals import content_changed
+from .mentions import Mentions
+from .signals import content_changed, post_published
 from .users import utcnow
 
 # Posts stored before drafts existed have no ``draft`` field: published.
@@ -54,16 +55,36 @@ class Drafts:
         return not self.draft or self.can_be_edited_by(user)
 
     def publication_changes(self, draft):
-        """The update fields that move the post to ``draft`` (``None``: as
-        it is); publishing a draft gives it the publication time, a
-        published post made a draft again keeps its time and comments."""
+        """The update fields that make a published post a draft again
+        (``draft`` true; it keeps its time and comments). ``None`` or
+        ``False`` change nothing here: a draft is published by
+        :meth:`publish_draft`, once its text is saved."""
         if draft is None or bool(draft) == bool(self.draft):
             return {}
         if draft:
             self.draft = True
             return {"set__draft": True}
-        self.draft, self.timestamp = False, utcnow()
-        return {"set__draft": False, "set__timestamp": self.timestamp}
+        return {}  # publishing is publish_draft's, after the text is saved
+
+    def publish_draft(self, due_by=None):
+        """Publish this draft as it stands, dated now: the one way a draft
+        becomes public (the Publish button, an edit that publishes, its
+        scheduled time come, given as ``due_by``: only while its time is no
+        later). One conditional update, so of two runs at once exactly one
+        publishes and tells; True when this one did."""
+        query = {"id": self.id, "draft": True}
+        if due_by is not None:
+            query["publish_at__lte"] = due_by
+        now = utcnow()
+        if not type(self).objects(**query).update_one(set__draft=False, set__timestamp=now,
+                                                       unset__publish_at=True):
+            return False
+        self.draft, self.timestamp, self.publish_at = False, now, None
+        content_changed.send(type(self), post=self.id, tags=list(self.tags or []),
+                             author=self.author_id, newest=True)
+        self.announce(Mentions.in_text(self.body))
+        post_published.send(type(self), post=self.id, author=self.author_id)
+        return True
 
     def unpublish(self):
         """Make a published post its author's draft again, comments kept:

@@ -1,9 +1,47 @@
 """Who follows whom: references in the follower's user document
 (``following``, changed with atomic ``$push`` / ``$pull``), and the counts
 kept beside them. Mixed into ``User``."""
-from ..pagination import Page, clamp_page
+from bson import ObjectId
+
 from .references import reference_id, stored_reference
 from .signals import content_changed, user_followed
+
+
+class FollowingPage:
+    """A page of the ids an account follows, as ``keyed_pagination``
+    reads it; keys are ``(position, id)``: ``encode_key``'s text form."""
+
+    def __init__(self, items, start, has_prev, has_next):
+        self.items, self.start = items, start
+        self.has_prev, self.has_next = has_prev and bool(items), has_next and bool(items)
+
+    @property
+    def prev_args(self):
+        return {"before": f"{self.start}-{self.items[0]}"} if self.has_prev else None
+
+    @property
+    def next_args(self):
+        return {"after": f"{self.start + len(self.items) - 1}-{self.items[-1]}"} if self.has_next else None
+
+    @property
+    def first_args(self):
+        return {} if self.has_prev else None
+
+    @property
+    def last_args(self):
+        return {"page": -1} if self.has_next else None
+
+    @property
+    def is_empty(self):
+        return not self.items
+
+
+def position_key(text):
+    """``(position, ObjectId)`` of a following page's key, or ``None``."""
+    position, _, oid = (text or "").partition("-")
+    if not position.isdigit() or not ObjectId.is_valid(oid):
+        return None
+    return int(position), ObjectId(oid)
 
 
 class Follows:
@@ -34,14 +72,42 @@ class Follows:
             return list(row.get("following") or [])
         return list(stored_reference(self, "following") or [])
 
-    def following_page(self, page, per_page):
-        """One page of the ids followed, in the order followed: only that
-        slice of the array is read (``$slice``), however many it holds."""
-        page = clamp_page(page, self.following_count, per_page)
+    def following_page(self, per_page, after=None, before=None, page=1):
+        """One page of the ids followed, in the order followed, by key
+        (``after``/``before``: the ``(position, id)`` of the item the page
+        follows or precedes; ``page=-1``: the last one). Only a slice of
+        the array is read (``$slice``), however many it holds. A follow is
+        appended, so positions only move when earlier follows are undone:
+        the key's id is looked for in a window reaching ``per_page``
+        positions before its old place, and the page starts right after it."""
+        if after or before:
+            return self._following_beside(after or before, per_page, forward=bool(after))
+        if page == -1:
+            ids = self._following_slice(-(per_page + 1))
+            start = max(0, self.following_count - min(len(ids), per_page))
+            return FollowingPage(ids[-per_page:], start, len(ids) > per_page, False)
+        start = (max(1, page) - 1) * per_page
+        ids = self._following_slice([start, per_page + 1])
+        return FollowingPage(ids[:per_page], start, start > 0, len(ids) > per_page)
+
+    def _following_beside(self, key, per_page, forward):
+        position, oid = key
+        if forward:  # the page after the key: its window, then the page and one more
+            first = max(0, position - per_page)
+            window = self._following_slice([first, position - first + 1 + per_page + 1])
+            at = window.index(oid) if oid in window else position - first
+            ids = window[at + 1:]
+            return FollowingPage(ids[:per_page], first + at + 1, True, len(ids) > per_page)
+        first = max(0, position - 2 * per_page - 1)
+        window = self._following_slice([first, position - first + 1])
+        at = window.index(oid) if oid in window else len(window)
+        start = max(0, at - per_page)
+        return FollowingPage(window[start:at], first + start, first + start > 0, True)
+
+    def _following_slice(self, bounds):
         row = type(self)._get_collection().find_one(
-            {"_id": self.id}, {"following": {"$slice": [(page - 1) * per_page, per_page]}})
-        ids = [reference_id(ref) for ref in (row or {}).get("following") or []]
-        return Page(ids, page, per_page, self.following_count)
+            {"_id": self.id}, {"following": {"$slice": bounds}})
+        return [reference_id(ref) for ref in (row or {}).get("following") or []]
 
     def following_ids(self):
         return [reference_id(ref) for ref in self._following_refs()]
@@ -81,4 +147,5 @@ class Follows:
         return row.get("followers_total") or 0
 
     def followers(self):
-        return type(self).objects(following=self.id).order_by("username")
+        """Who follows this account, by name (``page_by_key(by_name=True)``)."""
+        return type(self).objects(following=self.id).order_by("username", "id")

@@ -18,6 +18,7 @@ from .followed_feed import followed_feed
 from .mentions import Mentions
 from .reading import ReadingAids
 from .revisions import Revision
+from .schedule import KEEP, Schedule
 from .roles import Permission
 from .signals import content_changed
 from .sizes import DOCUMENT_BUDGET, bson_size
@@ -31,7 +32,7 @@ TITLE_MAX = 200
 BODY_MAX = 100_000
 
 
-class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, PostDetails, db.Document):
+class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, Schedule, PostDetails, db.Document):
     title = db.StringField(required=True, max_length=TITLE_MAX, validation=plain_line)
     # The writer's details (models/details.py).
     subtitle = db.StringField(max_length=SUBTITLE_MAX, validation=plain_line)
@@ -48,6 +49,7 @@ class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, PostDetails, db.Do
     updated = db.DateTimeField()
     author = db.ReferenceField(document_type=User, required=True)
     draft = db.BooleanField(default=False)  # see drafts.py
+    publish_at = db.DateTimeField()  # a draft's scheduled publication, UTC (schedule.py)
     comments = db.EmbeddedDocumentListField(document_type=Comment)
     comment_count = db.IntField(default=0)  # replies included
     reply_count = db.IntField(default=0)  # posts from before replies have none
@@ -82,6 +84,9 @@ class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, PostDetails, db.Do
             # index alone, never the posts (a count of a tag with 100k posts).
             ("tags", "draft", "-timestamp", "-id"),
             ("author", "draft", "-timestamp", "-id"),  # an author's drafts
+            # Scheduled drafts by their time (publish-due): drafts only.
+            {"fields": ["draft", "publish_at"], "name": "scheduled_drafts",
+             "partialFilterExpression": {"draft": True}},
             "comments.id",
             # The hidden-comments queue: a key for each hidden comment only
             # (a full index holds one for every comment on the site).
@@ -104,12 +109,15 @@ class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, PostDetails, db.Do
     # -- writing ------------------------------------------------------------
     @classmethod
     def publish(cls, author, title, body, tags=None, files=None, draft=False, details=None,
-                submission=None):
+                submission=None, publish_at=None):
         """Store a new post (``files``: any it uses beyond the body's links),
-        published or, with ``draft``, as its author's draft; ``details``:
-        see models/details.py; the post ``submission`` (a form's nonce, an
-        API key) made, when sent again."""
-        post = cls(author=author, title=title.strip(), body=body, draft=bool(draft),
+        published or, with ``draft``, as its author's draft (with
+        ``publish_at``, a UTC time, a draft until then); ``details``: see
+        models/details.py; the post ``submission`` (a form's nonce, an API
+        key) made, when sent again."""
+        draft = bool(draft or publish_at)
+        post = cls(author=author, title=title.strip(), body=body, draft=draft,
+                   publish_at=publish_at if draft else None,
                    tags=normalise_tags(tags), files=_union(files or [], file_ids_in(body)),
                    submission=submission_key(author.id, submission))
         post.apply_details(details)
@@ -145,21 +153,24 @@ class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, PostDetails, db.Do
         """BSON bytes of the post as it stands, comments left out."""
         return bson_size({k: v for k, v in self.to_mongo().items() if k != "comments"})
 
-    def edit(self, title, body, tags, files=None, draft=None, details=None):
+    def edit(self, title, body, tags, files=None, draft=None, details=None, publish_at=KEEP):
         """Update the text of the post (and, with ``draft=False``, publish a
-        draft; ``details``: models/details.py). Only these fields are
-        written, so comments that arrive meanwhile are kept. Files the new
-        body links to join those the post used (a file dropped stays the post's)."""
+        draft; ``details``: models/details.py; ``publish_at``: a draft's
+        new schedule, ``None`` cancels it). Only these fields are written,
+        so comments that arrive meanwhile are kept. Files the new body
+        links to join those the post used (a file dropped stays the post's)."""
         # A published post's text before the save (models/revisions.py).
         replaced = None if self.draft else Revision.of_text(self)
+        publishing = bool(self.draft) and draft is not None and not draft
         changes = self.publication_changes(draft)
+        changes.update(self.schedule_changes(None if publishing else publish_at))
         old_tags = list(self.tags or [])
         detail_changes = self.apply_details(details)
         self.title = title.strip()
         self.body = body
         self.tags = normalise_tags(tags)
-        mentions = self.render()
-        if not self.draft and not changes:  # a draft's saves, or publishing, are no "edit"
+        self.render()
+        if not self.draft and not changes:  # a draft's saves, or unpublishing, are no "edit"
             self.updated = changes["set__updated"] = utcnow()
         changes.update(detail_changes)
         changes.update(set__title=self.title, set__body=self.body,
@@ -179,11 +190,11 @@ class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, PostDetails, db.Do
             raise ContentTooLarge(_("With its comments the post would no longer fit; shorten it."))
         if updated and replaced is not None:
             replaced.keep()
-        published = "set__draft" in changes  # a draft joins the lists: newest, its author's
+        unpublished = "set__draft" in changes  # it leaves the lists: newest, its author's
         content_changed.send(Post, post=self.id, tags=_union(old_tags, self.tags),
-                             author=self.author_id if published else None, newest=published)
-        if published:
-            self.announce(mentions)
+                             author=self.author_id if unpublished else None, newest=unpublished)
+        if publishing and updated:
+            self.publish_draft()
 
     def remove(self):
         """Delete the post; then, listening, the media store releases the

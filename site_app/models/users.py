@@ -74,8 +74,8 @@ class User(Follows, UserMixin, TagFollows, db.Document):
             {"fields": ["email"], "unique": True},
             {"fields": ["username"], "unique": True},
             {"fields": ["username_key"], "unique": True},
-            # followers of a user, listed by name
-            {"fields": ["following", "username"]},
+            # followers of a user, listed by name and paged by key (name, id)
+            ("following", "username", "id"),
             "role",
             ("-member_since", "-id"),  # the admin's list (the id breaks ties)
             "disabled",  # the admin dashboard's count

@@ -13,6 +13,7 @@ from ..models.details import (CANONICAL_URL_MAX, CUSTOM_EXCERPT_MAX, DETAILS, SU
 from ..forms import SiteForm
 from ..i18n import post_language_choices
 from ..models.posts import BODY_MAX, COMMENT_MAX, TITLE_MAX
+from ..models.schedule import ZONE_MAX, BadPublishTime, publish_time
 from ..models.submissions import NONCE_MAX
 from ..models.tags import TAGS_TEXT_MAX
 
@@ -70,7 +71,37 @@ class PostDetailFields(PostFields):
         return {name: self[name].data or "" for name in DETAILS}
 
 
-class EditPostForm(PostDetailFields):
+class ScheduleFields(SiteForm):
+    """When a draft is published: the writer's local time in a
+    ``datetime-local`` field and the browser's IANA zone in ``timezone``
+    (filled by static/js/publish-at.js; empty without it: read as UTC, as
+    the page then says). ``publish_at_utc``: the stored time, once validated."""
+    publish_at = StringField(
+        _l("Publish at (optional)"), filters=[_strip], render_kw={"type": "datetime-local"},
+        description=_l("Leave empty to publish when you press Publish; "
+                       "with a time, the post stays a draft until then."))
+    timezone = HiddenField(validators=[Length(max=ZONE_MAX)])
+    publish_at_utc = None
+    stored_publish_at = None  # the draft's time, kept when sent back as it was
+
+    def validate_publish_at(self, field):
+        try:
+            self.publish_at_utc = publish_time(field.data, self.timezone.data,
+                                               stored=self.stored_publish_at)
+        except BadPublishTime as bad:
+            raise ValidationError(str(bad)) from None
+
+    def show_stored_time(self, post):
+        """On a fresh edit page: the stored UTC time, which the script
+        turns into the reader's local time (``data-utc``)."""
+        self.stored_publish_at = post.publish_at
+        if post.publish_at and not self.is_submitted():
+            self.publish_at.data = f"{post.publish_at:%Y-%m-%dT%H:%M}"
+            self.publish_at.render_kw = dict(self.publish_at.render_kw or {},
+                                             **{"data-utc": f"{post.publish_at:%Y-%m-%dT%H:%M:%SZ}"})
+
+
+class EditPostForm(ScheduleFields, PostDetailFields):
     """Editing: ``submit`` saves (and publishes a draft); ``save_draft``,
     offered on drafts only, saves without publishing."""
     submit = SubmitField(_l("Save"))
@@ -84,8 +115,10 @@ class EditPostForm(PostDetailFields):
             form.cover.data = str(post.cover) if post.cover else ""
         if post.draft:
             form.submit.label.text = _l("Publish")
+            form.show_stored_time(post)
         else:
             del form.save_draft  # a published post stays published (models/drafts.py)
+            del form.publish_at, form.timezone  # and has no time to wait for
         return form
 
 
@@ -96,7 +129,7 @@ def _submission_field():
                        validators=[Length(max=NONCE_MAX)])
 
 
-class WritePostForm(PostDetailFields):
+class WritePostForm(ScheduleFields, PostDetailFields):
     submission = _submission_field()
     images = MultipleFileField(_l("Images"))
     submit = SubmitField(_l("Publish"))

@@ -17,6 +17,7 @@ from ..models.reading import stored_images
 from ..models.threads import OLDEST, threads
 from ..models.threads import ORDERS as COMMENT_ORDERS
 from ..models.posts import BODY_MAX
+from ..models.schedule import KEEP
 from ..models.tags import TAGS_TEXT_MAX
 from ..page_cache import cached_page, not_worth_keeping
 from ..pagination import Page, page_arg, page_by_key
@@ -55,22 +56,24 @@ def write():
     if form.validate_on_submit():
         body = _with_stored_images(form)
         if body is not None:
-            draft = form.save_draft.data
+            publish_at = form.publish_at_utc
+            draft = bool(form.save_draft.data or publish_at)
             try:
                 with first_day_allowance(current_user, "posts"):
                     post = Post.publish(current_user._get_current_object(), form.title.data,
                                         body, form.tags.data, draft=draft, details=form.details(),
-                                        submission=form.submission.data)
+                                        submission=form.submission.data, publish_at=publish_at)
             except (ContentTooLarge, NewAccountLimit) as refused:
                 form.body.errors.append(str(refused))
             else:
-                flash(str(_SAVED[draft]), "success")
+                flash(str(_SAVED["scheduled" if post.scheduled else draft]), "success")
                 return redirect(url_for(".post", post_id=post.id))
     status = 400 if form.errors else 200
     return render_template("write.html", form=form), status
 
 
-_SAVED = {True: _l("Your draft is saved. Only you can see it."), False: _l("Your post is published.")}
+_SAVED = {True: _l("Your draft is saved. Only you can see it."), False: _l("Your post is published."),
+          "scheduled": _l("Your post is scheduled: only you can see it until its time comes.")}
 
 
 def _with_stored_images(form):
@@ -99,14 +102,16 @@ def edit(post_id):
     form = EditPostForm.for_post(post)
     if form.validate_on_submit():
         was_draft = bool(post.draft)
+        publish_at = form.publish_at_utc if was_draft else KEEP  # an empty time cancels it
         try:
             post.edit(form.title.data, form.body.data, form.tags.data,
-                      draft=bool(form.save_draft.data) if was_draft else None,
-                      details=form.details())
+                      draft=bool(form.save_draft.data or form.publish_at_utc) if was_draft else None,
+                      details=form.details(), publish_at=publish_at)
         except ContentTooLarge as refused:
             form.body.errors.append(str(refused))
         else:
-            flash(str(_SAVED[post.draft]) if was_draft else _("The post is updated."), "success")
+            saved = "scheduled" if post.scheduled else post.draft
+            flash(str(_SAVED[saved]) if was_draft else _("The post is updated."), "success")
             return redirect(url_for(".post", post_id=post.id))
     status = 400 if form.errors else 200
     return render_template("edit_post.html", form=form, post=post), status
@@ -134,6 +139,15 @@ def publish(post_id):
         return redirect(url_for(".edit", post_id=post.id))
     flash(str(_SAVED[False]), "success")
     return redirect(url_for(".post", post_id=post.id))
+
+
+@posts.post("/unschedule/<objectid:post_id>")
+@permission_required(Permission.WRITE)
+def unschedule(post_id):
+    """Cancel a draft's scheduled publication (the drafts page's button)."""
+    _editable_or_404(post_id).unschedule()
+    flash("The schedule is cancelled: the post stays your draft.", "success")
+    return redirect(url_for(".drafts"))
 
 
 @posts.post("/unpublish/<objectid:post_id>")

@@ -16,7 +16,8 @@
   var lang = document.documentElement.lang || "en";
   var words = new Intl.RelativeTimeFormat(lang, {numeric: "always"});
   var nowWord = new Intl.RelativeTimeFormat(lang, {numeric: "auto"}).format(0, "second");
-  var styles = {LL: new Intl.DateTimeFormat(lang, {dateStyle: "long"})};
+  var styles = {LL: new Intl.DateTimeFormat(lang, {dateStyle: "long"}),
+                LLL: new Intl.DateTimeFormat(lang, {dateStyle: "long", timeStyle: "short"})};
   var full = new Intl.DateTimeFormat(lang, {dateStyle: "full", timeStyle: "short"});
 
   function relative(seconds) {  // seconds ago; negative: to come
