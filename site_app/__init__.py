@@ -76,6 +76,8 @@ def create_app(config_name=None, overrides=None):
     from .content_cache import connect_signals
     connect_signals()  # saved or deleted posts and users invalidate cached pages
     _register_blueprints(app)
+    from . import subscriptions
+    subscriptions.init_app(app)  # newsletter routes; published posts are mailed
 
     from . import errors
     errors.register(app)

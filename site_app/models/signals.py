@@ -46,3 +46,7 @@ users_mentioned = _signals.signal("users-mentioned")
 # comment_removed.send(Post, post=<id>, comment=<comment id>): deleted by its
 # author or a moderator (blanked or removed); what links to it must not.
 comment_removed = _signals.signal("comment-removed")
+# post_published.send(Post, post=<id>, author=<writer id>): sent once when a
+# post becomes public (published at once, a draft published, its scheduled
+# time come); subscriptions mail it, stats and caches may listen.
+post_published = _signals.signal("post-published")

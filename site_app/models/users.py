@@ -55,6 +55,8 @@ class User(Follows, UserMixin, TagFollows, db.Document):
     member_since = db.DateTimeField(default=utcnow)
     last_seen = db.DateTimeField(default=utcnow)
     avatar_id = db.ObjectIdField()  # GridFS file of the uploaded avatar
+    # What the writer's newsletter mails: the whole post, or its excerpt and a link.
+    newsletter_whole_post = db.BooleanField(default=False)
     following = db.ListField(field=db.ReferenceField(document_type="User"))
     followed_tags = db.ListField(field=db.StringField(max_length=TAG_MAX))  # tag_follows.py
     # Counts kept beside the follows: ``following_total`` in the same update
