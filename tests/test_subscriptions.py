@@ -294,4 +294,4 @@ def test_a_send_cut_off_half_way_and_resumed_mails_each_subscriber_once(
         jobs.enqueue(SEND_JOB, str(post.id))
         jobs.enqueue(SEND_JOB, str(post.id))  # and once more: at-least-once delivery
     assert sorted(m.recipients[0] for m in outbox) == readers
-    assert Delivery.objects(post=post.id, sent=True).count() == 6
+    assert Delivery.objects(post=post.id).count() == 6

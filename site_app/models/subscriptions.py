@@ -10,8 +10,9 @@ the mail goes out under a unique index: a send that is interrupted and run
 again (a worker killed, a job retried) skips whoever was claimed, so nobody
 gets the same post twice. A send that fails with an error gives its claim
 back (:meth:`Delivery.release`), so the retry sends it; only a worker killed
-between claiming and sending leaves a claim unsent (``sent`` False): that
-reader misses one mail rather than getting two.
+between claiming and handing the mail over leaves a claim unsent: that one
+reader misses the post rather than anyone getting it twice. (No "sent" mark
+after each mail: one more write a mail, for a case the claim already covers.)
 """
 from mongoengine.errors import NotUniqueError
 
@@ -87,8 +88,7 @@ class Subscription(db.Document):
 class Delivery(db.Document):
     post = db.ObjectIdField(required=True)
     subscription = db.ObjectIdField(required=True)
-    sent = db.BooleanField(default=False)  # False: claimed, not (yet) handed over
-    at = db.DateTimeField(default=utcnow)
+    at = db.DateTimeField(default=utcnow)  # when it was claimed
 
     meta = {
         "collection": "deliveries",
@@ -105,9 +105,6 @@ class Delivery(db.Document):
         except NotUniqueError:
             return None
 
-    def mark_sent(self):
-        type(self).objects(id=self.id).update_one(set__sent=True, set__at=utcnow())
-
     def release(self):
         """The mail was not sent (an error): the next run may send it."""
-        type(self).objects(id=self.id, sent=False).delete()
+        type(self).objects(id=self.id).delete()

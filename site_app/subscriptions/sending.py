@@ -76,7 +76,6 @@ def _send_once(connection, letter, subscription):
     except BaseException:
         claim.release()  # not sent: the retry of this job sends it
         raise
-    claim.mark_sent()
 
 
 class Newsletter:
