@@ -295,3 +295,22 @@ def test_a_send_cut_off_half_way_and_resumed_mails_each_subscriber_once(
         jobs.enqueue(SEND_JOB, str(post.id))  # and once more: at-least-once delivery
     assert sorted(m.recipients[0] for m in outbox) == readers
     assert Delivery.objects(post=post.id).count() == 6
+
+
+@pytest.mark.app_config(SITE_URL="https://blog.example", MAIL_RATE_PER_MINUTE=2)
+def test_a_post_goes_out_in_batches_a_minute_apart(app, client, auth, writer, outbox,
+                                                   monkeypatch):
+    for n in range(3):
+        _subscribe(client, outbox, f"r{n}@example.com")
+    outbox.clear()
+    scheduled = []
+    monkeypatch.setattr("site_app.subscriptions.sending.enqueue_in",
+                        lambda *args, **kwargs: scheduled.append((args, kwargs)))
+    post = _publish(client, auth, writer, title="Batched")
+    assert len(outbox) == 2  # the first batch: MAIL_RATE_PER_MINUTE mails
+    ((seconds, job, post_id), after), = scheduled
+    assert (seconds, job, post_id) == (60, SEND_JOB, str(post.id))
+    with app.app_context():
+        jobs.enqueue(job, post_id, **after)  # a minute later
+    assert sorted(m.recipients[0] for m in outbox) == [f"r{n}@example.com" for n in range(3)]
+    assert len(scheduled) == 1  # a short batch: the send is over
