@@ -47,15 +47,14 @@ def send_post(post_id, after=None):
     post = Post.objects(id=post_id).exclude("comments").first()
     if post is None or post.draft:  # deleted or unpublished before its turn
         return
-    writer = User.without_follows(id=post.author_id)
     rate = max(1, int(current_app.config["MAIL_RATE_PER_MINUTE"]))
-    batch = list(Subscription.active_of(writer.id, after).only("id", "email").limit(rate))
-    if not batch:
+    batch = list(Subscription.active_of(post.author_id, after).only("id", "email").limit(rate))
+    if not batch:  # (most writers: no subscribers, and no more reads)
         return
     if not _can_send(current_app.config):
         log.error("MAIL_SERVER is not set: post %s was not mailed to its subscribers", post_id)
         return
-    letter = Newsletter(post, writer)
+    letter = Newsletter(post, User.without_follows(id=post.author_id))
     with mail.connect() as connection:
         for subscription in batch:
             _send_once(connection, letter, subscription)
