@@ -213,6 +213,7 @@ def test_the_writer_sees_counts_lists_and_exports_subscribers(client, auth, writ
         _subscribe(client, outbox, email)
     client.post("/user/ann/subscribe", data={"email": "pending@example.com"})
     auth.login_as(writer)
+    assert 'href="/subscribers"' in client.get("/user/ann").text
     page = client.get("/subscribers")
     assert page.status_code == 200
     assert re.search(r'id="subscriber-count"><strong>2</strong> subscribers', page.text)
