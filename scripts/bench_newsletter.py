@@ -45,9 +45,10 @@ def run(label, overrides, subscribers):
                                    password="correct horse battery")
             writer.confirmed = True
             writer.save()
-            Subscription._get_collection().insert_many(
-                [{"writer": writer.id, "email": f"reader{n}@example.com", "active": True}
-                 for n in range(subscribers)])
+            for start in range(0, subscribers, 500):  # (each insert within the op timeout)
+                Subscription._get_collection().insert_many(
+                    [{"writer": writer.id, "email": f"reader{n}@example.com", "active": True}
+                     for n in range(start, min(start + 500, subscribers))])
             started = time.perf_counter()
             post = Post.publish(writer, "The newsletter", "One paragraph. " * 60)
             seconds = time.perf_counter() - started
@@ -63,11 +64,17 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--subscribers", type=int, default=10_000)
     parser.add_argument("--batch", type=int, default=1000, help="MAIL_RATE_PER_MINUTE")
+    parser.add_argument("--backend", choices=["both", "embedded", "standin"], default="both")
     args = parser.parse_args(argv)
-    common = {"MAIL_RATE_PER_MINUTE": args.batch, "SITE_URL": "https://blog.example"}
+    # The stand-in checks a unique index by scanning: a generous op timeout.
+    common = {"MAIL_RATE_PER_MINUTE": args.batch, "SITE_URL": "https://blog.example",
+              "MONGODB_TIMEOUT_MS": 600_000}
     print("| backend | subscribers | time to send one post | mails/s |")
     print("| --- | --- | --- | --- |")
-    run("embedded default (mongomock)", common, args.subscribers)
+    if args.backend in ("both", "embedded"):
+        run("embedded default (mongomock)", common, args.subscribers)
+    if args.backend == "embedded":
+        return
     from mongo_standin import StandIn
     with StandIn.start() as standin:
         run("stand-in (pymongo over the wire)",

@@ -315,3 +315,39 @@ def test_a_post_goes_out_in_batches_a_minute_apart(app, client, auth, writer, ou
         jobs.enqueue(job, post_id, **after)  # a minute later
     assert sorted(m.recipients[0] for m in outbox) == [f"r{n}@example.com" for n in range(3)]
     assert len(scheduled) == 1  # a short batch: the send is over
+
+
+def test_on_the_embedded_default_the_next_batch_waits_its_pause(monkeypatch):
+    """Without RQ the batches run on the in-process job thread, the next
+    one on a timer (a short pause here in place of the minute)."""
+    import threading
+    import time
+
+    from flask_mail import email_dispatched
+
+    from site_app.models import Role, User
+    monkeypatch.setattr("site_app.subscriptions.sending.BATCH_PAUSE_SECONDS", 0.3)
+    app = create_app("testing", {"JOBS_RUN_AT_ONCE": False, "MAIL_RATE_PER_MINUTE": 1,
+                                 "SITE_URL": "https://blog.example"})
+    arrivals, both = [], threading.Event()
+
+    def arrived(_app, message, **_extra):
+        arrivals.append((time.monotonic(), message.recipients[0]))
+        if len(arrivals) == 2:
+            both.set()
+
+    email_dispatched.connect(arrived, app)
+    try:
+        with app.app_context():
+            Role.insert_roles()
+            ann = User.register(email="ann@example.com", username="ann",
+                                password="correct horse battery")
+            for email in ("r1@example.com", "r2@example.com"):
+                Subscription.switch_on(ann.id, email)
+            Post.publish(ann, "Paced", "Slowly.")
+        assert both.wait(5)
+    finally:
+        email_dispatched.disconnect(arrived, app)
+    (first, to_first), (second, to_second) = arrivals
+    assert {to_first, to_second} == {"r1@example.com", "r2@example.com"}
+    assert second - first >= 0.3
