@@ -57,6 +57,14 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = SITE_MAIL_SENDER
+    # Newsletter mails sent a minute (site_app/subscriptions/sending.py): one
+    # batch a minute, so a mail provider's hourly quota is never passed.
+    MAIL_RATE_PER_MINUTE = _env_int("MAIL_RATE_PER_MINUTE", 100)
+    SUBSCRIPTION_CONFIRM_MAX_AGE = _env_int("SUBSCRIPTION_CONFIRM_MAX_AGE", 7 * 24 * 3600)
+    # A writer's CSV import of addresses they already had: each gets the opt-in mail.
+    SUBSCRIBER_IMPORT_MAX_BYTES = _env_int("SUBSCRIBER_IMPORT_MAX_BYTES", 256 * 1024)
+    SUBSCRIBER_IMPORT_MAX_ROWS = _env_int("SUBSCRIBER_IMPORT_MAX_ROWS", 2000)
+    SUBSCRIBER_IMPORT_RATE_LIMIT = os.environ.get("SUBSCRIBER_IMPORT_RATE_LIMIT", "5 per day")
     CONFIRM_TOKEN_MAX_AGE = _env_int("CONFIRM_TOKEN_MAX_AGE", 24 * 3600)
     RESET_TOKEN_MAX_AGE = _env_int("RESET_TOKEN_MAX_AGE", 3600)
     API_TOKEN_EXPIRATION = _env_int("API_TOKEN_EXPIRATION", 3600)
@@ -123,6 +131,10 @@ class Config:
     COMMENT_RATE_LIMIT = os.environ.get("COMMENT_RATE_LIMIT", "10 per minute")
     # Reports one account may file (POST /report).
     REPORT_RATE_LIMIT = os.environ.get("REPORT_RATE_LIMIT", "20 per hour")
+    # Subscribing to a writer's newsletter: requests one address may make,
+    # and one writer may receive (floods of either are refused with a 429).
+    SUBSCRIBE_RATE_LIMIT = os.environ.get("SUBSCRIBE_RATE_LIMIT", "5 per hour")
+    SUBSCRIBE_TARGET_RATE_LIMIT = os.environ.get("SUBSCRIBE_TARGET_RATE_LIMIT", "100 per hour")
     # What an account may publish in its first day (posts, comments); 0: no limit.
     NEW_ACCOUNT_DAILY_POSTS = _env_int("NEW_ACCOUNT_DAILY_POSTS", 3)
     NEW_ACCOUNT_DAILY_COMMENTS = _env_int("NEW_ACCOUNT_DAILY_COMMENTS", 10)

@@ -76,6 +76,8 @@ def create_app(config_name=None, overrides=None):
     sessions.init_app(app)  # server-side sessions in the site's database
     _connect_signals()
     _register_blueprints(app)
+    from . import subscriptions
+    subscriptions.init_app(app)  # newsletter routes; published posts are mailed
 
     from . import errors
     errors.register(app)

@@ -195,7 +195,10 @@ def _indexed_documents(method):
         if ids is None:
             return method(self, filter_)
         position = lookups.stored_position()
-        found = sorted((store[i] for i in ids), key=lambda d: position[d["_id"]])
+        # A document stored by the write under way (an upsert that returns
+        # it) is in the store before the lookups take it in: last, as stored.
+        last = len(position)
+        found = sorted((store[i] for i in ids), key=lambda d: position.get(d["_id"], last))
         return iter(found) if exact else (d for d in found if filtering.filter_applies(filter_, d))
 
     return wrapper

@@ -41,9 +41,10 @@ def documents():
     from .models.idempotency import IdempotentAnswer
     from .models.reports import Report
     from .models.revisions import Revision
+    from .models.subscriptions import Delivery, Subscription
     from .models.two_factor import TwoFactor
     return [Role, User, Post, Like, Bookmark, Notification, IdempotentAnswer, TwoFactor, Report,
-            MemberRule, AuditEntry, FirstDay, Revision]
+            MemberRule, AuditEntry, FirstDay, Revision, Subscription, Delivery]
 
 
 def build_at_start(app):

@@ -45,6 +45,27 @@ def enqueue(job_path, *args, **kwargs):
         _in_process_queue(app).put((job_path, args, kwargs, 0))
 
 
+def enqueue_in(seconds, job_path, *args, **kwargs):
+    """Like :func:`enqueue`, ``seconds`` from now (at once under testing):
+    RQ's scheduled jobs (its worker runs the scheduler), a timer in process."""
+    app = current_app._get_current_object()
+    if app.config.get("JOBS_RUN_AT_ONCE") or seconds <= 0:
+        enqueue(job_path, *args, **kwargs)
+    elif app.config.get("JOBS_REDIS_URL"):
+        from datetime import timedelta
+
+        from rq import Retry
+        intervals = list(app.config["JOBS_RETRY_INTERVALS"])
+        rq_queue(app).enqueue_in(timedelta(seconds=seconds), job_path, *args, **kwargs,
+                                 retry=Retry(max=len(intervals), interval=intervals),
+                                 job_timeout=app.config["JOBS_TIMEOUT_SECONDS"])
+    else:
+        timer = threading.Timer(seconds, _in_process_queue(app).put,
+                                args=((job_path, args, kwargs, 0),))
+        timer.daemon = True
+        timer.start()
+
+
 def resolve(job_path):
     module_name, _, function_name = job_path.rpartition(".")
     return getattr(importlib.import_module(module_name), function_name)

@@ -11,6 +11,8 @@ RESET = "reset-password"
 CHANGE_EMAIL = "change-email"
 API = "api-token"
 TRUSTED_DEVICE = "trusted-device"
+CONFIRM_SUBSCRIPTION = "confirm-subscription"
+UNSUBSCRIBE = "unsubscribe"  # read without max_age: old mails' links keep working
 
 
 def _serializer(purpose):

@@ -132,3 +132,14 @@ def test_a_collection_dropped_through_its_database_starts_afresh(collection):
 
     assert _ids(collection.find({"owner": "ann"})) == [7]
     assert collection.count_documents({"owner": "bob"}) == 1
+
+
+def test_an_upsert_returning_the_new_document_finds_it(collection):
+    """find_one_and_update(upsert=True) reads the document it inserted
+    before the write ends: the stored order must place it (last)."""
+    collection.insert_one({"_id": 1, "list": "a", "email": "x"})
+    assert collection.count_documents({"list": "a"}) == 1  # the lookups are built
+    made = collection.find_one_and_update({"list": "a", "email": "y"}, {"$set": {"on": True}},
+                                          upsert=True, return_document=True)
+    assert made["email"] == "y" and made["on"] is True
+    assert [d["email"] for d in collection.find({"list": "a"})] == ["x", "y"]

@@ -11,6 +11,7 @@ always indexed; ``$text`` needs the text index. The embedded backend has no
 that builds it. The shapes seen are listed in BENCHMARKS.md.
 """
 import base64
+import io
 import os
 import re
 import time
@@ -519,6 +520,43 @@ def test_two_factor_and_the_sessions_page_are_served_by_indexes(site, client):
     unserved = _unserved(shapes, site.extensions["site_db"]["db"])
     assert not unserved, "queries without an index:\n" + "\n".join(unserved)
 
+
+
+def test_subscribing_mailing_and_the_writers_list_are_served_by_indexes(site, client, outbox):
+    """A reader subscribes and confirms, a follower switches email on, the
+    writer publishes (one batch mailed), reads, exports and imports the
+    list; a mail's one-click unsubscribe."""
+    reader = User.objects(username="demo").first()
+    writer = User.objects(username=reader.following[0].username).first() if reader.following \
+        else User.objects(username__ne="demo").first()
+    site.config["SITE_URL"] = "https://blog.example"
+    shapes = _visit(client, [("POST", f"/user/{writer.username}/subscribe",
+                              {"data": {"email": "reader@example.com"}})])
+    confirm = re.search(r"https://blog\.example(/subscriptions/confirm/\S+)", outbox[-1].body).group(1)
+    shapes += _visit(client, [("GET", confirm, {}), ("POST", confirm, {})])
+    client.post("/auth/login", data={"email": reader.email, "password": DEMO_PASSWORD})
+    client.post(f"/follow/{writer.username}")
+    shapes += _visit(client, [("POST", f"/user/{writer.username}/email-on", {}),
+                              ("POST", f"/user/{writer.username}/email-off", {})])
+    client.post("/auth/logout")
+    writer.password = DEMO_PASSWORD
+    writer.save()
+    client.post("/auth/login", data={"email": writer.email, "password": DEMO_PASSWORD})
+    shapes += _visit(client, [
+        ("POST", "/write", {"data": {"title": "Mailed", "body": "To subscribers.", "tags": ""}}),
+        ("GET", "/subscribers", {}),
+        ("GET", "/subscribers.csv", {}),
+        ("POST", "/subscribers/settings", {"data": {"whole_post": "y"}}),
+        ("POST", "/subscribers/import",
+         {"data": {"file": (io.BytesIO(b"new@example.com\n"), "list.csv")}}),
+    ])
+    letter = next(m for m in outbox if m.subject == "Mailed")
+    unsubscribe = re.search(r"https://blog\.example(/\S+)>", letter.extra_headers["List-Unsubscribe"])
+    shapes += _visit(client, [("GET", unsubscribe.group(1), {}), ("POST", unsubscribe.group(1), {})])
+    collections = {collection for _m, _p, collection, *_rest in shapes}
+    assert {"subscriptions", "deliveries"} <= collections
+    unserved = _unserved(shapes, site.extensions["site_db"]["db"])
+    assert not unserved, "queries without an index:\n" + "\n".join(unserved)
 
 
 # Routes no test above visits yet, so nothing checks their queries' indexes.

@@ -12,7 +12,7 @@ it in their feed reader. Its comments are kept for when it is published
 again; new comments on a draft are refused (``Post.add_comment``).
 """
 from .mentions import Mentions
-from .signals import content_changed, post_published
+from .signals import content_changed
 from .users import utcnow
 
 # Posts stored before drafts existed have no ``draft`` field: published.
@@ -82,8 +82,7 @@ class Drafts:
         self.draft, self.timestamp, self.publish_at = False, now, None
         content_changed.send(type(self), post=self.id, tags=list(self.tags or []),
                              author=self.author_id, newest=True)
-        self.announce(Mentions.in_text(self.body))
-        post_published.send(type(self), post=self.id, author=self.author_id)
+        self.announce(Mentions.in_text(self.body))  # sends post_published, once
         return True
 
     def unpublish(self):

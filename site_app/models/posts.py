@@ -20,7 +20,7 @@ from .reading import ReadingAids
 from .revisions import Revision
 from .schedule import KEEP, Schedule
 from .roles import Permission
-from .signals import content_changed
+from .signals import content_changed, post_published
 from .sizes import DOCUMENT_BUDGET, bson_size
 from .submissions import submission_key
 from .tags import TAG_MAX, TAGS_PER_POST, normalise_tags  # noqa: F401 (re-exported)
@@ -142,12 +142,14 @@ class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, Schedule, PostDeta
         return mentions
 
     def announce(self, mentions):
-        """Tell the members the post mentions; a draft tells nobody until it
-        is published. Only publishing tells: an edit naming new members each
-        time would reach any number of them, so a text tells at most
+        """Tell the members the post mentions, and announce the publication
+        (``post_published``); a draft tells nobody until it is published.
+        Only publishing tells: an edit naming new members each time would
+        reach any number of them, so a text tells at most
         ``MENTIONS_PER_TEXT`` members, ever."""
         if not self.draft:
             mentions.announce(type(self), self.author_id, self.id, html=self.body_html)
+            post_published.send(type(self), post=self.id, author=self.author_id)
 
     def own_bytes(self):
         """BSON bytes of the post as it stands, comments left out."""

@@ -58,6 +58,8 @@ class User(Follows, UserMixin, TagFollows, db.Document):
     # The language the reader chose in the footer picker (i18n.LANGUAGES);
     # None: the browser's Accept-Language decides.
     locale = db.StringField(max_length=16)
+    # What the writer's newsletter mails: the whole post, or its excerpt and a link.
+    newsletter_whole_post = db.BooleanField(default=False)
     following = db.ListField(field=db.ReferenceField(document_type="User"))
     followed_tags = db.ListField(field=db.StringField(max_length=TAG_MAX))  # tag_follows.py
     # Counts kept beside the follows: ``following_total`` in the same update
