@@ -75,6 +75,8 @@ def create_app(config_name=None, overrides=None):
     sessions.init_app(app)  # server-side sessions in the site's database
     from .content_cache import connect_signals
     connect_signals()  # saved or deleted posts and users invalidate cached pages
+    from . import view_counting
+    view_counting.connect_signals()  # comments counted per day; a deleted post's days go
     _register_blueprints(app)
 
     from . import errors
@@ -103,6 +105,7 @@ def _register_blueprints(app):
     from .profiles import profiles as profiles_blueprint
     from .reactions import reactions as reactions_blueprint
     from .reports import reports as reports_blueprint
+    from .stats import stats as stats_blueprint
 
     app.register_blueprint(main_blueprint)
     app.register_blueprint(auth_blueprint, url_prefix="/auth")
@@ -116,6 +119,7 @@ def _register_blueprints(app):
     app.register_blueprint(explore_blueprint)
     app.register_blueprint(media_blueprint)
     app.register_blueprint(notifications_blueprint)
+    app.register_blueprint(stats_blueprint)
     app.register_blueprint(api_blueprint, url_prefix="/api/v1")
     app.register_blueprint(api_docs_blueprint)
     init_admin(app)

@@ -37,12 +37,13 @@ def documents():
     from .models.audit import AuditEntry
     from .models.blocks import MemberRule
     from .models.first_day import FirstDay
+    from .models.post_days import PostDay
     from .models.idempotency import IdempotentAnswer
     from .models.reports import Report
     from .models.revisions import Revision
     from .models.two_factor import TwoFactor
     return [Role, User, Post, Like, Bookmark, Notification, IdempotentAnswer, TwoFactor, Report,
-            MemberRule, AuditEntry, FirstDay, Revision]
+            MemberRule, AuditEntry, FirstDay, Revision, PostDay]
 
 
 def build_at_start(app):
