@@ -23,13 +23,14 @@ from site_app.media.indexes import ensure_media_indexes
 from site_app.models import Bookmark, Like, Notification, Post, Role, User
 from site_app.models.audit import AuditEntry
 from site_app.models.blocks import MemberRule
+from site_app.models.post_days import PostDay
 from site_app.models.reports import Report
 from site_app.search import text_query
 from site_app.seed import DEMO_PASSWORD, SeedSizes, seed_database
 
 DOCUMENTS = {document._get_collection_name(): document
              for document in (Post, User, Role, Like, Bookmark, Notification, Report,
-                              MemberRule, AuditEntry)}
+                              MemberRule, AuditEntry, PostDay)}
 # Tiny, fixed collections: reading them whole is fine.
 SMALL_COLLECTIONS = {"roles"}
 _EQUALITY_OPERATORS = {"$eq", "$in", "$all"}
@@ -244,6 +245,7 @@ def test_every_page_and_api_query_is_served_by_an_index(site, client):
         ("POST", f"/follow/{author.username}", {}),
         ("POST", f"/unfollow/{author.username}", {}),
         ("GET", "/notifications", {}),
+        ("GET", "/stats", {}),
     ])
     mine = [c for c in Post.objects(id=post.id).first().comments if c.author.id == reader.id]
     assert [c.body for c in mine].count("Sent twice") == 1
