@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_common import drive, machine, start_server, stop_server, summarise, wait_until_up  # noqa: E402
+from bench_common import drive, machine, start_server, stop_server, summarise, wait_until_up
 
 VARIANTS = {
     "counted (a browser)": {

@@ -76,6 +76,7 @@ def create_app(config_name=None, overrides=None):
     from .content_cache import connect_signals
     connect_signals()  # saved or deleted posts and users invalidate cached pages
     from . import view_counting
+    view_counting.init_app(app)
     view_counting.connect_signals()  # comments counted per day; a deleted post's days go
     _register_blueprints(app)
 

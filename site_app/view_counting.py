@@ -13,16 +13,26 @@ User-Agent (crawlerdetect's list; an empty one is no browser) and not a
 prefetch. Not counted: the writer's own views and drafts (only their
 editors see those). A counting failure is logged, never the reader's
 problem.
+
+Views are tallied in the process and written together, one ``$inc``
+upsert a post and day, at most every ``VIEW_COUNT_FLUSH_SECONDS`` (by the first
+request after that long, and when the process ends): a write per view
+would cost a cached page a third of its speed. A process killed outright
+loses at most that many seconds of its views.
 """
+import atexit
 import logging
+import threading
+import time
+from collections import Counter
 from functools import wraps
 
 from crawlerdetect import CrawlerDetect
-from flask import g, make_response, request
+from flask import current_app, g, make_response, request
 from flask_login import current_user
 
-from .models import Post
-from .models.post_days import PostDay
+from .models import Post, utcnow
+from .models.post_days import PostDay, day_of
 from .models.signals import comment_posted, comment_removed
 
 log = logging.getLogger(__name__)
@@ -73,7 +83,56 @@ def _count(post_id):
         if draft or (current_user.is_authenticated and current_user.id == author):
             return
     if author is not None:
-        PostDay.count(post_id, author)
+        _tally().add((post_id, author, day_of(utcnow())))
+
+
+class ViewTally:
+    """Views counted in this process and not yet written."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self._lock = threading.Lock()
+        self._counts = Counter()
+        self._since = time.monotonic()
+
+    def add(self, key):
+        with self._lock:
+            self._counts[key] += 1
+            due = time.monotonic() - self._since >= self.seconds
+        if due:
+            self.flush()
+
+    def flush(self):
+        """Write what is tallied (taken first, so two flushes never write a view twice)."""
+        with self._lock:
+            counts, self._counts = self._counts, Counter()
+            self._since = time.monotonic()
+        PostDay.count_views(counts)
+
+
+def _tally():
+    return current_app.extensions["view_tally"]
+
+
+def flush_views():
+    """Write this process's tallied views now (``/stats`` reads after it)."""
+    _tally().flush()
+
+
+def init_app(app):
+    """The app's tally; with a flush interval, its views are written at exit
+    too (not a test's app: its database is gone by then)."""
+    tally = app.extensions["view_tally"] = ViewTally(app.config["VIEW_COUNT_FLUSH_SECONDS"])
+    if tally.seconds > 0 and not app.testing:
+        atexit.register(_flush_at_exit, app)
+
+
+def _flush_at_exit(app):
+    try:
+        with app.app_context():
+            app.extensions["view_tally"].flush()
+    except Exception:
+        log.exception("views tallied at exit were not written")
 
 
 # post id -> its writer, per process. A post's writer never changes, so a

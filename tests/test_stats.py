@@ -98,6 +98,16 @@ def test_views_are_counted_on_rendered_and_cached_pages(app, post, writer_browse
     assert post_rows(writer_browser) == {"Lamp post": [3, 0, 0]}
 
 
+@pytest.mark.app_config(CACHE_TYPE="SimpleCache", VIEW_COUNT_FLUSH_SECONDS=3600)
+def test_views_tallied_in_the_process_are_written_together(app, post, writer_browser):
+    anonymous = app.test_client()
+    for _ in range(3):
+        read(anonymous, post)
+    assert PostDay.objects.count() == 0  # held for a while: one write for many views
+    assert post_rows(writer_browser) == {"Lamp post": [3, 0, 0]}  # /stats writes them first
+    assert PostDay.objects.get(post=post.id).views == 3
+
+
 def test_crawlers_prefetches_and_other_methods_are_not_counted(app, post, writer_browser):
     anonymous = app.test_client()
     read(anonymous, post)

@@ -64,6 +64,13 @@ class PostDay(db.Document):
             cls._prune(post_id, day)
 
     @classmethod
+    def count_views(cls, tally):
+        """Write views tallied in memory: ``{(post id, author id, day): n}``,
+        one ``$inc`` upsert a post and day (however many views it holds)."""
+        for (post, author, day), views in tally.items():
+            cls.count(post, author, delta=views, moment=day)
+
+    @classmethod
     def uncount_comment(cls, post_id, comment_id):
         """A removed comment leaves the count of the day it was written
         (its id's time), if that day is still kept; never below 0."""
