@@ -166,7 +166,7 @@ class Config:
     # someone: computed once for all readers this often.
     EXPLORE_CACHE_SECONDS = _env_int("EXPLORE_CACHE_SECONDS", 600)
     # Views of posts are tallied in each process and written together at
-    # most this often (a write per view cost a cached page a third of its
+    # most this often (a write per view cost a cached page a fifth of its
     # speed: BENCHMARKS.md, "View counting"); 0 writes each view at once.
     VIEW_COUNT_FLUSH_SECONDS = _env_int("VIEW_COUNT_FLUSH_SECONDS", 10)
 

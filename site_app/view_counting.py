@@ -17,7 +17,7 @@ problem.
 Views are tallied in the process and written together, one ``$inc``
 upsert a post and day, at most every ``VIEW_COUNT_FLUSH_SECONDS`` (by the first
 request after that long, and when the process ends): a write per view
-would cost a cached page a third of its speed. A process killed outright
+would cost a cached page a fifth of its speed. A process killed outright
 loses at most that many seconds of its views.
 """
 import atexit
@@ -38,6 +38,10 @@ from .models.signals import comment_posted, comment_removed
 log = logging.getLogger(__name__)
 
 COUNTED_STATUSES = {200, 304}
+# One detector for the process: it remembers its answers per User-Agent
+# (its own bounded LRU), and agents repeat, while matching one it has not
+# seen costs 0.2-0.5 ms (a regex of every known crawler).
+_CRAWLERS = CrawlerDetect()
 
 
 def counts_views(view):
@@ -66,7 +70,7 @@ def post_shown(post):
 def is_reader():
     """A person's browser, as far as a request tells."""
     agent = request.user_agent.string
-    if not agent or CrawlerDetect(user_agent=agent).isCrawler():
+    if not agent or _CRAWLERS.is_crawler(agent):
         return False
     # Link prefetching (Chrome's Sec-Purpose, Firefox's X-Moz, older Purpose).
     purpose = (request.headers.get("Sec-Purpose") or request.headers.get("Purpose")
