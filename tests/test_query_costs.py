@@ -48,7 +48,10 @@ def costs_on_a_site(sizes):
     from site_app import create_app
     from site_app.models import Role
 
-    site = create_app("testing", overrides={"COMMENTS_PER_PAGE": 30})
+    # Views tallied in memory as in production (written every few seconds,
+    # not by the request): a page's cost here is what it reads.
+    site = create_app("testing", overrides={"COMMENTS_PER_PAGE": 30,
+                                            "VIEW_COUNT_FLUSH_SECONDS": 3600})
     with site.app_context():
         Role.insert_roles()
         seed_database(sizes, rng_seed=5)
