@@ -384,6 +384,12 @@ def test_likes_bookmarks_and_explore_are_served_by_indexes(site, client):
         ("DELETE", f"/api/v1/posts/{post.id}/like",
          {"headers": _basic(reader.email, DEMO_PASSWORD)}),
     ])
+    # The writer of the post just read and liked: /stats reads its days and likes.
+    client.post("/auth/logout")
+    client.post("/auth/login", data={"email": post.author.email, "password": DEMO_PASSWORD})
+    shapes += _visit(client, [("GET", "/stats", {})])
+    assert {"post_days", "likes", "posts"} <= {collection for _m, path, collection, *_rest
+                                               in shapes if path == "/stats"}
     with dbstats.recording() as ops:
         Like.add(post, reader)
         reader.delete()
