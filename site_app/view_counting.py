@@ -18,7 +18,8 @@ Views are tallied in the process and written together, one ``$inc``
 upsert a post and day, at most every ``VIEW_COUNT_FLUSH_SECONDS`` (by the first
 request after that long, and when the process ends): a write per view
 would cost a cached page a fifth of its speed. A process killed outright
-loses at most that many seconds of its views.
+loses at most that many seconds of its views, and so does a flush the
+database refuses (logged).
 """
 import atexit
 import logging

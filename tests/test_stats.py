@@ -8,6 +8,7 @@ import pytest
 
 from helpers import signed_in_client
 
+from site_app import view_counting
 from site_app.models import Like, Post, utcnow
 from site_app.models.post_days import KEEP_DAYS, PostDay, day_of
 
@@ -96,6 +97,15 @@ def test_views_are_counted_on_rendered_and_cached_pages(app, post, writer_browse
     read(anonymous, post, headers={**BROWSER, "If-None-Match": cached.headers["ETag"]},
          status=304)
     assert post_rows(writer_browser) == {"Lamp post": [3, 0, 0]}
+
+
+def test_a_cached_page_kept_by_another_worker_is_counted_for_its_writer(app, post,
+                                                                       writer_browser):
+    anonymous = app.test_client()
+    read(anonymous, post)
+    view_counting._AUTHORS.clear()  # as in a worker that never rendered the page
+    assert read(anonymous, post).headers["X-Page-Cache"] == "hit"
+    assert post_rows(writer_browser) == {"Lamp post": [2, 0, 0]}
 
 
 @pytest.mark.app_config(CACHE_TYPE="SimpleCache", VIEW_COUNT_FLUSH_SECONDS=3600)
