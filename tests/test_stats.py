@@ -9,8 +9,9 @@ import pytest
 from helpers import signed_in_client
 
 from site_app import view_counting
-from site_app.models import Like, Post, utcnow
+from site_app.models import Like, Post, User, utcnow
 from site_app.models.post_days import KEEP_DAYS, PostDay, day_of
+from site_app.seed import DEMO_PASSWORD
 
 # The in-process page cache on (testing turns it off), as in production.
 pytestmark = pytest.mark.app_config(CACHE_TYPE="SimpleCache")
@@ -221,3 +222,19 @@ def test_stats_are_for_signed_in_writers(client):
     response = client.get("/stats")
     assert response.status_code == 302
     assert "/auth/login" in response.headers["Location"]
+
+
+def test_the_demo_writer_has_30_days_of_stats_to_read(app, runner, client):
+    result = runner.invoke(args=["seed", "--users", "8", "--posts", "30", "--comments", "60",
+                                 "--follows", "10", "--images", "0", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    client.post("/auth/login", data={"email": "demo@example.com", "password": DEMO_PASSWORD})
+    with app.app_context():
+        demo = User.objects.get(username="demo")
+        published = Post.published().filter(author=demo.id).count()
+    html = stats_page(client)
+    found = tables(html)
+    assert published > 0 and len(found["post-numbers"]) == 1 + published
+    per_day = [int(views) for _day, views in found["views-per-day"][1:]]
+    assert len(per_day) == 30
+    assert f"{sum(per_day)} views in all" in html
