@@ -184,6 +184,10 @@ class Config:
     # /explore's "most followed overall" reads every account that follows
     # someone: computed once for all readers this often.
     EXPLORE_CACHE_SECONDS = _env_int("EXPLORE_CACHE_SECONDS", 600)
+    # Views of posts are tallied in each process and written together at
+    # most this often (a write per view cost a cached page a fifth of its
+    # speed: BENCHMARKS.md, "View counting"); 0 writes each view at once.
+    VIEW_COUNT_FLUSH_SECONDS = _env_int("VIEW_COUNT_FLUSH_SECONDS", 10)
 
     # Flask-Compress: pages, JSON and feeds in brotli or gzip. Behind a proxy
     # that compresses (nginx `gzip on`), set COMPRESS_REGISTER=0.
@@ -239,6 +243,7 @@ class TestingConfig(Config):
     NEW_ACCOUNT_DAILY_COMMENTS = 0
     JOBS_RUN_AT_ONCE = True
     SCHEDULER_IN_PROCESS = False  # tests run publish-due themselves
+    VIEW_COUNT_FLUSH_SECONDS = 0  # tests read the counts at once
     MAIL_SUPPRESS_SEND = True
     SERVER_NAME = None
     SECRET_KEY = "testing-secret-key"

@@ -75,9 +75,11 @@ def create_app(config_name=None, overrides=None):
     from . import sessions
     sessions.init_app(app)  # server-side sessions in the site's database
     _connect_signals()
+    from . import view_counting
+    view_counting.init_app(app)  # the process's tally of views
     _register_blueprints(app)
     from . import subscriptions
-    subscriptions.init_app(app)  # newsletter routes; published posts are mailed
+    subscriptions.init_app(app)  # the newsletter's routes
 
     from . import errors
     errors.register(app)
@@ -95,12 +97,15 @@ def _connect_signals():
     the table in ARCHITECTURE.md ("Who listens"), which
     tests/test_wiring.py compares with what is connected. Connecting the
     same receiver again (another app in the process) changes nothing."""
-    from . import content_cache, media, models, notifications, sessions
+    from . import content_cache, media, models, notifications, sessions, view_counting
+    from .subscriptions import sending
     models.connect_signals()  # what goes with a deleted post or account
     sessions.connect_signals()  # new session ids, sessions ended
     content_cache.connect_signals()  # cached pages go stale
     media.connect_signals()  # a deleted post's files released
     notifications.connect_signals()  # readers told; what a deletion leaves forgotten
+    view_counting.connect_signals()  # comments counted per day; a deleted post's days go
+    sending.connect_signals()  # a published post mailed to its writer's subscribers
 
 
 def _register_blueprints(app):
@@ -120,6 +125,7 @@ def _register_blueprints(app):
     from .profiles import profiles as profiles_blueprint
     from .reactions import reactions as reactions_blueprint
     from .reports import reports as reports_blueprint
+    from .stats import stats as stats_blueprint
 
     app.register_blueprint(main_blueprint)
     app.register_blueprint(auth_blueprint, url_prefix="/auth")
@@ -133,6 +139,7 @@ def _register_blueprints(app):
     app.register_blueprint(explore_blueprint)
     app.register_blueprint(media_blueprint)
     app.register_blueprint(notifications_blueprint)
+    app.register_blueprint(stats_blueprint)
     app.register_blueprint(api_blueprint, url_prefix="/api/v1")
     app.register_blueprint(api_docs_blueprint)
     init_admin(app)

@@ -24,13 +24,14 @@ from site_app.media.indexes import ensure_media_indexes
 from site_app.models import Bookmark, Like, Notification, Post, Role, User
 from site_app.models.audit import AuditEntry
 from site_app.models.blocks import MemberRule
+from site_app.models.post_days import PostDay
 from site_app.models.reports import Report
 from site_app.search import text_query
 from site_app.seed import DEMO_PASSWORD, SeedSizes, seed_database
 
 DOCUMENTS = {document._get_collection_name(): document
              for document in (Post, User, Role, Like, Bookmark, Notification, Report,
-                              MemberRule, AuditEntry)}
+                              MemberRule, AuditEntry, PostDay)}
 # Tiny, fixed collections: reading them whole is fine.
 SMALL_COLLECTIONS = {"roles"}
 _EQUALITY_OPERATORS = {"$eq", "$in", "$all"}
@@ -246,6 +247,7 @@ def test_every_page_and_api_query_is_served_by_an_index(site, client):
         ("POST", f"/unfollow/{author.username}", {}),
         ("GET", "/notifications", {}),
         ("POST", "/language", {"data": {"lang": "es", "next": "/"}}),
+        ("GET", "/stats", {}),
     ])
     mine = [c for c in Post.objects(id=post.id).first().comments if c.author.id == reader.id]
     assert [c.body for c in mine].count("Sent twice") == 1
@@ -384,6 +386,12 @@ def test_likes_bookmarks_and_explore_are_served_by_indexes(site, client):
         ("DELETE", f"/api/v1/posts/{post.id}/like",
          {"headers": _basic(reader.email, DEMO_PASSWORD)}),
     ])
+    # The writer of the post just read and liked: /stats reads its days and likes.
+    client.post("/auth/logout")
+    client.post("/auth/login", data={"email": post.author.email, "password": DEMO_PASSWORD})
+    shapes += _visit(client, [("GET", "/stats", {})])
+    assert {"post_days", "likes", "posts"} <= {collection for _m, path, collection, *_rest
+                                               in shapes if path == "/stats"}
     with dbstats.recording() as ops:
         Like.add(post, reader)
         reader.delete()

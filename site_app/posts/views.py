@@ -23,6 +23,7 @@ from ..page_cache import cached_page, not_worth_keeping
 from ..pagination import Page, page_arg, page_by_key
 from ..search import highlight, search_people, search_posts, search_tags, search_terms
 from ..suggestions import popular_tags
+from ..view_counting import counts_views, post_shown
 from . import posts
 from .feed import feed_response
 from .forms import CommentForm, EditPostForm, WritePostForm
@@ -180,6 +181,7 @@ def delete(post_id):
 
 # -- reading and commenting --------------------------------------------------
 @posts.get("/post/<objectid:post_id>")
+@counts_views  # outside the cache: its hits are views too
 @cached_page("post:{post_id}")
 def post(post_id):
     # The form (and its CSRF token, which writes the session cookie) only for
@@ -241,6 +243,7 @@ def _render_post(post_id, form, status=200):
     post, page, _pages = Post.with_comment_page(post_id, page_arg(), per_page, order)
     if post is None or not post.can_be_read_by(current_user):
         abort(404)
+    post_shown(post)
     comments = Page(threads(post.comments, order), page, per_page, post.thread_count)
     # "Reply" links come back here with ?reply_to=<comment id> (no script needed).
     reply_to = next((c for c in post.comments if str(c.id) == request.args.get("reply_to")), None)

@@ -8,7 +8,7 @@ from werkzeug.security import generate_password_hash
 
 from ..content_cache import content_changed
 from ..models import Bookmark, Like, Post, Role, User, utcnow
-from . import documents
+from . import documents, stats_days
 from .documents import DEMO_ACCOUNTS, DEMO_PASSWORD
 from .fake_text import faker
 
@@ -132,6 +132,8 @@ def seed_database(sizes, rng_seed=None, progress=SilentProgress):
         _insert_in_batches(Like._get_collection(), likes, progress, batch_size=1000)
     report.counts["posts"] = len(posts)
     report.counts["likes"] = len(likes)
+    with _Phase(report, "writes"):
+        stats_days.add_days(posts, set(demo_ids.values()), rng, now)
 
     # Listed when they exist, whether made now or by an earlier run.
     emails = [email for email, _name, _role, _full in DEMO_ACCOUNTS]

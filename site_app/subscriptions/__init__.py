@@ -6,8 +6,8 @@ subscriptions = Blueprint("subscriptions", __name__)
 
 
 def init_app(app):
-    """The routes, and the listener that mails published posts."""
-    from . import sending, views  # importing the views registers their routes
+    """The routes (the listener that mails published posts is connected
+    with the others, in create_app)."""
+    from . import views  # importing the views registers their routes
     app.register_blueprint(subscriptions)
     app.add_template_global(views.newsletter_on)
-    sending.connect_signals()

@@ -2,13 +2,14 @@
 toolbar and the write page's polish, as only a browser shows them."""
 import io
 import re
+import urllib.request
 
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
 from browser_support import check_accessibility, screenshot
-from test_journeys import log_in, register, submit
+from test_journeys import log_in, open_menu, register, submit, write_post
 
 pytestmark = pytest.mark.browser
 
@@ -200,3 +201,29 @@ def test_the_writer_picks_the_cover_among_the_uploaded_images(open_page, live_si
     page.goto("/")
     card = page.locator(".post-card", has=page.get_by_role("link", name="Two colours"))
     expect(card.locator(".post-card-cover img")).to_have_attribute("src", re.compile(chosen))
+
+
+def test_a_writer_reads_their_stats_chart_and_table(open_page, live_site):
+    page = open_page()
+    register(page, live_site, "statsy")
+    post_url = write_post(page, "Counted lamps", "A post to be read.", "lamp")
+    # Readers elsewhere (headless Chromium's own agent says it is a crawler).
+    for _ in range(2):
+        request = urllib.request.Request(post_url, headers={
+            "User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"})
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert answer.status == 200
+    open_menu(page)
+    page.get_by_role("link", name="Stats", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/stats$"))
+    chart = page.get_by_role("img", name=re.compile(r"^Views per day"))
+    expect(chart).to_be_visible()
+    assert chart.locator(".stats-bar").count() == 30
+    row = page.locator("#post-numbers tbody tr").first
+    expect(row).to_contain_text("Counted lamps")
+    expect(row.locator("td")).to_have_text(["2", "0", "0"])
+    page.get_by_text("The chart's numbers").click()
+    expect(page.locator("#views-per-day tbody tr").first.locator("td")).to_have_text("2")
+    screenshot(page, "writer-stats", full_page=True)
+    check_accessibility(page, "stats")
+    page.watch.assert_clean()
