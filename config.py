@@ -142,6 +142,9 @@ class Config:
     # heartbeat, so a worker restarted at once finds it on a later round).
     JOBS_MAINTENANCE_SECONDS = _env_int("JOBS_MAINTENANCE_SECONDS", 60)
     JOBS_RUN_AT_ONCE = False
+    # An account's archive up to this size (its posts' stored bytes and their
+    # files) is streamed at once; a larger one is built by a job and mailed.
+    EXPORT_INLINE_MAX_BYTES = _env_int("EXPORT_INLINE_MAX_BYTES", 50 * 1024 * 1024)
 
     # Caching (Flask-Caching): SimpleCache in-process by default; set
     # CACHE_TYPE=RedisCache and CACHE_REDIS_URL to share it.

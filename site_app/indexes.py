@@ -36,13 +36,14 @@ def documents():
     from .models import Bookmark, Like, Notification, Post, Role, User
     from .models.audit import AuditEntry
     from .models.blocks import MemberRule
+    from .models.exports import ExportJob
     from .models.first_day import FirstDay
     from .models.idempotency import IdempotentAnswer
     from .models.reports import Report
     from .models.revisions import Revision
     from .models.two_factor import TwoFactor
     return [Role, User, Post, Like, Bookmark, Notification, IdempotentAnswer, TwoFactor, Report,
-            MemberRule, AuditEntry, FirstDay, Revision]
+            MemberRule, AuditEntry, FirstDay, Revision, ExportJob]
 
 
 def build_at_start(app):

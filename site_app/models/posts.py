@@ -81,6 +81,8 @@ class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, PostDetails, db.Do
             ("tags", "draft", "-timestamp", "-id"),
             ("author", "draft", "-timestamp", "-id"),  # an author's drafts
             "comments.id",
+            # A member's comments across posts: their export, their leaving.
+            "comments.author",
             # The hidden-comments queue: a key for each hidden comment only
             # (a full index holds one for every comment on the site).
             {"fields": ["comments.disabled"], "name": "hidden_comments",
