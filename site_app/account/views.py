@@ -1,8 +1,7 @@
 """The member's archive and leaving the site."""
 from datetime import date
 
-from flask import (Response, abort, flash, redirect, render_template, stream_with_context,
-                   url_for)
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, logout_user
 from werkzeug.wsgi import FileWrapper
 
@@ -28,8 +27,22 @@ def export():
         job = start_export_job(user)
         return redirect(url_for("account.export_progress", job_id=job.id))
     name = f"inkwell-{user.username}-{date.today():%Y-%m-%d}.zip"
-    return Response(stream_with_context(archive_chunks(user)), mimetype="application/zip",
+    return Response(_while_answering(current_app._get_current_object(), user),
+                    mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{name}"', **_PRIVATE})
+
+
+def _while_answering(app, user):
+    """The zip's pieces, read while the server sends them: after the view
+    returned, so each in an app context of its own (no request needed; one
+    context a piece, as a server may step the answer from another context)."""
+    pieces = archive_chunks(user)
+    while True:
+        with app.app_context():
+            piece = next(pieces, None)
+        if piece is None:
+            return
+        yield piece
 
 
 @account.get("/account/export/<objectid:job_id>")
