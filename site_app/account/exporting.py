@@ -33,7 +33,7 @@ def archive_size(user):
     totals = list(collection.aggregate([
         {"$match": {"author": user.id}},
         {"$group": {"_id": None, "bytes": {"$sum": {"$ifNull": ["$post_bytes", 0]}}}}]))
-    file_ids = collection.distinct("files", {"author": user.id})
+    file_ids = collection.distinct("files", filter={"author": user.id})
     files = get_db(current_app)["fs.files"].find({"_id": {"$in": file_ids}}, {"length": 1})
     return (totals[0]["bytes"] if totals else 0) + sum(f.get("length", 0) for f in files)
 

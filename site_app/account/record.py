@@ -31,7 +31,7 @@ def account_sections(user):
         ("blocked", _rules(user, "block")),
         ("muted", _rules(user, "mute")),
         ("comments", _comments(user.id)),
-        ("likes", _marked(Like.objects(user=user.id).order_by("id"))),
+        ("likes", _marked(Like.objects(user=user.id))),
         ("bookmarks", _marked(Bookmark.saved_by(user))),
         ("notifications", _notifications(user.id)),
         ("reports_filed", _reports(user.id)),
