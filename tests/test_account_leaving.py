@@ -197,3 +197,10 @@ def test_signed_out_readers_are_sent_to_sign_in(client):
     response = client.post("/account/delete", data={"password": PASSWORD})
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/auth/login")
+
+
+@pytest.mark.app_config(WTF_CSRF_ENABLED=True)
+def test_the_form_needs_its_csrf_token(app, people):
+    client = signed_in_client(app, people[0])
+    assert client.post("/account/delete", data={"password": PASSWORD}).status_code == 400
+    assert User.objects(username="ann").count() == 1

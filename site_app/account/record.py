@@ -59,12 +59,13 @@ def _rules(user, kind):
 
 def _comments(user_id):
     """Each comment of theirs, on any post, with links to it and its post."""
-    found = Post._get_collection().find({"comments.author": user_id},
-                                        {"title": 1, "comments": 1}).batch_size(20)
+    # Only theirs leave the server: a post's other comments may be megabytes.
+    found = Post._get_collection().aggregate([
+        {"$match": {"comments.author": user_id}},
+        {"$project": {"title": 1, "comments": {"$filter": {
+            "input": "$comments", "cond": {"$eq": ["$$this.author", user_id]}}}}}])
     for post in found:
         for comment in post.get("comments") or []:
-            if comment.get("author") != user_id:
-                continue
             yield {"post_title": post.get("title"),
                    "post_url": site_url_for("posts.post", post_id=post["_id"]),
                    "url": site_url_for("comments.show", post_id=post["_id"],
