@@ -134,3 +134,18 @@ def test_a_large_account_gets_a_job_a_progress_page_and_a_mailed_link(
     # Someone else's browser never gets it.
     client.post("/auth/logout")
     assert client.get(link).status_code == 302
+
+
+def test_a_job_being_built_shows_its_progress_to_its_owner_only(app, client, ann, make_user):
+    from helpers import signed_in_client
+    from site_app.models.exports import ExportJob
+    job = ExportJob.start(ann.id)
+    job.advance(3, 12)
+    page = client.get(f"/account/export/{job.id}")
+    assert page.status_code == 200
+    assert '<progress class="export-progress" max="100" value="25"' in page.text
+    assert "3 of 12 posts" in page.text
+    assert '<meta http-equiv="refresh" content="5">' in page.text
+    assert client.get(f"/account/export/{job.id}/download").status_code == 404  # not ready
+    other = signed_in_client(app, make_user("eve"))
+    assert other.get(f"/account/export/{job.id}").status_code == 404

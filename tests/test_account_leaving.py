@@ -129,7 +129,11 @@ def test_a_comment_with_replies_shows_deleted_member(app, people, world):
 def test_nothing_of_the_account_is_left_anywhere(app, people, world):
     ann, bob, cat = people
     signed_in_client(app, bob).post(f"/follow/{ann.username}")
-    delete(signed_in_client(app, ann))
+    client = signed_in_client(app, ann)
+    app.config["EXPORT_INLINE_MAX_BYTES"] = 0  # her export is built by a job, into GridFS
+    assert client.get("/account/export").status_code == 302
+    assert get_db(app)["fs.files"].count_documents({"metadata.owner": ann.id}) == 1
+    delete(client)
     database = get_db(app)
     kept = {"audit_log"}  # ACCOUNT_DATA: the moderators' record, by name
     left = {name: database[name].count_documents({"$or": _mentions(ann.id)})
