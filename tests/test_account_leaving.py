@@ -6,7 +6,7 @@ import re
 
 import pyotp
 import pytest
-from helpers import signed_in_client
+from helpers import basic_auth, signed_in_client
 
 from site_app.database import get_db
 from site_app.indexes import documents
@@ -121,6 +121,10 @@ def test_a_comment_with_replies_shows_deleted_member(app, people, world):
     assert "Cat replies to ann" in page and "Cat's own comment" in page
     for gone in ("Ann answered", "Ann alone", "Ann replies to cat", "Ann starts", "Ann answers"):
         assert gone not in page
+    api = reader.get(f"/api/v1/posts/{world['bobs'].id}/comments/",
+                     headers=basic_auth(bob.email, PASSWORD)).get_json()
+    kept = [c for c in api["comments"] if c["deleted"]]
+    assert [(c["member_left"], c["author"], c["body"]) for c in kept] == [(True, None, "[deleted]")]
     assert reader.get(f"/post/{world['anns'].id}").status_code == 404
     assert reader.get("/user/ann").status_code == 404
     assert counts_on_profile(reader, "bob") == ("1", "0")  # cached, stale at once
