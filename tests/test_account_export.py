@@ -149,3 +149,15 @@ def test_a_job_being_built_shows_its_progress_to_its_owner_only(app, client, ann
     assert client.get(f"/account/export/{job.id}/download").status_code == 404  # not ready
     other = signed_in_client(app, make_user("eve"))
     assert other.get(f"/account/export/{job.id}").status_code == 404
+
+
+def test_the_uploaded_avatar_is_in_the_zip(client, ann):
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), "orange").save(buffer, "PNG")
+    picture = (io.BytesIO(buffer.getvalue()), "me.png")
+    assert client.post("/edit-profile", data={"name": "Ann", "avatar": picture},
+                       content_type="multipart/form-data").status_code == 302
+    archive = exported(client)
+    record = json.loads(archive.read("account.json"))
+    assert record["profile"]["avatar"] == "avatar.png"
+    assert Image.open(io.BytesIO(archive.read("avatar.png"))).size == (64, 64)

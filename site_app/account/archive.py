@@ -25,7 +25,7 @@ from ..markup import file_ids_in
 from ..media.storage import open_stored_file
 from ..models import Post
 from ..models.comments import as_object_id
-from .record import account_sections
+from .record import account_sections, avatar_name
 
 SLUG_MAX = 60
 PIECE = 256 * 1024  # bytes read from GridFS at a time, and handed out at most
@@ -80,6 +80,9 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the same bytes for the same account, whenev
 def _entries(user, progress):
     """``(name, pieces, already compressed)`` for each member of the zip."""
     yield "account.json", _json_pieces(account_sections(user)), False
+    avatar = avatar_name(user)
+    if avatar:
+        yield avatar, _file_pieces(user.avatar_id), _is_packed(avatar)
     posts = Post.objects(author=user.id).exclude("comments").order_by("timestamp", "id")
     total, done, slugs = posts.count(), 0, set()
     for post in posts.no_cache():

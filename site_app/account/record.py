@@ -6,6 +6,7 @@ is on and where the account is signed in).
 Long lists (comments, likes, bookmarks, follows, notifications) are
 iterators, written item by item (``archive._json_pieces``).
 """
+from ..media.storage import open_stored_file
 from ..models import Bookmark, Like, Notification, Post, User
 from ..models.blocks import KINDS as RULE_KINDS, rules_of
 from ..models.reports import Report
@@ -43,7 +44,18 @@ def _profile(user):
             "name": user.name, "location": user.location, "about_me": user.about_me,
             "member_since": user.member_since, "last_seen": user.last_seen,
             "confirmed": bool(user.confirmed), "role": user.role.name if user.role else None,
-            "url": site_url_for("profiles.user", username=user.username)}
+            "url": site_url_for("profiles.user", username=user.username),
+            "avatar": avatar_name(user)}
+
+
+def avatar_name(user):
+    """The uploaded avatar's name in the zip (``avatar.<extension>``), or ``None``."""
+    stored = open_stored_file(user.avatar_id) if user.avatar_id else None
+    if stored is None:
+        return None
+    stored.close()
+    name = stored.filename or ""
+    return "avatar." + (name.rsplit(".", 1)[1].lower() if "." in name else "bin")
 
 
 def _people(ids):
