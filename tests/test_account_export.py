@@ -128,6 +128,10 @@ def test_a_large_account_gets_a_job_a_progress_page_and_a_mailed_link(
     [link] = [site_path(u) for u in links_in(mail) if "/download" in u]
     download = client.get(link)
     assert download.status_code == 200
+    assert download.headers["Content-Disposition"] == 'attachment; filename="inkwell-ann.zip"'
+    assert download.headers["Cache-Control"] == "private, no-store"
+    resumed = client.get(link, headers={"Range": "bytes=100-"})
+    assert (resumed.status_code, resumed.get_data()) == (206, download.get_data()[100:])
     archive = zipfile.ZipFile(io.BytesIO(download.get_data()))
     assert "account.json" in archive.namelist()
     assert len([n for n in archive.namelist() if n.endswith("index.md")]) == 2

@@ -3,9 +3,9 @@ from datetime import date
 
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, logout_user
-from werkzeug.wsgi import FileWrapper
 
 from ..auth.password_checks import check_code, check_own_password
+from ..media.serving import stream_gridfs_file
 from ..models.exports import ExportJob
 from ..models.leaving import LastAdministrator, is_last_administrator, remove_account
 from ..models.two_factor import TwoFactor
@@ -57,9 +57,8 @@ def export_progress(job_id):
 def export_download(job_id):
     job = ExportJob.of(current_user.id, job_id) or abort(404)
     stored = open_export(job) or abort(404)
-    return Response(FileWrapper(stored), mimetype="application/zip", direct_passthrough=True,
-                    headers={"Content-Disposition": f'attachment; filename="{stored.filename}"',
-                             "Content-Length": str(stored.length), **_PRIVATE})
+    # As a stored file is served: in pieces, and resumable (Range) however large.
+    return stream_gridfs_file(stored, cache_control="private, no-store")
 
 
 @account.route("/account/delete", methods=["GET", "POST"])
