@@ -165,3 +165,13 @@ def test_the_uploaded_avatar_is_in_the_zip(client, ann):
     record = json.loads(archive.read("account.json"))
     assert record["profile"]["avatar"] == "avatar.png"
     assert Image.open(io.BytesIO(archive.read("avatar.png"))).size == (64, 64)
+
+
+@pytest.mark.app_config(RATELIMIT_ENABLED=True, EXPORT_RATE_LIMIT="2 per hour")
+def test_a_member_asking_again_and_again_is_told_to_wait(app, client, ann):
+    assert [client.get("/account/export").status_code for _ in range(3)] == [200, 200, 429]
+    from helpers import signed_in_client
+    from site_app.models import User
+    other = signed_in_client(app, User.register(email="eve@example.com", username="eve",
+                                                password=PASSWORD))
+    assert other.get("/account/export").status_code == 200  # counted per member

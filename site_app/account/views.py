@@ -5,6 +5,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_login import current_user, login_required, logout_user
 
 from ..auth.password_checks import check_code, check_own_password
+from ..extensions import limiter
 from ..media.serving import stream_gridfs_file
 from ..models.exports import ExportJob
 from ..models.leaving import LastAdministrator, is_last_administrator, remove_account
@@ -18,8 +19,18 @@ _TOO_MANY = "Too many wrong tries. Wait a minute and try again."
 _PRIVATE = {"Cache-Control": "no-store"}
 
 
+def _export_rate_limit():
+    return current_app.config["EXPORT_RATE_LIMIT"]
+
+
+def _member():
+    return str(current_user.id)
+
+
 @account.get("/account/export")
 @login_required
+@limiter.limit(_export_rate_limit, key_func=_member,
+               error_message="You asked for your archive many times: try again later.")
 def export():
     """The zip, streamed; a large account's is built by a job instead."""
     user = current_user._get_current_object()
