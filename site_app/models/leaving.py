@@ -11,7 +11,11 @@ posts or comments nobody owns.
 
 ``ACCOUNT_DATA`` says, for every collection the site declares
 (``indexes.documents()``), what becomes of a leaving member's documents
-there; a test fails when a collection is added without saying.
+there; a test fails when a collection is added without saying. Outside
+them: stored sessions end first; GridFS files go with the posts that use
+them and the avatar with the account (media/release.py), an export's zip
+with its job (account/exporting.py), and uploads no post ever used are
+taken by ``flask media gc`` after its grace period.
 """
 from .exports import ExportJob
 from .first_day import FirstDay
