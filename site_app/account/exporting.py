@@ -14,7 +14,7 @@ from ..database import get_db, gridfs_for
 from ..email import send_email
 from ..jobs import enqueue
 from ..models import Post, User
-from ..models.exports import ExportJob
+from ..models.exports import BUILDING, READY, ExportJob
 from ..public_address import site_url_for
 from .archive import archive_chunks
 
@@ -41,7 +41,7 @@ def archive_size(user):
 def start_export_job(user):
     """The member's export job (a running one, else a new one, enqueued)."""
     latest = ExportJob.latest_of(user.id)
-    if latest is not None and latest.state == "building":
+    if latest is not None and latest.state == BUILDING:
         return latest
     job = ExportJob.start(user.id)
     enqueue("site_app.account.exporting.build_export", str(job.id))
@@ -52,7 +52,7 @@ def build_export(job_id):
     """The job: write the zip into GridFS a piece at a time, note progress,
     mail the link. Safe to run twice (a finished job is left alone)."""
     job = ExportJob.objects(id=ObjectId(job_id)).first()
-    if job is None or job.state == "ready":
+    if job is None or job.state == READY:
         return
     user = User.objects(id=job.user).first()
     if user is None:
