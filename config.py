@@ -161,6 +161,11 @@ class Config:
     PUBLISH_DUE_SECONDS = _env_int("PUBLISH_DUE_SECONDS", 60)
     REPAIR_COUNTS_CRON = os.environ.get("REPAIR_COUNTS_CRON", "30 3 * * *")
     SCHEDULER_IN_PROCESS = not JOBS_REDIS_URL
+    # An account's archive up to this size (its posts' stored bytes and their
+    # files) is streamed at once; a larger one is built by a job and mailed.
+    EXPORT_INLINE_MAX_BYTES = _env_int("EXPORT_INLINE_MAX_BYTES", 50 * 1024 * 1024)
+    # Archives one account may ask for (each reads all it holds).
+    EXPORT_RATE_LIMIT = os.environ.get("EXPORT_RATE_LIMIT", "10 per hour")
 
     # Caching (Flask-Caching): SimpleCache in-process by default; set
     # CACHE_TYPE=RedisCache and CACHE_REDIS_URL to share it.

@@ -111,6 +111,7 @@ def _connect_signals():
 def _register_blueprints(app):
     from . import converters
     converters.register(app)  # before the routes that use <objectid:...>
+    from .account import account as account_blueprint
     from .admin import init_admin
     from .api import api as api_blueprint, api_docs as api_docs_blueprint
     from .auth import auth as auth_blueprint
@@ -128,6 +129,7 @@ def _register_blueprints(app):
     from .stats import stats as stats_blueprint
 
     app.register_blueprint(main_blueprint)
+    app.register_blueprint(account_blueprint)
     app.register_blueprint(auth_blueprint, url_prefix="/auth")
     app.register_blueprint(posts_blueprint)
     app.register_blueprint(comments_blueprint)

@@ -154,6 +154,8 @@ def _counted(name, method):
                 filter_ = args[0] if args else kwargs.get("filter")
             elif name == "aggregate":
                 filter_ = args[0] if args else kwargs.get("pipeline")
+            elif name == "distinct":  # distinct(key, filter)
+                filter_ = args[1] if len(args) > 1 else kwargs.get("filter")
             seconds = time.perf_counter() - started
             if name == "find" and result is not None:
                 # A real server sees a find when its cursor is first read

@@ -37,6 +37,7 @@ def documents():
     from .models import Bookmark, Like, Notification, Post, Role, User
     from .models.audit import AuditEntry
     from .models.blocks import MemberRule
+    from .models.exports import ExportJob
     from .models.first_day import FirstDay
     from .models.post_days import PostDay
     from .models.idempotency import IdempotentAnswer
@@ -45,7 +46,7 @@ def documents():
     from .models.subscriptions import Delivery, Subscription
     from .models.two_factor import TwoFactor
     return [Role, User, Post, Like, Bookmark, Notification, IdempotentAnswer, TwoFactor, Report,
-            MemberRule, AuditEntry, FirstDay, Revision, Subscription, Delivery, PostDay]
+            MemberRule, AuditEntry, FirstDay, Revision, Subscription, Delivery, PostDay, ExportJob]
 
 
 def build_at_start(app):

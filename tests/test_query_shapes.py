@@ -46,6 +46,9 @@ KNOWN_SCANS = {
     # but the recorder keeps no limit.
     ("seed", "fs.files", "find"), ("seed", "fs.files", "find_one"),
     ("seed", "fs.chunks", "find"), ("seed", "fs.chunks", "find_one"),
+    # The same before the export job stores its zip.
+    ("/account/export", "fs.files", "find"), ("/account/export", "fs.files", "find_one"),
+    ("/account/export", "fs.chunks", "find"), ("/account/export", "fs.chunks", "find_one"),
     # Once ever (then recorded as done): posts from before post_bytes get
     # their size and the files their body links to.
     ("deploy", "posts", "find"),
@@ -563,6 +566,29 @@ def test_subscribing_mailing_and_the_writers_list_are_served_by_indexes(site, cl
     shapes += _visit(client, [("GET", unsubscribe.group(1), {}), ("POST", unsubscribe.group(1), {})])
     collections = {collection for _m, _p, collection, *_rest in shapes}
     assert {"subscriptions", "deliveries"} <= collections
+    unserved = _unserved(shapes, site.extensions["site_db"]["db"])
+    assert not unserved, "queries without an index:\n" + "\n".join(unserved)
+
+
+def test_export_and_leaving_are_served_by_indexes(site, client):
+    """A member's archive (streamed, and by a job), then their leaving:
+    their posts, comments across posts, likes, follows both ways."""
+    from site_app.models.exports import ExportJob
+    commented = Post._get_collection().find_one({"comments.1": {"$exists": True}})
+    author = User.objects(id=commented["comments"][0]["author"]).first()
+    client.post("/auth/login", data={"email": author.email, "password": DEMO_PASSWORD})
+    shapes = _visit(client, [("GET", "/account/export", {"buffered": True})])
+    site.config["EXPORT_INLINE_MAX_BYTES"] = 0  # every account is large: the job
+    shapes += _visit(client, [("GET", "/account/export", {})])
+    job = ExportJob.latest_of(author.id)
+    shapes += _visit(client, [
+        ("GET", f"/account/export/{job.id}", {}),
+        ("GET", f"/account/export/{job.id}/download", {"buffered": True}),
+        ("GET", "/account/delete", {}),
+        ("POST", "/account/delete", {"data": {"password": DEMO_PASSWORD}}),
+    ])
+    assert User.objects(id=author.id).count() == 0
+    assert {"posts", "likes", "users", "exports"} <= {c for _m, _p, c, *_rest in shapes}
     unserved = _unserved(shapes, site.extensions["site_db"]["db"])
     assert not unserved, "queries without an index:\n" + "\n".join(unserved)
 

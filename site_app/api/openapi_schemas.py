@@ -126,6 +126,8 @@ SCHEMAS = {
                    "description": "when its author last edited it"},
         "deleted": {"type": "boolean", "description": "deleted while it has replies: "
                                                       "kept, blank, as their anchor"},
+        "member_left": {"type": "boolean", "description": "deleted because its writer left "
+                                                          "the site (shown as 'deleted member')"},
     }),
     "Notification": _object({
         "id": ID,

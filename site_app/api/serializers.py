@@ -82,6 +82,7 @@ def comment_json(comment, post_id, viewer):
         "parent_id": str(comment.parent) if comment.parent else None,
         "edited": iso_time(comment.edited),
         "deleted": bool(comment.deleted),
+        "member_left": bool(comment.member_left),  # deleted as its writer left the site
     }
 
 

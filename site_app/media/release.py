@@ -10,7 +10,7 @@ from mongoengine import signals
 from pymongo.errors import PyMongoError
 
 from ..database import get_db
-from ..models import Post, utcnow
+from ..models import Post, User, utcnow
 from . import storage
 
 
@@ -51,6 +51,7 @@ def connect_signals():
     unreferenced and ``media gc`` sweeps them, while the other order could
     leave a post whose images are gone."""
     signals.post_delete.connect(_release_files_of_deleted_post, sender=Post, weak=False)
+    signals.post_delete.connect(_release_avatar_of_deleted_account, sender=User, weak=False)
 
 
 def _release_files_of_deleted_post(sender, document, **kwargs):
@@ -59,3 +60,14 @@ def _release_files_of_deleted_post(sender, document, **kwargs):
     except PyMongoError:
         logging.getLogger(__name__).warning(
             "could not release the files of deleted post %s; `flask media gc` will", document.id)
+
+
+def _release_avatar_of_deleted_account(sender, document, **kwargs):
+    """A deleted account's avatar (and its sizes) goes with it."""
+    if document.avatar_id:
+        try:
+            storage.delete_stored_file(document.avatar_id)
+        except PyMongoError:
+            logging.getLogger(__name__).warning(
+                "could not delete the avatar of deleted account %s; `flask media gc` will",
+                document.id)

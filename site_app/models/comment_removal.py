@@ -20,10 +20,11 @@ DELETED_BODY = "[deleted]"
 _ATTEMPTS = 50
 
 
-def remove_comment(collection, oid, post_id=None):
+def remove_comment(collection, oid, post_id=None, member_left=False):
     """``(post id or None, removed)`` for comment ``oid`` (of post ``post_id``:
     the read starts from the post). A comment with replies is blanked
-    instead (kept as their anchor, "deleted"); removing the last reply of
+    instead (kept as their anchor, "deleted"; with ``member_left``, its
+    author's account is being deleted: "deleted member"); removing the last reply of
     such a placeholder removes the placeholder too. Whether replies exist is
     part of the update's filter, so a reply arriving meanwhile is never
     orphaned."""
@@ -45,13 +46,14 @@ def remove_comment(collection, oid, post_id=None):
             return post_id, True
         if stored.get("deleted"):  # a placeholder whose replies remain
             return post_id, False
-        if _blank(collection, post_id, stored):
+        if _blank(collection, post_id, stored, member_left):
             return post_id, True
     return None, False
 
 
-def _blank(collection, post_id, stored):
-    blank = {**stored, "body": DELETED_BODY, "body_html": "", "author": None, "deleted": True}
+def _blank(collection, post_id, stored, member_left=False):
+    blank = {**stored, "body": DELETED_BODY, "body_html": "", "author": None, "deleted": True,
+             **({"member_left": True} if member_left else {})}
     return collection.update_one(
         {"_id": post_id, "comments": stored},
         {"$set": {"comments.$": blank},

@@ -54,6 +54,8 @@ class Comment(db.EmbeddedDocument):
     edited = db.DateTimeField()
     # Removed while replies hang on it: kept, blanked, so they keep their place.
     deleted = db.BooleanField(default=False)
+    # Blanked because its author deleted their account: shown as "deleted member".
+    member_left = db.BooleanField()
     submission = db.StringField()  # the form or API request that sent it (submissions.py)
 
     @property
@@ -226,13 +228,14 @@ class CommentsOfAPost:
         return changed
 
     @classmethod
-    def delete_comment(cls, comment_id, post_id=None):
+    def delete_comment(cls, comment_id, post_id=None, member_left=False):
         """Remove one comment, keeping counts, bytes and the newest-comment
         time right, all in one update; True when found
-        (``comment_removal.remove_comment``)."""
+        (``comment_removal.remove_comment``; ``member_left``: its author is
+        leaving the site)."""
         post_id, oid = cls._comment_address(comment_id, post_id)
-        found_in, removed = (remove_comment(cls._get_collection(), oid, post_id) if oid
-                             else (None, False))
+        found_in, removed = (remove_comment(cls._get_collection(), oid, post_id, member_left)
+                             if oid else (None, False))
         if found_in is not None:
             content_changed.send(cls, post=found_in)
         if removed:

@@ -53,6 +53,7 @@ class Notification(db.Document):
             ("recipient", "-created", "-id"),  # the list, newest first
             ("recipient", "read"),  # the navbar's unread count
             "post",  # forgotten with their post
+            {"fields": ["actor"], "sparse": True},  # what a deleted account did, forgotten
             {"fields": ["created"], "expireAfterSeconds": KEEP_DAYS * 24 * 3600,
              "name": "notifications_ttl"},
         ],
@@ -149,6 +150,25 @@ class Notification(db.Document):
     @classmethod
     def forget_recipient(cls, user_id):
         cls.objects(recipient=user_id).delete()
+
+    @classmethod
+    def forget_member(cls, user_id, liked):
+        """A deleted account's doing: each of its likes leaves its group
+        (``liked``: the ``(recipient, post)`` of each, read before the likes
+        go), a group it was the latest of names the liker before it, and
+        what told of it alone goes."""
+        for recipient, post in liked:
+            key = f"like:{recipient}:{post}"
+            cls._get_collection().update_one({"key": key}, [{"$set": {
+                "recent": {"$filter": {"input": {"$ifNull": ["$recent", []]},
+                                       "cond": {"$ne": ["$$this", user_id]}}},
+                "count": {"$subtract": ["$count", 1]},
+                "unseen": {"$max": [0, {"$subtract": ["$unseen", 1]}]}}},
+                {"$set": {"actor": {"$cond": [{"$eq": ["$actor", user_id]},
+                                              {"$arrayElemAt": ["$recent", -1]}, "$actor"]}}}])
+            cls.objects(key=key, count__lte=0).delete()
+        cls.objects(actor=user_id, count__lte=1).delete()
+        cls.objects(actor=user_id).update(unset__actor=True)
 
     @classmethod
     def forget_post(cls, post_id):

@@ -88,6 +88,8 @@ class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, Schedule, PostDeta
             {"fields": ["draft", "publish_at"], "name": "scheduled_drafts",
              "partialFilterExpression": {"draft": True}},
             "comments.id",
+            # A member's comments across posts: their export, their leaving.
+            "comments.author",
             # The hidden-comments queue: a key for each hidden comment only
             # (a full index holds one for every comment on the site).
             {"fields": ["comments.disabled"], "name": "hidden_comments",

@@ -97,6 +97,7 @@ class Report(db.Document):
             ("decision", "created"),  # the queue: the open reports (decision null)
             ("target", "decision"),  # one target's open reports, when decided
             "reporter",
+            {"fields": ["author"], "sparse": True},  # reports on a deleted account's work
         ],
     }
 

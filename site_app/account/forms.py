@@ -1,0 +1,15 @@
+"""The form that deletes an account."""
+from wtforms import StringField, SubmitField
+from wtforms.validators import Length, Optional
+
+from ..auth.forms import current_password_field
+from ..forms import SiteForm
+
+
+class DeleteAccountForm(SiteForm):
+    password = current_password_field()
+    # Asked for (and checked) only when two-factor sign-in is on.
+    code = StringField("Code from your app, or a recovery code",
+                       validators=[Optional(), Length(max=32, message="That code is too long.")],
+                       render_kw={"autocomplete": "one-time-code", "autocapitalize": "off"})
+    submit = SubmitField("Delete my account and everything in it")
