@@ -12,6 +12,7 @@ from PIL import Image
 
 from helpers import links_in, site_path
 from site_app.models import Bookmark, Like, Post
+from site_app.models.subscriptions import Subscription
 
 PASSWORD = "correct horse battery"
 
@@ -107,6 +108,15 @@ def test_account_json_holds_what_the_site_knows_but_no_secret(client, ann, her_p
     assert len(record["sessions"]) == 1
     text = json.dumps(record)
     assert "password" not in text and "scrypt" not in text and "secret" not in text
+
+
+def test_account_json_holds_her_subscriptions_and_her_newsletter(client, ann, her_posts):
+    assert client.post("/user/bob/email-on").status_code == 302  # she follows bob
+    Subscription.switch_on(ann.id, "reader@example.com")
+    record = json.loads(exported(client).read("account.json"))
+    assert [(s["writer"], s["active"]) for s in record["subscriptions"]] == [("bob", True)]
+    assert record["newsletter"] == {"whole_post": False, "subscribers": 1}
+    assert "reader@example.com" not in json.dumps(record)  # her readers' addresses are theirs
 
 
 def test_signed_out_readers_are_sent_to_sign_in(app):

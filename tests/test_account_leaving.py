@@ -12,7 +12,9 @@ from site_app.database import get_db
 from site_app.indexes import documents
 from site_app.models import Bookmark, Like, Notification, Post, User
 from site_app.models.leaving import ACCOUNT_DATA
+from site_app.models.post_days import PostDay
 from site_app.models.reports import Report, find_target
+from site_app.models.subscriptions import Delivery, Subscription
 from site_app.models.sizes import bson_size
 from site_app.models.two_factor import TwoFactor
 
@@ -137,8 +139,16 @@ def test_nothing_of_the_account_is_left_anywhere(app, people, world):
     app.config["EXPORT_INLINE_MAX_BYTES"] = 0  # her export is built by a job, into GridFS
     assert client.get("/account/export").status_code == 302
     assert get_db(app)["fs.files"].count_documents({"metadata.owner": ann.id}) == 1
+    # Her newsletter (a subscriber, a post mailed to them), her address on
+    # bob's list, a day of views of her post.
+    mine = Subscription.switch_on(ann.id, "reader@example.com")
+    Delivery.claim(world["anns"].id, mine.id)
+    Subscription.switch_on(bob.id, ann.email)
+    PostDay.count(world["anns"].id, ann.id)
     delete(client)
     database = get_db(app)
+    assert Delivery.objects(post=world["anns"].id).count() == 0
+    assert Subscription.objects(email=ann.email).count() == 0
     kept = {"audit_log"}  # ACCOUNT_DATA: the moderators' record, by name
     left = {name: database[name].count_documents({"$or": _mentions(ann.id)})
             for name in database.list_collection_names()
@@ -152,7 +162,7 @@ def _mentions(user_id):
     """Filters matching a document that names ``user_id`` in any field the
     site stores people under (top level, in comments, in GridFS metadata)."""
     fields = ["_id", "user", "user_id", "author", "recipient", "actor", "reporter", "owner",
-              "other", "following", "comments.author", "metadata.owner", "recent"]
+              "other", "following", "comments.author", "metadata.owner", "recent", "writer"]
     return [{field: user_id} for field in fields] + [
         {"key": {"$regex": f"^{user_id}:"}}, {"open_key": {"$regex": f"^{user_id}:"}}]
 

@@ -10,6 +10,7 @@ from ..media.storage import open_stored_file
 from ..models import Bookmark, Like, Notification, Post, User
 from ..models.blocks import KINDS as RULE_KINDS, rules_of
 from ..models.reports import Report
+from ..models.subscriptions import Subscription
 from ..models.two_factor import TwoFactor
 from ..public_address import site_url_for
 from ..sessions import sessions_of
@@ -36,6 +37,9 @@ def account_sections(user):
         ("bookmarks", _marked(Bookmark.saved_by(user))),
         ("notifications", _notifications(user.id)),
         ("reports_filed", _reports(user.id)),
+        ("subscriptions", _subscriptions(user)),
+        ("newsletter", {"whole_post": bool(user.newsletter_whole_post),
+                        "subscribers": Subscription.count_of(user.id)}),
     ]
 
 
@@ -62,6 +66,15 @@ def _people(ids):
     for row in User._get_collection().find({"_id": {"$in": list(ids)}}, {"username": 1}):
         yield {"username": row["username"],
                "url": site_url_for("profiles.user", username=row["username"])}
+
+
+def _subscriptions(user):
+    """The writers their address gets (or was asked to get) by email."""
+    found = list(Subscription.of_address(user.email)) if user.email else []
+    names = {row["_id"]: row["username"] for row in User._get_collection().find(
+        {"_id": {"$in": [s.writer for s in found]}}, {"username": 1})}
+    return [{"writer": names.get(s.writer), "active": bool(s.active), "since": s.created}
+            for s in found if s.writer in names]
 
 
 def _rules(user, kind):

@@ -25,6 +25,7 @@ from .notifications import Notification
 from .posts import Post
 from .reports import Report
 from .roles import Role
+from .subscriptions import Subscription
 from .users import User
 
 ADMINISTRATOR = "Administrator"
@@ -46,6 +47,10 @@ ACCOUNT_DATA = {
     "first_day": "their first-day counters deleted",
     "revisions": "deleted with their posts (Revision.forget_post)",
     "exports": "their export jobs deleted; the zips they built deleted by the media store",
+    "subscriptions": "their newsletter's list and their address's subscriptions deleted",
+    "deliveries": "the records of their posts mailed deleted; those of their own subscriptions "
+                  "(two ids each) name nobody once the subscription is gone",
+    "post_days": "deleted with their posts (view_counting, on a post's deletion)",
 }
 
 
@@ -67,6 +72,7 @@ def remove_account(user):
     user.log_out_everywhere()  # no request of theirs writes while they go
     _leave_follows(user)
     _remove_comments_on_others_posts(user.id)
+    Subscription.forget_member(user, Post.objects(author=user.id).distinct("id"))
     for post in Post.objects(author=user.id).exclude("comments"):
         post.remove()  # listeners: likes, bookmarks, notifications, files, revisions, caches
     _forget_what_they_did(user.id)

@@ -35,6 +35,9 @@ class Subscription(db.Document):
             # A writer's active list in id order: the sending batches (by
             # key), the count, the page and the CSV export.
             ("writer", "active", "id"),
+            # An address's subscriptions, to any writer: the member's own in
+            # their export, and those ended when the member leaves.
+            "email",
         ],
     }
 
@@ -79,6 +82,22 @@ class Subscription(db.Document):
         if after is not None:
             found = found.filter(id__gt=after)
         return found.order_by("id")
+
+    @classmethod
+    def of_address(cls, email):
+        """Every subscription of ``email``, to any writer, oldest first."""
+        return cls.objects(email=normalise_email(email)).order_by("created")
+
+    @classmethod
+    def forget_member(cls, user, post_ids):
+        """A leaving member's newsletter: their own list (with the record of
+        what their ``post_ids`` were mailed to whom) and their address's
+        subscriptions to other writers. Deliveries of those subscriptions
+        stay: two ids each, naming nobody once the subscription is gone."""
+        Delivery.objects(post__in=list(post_ids)).delete()
+        cls.objects(writer=user.id).delete()
+        if user.email:
+            cls.of_address(user.email).delete()
 
     @classmethod
     def count_of(cls, writer_id):
