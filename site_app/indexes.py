@@ -38,11 +38,12 @@ def documents():
     from .models.blocks import MemberRule
     from .models.first_day import FirstDay
     from .models.idempotency import IdempotentAnswer
+    from .models.imports import ImportRun
     from .models.reports import Report
     from .models.revisions import Revision
     from .models.two_factor import TwoFactor
     return [Role, User, Post, Like, Bookmark, Notification, IdempotentAnswer, TwoFactor, Report,
-            MemberRule, AuditEntry, FirstDay, Revision]
+            MemberRule, AuditEntry, FirstDay, Revision, ImportRun]
 
 
 def build_at_start(app):

@@ -1,0 +1,65 @@
+"""What a file is, judged by its bytes (never its name), read into items
+and checked whole: a file refused here changes nothing."""
+from mongoengine.errors import ValidationError
+
+from ..markup import ContentTooLarge
+from ..models import Post
+from . import archive, documents, zips
+from .refusals import ImportRefused
+
+KINDS = {"inkwell": "an Inkwell export", "medium": "a Medium export", "wordpress": "WordPress WXR",
+         "ghost": "a Ghost export", "feed": "an Atom or RSS feed"}
+_WRONG_KIND = ("This file is not one Inkwell can import: upload an Inkwell export zip, a "
+               "Medium export zip, a WordPress export (WXR), a Ghost JSON export or an "
+               "Atom/RSS feed.")
+
+
+def read_file(data):
+    """``(kind, items)`` of an uploaded file; raises :class:`ImportRefused`."""
+    if archive.is_zip(data):
+        members = archive.read_members(data)
+        if zips.is_inkwell_export(members):
+            return "inkwell", zips.inkwell_items(members)
+        if zips.is_medium_export(members):
+            return "medium", zips.medium_items(members)
+        raise ImportRefused(_WRONG_KIND)
+    start = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start.startswith(b"{"):
+        ghost = documents.ghost_document(data)
+        if ghost is not None:
+            return "ghost", documents.ghost_items(ghost)
+    elif start.startswith(b"<"):
+        root = documents.parse_xml(data)
+        if documents.is_wxr(root):
+            return "wordpress", documents.wxr_items(root)
+        if documents.is_feed(root):
+            return "feed", documents.feed_items(data)
+    raise ImportRefused(_WRONG_KIND)
+
+
+def checked_items(data, author):
+    """``(kind, items)`` once every item would make a valid post of
+    ``author`` (dates, sizes, fields), else :class:`ImportRefused` naming
+    the first that would not."""
+    kind, items = read_file(data)
+    if not items:
+        raise ImportRefused(f"This file is {KINDS[kind]}, but it holds no posts.")
+    for item in items:
+        try:
+            post_from(item, author, item.body)
+        except (ValidationError, ContentTooLarge) as exc:
+            raise ImportRefused(f"“{item.title[:80]}”: {_why(exc)} Nothing was imported.") from None
+    return kind, items
+
+
+def post_from(item, author, body, files=()):
+    return Post.from_import(author, item.source, item.title, body, tags=item.tags,
+                            timestamp=item.timestamp, updated=item.updated, draft=item.draft,
+                            details=item.details, files=files)
+
+
+def _why(exc):
+    if isinstance(exc, ValidationError) and exc.errors:
+        return " ".join(f"{name}: {error.message if hasattr(error, 'message') else error}."
+                        for name, error in exc.errors.items())
+    return str(exc)
