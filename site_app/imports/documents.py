@@ -12,7 +12,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
 from .items import Item, html_to_markdown
-from .refusals import ImportRefused, as_utc
+from .refusals import WRONG_KIND, ImportRefused, as_utc
 
 WP = "{http://wordpress.org/export/1.2/}"
 _WP_NAMESPACES = tuple(f"{{http://wordpress.org/export/1.{n}/}}" for n in (0, 1, 2))
@@ -25,12 +25,12 @@ _WP_DRAFTS = {"draft", "pending", "private", "future"}
 def parse_xml(data):
     """The root element, refusing what defusedxml refuses."""
     try:
-        return fromstring(data, forbid_dtd=True)
+        return fromstring(data)
     except DefusedXmlException:
-        raise ImportRefused("The XML declares entities or a DTD (entity expansion and "
-                            "external entities are refused); nothing was imported.") from None
+        raise ImportRefused("The XML declares entities (entity expansion and external "
+                            "entities are refused); nothing was imported.") from None
     except ParseError as exc:
-        raise ImportRefused(f"The XML cannot be read: {exc}.") from None
+        raise ImportRefused(f"{WRONG_KIND} (It is not well-formed XML: {exc}.)") from None
 
 
 def is_wxr(root):
@@ -142,8 +142,9 @@ def feed_items(data):
 
 
 def _feed_date(entry, name, where):
-    """feedparser reads many date styles; text it could not read is refused."""
-    text, parsed = entry.get(name), entry.get(f"{name}_parsed")
+    """feedparser reads many date styles; text it could not read is refused.
+    (``dict.get``: feedparser's own maps a missing ``updated`` to ``published``.)"""
+    text, parsed = dict.get(entry, name), dict.get(entry, f"{name}_parsed")
     if not text:
         return None
     if parsed is None:

@@ -5,13 +5,10 @@ from mongoengine.errors import ValidationError
 from ..markup import ContentTooLarge
 from ..models import Post
 from . import archive, documents, zips
-from .refusals import ImportRefused
+from .refusals import WRONG_KIND, ImportRefused
 
 KINDS = {"inkwell": "an Inkwell export", "medium": "a Medium export", "wordpress": "WordPress WXR",
          "ghost": "a Ghost export", "feed": "an Atom or RSS feed"}
-_WRONG_KIND = ("This file is not one Inkwell can import: upload an Inkwell export zip, a "
-               "Medium export zip, a WordPress export (WXR), a Ghost JSON export or an "
-               "Atom/RSS feed.")
 
 
 def read_file(data):
@@ -22,7 +19,7 @@ def read_file(data):
             return "inkwell", zips.inkwell_items(members)
         if zips.is_medium_export(members):
             return "medium", zips.medium_items(members)
-        raise ImportRefused(_WRONG_KIND)
+        raise ImportRefused(WRONG_KIND)
     start = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if start.startswith(b"{"):
         ghost = documents.ghost_document(data)
@@ -34,7 +31,7 @@ def read_file(data):
             return "wordpress", documents.wxr_items(root)
         if documents.is_feed(root):
             return "feed", documents.feed_items(data)
-    raise ImportRefused(_WRONG_KIND)
+    raise ImportRefused(WRONG_KIND)
 
 
 def checked_items(data, author):

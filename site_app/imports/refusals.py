@@ -1,5 +1,9 @@
 """Why a file is refused, and dates read the same way for every format."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
+
+WRONG_KIND = ("This file is not one Inkwell can import: upload an Inkwell export zip, a "
+              "Medium export zip, a WordPress export (WXR), a Ghost JSON export or an "
+              "Atom/RSS feed.")
 
 
 class ImportRefused(ValueError):
@@ -25,7 +29,7 @@ def as_utc(value, where):
             raise ImportRefused(f"{where}: “{text[:60]}” is not a date "
                                 "(expected ISO 8601, e.g. 2024-05-01T09:30:00Z).") from None
     if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
     if not 1970 <= moment.year <= 9999:
         raise ImportRefused(f"{where}: {moment.year} is out of range for a post's date.")
     return moment
