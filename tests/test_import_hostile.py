@@ -152,7 +152,8 @@ def test_markdown_over_the_post_size_rules_refuses_the_whole_file(app, client, w
     export = inkwell_export({"2023-01-01-a": inkwell_post("Fine", "Short.", "a"),
                              "2023-01-02-b": inkwell_post("Long", "word " * 30_000, "b")})
 
-    assert_refused(app, upload(client, export), "“Long”", "body", "Nothing was imported.")
+    assert_refused(app, upload(client, export),
+                   "“Long”: its body is over 100,000 characters. Nothing was imported.")
 
 
 def test_a_front_matter_that_is_not_yaml_is_refused(app, client, writer):

@@ -57,6 +57,14 @@ def post_from(item, author, body, files=()):
 
 def _why(exc):
     if isinstance(exc, ValidationError) and exc.errors:
-        return " ".join(f"{name}: {error.message if hasattr(error, 'message') else error}."
-                        for name, error in exc.errors.items())
+        return " ".join(_field_problem(name, error) for name, error in exc.errors.items())
     return str(exc)
+
+
+def _field_problem(name, error):
+    label = name.replace("_", " ")
+    limit = getattr(Post._fields.get(name), "max_length", None)
+    message = str(getattr(error, "message", error))
+    if limit and "too long" in message:
+        return f"its {label} is over {limit:,} characters."
+    return f"its {label}: {message}."
