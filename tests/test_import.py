@@ -190,3 +190,29 @@ def test_a_medium_post_page_alone_is_not_a_file_to_import(app, client, writer):
 
     assert response.status_code == 400
     assert "This file is not one Inkwell can import" in response.text
+
+
+def test_two_runs_racing_store_each_post_once(app, client, writer, monkeypatch):
+    """A second run that looked before the first stored (both saw nothing
+    yet) is stopped by the unique (author, source) index: skipped, not doubled."""
+    export = inkwell_export({"2023-01-01-one": inkwell_post("One", "First.", "id-one")})
+    assert "Done: 1 imported" in summary(client, upload(client, export))
+    monkeypatch.setattr(Post, "already_imported", classmethod(lambda cls, *args: set()))
+
+    text = summary(client, upload(client, export))
+
+    assert "Done: 0 imported, 1 skipped, 0 failed." in text
+    assert Post.objects(author=writer.id).count() == 1
+
+
+def test_a_job_delivered_again_after_its_run_ended_changes_nothing(app, client, writer):
+    from site_app.imports.runner import run_import
+    export = inkwell_export({"2023-01-01-one": inkwell_post("One", "First.", "id-one")})
+    run_page = upload(client, export).headers["Location"]
+    run = ImportRun.objects.get()
+
+    with app.test_request_context():
+        run_import(str(run.id), "/files/000000000000000000000000")
+
+    assert Post.objects(author=writer.id).count() == 1
+    assert "Done: 1 imported, 0 skipped, 0 failed." in client.get(run_page).text
