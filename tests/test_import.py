@@ -216,3 +216,15 @@ def test_a_job_delivered_again_after_its_run_ended_changes_nothing(app, client, 
 
     assert Post.objects(author=writer.id).count() == 1
     assert "Done: 1 imported, 0 skipped, 0 failed." in client.get(run_page).text
+
+
+def test_the_run_page_shows_progress_and_refreshes_itself_until_done(app, client, writer):
+    run_page = upload(client, ghost_export()).headers["Location"]
+    ImportRun.objects.get().update(set__state="running", set__done=1, set__total=2)
+
+    running = client.get(run_page).text
+    assert "1 of 2 posts done" in running
+    assert '<meta http-equiv="refresh" content="3">' in running
+
+    ImportRun.objects.get().update(set__state="done", set__done=2)
+    assert 'http-equiv="refresh"' not in client.get(run_page).text
