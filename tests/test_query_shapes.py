@@ -45,7 +45,8 @@ KNOWN_SCANS = {
     ("seed", "fs.files", "find"), ("seed", "fs.files", "find_one"),
     ("seed", "fs.chunks", "find"), ("seed", "fs.chunks", "find_one"),
     # The same for the upload an import keeps and the images it stores.
-    ("/import", "fs.files", "find_one"), ("/import", "fs.chunks", "find_one"),
+    ("/import", "fs.files", "find"), ("/import", "fs.files", "find_one"),
+    ("/import", "fs.chunks", "find"), ("/import", "fs.chunks", "find_one"),
     # Once ever (then recorded as done): posts from before post_bytes get
     # their size and the files their body links to.
     ("deploy", "posts", "find"),
