@@ -3,6 +3,7 @@ from bson import ObjectId
 from flask import abort, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
+from wtforms import SubmitField
 
 from ..decorators import permission_required
 from ..forms import SiteForm
@@ -18,6 +19,7 @@ RUNS_LISTED = 10
 
 class ImportForm(SiteForm):
     file = FileField("File to import", validators=[FileRequired("Choose a file to import.")])
+    submit = SubmitField("Import")
 
 
 @imports.route("/import", methods=["GET", "POST"])
