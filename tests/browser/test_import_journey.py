@@ -1,17 +1,13 @@
 """A writer imports a Ghost export in Chromium: the file picked, the
 summary read, then a file of the wrong kind refused in words."""
 import re
-import sys
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from browser_support import check_accessibility, screenshot
+from import_samples import ghost_export
 from test_journeys import open_menu, register, submit
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from import_samples import ghost_export  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
