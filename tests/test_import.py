@@ -228,3 +228,15 @@ def test_the_run_page_shows_progress_and_refreshes_itself_until_done(app, client
 
     ImportRun.objects.get().update(set__state="done", set__done=2)
     assert 'http-equiv="refresh"' not in client.get(run_page).text
+
+
+def test_a_writers_own_export_brought_back_to_the_same_account_imports_nothing(
+        app, client, writer):
+    post = Post.publish(writer, "Mine", "Written here.")
+    export = inkwell_export({"2024-01-01-mine": inkwell_post("Mine", "Written here.",
+                                                             str(post.id))})
+
+    text = summary(client, upload(client, export))
+
+    assert "Done: 0 imported, 1 skipped, 0 failed." in text
+    assert Post.objects(author=writer.id).count() == 1

@@ -535,7 +535,7 @@ def test_an_import_and_its_progress_page_are_served_by_indexes(site, client):
     writer = Post.objects(draft__in=[False, None]).first().author
     client.post("/auth/login", data={"email": writer.email, "password": DEMO_PASSWORD})
     export = inkwell_export({"2023-01-01-a": inkwell_post(
-        "Imported", "![i](i.png)", "a", canonical_url="https://elsewhere.example/a")},
+        "Imported", "![i](i.png)", "64a000000000000000000001", canonical_url="https://elsewhere.example/a")},
         extra={"posts/2023-01-01-a/i.png": png_bytes()})
     sent = {"data": {"file": (io.BytesIO(export), "export.zip")},
             "content_type": "multipart/form-data"}

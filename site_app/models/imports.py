@@ -9,6 +9,7 @@ no mentions, no followers, no subscribers; a writer bringing in years of
 old posts must not flood anyone, and each post is dated as it was first
 published, so it sits in the lists at that time, not at the top.
 """
+from bson import ObjectId
 from mongoengine.errors import NotUniqueError
 
 from ..extensions import db
@@ -20,6 +21,8 @@ from .users import utcnow
 # A run's summary keeps at most this many items (the rest counted only):
 # its document stays far under MongoDB's 16 MiB.
 RESULTS_KEPT = 5000
+# The source id of a post from an Inkwell export: "inkwell:<its id there>".
+OWN = "inkwell:"
 REASON_MAX = 300
 
 
@@ -49,12 +52,19 @@ class ImportedPosts:
     @classmethod
     def already_imported(cls, author, sources, canonical_urls):
         """Which of ``sources`` and ``canonical_urls`` the author's posts
-        already carry: two indexed queries (``author`` + each field)."""
+        already carry, each an indexed query (``author`` + the field). An
+        Inkwell export's ``inkwell:<id>`` is also there when the author's
+        own post has that id: their export brought back to the same site."""
         sources, canonical_urls = list(sources), [url for url in canonical_urls if url]
         found = set()
         if sources:
             found.update(p.import_source for p in cls.objects(
                 author=author, import_source__in=sources).only("import_source"))
+            own = [ObjectId(s[len(OWN):]) for s in sources
+                   if s.startswith(OWN) and ObjectId.is_valid(s[len(OWN):])]
+            if own:
+                found.update(f"{OWN}{p.id}" for p in cls.objects(
+                    id__in=own, author=author).only("id"))
         if canonical_urls:
             found.update(p.canonical_url for p in cls.objects(
                 author=author, canonical_url__in=canonical_urls).only("canonical_url"))
