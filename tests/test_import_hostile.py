@@ -9,7 +9,8 @@ import pytest
 from site_app.database import get_db
 from site_app.models import Post
 from site_app.models.imports import ImportRun
-from import_samples import ghost_export, inkwell_export, inkwell_post, png_bytes, upload, zip_of
+from import_samples import (ghost_export, inkwell_export, inkwell_post, png_bytes, summary,
+                            upload, zip_of)
 
 
 @pytest.fixture
@@ -171,3 +172,35 @@ def test_a_broken_zip_is_refused(app, client, writer):
 def test_nothing_of_a_refused_upload_reaches_the_run_list(app, client, writer):
     upload(client, b"junk")
     assert "Earlier imports" not in client.get("/import").text
+
+
+YAML_ALIASES = "\n".join(
+    ["---", 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    + [f"{name}: &{name} [{', '.join(['*' + previous] * 9)}]"
+       for previous, name in zip("abcdefgh", "bcdefghi")]
+    + ["title: *i", "id: bomb", "---", "Text.", ""])
+
+
+def test_yaml_aliases_that_would_explode_into_text_are_refused(app, client, writer):
+    export = inkwell_export({"2023-01-01-a": YAML_ALIASES})
+
+    assert_refused(app, upload(client, export), "title must be a single value")
+
+
+def test_json_nested_past_the_stack_is_refused(app, client, writer):
+    data = b'{"db": ' * 200_000
+
+    assert_refused(app, upload(client, data, "ghost.json"), "nested too deeply")
+
+
+def test_values_of_the_wrong_types_are_read_as_missing_not_a_server_error(app, client, writer):
+    data = ('{"db": [{"data": {"posts": [{"id": ["x"], "title": {"a": 1}, "html": 5, '
+            '"status": "published", "published_at": "2021-01-01T00:00:00Z"}, '
+            '{"id": "ok", "title": "Fine", "plaintext": "Some text.", "status": "draft"}], '
+            '"tags": 5, "posts_tags": [{"post_id": [1], "tag_id": "t"}]}}]}')
+
+    text = summary(client, upload(client, data, "ghost.json"))
+
+    assert "Done: 1 imported, 0 skipped, 1 failed." in text
+    assert "<td>(untitled)</td><td>failed</td><td>The post has no text.</td>" in text
+    assert [post.title for post in Post.objects] == ["Fine"]

@@ -47,7 +47,8 @@ def wxr_items(root):
     items = []
     for node in root.iter("item"):
         wp = _wp_namespace(node)
-        if node.findtext(f"{wp}post_type") != "post" or node.findtext(f"{wp}status") == "trash":
+        if (node.findtext(f"{wp}post_type") != "post"
+                or node.findtext(f"{wp}status") in ("trash", "auto-draft")):
             continue
         title = node.findtext("title") or "(untitled)"
         where = f"WordPress post “{title[:60]}”"
@@ -85,6 +86,8 @@ def ghost_document(data):
         document = json.loads(data)
     except (ValueError, UnicodeDecodeError):
         return None
+    except RecursionError:  # nested past Python's stack: no export is
+        raise ImportRefused("The JSON is nested too deeply to be an export.") from None
     if isinstance(document, dict) and isinstance(document.get("db"), list) and document["db"]:
         document = document["db"][0]
     data = document.get("data") if isinstance(document, dict) else None
@@ -93,30 +96,34 @@ def ghost_document(data):
 
 def ghost_items(data):
     """Ghost's posts (its pages left out), with their tags."""
-    tag_names = {tag.get("id"): tag.get("name") for tag in data.get("tags") or []
-                 if isinstance(tag, dict)}
+    tag_names = {tag["id"]: tag["name"] for tag in _dicts(data, "tags")
+                 if isinstance(tag.get("id"), str) and isinstance(tag.get("name"), str)}
     tags_of = {}
-    for link in data.get("posts_tags") or []:
-        if isinstance(link, dict):
-            tags_of.setdefault(link.get("post_id"), []).append(tag_names.get(link.get("tag_id")))
+    for link in _dicts(data, "posts_tags"):
+        if isinstance(link.get("post_id"), str) and link.get("tag_id") in tag_names:
+            tags_of.setdefault(link["post_id"], []).append(tag_names[link["tag_id"]])
     items = []
-    for post in data["posts"]:
-        if not isinstance(post, dict) or post.get("type", "post") != "post":
+    for post in _dicts(data, "posts"):
+        if post.get("type", "post") != "post":
             continue
-        title = str(post.get("title") or "(untitled)")
+        text = {key: value for key, value in post.items() if isinstance(value, str)}
+        title = text.get("title") or "(untitled)"
         where = f"Ghost post “{title[:60]}”"
-        body = (html_to_markdown(post["html"]) if post.get("html")
-                else str(post.get("plaintext") or ""))
+        body = html_to_markdown(text["html"]) if text.get("html") else text.get("plaintext", "")
         items.append(Item(
-            source=f"ghost:{post.get('uuid') or post.get('id')}", title=title, body=body,
-            tags=[name for name in tags_of.get(post.get("id"), []) if name],
-            timestamp=as_utc(post.get("published_at") or post.get("created_at"), where),
-            updated=as_utc(post.get("updated_at"), where),
-            draft=post.get("status") != "published",
-            details={k: v for k, v in {"canonical_url": post.get("canonical_url"),
-                                       "custom_excerpt": post.get("custom_excerpt")}.items()
-                     if v}))
+            source=f"ghost:{text.get('uuid') or text.get('id')}", title=title, body=body,
+            tags=tags_of.get(text.get("id"), []),
+            timestamp=as_utc(text.get("published_at") or text.get("created_at"), where),
+            updated=as_utc(text.get("updated_at"), where),
+            draft=text.get("status") != "published",
+            details={k: text[k] for k in ("canonical_url", "custom_excerpt") if text.get(k)}))
     return items
+
+
+def _dicts(data, key):
+    """The objects of a list in Ghost's ``data`` (anything else: none)."""
+    value = data.get(key)
+    return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
 
 
 def feed_items(data):

@@ -64,6 +64,8 @@ def run_import(run_id, file_url):
 
 def _import_one(item, author, file_url):
     """``(outcome, reason)`` of storing one item as a post of ``author``."""
+    if not item.body.strip():  # as the write page, which asks for a text
+        return "failed", "The post has no text."
     try:
         urls, files = _store_images(item, author, file_url)
         post_from(item, author, relink(item.body, urls), files=files).save_imported()

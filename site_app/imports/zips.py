@@ -1,6 +1,7 @@
 """The two zip formats: Inkwell's own export, and Medium's."""
 import json
 import posixpath
+from datetime import date, datetime
 
 import frontmatter
 import yaml
@@ -47,21 +48,41 @@ def _is_medium_post(name):
 def _inkwell_item(name, members):
     try:
         page = frontmatter.loads(_text(members[name], name))
-    except (yaml.YAMLError, ValueError) as exc:
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
         raise ImportRefused(f"{name}: its front matter cannot be read ({exc}).") from None
     meta = page.metadata
-    if not meta.get("id") or not meta.get("title"):
+    post_id, title = _scalar(meta, "id", name), _scalar(meta, "title", name)
+    if not post_id or not title:
         raise ImportRefused(f"{name}: its front matter has no id or no title.")
     tags = meta.get("tags") or []
-    if not isinstance(tags, list):
-        raise ImportRefused(f"{name}: tags must be a list.")
-    details = {"subtitle": meta.get("subtitle"), "custom_excerpt": meta.get("excerpt"),
-               "canonical_url": meta.get("canonical_url")}
-    return Item(source=f"inkwell:{meta['id']}", title=str(meta["title"]), body=page.content,
-                tags=[str(tag) for tag in tags], timestamp=as_utc(meta.get("date"), name),
-                updated=as_utc(meta.get("updated"), name), draft=bool(meta.get("draft")),
-                details={k: str(v) for k, v in details.items() if v},
+    # Only plain strings: YAML aliases can make a small file into a
+    # structure that would take forever to turn into text.
+    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+        raise ImportRefused(f"{name}: tags must be a list of words.")
+    details = {"subtitle": _scalar(meta, "subtitle", name),
+               "custom_excerpt": _scalar(meta, "excerpt", name),
+               "canonical_url": _scalar(meta, "canonical_url", name)}
+    return Item(source=f"inkwell:{post_id}", title=title, body=page.content, tags=tags,
+                timestamp=as_utc(_dated(meta, "date", name), name),
+                updated=as_utc(_dated(meta, "updated", name), name),
+                draft=meta.get("draft") is True,
+                details={k: v for k, v in details.items() if v},
                 images=images_beside(page.content, posixpath.dirname(name), members))
+
+
+def _scalar(meta, key, where):
+    """A front matter value as text, or ``None``; lists and maps refused."""
+    value = meta.get(key)
+    if value is None or isinstance(value, bool):
+        return None
+    if not isinstance(value, (str, int, float)):
+        raise ImportRefused(f"{where}: {key} must be a single value.")
+    return str(value)
+
+
+def _dated(meta, key, where):
+    value = meta.get(key)
+    return value if isinstance(value, (datetime, date)) else _scalar(meta, key, where)
 
 
 def _medium_item(name, data):
