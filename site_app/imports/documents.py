@@ -60,7 +60,7 @@ def wxr_items(root):
             title=title, body=html_to_markdown(node.findtext(CONTENT)),
             tags=[c.text for c in node.findall("category")
                   if c.get("domain") in ("post_tag", "category") and c.text],
-            timestamp=as_utc(date and date + "+00:00", where),
+            timestamp=as_utc(date, where),  # naive: UTC, as "_gmt" says
             updated=as_utc(_wp_modified(node, wp), where),
             draft=status in _WP_DRAFTS,
             details={k: v for k, v in {"canonical_url": link if status == "publish" else None,
@@ -77,7 +77,7 @@ def _wp_namespace(node):
 
 def _wp_modified(node, wp):
     modified = node.findtext(f"{wp}post_modified_gmt")
-    return None if modified in (None, "", "0000-00-00 00:00:00") else modified + "+00:00"
+    return None if modified in (None, "", "0000-00-00 00:00:00") else modified
 
 
 def ghost_document(data):
