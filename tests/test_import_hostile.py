@@ -1,6 +1,10 @@
 """Hostile or broken files sent to /import: each is refused with a clear
-message and changes nothing (no post, no run, no stored file)."""
+message and changes nothing. What opening the file shows (its kind, zip
+bounds and paths, XML entities) is refused by the upload's answer (400, no
+run kept); what only reading every post shows (dates, sizes, front matter)
+stops the job before it stores anything, and the run's page says why."""
 import os
+import re
 import struct
 import zipfile
 
@@ -28,6 +32,19 @@ def assert_refused(app, response, *words):
     assert Post.objects.count() == 0
     assert ImportRun.objects.count() == 0
     assert get_db(app)["fs.files"].count_documents({}) == 0
+
+
+def assert_stopped(app, client, response, *words):
+    """The upload was taken, but the job refused the file whole."""
+    assert response.status_code == 302, response.text[:500]
+    page = client.get(response.headers["Location"]).text
+    error = re.search(r'id="import-error">([^<]*)<', page)
+    assert error and error.group(1).startswith("Nothing was imported: ")
+    for word in words:
+        assert word in error.group(1)
+    assert Post.objects.count() == 0
+    assert ImportRun.objects.get().state == "failed"
+    assert get_db(app)["fs.files"].count_documents({}) == 0  # the upload is not kept
 
 
 def test_a_zip_bomb_is_refused_by_its_ratio(app, client, writer):
@@ -146,21 +163,21 @@ def test_an_empty_form_asks_for_a_file(app, client, writer):
         </channel></rss>""", "“whenever” is not a date"),
 ])
 def test_a_malformed_date_refuses_the_whole_file(app, client, writer, data, words):
-    assert_refused(app, upload(client, data), words)
+    assert_stopped(app, client, upload(client, data), words)
 
 
 def test_markdown_over_the_post_size_rules_refuses_the_whole_file(app, client, writer):
     export = inkwell_export({"2023-01-01-a": inkwell_post("Fine", "Short.", "a"),
                              "2023-01-02-b": inkwell_post("Long", "word " * 30_000, "b")})
 
-    assert_refused(app, upload(client, export),
-                   "“Long”: its body is over 100,000 characters. Nothing was imported.")
+    assert_stopped(app, client, upload(client, export),
+                   "“Long”: its body is over 100,000 characters.")
 
 
 def test_a_front_matter_that_is_not_yaml_is_refused(app, client, writer):
     export = inkwell_export({"2023-01-01-a": "---\ntitle: [unclosed\n---\nText.\n"})
 
-    assert_refused(app, upload(client, export), "its front matter cannot be read")
+    assert_stopped(app, client, upload(client, export), "its front matter cannot be read")
 
 
 def test_a_broken_zip_is_refused(app, client, writer):
@@ -184,7 +201,7 @@ YAML_ALIASES = "\n".join(
 def test_yaml_aliases_that_would_explode_into_text_are_refused(app, client, writer):
     export = inkwell_export({"2023-01-01-a": YAML_ALIASES})
 
-    assert_refused(app, upload(client, export), "title must be a single value")
+    assert_stopped(app, client, upload(client, export), "title must be a single value")
 
 
 def test_json_nested_past_the_stack_is_refused(app, client, writer):

@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bs4 import BeautifulSoup
-from markdownify import markdownify
+from markdownify import MarkdownConverter
 
 # Markdown image and link targets: ``](target)`` or ``](target "title")``.
 _LINK_TARGET = re.compile(r"(\]\()(<[^>\n]+>|[^)\s]+)")
 # Never carried into Markdown (the render would drop them; their text too).
 _DROPPED_TAGS = ("script", "style", "iframe", "object", "embed", "form", "noscript")
+_CONVERTER = MarkdownConverter(heading_style="ATX", bullets="-")
 
 
 @dataclass
@@ -37,7 +38,7 @@ def html_to_markdown(html):
     soup = BeautifulSoup(html or "", "html.parser")
     for tag in soup.find_all(_DROPPED_TAGS):
         tag.decompose()
-    markdown = markdownify(str(soup), heading_style="ATX", bullets="-")
+    markdown = _CONVERTER.convert_soup(soup)  # the soup parsed once, not again from text
     return re.sub(r"\n{3,}", "\n\n", markdown).strip()
 
 

@@ -1,5 +1,14 @@
-"""What a file is, judged by its bytes (never its name), read into items
-and checked whole: a file refused here changes nothing."""
+"""What a file is, judged by its bytes (never its name), and its items
+checked whole before any is stored.
+
+Two steps, so the upload's request stays short however many posts a file
+holds: :func:`kind_of` (the request) opens the file, which is where the
+hostile ones are caught (zip bounds and paths, XML entities, the wrong
+kind); :func:`checked_items` (the job, before it stores anything) reads
+every post and checks its dates, sizes and fields.
+"""
+from functools import partial
+
 from mongoengine.errors import ValidationError
 
 from ..markup import ContentTooLarge
@@ -11,26 +20,37 @@ KINDS = {"inkwell": "an Inkwell export", "medium": "a Medium export", "wordpress
          "ghost": "a Ghost export", "feed": "an Atom or RSS feed"}
 
 
+def kind_of(data):
+    """Which format the file is; raises :class:`ImportRefused`."""
+    return _opened(data)[0]
+
+
 def read_file(data):
     """``(kind, items)`` of an uploaded file; raises :class:`ImportRefused`."""
+    kind, items_of = _opened(data)
+    return kind, items_of()
+
+
+def _opened(data):
+    """``(kind, a function reading its items)``."""
     if archive.is_zip(data):
         members = archive.read_members(data)
         if zips.is_inkwell_export(members):
-            return "inkwell", zips.inkwell_items(members)
+            return "inkwell", partial(zips.inkwell_items, members)
         if zips.is_medium_export(members):
-            return "medium", zips.medium_items(members)
+            return "medium", partial(zips.medium_items, members)
         raise ImportRefused(WRONG_KIND)
     start = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if start.startswith(b"{"):
         ghost = documents.ghost_document(data)
         if ghost is not None:
-            return "ghost", documents.ghost_items(ghost)
+            return "ghost", partial(documents.ghost_items, ghost)
     elif start.startswith(b"<"):
         root = documents.parse_xml(data)
         if documents.is_wxr(root):
-            return "wordpress", documents.wxr_items(root)
+            return "wordpress", partial(documents.wxr_items, root)
         if documents.is_feed(root):
-            return "feed", documents.feed_items(data)
+            return "feed", partial(documents.feed_items, data)
     raise ImportRefused(WRONG_KIND)
 
 
@@ -45,7 +65,7 @@ def checked_items(data, author):
         try:
             post_from(item, author, item.body)
         except (ValidationError, ContentTooLarge) as exc:
-            raise ImportRefused(f"“{item.title[:80]}”: {_why(exc)} Nothing was imported.") from None
+            raise ImportRefused(f"“{item.title[:80]}”: {_why(exc)}") from None
     return kind, items
 
 

@@ -44,8 +44,9 @@ def run_import(run_id, file_url):
     fs = gridfs_for(current_app)
     try:
         _kind, items = checked_items(fs.get(run.file_id).read(), author)
-    except ImportRefused as refused:  # the file checked at upload no longer does
+    except ImportRefused as refused:  # nothing stored: the file is refused whole
         run.finish(author.id, error=str(refused))
+        fs.delete(run.file_id)
         return
     run.update(set__done=0, set__counts={}, set__results=[])
     run.done = 0

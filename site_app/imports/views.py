@@ -10,7 +10,7 @@ from ..forms import SiteForm
 from ..models import Permission
 from ..models.imports import ImportRun
 from . import imports
-from .reading import KINDS, checked_items
+from .reading import KINDS, kind_of
 from .refusals import ImportRefused
 from .runner import FILE_ID_PLACEHOLDER, start_import
 
@@ -31,7 +31,7 @@ def start():
         data = upload.read()
         writer = current_user._get_current_object()
         try:
-            kind, _items = checked_items(data, writer)
+            kind = kind_of(data)
         except ImportRefused as refused:
             error = str(refused)
         else:
