@@ -117,7 +117,9 @@ class ImportRun(db.Document):
         type(self).objects(id=self.id).update_one(**changes)
 
     def finish(self, author_id, error=None):
-        """The run is over: one announcement for the author's lists."""
+        """The run is over: one announcement for every page the new posts
+        may join (their author's, tags', the newest at their dates)."""
         self.update(set__state="failed" if error else "done", set__error=error,
                     unset__file_id=True)
-        content_changed.send(type(self), author=author_id, site=True)
+        if not error:  # a refused file stored nothing
+            content_changed.send(type(self), author=author_id, site=True)
