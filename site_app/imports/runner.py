@@ -48,8 +48,6 @@ def run_import(run_id, file_url):
         run.finish(author.id, error=str(refused))
         fs.delete(run.file_id)
         return
-    run.update(set__done=0, set__counts={}, set__results=[])
-    run.done = 0
     run.start(len(items))
     have = Post.already_imported(author.id, [item.source for item in items],
                                  [item.canonical_url for item in items])
@@ -68,6 +66,7 @@ def _import_one(item, author, file_url):
     if not item.body.strip():  # as the write page, which asks for a text
         return "failed", "The post has no text."
     try:
+        # Images of a post then refused stay unattached: `flask media gc` takes them.
         urls, files = _store_images(item, author, file_url)
         post_from(item, author, relink(item.body, urls), files=files).save_imported()
     except AlreadyImported:

@@ -105,7 +105,11 @@ class ImportRun(db.Document):
         return cls.objects(owner=owner_id).order_by("-created", "-id")
 
     def start(self, total):
-        self.update(set__state="running", set__total=total)
+        """Counting from nothing: a job delivered again after a crash
+        starts over (what the first stored is then skipped)."""
+        self.done = 0
+        self.update(set__state="running", set__total=total, set__done=0, set__counts={},
+                    set__results=[])
 
     def record(self, title, outcome, reason=""):
         """One item's outcome, counted and (within ``RESULTS_KEPT``) listed."""
