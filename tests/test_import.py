@@ -205,17 +205,29 @@ def test_two_runs_racing_store_each_post_once(app, client, writer, monkeypatch):
     assert Post.objects(author=writer.id).count() == 1
 
 
-def test_a_job_delivered_again_after_its_run_ended_changes_nothing(app, client, writer):
-    from site_app.imports.runner import run_import
-    export = inkwell_export({"2023-01-01-one": inkwell_post("One", "First.", "id-one")})
+def test_a_job_that_died_half_way_and_is_delivered_again_finishes_without_doubles(
+        app, client, writer, monkeypatch):
+    from site_app.imports import runner
+    export = inkwell_export({"2023-01-01-one": inkwell_post("One", "First.", "id-one"),
+                             "2023-01-02-two": inkwell_post("Two", "Second.", "id-two")})
+    import_one, calls = runner._import_one, []
+
+    def dies_before_the_second_post(*args):
+        calls.append(args)
+        if len(calls) == 2:
+            raise ConnectionError("the worker lost its database")
+        return import_one(*args)
+
+    monkeypatch.setattr(runner, "_import_one", dies_before_the_second_post)
     run_page = upload(client, export).headers["Location"]
-    run = ImportRun.objects.get()
+    assert "1 of 2 posts done" in client.get(run_page).text  # left running
+    monkeypatch.setattr(runner, "_import_one", import_one)
 
-    with app.test_request_context():
-        run_import(str(run.id), "/files/000000000000000000000000")
+    with app.test_request_context():  # the queue delivers it again
+        runner.run_import(str(ImportRun.objects.get().id), "/files/000000000000000000000000")
 
-    assert Post.objects(author=writer.id).count() == 1
-    assert "Done: 1 imported, 0 skipped, 0 failed." in client.get(run_page).text
+    assert "Done: 1 imported, 1 skipped, 0 failed." in client.get(run_page).text
+    assert sorted(posts_of(writer)) == ["One", "Two"]
 
 
 def test_the_run_page_shows_progress_and_refreshes_itself_until_done(app, client, writer):
