@@ -221,3 +221,15 @@ def test_values_of_the_wrong_types_are_read_as_missing_not_a_server_error(app, c
     assert "Done: 1 imported, 0 skipped, 1 failed." in text
     assert "<td>(untitled)</td><td>failed</td><td>The post has no text.</td>" in text
     assert [post.title for post in Post.objects] == ["Fine"]
+
+
+@pytest.mark.app_config(RATELIMIT_ENABLED=True, IMPORT_RATE_LIMIT="2 per hour")
+def test_a_writer_sending_imports_in_a_flood_is_told_to_wait(app, client, writer):
+    assert upload(client, ghost_export()).status_code == 302
+    assert upload(client, b"junk").status_code == 400
+
+    response = upload(client, ghost_export())
+
+    assert response.status_code == 429
+    assert "Too many imports at once" in response.text
+    assert ImportRun.objects.count() == 1
