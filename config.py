@@ -101,6 +101,14 @@ class Config:
 
     # Uploads.
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
+    # An imported zip (site_app/imports/archive.py): bounds on what it inflates
+    # to, counted while reading (per file, in all, and against its stored size).
+    IMPORT_MAX_MEMBERS = _env_int("IMPORT_MAX_MEMBERS", 20_000)
+    IMPORT_MAX_MEMBER_BYTES = _env_int("IMPORT_MAX_MEMBER_BYTES", 32 * 1024 * 1024)
+    IMPORT_MAX_TOTAL_BYTES = _env_int("IMPORT_MAX_TOTAL_BYTES", 128 * 1024 * 1024)
+    IMPORT_MAX_RATIO = _env_int("IMPORT_MAX_RATIO", 100)
+    # Uploads to /import a writer may send (each keeps its file until its job ends).
+    IMPORT_RATE_LIMIT = os.environ.get("IMPORT_RATE_LIMIT", "10 per hour")
     MAX_IMAGE_DIMENSION = _env_int("MAX_IMAGE_DIMENSION", 2000)
     # An avatar's file: below the request limit, so a larger one is still
     # read and refused on the profile form, with the text typed beside it kept.

@@ -119,6 +119,7 @@ def _register_blueprints(app):
     from .comments import comments as comments_blueprint
     from .explore import explore as explore_blueprint
     from .follows import follows as follows_blueprint
+    from .imports import imports as imports_blueprint
     from .main import main as main_blueprint
     from .media import media as media_blueprint
     from .notifications import notifications as notifications_blueprint
@@ -140,6 +141,7 @@ def _register_blueprints(app):
     app.register_blueprint(blocks_blueprint)
     app.register_blueprint(explore_blueprint)
     app.register_blueprint(media_blueprint)
+    app.register_blueprint(imports_blueprint)
     app.register_blueprint(notifications_blueprint)
     app.register_blueprint(stats_blueprint)
     app.register_blueprint(api_blueprint, url_prefix="/api/v1")

@@ -41,12 +41,14 @@ def documents():
     from .models.first_day import FirstDay
     from .models.post_days import PostDay
     from .models.idempotency import IdempotentAnswer
+    from .models.imports import ImportRun
     from .models.reports import Report
     from .models.revisions import Revision
     from .models.subscriptions import Delivery, Subscription
     from .models.two_factor import TwoFactor
     return [Role, User, Post, Like, Bookmark, Notification, IdempotentAnswer, TwoFactor, Report,
-            MemberRule, AuditEntry, FirstDay, Revision, Subscription, Delivery, PostDay, ExportJob]
+            MemberRule, AuditEntry, FirstDay, Revision, Subscription, Delivery, PostDay, ExportJob,
+            ImportRun]
 
 
 def build_at_start(app):

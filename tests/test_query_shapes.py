@@ -49,6 +49,9 @@ KNOWN_SCANS = {
     # The same before the export job stores its zip.
     ("/account/export", "fs.files", "find"), ("/account/export", "fs.files", "find_one"),
     ("/account/export", "fs.chunks", "find"), ("/account/export", "fs.chunks", "find_one"),
+    # The same for the upload an import keeps and the images it stores.
+    ("/import", "fs.files", "find"), ("/import", "fs.files", "find_one"),
+    ("/import", "fs.chunks", "find"), ("/import", "fs.chunks", "find_one"),
     # Once ever (then recorded as done): posts from before post_bytes get
     # their size and the files their body links to.
     ("deploy", "posts", "find"),
@@ -619,6 +622,29 @@ def test_revisions_are_served_by_indexes(site, client):
         ("POST", f"{base}/{revision.id}/restore", api),
     ])
     assert "revisions" in {collection for _m, _p, collection, *_rest in shapes}
+    unserved = _unserved(shapes, site.extensions["site_db"]["db"])
+    assert not unserved, "queries without an index:\n" + "\n".join(unserved)
+
+
+def test_an_import_and_its_progress_page_are_served_by_indexes(site, client):
+    """An export zip imported (its job runs at once), run twice (the skip
+    looks up source ids and canonical addresses), the run's page, the list."""
+    import io
+    from import_samples import inkwell_export, inkwell_post, png_bytes
+    writer = Post.objects(draft__in=[False, None]).first().author
+    client.post("/auth/login", data={"email": writer.email, "password": DEMO_PASSWORD})
+    export = inkwell_export({"2023-01-01-a": inkwell_post(
+        "Imported", "![i](i.png)", "64a000000000000000000001", canonical_url="https://elsewhere.example/a")},
+        extra={"posts/2023-01-01-a/i.png": png_bytes()})
+    sent = {"data": {"file": (io.BytesIO(export), "export.zip")},
+            "content_type": "multipart/form-data"}
+    again = {"data": {"file": (io.BytesIO(export), "export.zip")},
+             "content_type": "multipart/form-data"}
+    shapes = _visit(client, [("POST", "/import", sent), ("POST", "/import", again)])
+    from site_app.models.imports import ImportRun
+    run = ImportRun.objects(owner=writer.id).first()
+    shapes += _visit(client, [("GET", f"/import/{run.id}", {}), ("GET", "/import", {})])
+    assert {"import_runs", "posts"} <= {collection for _m, _p, collection, *_rest in shapes}
     unserved = _unserved(shapes, site.extensions["site_db"]["db"])
     assert not unserved, "queries without an index:\n" + "\n".join(unserved)
 

@@ -15,6 +15,7 @@ from .comments import (COMMENT_MAX, Comment, CommentEntry, CommentGone,  # noqa:
                        CommentsClosed, CommentsOfAPost, as_object_id, load_users)
 from .drafts import Drafts
 from .followed_feed import followed_feed
+from .imports import ImportedPosts
 from .mentions import Mentions
 from .reading import ReadingAids
 from .revisions import Revision
@@ -32,7 +33,8 @@ TITLE_MAX = 200
 BODY_MAX = 100_000
 
 
-class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, Schedule, PostDetails, db.Document):
+class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, Schedule, PostDetails, ImportedPosts,
+           db.Document):
     title = db.StringField(required=True, max_length=TITLE_MAX, validation=plain_line)
     # The writer's details (models/details.py).
     subtitle = db.StringField(max_length=SUBTITLE_MAX, validation=plain_line)
@@ -67,6 +69,8 @@ class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, Schedule, PostDeta
     post_bytes = db.IntField()
     reading = db.EmbeddedDocumentField(document_type=ReadingAids)  # minutes and cover (models/reading.py)
     submission = db.StringField()  # the form or API request that made it (submissions.py)
+    # The source's id of an imported post ("inkwell:<id>", "ghost:<id>" …): models/imports.py
+    import_source = db.StringField(max_length=2100)
 
     meta = {
         "collection": "posts",
@@ -99,6 +103,12 @@ class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, Schedule, PostDeta
             "files",
             # Only posts a nonce made have one (sparse): sent twice, one post.
             {"fields": ["submission"], "unique": True, "sparse": True},
+            # An import skips what the author already has: by source id (one
+            # post a source item, whatever runs at once) or canonical address.
+            {"fields": ["author", "import_source"], "unique": True, "name": "imported_posts",
+             "partialFilterExpression": {"import_source": {"$exists": True}}},
+            {"fields": ["author", "canonical_url"], "name": "canonical_posts",
+             "partialFilterExpression": {"canonical_url": {"$exists": True}}},
             {
                 "fields": ["$title", "$body", "$tags"],
                 "default_language": "english",
