@@ -162,8 +162,9 @@ def _markdown(post, slug, names):
     meta = {"title": post.title, "date": iso_utc(post.timestamp),
             "updated": iso_utc(post.updated or post.timestamp), "tags": list(post.tags or []),
             "draft": bool(post.draft)}
-    optional = {"subtitle": post.subtitle, "publish_at": iso_utc(getattr(post, "publish_at", None)),
-                "canonical_url": post.canonical_url, "excerpt": post.custom_excerpt}
+    optional = {"subtitle": post.subtitle, "publish_at": iso_utc(post.publish_at),
+                "canonical_url": post.canonical_url, "excerpt": post.custom_excerpt,
+                "lang": post.lang}
     meta.update({key: value for key, value in optional.items() if value})
     meta.update(slug=slug, id=str(post.id))
     return frontmatter.dumps(frontmatter.Post(_relative_links(post.body, names), **meta)) + "\n"

@@ -25,6 +25,8 @@ class Item:
     updated: datetime | None = None
     draft: bool = False
     details: dict = field(default_factory=dict)  # subtitle, custom_excerpt, canonical_url
+    publish_at: datetime | None = None  # a draft's scheduled time (Inkwell's own export)
+    lang: str | None = None  # the post's language (Inkwell's own export)
     images: dict = field(default_factory=dict)  # link target in the body -> bytes
 
     @property

@@ -72,6 +72,7 @@ def checked_items(data, author):
 def post_from(item, author, body, files=()):
     return Post.from_import(author, item.source, item.title, body, tags=item.tags,
                             timestamp=item.timestamp, updated=item.updated, draft=item.draft,
+                            publish_at=item.publish_at, lang=item.lang,
                             details=item.details, files=files)
 
 

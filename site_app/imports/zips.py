@@ -66,6 +66,8 @@ def _inkwell_item(name, members):
                 timestamp=as_utc(_dated(meta, "date", name), name),
                 updated=as_utc(_dated(meta, "updated", name), name),
                 draft=meta.get("draft") is True,
+                publish_at=as_utc(_dated(meta, "publish_at", name), name),
+                lang=_scalar(meta, "lang", name),
                 details={k: v for k, v in details.items() if v},
                 images=images_beside(page.content, posixpath.dirname(name), members))
 

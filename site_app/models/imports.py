@@ -36,11 +36,15 @@ class ImportedPosts:
 
     @classmethod
     def from_import(cls, author, source, title, body, tags=(), timestamp=None, updated=None,
-                    draft=False, details=None, files=()):
+                    draft=False, details=None, files=(), publish_at=None, lang=None):
         """An unsaved, rendered and validated post of ``author`` from an
-        import; raises ``ValidationError`` or ``ContentTooLarge``."""
+        import; raises ``ValidationError`` or ``ContentTooLarge``. A draft
+        keeps its ``publish_at`` only while it is ahead: a time passed
+        while the file travelled publishes nothing by surprise."""
+        ahead = publish_at if draft and publish_at and publish_at > utcnow() else None
         post = cls(author=author, title=(title or "").strip(), body=body, draft=bool(draft),
                    tags=normalise_tags(list(tags)), import_source=source,
+                   publish_at=ahead, lang=lang or None,
                    files=list(dict.fromkeys([*files, *file_ids_in(body)])),
                    timestamp=timestamp or utcnow(), updated=updated)
         post.apply_details(details)
