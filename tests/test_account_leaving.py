@@ -12,6 +12,7 @@ from site_app.database import get_db
 from site_app.indexes import documents
 from site_app.models import Bookmark, Like, Notification, Post, User
 from site_app.models.leaving import ACCOUNT_DATA
+from site_app.models.imports import ImportRun
 from site_app.models.post_days import PostDay
 from site_app.models.reports import Report, find_target
 from site_app.models.subscriptions import Delivery, Subscription
@@ -145,6 +146,7 @@ def test_nothing_of_the_account_is_left_anywhere(app, people, world):
     Delivery.claim(world["anns"].id, mine.id)
     Subscription.switch_on(bob.id, ann.email)
     PostDay.count(world["anns"].id, ann.id)
+    ImportRun(owner=ann.id, filename="old-blog.xml", state="done").save()
     delete(client)
     database = get_db(app)
     assert Delivery.objects(post=world["anns"].id).count() == 0

@@ -143,3 +143,25 @@ def test_an_upsert_returning_the_new_document_finds_it(collection):
                                           upsert=True, return_document=True)
     assert made["email"] == "y" and made["on"] is True
     assert [d["email"] for d in collection.find({"list": "a"})] == ["x", "y"]
+
+
+def test_a_partial_unique_index_is_built_over_documents_its_filter_leaves_out(collection):
+    """As MongoDB builds it: only the documents the filter selects must be
+    unique (posts without an import_source, restored before the index)."""
+    from pymongo.errors import DuplicateKeyError
+    collection.insert_many([{"_id": 1, "author": "ann"}, {"_id": 2, "author": "ann"},
+                            {"_id": 3, "author": "ann", "source": "a"}])
+    partial = {"source": {"$exists": True}}
+    collection.create_index([("author", 1), ("source", 1)], unique=True, name="imported",
+                            partialFilterExpression=partial)
+    collection.create_index([("author", 1), ("source", 1)], unique=True, name="imported",
+                            partialFilterExpression=partial)  # again, as every deploy does
+    collection.insert_one({"_id": 4, "author": "ann"})
+    with pytest.raises(DuplicateKeyError):
+        collection.insert_one({"_id": 5, "author": "ann", "source": "a"})
+    collection.insert_one({"_id": 6, "author": "ann", "source": "b"})
+    collection.drop_index("imported")
+    collection.insert_one({"_id": 7, "author": "ann", "source": "b"})
+    with pytest.raises(DuplicateKeyError):
+        collection.create_index([("author", 1), ("source", 1)], unique=True, name="imported",
+                                partialFilterExpression=partial)

@@ -20,6 +20,7 @@ taken by ``flask media gc`` after its grace period.
 from .exports import ExportJob
 from .first_day import FirstDay
 from .idempotency import IdempotentAnswer
+from .imports import ImportRun
 from .likes import Like
 from .notifications import Notification
 from .posts import Post
@@ -51,6 +52,8 @@ ACCOUNT_DATA = {
     "deliveries": "the records of their posts mailed deleted; those of their own subscriptions "
                   "(two ids each) name nobody once the subscription is gone",
     "post_days": "deleted with their posts (view_counting, on a post's deletion)",
+    "import_runs": "their import runs deleted; an upload a run still held is an unused upload "
+                   "`flask media gc` takes",
 }
 
 
@@ -110,6 +113,7 @@ def _forget_what_they_did(user_id):
     FirstDay.objects(id=user_id).delete()
     IdempotentAnswer.objects(key__startswith=f"{user_id}:").delete()
     ExportJob.objects(user=user_id).delete()
+    ImportRun.objects(owner=user_id).delete()
 
 
 def _liked(user_id):

@@ -37,7 +37,7 @@ class Subscription(db.Document):
             ("writer", "active", "id"),
             # An address's subscriptions, to any writer: the member's own in
             # their export, and those ended when the member leaves.
-            "email",
+            ("email", "created"),
         ],
     }
 
