@@ -22,7 +22,9 @@ def test_past_the_end_of_a_list_redirects_to_its_last_page(app, client, make_use
     assert client.get("/?page=3").status_code == 200
     auth.login_as(writer)
     assert client.get("/?page=999").location == "/?page=-1"  # signed in, not the cached list
-    assert client.get("/followers/wendy?page=5").location == "/followers/wendy?page=1"
+    # People are paged by key too (by name): past the end is their last page.
+    assert client.get("/followers/wendy?page=5").location == "/followers/wendy?page=-1"
+    assert client.get("/followers/wendy?page=-1").status_code == 200
 
 
 def test_past_the_last_page_of_comments_redirects(app, client, make_user):
