@@ -68,8 +68,23 @@ def answer_like_an_index():
     Collection.count_documents = _counted_from_tables(Collection.count_documents)
     Collection.aggregate = _match_first(Collection.aggregate, mongomock_aggregate)
     Cursor._compute_results = _copy_only_the_window(Cursor._compute_results)
-    Collection.create_index = _partial_unique_checked(Collection.create_index)
+    partial_unique_indexes_as_mongodb()
     _patched = True
+
+
+_create_index_patched = False
+
+
+def partial_unique_indexes_as_mongodb():
+    """Patch mongomock's ``create_index`` once (also the driver lane's
+    stand-in, tests/standin/, which is mongomock behind the wire)."""
+    global _create_index_patched
+    if _create_index_patched:
+        return
+    from mongomock.collection import Collection
+
+    Collection.create_index = _partial_unique_checked(Collection.create_index)
+    _create_index_patched = True
 
 
 def _partial_unique_checked(method):

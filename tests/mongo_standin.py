@@ -118,7 +118,7 @@ def main(argv=None):
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--delay-ms", type=int, default=int(os.environ.get("STANDIN_DELAY_MS", 0)))
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(HERE))
+    sys.path[:0] = [str(HERE), str(HERE.parent)]  # standin/, and site_app (embedded_index)
     from standin.server import serve
 
     serve(args.host, args.port, args.delay_ms)

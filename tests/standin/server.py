@@ -14,8 +14,14 @@ import socket
 import socketserver
 import sys
 
+from site_app.embedded_index import partial_unique_indexes_as_mongodb
+
 from . import wire
 from .commands import State
+
+# A unique index with a partial filter is built over the documents it
+# selects, as MongoDB does (mongomock checks every document).
+partial_unique_indexes_as_mongodb()
 
 
 class _Connection(socketserver.BaseRequestHandler):
