@@ -5,6 +5,7 @@ import io
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import force_locale, gettext as _, lazy_gettext as _l, ngettext
 
 from ..email import send_email
 from ..models.subscriptions import Subscription
@@ -18,12 +19,14 @@ CSV_HEADER = ("email", "subscribed_at")
 def ask_to_confirm(writer, email):
     """Put ``email`` on the writer's list as pending and mail it the link
     that activates it; an address already active is left as it is, and told
-    nothing (the person asking sees the same answer either way)."""
+    nothing (the person asking sees the same answer either way). The mail is
+    in the language of the page that asked (send_email: no account to ask)."""
     subscription = Subscription.request(writer.id, email)
     if subscription.active:
         return
     token = make_token(CONFIRM_SUBSCRIPTION, str(subscription.id))
-    send_email(subscription.email, f"Confirm your subscription to {writer.name or writer.username}",
+    send_email(subscription.email,
+               _l("Confirm your subscription to %(writer)s", writer=writer.name or writer.username),
                "subscription_confirm", writer=writer,
                url=site_url_for("subscriptions.confirm", token=token))
 
@@ -53,11 +56,11 @@ def read_addresses(upload):
     limit = current_app.config["SUBSCRIBER_IMPORT_MAX_BYTES"]
     raw = upload.read(limit + 1)
     if len(raw) > limit:
-        raise ImportRefused(f"The file is larger than {limit // 1024} KB; split it.")
+        raise ImportRefused(_("The file is larger than %(size)d KB; split it.", size=limit // 1024))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportRefused("The file is not UTF-8 text: save it as CSV (UTF-8).") from None
+        raise ImportRefused(_("The file is not UTF-8 text: save it as CSV (UTF-8).")) from None
     addresses, invalid = [], []
     for row in csv.reader(io.StringIO(text)):
         cell = row[0].strip() if row else ""
@@ -69,7 +72,9 @@ def read_addresses(upload):
             invalid.append(cell)
     rows = current_app.config["SUBSCRIBER_IMPORT_MAX_ROWS"]
     if len(addresses) > rows:
-        raise ImportRefused(f"The file holds {len(addresses)} addresses; at most {rows} at once.")
+        raise ImportRefused(ngettext("The file holds %(num)d address; at most %(rows)d at once.",
+                                     "The file holds %(num)d addresses; at most %(rows)d at once.",
+                                     len(addresses), rows=rows))
     return list(dict.fromkeys(normalise_email(a) for a in addresses)), invalid
 
 
@@ -77,6 +82,9 @@ def import_addresses(writer, upload):
     """Send the opt-in mail to each address of the file; returns how many
     were asked, and the rows refused. Raises :class:`ImportRefused`."""
     addresses, invalid = read_addresses(upload)
-    for address in addresses:
-        ask_to_confirm(writer, address)
+    # Mailed on the writer's word to people the site knows nothing of: in the
+    # site's language, not the one of the writer's page.
+    with force_locale(current_app.config["DEFAULT_LOCALE"]):
+        for address in addresses:
+            ask_to_confirm(writer, address)
     return len(addresses), invalid

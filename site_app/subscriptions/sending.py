@@ -12,6 +12,7 @@ import re
 from urllib.parse import urljoin
 
 from flask import current_app, render_template
+from flask_babel import force_locale, gettext as _
 from flask_mail import Message
 from markupsafe import Markup
 
@@ -54,10 +55,13 @@ def send_post(post_id, after=None):
     if not _can_send(current_app.config):
         log.error("MAIL_SERVER is not set: post %s was not mailed to its subscribers", post_id)
         return
-    letter = Newsletter(post, User.without_follows(id=post.author_id))
-    with mail.connect() as connection:
-        for subscription in batch:
-            _send_once(connection, letter, subscription)
+    # Subscribers may have no account (no language of their own): every
+    # mail is in the site's language, whichever page published the post.
+    with force_locale(current_app.config["DEFAULT_LOCALE"]):
+        letter = Newsletter(post, User.without_follows(id=post.author_id))
+        with mail.connect() as connection:
+            for subscription in batch:
+                _send_once(connection, letter, subscription)
     if len(batch) == rate:
         enqueue_in(BATCH_PAUSE_SECONDS, SEND_JOB, post_id, after=str(batch[-1].id))
 
@@ -118,6 +122,6 @@ def images_as_links(html, site_url):
     def as_link(match):
         attributes = dict(_ATTRIBUTE.findall(match.group(0)))
         href = urljoin(site_url + "/", attributes.get("src", ""))
-        label = attributes.get("alt") or "Image"
+        label = attributes.get("alt") or _("Image")
         return f'<a href="{href}">[{label}]</a>'
     return _IMAGE.sub(as_link, html)

@@ -2,6 +2,7 @@
 writer's list (count, page, CSV out and in, what the mail holds)."""
 from flask import (Response, abort, current_app, flash, redirect, render_template, request,
                    url_for)
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from ..decorators import confirmed_required, permission_required
@@ -36,9 +37,9 @@ def _target_key():
 @subscriptions.post("/user/<username>/subscribe")
 @csrf.exempt
 @limiter.limit(lambda: current_app.config["SUBSCRIBE_RATE_LIMIT"], key_func=_address_key,
-               error_message="Too many requests for this address. Try again later.")
+               error_message=_l("Too many requests for this address. Try again later."))
 @limiter.limit(lambda: current_app.config["SUBSCRIBE_TARGET_RATE_LIMIT"], key_func=_target_key,
-               error_message="Too many requests for this writer. Try again later.")
+               error_message=_l("Too many requests for this writer. Try again later."))
 def subscribe(username):
     writer = _writer_or_404(username)
     form = SubscribeForm(meta={"csrf": False})
@@ -95,7 +96,7 @@ def email_on(username):
     if not current_user.is_following(writer):
         abort(403)
     Subscription.switch_on(writer.id, current_user.email)
-    flash(f"You will get {writer.username}'s new posts by email.", "success")
+    flash(_("You will get %(username)s's new posts by email.", username=writer.username), "success")
     return redirect(url_for("profiles.user", username=writer.username))
 
 
@@ -109,7 +110,8 @@ def newsletter_on(writer):
 def email_off(username):
     writer = _writer_or_404(username)
     Subscription.end_of(writer.id, current_user.email)
-    flash(f"You will no longer get {writer.username}'s posts by email.", "success")
+    flash(_("You will no longer get %(username)s's posts by email.", username=writer.username),
+          "success")
     return redirect(url_for("profiles.user", username=writer.username))
 
 
@@ -135,7 +137,7 @@ def newsletter_settings():
     if not form.validate_on_submit():
         return _subscribers_page(current_user, form, ImportForm(), status=400)
     User.objects(id=current_user.id).update_one(set__newsletter_whole_post=form.whole_post.data)
-    flash("Saved.", "success")
+    flash(_("Saved."), "success")
     return redirect(url_for("subscriptions.subscribers"))
 
 
@@ -154,7 +156,7 @@ def _importer_key():
 @subscriptions.post("/subscribers/import")
 @permission_required(Permission.WRITE)
 @limiter.limit(lambda: current_app.config["SUBSCRIBER_IMPORT_RATE_LIMIT"], key_func=_importer_key,
-               error_message="Too many imports today. Try again tomorrow.")
+               error_message=_l("Too many imports today. Try again tomorrow."))
 def import_subscribers():
     writer = current_user._get_current_object()
     settings = NewsletterSettingsForm(whole_post=writer.newsletter_whole_post, formdata=None)
