@@ -9,6 +9,7 @@ MiB goes out in seconds; 500 MB of images would not.
 """
 from bson import ObjectId
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from ..database import get_db, gridfs_for
 from ..email import send_email
@@ -70,7 +71,7 @@ def build_export(job_id):
         job.fail()
         raise
     job.finish(stored._id)
-    send_email(user.email, "Your archive is ready", "account/export_ready", user=user,
+    send_email(user.email, _l("Your archive is ready"), "account/export_ready", user=user,
                url=site_url_for("account.export_download", job_id=job.id))
 
 

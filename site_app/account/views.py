@@ -1,6 +1,7 @@
 """The member's archive and leaving the site."""
 from datetime import date
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, logout_user
 
@@ -15,7 +16,7 @@ from .archive import archive_chunks
 from .exporting import forget_exports, is_large, open_export, start_export_job
 from .forms import DeleteAccountForm
 
-_TOO_MANY = "Too many wrong tries. Wait a minute and try again."
+_TOO_MANY = _l("Too many wrong tries. Wait a minute and try again.")
 _PRIVATE = {"Cache-Control": "no-store"}
 
 
@@ -30,7 +31,7 @@ def _member():
 @account.get("/account/export")
 @login_required
 @limiter.limit(_export_rate_limit, key_func=_member,
-               error_message="You asked for your archive many times: try again later.")
+               error_message=_l("You asked for your archive many times: try again later."))
 def export():
     """The zip, streamed; a large account's is built by a job instead."""
     user = current_user._get_current_object()
@@ -82,13 +83,13 @@ def delete():
     if not form.is_submitted():
         return _delete_page(form, second, user)
     if is_last_administrator(user):
-        flash("You are the last Administrator: make another member Administrator first.",
+        flash(_("You are the last Administrator: make another member Administrator first."),
               "danger")
         return _delete_page(form, second, user, 409)
     if not form.validate():
         return _delete_page(form, second, user, 400)
     if not check_own_password(user, form.password.data, _TOO_MANY):
-        form.password.errors.append("That is not your password.")
+        form.password.errors.append(_("That is not your password."))
         return _delete_page(form, second, user, 400)
     if second is not None and not _second_factor_ok(user, second, form):
         return _delete_page(form, second, user, 400)
@@ -96,21 +97,21 @@ def delete():
     try:
         remove_account(user)
     except LastAdministrator:  # another Administrator left meanwhile
-        flash("You are the last Administrator: make another member Administrator first.",
+        flash(_("You are the last Administrator: make another member Administrator first."),
               "danger")
         return _delete_page(form, second, user, 409)
     logout_user()
-    flash("Your account and everything in it are deleted. Goodbye.", "info")
+    flash(_("Your account and everything in it are deleted. Goodbye."), "info")
     return redirect(url_for("main.index"))
 
 
 def _second_factor_ok(user, second, form):
     code = (form.code.data or "").strip()
     if not code:
-        form.code.errors.append("Enter the code from your app: two-factor sign-in is on.")
+        form.code.errors.append(_("Enter the code from your app: two-factor sign-in is on."))
         return False
     if not check_code(user, lambda: second.verify(code), _TOO_MANY):
-        form.code.errors.append("That code is not right.")
+        form.code.errors.append(_("That code is not right."))
         return False
     return True
 

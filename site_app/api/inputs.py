@@ -112,8 +112,8 @@ def _publish_at(data, default):
         return value
     zone = data.get("timezone")
     if not isinstance(value, str) or not isinstance(zone, (str, type(None))):
-        raise InvalidInput("'publish_at' must be an ISO 8601 date and time "
-                           "(and 'timezone' an IANA name such as Europe/Madrid).")
+        raise InvalidInput(_("'publish_at' must be an ISO 8601 date and time "
+                             "(and 'timezone' an IANA name such as Europe/Madrid)."))
     try:
         return publish_time(value, zone)
     except BadPublishTime as bad:

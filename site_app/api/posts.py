@@ -87,11 +87,11 @@ def _check_schedule(post, fields):
     if fields["publish_at"] is KEEP or fields["publish_at"] is None:
         return
     if fields["draft"] is False:
-        raise InvalidInput("'publish_at' schedules a draft: leave out 'draft': false "
-                           "(which publishes now), or the time.")
+        raise InvalidInput(_("'publish_at' schedules a draft: leave out 'draft': false "
+                             "(which publishes now), or the time."))
     if not post.draft and not fields["draft"]:
-        raise InvalidInput("The post is published: send 'draft': true with 'publish_at' "
-                           "to take it back until then.")
+        raise InvalidInput(_("The post is published: send 'draft': true with 'publish_at' "
+                             "to take it back until then."))
 
 
 @api.delete("/posts/<objectid:post_id>")

@@ -37,7 +37,8 @@ def email_rules():
         "filters": [normalise_email],
         "validators": [
             DataRequired(message=_l("Enter your email address.")),
-            Length(max=EMAIL_MAX, message=f"Email addresses are at most {EMAIL_MAX} characters."),
+            Length(max=EMAIL_MAX,
+                   message=_l("Email addresses are at most %(max)d characters.", max=EMAIL_MAX)),
             Email(message=_l("Enter a valid email address, like name@example.com.")),
         ],
     }

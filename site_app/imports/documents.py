@@ -10,6 +10,7 @@ from datetime import datetime
 import feedparser
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
+from flask_babel import gettext as _
 
 from .items import Item, html_to_markdown
 from .refusals import WRONG_KIND, ImportRefused, as_utc
@@ -27,10 +28,11 @@ def parse_xml(data):
     try:
         return fromstring(data)
     except DefusedXmlException:
-        raise ImportRefused("The XML declares entities (entity expansion and external "
-                            "entities are refused); nothing was imported.") from None
+        raise ImportRefused(_("The XML declares entities (entity expansion and external "
+                              "entities are refused); nothing was imported.")) from None
     except ParseError as exc:
-        raise ImportRefused(f"{WRONG_KIND} (It is not well-formed XML: {exc}.)") from None
+        raise ImportRefused(_("%(refusal)s (It is not well-formed XML: %(error)s.)",
+                              refusal=WRONG_KIND, error=exc)) from None
 
 
 def is_wxr(root):
@@ -50,8 +52,8 @@ def wxr_items(root):
         if (node.findtext(f"{wp}post_type") != "post"
                 or node.findtext(f"{wp}status") in ("trash", "auto-draft")):
             continue
-        title = node.findtext("title") or "(untitled)"
-        where = f"WordPress post “{title[:60]}”"
+        title = node.findtext("title") or _("(untitled)")
+        where = _("WordPress post “%(title)s”", title=title[:60])
         link, status = node.findtext("link"), node.findtext(f"{wp}status")
         gmt = node.findtext(f"{wp}post_date_gmt")
         date = None if gmt in (None, "", "0000-00-00 00:00:00") else gmt
@@ -87,7 +89,7 @@ def ghost_document(data):
     except (ValueError, UnicodeDecodeError):
         return None
     except RecursionError:  # nested past Python's stack: no export is
-        raise ImportRefused("The JSON is nested too deeply to be an export.") from None
+        raise ImportRefused(_("The JSON is nested too deeply to be an export.")) from None
     if isinstance(document, dict) and isinstance(document.get("db"), list) and document["db"]:
         document = document["db"][0]
     data = document.get("data") if isinstance(document, dict) else None
@@ -107,8 +109,8 @@ def ghost_items(data):
         if post.get("type", "post") != "post":
             continue
         text = {key: value for key, value in post.items() if isinstance(value, str)}
-        title = text.get("title") or "(untitled)"
-        where = f"Ghost post “{title[:60]}”"
+        title = text.get("title") or _("(untitled)")
+        where = _("Ghost post “%(title)s”", title=title[:60])
         body = html_to_markdown(text["html"]) if text.get("html") else text.get("plaintext", "")
         items.append(Item(
             source=f"ghost:{text.get('uuid') or text.get('id')}", title=title, body=body,
@@ -131,14 +133,14 @@ def feed_items(data):
     feed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
     items = []
     for entry in feed.entries:
-        title = entry.get("title") or "(untitled)"
-        where = f"Feed entry “{title[:60]}”"
+        title = entry.get("title") or _("(untitled)")
+        where = _("Feed entry “%(title)s”", title=title[:60])
         content = entry.get("content") or []
         html = content[0].get("value") if content else entry.get("summary", "")
         link = entry.get("link")
         source = entry.get("id") or link
         if not source:
-            raise ImportRefused(f"{where} has neither an id nor a link.")
+            raise ImportRefused(_("%(where)s has neither an id nor a link.", where=where))
         items.append(Item(
             source=f"feed:{source}", title=title, body=html_to_markdown(html),
             tags=[tag.get("term") for tag in entry.get("tags") or [] if tag.get("term")],
@@ -155,6 +157,6 @@ def _feed_date(entry, name, where):
     if not text:
         return None
     if parsed is None:
-        raise ImportRefused(f"{where}: “{text[:60]}” is not a date.")
+        raise ImportRefused(_("%(where)s: “%(text)s” is not a date.", where=where, text=text[:60]))
     return datetime(*parsed[:6])  # feedparser gives UTC
 

@@ -9,6 +9,7 @@ every post and checks its dates, sizes and fields.
 """
 from functools import partial
 
+from flask_babel import format_number, gettext as _, lazy_gettext as _l
 from mongoengine.errors import ValidationError
 
 from ..markup import ContentTooLarge
@@ -16,8 +17,9 @@ from ..models import Post
 from . import archive, documents, zips
 from .refusals import WRONG_KIND, ImportRefused
 
-KINDS = {"inkwell": "an Inkwell export", "medium": "a Medium export", "wordpress": "WordPress WXR",
-         "ghost": "a Ghost export", "feed": "an Atom or RSS feed"}
+KINDS = {"inkwell": _l("an Inkwell export"), "medium": _l("a Medium export"),
+         "wordpress": _l("WordPress WXR"), "ghost": _l("a Ghost export"),
+         "feed": _l("an Atom or RSS feed")}
 
 
 def kind_of(data):
@@ -60,12 +62,12 @@ def checked_items(data, author):
     the first that would not."""
     kind, items = read_file(data)
     if not items:
-        raise ImportRefused(f"This file is {KINDS[kind]}, but it holds no posts.")
+        raise ImportRefused(_("This file is %(kind)s, but it holds no posts.", kind=KINDS[kind]))
     for item in items:
         try:
             post_from(item, author, item.body)
         except (ValidationError, ContentTooLarge) as exc:
-            raise ImportRefused(f"“{item.title[:80]}”: {_why(exc)}") from None
+            raise ImportRefused(_("“%(title)s”: %(why)s", title=item.title[:80], why=_why(exc))) from None
     return kind, items
 
 
@@ -82,10 +84,17 @@ def _why(exc):
     return str(exc)
 
 
+# A post's fields as a sentence names them ("its title is over …").
+_FIELD_NAMES = {"title": _l("title"), "subtitle": _l("subtitle"), "body": _l("body"),
+                "tags": _l("tags"), "custom_excerpt": _l("custom excerpt"),
+                "canonical_url": _l("canonical URL"), "lang": _l("language")}
+
+
 def _field_problem(name, error):
-    label = name.replace("_", " ")
+    label = _FIELD_NAMES.get(name) or name.replace("_", " ")
     limit = getattr(Post._fields.get(name), "max_length", None)
     message = str(getattr(error, "message", error))
     if limit and "too long" in message:
-        return f"its {label} is over {limit:,} characters."
-    return f"its {label}: {message}."
+        return _("its %(field)s is over %(limit)s characters.", field=label,
+                 limit=format_number(limit))
+    return _("its %(field)s: %(message)s.", field=label, message=message)

@@ -4,12 +4,16 @@ reads it)."""
 import io
 import posixpath
 
+from contextlib import nullcontext
+
 from bson import ObjectId
 from flask import current_app
+from flask_babel import force_locale, gettext as _
 from mongoengine.errors import ValidationError
 from werkzeug.datastructures import FileStorage
 
 from ..database import gridfs_for
+from ..i18n import supported
 from ..jobs import enqueue
 from ..markup import ContentTooLarge
 from ..media import storage
@@ -42,35 +46,43 @@ def run_import(run_id, file_url):
     if run is None or run.state in ("done", "failed") or author is None:
         return
     fs = gridfs_for(current_app)
-    try:
-        _kind, items = checked_items(fs.get(run.file_id).read(), author)
-    except ImportRefused as refused:  # nothing stored: the file is refused whole
-        run.finish(author.id, error=str(refused))
-        fs.delete(run.file_id)
-        return
-    run.start(len(items))
-    have = Post.already_imported(author.id, [item.source for item in items],
-                                 [item.canonical_url for item in items])
-    for item in items:
-        if item.source in have or (item.canonical_url and item.canonical_url in have):
-            run.record(item.title, "skipped", "Already imported.")
-            continue
-        run.record(item.title, *_import_one(item, author, file_url))
-        have.update({item.source, item.canonical_url})
+    # The reasons the run keeps are written in the writer's language (else
+    # the page's, or DEFAULT_LOCALE in a job without a request).
+    with _in_language_of(author):
+        try:
+            _kind, items = checked_items(fs.get(run.file_id).read(), author)
+        except ImportRefused as refused:  # nothing stored: the file is refused whole
+            run.finish(author.id, error=str(refused))
+            fs.delete(run.file_id)
+            return
+        run.start(len(items))
+        have = Post.already_imported(author.id, [item.source for item in items],
+                                     [item.canonical_url for item in items])
+        for item in items:
+            if item.source in have or (item.canonical_url and item.canonical_url in have):
+                run.record(item.title, "skipped", _("Already imported."))
+                continue
+            run.record(item.title, *_import_one(item, author, file_url))
+            have.update({item.source, item.canonical_url})
     run.finish(author.id)
     fs.delete(run.file_id)
+
+
+def _in_language_of(author):
+    chosen = supported(getattr(author, "locale", None))
+    return force_locale(chosen) if chosen else nullcontext()
 
 
 def _import_one(item, author, file_url):
     """``(outcome, reason)`` of storing one item as a post of ``author``."""
     if not item.body.strip():  # as the write page, which asks for a text
-        return "failed", "The post has no text."
+        return "failed", _("The post has no text.")
     try:
         # Images of a post then refused stay unattached: `flask media gc` takes them.
         urls, files = _store_images(item, author, file_url)
         post_from(item, author, relink(item.body, urls), files=files).save_imported()
     except AlreadyImported:
-        return "skipped", "Already imported."
+        return "skipped", _("Already imported.")
     except storage.UploadRejected as rejected:
         return "failed", rejected.message
     except (ValidationError, ContentTooLarge) as exc:

@@ -6,6 +6,7 @@ from datetime import date, datetime
 import frontmatter
 import yaml
 from bs4 import BeautifulSoup
+from flask_babel import gettext as _
 
 from .items import Item, html_to_markdown, images_beside
 from .refusals import ImportRefused, as_utc
@@ -24,7 +25,7 @@ def inkwell_items(members):
     try:
         json.loads(members["account.json"])
     except ValueError:
-        raise ImportRefused("account.json in the zip is not JSON.") from None
+        raise ImportRefused(_("account.json in the zip is not JSON.")) from None
     return [_inkwell_item(name, members) for name in sorted(members) if _is_inkwell_post(name)]
 
 
@@ -49,16 +50,17 @@ def _inkwell_item(name, members):
     try:
         page = frontmatter.loads(_text(members[name], name))
     except (yaml.YAMLError, ValueError, RecursionError) as exc:
-        raise ImportRefused(f"{name}: its front matter cannot be read ({exc}).") from None
+        raise ImportRefused(_("%(name)s: its front matter cannot be read (%(error)s).",
+                              name=name, error=exc)) from None
     meta = page.metadata
     post_id, title = _scalar(meta, "id", name), _scalar(meta, "title", name)
     if not post_id or not title:
-        raise ImportRefused(f"{name}: its front matter has no id or no title.")
+        raise ImportRefused(_("%(name)s: its front matter has no id or no title.", name=name))
     tags = meta.get("tags") or []
     # Only plain strings: YAML aliases can make a small file into a
     # structure that would take forever to turn into text.
     if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
-        raise ImportRefused(f"{name}: tags must be a list of words.")
+        raise ImportRefused(_("%(name)s: tags must be a list of words.", name=name))
     details = {"subtitle": _scalar(meta, "subtitle", name),
                "custom_excerpt": _scalar(meta, "excerpt", name),
                "canonical_url": _scalar(meta, "canonical_url", name)}
@@ -78,7 +80,7 @@ def _scalar(meta, key, where):
     if value is None or isinstance(value, bool):
         return None
     if not isinstance(value, (str, int, float)):
-        raise ImportRefused(f"{where}: {key} must be a single value.")
+        raise ImportRefused(_("%(where)s: %(key)s must be a single value.", where=where, key=key))
     return str(value)
 
 
@@ -95,7 +97,7 @@ def _medium_item(name, data):
     canonical = soup.find("a", class_="p-canonical")
     subtitle = soup.find(attrs={"data-field": "subtitle"})
     if body is None or title is None:
-        raise ImportRefused(f"{name}: not a Medium post (no title or body).")
+        raise ImportRefused(_("%(name)s: not a Medium post (no title or body).", name=name))
     url = canonical.get("href") if canonical else None
     return Item(source=f"medium:{url or posixpath.basename(name)}",
                 title=title.get_text(" ", strip=True),
@@ -110,4 +112,4 @@ def _text(data, name):
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportRefused(f"{name} is not UTF-8 text.") from None
+        raise ImportRefused(_("%(name)s is not UTF-8 text.", name=name)) from None

@@ -147,7 +147,7 @@ def publish(post_id):
 def unschedule(post_id):
     """Cancel a draft's scheduled publication (the drafts page's button)."""
     _editable_or_404(post_id).unschedule()
-    flash("The schedule is cancelled: the post stays your draft.", "success")
+    flash(_("The schedule is cancelled: the post stays your draft."), "success")
     return redirect(url_for(".drafts"))
 
 
