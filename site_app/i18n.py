@@ -17,7 +17,7 @@ language is never served in another.
 """
 from babel import Locale
 from flask import current_app, g, has_request_context, request
-from flask_babel import Babel, get_locale, gettext as _
+from flask_babel import Babel, format_date, format_number, get_locale, gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms.fields import SelectChoice
@@ -94,6 +94,10 @@ def init_app(app):
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["language_attributes"] = language_attributes
+    # Dates and numbers as the reader's language writes them (Babel's CLDR
+    # patterns: "d MMM y" is "5 Dec 2026" in English, "5 dic 2026" in Spanish).
+    app.jinja_env.filters["local_date"] = format_date
+    app.jinja_env.filters["local_number"] = format_number
 
     @app.context_processor
     def language_of_the_page():

@@ -168,7 +168,7 @@ def test_stats_show_views_likes_and_comments_of_the_writers_posts(app, post, wri
     days = tables(html)["views-per-day"]
     assert len(days) == 1 + 30
     today = utcnow()
-    assert days[1] == [f"{today:%a} {today.day} {today:%b %Y}", "3"]
+    assert days[1] == [f"{today:%a} {today.day} {today:%b %Y}", "3", "0"]
     assert all(row[1] == "0" for row in days[2:])
 
 
@@ -178,7 +178,7 @@ def test_the_chart_is_an_accessible_svg_without_inline_style(app, post, writer_b
     svg = html[html.index("<svg"):html.index("</svg>")]
     assert 'role="img"' in svg and 'aria-labelledby="views-chart-title views-chart-desc"' in svg
     assert '<title id="views-chart-title">Views per day, ' in svg
-    assert "1 views in all; the busiest day had 1." in svg
+    assert "1 view in all; the busiest day had 1." in svg
     assert svg.count('<rect class="stats-bar"') == 30
     assert "style=" not in svg
     # Today's bar reaches the top line; the others lie on the axis.
@@ -235,6 +235,36 @@ def test_the_demo_writer_has_30_days_of_stats_to_read(app, runner, client):
     html = stats_page(client)
     found = tables(html)
     assert published > 0 and len(found["post-numbers"]) == 1 + published
-    per_day = [int(views) for _day, views in found["views-per-day"][1:]]
+    per_day = [int(views) for _day, views, _joined in found["views-per-day"][1:]]
     assert len(per_day) == 30
     assert f"{sum(per_day)} views in all" in html
+
+
+def test_new_subscribers_are_counted_by_the_day_they_said_yes(app, writer, writer_browser):
+    """Confirmed in the window and still subscribed: a pending address, one
+    that left and one from before the window are not new subscribers."""
+    from site_app.models.subscriptions import Subscription
+    today = utcnow()
+    Subscription.switch_on(writer.id, "today@example.com")
+    for email, days_ago in (("lately@example.com", 3), ("long-ago@example.com", 45)):
+        made = Subscription.switch_on(writer.id, email)
+        Subscription.objects(id=made.id).update_one(set__confirmed_at=today - timedelta(days=days_ago))
+    Subscription.request(writer.id, "pending@example.com")
+    Subscription.end(Subscription.switch_on(writer.id, "left@example.com").id)
+
+    html = stats_page(writer_browser)
+    assert '<dd id="new-subscribers"><a href="/subscribers">2</a></dd>' in html
+    joined = [row[2] for row in tables(html)["views-per-day"][1:]]
+    assert joined[0] == "1" and joined[3] == "1" and joined.count("0") == 28
+
+
+def test_days_and_numbers_are_written_in_the_readers_language(app, writer, post, writer_browser):
+    from babel.dates import format_date
+    for _ in range(1200):
+        PostDay.count(post.id, writer.id)
+    html = writer_browser.get("/stats", headers={"Accept-Language": "es"}).text
+    today = tables(html)["views-per-day"][1]
+    assert today == [format_date(utcnow(), "EEE d MMM y", locale="es"), "1.200", "0"]
+    assert "1.200" in html.split('id="post-numbers"')[1]  # Spanish groups thousands with a dot
+    english = tables(writer_browser.get("/stats").text)["post-numbers"][1]
+    assert english[1] == "1,200"

@@ -38,6 +38,8 @@ class Subscription(db.Document):
             # An address's subscriptions, to any writer: the member's own in
             # their export, and those ended when the member leaves.
             ("email", "created"),
+            # Who said yes lately: /stats's new subscribers.
+            ("writer", "confirmed_at"),
         ],
     }
 
@@ -98,6 +100,12 @@ class Subscription(db.Document):
         cls.objects(writer=user.id).delete()
         if user.email:
             cls.of_address(user.email).delete()
+
+    @classmethod
+    def confirmed_since(cls, writer_id, since):
+        """When each of the writer's active subscriptions said yes, from ``since`` on."""
+        found = cls.objects(writer=writer_id, confirmed_at__gte=since, active=True)
+        return [row["confirmed_at"] for row in found.only("confirmed_at").as_pymongo()]
 
     @classmethod
     def count_of(cls, writer_id):

@@ -32,13 +32,13 @@ class Chart:
 
 
 def bar_chart(days):
-    """``days``: ``[(day, views)]`` oldest first. Bars scaled to the
+    """``days``: ``[(day, views, …)]`` oldest first. Bars scaled to the
     busiest day (a chart of zeros has flat bars at the axis)."""
-    peak = max((views for _day, views in days), default=0)
+    peak = max((views for _day, views, *_rest in days), default=0)
     baseline, room = HEIGHT - BOTTOM, HEIGHT - BOTTOM - TOP
     step = (WIDTH - LEFT) / max(len(days), 1)
     bars = []
-    for n, (day, views) in enumerate(days):
+    for n, (day, views, *_rest) in enumerate(days):
         height = round(room * views / peak, 1) if peak else 0
         bars.append(Bar(x=round(LEFT + n * step + GAP / 2, 1), y=round(baseline - height, 1),
                         width=round(step - GAP, 1), height=height, day=day, views=views))
