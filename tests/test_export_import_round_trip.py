@@ -37,7 +37,8 @@ def posts_in(archive):
         images = {member.rsplit("/", 1)[1]: hashlib.sha256(archive.read(member)).hexdigest()
                   for member in names if member.startswith(folder + "/") and member != name}
         body = re.sub(r"\]\(([^)\s]+)\)",
-                      lambda m: f"]({images.get(m.group(1), m.group(1))})", page.content)
+                      lambda m, images=images: f"]({images.get(m.group(1), m.group(1))})",
+                      page.content)
         meta = {key: value for key, value in page.metadata.items() if key != "id"}
         posts[folder] = (meta, body, sorted(images.values()))
     return posts
