@@ -115,3 +115,41 @@ def test_a_job_whose_worker_is_killed_runs_once_after_a_restart(app, redis_url, 
     finally:
         second.stop()
     assert done.read_text().split() == ["job-1"]
+
+
+def test_a_newsletter_goes_out_in_batches_a_minute_apart_on_rq(app, make_user, redis_url):
+    """``MAIL_RATE_PER_MINUTE`` mails a run; the rest wait in RQ's scheduled
+    registry a minute ahead (``jobs.enqueue_in``), and the next run takes up
+    after the last subscriber reached: everyone mailed once."""
+    from datetime import UTC, datetime
+
+    from rq.job import Job
+
+    from site_app.models import Post
+    from site_app.models.subscriptions import Subscription
+    app.config.update(JOBS_RUN_AT_ONCE=False, JOBS_REDIS_URL=redis_url, MAIL_RATE_PER_MINUTE=2)
+    writer = make_user("wendy")
+    readers = [Subscription.switch_on(writer.id, f"reader{n}@example.com") for n in range(3)]
+
+    with mail.record_messages() as outbox:
+        with app.test_request_context():
+            Post.publish(writer, "Tides", "The moon pulls the sea.")
+        assert outbox == []  # queued, not sent by the page
+        _run_queued_jobs(app)
+        assert sorted(m.recipients[0] for m in outbox) == ["reader0@example.com",
+                                                           "reader1@example.com"]
+        queue = rq_queue(app)
+        scheduled = queue.scheduled_job_registry
+        [job_id] = scheduled.get_job_ids()
+        due = scheduled.get_scheduled_time(job_id)
+        assert 55 <= (due - datetime.now(UTC)).total_seconds() <= 61
+        job = Job.fetch(job_id, connection=queue.connection)
+        assert job.func_name == "site_app.subscriptions.sending.send_post"
+        assert job.kwargs == {"after": str(readers[1].id)}
+
+        # The minute passes: RQ's scheduler moves the job to its queue.
+        scheduled.remove(job)
+        queue.enqueue_job(job)
+        _run_queued_jobs(app)
+    assert sorted(m.recipients[0] for m in outbox) == [f"reader{n}@example.com" for n in range(3)]
+    assert scheduled.get_job_ids() == []  # a short batch schedules nothing more
