@@ -3,17 +3,18 @@
 kept beside them. Mixed into ``User``."""
 from bson import ObjectId
 
+from ..pagination import KeyedPage
 from .references import reference_id, stored_reference
 from .signals import content_changed, user_followed
 
 
-class FollowingPage:
+class FollowingPage(KeyedPage):
     """A page of the ids an account follows, as ``keyed_pagination``
-    reads it; keys are ``(position, id)``: ``encode_key``'s text form."""
+    reads it; keys are ``(position, id)`` in the ``following`` array."""
 
     def __init__(self, items, start, has_prev, has_next):
-        self.items, self.start = items, start
-        self.has_prev, self.has_next = has_prev and bool(items), has_next and bool(items)
+        super().__init__(items, has_prev and bool(items), has_next and bool(items), field=None)
+        self.start = start
 
     @property
     def prev_args(self):
@@ -22,18 +23,6 @@ class FollowingPage:
     @property
     def next_args(self):
         return {"after": f"{self.start + len(self.items) - 1}-{self.items[-1]}"} if self.has_next else None
-
-    @property
-    def first_args(self):
-        return {} if self.has_prev else None
-
-    @property
-    def last_args(self):
-        return {"page": -1} if self.has_next else None
-
-    @property
-    def is_empty(self):
-        return not self.items
 
 
 def position_key(text):
