@@ -104,8 +104,20 @@ def start_in_process(app):
     stop = app.extensions.setdefault("timetable_stop", threading.Event())
     thread = threading.Thread(target=_run_timetable, args=(app, stop),
                               daemon=True, name="inkwell-timetable")
+    app.extensions["timetable_thread"] = thread
     thread.start()
     return thread
+
+
+def stop_in_process(app, timeout=10):
+    """End the app's timetable thread, if it runs, and wait for its round
+    in progress: nothing of it touches the database afterwards (an app
+    closed in a process that goes on: tests)."""
+    stop, thread = app.extensions.get("timetable_stop"), app.extensions.get("timetable_thread")
+    if stop is not None:
+        stop.set()
+    if thread is not None and thread is not threading.current_thread():
+        thread.join(timeout)
 
 
 def _run_timetable(app, stop):

@@ -40,6 +40,7 @@ bind_every_app_on_push()
 from site_app import create_app
 from site_app import dbstats
 from site_app.models import Role, User
+from site_app.scheduler import stop_in_process
 
 # After the lane is set up: helpers reads TEST_MONGODB_URI.
 from helpers import DRIVER_LANE, ServerLikeClient, basic_auth, close_database
@@ -113,6 +114,7 @@ def make_app():
         if app.config["CONFIG_NAME"] == "testing":
             close_database(app)
         elif not app.extensions["site_db"]["embedded"]:
+            stop_in_process(app)  # as close_database does
             app.extensions["site_db"]["client"].close()  # another config's database is not ours to drop
 
 

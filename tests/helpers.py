@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 from flask.testing import FlaskClient
 
+from site_app.scheduler import stop_in_process
+
 # True when testing apps talk to a server through the driver (the stand-in
 # or a real MongoDB), False on the embedded mongomock backend. conftest.py
 # sets TEST_MONGODB_URI for the driver lane before this is imported.
@@ -45,7 +47,10 @@ def signed_in_client(app, user):
 
 def close_database(app):
     """On a server, drop the app's private database and close its client
-    (each client holds sockets and a monitor thread)."""
+    (each client holds sockets and a monitor thread). Its timetable thread,
+    if a request started one, ends first: entering its app's context, it
+    would bind MongoEngine to the closed client for every later test."""
+    stop_in_process(app)
     site_db = app.extensions["site_db"]
     if not site_db["embedded"]:
         site_db["client"].drop_database(site_db["db"].name)
