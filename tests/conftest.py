@@ -113,9 +113,11 @@ def make_app():
     for app in made:
         if app.config["CONFIG_NAME"] == "testing":
             close_database(app)
-        elif not app.extensions["site_db"]["embedded"]:
-            stop_in_process(app)  # as close_database does
-            app.extensions["site_db"]["client"].close()  # another config's database is not ours to drop
+        else:  # another config's database is not ours to drop
+            stop_in_process(app)
+            app.extensions["site_db"]["closed"] = True  # as close_database does
+            if not app.extensions["site_db"]["embedded"]:
+                app.extensions["site_db"]["client"].close()
 
 
 @pytest.fixture

@@ -37,7 +37,10 @@ def bind_every_app_on_push():
 
 def _bind_on_push(app, **_extra):
     state = app.extensions.get("site_db")
-    if state is not None:
+    # A closed app binds nothing: a timer or job thread it left behind (a
+    # mail retried minutes later) must not take the database from under the
+    # test running then.
+    if state is not None and not state.get("closed"):
         bind_app_database(state)
 
 

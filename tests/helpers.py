@@ -47,11 +47,16 @@ def signed_in_client(app, user):
 
 def close_database(app):
     """On a server, drop the app's private database and close its client
-    (each client holds sockets and a monitor thread). Its timetable thread,
-    if a request started one, ends first: entering its app's context, it
-    would bind MongoEngine to the closed client for every later test."""
-    stop_in_process(app)
+    (each client holds sockets and a monitor thread); once, however often
+    asked. Its timetable thread, if a request started one, ends first, and a
+    closed app's context binds nothing any more (tests/database_binding.py):
+    a thread it left would otherwise bind MongoEngine to the closed client,
+    or to its own database, under every later test."""
     site_db = app.extensions["site_db"]
+    if site_db.get("closed"):
+        return
+    stop_in_process(app)
+    site_db["closed"] = True
     if not site_db["embedded"]:
         site_db["client"].drop_database(site_db["db"].name)
         site_db["client"].close()

@@ -2,19 +2,14 @@
 posts of the post's tags at once."""
 import pytest
 
-from site_app.models import Post, Role, User
+from site_app.models import Post, User
 
 
 @pytest.fixture
 def app(make_app):
-    """The testing app with the in-process page cache on (testing turns it off)."""
-    from helpers import ServerLikeClient, close_database
-    app = make_app(CACHE_TYPE="SimpleCache")
-    app.test_client_class = ServerLikeClient
-    with app.app_context():
-        Role.insert_roles()
-    yield app
-    close_database(app)
+    """The testing app with the in-process page cache on (testing turns it
+    off); make_app writes the roles and closes it."""
+    return make_app(CACHE_TYPE="SimpleCache")
 
 
 def test_a_new_post_of_a_shared_tag_joins_the_related_posts_of_a_cached_page(

@@ -8,7 +8,7 @@ import re
 import flask_mail
 import pytest
 
-from site_app import create_app, jobs
+from site_app import jobs
 from site_app.models import Post
 from site_app.models.subscriptions import Delivery, Subscription
 from site_app.subscriptions.sending import SEND_JOB
@@ -107,9 +107,9 @@ def test_subscribing_to_nobody_is_a_404(client, outbox):
     assert client.post("/user/nobody/subscribe", data={"email": "a@example.com"}).status_code == 404
 
 
-def test_floods_are_limited_per_address_and_per_writer(make_user):
-    app = create_app("testing", {"RATELIMIT_ENABLED": True, "SUBSCRIBE_RATE_LIMIT": "2 per hour",
-                                 "SUBSCRIBE_TARGET_RATE_LIMIT": "5 per hour"})
+def test_floods_are_limited_per_address_and_per_writer(make_app, make_user):
+    app = make_app(RATELIMIT_ENABLED=True, SUBSCRIBE_RATE_LIMIT="2 per hour",
+                   SUBSCRIBE_TARGET_RATE_LIMIT="5 per hour")
     with app.app_context():
         make_user("bob")
     client = app.test_client()
@@ -317,7 +317,7 @@ def test_a_post_goes_out_in_batches_a_minute_apart(app, client, auth, writer, ou
     assert len(scheduled) == 1  # a short batch: the send is over
 
 
-def test_on_the_embedded_default_the_next_batch_waits_its_pause(monkeypatch):
+def test_on_the_embedded_default_the_next_batch_waits_its_pause(monkeypatch, make_app):
     """Without RQ the batches run on the in-process job thread, the next
     one on a timer (a short pause here in place of the minute)."""
     import threading
@@ -325,10 +325,9 @@ def test_on_the_embedded_default_the_next_batch_waits_its_pause(monkeypatch):
 
     from flask_mail import email_dispatched
 
-    from site_app.models import Role, User
+    from site_app.models import User
     monkeypatch.setattr("site_app.subscriptions.sending.BATCH_PAUSE_SECONDS", 0.3)
-    app = create_app("testing", {"JOBS_RUN_AT_ONCE": False, "MAIL_RATE_PER_MINUTE": 1,
-                                 "SITE_URL": "https://blog.example"})
+    app = make_app(JOBS_RUN_AT_ONCE=False, MAIL_RATE_PER_MINUTE=1, SITE_URL="https://blog.example")
     arrivals, both = [], threading.Event()
 
     def arrived(_app, message, **_extra):
@@ -339,7 +338,6 @@ def test_on_the_embedded_default_the_next_batch_waits_its_pause(monkeypatch):
     email_dispatched.connect(arrived, app)
     try:
         with app.app_context():
-            Role.insert_roles()
             ann = User.register(email="ann@example.com", username="ann",
                                 password="correct horse battery")
             for email in ("r1@example.com", "r2@example.com"):
