@@ -154,7 +154,8 @@ def lane_command(lane, targets, args):
     extra = []
     if lane == "driver":
         extra = [f"--ignore={ROOT / 'tests' / 'browser'}"]  # the journeys run once, in the first lane
-    return [sys.executable, "-m", "pytest", *targets, *extra, *EVERY_TIER, *args,
+    # One process a lane (-n 0): the two lanes already run side by side.
+    return [sys.executable, "-m", "pytest", *targets, *extra, *EVERY_TIER, "-n", "0", *args,
             "--cov=site_app", "--cov-branch", "--cov-report="]
 
 

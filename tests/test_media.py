@@ -374,7 +374,7 @@ def test_range_for_an_old_version_gets_the_whole_file(writer_client, stored_pdf)
 
 
 @pytest.mark.parametrize("path", ["/files/not-an-id", "/files/" + "0" * 23,
-                                  "/files/" + str(ObjectId()), "/files/zzzzzzzzzzzzzzzzzzzzzzzz"])
+                                  "/files/6b0000000000000000000001", "/files/zzzzzzzzzzzzzzzzzzzzzzzz"])
 def test_malformed_or_unknown_file_id_is_404(client, path):
     response = client.get(path)
 
