@@ -12,12 +12,14 @@
   if (!input || !zoneField) {
     return;
   }
+  // The words come translated from the page (data-* on the note).
+  var words = note ? note.dataset : {};
   // With a time the main button schedules rather than publishes: say so.
   var button = document.getElementById("submit");
   var publishWord = button ? button.value : "";
   function nameTheButton() {
     if (button) {
-      button.value = input.value ? "Schedule" : publishWord;
+      button.value = input.value ? (words.schedule || "Schedule") : publishWord;
     }
   }
   input.addEventListener("input", nameTheButton);
@@ -27,8 +29,8 @@
     return;
   }
   zoneField.value = zone;
-  if (note) {
-    note.textContent = "In your time zone (" + zone + ").";
+  if (note && words.inZone) {
+    note.textContent = words.inZone.replace("{zone}", zone);
   }
   // A stored schedule arrives in UTC (data-utc): shown on the writer's clock.
   var stored = input.dataset.utc ? new Date(input.dataset.utc) : null;

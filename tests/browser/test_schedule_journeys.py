@@ -60,3 +60,14 @@ def test_a_time_picked_in_tokyo_is_stored_as_that_instant_and_shown_back_in_toky
     expect(page.locator("main")).to_contain_text("The schedule is cancelled")
     expect(page.locator(".scheduled-for")).to_have_count(0)
     page.watch.assert_clean()
+
+
+def test_the_script_speaks_the_page_s_language(tokyo_page, live_site):
+    """The words publish-at.js writes come translated from the page."""
+    page = tokyo_page
+    register(page, live_site, "escritora")
+    page.goto("/write?lang=es")
+    expect(page.locator("#publish-at-zone")).to_have_text("En tu zona horaria (Asia/Tokyo).")
+    page.fill("[name=publish_at]", "2030-06-01T09:30")
+    expect(page.locator("#submit")).to_have_value("Programar")
+    page.watch.assert_clean()
