@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Lighthouse (mobile, simulated slow 4G) on five pages of a local demo site:
-# home, a post, a profile, write (signed in as the demo writer) and login.
+# home, a post, a profile, write (signed in as the demo writer) and login;
+# and the home page in Spanish and in Arabic (right to left).
 # Prints one table of medians over RUNS runs a page (BENCHMARKS.md keeps it).
 #
 #   scripts/lighthouse.sh                 # starts `make run`'s demo on a free port
@@ -64,6 +65,9 @@ measure post "$POST"
 measure profile /user/demo
 measure write /write "$HEADERS"
 measure login /auth/login
+# The home page in Spanish (complete) and Arabic (partial, right to left).
+measure home-es "/?lang=es"
+measure home-ar "/?lang=ar"
 
 "$PYTHON" - "$OUT" <<'EOF'
 import json, pathlib, statistics, sys
@@ -71,7 +75,7 @@ import json, pathlib, statistics, sys
 out = pathlib.Path(sys.argv[1])
 print("| page | performance | accessibility | best practices | SEO | LCP | transfer |")
 print("|---|---:|---:|---:|---:|---:|---:|")
-for page in ("home", "post", "profile", "write", "login"):
+for page in ("home", "post", "profile", "write", "login", "home-es", "home-ar"):
     reports = [json.loads(p.read_text()) for p in sorted(out.glob(f"{page}.*.json"))]
     if not reports:
         print(f"| {page} | failed | | | | | |")
