@@ -208,6 +208,12 @@ def _hosts(uri):
 # and when an update's result would be (17419).
 _TOO_LARGE_CODES = {10334, 17419}
 
+# The database not answering: unreachable, or MONGODB_TIMEOUT_MS (pymongo's
+# timeoutMS) spent on the server or waiting for a connection while every
+# one is stuck. Pages answer these with a 503 (errors.py).
+DATABASE_DOWN = (pymongo.errors.AutoReconnect, pymongo.errors.ServerSelectionTimeoutError,
+                 pymongo.errors.ExecutionTimeout, pymongo.errors.WaitQueueTimeoutError)
+
 
 def is_document_too_large(exc):
     """Whether ``exc`` (or what it wraps: MongoEngine turns the driver's

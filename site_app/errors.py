@@ -4,16 +4,10 @@ from flask_babel import gettext as _
 import logging
 
 from flask import Response, current_app, jsonify, render_template, request
-from pymongo.errors import (
-    AutoReconnect,
-    ExecutionTimeout,
-    ServerSelectionTimeoutError,
-    WaitQueueTimeoutError,
-)
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 from werkzeug.http import HTTP_STATUS_CODES
 
-from .database import is_document_too_large
+from .database import DATABASE_DOWN, is_document_too_large
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +119,12 @@ def _handle_database_down(exc):
 
 
 def _handle_unexpected(exc):
+    original = getattr(exc, "original_exception", None)
+    if isinstance(original, DATABASE_DOWN):
+        # Raised outside the view, where Flask's handlers by type do not
+        # reach: loading or storing the session. Still the database down,
+        # not a bug: the same 503 as any page that needs the database.
+        return _handle_database_down(original)
     if isinstance(exc, HTTPException):
         return _handle_http_exception(exc)
     if is_document_too_large(exc):
@@ -139,11 +139,7 @@ def _handle_unexpected(exc):
 def register(app):
     app.register_error_handler(HTTPException, _handle_http_exception)
     app.register_error_handler(SecurityError, _handle_unknown_host)
-    app.register_error_handler(AutoReconnect, _handle_database_down)
-    app.register_error_handler(ServerSelectionTimeoutError, _handle_database_down)
-    # MONGODB_TIMEOUT_MS spent (pymongo's timeoutMS): on the server, or
-    # waiting for a connection while every one is stuck.
-    app.register_error_handler(ExecutionTimeout, _handle_database_down)
-    app.register_error_handler(WaitQueueTimeoutError, _handle_database_down)
+    for error in DATABASE_DOWN:
+        app.register_error_handler(error, _handle_database_down)
     app.register_error_handler(InternalServerError, _handle_unexpected)
     app.register_error_handler(Exception, _handle_unexpected)

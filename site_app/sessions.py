@@ -25,7 +25,7 @@ from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSession, SessionInterface
 from flask_login import user_logged_in, user_logged_out
 
-from .database import create_missing_indexes, get_db
+from .database import DATABASE_DOWN, create_missing_indexes, get_db
 from .models.users import sessions_ended, utcnow
 
 COLLECTION = "sessions"
@@ -39,11 +39,13 @@ class ServerSession(SecureCookieSession):
     """The session dict, with the id it is stored under (``None`` until
     something is stored)."""
 
-    def __init__(self, initial=None, sid=None, expires_at=None):
+    def __init__(self, initial=None, sid=None, expires_at=None, unavailable=None):
         super().__init__(initial)
         self.sid = sid
         self.expires_at = expires_at
         self.rotate = False
+        # The database error that kept the stored session from loading.
+        self.unavailable = unavailable
 
     def regenerate(self):
         """Keep the data under a new id and forget the old one (on login,
@@ -56,7 +58,13 @@ class MongoSessionInterface(SessionInterface):
     def open_session(self, app, request):
         sid = request.cookies.get(self.get_cookie_name(app))
         if sid:
-            stored = _collection(app).find_one({"_id": _key(sid)})
+            try:
+                stored = _collection(app).find_one({"_id": _key(sid)})
+            except DATABASE_DOWN as error:
+                # Raised here, Flask could not even finish an answer (no
+                # session opened); the request's first step raises it
+                # instead, and the reader gets the database's 503.
+                return ServerSession(unavailable=error)
             # The TTL monitor runs once a minute: check the time too.
             if stored and stored["expires_at"] > utcnow():
                 return ServerSession(_serializer.loads(stored["data"]), sid=sid,
@@ -66,6 +74,11 @@ class MongoSessionInterface(SessionInterface):
     def save_session(self, app, session, response):
         if session.accessed:
             response.vary.add("Cookie")
+        if response.status_code == 503:
+            # Unavailable (the database down, while loading or storing this
+            # very session): nothing the request did is kept, and trying
+            # again would only wait for the same timeout a second time.
+            return
         had_cookie = session.sid is not None
         if session.rotate and session.sid:
             _collection(app).delete_one({"_id": _key(session.sid)})
@@ -185,6 +198,13 @@ def _end_stored_sessions(user, **extra):
 def init_app(app):
     # Its indexes are built with every other (site_app/indexes.py).
     app.session_interface = MongoSessionInterface()
+    app.before_request(_raise_if_not_loaded)
+
+
+def _raise_if_not_loaded():
+    unavailable = getattr(session, "unavailable", None)
+    if unavailable is not None:
+        raise unavailable
 
 
 def connect_signals():

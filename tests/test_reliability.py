@@ -275,3 +275,39 @@ def test_gunicorn_never_recycles_the_worker_that_holds_the_embedded_database(mon
     assert runpy.run_path(conf)["max_requests"] == 0
     monkeypatch.setenv("MONGODB_URI", "mongodb://db.example/site")
     assert runpy.run_path(conf)["max_requests"] > 0
+
+
+# A production app whose database refuses connections (nothing listens on
+# port 1), waiting 300 ms for it instead of 5 s.
+UNREACHABLE = {"MONGODB_URI": "mongodb://127.0.0.1:1/site", "SKIP_DB_CHECK": True,
+               "MONGODB_SERVER_SELECTION_TIMEOUT_MS": 300, "MONGODB_TIMEOUT_MS": 300,
+               "SECRET_KEY": "a-long-random-production-secret-0123456789",
+               "SITE_URL": "https://blog.example.com"}
+SITE = "https://blog.example.com"
+
+
+def _database_down_lines(caplog):
+    return [r for r in caplog.records
+            if r.name == "site_app.errors" and r.getMessage().startswith("database unavailable")]
+
+
+def test_a_page_whose_session_cannot_be_stored_answers_503_not_500(make_app, caplog):
+    """The sign-in form needs no data, but its form token lives in the
+    session, which is stored in the database: with the database down the
+    page is the database's 503 (it was a 500 after waiting twice)."""
+    client = make_app(config_name="production", **UNREACHABLE).test_client()
+    page = client.get("/auth/login", base_url=SITE)
+    assert page.status_code == 503
+    assert page.headers["Retry-After"] == "5"
+    assert "The database is not answering" in page.get_data(as_text=True)
+    assert "Set-Cookie" not in page.headers  # a session that was never stored
+    assert len(_database_down_lines(caplog)) == 1  # one wait, not a second try
+
+
+def test_a_signed_in_browser_whose_session_cannot_be_loaded_gets_503(make_app, caplog):
+    client = make_app(config_name="production", **UNREACHABLE).test_client()
+    client.set_cookie("session", "an-existing-session-id", domain="blog.example.com")
+    page = client.get("/auth/login", base_url=SITE)
+    assert page.status_code == 503
+    assert "The database is not answering" in page.get_data(as_text=True)
+    assert len(_database_down_lines(caplog)) == 1
