@@ -30,11 +30,14 @@ def _start_driver_lane():
 _start_driver_lane()
 
 from database_binding import bind_every_app_on_push
+from route_cache import share_url_builders
 from template_cache import share_compiled_templates
 
-# Before any app is made: the suite's many apps share compiled templates,
-# and each one's documents use its own database while its context is active.
+# Before any app is made: the suite's many apps share compiled templates and
+# URL builders, and each one's documents use its own database while its
+# context is active.
 share_compiled_templates()
+share_url_builders()
 bind_every_app_on_push()
 
 from site_app import create_app

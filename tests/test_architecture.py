@@ -89,8 +89,8 @@ def test_mongomock_code_stays_in_the_embedded_modules_production_never_loads():
 def test_the_product_loads_nothing_only_the_tests_need():
     """An app built and asked a page outside the suite binds its database
     once (no receiver rebinding it on every app context) and shares no
-    compiled templates across apps: both live in tests/, which it never
-    imports."""
+    compiled templates or URL builders across apps: they live in tests/,
+    which it never imports."""
     program = (
         "import sys\n"
         "from flask import appcontext_pushed\n"
@@ -98,7 +98,7 @@ def test_the_product_loads_nothing_only_the_tests_need():
         "app = create_app('development', {'EMBEDDED_DATA_DIR': ''})\n"
         "assert app.test_client().get('/').status_code == 200\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in\n"
-        "    ('tests', 'database_binding', 'template_cache', 'helpers', 'conftest')),\n"
+        "    ('tests', 'database_binding', 'template_cache', 'route_cache', 'helpers', 'conftest')),\n"
         "    len(appcontext_pushed.receivers), app.jinja_env.bytecode_cache)\n")
     env = {k: v for k, v in os.environ.items() if k not in {"SITE_CONFIG", "MONGODB_URI"}}
     finished = subprocess.run([sys.executable, "-c", program], cwd=SITE_APP.parent, env=env,

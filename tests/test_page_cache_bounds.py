@@ -26,6 +26,8 @@ def stored_bytes(app):
     return app.extensions["cache"][cache].backend.size_bytes
 
 
+# 10,000 requests (16 s): in `make test`, out of plain `pytest`'s fast tier.
+@pytest.mark.slow
 def test_ten_thousand_junk_requests_add_less_than_5_mb(app):
     reader = app.test_client()
     for path in ("/", "/?page=2", "/tag/lamp", "/search?q=lamp"):  # the real pages, kept

@@ -65,6 +65,10 @@ REACHES = [
      "admin/modelview.py: ids checked before a view (documented override)"),
     ("Werkzeug", "3.1.9", "werkzeug.local.LocalProxy", "_get_current_object",
      "views: the object behind current_user / current_app (documented)"),
+    ("Werkzeug", "3.1.9", "werkzeug.routing.Rule", "_compile_builder",
+     "tests/route_cache.py: URL builders shared by the suite's apps"),
+    ("Werkzeug", "3.1.9", lambda: _bound_rule(), "_trace",
+     "tests/route_cache.py: a rule's parsed parts, the builders' key"),
     ("pymongo", "4.20.0", "gridfs.GridOut", "_id", "media/serving.py: a file's id as its ETag (documented)"),
     ("mongomock", "4.3.0", "mongomock.collection.Collection", "_store",
      "embedded_index.py: the documents behind a collection"),
@@ -101,6 +105,13 @@ REACHES = [
 ]
 # Names site_app gives objects itself (its own marks on library objects).
 OWN = {"_dbstats_pending", "_dbstats_entry", "_window", "_window_key", "_following_excluded"}
+
+
+def _bound_rule():
+    from werkzeug.routing import Map, Rule
+    rule = Rule("/post/<int:id>")
+    Map([rule])
+    return rule
 
 
 def _site_post():

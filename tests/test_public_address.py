@@ -19,7 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"
 FORGED = {"Host": "evil.example"}
 SITE = "http://127.0.0.1:5000"  # testing's default SITE_URL
+# No database server: a query waits 200 ms and answers 503.
 PRODUCTION = {"MONGODB_URI": "mongodb://127.0.0.1:1/site", "SKIP_DB_CHECK": True,
+              "MONGODB_SERVER_SELECTION_TIMEOUT_MS": 200, "MONGODB_TIMEOUT_MS": 200,
               "SECRET_KEY": "a-long-random-production-secret-0123456789",
               "SITE_URL": "https://blog.example.com"}
 

@@ -93,18 +93,23 @@ def test_no_hsts_outside_production(client):
 
 @pytest.fixture
 def production_app(make_app):
-    # No database here: the start-up ping is skipped, and the requests below
-    # never need one (anonymous pages).
-    return make_app(config_name="production", MONGODB_URI="mongodb://127.0.0.1:1/site",
-                    SECRET_KEY="a-long-random-production-secret-0123456789",
-                    MONGODB_SERVER_SELECTION_TIMEOUT_MS=200,
-                    SKIP_DB_CHECK=True,
-                    SITE_URL="https://localhost")
+    """A production app with no database server (the start-up ping is
+    skipped; a query would wait 200 ms and answer 503). Its sessions, which
+    production stores in the database, are kept in memory (mongomock), so
+    its pages answer as they do for a reader."""
+    import mongomock
+    app = make_app(config_name="production", MONGODB_URI="mongodb://127.0.0.1:1/site",
+                   SECRET_KEY="a-long-random-production-secret-0123456789",
+                   MONGODB_SERVER_SELECTION_TIMEOUT_MS=200, MONGODB_TIMEOUT_MS=200,
+                   SKIP_DB_CHECK=True, SITE_URL="https://localhost")
+    app.extensions["site_db"]["db"] = mongomock.MongoClient().db
+    return app
 
 
 def test_production_sends_hsts(production_app):
     client = production_app.test_client()
     page = client.get("/auth/login", base_url="https://localhost")
+    assert page.status_code == 200
     assert page.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert_secure(page)
     static = client.get("/static/css/site.css", base_url="https://localhost")
@@ -114,10 +119,7 @@ def test_production_sends_hsts(production_app):
 def test_production_session_cookie_is_secure_httponly_and_lax(production_app):
     client = production_app.test_client()
     # The admin sends anonymous visitors to log in with a flashed message,
-    # which writes the session cookie. Sessions are stored in the database:
-    # this app (no server here) keeps them in memory.
-    import mongomock
-    production_app.extensions["site_db"]["db"] = mongomock.MongoClient().db
+    # which writes the session cookie.
     response = client.get("/admin/", base_url="https://localhost")
     assert response.status_code == 302
     cookie = next(v for k, v in response.headers.items()
@@ -128,10 +130,7 @@ def test_production_session_cookie_is_secure_httponly_and_lax(production_app):
 
 def test_production_remember_me_cookie_flags(production_app):
     # "Keep me logged in" is a lasting server-side session: its cookie has
-    # an expiry and the same flags. Sessions are stored in the database:
-    # this app (no server here) keeps them in memory.
-    import mongomock
-    production_app.extensions["site_db"]["db"] = mongomock.MongoClient().db
+    # an expiry and the same flags.
     with production_app.test_request_context("/", base_url="https://localhost"):
         session["_user_id"] = "someone"
         session.permanent = True

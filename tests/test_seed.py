@@ -273,7 +273,8 @@ def test_script_refuses_without_mongodb_uri():
 
 def test_script_says_when_the_server_cannot_be_reached():
     env = dict(os.environ, MONGODB_URI="mongodb://127.0.0.1:9/inkwell_seed_test",
-               MONGODB_SERVER_SELECTION_TIMEOUT_MS="200", SITE_CONFIG="development")
+               MONGODB_SERVER_SELECTION_TIMEOUT_MS="200", MONGODB_TIMEOUT_MS="200",
+               SITE_CONFIG="development")
     finished = subprocess.run([sys.executable, str(ROOT / "scripts" / "seed.py"), "--users", "3"],
                               env=env, capture_output=True, text=True, timeout=120)
 
