@@ -3,6 +3,7 @@
 Every value can come from the environment; the README's Configuration table
 lists the names, which deployments rely on.
 """
+
 import os
 from datetime import timedelta
 
@@ -155,7 +156,8 @@ class Config:
     JOBS_REDIS_URL = os.environ.get("JOBS_REDIS_URL") or None
     JOBS_REDIS_TIMEOUT_SECONDS = float(os.environ.get("JOBS_REDIS_TIMEOUT_SECONDS", "2"))
     JOBS_RETRY_INTERVALS = tuple(
-        int(seconds) for seconds in os.environ.get("JOBS_RETRY_INTERVALS", "10,60,300").split(","))
+        int(seconds) for seconds in os.environ.get("JOBS_RETRY_INTERVALS", "10,60,300").split(",")
+    )
     JOBS_TIMEOUT_SECONDS = _env_int("JOBS_TIMEOUT_SECONDS", 300)
     # How often a worker looks for jobs whose worker died (RQ's default is
     # 600 s; a job is only seen abandoned ~90 s after its worker's last
@@ -206,8 +208,14 @@ class Config:
     # that compresses (nginx `gzip on`), set COMPRESS_REGISTER=0.
     COMPRESS_REGISTER = _env_bool("COMPRESS_REGISTER", True)
     COMPRESS_ALGORITHM = ["br", "gzip"]
-    COMPRESS_MIMETYPES = ["text/html", "application/json", "application/atom+xml",
-                          "application/xml", "text/plain", "image/svg+xml"]
+    COMPRESS_MIMETYPES = [
+        "text/html",
+        "application/json",
+        "application/atom+xml",
+        "application/xml",
+        "text/plain",
+        "image/svg+xml",
+    ]
     # Streams (GridFS files, Range answers) pass through untouched.
     COMPRESS_STREAMS = False
 
@@ -238,9 +246,9 @@ LOCAL_SITE_URL = "http://127.0.0.1:5000"
 class DevelopmentConfig(Config):
     # Where `flask demo` / `flask run` keep the embedded database between
     # runs (site_app/embedded_files.py); set empty to keep it in memory only.
-    EMBEDDED_DATA_DIR = (os.environ.get("EMBEDDED_DATA_DIR",
-                                        os.path.join(os.path.dirname(__file__), "instance"))
-                         or None)
+    EMBEDDED_DATA_DIR = (
+        os.environ.get("EMBEDDED_DATA_DIR", os.path.join(os.path.dirname(__file__), "instance")) or None
+    )
     DEBUG = _env_bool("FLASK_DEBUG", False)
     DB_OPS_HEADER = True
 
@@ -273,8 +281,4 @@ class ProductionConfig(Config):
     HSTS = True
 
 
-config = {
-    "development": DevelopmentConfig,
-    "testing": TestingConfig,
-    "production": ProductionConfig,
-}
+config = {"development": DevelopmentConfig, "testing": TestingConfig, "production": ProductionConfig}

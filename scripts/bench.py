@@ -21,6 +21,7 @@ what a miss costs. Writes ``<out>/bench.json`` and ``<out>/bench.md`` and
 prints the table. ``--profile`` instead profiles each page in-process with
 pyinstrument and writes ``<out>/profile-<page>.txt``.
 """
+
 import argparse
 import base64
 import json
@@ -37,8 +38,19 @@ from urllib.parse import quote
 import requests
 
 # (soak.py reaches these through this module too)
-from bench_common import (ROOT, csrf_token, drive, machine, rss_mb, sign_in,
-                          start_server, stop_server, summarise, wait_until_up, worker_pid)
+from bench_common import (
+    ROOT,
+    csrf_token,
+    drive,
+    machine,
+    rss_mb,
+    sign_in,
+    start_server,
+    stop_server,
+    summarise,
+    wait_until_up,
+    worker_pid,
+)
 
 TARGET_P50_MS = 50
 
@@ -57,23 +69,37 @@ def parse_args(argv=None):
     parser.add_argument("--cache", default="SimpleCache", help="CACHE_TYPE of the server")
     parser.add_argument("--pages", default="", help="comma separated subset of the pages")
     parser.add_argument("--out", default=str(ROOT / "bench-results"))
-    parser.add_argument("--shape", choices=["one-process", "production"], default="one-process",
-                        help="production: 3 gunicorn workers, Redis and the MongoDB stand-in "
-                             "(scripts/bench_shape.py)")
-    parser.add_argument("--profile", action="store_true",
-                        help="profile each page in-process with pyinstrument instead")
-    parser.add_argument("--scale", action="store_true",
-                        help="database commands, documents, skips per page at two sizes "
-                             "(scripts/bench_scale.py)")
+    parser.add_argument(
+        "--shape",
+        choices=["one-process", "production"],
+        default="one-process",
+        help="production: 3 gunicorn workers, Redis and the MongoDB stand-in (scripts/bench_shape.py)",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="profile each page in-process with pyinstrument instead"
+    )
+    parser.add_argument(
+        "--scale",
+        action="store_true",
+        help="database commands, documents, skips per page at two sizes (scripts/bench_scale.py)",
+    )
     parser.add_argument("--scale-sizes", default="2000,20000", help="posts at each size")
-    parser.add_argument("--compare-flasky", metavar="DIR", default=None,
-                        help="a Flasky checkout (miguelgrinberg/flasky): load it with the same "
-                             "data and drive both sites round by round (scripts/bench_flasky.py)")
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="--compare-flasky: rounds, the two sites alternating in each")
-    parser.add_argument("--flasky-python", default=None,
-                        help="the Python with Flasky's requirements (default: a virtualenv made "
-                             "in DIR/.bench-venv from DIR/requirements.txt)")
+    parser.add_argument(
+        "--compare-flasky",
+        metavar="DIR",
+        default=None,
+        help="a Flasky checkout (miguelgrinberg/flasky): load it with the same "
+        "data and drive both sites round by round (scripts/bench_flasky.py)",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="--compare-flasky: rounds, the two sites alternating in each"
+    )
+    parser.add_argument(
+        "--flasky-python",
+        default=None,
+        help="the Python with Flasky's requirements (default: a virtualenv made "
+        "in DIR/.bench-venv from DIR/requirements.txt)",
+    )
     return parser.parse_args(argv)
 
 
@@ -125,9 +151,11 @@ def mixed_reading_and_commenting(args, base, ids, auth, every=0.25):
         while not done.wait(every):
             target = rng.choice(posts)
             form = browser.get(base + target).text
-            answer = browser.post(base + target, allow_redirects=False,
-                                  data={"body": f"Comment {len(written)}",
-                                        "csrf_token": csrf_token(form)})
+            answer = browser.post(
+                base + target,
+                allow_redirects=False,
+                data={"body": f"Comment {len(written)}", "csrf_token": csrf_token(form)},
+            )
             written.append(answer.status_code)
 
     thread = threading.Thread(target=writer)
@@ -140,8 +168,11 @@ def mixed_reading_and_commenting(args, base, ids, auth, every=0.25):
     result = summarise(MIXED_ROW, paths, samples, failures, wall)
     result["comments_written"] = written.count(302)
     result["errors"] += len(written) - written.count(302)
-    print(f"  {MIXED_ROW}: {result['rps']} req/s, hit ratio {result['hit_ratio']}, "
-          f"{result['comments_written']} comments", file=sys.stderr)
+    print(
+        f"  {MIXED_ROW}: {result['rps']} req/s, hit ratio {result['hit_ratio']}, "
+        f"{result['comments_written']} comments",
+        file=sys.stderr,
+    )
     return result
 
 
@@ -154,9 +185,11 @@ def markdown_table(results):
     for r in results:
         ops = r["db_ops"] if isinstance(r["db_ops"], int) else "/".join(map(str, r["db_ops"]))
         hits = "-" if r["hit_ratio"] is None else f"{r['hit_ratio'] * 100:.1f}%"
-        lines.append(f"| {r['page']} | {r['rps']} | {r['p50_ms']} | {r['p95_ms']} | "
-                     f"{r['p99_ms']} | {r['errors']} | {ops} | {r['server_ms']} | "
-                     f"{r['db_ms']} | {r['db_share'] * 100:.0f}% | {hits} |")
+        lines.append(
+            f"| {r['page']} | {r['rps']} | {r['p50_ms']} | {r['p95_ms']} | "
+            f"{r['p99_ms']} | {r['errors']} | {ops} | {r['server_ms']} | "
+            f"{r['db_ms']} | {r['db_share'] * 100:.0f}% | {hits} |"
+        )
     return "\n".join(lines)
 
 
@@ -170,13 +203,17 @@ def run_benchmark(args):
         shape = None
         if args.shape == "production":
             from bench_shape import ProductionShape
+
             shape = ProductionShape(args, ids_file, log_file)
             server = shape.server
         else:
             server = start_server(args, ids_file, log_file)
         try:
-            print(f"seeding {args.users} users, {args.posts} posts, {args.comments} comments, "
-                  f"{args.follows} follows in the server...", file=sys.stderr)
+            print(
+                f"seeding {args.users} users, {args.posts} posts, {args.comments} comments, "
+                f"{args.follows} follows in the server...",
+                file=sys.stderr,
+            )
             ids = wait_until_up(server, args.port, ids_file)
             auth = sign_in(base, ids)
             wanted = {name.strip() for name in args.pages.split(",") if name.strip()}
@@ -186,17 +223,17 @@ def run_benchmark(args):
                     continue
                 if isinstance(path, str):  # (the miss row must find nothing cached)
                     drive(args.port, path, headers, 0.5, 1)  # warm up (and fill caches)
-                samples, failures, wall = drive(args.port, path, headers, args.seconds,
-                                                args.clients)
+                samples, failures, wall = drive(args.port, path, headers, args.seconds, args.clients)
                 result = summarise(name, path, samples, failures, wall)
                 results.append(result)
-                print(f"  {name}: {result['rps']} req/s, p50 {result['p50_ms']} ms, "
-                      f"errors {result['errors']}", file=sys.stderr)
+                print(
+                    f"  {name}: {result['rps']} req/s, p50 {result['p50_ms']} ms, errors {result['errors']}",
+                    file=sys.stderr,
+                )
             if not wanted or any(w in MIXED_ROW for w in wanted):
                 results.append(mixed_reading_and_commenting(args, base, ids, auth))
             # Production: the workers' RSS added up.
-            rss = (sum(rss_mb(pid) for pid in shape.workers()) if shape
-                   else rss_mb(worker_pid(server)))
+            rss = sum(rss_mb(pid) for pid in shape.workers()) if shape else rss_mb(worker_pid(server))
         finally:
             if shape:
                 shape.stop()
@@ -205,11 +242,16 @@ def run_benchmark(args):
     report = {
         "when": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
         "machine": machine(),
-        "settings": {"users": args.users, "posts": args.posts, "comments": args.comments,
-                     "follows": args.follows, "seconds": args.seconds, "clients": args.clients,
-                     "gunicorn": (shape.describe() if shape
-                                  else f"1 worker, gthread, {args.threads} threads"),
-                     "cache": shape.cache if shape else args.cache},
+        "settings": {
+            "users": args.users,
+            "posts": args.posts,
+            "comments": args.comments,
+            "follows": args.follows,
+            "seconds": args.seconds,
+            "clients": args.clients,
+            "gunicorn": (shape.describe() if shape else f"1 worker, gthread, {args.threads} threads"),
+            "cache": shape.cache if shape else args.cache,
+        },
         "data": ids,
         "server_rss_mb": round(rss, 1),
         "results": results,
@@ -220,8 +262,10 @@ def run_benchmark(args):
     print(table)
     slow = [r["page"] for r in results if r["p50_ms"] >= TARGET_P50_MS]
     failing = [r["page"] for r in results if r["errors"]]
-    print(f"\nserver RSS {rss:.0f} MB; pages at p50 >= {TARGET_P50_MS} ms: "
-          f"{', '.join(slow) or 'none'}; pages with errors: {', '.join(failing) or 'none'}")
+    print(
+        f"\nserver RSS {rss:.0f} MB; pages at p50 >= {TARGET_P50_MS} ms: "
+        f"{', '.join(slow) or 'none'}; pages with errors: {', '.join(failing) or 'none'}"
+    )
     return 1 if failing else 0
 
 
@@ -235,18 +279,26 @@ def run_profiles(args):
     import bench_server
 
     sizes = bench_server.parse_sizes(
-        f"{args.users},{args.posts},{args.comments},{args.follows},{args.images}")
+        f"{args.users},{args.posts},{args.comments},{args.follows},{args.images}"
+    )
     ids = bench_server.seed(bench_server.app, sizes)
     app = bench_server.app
     app.config["WTF_CSRF_ENABLED"] = False
     client = app.test_client()
-    client.post("/auth/login", data={"email": ids["login_email"],
-                                     "password": ids["login_password"]})
-    token = client.post("/api/v1/tokens/", headers={"Authorization": "Basic " + base64.b64encode(
-        f"{ids['login_email']}:{ids['login_password']}".encode()).decode()}).get_json()["token"]
-    auth = {"cookie": "", "token": "Basic " + base64.b64encode(f"{token}:".encode()).decode(),
-            "password": "Basic " + base64.b64encode(
-                f"{ids['login_email']}:{ids['login_password']}".encode()).decode()}
+    client.post("/auth/login", data={"email": ids["login_email"], "password": ids["login_password"]})
+    token = client.post(
+        "/api/v1/tokens/",
+        headers={
+            "Authorization": "Basic "
+            + base64.b64encode(f"{ids['login_email']}:{ids['login_password']}".encode()).decode()
+        },
+    ).get_json()["token"]
+    auth = {
+        "cookie": "",
+        "token": "Basic " + base64.b64encode(f"{token}:".encode()).decode(),
+        "password": "Basic "
+        + base64.b64encode(f"{ids['login_email']}:{ids['login_password']}".encode()).decode(),
+    }
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for name, path, headers in pages(ids, auth):
@@ -258,8 +310,7 @@ def run_profiles(args):
         if not (followed or "api" in name or "signed in" in name):
             client.post("/auth/logout")
         else:
-            client.post("/auth/login", data={"email": ids["login_email"],
-                                             "password": ids["login_password"]})
+            client.post("/auth/login", data={"email": ids["login_email"], "password": ids["login_password"]})
         client.get(path, headers=headers)
         profiler = Profiler(interval=0.0005)
         profiler.start()
@@ -269,20 +320,27 @@ def run_profiles(args):
         profiler.stop()
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
         (out / f"profile-{slug}.txt").write_text(
-            profiler.output_text(unicode=False, color=False, show_all=False))
+            profiler.output_text(unicode=False, color=False, show_all=False)
+        )
         shares = where_time_goes(profiler.last_session.root_frame())
-        print(f"{name}: {profiler.last_session.duration / 30 * 1000:.1f} ms a request; "
-              + ", ".join(f"{part} {share:.0%}" for part, share in shares.items())
-              + f" -> {out / f'profile-{slug}.txt'}")
+        print(
+            f"{name}: {profiler.last_session.duration / 30 * 1000:.1f} ms a request; "
+            + ", ".join(f"{part} {share:.0%}" for part, share in shares.items())
+            + f" -> {out / f'profile-{slug}.txt'}"
+        )
     return 0
 
 
 # Where a request's time goes: each sample counts for the innermost of
 # these on its stack (so mongomock under MongoEngine under a template is
 # mongomock).
-_PARTS = (("mongomock", "/mongomock/"), ("password hashing", "werkzeug/security.py"),
-          ("MongoEngine", "/mongoengine/"), ("templates", "/jinja2/"),
-          ("templates", "flask/templating.py"))
+_PARTS = (
+    ("mongomock", "/mongomock/"),
+    ("password hashing", "werkzeug/security.py"),
+    ("MongoEngine", "/mongoengine/"),
+    ("templates", "/jinja2/"),
+    ("templates", "flask/templating.py"),
+)
 
 
 def where_time_goes(root):
@@ -303,17 +361,18 @@ def where_time_goes(root):
 
     walk(root, "app, Flask, other")
     whole = sum(totals.values()) or 1.0
-    return {part: seconds / whole for part, seconds in
-            sorted(totals.items(), key=lambda item: -item[1])}
+    return {part: seconds / whole for part, seconds in sorted(totals.items(), key=lambda item: -item[1])}
 
 
 def main(argv=None):
     args = parse_args(argv)
     if args.scale:
         from bench_scale import run_scale
+
         return run_scale(args)
     if args.compare_flasky:
         from bench_flasky import compare
+
         return compare(args)
     return run_profiles(args) if args.profile else run_benchmark(args)
 

@@ -3,6 +3,7 @@ benchmark server, signing in, driving a page with concurrent clients and
 summarising the samples. Its own module so the scripts import it, not each
 other.
 """
+
 import base64
 import http.client
 import itertools
@@ -27,22 +28,38 @@ ROOT = Path(__file__).resolve().parent.parent
 # -- the server ------------------------------------------------------------------
 def start_server(args, ids_file, log_file):
     env = dict(os.environ)
-    env.update({
-        "BENCH_SEED": f"{args.users},{args.posts},{args.comments},{args.follows},{args.images}",
-        "BENCH_IDS_FILE": str(ids_file),
-        "BENCH_CACHE_TYPE": args.cache,
-        "SITE_CONFIG": "development",
-        "GUNICORN_MAX_REQUESTS": "0",  # a restarted worker would lose the embedded data
-        "GUNICORN_THREADS": str(args.threads),
-        "LOG_LEVEL": "WARNING",
-    })
+    env.update(
+        {
+            "BENCH_SEED": f"{args.users},{args.posts},{args.comments},{args.follows},{args.images}",
+            "BENCH_IDS_FILE": str(ids_file),
+            "BENCH_CACHE_TYPE": args.cache,
+            "SITE_CONFIG": "development",
+            "GUNICORN_MAX_REQUESTS": "0",  # a restarted worker would lose the embedded data
+            "GUNICORN_THREADS": str(args.threads),
+            "LOG_LEVEL": "WARNING",
+        }
+    )
     env.pop("MONGODB_URI", None)
-    command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
-               "-w", "1", "--preload", "--bind", f"127.0.0.1:{args.port}",
-               "--chdir", str(ROOT), "--pythonpath", str(ROOT / "scripts"),
-               "bench_server:app"]
-    return subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        str(ROOT / "gunicorn.conf.py"),
+        "-w",
+        "1",
+        "--preload",
+        "--bind",
+        f"127.0.0.1:{args.port}",
+        "--chdir",
+        str(ROOT),
+        "--pythonpath",
+        str(ROOT / "scripts"),
+        "bench_server:app",
+    ]
+    return subprocess.Popen(
+        command, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
+    )
 
 
 def wait_until_up(server, port, ids_file, timeout=600):
@@ -95,8 +112,7 @@ def sign_in(base, ids):
     session = requests.Session()
     form = session.get(f"{base}/auth/login").text
     _send_secure_cookies_over_http(session)
-    data = {"email": ids["login_email"], "password": ids["login_password"],
-            "csrf_token": csrf_token(form)}
+    data = {"email": ids["login_email"], "password": ids["login_password"], "csrf_token": csrf_token(form)}
     answer = session.post(f"{base}/auth/login", data=data, allow_redirects=False)
     if answer.status_code != 302:
         raise SystemExit(f"error: could not log in as {ids['login_email']} ({answer.status_code})")
@@ -151,11 +167,16 @@ def drive(port, path, headers, seconds, clients, form=None):
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                 continue
             elapsed = (time.perf_counter() - started) * 1000
-            mine.append((elapsed, response.status,
-                         int(response.getheader("X-DB-Ops", "-1")),
-                         float(response.getheader("X-DB-Time-Ms", "0")),
-                         float(response.getheader("X-Server-Ms", "0")),
-                         response.getheader("X-Page-Cache")))
+            mine.append(
+                (
+                    elapsed,
+                    response.status,
+                    int(response.getheader("X-DB-Ops", "-1")),
+                    float(response.getheader("X-DB-Time-Ms", "0")),
+                    float(response.getheader("X-Server-Ms", "0")),
+                    response.getheader("X-Page-Cache"),
+                )
+            )
         connection.close()
         with lock:
             samples.extend(mine)
@@ -208,9 +229,12 @@ def machine():
     for line in Path("/proc/meminfo").read_text().splitlines():
         if line.startswith("MemTotal:"):
             memory = int(line.split()[1]) // 1024
-    return {"cpus": os.cpu_count(), "memory_mb": memory, "python": platform.python_version(),
-            "platform": platform.platform()}
-
+    return {
+        "cpus": os.cpu_count(),
+        "memory_mb": memory,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
 
 
 def form_sign_in(base, path, fields):
@@ -221,8 +245,12 @@ def form_sign_in(base, path, fields):
     cookies = {}
     page = requests.get(base + path, allow_redirects=False)
     _keep_cookies(cookies, page)
-    answer = requests.post(base + path, data={**fields, "csrf_token": csrf_token(page.text)},
-                           headers={"Cookie": _cookie_header(cookies)}, allow_redirects=False)
+    answer = requests.post(
+        base + path,
+        data={**fields, "csrf_token": csrf_token(page.text)},
+        headers={"Cookie": _cookie_header(cookies)},
+        allow_redirects=False,
+    )
     _keep_cookies(cookies, answer)
     if answer.status_code != 302:
         raise SystemExit(f"error: could not sign in at {base}{path} ({answer.status_code})")

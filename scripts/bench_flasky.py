@@ -32,6 +32,7 @@ come last: Flasky has no page cache to compare them with.
 Flasky's Python is ``--flasky-python``, or a virtualenv made once in
 ``DIR/.bench-venv`` from its requirements (plus gunicorn).
 """
+
 import json
 import os
 import sqlite3
@@ -43,14 +44,13 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
-import requests
-
 import bench_common
+import requests
 
 FLASKY_PASSWORD = "bench-password"
 
 # Run by Flasky's own Python in DIR: loads the dump through Flasky's models.
-LOADER = r'''
+LOADER = r"""
 import json, os, sys
 from datetime import datetime
 sys.path.insert(0, os.getcwd())  # the checkout: this file is run from elsewhere
@@ -92,7 +92,7 @@ with app.app_context():
         post_ids.append(post)
     db.session.commit()
     print(json.dumps({p["id"]: post.id for p, post in zip(data["posts"], post_ids)}))
-'''
+"""
 
 
 # -- the rows ---------------------------------------------------------------------
@@ -123,13 +123,19 @@ def rows(ours, cache_off, flasky):
         return (path, {"Cookie": site.cookie} if signed_in else {}, None)
 
     def pages(path_of, signed_in=False):
-        return {"flasky": page(flasky, path_of(flasky), signed_in),
-                "ours": page(ours if signed_in else cache_off,
-                             path_of(ours if signed_in else cache_off), signed_in)}
+        return {
+            "flasky": page(flasky, path_of(flasky), signed_in),
+            "ours": page(
+                ours if signed_in else cache_off, path_of(ours if signed_in else cache_off), signed_in
+            ),
+        }
 
     def comment(site):
-        return ([f"/post/{p}" for p in site.comment_posts], {"Cookie": site.cookie},
-                lambda n: {"body": f"Benchmark comment {n}", "csrf_token": site.comment_token})
+        return (
+            [f"/post/{p}" for p in site.comment_posts],
+            {"Cookie": site.cookie},
+            lambda n: {"body": f"Benchmark comment {n}", "csrf_token": site.comment_token},
+        )
 
     home = lambda site: "/"
     post = lambda site: f"/post/{site.post_id}"
@@ -141,34 +147,44 @@ def rows(ours, cache_off, flasky):
         ("home, signed in", pages(home, signed_in=True), 200),
         (f"{post_name}, signed in", pages(post, signed_in=True), 200),
         (f"{profile_name}, signed in", pages(profile, signed_in=True), 200),
-        ("posting a comment (form with CSRF)", {"flasky": comment(flasky), "ours": comment(ours)},
-         302),
-        ("home, anonymous, page cache on", {"flasky": page(flasky, "/"), "ours": page(ours, "/")},
-         200),
-        (f"{post_name}, anonymous, page cache on",
-         {"flasky": page(flasky, post(flasky)), "ours": page(ours, post(ours))}, 200),
-        (f"{profile_name}, anonymous, page cache on",
-         {"flasky": page(flasky, profile(flasky)), "ours": page(ours, profile(ours))}, 200),
+        ("posting a comment (form with CSRF)", {"flasky": comment(flasky), "ours": comment(ours)}, 302),
+        ("home, anonymous, page cache on", {"flasky": page(flasky, "/"), "ours": page(ours, "/")}, 200),
+        (
+            f"{post_name}, anonymous, page cache on",
+            {"flasky": page(flasky, post(flasky)), "ours": page(ours, post(ours))},
+            200,
+        ),
+        (
+            f"{profile_name}, anonymous, page cache on",
+            {"flasky": page(flasky, profile(flasky)), "ours": page(ours, profile(ours))},
+            200,
+        ),
     ]
 
 
 def sign_in_everywhere(ours, cache_off, flasky):
     email = ours.ids["login_email"]
-    for site, password in ((ours, ours.ids["login_password"]),
-                           (cache_off, cache_off.ids["login_password"]),
-                           (flasky, FLASKY_PASSWORD)):
-        site.cookie = bench_common.form_sign_in(site.base, "/auth/login",
-                                                {"email": email, "password": password})
+    for site, password in (
+        (ours, ours.ids["login_password"]),
+        (cache_off, cache_off.ids["login_password"]),
+        (flasky, FLASKY_PASSWORD),
+    ):
+        site.cookie = bench_common.form_sign_in(
+            site.base, "/auth/login", {"email": email, "password": password}
+        )
     for site in (ours, flasky):  # the comment form's token, for the session
         site.cookie, site.comment_token = bench_common.form_token(
-            site.base, f"/post/{site.comment_posts[0]}", site.cookie)
+            site.base, f"/post/{site.comment_posts[0]}", site.cookie
+        )
 
 
 def run_rounds(args, sites, table):
     """Every row, ``args.rounds`` times, the sites alternating; the samples
     and per-round req/s of each row and site."""
-    measured = {name: {key: {"samples": [], "failures": [], "rps": []} for key in sites}
-                for name, _paths, _status in table}
+    measured = {
+        name: {key: {"samples": [], "failures": [], "rps": []} for key in sites}
+        for name, _paths, _status in table
+    }
     for round_ in range(args.rounds):
         order = list(sites) if round_ % 2 == 0 else list(reversed(sites))
         for name, paths, _status in table:
@@ -177,7 +193,8 @@ def run_rounds(args, sites, table):
                 if form is None and isinstance(path, str):
                     bench_common.drive(sites[key].port, path, headers, 0.5, 1)  # warm up
                 samples, failures, wall = bench_common.drive(
-                    sites[key].port, path, headers, args.seconds, args.clients, form=form)
+                    sites[key].port, path, headers, args.seconds, args.clients, form=form
+                )
                 found = measured[name][key]
                 found["samples"] += samples
                 found["failures"] += failures
@@ -192,8 +209,9 @@ def summaries(measured, table):
         row = {"page": name}
         for key, found in measured[name].items():
             path = paths[key][0]
-            summary = bench_common.summarise(name, path, found["samples"], found["failures"],
-                                             1.0, expected=status)
+            summary = bench_common.summarise(
+                name, path, found["samples"], found["failures"], 1.0, expected=status
+            )
             summary["rps"] = round(statistics.median(found["rps"]), 2)
             summary["rps_rounds"] = [round(r, 2) for r in found["rps"]]
             row[key] = summary
@@ -212,22 +230,36 @@ def flasky_python(args):
     if not python.exists():
         print(f"making {venv} with Flasky's requirements...", file=sys.stderr)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        wanted = next((checkout / name for name in
-                       ("requirements.txt", "requirements/common.txt")
-                       if (checkout / name).exists()), None)
+        wanted = next(
+            (
+                checkout / name
+                for name in ("requirements.txt", "requirements/common.txt")
+                if (checkout / name).exists()
+            ),
+            None,
+        )
         command = [str(python), "-m", "pip", "install", "-q", "gunicorn"]
         subprocess.run(command + (["-r", str(wanted)] if wanted else []), check=True)
     return str(python)
 
 
 def flasky_env(database, port):
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"SITE_CONFIG", "MONGODB_URI", "FLASK_APP", "BENCH_SEED"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SITE_CONFIG", "MONGODB_URI", "FLASK_APP", "BENCH_SEED"}
+    }
     # Flasky's ProductionConfig reads SERVER_NAME in its class body, and
     # then answers only requests for that host.
-    env.update({"FLASK_APP": "flasky.py", "FLASK_CONFIG": "production",
-                "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "bench",
-                "SERVER_NAME": f"127.0.0.1:{port}"})
+    env.update(
+        {
+            "FLASK_APP": "flasky.py",
+            "FLASK_CONFIG": "production",
+            "DATABASE_URL": f"sqlite:///{database}",
+            "SECRET_KEY": "bench",
+            "SERVER_NAME": f"127.0.0.1:{port}",
+        }
+    )
     return env
 
 
@@ -241,8 +273,13 @@ def load_flasky(args, python, dump_file, work):
     subprocess.run([python, "-m", "flask", "deploy"], cwd=checkout, env=env, check=True)
     loader = work / "load_flasky.py"
     loader.write_text(LOADER)
-    done = subprocess.run([python, str(loader), str(dump_file), FLASKY_PASSWORD], cwd=checkout,
-                          env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [python, str(loader), str(dump_file), FLASKY_PASSWORD],
+        cwd=checkout,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if done.returncode:
         raise SystemExit(f"error: loading the data into Flasky failed:\n{done.stderr[-3000:]}")
     print(f"Flasky loaded in {time.perf_counter() - started:.0f} s", file=sys.stderr)
@@ -252,25 +289,51 @@ def load_flasky(args, python, dump_file, work):
 def counted(dump, database):
     """Users, posts, comments and follows in the dump (this site's data)
     and in Flasky's tables (its own follows of itself left out)."""
-    ours = {"users": len(dump["users"]), "posts": len(dump["posts"]),
-            "comments": sum(len(p["comments"]) for p in dump["posts"]),
-            "follows": len({(u["username"], name) for u in dump["users"]
-                            for name in u["following"] if name != u["username"]})}
+    ours = {
+        "users": len(dump["users"]),
+        "posts": len(dump["posts"]),
+        "comments": sum(len(p["comments"]) for p in dump["posts"]),
+        "follows": len(
+            {(u["username"], name) for u in dump["users"] for name in u["following"] if name != u["username"]}
+        ),
+    }
     with sqlite3.connect(database) as connection:
+
         def count(sql):
             return connection.execute(sql).fetchone()[0]
-        theirs = {"users": count("SELECT COUNT(*) FROM users"),
-                  "posts": count("SELECT COUNT(*) FROM posts"),
-                  "comments": count("SELECT COUNT(*) FROM comments"),
-                  "follows": count("SELECT COUNT(*) FROM follows WHERE follower_id != followed_id")}
+
+        theirs = {
+            "users": count("SELECT COUNT(*) FROM users"),
+            "posts": count("SELECT COUNT(*) FROM posts"),
+            "comments": count("SELECT COUNT(*) FROM comments"),
+            "follows": count("SELECT COUNT(*) FROM follows WHERE follower_id != followed_id"),
+        }
     return ours, theirs
 
 
 def start_flasky(args, python, env, log_file):
-    command = [python, "-m", "gunicorn", "-w", "1", "--threads", str(args.threads),
-               "-k", "gthread", "--bind", f"127.0.0.1:{args.port + 1}", "flasky:app"]
-    return subprocess.Popen(command, cwd=args.compare_flasky, env=env, stdout=log_file,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    command = [
+        python,
+        "-m",
+        "gunicorn",
+        "-w",
+        "1",
+        "--threads",
+        str(args.threads),
+        "-k",
+        "gthread",
+        "--bind",
+        f"127.0.0.1:{args.port + 1}",
+        "flasky:app",
+    ]
+    return subprocess.Popen(
+        command,
+        cwd=args.compare_flasky,
+        env=env,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def wait_for(port, server, timeout=120):
@@ -308,12 +371,10 @@ def compare(args):
     work = Path(tempfile.mkdtemp(prefix="bench-flasky-"))
     dump_file = work / "data.json"
     python = flasky_python(args)
-    servers, logs = [], [open(work / f"{name}.log", "w") for name in ("site", "site-nocache",
-                                                                       "flasky")]
+    servers, logs = [], [open(work / f"{name}.log", "w") for name in ("site", "site-nocache", "flasky")]
     try:
         print("seeding this site twice (page cache on and off)...", file=sys.stderr)
-        ours_server, ours_ids_file = start_ours(args, "SimpleCache", args.port, work, logs[0],
-                                                dump_file)
+        ours_server, ours_ids_file = start_ours(args, "SimpleCache", args.port, work, logs[0], dump_file)
         servers.append(ours_server)
         off_server, off_ids_file = start_ours(args, "NullCache", args.port + 2, work, logs[1])
         servers.append(off_server)
@@ -322,16 +383,16 @@ def compare(args):
         post_ids, env, database = load_flasky(args, python, dump_file, work)
         ours_counts, flasky_counts = counted(json.loads(dump_file.read_text()), database)
         if ours_counts != flasky_counts:
-            raise SystemExit(f"error: the data differ: this site {ours_counts}, "
-                             f"Flasky {flasky_counts}")
+            raise SystemExit(f"error: the data differ: this site {ours_counts}, Flasky {flasky_counts}")
         flasky_server = start_flasky(args, python, env, logs[2])
         servers.append(flasky_server)
         wait_for(args.port + 1, flasky_server)
         comment_posts = ids["miss_post_ids"][:200]
         ours = Site("ours", args.port, ids, ids["top_post_id"], comment_posts)
         cache_off = Site("ours", args.port + 2, off_ids, off_ids["top_post_id"], [])
-        flasky = Site("flasky", args.port + 1, ids, post_ids[ids["top_post_id"]],
-                      [post_ids[p] for p in comment_posts])
+        flasky = Site(
+            "flasky", args.port + 1, ids, post_ids[ids["top_post_id"]], [post_ids[p] for p in comment_posts]
+        )
         sign_in_everywhere(ours, cache_off, flasky)
         table = rows(ours, cache_off, flasky)
         measured = run_rounds(args, {"ours": ours, "flasky": flasky}, table)
@@ -345,29 +406,46 @@ def compare(args):
 
 
 def report(args, ids, counts, results):
-    lines = [f"Data, on each site: {counts['users']:,} users, {counts['posts']:,} posts, "
-             f"{counts['comments']:,} comments, {counts['follows']:,} follows "
-             f"(counted in this site's dump and in Flasky's tables).",
-             f"{args.rounds} rounds of {args.seconds:.2f} s a row and site, "
-             f"{args.clients} clients; req/s: the median round.", "",
-             "| page | this site req/s | Flasky req/s | ratio | p50 ms: this site / Flasky "
-             "| errors: this site / Flasky |",
-             "|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        f"Data, on each site: {counts['users']:,} users, {counts['posts']:,} posts, "
+        f"{counts['comments']:,} comments, {counts['follows']:,} follows "
+        f"(counted in this site's dump and in Flasky's tables).",
+        f"{args.rounds} rounds of {args.seconds:.2f} s a row and site, "
+        f"{args.clients} clients; req/s: the median round.",
+        "",
+        "| page | this site req/s | Flasky req/s | ratio | p50 ms: this site / Flasky "
+        "| errors: this site / Flasky |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for row in results:
         ours, theirs = row["ours"], row["flasky"]
         ratio = f"{ours['rps'] / theirs['rps']:.2f}x" if theirs["rps"] else "-"
-        lines.append(f"| {row['page']} | {ours['rps']:.2f} | {theirs['rps']:.2f} | {ratio} | "
-                     f"{ours['p50_ms']:.2f} / {theirs['p50_ms']:.2f} | "
-                     f"{ours['errors']} / {theirs['errors']} |")
+        lines.append(
+            f"| {row['page']} | {ours['rps']:.2f} | {theirs['rps']:.2f} | {ratio} | "
+            f"{ours['p50_ms']:.2f} / {theirs['p50_ms']:.2f} | "
+            f"{ours['errors']} / {theirs['errors']} |"
+        )
     table = "\n".join(lines)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "compare-flasky.json").write_text(json.dumps({
-        "when": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
-        "machine": bench_common.machine(), "data": ids, "counts": counts,
-        "settings": {"seconds": args.seconds, "clients": args.clients, "rounds": args.rounds,
-                     "gunicorn": f"1 worker, gthread, {args.threads} threads, each site"},
-        "results": results}, indent=2))
+    (out / "compare-flasky.json").write_text(
+        json.dumps(
+            {
+                "when": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+                "machine": bench_common.machine(),
+                "data": ids,
+                "counts": counts,
+                "settings": {
+                    "seconds": args.seconds,
+                    "clients": args.clients,
+                    "rounds": args.rounds,
+                    "gunicorn": f"1 worker, gthread, {args.threads} threads, each site",
+                },
+                "results": results,
+            },
+            indent=2,
+        )
+    )
     (out / "compare-flasky.md").write_text(table + "\n")
     print(table)
     errors = sum(row[key]["errors"] for row in results for key in ("ours", "flasky"))

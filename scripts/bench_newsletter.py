@@ -13,6 +13,7 @@ not in the figure; the minute between batches (``MAIL_RATE_PER_MINUTE``) is
 not either: at a rate R the send takes at least N / R minutes whatever this
 figure is. Each run checks that every subscriber got exactly one mail.
 """
+
 import argparse
 import sys
 import time
@@ -23,9 +24,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from flask_mail import email_dispatched  # noqa: E402
+from helpers import close_database  # noqa: E402
 
 from site_app import create_app  # noqa: E402
-from helpers import close_database  # noqa: E402
 from site_app.models import Post, Role, User  # noqa: E402
 from site_app.models.subscriptions import Delivery, Subscription  # noqa: E402
 
@@ -41,14 +42,18 @@ def run(label, overrides, subscribers):
     try:
         with app.app_context():
             Role.insert_roles()
-            writer = User.register(email="writer@example.com", username="writer",
-                                   password="correct horse battery")
+            writer = User.register(
+                email="writer@example.com", username="writer", password="correct horse battery"
+            )
             writer.confirmed = True
             writer.save()
             for start in range(0, subscribers, 500):  # (each insert within the op timeout)
                 Subscription._get_collection().insert_many(
-                    [{"writer": writer.id, "email": f"reader{n}@example.com", "active": True}
-                     for n in range(start, min(start + 500, subscribers))])
+                    [
+                        {"writer": writer.id, "email": f"reader{n}@example.com", "active": True}
+                        for n in range(start, min(start + 500, subscribers))
+                    ]
+                )
             started = time.perf_counter()
             post = Post.publish(writer, "The newsletter", "One paragraph. " * 60)
             seconds = time.perf_counter() - started
@@ -67,8 +72,11 @@ def main(argv=None):
     parser.add_argument("--backend", choices=["both", "embedded", "standin"], default="both")
     args = parser.parse_args(argv)
     # The stand-in checks a unique index by scanning: a generous op timeout.
-    common = {"MAIL_RATE_PER_MINUTE": args.batch, "SITE_URL": "https://blog.example",
-              "MONGODB_TIMEOUT_MS": 600_000}
+    common = {
+        "MAIL_RATE_PER_MINUTE": args.batch,
+        "SITE_URL": "https://blog.example",
+        "MONGODB_TIMEOUT_MS": 600_000,
+    }
     print("| backend | subscribers | time to send one post | mails/s |")
     print("| --- | --- | --- | --- |")
     if args.backend in ("both", "embedded"):
@@ -76,9 +84,13 @@ def main(argv=None):
     if args.backend == "embedded":
         return
     from mongo_standin import StandIn
+
     with StandIn.start() as standin:
-        run("stand-in (pymongo over the wire)",
-            {**common, "MONGODB_URI": f"{standin.uri}/bench_newsletter"}, args.subscribers)
+        run(
+            "stand-in (pymongo over the wire)",
+            {**common, "MONGODB_URI": f"{standin.uri}/bench_newsletter"},
+            args.subscribers,
+        )
 
 
 if __name__ == "__main__":

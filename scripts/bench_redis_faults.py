@@ -8,6 +8,7 @@ MongoDB stand-in through pymongo).
 Anonymous readers alternate between the home page and the busiest post
 (pages the page cache keeps). Prints a Markdown table for BENCHMARKS.md.
 """
+
 import argparse
 import os
 import signal
@@ -47,11 +48,19 @@ def measure(args, name, paths):
     # Time in the app outside database calls: where waiting for Redis would show.
     outside = [server - db for _, _, _, db, server, _ in samples]
     hits = sum(1 for sample in samples if sample[5] == "hit")
-    row = {"state": name, "requests": len(samples), "rps": round(len(samples) / wall, 1),
-           "p50": round(percentile(latencies, 0.5), 1), "p99": round(percentile(latencies, 0.99), 1),
-           "max": round(max(latencies), 1), "statuses": statuses, "errors": len(errors),
-           "outside_p50": round(percentile(outside, 0.5), 1),
-           "outside_max": round(max(outside), 1), "hits": round(100 * hits / len(samples))}
+    row = {
+        "state": name,
+        "requests": len(samples),
+        "rps": round(len(samples) / wall, 1),
+        "p50": round(percentile(latencies, 0.5), 1),
+        "p99": round(percentile(latencies, 0.99), 1),
+        "max": round(max(latencies), 1),
+        "statuses": statuses,
+        "errors": len(errors),
+        "outside_p50": round(percentile(outside, 0.5), 1),
+        "outside_max": round(max(outside), 1),
+        "hits": round(100 * hits / len(samples)),
+    }
     print(row, file=sys.stderr)
     return row
 
@@ -107,16 +116,22 @@ def main(argv=None):
         before, keys_before = used_memory(client), client.dbsize()
         statuses = junk_requests(args, args.junk)
         after, keys_after = used_memory(client), client.dbsize()
-        print("\n| Redis | requests/s | p50 ms | p99 ms | max ms | app ms outside the database, "
-              "p50 / max | cache hits | statuses | errors |\n"
-              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |")
+        print(
+            "\n| Redis | requests/s | p50 ms | p99 ms | max ms | app ms outside the database, "
+            "p50 / max | cache hits | statuses | errors |\n"
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |"
+        )
         for row in rows:
-            print(f"| {row['state']} | {row['rps']} | {row['p50']} | {row['p99']} | {row['max']} "
-                  f"| {row['outside_p50']} / {row['outside_max']} | {row['hits']}% "
-                  f"| {', '.join(map(str, row['statuses']))} | {row['errors']} |")
-        print(f"\n{args.junk:,} junk requests (half `/?utm_source=N`, half `/tag/junkN`), "
-              f"statuses {sorted(set(statuses))}: Redis used_memory {before / 1e6:.2f} MB -> "
-              f"{after / 1e6:.2f} MB, keys in the cache's db {keys_before} -> {keys_after}")
+            print(
+                f"| {row['state']} | {row['rps']} | {row['p50']} | {row['p99']} | {row['max']} "
+                f"| {row['outside_p50']} / {row['outside_max']} | {row['hits']}% "
+                f"| {', '.join(map(str, row['statuses']))} | {row['errors']} |"
+            )
+        print(
+            f"\n{args.junk:,} junk requests (half `/?utm_source=N`, half `/tag/junkN`), "
+            f"statuses {sorted(set(statuses))}: Redis used_memory {before / 1e6:.2f} MB -> "
+            f"{after / 1e6:.2f} MB, keys in the cache's db {keys_before} -> {keys_after}"
+        )
     finally:
         shape.stop()
         log_file.close()

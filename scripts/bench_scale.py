@@ -10,6 +10,7 @@ commands, the documents they returned (other than the accounts shown), the
 largest ``skip`` and whether an aggregation unwinds before it limits. A page whose figures differ between
 the sizes costs more as the site grows; the table marks it.
 """
+
 import base64
 import sys
 from collections import Counter
@@ -36,12 +37,15 @@ def _seed(posts):
     from site_app.seed import SeedSizes, seed_database
 
     Role.insert_roles()
-    seed_database(SeedSizes(users=FOLLOWED_WRITERS + 100, posts=posts, comments=posts,
-                            follows=FOLLOWED_WRITERS, images=0), rng_seed=11)
+    seed_database(
+        SeedSizes(
+            users=FOLLOWED_WRITERS + 100, posts=posts, comments=posts, follows=FOLLOWED_WRITERS, images=0
+        ),
+        rng_seed=11,
+    )
     reader = User.objects(username="demo").first()
     writers = [u.id for u in User.objects(id__ne=reader.id).only("id")[:FOLLOWED_WRITERS]]
-    User.objects(id=reader.id).update_one(set__following=writers,
-                                          set__following_total=len(writers))
+    User.objects(id=reader.id).update_one(set__following=writers, set__following_total=len(writers))
     _reader_likes_every_post(reader)
     _show_hidden_comments()
     return reader
@@ -72,7 +76,8 @@ def _reader_likes_every_post(reader):
     missing = [post_id for post_id in Post.listing().scalar("id") if post_id not in liked]
     if missing:
         Like._get_collection().insert_many(
-            [{"post": post_id, "user": reader.id} for post_id in missing], ordered=False)
+            [{"post": post_id, "user": reader.id} for post_id in missing], ordered=False
+        )
         Post.objects(id__in=missing).update(inc__like_count=1)
 
 
@@ -82,6 +87,7 @@ def _pages(reader):
     author, _ = Counter(p.author_id for p in Post.objects.only("author")).most_common(1)[0]
     tag, _ = Counter(t for p in Post.objects.only("tags") for t in p.tags).most_common(1)[0]
     from site_app.models import User
+
     username = User.objects(id=author).first().username
     return [
         ("home, first page", "/", None),
@@ -109,8 +115,7 @@ def measure(posts):
     clients = {None: app.test_client()}
     for who in ("demo", "moderator"):
         clients[who] = app.test_client()
-        clients[who].post("/auth/login", data={"email": f"{who}@example.com",
-                                               "password": DEMO_PASSWORD})
+        clients[who].post("/auth/login", data={"email": f"{who}@example.com", "password": DEMO_PASSWORD})
     clients["api"] = clients[None]
     token = base64.b64encode(f"demo@example.com:{DEMO_PASSWORD}".encode()).decode()
     found = {}
@@ -121,16 +126,16 @@ def measure(posts):
         with dbstats.recording() as ops:
             response = client.get(path, headers=headers)
         assert response.status_code == 200, (path, response.status_code)
-        unwinds = any(_unwinds_before_limit(filter_) for _c, op, filter_, _s in ops.operations
-                      if op == "aggregate")
+        unwinds = any(
+            _unwinds_before_limit(filter_) for _c, op, filter_, _s in ops.operations if op == "aggregate"
+        )
         documents = ops.documents - ops.documents_by_collection.get(SHOWN_ACCOUNTS, 0)
         found[name] = (ops.count, documents, ops.largest_skip, "yes" if unwinds else "no")
     return found
 
 
 def markdown(sizes, results):
-    head = "| page | " + " | ".join(f"{c} ({n:,} posts)" for c in COLUMNS for n in sizes) + \
-        " | same |"
+    head = "| page | " + " | ".join(f"{c} ({n:,} posts)" for c in COLUMNS for n in sizes) + " | same |"
     rows = [head, "|" + " --- |" * (2 + len(COLUMNS) * len(sizes))]
     for page in results[sizes[0]]:
         figures = [results[n][page] for n in sizes]

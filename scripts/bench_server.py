@@ -16,6 +16,7 @@ all come from 127.0.0.1 and would be throttled as one visitor), and
 ``BENCH_CACHE_TYPE`` (default ``SimpleCache``; ``NullCache`` measures the
 site without its cache).
 """
+
 import json
 import os
 import sys
@@ -44,6 +45,7 @@ def build_app():
 
 def parse_sizes(text):
     from site_app.seed import SeedSizes
+
     numbers = [int(part) for part in text.split(",") if part.strip()]
     names = ["users", "posts", "comments", "follows", "images"]
     return SeedSizes(**dict(zip(names, numbers)))
@@ -52,6 +54,7 @@ def parse_sizes(text):
 def seed(app, sizes, rng_seed=8):
     """Fill the app's database and return the ids the clients use."""
     from site_app.seed import seed_database
+
     with app.app_context():
         started = time.perf_counter()
         report = seed_database(sizes, rng_seed=rng_seed)
@@ -64,9 +67,11 @@ def seed(app, sizes, rng_seed=8):
 def find_ids():
     """What each benchmarked page needs, read from the seeded data."""
     from site_app.models import Post, User
+
     posts = Post._get_collection()
-    busy = posts.find_one({"comment_count": {"$gte": COMMENTS_WANTED}},
-                          {"comment_count": 1}, sort=[("comment_count", 1)])
+    busy = posts.find_one(
+        {"comment_count": {"$gte": COMMENTS_WANTED}}, {"comment_count": 1}, sort=[("comment_count", 1)]
+    )
     if busy is None:  # a small data set: top up its busiest post
         busy = posts.find_one({}, {"comment_count": 1}, sort=[("comment_count", -1)])
         post = Post.objects(id=busy["_id"]).exclude("comments").first()
@@ -79,10 +84,13 @@ def find_ids():
     tags = Counter(tag for doc in posts.find({}, {"tags": 1}) for tag in doc.get("tags", []))
     tag, tag_posts = tags.most_common(1)[0]
     # Posts nobody asked for yet: each request of the "miss" row renders one.
-    others = [str(doc["_id"]) for doc in posts.find({"_id": {"$ne": busy["_id"]}}, {"_id": 1})
-              .sort("_id", 1).limit(MISS_POSTS)]
+    others = [
+        str(doc["_id"])
+        for doc in posts.find({"_id": {"$ne": busy["_id"]}}, {"_id": 1}).sort("_id", 1).limit(MISS_POSTS)
+    ]
     image = posts.database["fs.files"].find_one(
-        {"metadata.content_type": {"$regex": "^image/"}}, sort=[("length", -1)])
+        {"metadata.content_type": {"$regex": "^image/"}}, sort=[("length", -1)]
+    )
     top = posts.find_one({}, {"comment_count": 1}, sort=[("comment_count", -1), ("_id", 1)])
     return {
         "top_post_id": str(top["_id"]),
@@ -105,24 +113,46 @@ def dump_data():
     """The seeded content as plain JSON (posts in ``_id`` order), for
     another site to load: every name, text and time, no ids."""
     from site_app.models import Post, User
+
     stored = list(User._get_collection().find({}).sort("_id", 1))
     names = {doc["_id"]: doc["username"] for doc in stored}
-    users = [{"username": d["username"], "email": d["email"], "name": d.get("name") or "",
-              "location": d.get("location") or "", "about_me": d.get("about_me") or "",
-              "member_since": d["member_since"].isoformat(),
-              # references are ObjectIds (or DBRefs, written by older code)
-              "following": [names[getattr(ref, "id", ref)] for ref in d.get("following", [])
-                            if getattr(ref, "id", ref) in names]}
-             for d in stored]
+    users = [
+        {
+            "username": d["username"],
+            "email": d["email"],
+            "name": d.get("name") or "",
+            "location": d.get("location") or "",
+            "about_me": d.get("about_me") or "",
+            "member_since": d["member_since"].isoformat(),
+            # references are ObjectIds (or DBRefs, written by older code)
+            "following": [
+                names[getattr(ref, "id", ref)]
+                for ref in d.get("following", [])
+                if getattr(ref, "id", ref) in names
+            ],
+        }
+        for d in stored
+    ]
     posts = []
     for doc in Post._get_collection().find({}).sort("_id", 1):
-        posts.append({"id": str(doc["_id"]), "author": names.get(doc["author"]),
-                      "title": doc["title"], "body": doc["body"],
-                      "timestamp": doc["timestamp"].isoformat(),
-                      "comments": [{"author": names.get(c.get("author")), "body": c["body"],
-                                    "timestamp": c["timestamp"].isoformat(),
-                                    "disabled": bool(c.get("disabled"))}
-                                   for c in doc.get("comments", [])]})
+        posts.append(
+            {
+                "id": str(doc["_id"]),
+                "author": names.get(doc["author"]),
+                "title": doc["title"],
+                "body": doc["body"],
+                "timestamp": doc["timestamp"].isoformat(),
+                "comments": [
+                    {
+                        "author": names.get(c.get("author")),
+                        "body": c["body"],
+                        "timestamp": c["timestamp"].isoformat(),
+                        "disabled": bool(c.get("disabled")),
+                    }
+                    for c in doc.get("comments", [])
+                ],
+            }
+        )
     return {"users": users, "posts": posts}
 
 

@@ -12,6 +12,7 @@ wall time, summed over the rounds.
 
     .venv/bin/python scripts/bench_view_counting.py [--rounds 6 --seconds 5]
 """
+
 import argparse
 import json
 import sys
@@ -24,9 +25,11 @@ from bench_common import drive, machine, start_server, stop_server, summarise, w
 
 VARIANTS = {
     "counted (a browser)": {
-        "User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"},
+        "User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+    },
     "not counted (a crawler)": {
-        "User-Agent": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"},
+        "User-Agent": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+    },
 }
 
 
@@ -55,9 +58,20 @@ def main():
             results = run_rounds(args, path)
         finally:
             stop_server(server)
-    print(json.dumps({"machine": machine(), "path": path, "comments": ids["post_comments"],
-                      "rounds": args.rounds, "seconds": args.seconds, "clients": args.clients,
-                      "results": results}, indent=2))
+    print(
+        json.dumps(
+            {
+                "machine": machine(),
+                "path": path,
+                "comments": ids["post_comments"],
+                "rounds": args.rounds,
+                "seconds": args.seconds,
+                "clients": args.clients,
+                "results": results,
+            },
+            indent=2,
+        )
+    )
 
 
 def run_rounds(args, path):
@@ -67,8 +81,7 @@ def run_rounds(args, path):
         drive(args.port, path, headers, 1.0, 1)
     for round_ in range(args.rounds):
         for name in names if round_ % 2 == 0 else reversed(names):
-            samples, failures, wall = drive(args.port, path, VARIANTS[name], args.seconds,
-                                            args.clients)
+            samples, failures, wall = drive(args.port, path, VARIANTS[name], args.seconds, args.clients)
             all_samples, all_failures, all_wall = collected[name]
             collected[name] = (all_samples + samples, all_failures + failures, all_wall + wall)
     return [summarise(name, path, *collected[name]) for name in names]

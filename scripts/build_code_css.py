@@ -1,6 +1,7 @@
 """Write static/css/code.css, the colours of highlighted code blocks, from
 the Pygments styles named in site_app/markup.py. Run it after changing
 them; tests/test_code_highlighting.py fails while the file is stale."""
+
 import sys
 from pathlib import Path
 

@@ -7,6 +7,7 @@ beforehand by the parent, so compare with the baseline case) through the same
 code path as ``POST /upload``: ``storage.store_upload`` on the embedded
 database. Prints one line a case: status, seconds, peak RSS in MB.
 """
+
 import io
 import json
 import subprocess
@@ -22,8 +23,13 @@ def png_declaring(width, height):
     import struct
 
     def chunk(kind, data):
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
     row = b"\x00" + b"\x00" * width  # filter byte + grey pixels
     raw = zlib.compress(row * height, 9)
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
@@ -32,6 +38,7 @@ def png_declaring(width, height):
 
 def gif_with_frames(frames, side):
     from PIL import Image, ImageDraw
+
     images = []
     for n in range(frames):  # each frame differs, so none is merged away
         frame = Image.new("RGB", (side, side), "white")
@@ -67,6 +74,7 @@ def run_case(name, path):
     from site_app import create_app
     from site_app.media import storage
     from site_app.models import Role, User
+
     data = Path(path).read_bytes()  # made by the parent: its cost is not measured
     app = create_app("testing")
     with app.test_request_context():
@@ -74,15 +82,23 @@ def run_case(name, path):
         user = User.register(email="m@example.com", username="m", password="long enough")
         start = time.perf_counter()
         try:
-            storage.store_upload(FileStorage(io.BytesIO(data), filename="x", content_type=""),
-                                 user)
+            storage.store_upload(FileStorage(io.BytesIO(data), filename="x", content_type=""), user)
             status = "stored"
         except storage.UploadRejected as rejected:
             status = f"refused {rejected.status}: {rejected.message}"
         seconds = time.perf_counter() - start
     peak_mb = _peak_rss_kb() / 1024
-    print(json.dumps({"case": name, "bytes": len(data), "status": status,
-                      "seconds": round(seconds, 2), "peak_rss_mb": round(peak_mb)}))
+    print(
+        json.dumps(
+            {
+                "case": name,
+                "bytes": len(data),
+                "status": status,
+                "seconds": round(seconds, 2),
+                "peak_rss_mb": round(peak_mb),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":
@@ -90,6 +106,7 @@ if __name__ == "__main__":
         run_case(sys.argv[1], sys.argv[2])
     else:
         import tempfile
+
         for case, make in CASES.items():
             with tempfile.NamedTemporaryFile(suffix=".upload") as upload:
                 upload.write(make())

@@ -9,6 +9,7 @@ slowly in 64 KiB pieces. It reports the server's resident memory before, and
 its peak (the kernel's VmHWM) during the downloads. With ``MONGODB_URI``
 set, the server uses that database; otherwise the embedded mongomock one.
 """
+
 import argparse
 import hashlib
 import http.client
@@ -35,12 +36,19 @@ def build_app(megabytes):
     from site_app.media import storage
     from site_app.models import Role, User
 
-    app = create_app("development", {"DB_OPS_HEADER": False, "WTF_CSRF_ENABLED": False,
-                                     "MAX_CONTENT_LENGTH": (megabytes + 1) * 1024 * 1024})
+    app = create_app(
+        "development",
+        {
+            "DB_OPS_HEADER": False,
+            "WTF_CSRF_ENABLED": False,
+            "MAX_CONTENT_LENGTH": (megabytes + 1) * 1024 * 1024,
+        },
+    )
     with app.app_context():
         Role.insert_roles()
         owner = User.by_email("memory@example.com") or User.register(
-            email="memory@example.com", username="memory", password="memory-test")
+            email="memory@example.com", username="memory", password="memory-test"
+        )
         block = hashlib.sha256(b"measure").digest()
         data = b"%PDF-1.7\n" + block * (megabytes * 1024 * 1024 // len(block))
         with app.test_request_context():
@@ -52,8 +60,10 @@ def build_app(megabytes):
 
 def serve(port, megabytes):
     """Child process: build the app, print the file's URL, serve forever."""
-    from werkzeug.serving import make_server
     import logging
+
+    from werkzeug.serving import make_server
+
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     logging.getLogger("site_app").setLevel(logging.ERROR)
 
@@ -89,8 +99,7 @@ def download(port, url, results, index):
         total += len(piece)
         digest.update(piece)
         time.sleep(0.002)  # a slow reader keeps the server's generator waiting
-    results[index] = (response.status, total, digest.hexdigest(),
-                      response.getheader("Content-Length"))
+    results[index] = (response.status, total, digest.hexdigest(), response.getheader("Content-Length"))
     connection.close()
 
 
@@ -107,10 +116,26 @@ def start_server(port, megabytes, use_gunicorn):
         url_file.unlink(missing_ok=True)
         env.update(MEASURE_MEGABYTES=str(megabytes), MEASURE_URL_FILE=str(url_file))
         child = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", "1", "-k", "gthread", "--threads", "16",
-             "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-             "scripts.measure_download_memory:gunicorn_app()"],
-            cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-w",
+                "1",
+                "-k",
+                "gthread",
+                "--threads",
+                "16",
+                "-b",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+                "scripts.measure_download_memory:gunicorn_app()",
+            ],
+            cwd=ROOT,
+            env=env,
+            stderr=subprocess.DEVNULL,
+        )
         for _ in range(600):
             if url_file.exists():
                 break
@@ -119,12 +144,17 @@ def start_server(port, megabytes, use_gunicorn):
         url_file.unlink()
         time.sleep(0.5)
         # The worker holds the app; the arbiter only forks it.
-        worker = subprocess.run(["pgrep", "-P", str(child.pid)], capture_output=True,
-                                text=True).stdout.split()
+        worker = subprocess.run(
+            ["pgrep", "-P", str(child.pid)], capture_output=True, text=True
+        ).stdout.split()
         return child, int(worker[0]), url
-    child = subprocess.Popen([sys.executable, __file__, "--serve", str(port),
-                              "--megabytes", str(megabytes)],
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
+    child = subprocess.Popen(
+        [sys.executable, __file__, "--serve", str(port), "--megabytes", str(megabytes)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        text=True,
+    )
     url = child.stdout.readline().strip()
     return child, child.pid, url
 
@@ -162,8 +192,9 @@ def main():
         sampler = threading.Thread(target=sample)
         sampler.start()
         results = {}
-        threads = [threading.Thread(target=download, args=(port, url, results, i))
-                   for i in range(args.clients)]
+        threads = [
+            threading.Thread(target=download, args=(port, url, results, i)) for i in range(args.clients)
+        ]
         started = time.perf_counter()
         for thread in threads:
             thread.start()
@@ -181,14 +212,22 @@ def main():
     expected = warm[0][2]
     ok = all(r[0] == 200 and r[2] == expected for r in results.values())
     size = args.megabytes * 1024 * 1024
-    print(f"server: {'gunicorn gthread' if args.gunicorn else 'werkzeug threaded'}, "
-          f"backend: {'MongoDB' if os.environ.get('MONGODB_URI') else 'mongomock'}")
-    print(f"{args.clients} clients x {args.megabytes} MB file: "
-          f"{'all complete and identical' if ok else 'SOME DOWNLOADS FAILED'} in {seconds:.1f} s")
-    print(f"server RSS before: {before / 1024:.1f} MB, peak during downloads (VmHWM): "
-          f"{peak / 1024:.1f} MB, after: {after / 1024:.1f} MB")
-    print(f"peak growth: {(peak - before) / 1024:.1f} MB "
-          f"(reading each file whole would need about {args.clients * size / 2**20:.0f} MB)")
+    print(
+        f"server: {'gunicorn gthread' if args.gunicorn else 'werkzeug threaded'}, "
+        f"backend: {'MongoDB' if os.environ.get('MONGODB_URI') else 'mongomock'}"
+    )
+    print(
+        f"{args.clients} clients x {args.megabytes} MB file: "
+        f"{'all complete and identical' if ok else 'SOME DOWNLOADS FAILED'} in {seconds:.1f} s"
+    )
+    print(
+        f"server RSS before: {before / 1024:.1f} MB, peak during downloads (VmHWM): "
+        f"{peak / 1024:.1f} MB, after: {after / 1024:.1f} MB"
+    )
+    print(
+        f"peak growth: {(peak - before) / 1024:.1f} MB "
+        f"(reading each file whole would need about {args.clients * size / 2**20:.0f} MB)"
+    )
     return 0 if ok else 1
 
 

@@ -11,6 +11,7 @@ and the peak of Python's heap above what it held before the download
 default holds the database in the same heap; with ``MONGODB_URI`` set the
 data lives in that server instead.
 """
+
 import argparse
 import os
 import sys
@@ -35,9 +36,17 @@ def build(app, posts, images, kib):
         body = f"Post number {n}. " + "Some words of the body. " * 40
         if n < images:
             file_id = ObjectId()
-            fs.put(os.urandom(kib * 1024), _id=file_id, filename=f"photo-{n}.jpg",
-                   metadata={"owner": writer.id, "original_name": f"photo-{n}.jpg",
-                             "content_type": "image/jpeg", "kind": "image"})
+            fs.put(
+                os.urandom(kib * 1024),
+                _id=file_id,
+                filename=f"photo-{n}.jpg",
+                metadata={
+                    "owner": writer.id,
+                    "original_name": f"photo-{n}.jpg",
+                    "content_type": "image/jpeg",
+                    "kind": "image",
+                },
+            )
             body += f"\n\n![photo](/files/{file_id})"
         Post.publish(writer, f"Post {n}: a title", body, ["memory"])
     return writer
@@ -59,6 +68,7 @@ def main():
     options = parser.parse_args()
 
     from site_app import create_app
+
     app = create_app("testing", {"EXPORT_INLINE_MAX_BYTES": 1 << 40, "DB_OPS_HEADER": False})
     with app.app_context():
         writer = build(app, options.posts, options.images, options.kib)
@@ -75,11 +85,13 @@ def main():
     seconds = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"{options.posts} posts, {options.images} images of {options.kib} KiB: "
-          f"zip {size / 2**20:.1f} MiB in {seconds:.1f} s; "
-          f"Python heap peak during the export {peak / 2**20:.1f} MiB; "
-          f"process resident peak {rss_before / 1024:.0f} MiB before, "
-          f"{rss_peak_kib() / 1024:.0f} MiB after")
+    print(
+        f"{options.posts} posts, {options.images} images of {options.kib} KiB: "
+        f"zip {size / 2**20:.1f} MiB in {seconds:.1f} s; "
+        f"Python heap peak during the export {peak / 2**20:.1f} MiB; "
+        f"process resident peak {rss_before / 1024:.0f} MiB before, "
+        f"{rss_peak_kib() / 1024:.0f} MiB after"
+    )
 
 
 if __name__ == "__main__":

@@ -18,12 +18,13 @@ Coverage of ``site_app`` is measured in both lanes and combined; the whole
 run fails below ``COVERAGE_MIN`` percent of lines, and reports branches too.
 Each lane's time is printed at the end.
 
-The full run starts with ``ruff check`` (pyproject.toml) and stops on a
-finding. Extra arguments go to pytest in both lanes; a path among them narrows the
-run to it (``scripts/run_tests.py tests/test_api.py -x``). ``--lane
+The full run starts with ``ruff check`` and ``ruff format --check``
+(pyproject.toml) and stops on a finding. Extra arguments go to pytest in
+both lanes; a path among them narrows the run to it (``scripts/run_tests.py tests/test_api.py -x``). ``--lane
 embedded`` or ``--lane driver`` runs one lane. A narrowed run reports
 coverage but does not fail on it.
 """
+
 import json
 import os
 import subprocess
@@ -69,10 +70,14 @@ def main(argv):
 
 
 def lint_is_clean():
-    """``ruff check`` over the tree (rules in pyproject.toml), before any
-    test: a finding fails the run in a second, not after the suite."""
-    print("== ruff check ==", flush=True)
-    return subprocess.run([sys.executable, "-m", "ruff", "check", str(ROOT)]).returncode == 0
+    """``ruff check`` and ``ruff format --check`` over the tree (settings in
+    pyproject.toml), before any test: a finding, or a file the formatter
+    would change, fails the run in a second, not after the suite."""
+    print("== ruff check, ruff format --check ==", flush=True)
+    ruff = [sys.executable, "-m", "ruff"]
+    checked = subprocess.run([*ruff, "check", str(ROOT)]).returncode == 0
+    formatted = subprocess.run([*ruff, "format", "--check", str(ROOT)]).returncode == 0
+    return checked and formatted
 
 
 def _run_lanes_in_turn(lanes, targets, args):
@@ -80,8 +85,9 @@ def _run_lanes_in_turn(lanes, targets, args):
     for lane in lanes:
         started = time.monotonic()
         print(f"\n== lane {lane} ==", flush=True)
-        codes[lane] = subprocess.run(lane_command(lane, targets, args),
-                                     env=lane_environment(lane, os.environ)).returncode
+        codes[lane] = subprocess.run(
+            lane_command(lane, targets, args), env=lane_environment(lane, os.environ)
+        ).returncode
         times[lane] = time.monotonic() - started
     return codes, times
 
@@ -101,17 +107,23 @@ def _run_lanes_together(lanes, targets, args):
 
     for lane in others:
         log = open(LANE_LOGS / f"{lane}.log", "w")
-        process = subprocess.Popen(lane_command(lane, targets, args),
-                                   env=lane_environment(lane, os.environ),
-                                   stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            lane_command(lane, targets, args),
+            env=lane_environment(lane, os.environ),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         waiter = threading.Thread(target=run_to_log, args=(lane, process, log))
         waiter.start()
         background.append((lane, process, waiter))
-    print(f"\n== lane {first} (lane {', '.join(others)} runs at the same time; "
-          "its output follows) ==", flush=True)
+    print(
+        f"\n== lane {first} (lane {', '.join(others)} runs at the same time; its output follows) ==",
+        flush=True,
+    )
     try:
-        codes[first] = subprocess.run(lane_command(first, targets, args),
-                                      env=lane_environment(first, os.environ)).returncode
+        codes[first] = subprocess.run(
+            lane_command(first, targets, args), env=lane_environment(first, os.environ)
+        ).returncode
     except BaseException:  # Ctrl-C: leave no lane running behind
         for _lane, process, _waiter in background:
             process.terminate()
@@ -132,7 +144,7 @@ def split_lane(argv):
         if lane not in LANES:
             sys.exit(f"--lane must be one of {', '.join(LANES)}")
         lanes = (lane,)
-        del args[at:at + 2]
+        del args[at : at + 2]
     return lanes, args
 
 
@@ -155,8 +167,20 @@ def lane_command(lane, targets, args):
     if lane == "driver":
         extra = [f"--ignore={ROOT / 'tests' / 'browser'}"]  # the journeys run once, in the first lane
     # One process a lane (-n 0): the two lanes already run side by side.
-    return [sys.executable, "-m", "pytest", *targets, *extra, *EVERY_TIER, "-n", "0", *args,
-            "--cov=site_app", "--cov-branch", "--cov-report="]
+    return [
+        sys.executable,
+        "-m",
+        "pytest",
+        *targets,
+        *extra,
+        *EVERY_TIER,
+        "-n",
+        "0",
+        *args,
+        "--cov=site_app",
+        "--cov-branch",
+        "--cov-report=",
+    ]
 
 
 def _report_coverage(minimum):

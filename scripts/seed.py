@@ -6,15 +6,18 @@ Takes the options of ``flask --app site_app seed`` (``--help`` lists them)
 and runs that same command. It refuses to run without ``MONGODB_URI``: the
 embedded in-memory database would vanish when the script ends.
 """
+
 import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-NO_DATABASE = ("error: MONGODB_URI is not set; point it at your MongoDB server, e.g. "
-               "MONGODB_URI=mongodb://localhost:27017/inkwell python scripts/seed.py "
-               "(an in-memory database would be lost when this script ends)")
+NO_DATABASE = (
+    "error: MONGODB_URI is not set; point it at your MongoDB server, e.g. "
+    "MONGODB_URI=mongodb://localhost:27017/inkwell python scripts/seed.py "
+    "(an in-memory database would be lost when this script ends)"
+)
 
 
 def main(argv=None):
@@ -37,8 +40,10 @@ def main(argv=None):
         except ConnectionFailure as exc:
             # pymongo's message lists every host and topology detail; the
             # operator needs to know which setting to check.
-            sys.exit(f"error: cannot reach the MongoDB server named by MONGODB_URI "
-                     f"({type(exc).__name__}); is it running and reachable?")
+            sys.exit(
+                f"error: cannot reach the MongoDB server named by MONGODB_URI "
+                f"({type(exc).__name__}); is it running and reachable?"
+            )
 
 
 if __name__ == "__main__":

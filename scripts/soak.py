@@ -14,6 +14,7 @@ after every thousand requests and fails when any request fails or the RSS
 after the last thousand exceeds the RSS after the first by more than
 ``--max-growth-mb``. Prints and writes ``<out>/soak.json``.
 """
+
 import argparse
 import http.client
 import itertools
@@ -38,9 +39,21 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # (weight, kind) of the mix: about 80% reads, 20% writes.
 MIX = [
-    (14, "home"), (6, "followed"), (10, "post"), (5, "post_last"), (8, "profile"),
-    (8, "tag"), (5, "search"), (5, "feed"), (6, "image"), (10, "api_posts"),
-    (3, "api_post"), (8, "comment"), (5, "api_comment"), (3, "upload"), (4, "api_comments"),
+    (14, "home"),
+    (6, "followed"),
+    (10, "post"),
+    (5, "post_last"),
+    (8, "profile"),
+    (8, "tag"),
+    (5, "search"),
+    (5, "feed"),
+    (6, "image"),
+    (10, "api_posts"),
+    (3, "api_post"),
+    (8, "comment"),
+    (5, "api_comment"),
+    (3, "upload"),
+    (4, "api_comments"),
 ]
 
 
@@ -48,8 +61,9 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--seed", default="50,300,3000,200,6",
-                        help="users,posts,comments,follows,images of the seeded site")
+    parser.add_argument(
+        "--seed", default="50,300,3000,200,6", help="users,posts,comments,follows,images of the seeded site"
+    )
     parser.add_argument("--port", type=int, default=0, help="0: any free port")
     parser.add_argument("--max-growth-mb", type=float, default=40.0)
     parser.add_argument("--out", default=str(ROOT / "bench-results"))
@@ -64,6 +78,7 @@ def free_port():
 
 def small_png(number):
     from PIL import Image
+
     buffer = BytesIO()
     colour = (number * 37 % 256, number * 91 % 256, number * 13 % 256)
     Image.new("RGB", (48, 32), colour).save(buffer, "PNG")
@@ -101,10 +116,16 @@ class Client:
     def sign_in(self):
         status, page = self.request("GET", "/auth/login")
         self.csrf = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page).group(1).decode()
-        form = urlencode({"email": self.ids["login_email"],
-                          "password": self.ids["login_password"], "csrf_token": self.csrf})
-        status, _ = self.request("POST", "/auth/login", form,
-                                 {"Content-Type": "application/x-www-form-urlencoded"})
+        form = urlencode(
+            {
+                "email": self.ids["login_email"],
+                "password": self.ids["login_password"],
+                "csrf_token": self.csrf,
+            }
+        )
+        status, _ = self.request(
+            "POST", "/auth/login", form, {"Content-Type": "application/x-www-form-urlencoded"}
+        )
         assert status == 302, f"login failed: {status}"
 
     def do(self, kind, number):
@@ -136,42 +157,73 @@ class Client:
                 return self.request("GET", "/healthz", cookies=False)[0], {200}
             return self.request("GET", f"/files/{ids['image_id']}", cookies=False)[0], {200}
         if kind == "api_posts":
-            return self.request("GET", f"/api/v1/posts/?page={number % 5 + 1}", headers=api,
-                                cookies=False)[0], {200}
+            return self.request("GET", f"/api/v1/posts/?page={number % 5 + 1}", headers=api, cookies=False)[
+                0
+            ], {200}
         if kind == "api_post":
-            return self.request("GET", f"/api/v1/posts/{ids['post_id']}", headers=api,
-                                cookies=False)[0], {200}
+            return self.request("GET", f"/api/v1/posts/{ids['post_id']}", headers=api, cookies=False)[0], {
+                200
+            }
         if kind == "api_comments":
-            return self.request("GET", f"/api/v1/posts/{ids['post_id']}/comments/?page=-1",
-                                headers=api, cookies=False)[0], {200}
+            return self.request(
+                "GET", f"/api/v1/posts/{ids['post_id']}/comments/?page=-1", headers=api, cookies=False
+            )[0], {200}
         if kind == "comment":
             form = urlencode({"body": f"Soak comment {number}", "csrf_token": self.csrf})
-            return self.request("POST", post, form,
-                                {"Content-Type": "application/x-www-form-urlencoded"})[0], {302}
+            return self.request("POST", post, form, {"Content-Type": "application/x-www-form-urlencoded"})[
+                0
+            ], {302}
         if kind == "api_comment":
             body = json.dumps({"body": f"Soak API comment {number}"})
-            return self.request("POST", f"/api/v1/posts/{ids['post_id']}/comments/", body,
-                                {**api, "Content-Type": "application/json"},
-                                cookies=False)[0], {201}
+            return self.request(
+                "POST",
+                f"/api/v1/posts/{ids['post_id']}/comments/",
+                body,
+                {**api, "Content-Type": "application/json"},
+                cookies=False,
+            )[0], {201}
         if kind == "upload":
             boundary = f"soak{number}"
             payload = small_png(number)
-            body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-                    f"filename=\"soak{number}.png\"\r\nContent-Type: image/png\r\n\r\n"
-                    ).encode() + payload + f"\r\n--{boundary}--\r\n".encode()
-            return self.request("POST", "/upload", body, {
-                "Content-Type": f"multipart/form-data; boundary={boundary}",
-                "X-CSRFToken": self.csrf})[0], {201}
+            body = (
+                (
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+                    f'filename="soak{number}.png"\r\nContent-Type: image/png\r\n\r\n'
+                ).encode()
+                + payload
+                + f"\r\n--{boundary}--\r\n".encode()
+            )
+            return self.request(
+                "POST",
+                "/upload",
+                body,
+                {"Content-Type": f"multipart/form-data; boundary={boundary}", "X-CSRFToken": self.csrf},
+            )[0], {201}
         raise ValueError(kind)
 
 
-def run_soak(total=10_000, clients=4, seed="50,300,3000,200,6", port=0,
-             max_growth_mb=40.0, out=None, log=print, sample_every=1000):
+def run_soak(
+    total=10_000,
+    clients=4,
+    seed="50,300,3000,200,6",
+    port=0,
+    max_growth_mb=40.0,
+    out=None,
+    log=print,
+    sample_every=1000,
+):
     port = port or free_port()
     sizes = [int(n) for n in seed.split(",")]
-    args = SimpleNamespace(users=sizes[0], posts=sizes[1], comments=sizes[2],
-                           follows=sizes[3], images=sizes[4] if len(sizes) > 4 else 6,
-                           cache="SimpleCache", threads=4, port=port)
+    args = SimpleNamespace(
+        users=sizes[0],
+        posts=sizes[1],
+        comments=sizes[2],
+        follows=sizes[3],
+        images=sizes[4] if len(sizes) > 4 else 6,
+        cache="SimpleCache",
+        threads=4,
+        port=port,
+    )
     workdir = Path(tempfile.mkdtemp(prefix="soak-"))
     ids_file = workdir / "ids.json"
     kinds = [kind for weight, kind in MIX for _ in range(weight)]
@@ -218,30 +270,40 @@ def run_soak(total=10_000, clients=4, seed="50,300,3000,200,6", port=0,
     first = samples[0][1] if samples else final_rss
     last = samples[-1][1] if samples else final_rss
     result = {
-        "requests": total, "clients": clients, "seed": seed,
-        "seconds": round(elapsed, 1), "rps": round(total / elapsed, 1),
-        "errors": len(failures), "first_errors": failures[:10],
-        "sample_every": sample_every, "rss_mb_samples": samples, "rss_growth_mb": round(last - first, 1),
-        "max_growth_mb": max_growth_mb, "same_worker_throughout": alive,
-        "by_kind": {f"{kind} {status}": count
-                    for (kind, status), count in sorted(statuses.items(), key=str)},
+        "requests": total,
+        "clients": clients,
+        "seed": seed,
+        "seconds": round(elapsed, 1),
+        "rps": round(total / elapsed, 1),
+        "errors": len(failures),
+        "first_errors": failures[:10],
+        "sample_every": sample_every,
+        "rss_mb_samples": samples,
+        "rss_growth_mb": round(last - first, 1),
+        "max_growth_mb": max_growth_mb,
+        "same_worker_throughout": alive,
+        "by_kind": {f"{kind} {status}": count for (kind, status), count in sorted(statuses.items(), key=str)},
     }
     if out:
         Path(out).mkdir(parents=True, exist_ok=True)
         (Path(out) / "soak.json").write_text(json.dumps(result, indent=2))
-    log(f"{total} requests from {clients} clients in {result['seconds']} s "
+    log(
+        f"{total} requests from {clients} clients in {result['seconds']} s "
         f"({result['rps']} req/s), errors {result['errors']}, worker RSS after each {sample_every}: "
         f"{', '.join(str(mb) for _n, mb in samples)} MB, growth first->last sample "
-        f"{result['rss_growth_mb']} MB (bound {max_growth_mb} MB)")
+        f"{result['rss_growth_mb']} MB (bound {max_growth_mb} MB)"
+    )
     return result
 
 
 def main(argv=None):
     args = parse_args(argv)
-    result = run_soak(args.requests, args.clients, args.seed, args.port, args.max_growth_mb,
-                      args.out)
-    ok = (not result["errors"] and result["rss_growth_mb"] <= args.max_growth_mb
-          and result["same_worker_throughout"])
+    result = run_soak(args.requests, args.clients, args.seed, args.port, args.max_growth_mb, args.out)
+    ok = (
+        not result["errors"]
+        and result["rss_growth_mb"] <= args.max_growth_mb
+        and result["same_worker_throughout"]
+    )
     return 0 if ok else 1
 
 

@@ -9,6 +9,7 @@ again, and an edited file gets a new URL. ``url_for('static', ...)`` (and
 ``'bootstrap.static'``) yield the hashed name; WhiteNoise serves those with
 an immutable cache of ten years and the old names with a short one.
 """
+
 import hashlib
 import os
 import posixpath
@@ -28,8 +29,7 @@ SHORT_MAX_AGE = 300
 # Bootstrap-Flask's files the pages load; its CSS is our purged copy in static/.
 BOOTSTRAP_FILES = ("js/bootstrap.min.js", "umd/popper.min.js")
 # Formats that are compressed already: another pass gains nothing.
-_SKIP_COMPRESSION = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff", ".woff2",
-                     ".gz", ".br"}
+_SKIP_COMPRESSION = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff", ".woff2", ".gz", ".br"}
 _compressor = Compressor(quiet=True)
 
 
@@ -42,10 +42,11 @@ def init_app(app, security_headers):
     # Where Bootstrap-Flask serves its files (its blueprint ``bootstrap``).
     bootstrap_folder = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5"
     bootstrap_url = f"/bootstrap{app.static_url_path}"
-    sources = {"static": (Path(app.static_folder), None),
-               "bootstrap.static": (bootstrap_folder, BOOTSTRAP_FILES)}
-    manifest = {endpoint: build(endpoint, folder, names)
-                for endpoint, (folder, names) in sources.items()}
+    sources = {
+        "static": (Path(app.static_folder), None),
+        "bootstrap.static": (bootstrap_folder, BOOTSTRAP_FILES),
+    }
+    manifest = {endpoint: build(endpoint, folder, names) for endpoint, (folder, names) in sources.items()}
 
     @app.url_defaults
     def hashed_static_names(endpoint, values):
@@ -57,8 +58,12 @@ def init_app(app, security_headers):
         for name, value in security_headers.items():
             headers[name] = value
 
-    server = _SiteWhiteNoise(app, max_age=SHORT_MAX_AGE, add_headers_function=add_headers,
-                             immutable_file_test=lambda path, url: path.startswith(str(BUILD)))
+    server = _SiteWhiteNoise(
+        app,
+        max_age=SHORT_MAX_AGE,
+        add_headers_function=add_headers,
+        immutable_file_test=lambda path, url: path.startswith(str(BUILD)),
+    )
     prefix = app.static_url_path
     server.add_files(str(BUILD / "static"), prefix=prefix)
     server.add_files(app.static_folder, prefix=prefix)
@@ -86,11 +91,17 @@ def build(endpoint, folder, names=None):
     """``{name: hashed name}`` for the files of ``folder`` (all, or ``names``),
     writing what is missing under ``build/assets/<endpoint>/``."""
     if names is None:
-        names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
-                       if p.is_file() and not p.name.startswith("."))
+        names = sorted(
+            p.relative_to(folder).as_posix()
+            for p in folder.rglob("*")
+            if p.is_file() and not p.name.startswith(".")
+        )
     target = BUILD / endpoint
-    manifest = {name: _hashed_copy((folder / name).read_bytes(), target, name)
-                for name in names if not name.endswith(".css")}
+    manifest = {
+        name: _hashed_copy((folder / name).read_bytes(), target, name)
+        for name in names
+        if not name.endswith(".css")
+    }
     # Stylesheets last: their url(...)s then name the hashed copies (fonts,
     # images), which are cached for good like the stylesheet itself, and a
     # changed font gives the stylesheet a new name too.
@@ -118,7 +129,7 @@ def _with_hashed_urls(css, name, manifest):
         found = manifest.get(posixpath.normpath(posixpath.join(here, path)))
         if found is None:
             return match.group(0)
-        return f"url({quote}{posixpath.relpath(found, here or '.')}{ref[len(path):]}{quote})"
+        return f"url({quote}{posixpath.relpath(found, here or '.')}{ref[len(path) :]}{quote})"
 
     return _CSS_URL.sub(hashed, css)
 
@@ -138,8 +149,7 @@ def _hashed_copy(data, target_root, name):
 
 
 def _write_compressed(target, data):
-    for suffix, compress in ((".br", Compressor.compress_brotli),
-                             (".gz", Compressor.compress_gzip)):
+    for suffix, compress in ((".br", Compressor.compress_brotli), (".gz", Compressor.compress_gzip)):
         packed = compress(data)
         if _compressor.is_compressed_effectively(suffix, str(target), len(data), packed):
             _write_atomically(target.with_name(target.name + suffix), packed)

@@ -17,6 +17,7 @@ holds documents unless told ``--replace`` (which drops every collection
 first), and builds every declared index afterwards (``indexes.ensure_indexes``,
 as ``deploy`` does).
 """
+
 import datetime
 import itertools
 import json
@@ -47,8 +48,7 @@ class BackupError(click.ClickException):
 def collection_names(database):
     """The database's collections, read from the server (``system.*`` is the
     server's own)."""
-    return sorted(name for name in database.list_collection_names()
-                  if not name.startswith("system."))
+    return sorted(name for name in database.list_collection_names() if not name.startswith("system."))
 
 
 # -- writing ----------------------------------------------------------------------
@@ -87,8 +87,7 @@ def _manifest(database, counts, indexes):
         "version": VERSION,
         "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "database": database.name,
-        "collections": {name: {"documents": counts[name], "indexes": indexes[name]}
-                        for name in counts},
+        "collections": {name: {"documents": counts[name], "indexes": indexes[name]} for name in counts},
     }
 
 
@@ -102,11 +101,15 @@ def read_manifest(archive, path):
     except ValueError as exc:
         raise BackupError(f"{path} has an unreadable {MANIFEST} ({exc})") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise BackupError(f"{path} is not an Inkwell backup (format {manifest.get('format')!r})"
-                          if isinstance(manifest, dict) else f"{path} is not an Inkwell backup")
+        raise BackupError(
+            f"{path} is not an Inkwell backup (format {manifest.get('format')!r})"
+            if isinstance(manifest, dict)
+            else f"{path} is not an Inkwell backup"
+        )
     if manifest.get("version") != VERSION:
-        raise BackupError(f"{path} is a version {manifest.get('version')} backup; "
-                          f"this release reads version {VERSION}")
+        raise BackupError(
+            f"{path} is a version {manifest.get('version')} backup; this release reads version {VERSION}"
+        )
     return manifest
 
 
@@ -127,8 +130,9 @@ def verify(archive, manifest, path):
         except (BSONError, zipfile.BadZipFile, EOFError, ValueError) as exc:
             raise BackupError(f"{path} is damaged in collection {name} ({exc})") from None
         if found != entry["documents"]:
-            raise BackupError(f"{path} is damaged: {name} holds {found} documents, "
-                              f"its manifest says {entry['documents']}")
+            raise BackupError(
+                f"{path} is damaged: {name} holds {found} documents, its manifest says {entry['documents']}"
+            )
 
 
 def open_archive(path):
@@ -143,8 +147,7 @@ def open_archive(path):
 # -- restoring --------------------------------------------------------------------
 def occupied(database):
     """``{collection: documents}`` for each collection holding any."""
-    counts = {name: database[name].estimated_document_count()
-              for name in collection_names(database)}
+    counts = {name: database[name].estimated_document_count() for name in collection_names(database)}
     return {name: count for name, count in counts.items() if count}
 
 
@@ -161,7 +164,8 @@ def restore_backup(database, path, replace=False):
             raise BackupError(
                 f"the database {database.name} is not empty: {listed}. Nothing was restored. "
                 "Restore into an empty database, or add --replace to drop every collection "
-                "first and replace the whole database with the backup")
+                "first and replace the whole database with the backup"
+            )
         if replace:
             for name in collection_names(database):
                 database.drop_collection(name)
@@ -203,10 +207,14 @@ def _kept_store(app):
         return None
     if not app.config.get("EMBEDDED_DATA_DIR"):
         if not app.testing:
-            click.echo("warning: MONGODB_URI and EMBEDDED_DATA_DIR are unset: this works on "
-                       "an in-memory database that is gone when the command ends.", err=True)
+            click.echo(
+                "warning: MONGODB_URI and EMBEDDED_DATA_DIR are unset: this works on "
+                "an in-memory database that is gone when the command ends.",
+                err=True,
+            )
         return None
     from .embedded_files import KeptStore  # never imported by production
+
     store = KeptStore(get_db(app), app.config["EMBEDDED_DATA_DIR"])
     store.load()
     return store
@@ -222,14 +230,12 @@ def backup_command(path):
     counts = write_backup(get_db(app), path)
     for name, count in counts.items():
         click.echo(f"{name}: {count} documents")
-    click.echo(f"backed up {sum(counts.values())} documents in {len(counts)} collections "
-               f"to {path}")
+    click.echo(f"backed up {sum(counts.values())} documents in {len(counts)} collections to {path}")
 
 
 @click.command("restore")
 @click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--replace", is_flag=True,
-              help="Drop every collection of a non-empty database first.")
+@click.option("--replace", is_flag=True, help="Drop every collection of a non-empty database first.")
 @with_appcontext
 def restore_command(path, replace):
     """Fill the database from the backup archive PATH (an empty one, unless --replace)."""
@@ -240,13 +246,18 @@ def restore_command(path, replace):
     if store is not None:
         store.save()
     for name, missing in missing_indexes(get_db(app), path).items():
-        click.echo(f"warning: {name} lacks the indexes {', '.join(missing)} the backup had "
-                   "(not declared by this release)", err=True)
+        click.echo(
+            f"warning: {name} lacks the indexes {', '.join(missing)} the backup had "
+            "(not declared by this release)",
+            err=True,
+        )
     for name, count in restored.items():
         click.echo(f"{name}: {count} documents")
     new_indexes = sum(len(names) for names in built.values())
-    click.echo(f"restored {sum(restored.values())} documents in {len(restored)} collections "
-               f"from {path}; indexes built: {new_indexes}")
+    click.echo(
+        f"restored {sum(restored.values())} documents in {len(restored)} collections "
+        f"from {path}; indexes built: {new_indexes}"
+    )
 
 
 def register(app):

@@ -8,6 +8,7 @@ short socket timeout (``REDIS_TIMEOUT_MS``), once, not one per call. Each
 change of state is one log line: "unreachable" when it opens, "reachable
 again" when a probe succeeds.
 """
+
 import logging
 import threading
 import time
@@ -42,8 +43,13 @@ class Breaker:
         self._retry_at = time.monotonic() + self.retry_seconds
         if not self._open:
             self._open = True
-            log.warning("%s unreachable (%s: %s): working without it, probing every %s s",
-                        self.name, type(error).__name__, error, self.retry_seconds)
+            log.warning(
+                "%s unreachable (%s: %s): working without it, probing every %s s",
+                self.name,
+                type(error).__name__,
+                error,
+                self.retry_seconds,
+            )
 
     def probe_due(self):
         return self._open and time.monotonic() >= self._retry_at

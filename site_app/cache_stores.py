@@ -15,6 +15,7 @@
   generations pages are checked against) are never evicted, as Redis's
   ``volatile-lru`` does.
 """
+
 import pickle
 import threading
 import time
@@ -65,8 +66,7 @@ def configure_rate_limit_storage(config):
     errors as ``limits.errors.StorageError`` (``password_checks`` counts in
     the process while it is away)."""
     if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith(("redis", "rediss")):
-        config.setdefault("RATELIMIT_STORAGE_OPTIONS",
-                          {**redis_options(config), "wrap_exceptions": True})
+        config.setdefault("RATELIMIT_STORAGE_OPTIONS", {**redis_options(config), "wrap_exceptions": True})
 
 
 def redis_options(config):
@@ -75,9 +75,12 @@ def redis_options(config):
     with a backoff of up to ten seconds)."""
     from redis.backoff import NoBackoff
     from redis.retry import Retry
-    return {"socket_connect_timeout": config["REDIS_CONNECT_TIMEOUT_MS"] / 1000,
-            "socket_timeout": config["REDIS_TIMEOUT_MS"] / 1000,
-            "retry": Retry(NoBackoff(), 0)}
+
+    return {
+        "socket_connect_timeout": config["REDIS_CONNECT_TIMEOUT_MS"] / 1000,
+        "socket_timeout": config["REDIS_TIMEOUT_MS"] / 1000,
+        "retry": Retry(NoBackoff(), 0),
+    }
 
 
 class GuardedCache:
@@ -105,6 +108,7 @@ class GuardedCache:
                 self.breaker.failed(error)
                 self._start_prober()
                 return miss(*args, **kwargs)
+
         return guarded
 
     def _start_prober(self):
@@ -113,8 +117,9 @@ class GuardedCache:
         # whether or not it is asked for a page.
         with self._prober_lock:
             if self._prober is None or not self._prober.is_alive():
-                self._prober = threading.Thread(target=self._probe_until_back, daemon=True,
-                                                name="cache-probe")
+                self._prober = threading.Thread(
+                    target=self._probe_until_back, daemon=True, name="cache-probe"
+                )
                 self._prober.start()
 
     def _probe_until_back(self):
@@ -132,7 +137,7 @@ class BoundedMemoryCache(BaseCache):
         super().__init__(default_timeout=default_timeout)
         self.max_bytes = max_bytes
         self._expiring = OrderedDict()  # key -> (expires, pickled): evictable, LRU order
-        self._lasting = {}              # key -> (0, pickled): never evicted
+        self._lasting = {}  # key -> (0, pickled): never evicted
         self._bytes = 0
         self._lock = threading.RLock()
 

@@ -2,10 +2,11 @@
 minute") counts new comments, replies and edits, on the site and through
 the API alike, so no account floods a post, its author's notifications or
 the members it names."""
-from flask_babel import gettext as _
+
 import time
 
 from flask import current_app
+from flask_babel import gettext as _
 from limits import parse
 from werkzeug.exceptions import TooManyRequests
 
@@ -27,7 +28,10 @@ def spend_comment_allowance(user):
     if not limiter.limiter.hit(limit, *keys):
         reset_at, _remaining = limiter.limiter.get_window_stats(limit, *keys)
         raise TooManyComments(
-            _("You are commenting too fast: the site accepts %(COMMENT_RATE_LIMIT)s "
-                    "comments and edits. Wait a moment and send it again.",
-                    COMMENT_RATE_LIMIT=config['COMMENT_RATE_LIMIT']),
-            retry_after=max(1, int(reset_at - time.time())))
+            _(
+                "You are commenting too fast: the site accepts %(COMMENT_RATE_LIMIT)s "
+                "comments and edits. Wait a moment and send it again.",
+                COMMENT_RATE_LIMIT=config["COMMENT_RATE_LIMIT"],
+            ),
+            retry_after=max(1, int(reset_at - time.time())),
+        )

@@ -29,6 +29,7 @@ every number issued before). A page rendered after reading the counter as
 landed while it was being rendered makes it uncacheable instead of
 silently stale. ``CACHE_TYPE=NullCache`` (testing) stores nothing.
 """
+
 import logging
 import time
 
@@ -120,8 +121,7 @@ def invalidate(*scopes):
         # The backend's own inc: atomic (Redis INCR, SimpleCache under its lock).
         number = cache.cache.inc(SEQUENCE_KEY)
         if number is not None:
-            cache.set_many({_key(scope): number for scope in set(scopes)},
-                           timeout=GENERATION_TIMEOUT)
+            cache.set_many({_key(scope): number for scope in set(scopes)}, timeout=GENERATION_TIMEOUT)
     except Exception:  # a cache outage must not fail the write that changed content
         # (the store's breaker logs the outage; on recovery every page is stale)
         log.debug("could not invalidate cached pages %s", sorted(set(scopes)))
@@ -170,6 +170,7 @@ def cached(name, build, scopes=(NEWEST,)):
 
 # -- what a page shows, recorded while it renders ------------------------------
 
+
 def start_recording(scopes):
     g.page_scopes = set(scopes)
 
@@ -204,14 +205,16 @@ def _on_user_loaded(sender, document, **kwargs):
 
 # -- what a write changed ------------------------------------------------------
 
+
 def _ids(value):
     if value is None:
         return []
     return list(value) if isinstance(value, (list, tuple, set)) else [value]
 
 
-def _on_content_change(sender, post=None, author=None, tags=None, site=False, newest=False,
-                       people=False, **extra):
+def _on_content_change(
+    sender, post=None, author=None, tags=None, site=False, newest=False, people=False, **extra
+):
     """``models.signals.content_changed``: the keywords name what changed."""
     scopes = [SITE] if site else []
     scopes += [NEWEST] if newest else []
@@ -226,8 +229,12 @@ def _on_content_change(sender, post=None, author=None, tags=None, site=False, ne
 
 
 def _post_scopes(post):
-    return [post_scope(post.pk), author_scope(post.author_id), SEARCH,
-            *(tag_scope(t) for t in post.tags or [])]
+    return [
+        post_scope(post.pk),
+        author_scope(post.author_id),
+        SEARCH,
+        *(tag_scope(t) for t in post.tags or []),
+    ]
 
 
 def _on_post_saved(sender, document, created=False, **kwargs):
@@ -255,6 +262,7 @@ def connect_signals():
 
     from .models import Post, User
     from .models.signals import content_changed as announced
+
     announced.connect(_on_content_change, weak=False)
     signals.post_save.connect(_on_post_saved, sender=Post, weak=False)
     signals.post_delete.connect(_on_post_deleted, sender=Post, weak=False)

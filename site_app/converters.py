@@ -1,6 +1,7 @@
 """URL converters: ``<objectid:post_id>`` matches only a 24-hex ObjectId and
 hands the view an ``ObjectId``, so a malformed id is a 404 before any view
 runs and no view parses ids itself."""
+
 from bson import ObjectId
 from werkzeug.routing import BaseConverter
 

@@ -8,6 +8,7 @@ so no two responses share it; the check unmasks before Flask-WTF's own
 validation. A token without a mask (a form opened before this deploy) is
 still checked as it is: masking hides the secret, it is not the secret.
 """
+
 import base64
 import secrets
 

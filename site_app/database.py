@@ -8,6 +8,7 @@ MongoEngine keeps one process-wide registry of connections; the test suite,
 which makes an app for each test and uses two at once, binds each app's
 database on every app context itself (``tests/database_binding.py``).
 """
+
 import itertools
 import logging
 import os
@@ -66,6 +67,7 @@ def open_database(config):
         # Imported only here: production (which requires MONGODB_URI) never
         # loads mongomock or its patches.
         from .embedded import open_embedded
+
         return open_embedded(config)
     try:
         parsed = parse_uri(uri)
@@ -74,7 +76,8 @@ def open_database(config):
             # The host only: the URI may hold a password.
             raise ConfigError(
                 f"cannot resolve the MongoDB host {urlsplit(uri).hostname} in MONGODB_URI "
-                f"(DNS: {_one_line(exc)}); check the name and this machine's DNS") from exc
+                f"(DNS: {_one_line(exc)}); check the name and this machine's DNS"
+            ) from exc
         raise ConfigError(f"MONGODB_URI is malformed ({exc}); expected mongodb://host/dbname") from exc
     client = pymongo.MongoClient(
         uri,
@@ -134,8 +137,12 @@ def connect_documents(client, database):
     except ConnectionFailure:
         pass  # the first app of this process
     # uuidRepresentation: the client's own (MongoEngine warns when unsaid).
-    mongoengine.connect(db=database.name, alias=alias, uuidRepresentation="standard",
-                        mongo_client_class=lambda **_settings: client)
+    mongoengine.connect(
+        db=database.name,
+        alias=alias,
+        uuidRepresentation="standard",
+        mongo_client_class=lambda **_settings: client,
+    )
 
 
 def get_db(app):
@@ -194,7 +201,8 @@ def require_reachable(app):
         raise ConfigError(
             f"cannot reach MongoDB at {hosts} within {timeout} ms "
             f"({type(exc).__name__}); check MONGODB_URI and that the server is "
-            "running, or set SKIP_DB_CHECK=1 to start anyway") from None
+            "running, or set SKIP_DB_CHECK=1 to start anyway"
+        ) from None
 
 
 def _hosts(uri):
@@ -211,8 +219,12 @@ _TOO_LARGE_CODES = {10334, 17419}
 # The database not answering: unreachable, or MONGODB_TIMEOUT_MS (pymongo's
 # timeoutMS) spent on the server or waiting for a connection while every
 # one is stuck. Pages answer these with a 503 (errors.py).
-DATABASE_DOWN = (pymongo.errors.AutoReconnect, pymongo.errors.ServerSelectionTimeoutError,
-                 pymongo.errors.ExecutionTimeout, pymongo.errors.WaitQueueTimeoutError)
+DATABASE_DOWN = (
+    pymongo.errors.AutoReconnect,
+    pymongo.errors.ServerSelectionTimeoutError,
+    pymongo.errors.ExecutionTimeout,
+    pymongo.errors.WaitQueueTimeoutError,
+)
 
 
 def is_document_too_large(exc):

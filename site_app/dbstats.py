@@ -8,6 +8,7 @@ kept per thread (one request a thread) and read by tests, the ``X-DB-Ops``
 header and the benchmark. Commands slower than ``SLOW_QUERY_MS`` are logged
 with their filter.
 """
+
 import logging
 import threading
 
@@ -18,8 +19,18 @@ log = logging.getLogger("site_app.slow_query")
 _local = threading.local()
 
 # Commands that are bookkeeping of the driver, not work a page asked for.
-_IGNORED_COMMANDS = {"isMaster", "ismaster", "hello", "ping", "saslStart", "saslContinue",
-                     "endSessions", "buildInfo", "getnonce", "killCursors"}
+_IGNORED_COMMANDS = {
+    "isMaster",
+    "ismaster",
+    "hello",
+    "ping",
+    "saslStart",
+    "saslContinue",
+    "endSessions",
+    "buildInfo",
+    "getnonce",
+    "killCursors",
+}
 
 
 class OperationLog:
@@ -92,8 +103,7 @@ def note_read(skip=0, returned=0, collection=None):
 
 def pipeline_skip(pipeline):
     """The documents an aggregation pipeline skips (its ``$skip`` stages)."""
-    return sum(stage["$skip"] for stage in pipeline or [] if isinstance(stage, dict)
-               and "$skip" in stage)
+    return sum(stage["$skip"] for stage in pipeline or [] if isinstance(stage, dict) and "$skip" in stage)
 
 
 def add_time(seconds):
@@ -139,16 +149,19 @@ class CommandListener(monitoring.CommandListener):
             name = "estimated_document_count"  # read from metadata, no filter
         self._started[_event_key(event)] = (collection, name, filter_, command.get("sort"))
         if name in ("find", "aggregate"):
-            note_read(skip=command.get("skip", 0) if name == "find"
-                      else pipeline_skip(command.get("pipeline")))
+            note_read(
+                skip=command.get("skip", 0) if name == "find" else pipeline_skip(command.get("pipeline"))
+            )
 
     def succeeded(self, event):
         reply = getattr(event, "reply", None)
         cursor = reply.get("cursor") if isinstance(reply, dict) else None
         if cursor:
             started = self._started.get(_event_key(event))
-            note_read(returned=len(cursor.get("firstBatch", cursor.get("nextBatch", []))),
-                      collection=started[0] if started else None)
+            note_read(
+                returned=len(cursor.get("firstBatch", cursor.get("nextBatch", []))),
+                collection=started[0] if started else None,
+            )
         self._finish(event)
 
     def failed(self, event):
@@ -162,8 +175,14 @@ class CommandListener(monitoring.CommandListener):
         collection, name, filter_, sort = started
         record(collection, name, filter_, _sort_pairs(sort), seconds)
         if seconds * 1000 >= self.slow_ms:
-            log.warning("slow query: %s.%s %.1f ms filter=%s sort=%s",
-                        collection, name, seconds * 1000, _short(filter_), _short(sort))
+            log.warning(
+                "slow query: %s.%s %.1f ms filter=%s sort=%s",
+                collection,
+                name,
+                seconds * 1000,
+                _short(filter_),
+                _short(sort),
+            )
 
 
 def _sort_pairs(sort):

@@ -1,9 +1,10 @@
 """The one permission check: pages, the upload endpoint and the admin all
 ask ``missing_permission`` and only choose how to say no."""
-from flask_babel import lazy_gettext as _l
+
 from functools import wraps
 
 from flask import abort, redirect, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .errors import error_response, wants_json
@@ -29,9 +30,11 @@ def missing_permission(permission=None):
 
 # A script that asks for JSON (the like and bookmark buttons) is told why in
 # JSON; it falls back to submitting its form, and the browser gets the pages.
-_JSON_REFUSALS = {LOG_IN: (401, _l("Log in first.")),
-                  CONFIRM: (403, _l("Confirm your email address first.")),
-                  FORBIDDEN: (403, _l("Your account may not do this."))}
+_JSON_REFUSALS = {
+    LOG_IN: (401, _l("Log in first.")),
+    CONFIRM: (403, _l("Confirm your email address first.")),
+    FORBIDDEN: (403, _l("Your account may not do this.")),
+}
 
 
 def refuse_page(reason, refusals=_JSON_REFUSALS):

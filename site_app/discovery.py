@@ -7,6 +7,7 @@ from this week's posts (``-timestamp``). The most followed writers overall
 account that follows someone, so that answer is shared by every reader
 and kept in the cache for ``EXPLORE_CACHE_SECONDS``.
 """
+
 from collections import Counter, namedtuple
 from datetime import timedelta
 
@@ -44,10 +45,15 @@ def writers_to_follow(reader, limit=WRITERS_SHOWN):
         if oid not in skip and oid not in chosen:
             ranked.append((oid, n, False))
             chosen.add(oid)
-    users = {user.id: user for user in User.objects(id__in=[oid for oid, _n, _m in ranked])
-             .only("username", "name", "about_me", "avatar_id", "disabled")}
-    return [Suggestion(users[oid], n, mine) for oid, n, mine in ranked
-            if oid in users and not users[oid].disabled]
+    users = {
+        user.id: user
+        for user in User.objects(id__in=[oid for oid, _n, _m in ranked]).only(
+            "username", "name", "about_me", "avatar_id", "disabled"
+        )
+    }
+    return [
+        Suggestion(users[oid], n, mine) for oid, n, mine in ranked if oid in users and not users[oid].disabled
+    ]
 
 
 def recent_activity():
@@ -65,22 +71,26 @@ def _rank_recent_activity():
     rows = list(Post.listing().only("author", "tags").limit(RECENT_POSTS).as_pymongo())
     writers = Counter(row["author"] for row in rows)
     tags = Counter(tag for row in rows for tag in row.get("tags", []))
-    return {"writers": [author for author, _n in writers.most_common(50)],
-            "tags": [tag for tag, _n in sorted(tags.items(), key=lambda i: (-i[1], i[0]))[:50]]}
+    return {
+        "writers": [author for author, _n in writers.most_common(50)],
+        "tags": [tag for tag, _n in sorted(tags.items(), key=lambda i: (-i[1], i[0]))[:50]],
+    }
 
 
 def _follow_counts(match, skip, limit):
     """``[(user id, followers)]`` most followed first, among the follows of
     the accounts ``match`` selects, leaving out ``skip``."""
-    rows = User._get_collection().aggregate([
-        {"$match": match},
-        {"$project": {"following": 1}},
-        {"$unwind": "$following"},
-        {"$group": {"_id": "$following", "n": {"$sum": 1}}},
-        {"$match": {"_id": {"$nin": list(skip)}}},
-        {"$sort": {"n": -1, "_id": 1}},
-        {"$limit": limit},
-    ])
+    rows = User._get_collection().aggregate(
+        [
+            {"$match": match},
+            {"$project": {"following": 1}},
+            {"$unwind": "$following"},
+            {"$group": {"_id": "$following", "n": {"$sum": 1}}},
+            {"$match": {"_id": {"$nin": list(skip)}}},
+            {"$sort": {"n": -1, "_id": 1}},
+            {"$limit": limit},
+        ]
+    )
     return [(row["_id"], row["n"]) for row in rows]
 
 
@@ -96,8 +106,7 @@ def _most_followed():
     found = cache.get(_MOST_FOLLOWED_KEY)
     if found is None:
         found = _follow_counts({"following": {"$exists": True, "$ne": []}}, (), 4 * WRITERS_SHOWN)
-        cache.set(_MOST_FOLLOWED_KEY, found,
-                  timeout=current_app.config["EXPLORE_CACHE_SECONDS"])
+        cache.set(_MOST_FOLLOWED_KEY, found, timeout=current_app.config["EXPLORE_CACHE_SECONDS"])
     return found
 
 
@@ -105,12 +114,14 @@ def trending_tags(limit=TAGS_SHOWN, days=TRENDING_DAYS):
     """Tags of the posts published in the last ``days``, most used first
     (drafts are not published: served by the ``(draft, -timestamp)`` index)."""
     since = utcnow() - timedelta(days=days)
-    rows = Post._get_collection().aggregate([
-        {"$match": {"draft": {"$in": PUBLISHED}, "timestamp": {"$gte": since}}},
-        {"$project": {"tags": 1}},
-        {"$unwind": "$tags"},
-        {"$group": {"_id": "$tags", "n": {"$sum": 1}}},
-        {"$sort": {"n": -1, "_id": 1}},
-        {"$limit": limit},
-    ])
+    rows = Post._get_collection().aggregate(
+        [
+            {"$match": {"draft": {"$in": PUBLISHED}, "timestamp": {"$gte": since}}},
+            {"$project": {"tags": 1}},
+            {"$unwind": "$tags"},
+            {"$group": {"_id": "$tags", "n": {"$sum": 1}}},
+            {"$sort": {"n": -1, "_id": 1}},
+            {"$limit": limit},
+        ]
+    )
     return [TrendingTag(row["_id"], row["n"]) for row in rows]

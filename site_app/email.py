@@ -14,6 +14,7 @@ A failure to deliver (mail server down, connection refused) is logged and
 never reaches the user: the job is retried with backoff, the account is
 saved and the email can be resent.
 """
+
 import logging
 import smtplib
 from contextlib import nullcontext
@@ -57,9 +58,13 @@ def _in_language_of(user):
 
 
 def _as_plain_data(message):
-    return {"subject": message.subject, "sender": message.sender,
-            "recipients": list(message.recipients), "body": message.body,
-            "html": message.html}
+    return {
+        "subject": message.subject,
+        "sender": message.sender,
+        "recipients": list(message.recipients),
+        "body": message.body,
+        "html": message.html,
+    }
 
 
 def deliver_email(fields):
@@ -75,11 +80,17 @@ def deliver_email(fields):
 
 def _write_to_log(app, message):
     if app.config.get("CONFIG_NAME") == "development":
-        log.warning("MAIL_SERVER is not set, so this email was not sent:\n"
-                    "To: %s\nSubject: %s\n\n%s",
-                    ", ".join(message.recipients), message.subject, message.body)
+        log.warning(
+            "MAIL_SERVER is not set, so this email was not sent:\nTo: %s\nSubject: %s\n\n%s",
+            ", ".join(message.recipients),
+            message.subject,
+            message.body,
+        )
     else:
         # Outside development the body (with its secret link) stays out of
         # the log; the operator learns what to configure.
-        log.error("MAIL_SERVER is not set: email %r to %s was not sent",
-                  message.subject, ", ".join(message.recipients))
+        log.error(
+            "MAIL_SERVER is not set: email %r to %s was not sent",
+            message.subject,
+            ", ".join(message.recipients),
+        )

@@ -9,6 +9,7 @@ lookups that keep mongomock's work proportional to the answer, and (in
 when ``MONGODB_URI`` is unset (development and testing), so production,
 which refuses to start without a server, never loads mongomock or patches it.
 """
+
 import collections
 import functools
 import itertools
@@ -24,10 +25,23 @@ _local = threading.local()
 
 # mongomock Collection methods that are one round trip on a real server.
 MONGOMOCK_OPERATIONS = (
-    "find", "find_one", "insert_one", "insert_many", "update_one", "update_many",
-    "replace_one", "delete_one", "delete_many", "count_documents", "aggregate",
-    "find_one_and_update", "find_one_and_delete", "find_one_and_replace",
-    "distinct", "bulk_write", "estimated_document_count",
+    "find",
+    "find_one",
+    "insert_one",
+    "insert_many",
+    "update_one",
+    "update_many",
+    "replace_one",
+    "delete_one",
+    "delete_many",
+    "count_documents",
+    "aggregate",
+    "find_one_and_update",
+    "find_one_and_delete",
+    "find_one_and_replace",
+    "distinct",
+    "bulk_write",
+    "estimated_document_count",
 )
 
 
@@ -52,7 +66,12 @@ _mongomock_serialised = False
 # Everything that reads or writes mongomock's in-memory store: the counted
 # operations, plus index upkeep.
 _MONGOMOCK_STORE_METHODS = MONGOMOCK_OPERATIONS + (
-    "create_index", "create_indexes", "drop_index", "drop_indexes", "index_information", "drop",
+    "create_index",
+    "create_indexes",
+    "drop_index",
+    "drop_indexes",
+    "index_information",
+    "drop",
 )
 
 
@@ -60,9 +79,20 @@ _MONGOMOCK_STORE_METHODS = MONGOMOCK_OPERATIONS + (
 # folder (embedded_files.py) is saved only when something changed.
 # Index upkeep is left out: the indexes are rebuilt at every start.
 writes = collections.Counter()
-_WRITES = {"insert_one", "insert_many", "update_one", "update_many", "replace_one",
-           "delete_one", "delete_many", "find_one_and_update", "find_one_and_delete",
-           "find_one_and_replace", "bulk_write", "drop"}
+_WRITES = {
+    "insert_one",
+    "insert_many",
+    "update_one",
+    "update_many",
+    "replace_one",
+    "delete_one",
+    "delete_many",
+    "find_one_and_update",
+    "find_one_and_delete",
+    "find_one_and_replace",
+    "bulk_write",
+    "drop",
+}
 
 
 def _serialise_mongomock():
@@ -81,8 +111,9 @@ def _serialise_mongomock():
         return
     from mongomock.collection import Cursor
 
-    _wrap_collection_methods(_MONGOMOCK_STORE_METHODS,
-                             lambda name, method: _locked(method, counted=name in _WRITES))
+    _wrap_collection_methods(
+        _MONGOMOCK_STORE_METHODS, lambda name, method: _locked(method, counted=name in _WRITES)
+    )
     Cursor._compute_results = _locked(Cursor._compute_results)
     Cursor.distinct = _locked(Cursor.distinct)
     _mongomock_serialised = True
@@ -111,9 +142,19 @@ def _locked(method, counted=False):
 
 
 _WRAPPED = False
-_FILTER_FIRST = {"find", "find_one", "update_one", "update_many", "replace_one",
-                 "delete_one", "delete_many", "count_documents",
-                 "find_one_and_update", "find_one_and_delete", "find_one_and_replace"}
+_FILTER_FIRST = {
+    "find",
+    "find_one",
+    "update_one",
+    "update_many",
+    "replace_one",
+    "delete_one",
+    "delete_many",
+    "count_documents",
+    "find_one_and_update",
+    "find_one_and_delete",
+    "find_one_and_replace",
+}
 
 
 def _instrument_mongomock():
@@ -177,8 +218,7 @@ def _note_aggregate(cursor, pipeline, cursor_collection):
     (mongomock's cursor walks a list it was given: read it once, keep it)."""
     rows = list(cursor._collection)
     cursor._collection = iter(rows)
-    dbstats.note_read(skip=dbstats.pipeline_skip(pipeline), returned=len(rows),
-                      collection=cursor_collection)
+    dbstats.note_read(skip=dbstats.pipeline_skip(pipeline), returned=len(rows), collection=cursor_collection)
 
 
 def _note_find(cursor, results):
@@ -187,7 +227,7 @@ def _note_find(cursor, results):
     if results is None:
         returned = len(getattr(cursor, "_window", ()))
     else:
-        returned = len(results[cursor._skip:])
+        returned = len(results[cursor._skip :])
         if cursor._limit:
             returned = min(returned, abs(cursor._limit))
     dbstats.note_read(skip=cursor._skip, returned=returned, collection=cursor.collection.name)
@@ -213,8 +253,9 @@ def _timed(method):
             if pending is not None:
                 self._dbstats_pending = None
                 collection, filter_, sort, created = pending
-                log_, index = dbstats.record(collection, "find", filter_, self._sort or sort,
-                                      created + seconds)
+                log_, index = dbstats.record(
+                    collection, "find", filter_, self._sort or sort, created + seconds
+                )
                 if log_ is not None:
                     self._dbstats_entry = (log_, index)  # a later .sort() lands here
             else:

@@ -14,6 +14,7 @@ one (an atomic replace): a stop mid-write leaves the previous file intact.
 Saved every ``SAVE_EVERY_SECONDS`` while something changed, and on a clean
 stop (Ctrl-C, SIGTERM): a crash loses at most that interval.
 """
+
 import atexit
 import logging
 import os
@@ -79,7 +80,8 @@ class KeptStore:
     def _damaged(self, reason):
         return ConfigError(
             f"the embedded data file {self.path} is damaged ({' '.join(str(reason).split())}); "
-            "move it away to keep it, or delete it (`make reset`) to start afresh")
+            "move it away to keep it, or delete it (`make reset`) to start afresh"
+        )
 
     # -- saving -----------------------------------------------------------------
     def save(self):
@@ -87,15 +89,15 @@ class KeptStore:
         with self._save_lock:
             with store_lock:  # one moment's store: a post and its pictures
                 count = writes[self.database.name]
-                names = sorted(n for n in self.database.list_collection_names()
-                               if not n.startswith("system."))
+                names = sorted(
+                    n for n in self.database.list_collection_names() if not n.startswith("system.")
+                )
                 snapshot = {name: list(self.database[name].find({})) for name in names}
             self.path.parent.mkdir(parents=True, exist_ok=True)
             temporary = self.path.with_name(self.path.name + ".tmp")
             total = 0
             with open(temporary, "wb") as stream:
-                stream.write(bson.encode({"format": _FORMAT, "version": _VERSION,
-                                          "collections": names}))
+                stream.write(bson.encode({"format": _FORMAT, "version": _VERSION, "collections": names}))
                 for name, documents in snapshot.items():
                     for document in documents:
                         stream.write(bson.encode({"c": name, "d": document}))
@@ -118,8 +120,7 @@ class KeptStore:
     # -- while serving ----------------------------------------------------------
     def keep_saving(self):
         """Save every few seconds while there are changes, and at exit."""
-        thread = threading.Thread(target=self._save_periodically, name="embedded-save",
-                                  daemon=True)
+        thread = threading.Thread(target=self._save_periodically, name="embedded-save", daemon=True)
         thread.start()
         atexit.register(self._save_at_exit)
         _exit_cleanly_on_sigterm()
@@ -165,6 +166,7 @@ def keep(app):
     store.load()
     store.keep_saving()
     app.extensions["embedded_store"] = store
-    app.logger.info("embedded database kept in %s (saved every %d s and on stop)",
-                    store.path, SAVE_EVERY_SECONDS)
+    app.logger.info(
+        "embedded database kept in %s (saved every %d s and on stop)", store.path, SAVE_EVERY_SECONDS
+    )
     return store

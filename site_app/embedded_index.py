@@ -24,6 +24,7 @@ version of a collection: every write renews it.
 The tables and orders are ``embedded_lookups.py``. Imported only by
 ``embedded.py``, so production never loads either.
 """
+
 import functools
 import itertools
 
@@ -37,10 +38,25 @@ _mongomock_get_dataset = None
 # the unique-index checks between the documents of one insert_many find
 # the ones just stored.
 _MONGOMOCK_WRITES = (
-    "insert", "update", "update_one", "update_many",
-    "_update", "replace_one", "save", "remove", "delete_one", "delete_many", "_delete",
-    "find_one_and_delete", "find_one_and_replace", "find_one_and_update", "find_and_modify",
-    "_find_and_modify", "bulk_write", "drop", "rename",
+    "insert",
+    "update",
+    "update_one",
+    "update_many",
+    "_update",
+    "replace_one",
+    "save",
+    "remove",
+    "delete_one",
+    "delete_many",
+    "_delete",
+    "find_one_and_delete",
+    "find_one_and_replace",
+    "find_one_and_update",
+    "find_and_modify",
+    "_find_and_modify",
+    "bulk_write",
+    "drop",
+    "rename",
 )
 
 
@@ -132,8 +148,14 @@ def _value_at(document, key, helpers):
 # Writes to one document named by its ``_id`` (the site's usual write: a
 # comment, a like count): the tables follow that document, as an index is
 # updated, instead of being built again.
-_ONE_DOCUMENT_WRITES = {"update_one", "replace_one", "delete_one", "find_one_and_update",
-                        "find_one_and_replace", "find_one_and_delete"}
+_ONE_DOCUMENT_WRITES = {
+    "update_one",
+    "replace_one",
+    "delete_one",
+    "find_one_and_update",
+    "find_one_and_replace",
+    "find_one_and_delete",
+}
 
 
 def _renews_version(name, method):
@@ -241,6 +263,7 @@ def _usable(store, filter_):
 def _indexed_documents(method):
     """mongomock's ``Collection._iter_documents`` from the candidates, in
     stored order (as mongomock returns them)."""
+
     @functools.wraps(method)
     def wrapper(self, filter_):
         from mongomock import filtering
@@ -265,6 +288,7 @@ def _indexed_documents(method):
 def _counted_from_tables(method):
     """``count_documents`` of a filter the tables decide exactly: the
     length of the candidates (as MongoDB counts from an index alone)."""
+
     @functools.wraps(method)
     def wrapper(self, filter, **kwargs):  # `filter`: pymongo's keyword name
         store = self._store
@@ -325,15 +349,18 @@ def _match_first(method, mongomock_aggregate):
 def _copy_only_the_window(method):
     @functools.wraps(method)
     def wrapper(self, with_limit_and_skip=False):
-        if (not with_limit_and_skip or not self._limit or self._results
-                or self.collection.codec_options.tz_aware):
+        if (
+            not with_limit_and_skip
+            or not self._limit
+            or self._results
+            or self.collection.codec_options.tz_aware
+        ):
             return method(self, with_limit_and_skip)
         key = (self._factory, self._skip, self._limit)
         if getattr(self, "_window_key", None) != key:
             # The dataset comes lazily in its order: nothing after the page
             # is copied.
-            self._window = list(itertools.islice(self._factory(), self._skip,
-                                                 self._skip + abs(self._limit)))
+            self._window = list(itertools.islice(self._factory(), self._skip, self._skip + abs(self._limit)))
             self._window_key = key
         return self._window
 

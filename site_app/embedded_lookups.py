@@ -6,6 +6,7 @@ element of an array; a missing field is null), as a MongoDB index on the
 field holds its keys; an order holds the documents in one sort's order.
 Imported only through ``embedded_index.py`` (the embedded backend).
 """
+
 import copy
 import datetime
 import uuid
@@ -16,18 +17,21 @@ from bson import ObjectId
 def current(store):
     """The store's lookups if they are of its current version, else ``None``."""
     found = getattr(store, "inkwell_lookups", None)
-    return found if found is not None and found.version == getattr(
-        store, "inkwell_version", 0) else None
-
-
+    return found if found is not None and found.version == getattr(store, "inkwell_version", 0) else None
 
 
 # -- value tables ------------------------------------------------------------------
 # The BSON kind of a scalar, as MongoDB's equality compares: numbers of any
 # type equal each other, a boolean equals no number, null matches a missing
 # field too. Values of other kinds never equal a looked-up value.
-_KINDS = ((bool, "bool"), ((int, float), "number"), (str, "string"), (ObjectId, "objectId"),
-          (uuid.UUID, "uuid"), (type(None), "null"))
+_KINDS = (
+    (bool, "bool"),
+    ((int, float), "number"),
+    (str, "string"),
+    (ObjectId, "objectId"),
+    (uuid.UUID, "uuid"),
+    (type(None), "null"),
+)
 _NEVER_EQUAL = (dict, datetime.datetime, bytes)  # to a looked-up value: skipped
 
 
@@ -44,7 +48,7 @@ def _lookup_keys(condition):
     if isinstance(condition, dict):
         if len(condition) != 1:
             return None
-        (operator, value), = condition.items()
+        ((operator, value),) = condition.items()
         if operator == "$eq":
             values = [value]
         elif operator == "$in" and isinstance(value, (list, tuple)):
@@ -93,10 +97,11 @@ class _Lookups:
 
     def snapshot(self, document):
         """What the tables and orders hold of a document, before a write."""
-        return (document, {field: _entries(field, document)
-                           for field, table in self.tables.items() if table is not None},
-                {key: _sort_value(key, document) for order in self.orders
-                 for key, _direction in order})
+        return (
+            document,
+            {field: _entries(field, document) for field, table in self.tables.items() if table is not None},
+            {key: _sort_value(key, document) for order in self.orders for key, _direction in order},
+        )
 
     def follow(self, document_id, before):
         """Move a document written since ``snapshot`` (changed in place,
@@ -114,8 +119,7 @@ class _Lookups:
                 self.tables[field] = None
         if now is None and self.positions is not None:
             self.positions.pop(document_id, None)
-        moved = now is not old or any(_sort_value(key, now) != value
-                                      for key, value in sort_values.items())
+        moved = now is not old or any(_sort_value(key, now) != value for key, value in sort_values.items())
         if moved:
             self.orders.clear()
         self.found.clear()
@@ -142,7 +146,7 @@ def _enter(table, field, document):
     """Add the document's values of ``field`` to ``table``; False when one
     is of a kind no table stands for (e.g. Decimal128, which equals numbers)."""
     value = document.get(field)
-    for element in (value if isinstance(value, list) else [value]):
+    for element in value if isinstance(value, list) else [value]:
         if isinstance(element, (list,) + _NEVER_EQUAL):
             continue  # (MongoDB does not match a scalar inside nested arrays)
         kind = kind_of(element)

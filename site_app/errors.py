@@ -1,9 +1,10 @@
 """The one error renderer: an HTML page in the site layout, or JSON for the
 API and for clients that accept JSON and not HTML."""
-from flask_babel import gettext as _
+
 import logging
 
 from flask import Response, current_app, jsonify, render_template, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -29,7 +30,8 @@ def wants_json():
         return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return best == "application/json" and (
-        request.accept_mimetypes[best] > request.accept_mimetypes["text/html"])
+        request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
 
 
 def error_response(status, message=None, headers=None):
@@ -40,8 +42,9 @@ def error_response(status, message=None, headers=None):
         response = jsonify(error=name, message=message)
     else:
         template = f"errors/{status}.html" if status in _PAGES else "errors/generic.html"
-        response = render_template(template, status=status, name=name, message=message,
-                                   title=_status_title(status))
+        response = render_template(
+            template, status=status, name=name, message=message, title=_status_title(status)
+        )
     response = _as_response(response, status)
     # The same URL answers JSON or HTML by Accept: a shared cache must key on it.
     response.vary.add("Accept")
@@ -52,6 +55,7 @@ def error_response(status, message=None, headers=None):
 
 def _as_response(response, status):
     from flask import make_response
+
     response = make_response(response)
     response.status_code = status
     return response
@@ -114,8 +118,9 @@ def _handle_unknown_host(exc):
 
 def _handle_database_down(exc):
     log.error("database unavailable: %s", exc)
-    return error_response(503, _("The database is not answering. Try again in a moment."),
-                          {"Retry-After": "5"})
+    return error_response(
+        503, _("The database is not answering. Try again in a moment."), {"Retry-After": "5"}
+    )
 
 
 def _handle_unexpected(exc):
@@ -130,8 +135,13 @@ def _handle_unexpected(exc):
     if is_document_too_large(exc):
         # MongoDB refused to store it: the request asked for too much, and
         # nothing was written.
-        return error_response(413, _("That would make a stored document larger than the "
-                                   "database's 16 MB limit; nothing was changed."))
+        return error_response(
+            413,
+            _(
+                "That would make a stored document larger than the "
+                "database's 16 MB limit; nothing was changed."
+            ),
+        )
     log.exception("unhandled error on %s %s", request.method, request.path)
     return error_response(500)
 

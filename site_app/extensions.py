@@ -1,7 +1,8 @@
 """Extensions, created unbound and initialised in the app factory."""
+
+from flask import request
 from flask_bootstrap import Bootstrap5
 from flask_caching import Cache
-from flask import request
 from flask_compress import Compress
 from flask_compress.flask_compress import _choose_algorithm
 from flask_limiter import Limiter
@@ -32,8 +33,7 @@ class SiteCompress(Compress):
     answer is then sent as it is (identity is always acceptable)."""
 
     def after_request(self, response):
-        chosen = _choose_algorithm(self.enabled_algorithms,
-                                   request.headers.get("Accept-Encoding", ""))
+        chosen = _choose_algorithm(self.enabled_algorithms, request.headers.get("Accept-Encoding", ""))
         if chosen is not None and request.accept_encodings[chosen] <= 0:
             response.vary.add("Accept-Encoding")
             return response

@@ -1,4 +1,5 @@
 """The base of every form on the site."""
+
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, TextAreaField, ValidationError
 
@@ -20,8 +21,7 @@ class SiteForm(FlaskForm):
         extra = dict(extra_validators or {})
         for name, field in self._fields.items():
             if isinstance(field, StringField) and not isinstance(field, PasswordField):
-                extra[name] = [*extra.get(name, ()),
-                               _plain(multiline=isinstance(field, TextAreaField))]
+                extra[name] = [*extra.get(name, ()), _plain(multiline=isinstance(field, TextAreaField))]
         return super().validate(extra_validators=extra)
 
 
@@ -30,4 +30,5 @@ def _plain(multiline):
         message = refusal(field.data, multiline) if isinstance(field.data, str) else None
         if message:
             raise ValidationError("This " + message)
+
     return check

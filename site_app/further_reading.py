@@ -7,6 +7,7 @@ out as on every list (``Post.listing()``). Related posts are the newest of
 other writers sharing a tag: "newest" rather than "most tags in common",
 because ranking by overlap would read every post of every tag.
 """
+
 from collections import namedtuple
 
 from .content_cache import record_lists, tag_scope
@@ -25,8 +26,7 @@ def further_reading(post):
 
 
 def _more_from(post):
-    return list(Post.listing().filter(author=post.author_id, id__ne=post.id)
-                .only(*_FIELDS).limit(SHOWN))
+    return list(Post.listing().filter(author=post.author_id, id__ne=post.id).only(*_FIELDS).limit(SHOWN))
 
 
 def _related(post):
@@ -34,5 +34,6 @@ def _related(post):
         return []
     # A cached page showing them goes stale with its tags' lists.
     record_lists(*(tag_scope(tag) for tag in post.tags))
-    return list(Post.listing().filter(tags__in=list(post.tags), author__ne=post.author_id)
-                .only(*_FIELDS).limit(SHOWN))
+    return list(
+        Post.listing().filter(tags__in=list(post.tags), author__ne=post.author_id).only(*_FIELDS).limit(SHOWN)
+    )

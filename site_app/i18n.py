@@ -15,9 +15,11 @@ The page cache keys anonymous pages by the locale chosen here and answers
 ``Vary: Accept-Language`` (page_cache.py), so a page rendered in one
 language is never served in another.
 """
+
 from babel import Locale
 from flask import current_app, g, has_request_context, request
-from flask_babel import Babel, format_date, format_number, get_locale, gettext as _
+from flask_babel import Babel, format_date, format_number, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms.fields import SelectChoice
@@ -42,9 +44,11 @@ def select_locale():
     stored = _stored_choice()
     if stored:
         return stored
-    return (supported(request.args.get("lang"))
-            or request.accept_languages.best_match(list(LANGUAGES))
-            or current_app.config["DEFAULT_LOCALE"])
+    return (
+        supported(request.args.get("lang"))
+        or request.accept_languages.best_match(list(LANGUAGES))
+        or current_app.config["DEFAULT_LOCALE"]
+    )
 
 
 def _stored_choice():
@@ -83,8 +87,10 @@ def language_attributes(code):
 def post_language_choices():
     """The post form's languages, named in the reader's own language."""
     reader = get_locale()
-    named = sorted(((code, Locale.parse(code).get_display_name(reader).capitalize())
-                    for code in POST_LANGUAGES), key=lambda choice: choice[1])
+    named = sorted(
+        ((code, Locale.parse(code).get_display_name(reader).capitalize()) for code in POST_LANGUAGES),
+        key=lambda choice: choice[1],
+    )
     return [SelectChoice("", _("Not said"))] + [SelectChoice(code, name) for code, name in named]
 
 

@@ -11,6 +11,7 @@ usernames unique must exist before the first registration.
 An index that exists with other options than declared cannot be changed in
 place; deploy then names it and says how to fix it instead of a trace.
 """
+
 from flask import current_app
 from pymongo.errors import OperationFailure
 from pymongo.operations import IndexModel
@@ -39,16 +40,34 @@ def documents():
     from .models.blocks import MemberRule
     from .models.exports import ExportJob
     from .models.first_day import FirstDay
-    from .models.post_days import PostDay
     from .models.idempotency import IdempotentAnswer
     from .models.imports import ImportRun
+    from .models.post_days import PostDay
     from .models.reports import Report
     from .models.revisions import Revision
     from .models.subscriptions import Delivery, Subscription
     from .models.two_factor import TwoFactor
-    return [Role, User, Post, Like, Bookmark, Notification, IdempotentAnswer, TwoFactor, Report,
-            MemberRule, AuditEntry, FirstDay, Revision, Subscription, Delivery, PostDay, ExportJob,
-            ImportRun]
+
+    return [
+        Role,
+        User,
+        Post,
+        Like,
+        Bookmark,
+        Notification,
+        IdempotentAnswer,
+        TwoFactor,
+        Report,
+        MemberRule,
+        AuditEntry,
+        FirstDay,
+        Revision,
+        Subscription,
+        Delivery,
+        PostDay,
+        ExportJob,
+        ImportRun,
+    ]
 
 
 def build_at_start(app):
@@ -79,11 +98,14 @@ def ensure_indexes():
             raise ConfigError(
                 f"an index on {collection.name} conflicts with the declared ones "
                 f"({exc.details.get('errmsg') if exc.details else exc}): drop the index it "
-                "names, then run `flask --app site_app deploy` again") from None
+                "names, then run `flask --app site_app deploy` again"
+            ) from None
         created[collection.name] = sorted(set(collection.index_information()) - set(before))
     from .media.indexes import ensure_media_indexes
+
     created.update(ensure_media_indexes())
     from .sessions import ensure_session_indexes
+
     created.update(ensure_session_indexes())
     if dropped:  # printed by deploy as "indexes on retired: ..."
         created["retired"] = dropped
@@ -117,10 +139,10 @@ def _conflicts(document, collection, existing):
         have = existing.get(name)
         if have is not None:
             differences = [
-                f"{option} {bool(have.get(option))} in the database, "
-                f"{bool(wanted.get(option))} declared"
+                f"{option} {bool(have.get(option))} in the database, {bool(wanted.get(option))} declared"
                 for option in _COMPARED_OPTIONS
-                if bool(have.get(option)) != bool(wanted.get(option))]
+                if bool(have.get(option)) != bool(wanted.get(option))
+            ]
             # A text index is stored under its own keys (_fts): names suffice.
             if not text and list(have["key"]) != keys:
                 differences.append(f"keys {list(have['key'])} in the database, {keys} declared")
@@ -133,6 +155,8 @@ def _conflicts(document, collection, existing):
 
 
 def _fix(collection, name, difference):
-    return (f"index {name!r} on {collection} differs from the declared one ({difference}): "
-            f"drop it (mongosh: db.{collection}.dropIndex({name!r})) and run "
-            "`flask --app site_app deploy` again to build it as declared")
+    return (
+        f"index {name!r} on {collection} differs from the declared one ({difference}): "
+        f"drop it (mongosh: db.{collection}.dropIndex({name!r})) and run "
+        "`flask --app site_app deploy` again to build it as declared"
+    )

@@ -21,6 +21,7 @@ A job is named by its import path (``"site_app.email.deliver_email"``) so an
 RQ worker, a separate process, can import it; its arguments must be plain
 data (strings, numbers, dicts), never documents or the app.
 """
+
 import importlib
 import logging
 import queue
@@ -55,13 +56,18 @@ def enqueue_in(seconds, job_path, *args, **kwargs):
         from datetime import timedelta
 
         from rq import Retry
+
         intervals = list(app.config["JOBS_RETRY_INTERVALS"])
-        rq_queue(app).enqueue_in(timedelta(seconds=seconds), job_path, *args, **kwargs,
-                                 retry=Retry(max=len(intervals), interval=intervals),
-                                 job_timeout=app.config["JOBS_TIMEOUT_SECONDS"])
+        rq_queue(app).enqueue_in(
+            timedelta(seconds=seconds),
+            job_path,
+            *args,
+            **kwargs,
+            retry=Retry(max=len(intervals), interval=intervals),
+            job_timeout=app.config["JOBS_TIMEOUT_SECONDS"],
+        )
     else:
-        timer = threading.Timer(seconds, _in_process_queue(app).put,
-                                args=((job_path, args, kwargs, 0),))
+        timer = threading.Timer(seconds, _in_process_queue(app).put, args=((job_path, args, kwargs, 0),))
         timer.daemon = True
         timer.start()
 
@@ -82,25 +88,34 @@ def _run_logging_failure(job_path, args, kwargs):
 
 # --- RQ (production) --------------------------------------------------------
 
+
 def redis_connection(app):
     """The jobs' Redis, with short timeouts so a Redis that hangs fails fast."""
     from redis import Redis
+
     timeout = app.config["JOBS_REDIS_TIMEOUT_SECONDS"]
-    return Redis.from_url(app.config["JOBS_REDIS_URL"], socket_timeout=timeout,
-                          socket_connect_timeout=timeout)
+    return Redis.from_url(
+        app.config["JOBS_REDIS_URL"], socket_timeout=timeout, socket_connect_timeout=timeout
+    )
 
 
 def rq_queue(app, connection=None):
     from rq import Queue
+
     return Queue(QUEUE_NAME, connection=connection or redis_connection(app))
 
 
 def _enqueue_on_rq(app, job_path, args, kwargs):
     from rq import Retry
+
     intervals = list(app.config["JOBS_RETRY_INTERVALS"])
-    rq_queue(app).enqueue(job_path, *args, **kwargs,
-                          retry=Retry(max=len(intervals), interval=intervals),
-                          job_timeout=app.config["JOBS_TIMEOUT_SECONDS"])
+    rq_queue(app).enqueue(
+        job_path,
+        *args,
+        **kwargs,
+        retry=Retry(max=len(intervals), interval=intervals),
+        job_timeout=app.config["JOBS_TIMEOUT_SECONDS"],
+    )
 
 
 # --- in-process (embedded default) -----------------------------------------
@@ -114,8 +129,9 @@ def _in_process_queue(app):
         jobs = _queues.get(id(app))
         if jobs is None:
             jobs = _queues[id(app)] = queue.Queue()
-            threading.Thread(target=_work_in_process, args=(app, jobs), daemon=True,
-                             name="inkwell-jobs").start()
+            threading.Thread(
+                target=_work_in_process, args=(app, jobs), daemon=True, name="inkwell-jobs"
+            ).start()
         return jobs
 
 
@@ -128,8 +144,9 @@ def _work_in_process(app, jobs):
                 if _run_logging_failure(job_path, args, kwargs) or attempt >= len(intervals):
                     continue
             # Retried later on a timer, so one failing job does not hold up the rest.
-            retry = threading.Timer(intervals[attempt], jobs.put,
-                                    args=((job_path, args, kwargs, attempt + 1),))
+            retry = threading.Timer(
+                intervals[attempt], jobs.put, args=((job_path, args, kwargs, attempt + 1),)
+            )
             retry.daemon = True
             retry.start()
         finally:
@@ -153,6 +170,7 @@ def failed_jobs(app):
     """The newest failed RQ jobs (at most ``FAILED_LISTED``) as plain rows,
     and how many there are in all."""
     from rq.job import Job
+
     connection = redis_connection(app)
     registry = rq_queue(app, connection).failed_job_registry
     total = registry.count
@@ -162,14 +180,21 @@ def failed_jobs(app):
         if job is None:  # expired between the two reads
             continue
         error = (job.latest_result().exc_string if job.latest_result() else "") or ""
-        rows.append({"id": job.id, "job": job.func_name, "ended_at": job.ended_at,
-                     "error": error.strip().splitlines()[-1] if error.strip() else ""})
+        rows.append(
+            {
+                "id": job.id,
+                "job": job.func_name,
+                "ended_at": job.ended_at,
+                "error": error.strip().splitlines()[-1] if error.strip() else "",
+            }
+        )
     return rows, total
 
 
 def retry_failed_job(app, job_id):
     """Put a failed job back on the queue; False when it is not failed (any more)."""
     from rq.exceptions import InvalidJobOperation, NoSuchJobError
+
     registry = rq_queue(app).failed_job_registry
     try:
         registry.requeue(job_id)

@@ -5,6 +5,7 @@ supervisor or the container runtime collects them. Each request is logged as
 one JSON object on the ``site_app.request`` logger:
 ``{"method", "path", "status", "duration_ms", "user_id", "ip"}``.
 """
+
 import json
 import logging
 import sys

@@ -21,6 +21,7 @@ then share. Shared answers carry a weak ``ETag`` (``304`` on
 s-maxage=PAGE_CACHE_S_MAXAGE`` and ``Vary: Cookie, Accept-Language`` (pages
 are kept per language, see ``request_key``).
 """
+
 import gzip
 import hashlib
 import logging
@@ -52,6 +53,7 @@ def cached_page(*scopes, everyone=False, timeout=None):
     ``timeout``: seconds a page may be kept at most (default
     ``PAGE_CACHE_TIMEOUT``), for a page showing something no write
     announces (a profile's "last seen"); a callable gets the app's config."""
+
     def decorate(view):
         @wraps(view)
         def wrapper(**kwargs):
@@ -59,7 +61,9 @@ def cached_page(*scopes, everyone=False, timeout=None):
                 return _private(make_response(view(**kwargs)))
             named = [scope.format(**kwargs) for scope in scopes]
             return _serve(lambda: view(**kwargs), named, timeout)
+
         return wrapper
+
     return decorate
 
 
@@ -88,10 +92,8 @@ def request_key(names):
     own URL), and the locale i18n.select_locale chose (from ``?lang=`` or
     ``Accept-Language``): one entry per language the site has, however
     many ways browsers write the header."""
-    query = urlencode([(name, value) for name in sorted(names)
-                       for value in request.args.getlist(name)])
-    address = (f"{request.host_url}{request.path.lstrip('/')}?{query}#{','.join(sorted(names))}"
-               f"@{get_locale()}")
+    query = urlencode([(name, value) for name in sorted(names) for value in request.args.getlist(name)])
+    address = f"{request.host_url}{request.path.lstrip('/')}?{query}#{','.join(sorted(names))}@{get_locale()}"
     return "pc:page:" + hashlib.sha256(address.encode()).hexdigest()
 
 
@@ -124,11 +126,11 @@ def _walking(name):
     def walk(self, *args, **kwargs):
         self.read.add(_ALL_ARGS)
         return getattr(ImmutableMultiDict, name)(self, *args, **kwargs)
+
     return walk
 
 
-for _name in ("items", "keys", "values", "lists", "listvalues", "to_dict", "__iter__",
-              "__len__", "copy"):
+for _name in ("items", "keys", "values", "lists", "listvalues", "to_dict", "__iter__", "__len__", "copy"):
     setattr(_RecordedArgs, _name, _walking(_name))
 
 
@@ -184,19 +186,21 @@ def _render_and_keep(render, scopes, timeout):
         return None, _private(response)
     body = response.get_data()
     nonce = csp_nonce()
-    entry = {"body": body, "status": 200, "etag": hashlib.sha1(body).hexdigest(),
-             "nonce": nonce if nonce.encode() in body else None,
-             "headers": [(k, v) for k, v in response.headers if k.lower() not in _NOT_KEPT],
-             "generations": {}}
+    entry = {
+        "body": body,
+        "status": 200,
+        "etag": hashlib.sha1(body).hexdigest(),
+        "nonce": nonce if nonce.encode() in body else None,
+        "headers": [(k, v) for k, v in response.headers if k.lower() not in _NOT_KEPT],
+        "generations": {},
+    }
     g.page_cache = "off" if started is None else "miss"
     skip = g.pop("page_cache_skip", False)
     if _ALL_ARGS in names:  # its key would have to hold every argument: not kept
         return entry, response
-    names = _ARGS_READ[request.endpoint] = frozenset(
-        names | _ARGS_READ.get(request.endpoint, frozenset()))
+    names = _ARGS_READ[request.endpoint] = frozenset(names | _ARGS_READ.get(request.endpoint, frozenset()))
     if started is not None and not skip:  # else NullCache, or an empty list
-        _quietly(_keep, request_key(names), entry, recorded, started, timeout,
-                 response.mimetype)
+        _quietly(_keep, request_key(names), entry, recorded, started, timeout, response.mimetype)
     return entry, response
 
 
@@ -216,19 +220,30 @@ def _encodings(entry, mimetype):
     Flask-Compress would compress it on every response; none for a body
     that differs per response (its nonce) or that the app does not compress."""
     config, body = current_app.config, entry["body"]
-    if (entry["nonce"] or not config["COMPRESS_REGISTER"] or len(body) < config["COMPRESS_MIN_SIZE"]
-            or mimetype not in config["COMPRESS_MIMETYPES"]):
+    if (
+        entry["nonce"]
+        or not config["COMPRESS_REGISTER"]
+        or len(body) < config["COMPRESS_MIN_SIZE"]
+        or mimetype not in config["COMPRESS_MIMETYPES"]
+    ):
         return {}
-    return {name: _COMPRESSORS[name](body, config)
-            for name in config["COMPRESS_ALGORITHM"] if name in _COMPRESSORS}
+    return {
+        name: _COMPRESSORS[name](body, config)
+        for name in config["COMPRESS_ALGORITHM"]
+        if name in _COMPRESSORS
+    }
 
 
 # As Flask-Compress compresses, at the levels its documented settings give
 # (it sets their defaults in ``init_app``).
 _COMPRESSORS = {
     "br": lambda body, config: brotli.compress(
-        body, mode=config["COMPRESS_BR_MODE"], quality=config["COMPRESS_BR_LEVEL"],
-        lgwin=config["COMPRESS_BR_WINDOW"], lgblock=config["COMPRESS_BR_BLOCK"]),
+        body,
+        mode=config["COMPRESS_BR_MODE"],
+        quality=config["COMPRESS_BR_LEVEL"],
+        lgwin=config["COMPRESS_BR_WINDOW"],
+        lgblock=config["COMPRESS_BR_BLOCK"],
+    ),
     "gzip": lambda body, config: gzip.compress(body, config["COMPRESS_LEVEL"]),
 }
 

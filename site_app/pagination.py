@@ -21,6 +21,7 @@ page: a web page redirects there, so its address names the page it shows
 (the API answers the last page, its clients follow links). A malformed key
 is the first page, as a malformed number is.
 """
+
 from datetime import datetime
 from math import ceil
 
@@ -75,9 +76,11 @@ class Page:
         """Page numbers for a pager, with ``None`` where numbers are skipped."""
         last = 0
         for num in range(1, self.pages + 1):
-            if (num <= left_edge
-                    or self.page - left_current <= num <= self.page + right_current
-                    or num > self.pages - right_edge):
+            if (
+                num <= left_edge
+                or self.page - left_current <= num <= self.page + right_current
+                or num > self.pages - right_edge
+            ):
                 if last + 1 != num:
                     yield None
                 yield num
@@ -120,10 +123,11 @@ def paginate_list(values, page, per_page):
     total = len(values)
     page = clamp_page(page, total, per_page)
     start = (page - 1) * per_page
-    return Page(values[start:start + per_page], page, per_page, total)
+    return Page(values[start : start + per_page], page, per_page, total)
 
 
 # -- pages by key ---------------------------------------------------------------
+
 
 def encode_key(value, oid):
     """The key of an item: its time (microseconds, as the embedded backend
@@ -200,8 +204,7 @@ def page_by_key(queryset, per_page, field="timestamp", by_name=False):
             return _backward(queryset, per_page, field, has_next=False)
         return page
     if before:
-        page = _backward(queryset.filter(_beyond(field, before, back)), per_page, field,
-                         has_next=True)
+        page = _backward(queryset.filter(_beyond(field, before, back)), per_page, field, has_next=True)
         if page.is_empty:  # nothing newer than the key: the first page
             _redirect_to_page(None)
             return _forward(queryset, per_page, field, has_prev=False)
@@ -223,8 +226,9 @@ def _beyond(field, key, direction):
     range on ``field`` bounds the index scan; the ``$or`` only sorts out
     the items of the key's very moment by id."""
     moment, oid = key
-    return (Q(**{f"{field}__{direction}e": moment})
-            & (Q(**{f"{field}__{direction}": moment}) | Q(**{f"id__{direction}": oid})))
+    return Q(**{f"{field}__{direction}e": moment}) & (
+        Q(**{f"{field}__{direction}": moment}) | Q(**{f"id__{direction}": oid})
+    )
 
 
 def _forward(queryset, per_page, field, has_prev):
@@ -240,6 +244,7 @@ def _reading_back(by_name):
     def backward(queryset, per_page, field, has_next):
         items = list(queryset.order_by(f"{reverse}{field}", f"{reverse}id").limit(per_page + 1))
         return KeyedPage(items[:per_page][::-1], len(items) > per_page, has_next, field)
+
     return backward
 
 
@@ -247,11 +252,18 @@ def _redirect_to_page(number):
     """A browser's deep or past-the-end ``?page=N`` goes to ``page=number``
     (``None``: the first page; other query arguments kept); the API answers
     that page in place."""
-    if (not has_request_context() or request.method != "GET" or request.endpoint is None
-            or request.blueprint == "api"):
+    if (
+        not has_request_context()
+        or request.method != "GET"
+        or request.endpoint is None
+        or request.blueprint == "api"
+    ):
         return
-    arguments = {name: value for name, value in request.args.to_dict().items()
-                 if name not in ("after", "before", "page")}
+    arguments = {
+        name: value
+        for name, value in request.args.to_dict().items()
+        if name not in ("after", "before", "page")
+    }
     if number is not None:
         arguments["page"] = number
     abort(redirect(url_for(request.endpoint, **(request.view_args or {}), **arguments)))

@@ -14,6 +14,7 @@
   scheme and host (werkzeug's ``ProxyFix``), so rate limits, the request log
   and ``request.is_secure`` see the reader, not the proxy.
 """
+
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -32,13 +33,15 @@ def configure(app):
         app.config["SITE_URL"] = _address_run_serves() or LOCAL_SITE_URL
     site = _parse_site_url(app.config.get("SITE_URL"))
     # (Production without SITE_URL was refused already.)
-    if (site is not None and app.config["CONFIG_NAME"] == "production"
-            and app.config.get("TRUSTED_HOSTS") is None):
+    if (
+        site is not None
+        and app.config["CONFIG_NAME"] == "production"
+        and app.config.get("TRUSTED_HOSTS") is None
+    ):
         app.config["TRUSTED_HOSTS"] = [site.hostname]
     proxies = int(app.config.get("PROXY_COUNT") or 0)
     if proxies > 0:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,
-                                x_host=proxies)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
 
 def serve_at(app, host, port, secure=False):
@@ -71,8 +74,7 @@ def _parse_site_url(value):
         return None
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"SITE_URL={value!r} is not an address; "
-                          "expected e.g. https://blog.example.com")
+        raise ConfigError(f"SITE_URL={value!r} is not an address; expected e.g. https://blog.example.com")
     return parts
 
 
@@ -81,7 +83,6 @@ def site_url_for(endpoint, **values):
     the same inside a request or outside one, whatever its Host header."""
     app = current_app
     site = urlsplit(app.config["SITE_URL"])
-    adapter = app.url_map.bind(site.netloc, script_name=site.path or "/",
-                               url_scheme=site.scheme)
+    adapter = app.url_map.bind(site.netloc, script_name=site.path or "/", url_scheme=site.scheme)
     app.inject_url_defaults(endpoint, values)
     return adapter.build(endpoint, values, force_external=True)

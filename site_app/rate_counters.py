@@ -7,6 +7,7 @@ may be the first to meet the failure (an account page asking for the
 password), so they fall back the same way behind their own breaker: with
 Redis away a sign-in is counted per process, never answered 500.
 """
+
 import threading
 
 from flask import current_app

@@ -1,6 +1,7 @@
 """The one rule for where a ``next`` parameter may send a browser: a path on
 this site, never another site (an open redirect lets a phishing link borrow
 our address)."""
+
 from urllib.parse import urlsplit
 
 from flask import request

@@ -16,17 +16,20 @@ time), the counts repaired daily (``REPAIR_COUNTS_CRON``, server time).
 A time that passed while nothing ran is caught up at the next run: due is
 "``publish_at`` no later than now", not "now".
 """
+
 import logging
 import threading
 from datetime import datetime
 
 from croniter import croniter
+
 log = logging.getLogger(__name__)
 
 
 def publish_due_job():
     """Publish every scheduled post whose time has come (the job)."""
     from .models import Post
+
     published = Post.publish_due()
     if published:
         log.info("scheduled posts published: %d", published)
@@ -36,6 +39,7 @@ def publish_due_job():
 def repair_counts_job():
     """Make the counts kept beside the data exact again (the daily job)."""
     from .models.counts import repair_counts
+
     repaired = {what: fixed for what, fixed in repair_counts().items() if fixed}
     if repaired:
         log.info("counts repaired: %s", repaired)
@@ -44,16 +48,26 @@ def repair_counts_job():
 
 # --- RQ (production) --------------------------------------------------------
 
+
 def rq_cron_scheduler(app, connection):
     """RQ's cron scheduler with the site's timetable (not yet started)."""
     from rq.cron import CronScheduler
 
     from .jobs import QUEUE_NAME
+
     cron = CronScheduler(connection=connection)
-    cron.register(publish_due_job, QUEUE_NAME, interval=app.config["PUBLISH_DUE_SECONDS"],
-                  job_timeout=app.config["JOBS_TIMEOUT_SECONDS"])
-    cron.register(repair_counts_job, QUEUE_NAME, cron=app.config["REPAIR_COUNTS_CRON"],
-                  job_timeout=app.config["JOBS_TIMEOUT_SECONDS"])
+    cron.register(
+        publish_due_job,
+        QUEUE_NAME,
+        interval=app.config["PUBLISH_DUE_SECONDS"],
+        job_timeout=app.config["JOBS_TIMEOUT_SECONDS"],
+    )
+    cron.register(
+        repair_counts_job,
+        QUEUE_NAME,
+        cron=app.config["REPAIR_COUNTS_CRON"],
+        job_timeout=app.config["JOBS_TIMEOUT_SECONDS"],
+    )
     return cron
 
 
@@ -69,8 +83,7 @@ def start_rq_cron(app):
         with app.app_context():
             rq_cron_scheduler(app, redis_connection(app)).start()
 
-    process = multiprocessing.get_context("fork").Process(target=run, name="inkwell-cron",
-                                                          daemon=True)
+    process = multiprocessing.get_context("fork").Process(target=run, name="inkwell-cron", daemon=True)
     process.start()
     return process
 
@@ -102,8 +115,7 @@ def start_in_process(app):
             return None
         _started.add(id(app))
     stop = app.extensions.setdefault("timetable_stop", threading.Event())
-    thread = threading.Thread(target=_run_timetable, args=(app, stop),
-                              daemon=True, name="inkwell-timetable")
+    thread = threading.Thread(target=_run_timetable, args=(app, stop), daemon=True, name="inkwell-timetable")
     app.extensions["timetable_thread"] = thread
     thread.start()
     return thread

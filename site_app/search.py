@@ -20,6 +20,7 @@ first, and short lists of members and tags, whichever engine served them.
   posts read along the ``tags`` index (a limit before the unwind, so the
   work is bounded however many posts carry a tag).
 """
+
 import re
 
 from flask import current_app
@@ -77,8 +78,7 @@ def _text_index_search(terms, page, per_page):
     collection = Post._get_collection()
     total = collection.count_documents(filter_)
     page = clamp_page(page, total, per_page)
-    cursor = (collection.find(filter_, projection).sort(sort)
-              .skip((page - 1) * per_page).limit(per_page))
+    cursor = collection.find(filter_, projection).sort(sort).skip((page - 1) * per_page).limit(per_page)
     # The score only orders the results; it is not a field of the post.
     found = [Post._from_son({k: v for k, v in doc.items() if k != "score"}) for doc in cursor]
     return Page(found, page, per_page, total)
@@ -90,17 +90,19 @@ def _word_match_search(terms, page, per_page):
     # better-placed matches first.
     filter_ = {"$or": [{field: pattern} for pattern in patterns for field in WEIGHTS]}
     candidates = Post.listing().filter(__raw__=filter_)
-    ranked = sorted(((relevance(post, patterns), post) for post in candidates),
-                    key=lambda pair: (-pair[0], -pair[1].timestamp.timestamp()))
+    ranked = sorted(
+        ((relevance(post, patterns), post) for post in candidates),
+        key=lambda pair: (-pair[0], -pair[1].timestamp.timestamp()),
+    )
     return paginate_list([post for _score, post in ranked], page, per_page)
 
 
 def relevance(post, patterns):
     """Weighted count of the matches of ``patterns`` in a post."""
-    fields = {"title": post.title or "", "body": post.body or "",
-              "tags": " ".join(post.tags or [])}
-    return sum(WEIGHTS[name] * len(pattern.findall(value))
-               for pattern in patterns for name, value in fields.items())
+    fields = {"title": post.title or "", "body": post.body or "", "tags": " ".join(post.tags or [])}
+    return sum(
+        WEIGHTS[name] * len(pattern.findall(value)) for pattern in patterns for name, value in fields.items()
+    )
 
 
 def _prefixes(terms):
@@ -115,8 +117,7 @@ def search_people(text):
     terms = search_terms(text)
     if not terms:
         return []
-    found = list(User.objects(username_key__in=_prefixes(terms))
-                 .order_by("username_key").limit(PEOPLE_SHOWN))
+    found = list(User.objects(username_key__in=_prefixes(terms)).order_by("username_key").limit(PEOPLE_SHOWN))
     if len(found) < PEOPLE_SHOWN:
         if supports_text_search(current_app):
             by_name = User.objects.search_text(" ".join(terms)).order_by("$text_score")
@@ -165,7 +166,7 @@ def highlight(text, terms):
     pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, terms)) + r")\w*", re.IGNORECASE)
     pieces, last = [], 0
     for match in pattern.finditer(text):
-        pieces.append(escape(text[last:match.start()]))
+        pieces.append(escape(text[last : match.start()]))
         pieces.append(Markup("<mark>%s</mark>") % match.group())
         last = match.end()
     pieces.append(escape(text[last:]))

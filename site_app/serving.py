@@ -2,6 +2,7 @@
 app before it serves it, so while the factory runs, run's options (or
 FLASK_RUN_HOST/PORT) say where it will answer. ``flask demo`` says so itself
 (``seed/commands.py``)."""
+
 import click
 from flask.helpers import get_debug_flag
 from werkzeug.serving import is_running_from_reloader

@@ -15,6 +15,7 @@ Only plain collection calls (``find_one``, ``insert_one``, ``update_one``,
 same on mongomock and through pymongo. A visitor whose session is empty gets
 neither a record nor a cookie, so anonymous pages stay cacheable.
 """
+
 import hashlib
 import secrets
 from datetime import timedelta
@@ -67,8 +68,9 @@ class MongoSessionInterface(SessionInterface):
                 return ServerSession(unavailable=error)
             # The TTL monitor runs once a minute: check the time too.
             if stored and stored["expires_at"] > utcnow():
-                return ServerSession(_serializer.loads(stored["data"]), sid=sid,
-                                     expires_at=stored["expires_at"])
+                return ServerSession(
+                    _serializer.loads(stored["data"]), sid=sid, expires_at=stored["expires_at"]
+                )
         return ServerSession()
 
     def save_session(self, app, session, response):
@@ -99,19 +101,28 @@ class MongoSessionInterface(SessionInterface):
             return
         never_shared(response)
         response.set_cookie(
-            self.get_cookie_name(app), session.sid,
+            self.get_cookie_name(app),
+            session.sid,
             expires=self.get_expiration_time(app, session),
-            httponly=self.get_cookie_httponly(app), domain=self.get_cookie_domain(app),
-            path=self.get_cookie_path(app), secure=self.get_cookie_secure(app),
-            samesite=self.get_cookie_samesite(app), partitioned=self.get_cookie_partitioned(app))
+            httponly=self.get_cookie_httponly(app),
+            domain=self.get_cookie_domain(app),
+            path=self.get_cookie_path(app),
+            secure=self.get_cookie_secure(app),
+            samesite=self.get_cookie_samesite(app),
+            partitioned=self.get_cookie_partitioned(app),
+        )
 
     def _delete_cookie(self, app, response):
         never_shared(response)
         response.delete_cookie(
-            self.get_cookie_name(app), domain=self.get_cookie_domain(app),
-            path=self.get_cookie_path(app), secure=self.get_cookie_secure(app),
-            httponly=self.get_cookie_httponly(app), samesite=self.get_cookie_samesite(app),
-            partitioned=self.get_cookie_partitioned(app))
+            self.get_cookie_name(app),
+            domain=self.get_cookie_domain(app),
+            path=self.get_cookie_path(app),
+            secure=self.get_cookie_secure(app),
+            httponly=self.get_cookie_httponly(app),
+            samesite=self.get_cookie_samesite(app),
+            partitioned=self.get_cookie_partitioned(app),
+        )
 
 
 def never_shared(response):
@@ -129,14 +140,16 @@ def never_shared(response):
 def _store(app, session, expires_at):
     """Write the session; only a new id is inserted, so a record deleted
     meanwhile stays deleted. Returns whether the session is stored."""
-    fields = {"data": _serializer.dumps(dict(session)), "expires_at": expires_at,
-              "user_id": _user_id(session)}
+    fields = {
+        "data": _serializer.dumps(dict(session)),
+        "expires_at": expires_at,
+        "user_id": _user_id(session),
+    }
     if session.sid is None:
         session.sid = secrets.token_urlsafe(32)
         _collection(app).insert_one({"_id": _key(session.sid), **fields})
         return True
-    return _collection(app).update_one({"_id": _key(session.sid)},
-                                       {"$set": fields}).matched_count == 1
+    return _collection(app).update_one({"_id": _key(session.sid)}, {"$set": fields}).matched_count == 1
 
 
 def _lifetime(app, session):
@@ -175,10 +188,15 @@ def ensure_session_indexes(database=None):
     """The TTL index that expires sessions and the one that finds an
     account's sessions; returns ``{collection: [new index names]}``."""
     collection = (database if database is not None else get_db(current_app))[COLLECTION]
-    return {COLLECTION: create_missing_indexes(collection, [
-        ([("expires_at", 1)], {"name": "session_expiry", "expireAfterSeconds": 0}),
-        ([("user_id", 1)], {"name": "session_user"}),
-    ])}
+    return {
+        COLLECTION: create_missing_indexes(
+            collection,
+            [
+                ([("expires_at", 1)], {"name": "session_expiry", "expireAfterSeconds": 0}),
+                ([("user_id", 1)], {"name": "session_user"}),
+            ],
+        )
+    }
 
 
 def end_sessions_of(user_id):
@@ -228,8 +246,13 @@ def sessions_of(user_id):
         if stored["expires_at"] <= utcnow():
             continue
         data = _serializer.loads(stored["data"])
-        found.append({"key": stored["_id"], "user_agent": data.get(USER_AGENT, ""),
-                      "last_used": stored["expires_at"] - lifetime})
+        found.append(
+            {
+                "key": stored["_id"],
+                "user_agent": data.get(USER_AGENT, ""),
+                "last_used": stored["expires_at"] - lifetime,
+            }
+        )
     return sorted(found, key=lambda one: one["last_used"], reverse=True)
 
 

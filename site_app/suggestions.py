@@ -1,5 +1,6 @@
 """Where a reader with an empty Followed tab or search might start: writers
 to follow and tags used lately, both from ``discovery.py`` (Explore's)."""
+
 from . import discovery
 
 

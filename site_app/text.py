@@ -8,6 +8,7 @@ web forms (:class:`site_app.forms.SiteForm`), the API
 (``api/inputs.py``) and the models (``validation=`` on their fields).
 The feed strips them from anything stored before this rule existed.
 """
+
 import re
 
 from mongoengine.errors import ValidationError
@@ -15,8 +16,7 @@ from mongoengine.errors import ValidationError
 _BIDI = "\u202a-\u202e\u2066-\u2069"
 # C0 and C1 controls, DEL, the XML non-characters, lone surrogates.
 _UNSAFE_IN_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\ufffe\uffff\ud800-\udfff]")
-_UNSAFE_IN_TEXT = re.compile(
-    f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}\ufffe\uffff\ud800-\udfff]")
+_UNSAFE_IN_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}\ufffe\uffff\ud800-\udfff]")
 
 
 def unsafe_character(value, multiline=False):
@@ -31,8 +31,7 @@ def refusal(value, multiline=False):
     found = unsafe_character(value, multiline)
     if found is None:
         return None
-    return (f"contains control characters or text-direction overrides ({found} is one); "
-            "remove them.")
+    return f"contains control characters or text-direction overrides ({found} is one); remove them."
 
 
 def strip_unsafe(value):
@@ -47,6 +46,7 @@ def _field_validator(multiline):
             message = refusal(item, multiline) if isinstance(item, str) else None
             if message:
                 raise ValidationError("Text " + message)
+
     return validate
 
 

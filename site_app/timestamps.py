@@ -13,11 +13,13 @@ shows dates in the reader's zone. There is no inline style or script, which
 the Content-Security-Policy would refuse (Flask-Moment's own renderer writes
 ``style="display: none"``, so the site renders the element itself).
 """
+
 import math
-from datetime import datetime, timedelta, UTC
+from datetime import UTC, datetime, timedelta
 
 from babel.dates import format_date, format_datetime, format_timedelta
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 
@@ -37,9 +39,14 @@ class LocalTime:
         attributes = f'data-function="{escape(function)}"'
         if pattern:
             attributes += f' data-format="{escape(pattern)}"'
-        return Markup('<time class="local-time" datetime="{}" title="{}" {}>{}</time>'.format(
-            escape(self._iso_utc()), escape(self._utc_text()), attributes,
-            escape(self._fallback_text(function, pattern))))
+        return Markup(
+            '<time class="local-time" datetime="{}" title="{}" {}>{}</time>'.format(
+                escape(self._iso_utc()),
+                escape(self._utc_text()),
+                attributes,
+                escape(self._fallback_text(function, pattern)),
+            )
+        )
 
     def _utc(self):
         timestamp = self.timestamp
@@ -70,15 +77,22 @@ def _locale():
 # moment.js's thresholds: (under this many seconds, the unit, its length;
 # None says "1"), in the words of Intl.RelativeTimeFormat("en"). The script's
 # BUCKETS is the same table: change both together.
-RELATIVE = [(90, "minute", None), (45 * 60, "minute", 60), (90 * 60, "hour", None),
-            (22 * 3600, "hour", 3600), (36 * 3600, "day", None), (26 * 86400, "day", 86400),
-            (45 * 86400, "month", None), (320 * 86400, "month", 30 * 86400),
-            (548 * 86400, "year", None), (math.inf, "year", 365.25 * 86400)]
+RELATIVE = [
+    (90, "minute", None),
+    (45 * 60, "minute", 60),
+    (90 * 60, "hour", None),
+    (22 * 3600, "hour", 3600),
+    (36 * 3600, "day", None),
+    (26 * 86400, "day", 86400),
+    (45 * 86400, "month", None),
+    (320 * 86400, "month", 30 * 86400),
+    (548 * 86400, "year", None),
+    (math.inf, "year", 365.25 * 86400),
+]
 JUST_NOW = 45  # seconds either side that read "now"
 
 
-_UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400, "month": 30 * 86400,
-                 "year": 365 * 86400}
+_UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400, "month": 30 * 86400, "year": 365 * 86400}
 
 
 def from_now(seconds, locale="en"):
@@ -91,8 +105,13 @@ def from_now(seconds, locale="en"):
     unit, length = next((unit, length) for limit, unit, length in RELATIVE if span < limit)
     count = math.floor(span / length + 0.5) if length else 1  # JavaScript's Math.round
     delta = timedelta(seconds=count * _UNIT_SECONDS[unit])
-    return format_timedelta(delta if seconds < 0 else -delta, granularity=unit,
-                            threshold=math.inf, add_direction=True, locale=locale)
+    return format_timedelta(
+        delta if seconds < 0 else -delta,
+        granularity=unit,
+        threshold=math.inf,
+        add_direction=True,
+        locale=locale,
+    )
 
 
 def register(app):

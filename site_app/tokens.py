@@ -3,6 +3,7 @@
 Each purpose signs with its own salt, so a password-reset token can never
 confirm an account or change an email, whatever it contains.
 """
+
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 

@@ -21,6 +21,7 @@ would cost a cached page a fifth of its speed. A process killed outright
 loses at most that many seconds of its views, and so does a flush the
 database refuses (logged).
 """
+
 import atexit
 import logging
 import threading
@@ -48,6 +49,7 @@ _CRAWLERS = CrawlerDetect()
 def counts_views(view):
     """Count each answer of a post page (``post_id`` among the view's
     arguments) as a view when a reader got it."""
+
     @wraps(view)
     def wrapper(**kwargs):
         response = make_response(view(**kwargs))
@@ -57,6 +59,7 @@ def counts_views(view):
             except Exception:
                 log.exception("a view of post %s was not counted", kwargs["post_id"])
         return response
+
     return wrapper
 
 
@@ -74,8 +77,12 @@ def is_reader():
     if not agent or _CRAWLERS.is_crawler(agent):
         return False
     # Link prefetching (Chrome's Sec-Purpose, Firefox's X-Moz, older Purpose).
-    purpose = (request.headers.get("Sec-Purpose") or request.headers.get("Purpose")
-               or request.headers.get("X-Moz") or "")
+    purpose = (
+        request.headers.get("Sec-Purpose")
+        or request.headers.get("Purpose")
+        or request.headers.get("X-Moz")
+        or ""
+    )
     return "prefetch" not in purpose.lower()
 
 
@@ -185,6 +192,7 @@ def connect_signals():
     """Comments counted per day as they are written and removed; a deleted
     post's days go with it."""
     from mongoengine import signals as document_signals
+
     comment_posted.connect(_on_comment_posted, weak=False)
     comment_removed.connect(_on_comment_removed, weak=False)
     document_signals.post_delete.connect(_on_post_deleted, sender=Post, weak=False)

@@ -1,5 +1,6 @@
 """Glue every page shares: per-request hooks, template helpers and the
 security headers (a Content-Security-Policy with a per-request nonce)."""
+
 import secrets
 
 from flask import g
@@ -20,24 +21,29 @@ def csp_nonce():
 def content_security_policy(nonce):
     """The site's policy; ``nonce=None`` for a page that uses none (a cached
     page shared by readers: nothing per response in it)."""
-    return "; ".join([
-        "default-src 'self'",
-        f"script-src 'self' 'nonce-{nonce}'" if nonce else "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{nonce}'" if nonce else "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 def security_headers(app):
     """The headers every answer carries besides its CSP (pages and static files)."""
-    headers = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
-               "Referrer-Policy": "strict-origin-when-cross-origin"}
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+    }
     if app.config.get("HSTS"):
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     return headers
@@ -46,8 +52,7 @@ def security_headers(app):
 def static_file_headers(app):
     """Static files are served by WhiteNoise, outside Flask: the same headers,
     and a policy that lets a file opened on its own (an SVG) run nothing."""
-    return {**security_headers(app),
-            "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'"}
+    return {**security_headers(app), "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'"}
 
 
 def retry_after_only_when_limited(response):
@@ -66,8 +71,12 @@ def register(app):
 
     @app.context_processor
     def template_globals():
-        return {"Permission": Permission, "csp_nonce": csp_nonce, "site_url_for": site_url_for,
-                "site_name": app.config["SITE_NAME"]}
+        return {
+            "Permission": Permission,
+            "csp_nonce": csp_nonce,
+            "site_url_for": site_url_for,
+            "site_name": app.config["SITE_NAME"],
+        }
 
     @app.before_request
     def start_request():

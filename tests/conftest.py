@@ -1,6 +1,7 @@
 """Shared fixtures: an app with its own empty database per test, a client, a
 CLI runner, a mail outbox, user factories and an ``auth`` helper. Plain
 helpers that test modules import live in ``helpers.py``."""
+
 import atexit
 import os
 import sys
@@ -40,13 +41,12 @@ share_compiled_templates()
 share_url_builders()
 bind_every_app_on_push()
 
-from site_app import create_app
-from site_app import dbstats
-from site_app.models import Role, User
-from site_app.scheduler import stop_in_process
-
 # After the lane is set up: helpers reads TEST_MONGODB_URI.
 from helpers import DRIVER_LANE, ServerLikeClient, basic_auth, close_database
+
+from site_app import create_app, dbstats
+from site_app.models import Role, User
+from site_app.scheduler import stop_in_process
 
 
 def pytest_sessionfinish(session):
@@ -57,9 +57,9 @@ def pytest_sessionfinish(session):
     import pymongo
 
     from site_app.database import TEST_DATABASE_MARK
+
     mine = f"{TEST_DATABASE_MARK}{os.getpid()}_"
-    with pymongo.MongoClient(os.environ["TEST_MONGODB_URI"],
-                             serverSelectionTimeoutMS=2000) as client:
+    with pymongo.MongoClient(os.environ["TEST_MONGODB_URI"], serverSelectionTimeoutMS=2000) as client:
         for name in client.list_database_names():
             if mine in name:
                 client.drop_database(name)
@@ -112,6 +112,7 @@ def make_app():
             with app.app_context():
                 Role.insert_roles()
         return app
+
     yield build
     for app in made:
         if app.config["CONFIG_NAME"] == "testing":
@@ -169,8 +170,9 @@ def make_user(app, app_context):
     """Create an account: ``make_user("ann", role="Moderator")``."""
     counter = {"n": 0}
 
-    def make(username=None, email=None, password="correct horse battery",
-             role="User", confirmed=True, **profile):
+    def make(
+        username=None, email=None, password="correct horse battery", role="User", confirmed=True, **profile
+    ):
         counter["n"] += 1
         username = username or f"user{counter['n']}"
         email = email or f"{username}@example.com"
@@ -187,10 +189,10 @@ class AuthActions:
     def __init__(self, client):
         self._client = client
 
-    def login(self, email="user1@example.com", password="correct horse battery",
-              follow_redirects=False):
-        return self._client.post("/auth/login", data={"email": email, "password": password},
-                                 follow_redirects=follow_redirects)
+    def login(self, email="user1@example.com", password="correct horse battery", follow_redirects=False):
+        return self._client.post(
+            "/auth/login", data={"email": email, "password": password}, follow_redirects=follow_redirects
+        )
 
     def login_as(self, user, password="correct horse battery"):
         response = self.login(user.email, password)

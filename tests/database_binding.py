@@ -18,6 +18,7 @@ alias, ``site_app.database.connect_documents``) leaves it open.
 ``test_private_reaches.py`` fails, naming the attribute, when a MongoEngine
 release renames one.
 """
+
 import threading
 
 import mongoengine

@@ -1,5 +1,6 @@
 """Helpers test modules import (``from helpers import ...``); fixtures are
 in ``conftest.py``."""
+
 import base64
 import contextvars
 import os
@@ -83,6 +84,5 @@ def assert_compressed_answer_revalidates(client, path):
     (compressed too) gets a 304: the ETag names the page, not its encoding."""
     first = client.get(path, headers={"Accept-Encoding": "br"})
     assert first.headers["Content-Encoding"] == "br"
-    again = client.get(path, headers={"Accept-Encoding": "br",
-                                      "If-None-Match": first.headers["ETag"]})
+    again = client.get(path, headers={"Accept-Encoding": "br", "If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304

@@ -1,6 +1,7 @@
 """Small real-shaped files for the import tests, made by hand (the shapes
 of an Inkwell export, WordPress WXR, a Ghost export, a Medium export and
 feeds), and the upload helper."""
+
 import io
 import json
 import re
@@ -25,9 +26,14 @@ def zip_of(members, compression=zipfile.ZIP_DEFLATED):
 
 
 def inkwell_post(title, body, post_id, date="2023-04-05T06:07:08Z", **front):
-    lines = ["---", f"title: {json.dumps(title)}", f"date: '{date}'",
-             f"updated: '{front.pop('updated', date)}'", f"id: {post_id}",
-             f"slug: {re.sub(r'[^a-z0-9]+', '-', title.lower()).strip('-')}"]
+    lines = [
+        "---",
+        f"title: {json.dumps(title)}",
+        f"date: '{date}'",
+        f"updated: '{front.pop('updated', date)}'",
+        f"id: {post_id}",
+        f"slug: {re.sub(r'[^a-z0-9]+', '-', title.lower()).strip('-')}",
+    ]
     lines += [f"{key}: {json.dumps(value)}" for key, value in front.items()]
     return "\n".join([*lines, "---", body, ""])
 
@@ -84,25 +90,58 @@ WXR = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def ghost_export(published_at="2021-06-07T08:09:10.000Z"):
-    return json.dumps({"db": [{"meta": {"exported_on": 1620000000000, "version": "5.0.0"},
-                               "data": {
-        "posts": [
-            {"id": "6001", "uuid": "a1b2", "title": "Fog signals", "slug": "fog-signals",
-             "html": "<p>Two long blasts <em>every</em> two minutes.</p>",
-             "status": "published", "type": "post", "published_at": published_at,
-             "created_at": "2021-06-01T00:00:00.000Z", "updated_at": "2021-06-08T00:00:00.000Z",
-             "custom_excerpt": "What the horn says.",
-             "canonical_url": "https://ghost.example/fog-signals/"},
-            {"id": "6002", "uuid": "c3d4", "title": "Buoys", "slug": "buoys",
-             "html": "<p>Red right returning.</p>", "status": "draft", "type": "post",
-             "published_at": None, "created_at": "2021-07-01T00:00:00.000Z",
-             "updated_at": "2021-07-01T00:00:00.000Z"},
-            {"id": "6003", "title": "Contact", "html": "<p>page</p>", "status": "published",
-             "type": "page", "published_at": "2021-01-01T00:00:00.000Z"},
-        ],
-        "tags": [{"id": "t1", "name": "Navigation"}, {"id": "t2", "name": "Sound"}],
-        "posts_tags": [{"post_id": "6001", "tag_id": "t1"}, {"post_id": "6001", "tag_id": "t2"}],
-    }}]})
+    return json.dumps(
+        {
+            "db": [
+                {
+                    "meta": {"exported_on": 1620000000000, "version": "5.0.0"},
+                    "data": {
+                        "posts": [
+                            {
+                                "id": "6001",
+                                "uuid": "a1b2",
+                                "title": "Fog signals",
+                                "slug": "fog-signals",
+                                "html": "<p>Two long blasts <em>every</em> two minutes.</p>",
+                                "status": "published",
+                                "type": "post",
+                                "published_at": published_at,
+                                "created_at": "2021-06-01T00:00:00.000Z",
+                                "updated_at": "2021-06-08T00:00:00.000Z",
+                                "custom_excerpt": "What the horn says.",
+                                "canonical_url": "https://ghost.example/fog-signals/",
+                            },
+                            {
+                                "id": "6002",
+                                "uuid": "c3d4",
+                                "title": "Buoys",
+                                "slug": "buoys",
+                                "html": "<p>Red right returning.</p>",
+                                "status": "draft",
+                                "type": "post",
+                                "published_at": None,
+                                "created_at": "2021-07-01T00:00:00.000Z",
+                                "updated_at": "2021-07-01T00:00:00.000Z",
+                            },
+                            {
+                                "id": "6003",
+                                "title": "Contact",
+                                "html": "<p>page</p>",
+                                "status": "published",
+                                "type": "page",
+                                "published_at": "2021-01-01T00:00:00.000Z",
+                            },
+                        ],
+                        "tags": [{"id": "t1", "name": "Navigation"}, {"id": "t2", "name": "Sound"}],
+                        "posts_tags": [
+                            {"post_id": "6001", "tag_id": "t1"},
+                            {"post_id": "6001", "tag_id": "t2"},
+                        ],
+                    },
+                }
+            ]
+        }
+    )
 
 
 MEDIUM_POST = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>Lighthouse keepers</title></head>
@@ -127,10 +166,14 @@ MEDIUM_DRAFT = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>Untold
 
 
 def medium_export():
-    return zip_of({"README.html": "<p>Your Medium archive</p>",
-                   "profile/profile.html": "<p>Wendy</p>",
-                   "posts/2018-09-10_Lighthouse-keepers-abc123.html": MEDIUM_POST,
-                   "posts/draft_Untold-def456.html": MEDIUM_DRAFT})
+    return zip_of(
+        {
+            "README.html": "<p>Your Medium archive</p>",
+            "profile/profile.html": "<p>Wendy</p>",
+            "posts/2018-09-10_Lighthouse-keepers-abc123.html": MEDIUM_POST,
+            "posts/draft_Untold-def456.html": MEDIUM_DRAFT,
+        }
+    )
 
 
 ATOM = """<?xml version="1.0" encoding="utf-8"?>
@@ -157,8 +200,9 @@ def upload(client, data, filename="export.zip"):
     """POST the file to /import as the form does."""
     if isinstance(data, str):
         data = data.encode()
-    return client.post("/import", data={"file": (io.BytesIO(data), filename)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/import", data={"file": (io.BytesIO(data), filename)}, content_type="multipart/form-data"
+    )
 
 
 def summary(client, response):

@@ -20,6 +20,7 @@ From Python (``tests/`` is on ``sys.path`` in the suite)::
 What it emulates and what it refuses is in ``tests/standin/`` and the
 README's Tests section.
 """
+
 import argparse
 import os
 import select
@@ -41,8 +42,7 @@ class StandIn:
 
     @classmethod
     def start(cls, port=0, host="127.0.0.1", delay_ms=0, timeout=15):
-        command = [sys.executable, str(HERE / "mongo_standin.py"), "--port", str(port),
-                   "--host", host]
+        command = [sys.executable, str(HERE / "mongo_standin.py"), "--port", str(port), "--host", host]
         if delay_ms:
             command += ["--delay-ms", str(delay_ms)]
         process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
@@ -84,8 +84,7 @@ class StandIn:
         """Stop, then start a new process on the same port. The data does not
         survive: the new process starts empty."""
         self.stop()
-        fresh = StandIn.start(port=self.port, host=self.host, delay_ms=self.delay_ms,
-                              timeout=timeout)
+        fresh = StandIn.start(port=self.port, host=self.host, delay_ms=self.delay_ms, timeout=timeout)
         self.process, self.uri = fresh.process, fresh.uri
         return self
 

@@ -16,6 +16,7 @@ into its builder (converted by the rule's converter), so it is compiled as
 Werkzeug does. ``test_private_reaches.py`` names ``_compile_builder`` and
 ``_trace`` if a Werkzeug release drops them.
 """
+
 import threading
 
 from werkzeug.routing import Rule

@@ -1,6 +1,7 @@
 """A job for the worker-kill test, importable by a worker started with
 ``tests`` on PYTHONPATH: it writes its key to a file, slowly, once (a second
 run of the same key changes nothing, as every job here must)."""
+
 import os
 import time
 from pathlib import Path

@@ -7,6 +7,7 @@ Redis and nginx come from the OS (``apt-get install redis-server nginx``);
 without them these tests skip with a message that says so, except under CI
 (``CI=true``), where they must run and fail instead.
 """
+
 import os
 import shutil
 import signal
@@ -35,8 +36,10 @@ def require(binary, package):
     """Skip (or, under CI, fail) when an OS program is missing."""
     if Path(binary).is_file() and os.access(binary, os.X_OK):
         return
-    message = (f"{binary} is missing: install it with `sudo apt-get install -y {package}` "
-               "to run the production-shape tests")
+    message = (
+        f"{binary} is missing: install it with `sudo apt-get install -y {package}` "
+        "to run the production-shape tests"
+    )
     if in_ci():
         pytest.fail(message + " (CI=true: these tests must run)")
     pytest.skip(message)
@@ -61,8 +64,9 @@ class Service:
         self.name = name
         self.log_path = Path(log_path)
         self._log_file = open(self.log_path, "ab")
-        self.process = subprocess.Popen(command, env=env, cwd=cwd, stdout=self._log_file,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = subprocess.Popen(
+            command, env=env, cwd=cwd, stdout=self._log_file, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
     def log(self):
         return self.log_path.read_text(errors="replace")
@@ -76,8 +80,7 @@ class Service:
                 return self
             time.sleep(0.1)
         self.stop()
-        raise RuntimeError(f"{self.name} did not listen on {port} in {timeout} s:\n"
-                           f"{self.log()[-3000:]}")
+        raise RuntimeError(f"{self.name} did not listen on {port} in {timeout} s:\n{self.log()[-3000:]}")
 
     def stop(self):
         if self.process.poll() is None:
@@ -95,9 +98,23 @@ def start_redis(folder, port=None):
     a stopped one listened."""
     require(REDIS_SERVER, "redis-server")
     port = port or free_port()
-    service = Service("redis-server", [
-        REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-        "--appendonly", "no", "--dir", str(folder)], Path(folder) / "redis.log")
+    service = Service(
+        "redis-server",
+        [
+            REDIS_SERVER,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+        ],
+        Path(folder) / "redis.log",
+    )
     service.url, service.port = f"redis://127.0.0.1:{port}", port
     return service.wait_for_port(port)
 
@@ -151,10 +168,14 @@ def start_nginx(folder, upstream_port):
     folder = Path(folder)
     http_port, https_port = free_port(), free_port()
     config = folder / "nginx.conf"
-    config.write_text(NGINX_CONFIG.format(folder=folder, upstream=upstream_port,
-                                          http_port=http_port, https_port=https_port))
-    service = Service("nginx", [NGINX, "-p", str(folder), "-e", str(folder / "nginx-error.log"),
-                                "-c", str(config)], folder / "nginx.log")
+    config.write_text(
+        NGINX_CONFIG.format(folder=folder, upstream=upstream_port, http_port=http_port, https_port=https_port)
+    )
+    service = Service(
+        "nginx",
+        [NGINX, "-p", str(folder), "-e", str(folder / "nginx-error.log"), "-c", str(config)],
+        folder / "nginx.log",
+    )
     service.http_port, service.https_port = http_port, https_port
     service.wait_for_port(http_port)
     return service.wait_for_port(https_port)
@@ -164,14 +185,25 @@ def start_gunicorn(folder, env, port, workers=3):
     """The site under gunicorn on ``port`` with the project's
     gunicorn.conf.py. Its access log goes to its stdout (the log) with the
     worker's pid first, so a test can tell which worker answered."""
-    command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
-               "-w", str(workers), "--bind", f"127.0.0.1:{port}",
-               "--access-logformat", "%(p)s %(s)s %(m)s %(U)s?%(q)s",
-               # gunicorn 25+ shares one control socket per user: not for tests
-               "--no-control-socket",
-               "site_app:create_app()"]
-    service = Service("gunicorn", command, Path(folder) / "gunicorn.log",
-                      env={**env, "GUNICORN_ACCESS_LOG": "-"})
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        str(ROOT / "gunicorn.conf.py"),
+        "-w",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--access-logformat",
+        "%(p)s %(s)s %(m)s %(U)s?%(q)s",
+        # gunicorn 25+ shares one control socket per user: not for tests
+        "--no-control-socket",
+        "site_app:create_app()",
+    ]
+    service = Service(
+        "gunicorn", command, Path(folder) / "gunicorn.log", env={**env, "GUNICORN_ACCESS_LOG": "-"}
+    )
     service.port = port
     return service.wait_for_port(port, timeout=120)
 

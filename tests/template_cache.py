@@ -8,6 +8,7 @@ the template's name and checks the checksum of its source, so an edited
 template is compiled anew (Jinja's documented ``BytecodeCache`` interface).
 ``conftest.py`` gives it to every app through Flask's ``jinja_options``.
 """
+
 import threading
 
 from flask import Flask

@@ -1,6 +1,7 @@
 """``GET /account/export``: a zip of the member's posts (Markdown with YAML
 front matter, images beside them, links rewritten) and ``account.json``;
 large accounts get a job with progress and a mailed link."""
+
 import io
 import json
 import re
@@ -8,9 +9,9 @@ import zipfile
 
 import frontmatter
 import pytest
+from helpers import links_in, site_path
 from PIL import Image
 
-from helpers import links_in, site_path
 from site_app.models import Bookmark, Like, Post
 from site_app.models.subscriptions import Subscription
 
@@ -20,8 +21,9 @@ PASSWORD = "correct horse battery"
 def upload_image(client, colour, name):
     buffer = io.BytesIO()
     Image.new("RGB", (320, 240), colour).save(buffer, "PNG")
-    response = client.post("/upload", data={"file": (io.BytesIO(buffer.getvalue()), name)},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/upload", data={"file": (io.BytesIO(buffer.getvalue()), name)}, content_type="multipart/form-data"
+    )
     assert response.status_code == 201, response.text
     return response.get_json()
 
@@ -37,15 +39,31 @@ def ann(make_user, auth):
 def her_posts(app, client, ann, make_user):
     image = upload_image(client, "teal", "harbour view.png")
     other = upload_image(client, "navy", "night.png")
-    body = (f"Look: ![harbour]({image['url']})\n\nAnd at night ![night]({other['url']}?thumb=1)"
-            f"\n\nA link elsewhere: https://example.com/files/{'a' * 24}")
-    response = client.post("/write", data={
-        "title": "Ça va? Tides & Harbours!", "subtitle": "What water taught me", "body": body,
-        "tags": "sea, harbour", "custom_excerpt": "A short story.",
-        "canonical_url": "https://elsewhere.example/tides"})
+    body = (
+        f"Look: ![harbour]({image['url']})\n\nAnd at night ![night]({other['url']}?thumb=1)"
+        f"\n\nA link elsewhere: https://example.com/files/{'a' * 24}"
+    )
+    response = client.post(
+        "/write",
+        data={
+            "title": "Ça va? Tides & Harbours!",
+            "subtitle": "What water taught me",
+            "body": body,
+            "tags": "sea, harbour",
+            "custom_excerpt": "A short story.",
+            "canonical_url": "https://elsewhere.example/tides",
+        },
+    )
     assert response.status_code == 302
-    client.post("/write", data={"title": "Ça va? Tides & Harbours!", "body": "Second, same title",
-                                "tags": "", "save_draft": "y"})
+    client.post(
+        "/write",
+        data={
+            "title": "Ça va? Tides & Harbours!",
+            "body": "Second, same title",
+            "tags": "",
+            "save_draft": "y",
+        },
+    )
     bob = make_user("bob")
     bobs = Post.publish(bob, "Bob's post", "Bob writes", ["x"])
     bobs.add_comment(ann, "Ann comments on bob")
@@ -61,8 +79,9 @@ def exported(client):
     assert response.status_code == 200, response.text[:500]
     assert response.mimetype == "application/zip"
     assert response.headers["Cache-Control"] == "no-store"
-    assert re.fullmatch(r'attachment; filename="inkwell-ann-\d{4}-\d\d-\d\d\.zip"',
-                        response.headers["Content-Disposition"])
+    assert re.fullmatch(
+        r'attachment; filename="inkwell-ann-\d{4}-\d\d-\d\d\.zip"', response.headers["Content-Disposition"]
+    )
     return zipfile.ZipFile(io.BytesIO(response.get_data()))
 
 
@@ -73,15 +92,28 @@ def test_the_zip_holds_each_post_with_its_images_beside_it(client, ann, her_post
     first = "posts/{}-ca-va-tides-harbours"
     post = Post.objects(author=ann.id, draft=False).first()
     day = f"{post.timestamp:%Y-%m-%d}"
-    assert names == sorted([
-        "account.json", f"{first.format(day)}/index.md", f"{first.format(day)}/harbour_view.png",
-        f"{first.format(day)}/night.png", f"{first.format(day)}-2/index.md"])
+    assert names == sorted(
+        [
+            "account.json",
+            f"{first.format(day)}/index.md",
+            f"{first.format(day)}/harbour_view.png",
+            f"{first.format(day)}/night.png",
+            f"{first.format(day)}-2/index.md",
+        ]
+    )
     text = frontmatter.loads(archive.read(f"{first.format(day)}/index.md").decode())
     assert text.metadata == {
-        "title": "Ça va? Tides & Harbours!", "subtitle": "What water taught me",
-        "date": post.timestamp.isoformat() + "Z", "updated": post.timestamp.isoformat() + "Z",
-        "tags": ["sea", "harbour"], "draft": False, "canonical_url": "https://elsewhere.example/tides",
-        "excerpt": "A short story.", "slug": "ca-va-tides-harbours", "id": str(post.id)}
+        "title": "Ça va? Tides & Harbours!",
+        "subtitle": "What water taught me",
+        "date": post.timestamp.isoformat() + "Z",
+        "updated": post.timestamp.isoformat() + "Z",
+        "tags": ["sea", "harbour"],
+        "draft": False,
+        "canonical_url": "https://elsewhere.example/tides",
+        "excerpt": "A short story.",
+        "slug": "ca-va-tides-harbours",
+        "id": str(post.id),
+    }
     assert "![harbour](harbour_view.png)" in text.content
     assert "![night](night.png)" in text.content
     assert f"https://example.com/files/{'a' * 24}" in text.content  # not a file of this site
@@ -126,8 +158,7 @@ def test_signed_out_readers_are_sent_to_sign_in(app):
 
 
 @pytest.mark.app_config(EXPORT_INLINE_MAX_BYTES=1000)
-def test_a_large_account_gets_a_job_a_progress_page_and_a_mailed_link(
-        app, client, ann, her_posts, outbox):
+def test_a_large_account_gets_a_job_a_progress_page_and_a_mailed_link(app, client, ann, her_posts, outbox):
     response = client.get("/account/export")
     assert response.status_code == 302
     progress = client.get(response.headers["Location"])  # the job ran (JOBS_RUN_AT_ONCE)
@@ -152,7 +183,9 @@ def test_a_large_account_gets_a_job_a_progress_page_and_a_mailed_link(
 
 def test_a_job_being_built_shows_its_progress_to_its_owner_only(app, client, ann, make_user):
     from helpers import signed_in_client
+
     from site_app.models.exports import ExportJob
+
     job = ExportJob.start(ann.id)
     job.advance(3, 12)
     page = client.get(f"/account/export/{job.id}")
@@ -169,8 +202,12 @@ def test_the_uploaded_avatar_is_in_the_zip(client, ann):
     buffer = io.BytesIO()
     Image.new("RGB", (64, 64), "orange").save(buffer, "PNG")
     picture = (io.BytesIO(buffer.getvalue()), "me.png")
-    assert client.post("/edit-profile", data={"name": "Ann", "avatar": picture},
-                       content_type="multipart/form-data").status_code == 302
+    assert (
+        client.post(
+            "/edit-profile", data={"name": "Ann", "avatar": picture}, content_type="multipart/form-data"
+        ).status_code
+        == 302
+    )
     archive = exported(client)
     record = json.loads(archive.read("account.json"))
     assert record["profile"]["avatar"] == "avatar.png"
@@ -181,7 +218,8 @@ def test_the_uploaded_avatar_is_in_the_zip(client, ann):
 def test_a_member_asking_again_and_again_is_told_to_wait(app, client, ann):
     assert [client.get("/account/export").status_code for _ in range(3)] == [200, 200, 429]
     from helpers import signed_in_client
+
     from site_app.models import User
-    other = signed_in_client(app, User.register(email="eve@example.com", username="eve",
-                                                password=PASSWORD))
+
+    other = signed_in_client(app, User.register(email="eve@example.com", username="eve", password=PASSWORD))
     assert other.get("/account/export").status_code == 200  # counted per member

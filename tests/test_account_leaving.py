@@ -2,6 +2,7 @@
 owns, keeps every count elsewhere exact, shows "deleted member" where
 replies hang under a comment, changes cached pages at once, and refuses
 the last Administrator."""
+
 import re
 
 import pyotp
@@ -11,12 +12,12 @@ from helpers import basic_auth, signed_in_client
 from site_app.database import get_db
 from site_app.indexes import documents
 from site_app.models import Bookmark, Like, Notification, Post, User
-from site_app.models.leaving import ACCOUNT_DATA
 from site_app.models.imports import ImportRun
+from site_app.models.leaving import ACCOUNT_DATA
 from site_app.models.post_days import PostDay
 from site_app.models.reports import Report, find_target
-from site_app.models.subscriptions import Delivery, Subscription
 from site_app.models.sizes import bson_size
+from site_app.models.subscriptions import Delivery, Subscription
 from site_app.models.two_factor import TwoFactor
 
 pytestmark = pytest.mark.app_config(CACHE_TYPE="SimpleCache")
@@ -66,8 +67,10 @@ def delete(client, status=302, **fields):
 def counts_on_profile(reader, username):
     """``(followers, following)`` as the profile shows them."""
     page = reader.get(f"/user/{username}").get_data(as_text=True)
-    return (re.search(r"<strong>(\d+)</strong> followers?", page).group(1),
-            re.search(r"<strong>(\d+)</strong> following", page).group(1))
+    return (
+        re.search(r"<strong>(\d+)</strong> followers?", page).group(1),
+        re.search(r"<strong>(\d+)</strong> following", page).group(1),
+    )
 
 
 def stored(post):
@@ -124,8 +127,9 @@ def test_a_comment_with_replies_shows_deleted_member(app, people, world):
     assert "Cat replies to ann" in page and "Cat's own comment" in page
     for gone in ("Ann answered", "Ann alone", "Ann replies to cat", "Ann starts", "Ann answers"):
         assert gone not in page
-    api = reader.get(f"/api/v1/posts/{world['bobs'].id}/comments/",
-                     headers=basic_auth(bob.email, PASSWORD)).get_json()
+    api = reader.get(
+        f"/api/v1/posts/{world['bobs'].id}/comments/", headers=basic_auth(bob.email, PASSWORD)
+    ).get_json()
     kept = [c for c in api["comments"] if c["deleted"]]
     assert [(c["member_left"], c["author"], c["body"]) for c in kept] == [(True, None, "[deleted]")]
     assert reader.get(f"/post/{world['anns'].id}").status_code == 404
@@ -152,9 +156,11 @@ def test_nothing_of_the_account_is_left_anywhere(app, people, world):
     assert Delivery.objects(post=world["anns"].id).count() == 0
     assert Subscription.objects(email=ann.email).count() == 0
     kept = {"audit_log"}  # ACCOUNT_DATA: the moderators' record, by name
-    left = {name: database[name].count_documents({"$or": _mentions(ann.id)})
-            for name in database.list_collection_names()
-            if name not in kept and not name.startswith("system.")}
+    left = {
+        name: database[name].count_documents({"$or": _mentions(ann.id)})
+        for name in database.list_collection_names()
+        if name not in kept and not name.startswith("system.")
+    }
     assert {name: n for name, n in left.items() if n} == {}
     assert TwoFactor.objects(user_id=ann.id).count() == 0
     assert Notification.objects(recipient=ann.id).count() == 0
@@ -163,10 +169,26 @@ def test_nothing_of_the_account_is_left_anywhere(app, people, world):
 def _mentions(user_id):
     """Filters matching a document that names ``user_id`` in any field the
     site stores people under (top level, in comments, in GridFS metadata)."""
-    fields = ["_id", "user", "user_id", "author", "recipient", "actor", "reporter", "owner",
-              "other", "following", "comments.author", "metadata.owner", "recent", "writer"]
+    fields = [
+        "_id",
+        "user",
+        "user_id",
+        "author",
+        "recipient",
+        "actor",
+        "reporter",
+        "owner",
+        "other",
+        "following",
+        "comments.author",
+        "metadata.owner",
+        "recent",
+        "writer",
+    ]
     return [{field: user_id} for field in fields] + [
-        {"key": {"$regex": f"^{user_id}:"}}, {"open_key": {"$regex": f"^{user_id}:"}}]
+        {"key": {"$regex": f"^{user_id}:"}},
+        {"open_key": {"$regex": f"^{user_id}:"}},
+    ]
 
 
 def test_every_collection_says_what_happens_to_a_leaving_member(app):

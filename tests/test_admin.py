@@ -1,5 +1,6 @@
 """The admin interface: who may use it, and that every admin action keeps
 the data consistent (rendered HTML, comment counts, sessions, files)."""
+
 import re
 
 import pytest
@@ -29,9 +30,16 @@ def admin_client(client, admin):
     return client
 
 
-ADMIN_PAGES = ["/admin/", "/admin/admin_users/", "/admin/admin_posts/",
-               "/admin/comments/", "/admin/files/", "/admin/admin_roles/", "/admin/admin_audit/",
-               "/admin/jobs/"]
+ADMIN_PAGES = [
+    "/admin/",
+    "/admin/admin_users/",
+    "/admin/admin_posts/",
+    "/admin/comments/",
+    "/admin/files/",
+    "/admin/admin_roles/",
+    "/admin/admin_audit/",
+    "/admin/jobs/",
+]
 
 
 # Who reaches these pages (anonymous, each role) is in the permission
@@ -93,9 +101,15 @@ def test_admin_finds_users_by_name_and_filters_by_role(admin_client, make_user):
 
 def test_admin_changes_a_role_and_confirms_an_account(admin_client, make_user):
     ann = make_user("ann", confirmed=False)
-    response = admin_client.post(f"/admin/admin_users/edit/?id={ann.id}", data={
-        "username": "ann", "email": "ann@example.com",
-        "role": str(Role.named("Moderator").id), "confirmed": "y"})
+    response = admin_client.post(
+        f"/admin/admin_users/edit/?id={ann.id}",
+        data={
+            "username": "ann",
+            "email": "ann@example.com",
+            "role": str(Role.named("Moderator").id),
+            "confirmed": "y",
+        },
+    )
     assert response.status_code == 302
     ann.reload()
     assert ann.role.name == "Moderator" and ann.confirmed and not ann.disabled
@@ -109,9 +123,16 @@ def test_disabling_an_account_ends_its_session_and_tokens_at_once(app, admin_cli
     token = ann.generate_token(API)
     assert User.from_token(API, token, 3600) is not None
 
-    response = admin_client.post(f"/admin/admin_users/edit/?id={ann.id}", data={
-        "username": "ann", "email": "ann@example.com",
-        "role": str(ann.role.id), "confirmed": "y", "account_disabled": "y"})
+    response = admin_client.post(
+        f"/admin/admin_users/edit/?id={ann.id}",
+        data={
+            "username": "ann",
+            "email": "ann@example.com",
+            "role": str(ann.role.id),
+            "confirmed": "y",
+            "account_disabled": "y",
+        },
+    )
     assert response.status_code == 302
 
     ann.reload()
@@ -133,8 +154,9 @@ def test_enabling_an_account_does_not_revive_old_sessions(admin_client, make_use
 
 def test_bulk_disable_action_bumps_every_account(admin_client, make_user):
     ann, bob = make_user("ann"), make_user("bob")
-    response = admin_client.post("/admin/admin_users/action/", data={
-        "action": "disable", "rowid": [str(ann.id), str(bob.id)]})
+    response = admin_client.post(
+        "/admin/admin_users/action/", data={"action": "disable", "rowid": [str(ann.id), str(bob.id)]}
+    )
     assert response.status_code == 302
     for user in (ann, bob):
         user.reload()
@@ -159,8 +181,10 @@ def test_editing_a_post_rerenders_it_and_keeps_its_comments(admin_client, make_u
     post.add_comment(ann, "a comment that must survive")
     form = admin_client.get(f"/admin/admin_posts/edit/?id={post.id}").get_data(as_text=True)
     assert 'value="one"' in form
-    response = admin_client.post(f"/admin/admin_posts/edit/?id={post.id}", data={
-        "title": "Final", "body": "now **bold**", "tags": "One, two"})
+    response = admin_client.post(
+        f"/admin/admin_posts/edit/?id={post.id}",
+        data={"title": "Final", "body": "now **bold**", "tags": "One, two"},
+    )
     assert response.status_code == 302
     post.reload()
     assert post.title == "Final"
@@ -172,8 +196,9 @@ def test_editing_a_post_rerenders_it_and_keeps_its_comments(admin_client, make_u
 
 def test_editing_a_post_with_an_empty_body_is_refused(admin_client, make_user):
     post = Post.publish(make_user("ann"), "Keep", "original")
-    response = admin_client.post(f"/admin/admin_posts/edit/?id={post.id}", data={
-        "title": "Keep", "body": "", "tags": ""})
+    response = admin_client.post(
+        f"/admin/admin_posts/edit/?id={post.id}", data={"title": "Keep", "body": "", "tags": ""}
+    )
     assert response.status_code == 200  # the form again, with its error
     post.reload()
     assert post.body == "original"
@@ -233,8 +258,12 @@ def test_comment_actions_answer_404_for_bad_ids_and_are_post_only(admin_client, 
 
 def test_files_list_shows_owner_size_type_and_previews_images(admin_client, admin, app):
     fs = gridfs_for(app)
-    image_id = fs.put(b"\x89PNG fake", filename="cat.png", contentType="image/png",
-                      metadata={"owner": admin.id, "kind": "image"})
+    image_id = fs.put(
+        b"\x89PNG fake",
+        filename="cat.png",
+        contentType="image/png",
+        metadata={"owner": admin.id, "kind": "image"},
+    )
     fs.put(b"hello", filename="notes.txt", metadata={"owner": admin.id, "content_type": "text/plain"})
     fs.put(b"small", filename="cat-thumb.png", metadata={"parent_id": image_id, "kind": "thumbnail"})
     page = admin_client.get("/admin/files/").get_data(as_text=True)
@@ -242,7 +271,7 @@ def test_files_list_shows_owner_size_type_and_previews_images(admin_client, admi
     assert "cat.png" in page and "notes.txt" in page and "root" in page
     assert "image/png" in page and "text/plain" in page
     assert f'<img src="/files/{image_id}"' in page
-    assert page.count("<img src=\"/files/") == 1
+    assert page.count('<img src="/files/') == 1
 
 
 def test_deleting_a_file_removes_it_and_every_reference(admin_client, admin, app):
@@ -264,8 +293,10 @@ def test_roles_are_read_only(admin_client):
     assert "Administrator" in page and "follow, comment, write, moderate, admin" in page
     role = Role.named("User")
     # Flask-Admin sends edits and deletes it does not allow back to the list.
-    for response in (admin_client.get(f"/admin/admin_roles/edit/?id={role.id}"),
-                     admin_client.post("/admin/admin_roles/delete/", data={"id": str(role.id)})):
+    for response in (
+        admin_client.get(f"/admin/admin_roles/edit/?id={role.id}"),
+        admin_client.post("/admin/admin_roles/delete/", data={"id": str(role.id)}),
+    ):
         assert response.status_code == 302
         assert response.headers["Location"] == "/admin/admin_roles/"
     assert Role.named("User") is not None
@@ -285,12 +316,15 @@ def test_admin_forms_need_the_site_csrf_token(make_app):
         assert client.post(f"/admin/comments/{comment.id}/delete").status_code == 400
         page = client.get("/admin/comments/").get_data(as_text=True)
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        assert client.post(f"/admin/comments/{comment.id}/delete",
-                           data={"csrf_token": token}).status_code == 302
+        assert (
+            client.post(f"/admin/comments/{comment.id}/delete", data={"csrf_token": token}).status_code == 302
+        )
         form = client.get(f"/admin/admin_posts/edit/?id={post.id}").get_data(as_text=True)
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
-        response = client.post(f"/admin/admin_posts/edit/?id={post.id}", data={
-            "csrf_token": token, "title": "Guarded", "body": "edited", "tags": ""})
+        response = client.post(
+            f"/admin/admin_posts/edit/?id={post.id}",
+            data={"csrf_token": token, "title": "Guarded", "body": "edited", "tags": ""},
+        )
         assert response.status_code == 302
         post.reload()
         assert post.body == "edited"
@@ -309,8 +343,10 @@ def test_admin_pages_run_under_the_site_csp(admin_client, admin):
     assert re.search(r"/static/js/admin\.[0-9a-f]{12}\.js", page)  # its hashed name
     # Flask-Admin's inline handlers (delete confirm, filter menu, bulk
     # actions) are replaced by data attributes that admin.js handles
-    pages = {path: admin_client.get(path).get_data(as_text=True)
-             for path in ("/admin/admin_posts/", "/admin/admin_users/")}
+    pages = {
+        path: admin_client.get(path).get_data(as_text=True)
+        for path in ("/admin/admin_posts/", "/admin/admin_users/")
+    }
     for path, page in pages.items():
         assert not re.search(r"\son[a-z]+=", page), path
     assert 'data-confirm="' in pages["/admin/admin_posts/"]
@@ -321,24 +357,30 @@ def test_the_admin_checks_accounts_by_the_account_pages_rules(admin_client, make
     ann = make_user("ann")
     make_user("bob")
     role = str(ann.role.id)
-    for data in ({"username": "a b", "email": "ann@example.com"},
-                 {"username": "ann", "email": "not an address"},
-                 {"username": "Bob", "email": "ann@example.com"}):
-        admin_client.post(f"/admin/admin_users/edit/?id={ann.id}",
-                          data={**data, "role": role, "confirmed": "y"})
+    for data in (
+        {"username": "a b", "email": "ann@example.com"},
+        {"username": "ann", "email": "not an address"},
+        {"username": "Bob", "email": "ann@example.com"},
+    ):
+        admin_client.post(
+            f"/admin/admin_users/edit/?id={ann.id}", data={**data, "role": role, "confirmed": "y"}
+        )
         ann.reload()
         assert (ann.username, ann.email) == ("ann", "ann@example.com"), data
-    admin_client.post(f"/admin/admin_users/edit/?id={ann.id}",
-                      data={"username": "ann2", "email": " Ann2@Example.com ", "role": role,
-                            "confirmed": "y"})
+    admin_client.post(
+        f"/admin/admin_users/edit/?id={ann.id}",
+        data={"username": "ann2", "email": " Ann2@Example.com ", "role": role, "confirmed": "y"},
+    )
     ann.reload()
     assert (ann.username, ann.username_key, ann.email) == ("ann2", "ann2", "ann2@example.com")
 
 
 # -- issue 13: the Users list reads well -----------------------------------------
 def test_search_boxes_say_what_they_search(admin_client):
-    for path, words in (("/admin/admin_users/", "Search username, email"),
-                        ("/admin/admin_posts/", "Search title, body")):
+    for path, words in (
+        ("/admin/admin_users/", "Search username, email"),
+        ("/admin/admin_posts/", "Search title, body"),
+    ):
         page = admin_client.get(path).get_data(as_text=True)
         assert f'placeholder="{words}"' in page, path
         assert 'placeholder="None"' not in page
@@ -370,20 +412,22 @@ def test_bulk_actions_count_in_words(admin_client, make_user):
     admin_client.post("/admin/admin_users/action/", data={"action": "disable", "rowid": [str(ann.id)]})
     page = admin_client.get("/admin/admin_users/").get_data(as_text=True)
     assert "1 account disabled." in page and "(s)" not in page
-    admin_client.post("/admin/admin_users/action/", data={
-        "action": "enable", "rowid": [str(ann.id), str(bob.id)]})
+    admin_client.post(
+        "/admin/admin_users/action/", data={"action": "enable", "rowid": [str(ann.id), str(bob.id)]}
+    )
     assert "1 account enabled." in admin_client.get("/admin/admin_users/").get_data(as_text=True)
     bob.disable()
     ann.disable()
-    admin_client.post("/admin/admin_users/action/", data={
-        "action": "enable", "rowid": [str(ann.id), str(bob.id)]})
+    admin_client.post(
+        "/admin/admin_users/action/", data={"action": "enable", "rowid": [str(ann.id), str(bob.id)]}
+    )
     assert "2 accounts enabled." in admin_client.get("/admin/admin_users/").get_data(as_text=True)
 
 
-
-@pytest.mark.parametrize("path, collection", [("/admin/admin_users/", "users"),
-                                              ("/admin/admin_posts/", "posts"),
-                                              ("/admin/files/", "fs.files")])
+@pytest.mark.parametrize(
+    "path, collection",
+    [("/admin/admin_users/", "users"), ("/admin/admin_posts/", "posts"), ("/admin/files/", "fs.files")],
+)
 def test_admin_lists_order_ties_by_id(app, admin_client, path, collection):
     """Rows of one instant (an import) keep one order on every page, on any
     server: each list's sort ends with the unique id."""

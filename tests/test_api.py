@@ -1,6 +1,7 @@
 """The REST API as its clients live it: signing in with a password or a
 token, writing and reading posts and comments, and every way a request can
 be wrong."""
+
 import json
 import re
 import shutil
@@ -58,19 +59,20 @@ def assert_json_error(response, status, error):
 
 # -- who may call ----------------------------------------------------------
 
+
 def test_a_visitor_without_credentials_is_asked_for_them(client, ann):
     response = client.get("/api/v1/posts/")
     assert_json_error(response, 401, "unauthorized")
     assert response.headers["WWW-Authenticate"].startswith("Basic")
 
 
-@pytest.mark.parametrize("email, password", [
-    ("ann@example.com", "wrong password"),
-    ("nobody@example.com", PASSWORD),
-])
+@pytest.mark.parametrize(
+    "email, password", [("ann@example.com", "wrong password"), ("nobody@example.com", PASSWORD)]
+)
 def test_wrong_email_or_password_is_refused(client, ann, api_headers, email, password):
-    message = assert_json_error(client.get("/api/v1/posts/", headers=api_headers(email, password)),
-                                401, "unauthorized")
+    message = assert_json_error(
+        client.get("/api/v1/posts/", headers=api_headers(email, password)), 401, "unauthorized"
+    )
     assert "wrong" in message
 
 
@@ -79,8 +81,7 @@ def test_other_authorization_schemes_are_refused(client, ann):
     assert_json_error(response, 401, "unauthorized")
 
 
-def test_a_reader_trades_the_password_for_a_token_and_uses_it(client, ann_password,
-                                                              api_headers):
+def test_a_reader_trades_the_password_for_a_token_and_uses_it(client, ann_password, api_headers):
     grant = token_for(client, ann_password)
     assert grant["expiration"] == 3600
     response = client.get("/api/v1/posts/", headers=api_headers(grant["token"]))
@@ -95,29 +96,24 @@ def test_a_token_cannot_renew_itself(client, ann_password, api_headers):
 
 def test_a_forged_or_expired_token_is_refused(app, client, ann_password, api_headers):
     token = token_for(client, ann_password)["token"]
-    assert_json_error(client.get("/api/v1/posts/", headers=api_headers(token + "x")),
-                      401, "unauthorized")
+    assert_json_error(client.get("/api/v1/posts/", headers=api_headers(token + "x")), 401, "unauthorized")
     app.config["API_TOKEN_EXPIRATION"] = -1
-    assert_json_error(client.get("/api/v1/posts/", headers=api_headers(token)),
-                      401, "unauthorized")
+    assert_json_error(client.get("/api/v1/posts/", headers=api_headers(token)), 401, "unauthorized")
 
 
 def test_changing_the_password_ends_every_token(client, ann, ann_password, api_headers):
     token = token_for(client, ann_password)["token"]
     User.objects(id=ann.id).first().change_password("a brand new password")
-    assert_json_error(client.get("/api/v1/posts/", headers=api_headers(token)),
-                      401, "unauthorized")
+    assert_json_error(client.get("/api/v1/posts/", headers=api_headers(token)), 401, "unauthorized")
     fresh = api_headers(ann.email, "a brand new password")
     assert client.get("/api/v1/posts/", headers=fresh).status_code == 200
 
 
-def test_a_disabled_account_cannot_use_its_password_or_its_tokens(client, ann, ann_password,
-                                                                   api_headers):
+def test_a_disabled_account_cannot_use_its_password_or_its_tokens(client, ann, ann_password, api_headers):
     token = token_for(client, ann_password)["token"]
     User.objects(id=ann.id).update_one(set__disabled=True)
     assert_json_error(client.get("/api/v1/posts/", headers=ann_password), 401, "unauthorized")
-    assert_json_error(client.get("/api/v1/posts/", headers=api_headers(token)),
-                      401, "unauthorized")
+    assert_json_error(client.get("/api/v1/posts/", headers=api_headers(token)), 401, "unauthorized")
 
 
 def test_an_unconfirmed_account_is_told_to_confirm(client, make_user, api_headers):
@@ -128,15 +124,18 @@ def test_an_unconfirmed_account_is_told_to_confirm(client, make_user, api_header
     assert_json_error(response, 403, "forbidden")
 
 
-@pytest.mark.parametrize("method, path", [
-    ("get", "/api/v1/posts/"),
-    ("post", "/api/v1/posts/"),
-    ("get", "/api/v1/comments/"),
-    ("get", "/api/v1/posts/64b7f0c2a1b2c3d4e5f60718"),
-    ("delete", "/api/v1/posts/64b7f0c2a1b2c3d4e5f60718"),
-    ("get", "/api/v1/users/64b7f0c2a1b2c3d4e5f60718/timeline/"),
-    ("post", "/api/v1/tokens/"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("get", "/api/v1/posts/"),
+        ("post", "/api/v1/posts/"),
+        ("get", "/api/v1/comments/"),
+        ("get", "/api/v1/posts/64b7f0c2a1b2c3d4e5f60718"),
+        ("delete", "/api/v1/posts/64b7f0c2a1b2c3d4e5f60718"),
+        ("get", "/api/v1/users/64b7f0c2a1b2c3d4e5f60718/timeline/"),
+        ("post", "/api/v1/tokens/"),
+    ],
+)
 def test_anonymous_visitors_reach_nothing_but_the_description(client, method, path):
     assert_json_error(getattr(client, method)(path), 401, "unauthorized")
 
@@ -161,16 +160,21 @@ def test_the_api_needs_no_csrf_token_even_where_forms_do(app_context, client, ap
     refused = client.post("/auth/login", data={"email": "cy@example.com", "password": PASSWORD})
     assert refused.status_code == 400
     # ...and the API, which signs in with a header, not a cookie, takes the same post.
-    response = client.post("/api/v1/posts/", headers=api_headers(user.email, PASSWORD),
-                           json={"title": "No token", "body": "Needed"})
+    response = client.post(
+        "/api/v1/posts/",
+        headers=api_headers(user.email, PASSWORD),
+        json={"title": "No token", "body": "Needed"},
+    )
     assert response.status_code == 201
     assert Post.objects(title="No token").count() == 1
 
 
 # -- posts -----------------------------------------------------------------
 
-def test_a_writer_publishes_edits_and_finds_a_post_everywhere(client, ann, ann_password,
-                                                              make_user, api_headers):
+
+def test_a_writer_publishes_edits_and_finds_a_post_everywhere(
+    client, ann, ann_password, make_user, api_headers
+):
     token = api_headers(token_for(client, ann_password)["token"])
 
     # An empty post is refused and nothing is stored.
@@ -181,8 +185,11 @@ def test_a_writer_publishes_edits_and_finds_a_post_everywhere(client, ann, ann_p
     assert Post.objects.count() == 0
 
     # Written: 201, the post, and where it lives.
-    response = client.post("/api/v1/posts/", headers=token, json={
-        "title": "  Rain  ", "body": "It *rained* all day.", "tags": ["Weather", "hills"]})
+    response = client.post(
+        "/api/v1/posts/",
+        headers=token,
+        json={"title": "  Rain  ", "body": "It *rained* all day.", "tags": ["Weather", "hills"]},
+    )
     assert response.status_code == 201
     post = response.get_json()
     assert response.headers["Location"] == post["url"]
@@ -232,8 +239,7 @@ def test_a_writer_publishes_edits_and_finds_a_post_everywhere(client, ann, ann_p
     assert client.get(author["followed_posts_url"], headers=as_bob).get_json()["posts"] == []
 
 
-def test_someone_elses_post_cannot_be_edited_or_deleted(client, ann, as_ann, make_user,
-                                                        api_headers):
+def test_someone_elses_post_cannot_be_edited_or_deleted(client, ann, as_ann, make_user, api_headers):
     post = write_post(client, as_ann)
     bob = api_headers(make_user("bob").email, PASSWORD)
     response = client.put(post["url"], headers=bob, json={"title": "Mine now"})
@@ -264,8 +270,7 @@ def test_post_lists_page_forgivingly_with_absolute_links(app, client, ann, as_an
     for number in range(5):
         post = Post.publish(ann, f"Post {number}", "text")
         # a minute apart, so "newest first" has one answer
-        Post.objects(id=post.id).update_one(
-            set__timestamp=post.timestamp + timedelta(minutes=number))
+        Post.objects(id=post.id).update_one(set__timestamp=post.timestamp + timedelta(minutes=number))
     first = client.get("/api/v1/posts/", headers=as_ann).get_json()
     assert first["count"] == 5
     assert [p["title"] for p in first["posts"]] == ["Post 4", "Post 3"]
@@ -308,8 +313,7 @@ def test_a_page_of_posts_costs_the_same_queries_however_many_authors(app, client
     assert many_ops <= 5
 
 
-def test_a_page_of_comments_costs_the_same_queries_however_many_commenters(client, ann,
-                                                                           as_ann):
+def test_a_page_of_comments_costs_the_same_queries_however_many_commenters(client, ann, as_ann):
     post = Post.publish(ann, "Talk", "to me")
 
     def ops_for(url):
@@ -330,8 +334,8 @@ def test_a_page_of_comments_costs_the_same_queries_however_many_commenters(clien
 
 # -- comments --------------------------------------------------------------
 
-def test_a_reader_comments_and_finds_the_comment_everywhere(client, ann, as_ann, make_user,
-                                                            api_headers):
+
+def test_a_reader_comments_and_finds_the_comment_everywhere(client, ann, as_ann, make_user, api_headers):
     first_post = write_post(client, as_ann, title="First")
     second_post = write_post(client, as_ann, title="Second")
     bob = make_user("bob")
@@ -351,8 +355,7 @@ def test_a_reader_comments_and_finds_the_comment_everywhere(client, ann, as_ann,
     assert comment["body_html"] == "<p>Lovely <em>rain</em></p>"
 
     assert client.get(comment["url"], headers=as_ann).get_json() == comment
-    later = client.post(second_post["comments_url"], headers=as_ann,
-                        json={"body": "A later word"}).get_json()
+    later = client.post(second_post["comments_url"], headers=as_ann, json={"body": "A later word"}).get_json()
 
     per_post = client.get(comments_url, headers=as_ann).get_json()
     assert per_post["comments"] == [comment]
@@ -383,7 +386,8 @@ def test_comments_page_oldest_first_with_the_last_page_at_minus_one(app, client,
 
 
 def test_a_hidden_comment_keeps_its_text_from_readers_but_not_moderators(
-        client, ann, as_ann, make_user, api_headers):
+    client, ann, as_ann, make_user, api_headers
+):
     post = write_post(client, as_ann)
     comment = client.post(post["comments_url"], headers=as_ann, json={"body": "rude"}).get_json()
     Post.set_comment_disabled(comment["id"], True)
@@ -402,13 +406,23 @@ def test_a_full_post_takes_no_more_comments(app, client, as_ann):
 
 # -- bad requests ----------------------------------------------------------
 
-@pytest.mark.parametrize("path", [
-    "/api/v1/posts/not-an-id", "/api/v1/posts/123", "/api/v1/posts/64b7f0c2a1b2c3d4e5f60718",
-    "/api/v1/posts/not-an-id/comments/", "/api/v1/posts/64b7f0c2a1b2c3d4e5f60718/comments/",
-    "/api/v1/comments/not-an-id", "/api/v1/comments/64b7f0c2a1b2c3d4e5f60718",
-    "/api/v1/users/not-an-id", "/api/v1/users/64b7f0c2a1b2c3d4e5f60718/posts/",
-    "/api/v1/users/%00/timeline/", "/api/v1/no-such-thing",
-])
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/posts/not-an-id",
+        "/api/v1/posts/123",
+        "/api/v1/posts/64b7f0c2a1b2c3d4e5f60718",
+        "/api/v1/posts/not-an-id/comments/",
+        "/api/v1/posts/64b7f0c2a1b2c3d4e5f60718/comments/",
+        "/api/v1/comments/not-an-id",
+        "/api/v1/comments/64b7f0c2a1b2c3d4e5f60718",
+        "/api/v1/users/not-an-id",
+        "/api/v1/users/64b7f0c2a1b2c3d4e5f60718/posts/",
+        "/api/v1/users/%00/timeline/",
+        "/api/v1/no-such-thing",
+    ],
+)
 def test_unknown_or_malformed_ids_are_json_404s(client, as_ann, path):
     assert_json_error(client.get(path, headers=as_ann), 404, "not found")
 
@@ -419,25 +433,27 @@ def test_a_wrong_method_is_a_json_405_naming_the_allowed_ones(client, as_ann):
     assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
 
 
-@pytest.mark.parametrize("raw, fragment", [
-    (b'{"title": "a", ', "not valid JSON"),
-    (b"null", "JSON object"),
-    (b'["title", "body"]', "JSON object"),
-    (b'"a string"', "JSON object"),
-    (b"\xff\xfe{}", "not valid JSON"),
-    (b'{"title": 7, "body": "x"}', "'title' must be a string"),
-    (b'{"title": "t", "body": ["x"]}', "'body' must be a string"),
-    (b'{"title": "t", "body": "x", "tags": "a,b"}', "'tags' must be a list"),
-    (b'{"title": "t", "body": "x", "tags": [1]}', "'tags' must be a list"),
-    (b'{"title": "   ", "body": "x"}', "'title' must not be empty"),
-    (b'{"title": "t\\u0000", "body": "x"}', "control characters"),
-    (b'{"title": "t", "body": "bell\\u0007"}', "control characters"),
-    (b'{"title": "\\ud800", "body": "x"}', "not valid Unicode"),
-    (b"[" * 100_000 + b"]" * 100_000, "nests too deeply"),
-])
+@pytest.mark.parametrize(
+    "raw, fragment",
+    [
+        (b'{"title": "a", ', "not valid JSON"),
+        (b"null", "JSON object"),
+        (b'["title", "body"]', "JSON object"),
+        (b'"a string"', "JSON object"),
+        (b"\xff\xfe{}", "not valid JSON"),
+        (b'{"title": 7, "body": "x"}', "'title' must be a string"),
+        (b'{"title": "t", "body": ["x"]}', "'body' must be a string"),
+        (b'{"title": "t", "body": "x", "tags": "a,b"}', "'tags' must be a list"),
+        (b'{"title": "t", "body": "x", "tags": [1]}', "'tags' must be a list"),
+        (b'{"title": "   ", "body": "x"}', "'title' must not be empty"),
+        (b'{"title": "t\\u0000", "body": "x"}', "control characters"),
+        (b'{"title": "t", "body": "bell\\u0007"}', "control characters"),
+        (b'{"title": "\\ud800", "body": "x"}', "not valid Unicode"),
+        (b"[" * 100_000 + b"]" * 100_000, "nests too deeply"),
+    ],
+)
 def test_malformed_bodies_are_400s_that_say_what_is_wrong(client, as_ann, raw, fragment):
-    response = client.post("/api/v1/posts/", headers=as_ann, data=raw,
-                           content_type="application/json")
+    response = client.post("/api/v1/posts/", headers=as_ann, data=raw, content_type="application/json")
     assert fragment in assert_json_error(response, 400, "bad request")
     assert Post.objects.count() == 0
 
@@ -445,24 +461,20 @@ def test_malformed_bodies_are_400s_that_say_what_is_wrong(client, as_ann, raw, f
 def test_an_edit_with_a_bad_body_changes_nothing(client, as_ann):
     post = write_post(client, as_ann)
     for raw in (b"null", b"[]", b'{"title": ""}', b'{"tags": [null]}'):
-        response = client.put(post["url"], headers=as_ann, data=raw,
-                              content_type="application/json")
+        response = client.put(post["url"], headers=as_ann, data=raw, content_type="application/json")
         assert_json_error(response, 400, "bad request")
     assert client.get(post["url"], headers=as_ann).get_json() == post
 
 
 def test_a_body_that_is_not_json_is_a_415(client, as_ann):
-    response = client.post("/api/v1/posts/", headers=as_ann,
-                           data={"title": "form", "body": "post"})
+    response = client.post("/api/v1/posts/", headers=as_ann, data={"title": "form", "body": "post"})
     assert_json_error(response, 415, "unsupported media type")
-    response = client.post("/api/v1/posts/", headers=as_ann, data='{"title": "t"}',
-                           content_type="text/plain")
+    response = client.post("/api/v1/posts/", headers=as_ann, data='{"title": "t"}', content_type="text/plain")
     assert_json_error(response, 415, "unsupported media type")
 
 
 def test_a_megabyte_title_is_refused_with_a_clear_message(client, as_ann):
-    response = client.post("/api/v1/posts/", headers=as_ann,
-                           json={"title": "t" * 1024 * 1024, "body": "x"})
+    response = client.post("/api/v1/posts/", headers=as_ann, json={"title": "t" * 1024 * 1024, "body": "x"})
     assert "longer than 200" in assert_json_error(response, 400, "bad request")
 
 
@@ -471,9 +483,11 @@ def test_a_body_over_the_size_limit_is_a_json_413(make_user, api_headers, make_a
     with app.app_context():
         user = User.register(email="big@example.com", username="big", password=PASSWORD)
         User.objects(id=user.id).update_one(set__confirmed=True)
-        response = app.test_client().post("/api/v1/posts/",
-                                          headers=api_headers(user.email, PASSWORD),
-                                          json={"title": "big", "body": "x" * 4096})
+        response = app.test_client().post(
+            "/api/v1/posts/",
+            headers=api_headers(user.email, PASSWORD),
+            json={"title": "big", "body": "x" * 4096},
+        )
         assert_json_error(response, 413, "request entity too large")
 
 
@@ -483,21 +497,20 @@ UNICODE_TEXT = "Zoë 😀 — ١٢٣ 中文 مرحبا e\u0301"
 
 
 def test_unicode_survives_the_round_trip_in_every_field(client, as_ann):
-    post = write_post(client, as_ann, title=UNICODE_TEXT, body=UNICODE_TEXT + "\n\ttabbed",
-                      tags=["café", "日本"])
+    post = write_post(
+        client, as_ann, title=UNICODE_TEXT, body=UNICODE_TEXT + "\n\ttabbed", tags=["café", "日本"]
+    )
     read = client.get(post["url"], headers=as_ann).get_json()
     assert read["title"] == UNICODE_TEXT
     assert read["body"] == UNICODE_TEXT + "\n\ttabbed"
     assert read["tags"] == ["café", "日本"]
-    comment = client.post(post["comments_url"], headers=as_ann,
-                          json={"body": UNICODE_TEXT}).get_json()
+    comment = client.post(post["comments_url"], headers=as_ann, json={"body": UNICODE_TEXT}).get_json()
     assert client.get(comment["url"], headers=as_ann).get_json()["body"] == UNICODE_TEXT
 
 
 @pytest.mark.parametrize("field", ["title", "body", "tags", "comment"])
 @pytest.mark.parametrize("bad", ["\x00", "\x1b[31m", "\x7f", "\ud83d", "\u202eevil"])
-def test_control_characters_and_broken_unicode_are_refused_in_every_field(
-        client, as_ann, field, bad):
+def test_control_characters_and_broken_unicode_are_refused_in_every_field(client, as_ann, field, bad):
     target = write_post(client, as_ann)
     payload = {"title": "t", "body": "b"}
     if field == "comment":
@@ -513,6 +526,7 @@ def test_control_characters_and_broken_unicode_are_refused_in_every_field(
 
 
 # -- rate limits -----------------------------------------------------------
+
 
 def test_each_account_has_its_own_rate_limit(api_headers, make_app):
     app = make_app(RATELIMIT_ENABLED=True, API_RATE_LIMIT="3 per minute")
@@ -540,6 +554,7 @@ def test_each_account_has_its_own_rate_limit(api_headers, make_app):
 
 # -- documentation ---------------------------------------------------------
 
+
 def test_the_docs_page_draws_the_description_from_local_assets(client):
     response = client.get("/api/docs")
     assert response.status_code == 200
@@ -560,9 +575,12 @@ def test_the_docs_page_script_draws_every_operation_and_schema(client, tmp_path)
     spec.write_text(json.dumps(document))
     root = Path(__file__).resolve().parent.parent
     drawn = subprocess.run(
-        ["node", str(root / "tests/js/api_docs_harness.js"),
-         str(root / "static/js/api-docs.js"), str(spec)],
-        capture_output=True, text=True, timeout=30, check=True).stdout
+        ["node", str(root / "tests/js/api_docs_harness.js"), str(root / "static/js/api-docs.js"), str(spec)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    ).stdout
     for path, item in document["paths"].items():
         for method, operation in item.items():
             assert method.upper() + "/api/v1" + path in drawn

@@ -8,11 +8,13 @@ not only the 404s. The app is built in a module fixture, never at import:
 schemathesis loads the schema from it when the test runs and reports each
 operation as a subtest.
 """
+
 import copy
 import os
 
 import pytest
 import schemathesis
+from helpers import basic_auth, close_database
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -25,8 +27,6 @@ from schemathesis.specs.openapi.checks import (
 from site_app import create_app, tokens
 from site_app.models import Post, Role, User
 
-from helpers import basic_auth, close_database
-
 # `make test` runs the same cases every time (derandomized: Hypothesis
 # draws them from a seed fixed by the test's name, and keeps no example
 # database), so a failure there replays on any machine with the same code.
@@ -37,14 +37,23 @@ from helpers import basic_auth, close_database
 DEEP = os.environ.get("FUZZ_DEEP") == "1"
 EXAMPLES_PER_OPERATION = int(os.environ.get("FUZZ_EXAMPLES", "400")) if DEEP else 40
 FUZZ_SETTINGS = settings(
-    max_examples=EXAMPLES_PER_OPERATION, deadline=None,
-    derandomize=not DEEP, print_blob=DEEP, **({} if DEEP else {"database": None}),
+    max_examples=EXAMPLES_PER_OPERATION,
+    deadline=None,
+    derandomize=not DEEP,
+    print_blob=DEEP,
+    **({} if DEEP else {"database": None}),
     # Named: the autouse fixture below is function-scoped by design (it
     # only renames the node), and a WSGI call per case is slower than
     # Hypothesis's budget for a pure function.
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_headers_conformance, response_schema_conformance]
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
 
 CASES_RUN = {}  # operation -> cases sent, for the report at the end
 STATUSES = {}
@@ -78,9 +87,11 @@ def fuzz_target():
         mine = Post.publish(writer, "Mine", "*text*", tags=["fuzz"])
         theirs = Post.publish(other, "Theirs", "text")
         comment = theirs.add_comment(writer, "a comment")
-        ids = {"post_id": [str(mine.id), str(theirs.id)],
-               "comment_id": [str(comment.id)],
-               "user_id": [str(writer.id), str(other.id)]}
+        ids = {
+            "post_id": [str(mine.id), str(theirs.id)],
+            "comment_id": [str(comment.id)],
+            "user_id": [str(writer.id), str(other.id)],
+        }
         document = app.test_client().get("/api/v1/openapi.json").get_json()
         headers = basic_auth(writer.generate_token(tokens.API))
     yield app, _real_ids(document, ids), headers
@@ -125,9 +136,11 @@ def report_cases(request):
         answers = ", ".join(f"{count} {status}" for status, count in sorted(STATUSES.items()))
         capture = request.config.pluginmanager.get_plugin("capturemanager")
         with capture.global_and_fixture_disabled():
-            reporter.write_line(f"\nAPI fuzz: {total} cases over {operations} operations "
-                                f"({CASES_RUN.get('wrong method', 0)} with a wrong method); "
-                                f"answers: {answers}")
+            reporter.write_line(
+                f"\nAPI fuzz: {total} cases over {operations} operations "
+                f"({CASES_RUN.get('wrong method', 0)} with a wrong method); "
+                f"answers: {answers}"
+            )
 
 
 @schema.parametrize()
@@ -142,5 +155,4 @@ def test_the_api_survives_whatever_it_is_sent(case, auth_headers):
     documented = case.method.lower() == case.operation.method.lower()
     label = f"{case.method.upper()} {case.operation.path}" if documented else "wrong method"
     CASES_RUN[label] = CASES_RUN.get(label, 0) + 1
-    STATUSES[f"{response.status_code // 100}xx"] = STATUSES.get(
-        f"{response.status_code // 100}xx", 0) + 1
+    STATUSES[f"{response.status_code // 100}xx"] = STATUSES.get(f"{response.status_code // 100}xx", 0) + 1

@@ -1,6 +1,7 @@
 """The shape of the code, as ARCHITECTURE.md draws it: models at the bottom
 import none of the layers above them, and no module grows past what one
 reader takes in at a sitting."""
+
 import ast
 import os
 import re
@@ -9,7 +10,10 @@ import sys
 from pathlib import Path
 
 SITE_APP = Path(__file__).resolve().parent.parent / "site_app"
-MAX_MODULE_LINES = 400
+# Counted in ruff format's layout, which gives a long literal or call one
+# item a line: 400 lines before the tree was formatted, 450 after (the four
+# longest modules grew 6-8%).
+MAX_MODULE_LINES = 450
 # What the models may build on: the extensions, the database handle and the
 # pure helpers below them. Caches, media, views and services listen to the
 # models' signals instead of being called by them.
@@ -27,7 +31,7 @@ def _imports_in(source, package):
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ImportFrom):
             if node.level:
-                base = list(package[:len(package) - node.level + 1])
+                base = list(package[: len(package) - node.level + 1])
                 parts = base + (node.module.split(".") if node.module else [])
                 names = [parts] if node.module else [base + [alias.name] for alias in node.names]
             else:
@@ -50,16 +54,20 @@ def test_models_import_no_layer_above_them():
 
 
 def test_the_import_check_sees_a_model_reaching_up():
-    source = ("from ..content_cache import content_changed\n"
-              "def release():\n    from ..media import storage\n"
-              "from . import users\nimport site_app.web\n")
+    source = (
+        "from ..content_cache import content_changed\n"
+        "def release():\n    from ..media import storage\n"
+        "from . import users\nimport site_app.web\n"
+    )
     assert _imports_in(source, ("site_app", "models")) == {"content_cache", "media", "models", "web"}
 
 
 def test_no_module_is_longer_than_a_reader_takes_in():
-    long = {str(path.relative_to(SITE_APP)): lines
-            for path in SITE_APP.rglob("*.py")
-            if (lines := len(path.read_text().splitlines())) > MAX_MODULE_LINES}
+    long = {
+        str(path.relative_to(SITE_APP)): lines
+        for path in SITE_APP.rglob("*.py")
+        if (lines := len(path.read_text().splitlines())) > MAX_MODULE_LINES
+    }
     assert not long, f"modules over {MAX_MODULE_LINES} lines: {long}"
 
 
@@ -67,8 +75,11 @@ def test_mongomock_code_stays_in_the_embedded_modules_production_never_loads():
     """mongomock and its helpers (embedded.py and the embedded_*.py beside it)
     are imported by nobody but database.py and the serving commands, each
     inside a function; a production app built and asked a page loads none."""
-    importers = {str(path.relative_to(SITE_APP)) for path in SITE_APP.rglob("*.py")
-                 if re.search(r"^\s*(import mongomock|from mongomock)", path.read_text(), re.M)}
+    importers = {
+        str(path.relative_to(SITE_APP))
+        for path in SITE_APP.rglob("*.py")
+        if re.search(r"^\s*(import mongomock|from mongomock)", path.read_text(), re.M)
+    }
     assert all(name.startswith("embedded") and "/" not in name for name in importers), importers
     program = (
         "import sys\n"
@@ -78,10 +89,17 @@ def test_mongomock_code_stays_in_the_embedded_modules_production_never_loads():
         "    'SECRET_KEY': 'a-long-random-production-secret-0123456789'})\n"
         "app.test_client().get('/static/css/site.css', base_url='https://blog.example.com')\n"
         "print(sorted(m for m in sys.modules if m == 'mongomock' or m.startswith(\n"
-        "    ('mongomock.', 'site_app.embedded'))))\n")
+        "    ('mongomock.', 'site_app.embedded'))))\n"
+    )
     env = {k: v for k, v in os.environ.items() if k not in {"SITE_CONFIG", "MONGODB_URI"}}
-    finished = subprocess.run([sys.executable, "-c", program], cwd=SITE_APP.parent, env=env,
-                              capture_output=True, text=True, timeout=120)
+    finished = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=SITE_APP.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert finished.returncode == 0, finished.stderr[-2000:]
     assert finished.stdout.strip() == "[]"
 
@@ -99,10 +117,17 @@ def test_the_product_loads_nothing_only_the_tests_need():
         "assert app.test_client().get('/').status_code == 200\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in\n"
         "    ('tests', 'database_binding', 'template_cache', 'route_cache', 'helpers', 'conftest')),\n"
-        "    len(appcontext_pushed.receivers), app.jinja_env.bytecode_cache)\n")
+        "    len(appcontext_pushed.receivers), app.jinja_env.bytecode_cache)\n"
+    )
     env = {k: v for k, v in os.environ.items() if k not in {"SITE_CONFIG", "MONGODB_URI"}}
-    finished = subprocess.run([sys.executable, "-c", program], cwd=SITE_APP.parent, env=env,
-                              capture_output=True, text=True, timeout=120)
+    finished = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=SITE_APP.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert finished.returncode == 0, finished.stderr[-2000:]
     assert finished.stdout.strip().splitlines()[-1] == "[] 0 None"  # (the logs come first)
 
@@ -119,9 +144,16 @@ def test_a_later_app_in_one_process_uses_its_own_database():
         "with second.app_context():\n"
         "    Role.insert_roles()\n"
         "count = lambda app: app.extensions['site_db']['db']['roles'].count_documents({})\n"
-        "print(count(first), count(second) > 0)\n")
+        "print(count(first), count(second) > 0)\n"
+    )
     env = {k: v for k, v in os.environ.items() if k not in {"SITE_CONFIG", "MONGODB_URI"}}
-    finished = subprocess.run([sys.executable, "-c", program], cwd=SITE_APP.parent, env=env,
-                              capture_output=True, text=True, timeout=120)
+    finished = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=SITE_APP.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert finished.returncode == 0, finished.stderr[-2000:]
     assert finished.stdout.strip().splitlines()[-1] == "0 True"  # (the logs come first)

@@ -1,18 +1,30 @@
 """An operator backs the site up with ``flask --app site_app backup PATH`` and
 restores it with ``restore PATH [--replace]``: every collection, GridFS
 files included, on the embedded default and through the driver alike."""
+
 import re
 import zipfile
 
 import pytest
+from helpers import close_database
 
 from site_app import create_app
 from site_app.database import get_db
 
-from helpers import close_database
-
-SMALL = ["--users", "6", "--posts", "8", "--comments", "20", "--follows", "10",
-         "--images", "2", "--seed", "11"]
+SMALL = [
+    "--users",
+    "6",
+    "--posts",
+    "8",
+    "--comments",
+    "20",
+    "--follows",
+    "10",
+    "--images",
+    "2",
+    "--seed",
+    "11",
+]
 
 
 def run(app, *args):
@@ -58,10 +70,10 @@ def pages_to_compare(client):
 def first_picture(client):
     """A stored picture: the first post on the home pages showing one."""
     for page in range(1, 4):
-        for post in re.findall(r'href="(/post/[0-9a-f]{24})"',
-                               client.get(f"/?page={page}").get_data(as_text=True)):
-            found = re.search(r'src="(/files/[0-9a-f]{24})[^"]*"',
-                              client.get(post).get_data(as_text=True))
+        for post in re.findall(
+            r'href="(/post/[0-9a-f]{24})"', client.get(f"/?page={page}").get_data(as_text=True)
+        ):
+            found = re.search(r'src="(/files/[0-9a-f]{24})[^"]*"', client.get(post).get_data(as_text=True))
             if found:
                 return found.group(1)
     raise AssertionError("the seeded site shows no picture")
@@ -104,8 +116,7 @@ def test_every_collection_and_index_comes_back(seeded, fresh_app, tmp_path):
     assert sorted(n for n in target.list_collection_names() if not n.startswith("system.")) == names
     for name in names:
         assert list(target[name].find({})) == list(source[name].find({})), name
-        assert sorted(target[name].index_information()) == sorted(
-            source[name].index_information()), name
+        assert sorted(target[name].index_information()) == sorted(source[name].index_information()), name
 
 
 def test_the_archive_holds_each_collection_as_bson(seeded, tmp_path):
@@ -114,8 +125,13 @@ def test_the_archive_holds_each_collection_as_bson(seeded, tmp_path):
 
     with zipfile.ZipFile(archive) as opened:
         members = set(opened.namelist())
-    assert {"manifest.json", "collections/fs.files.bson", "collections/fs.chunks.bson",
-            "collections/posts.bson", "collections/users.bson"} <= members
+    assert {
+        "manifest.json",
+        "collections/fs.files.bson",
+        "collections/fs.chunks.bson",
+        "collections/posts.bson",
+        "collections/users.bson",
+    } <= members
     assert f"to {archive}" in result.output
     assert not (tmp_path / "site.zip.partial").exists()
 
@@ -124,10 +140,23 @@ def test_restore_refuses_a_database_with_documents(seeded, fresh_app, tmp_path):
     archive = tmp_path / "site.zip"
     succeed(seeded, "backup", str(archive))
     other = fresh_app()
-    succeed(other, "seed", "--users", "3", "--posts", "2", "--comments", "0",
-            "--follows", "0", "--images", "0", "--seed", "5")
-    before = {name: list(get_db(other)[name].find({}))
-              for name in get_db(other).list_collection_names()}
+    succeed(
+        other,
+        "seed",
+        "--users",
+        "3",
+        "--posts",
+        "2",
+        "--comments",
+        "0",
+        "--follows",
+        "0",
+        "--images",
+        "0",
+        "--seed",
+        "5",
+    )
+    before = {name: list(get_db(other)[name].find({})) for name in get_db(other).list_collection_names()}
 
     result = run(other, "restore", str(archive))
 
@@ -141,8 +170,22 @@ def test_replace_makes_the_database_the_backup(seeded, fresh_app, tmp_path):
     archive = tmp_path / "site.zip"
     succeed(seeded, "backup", str(archive))
     other = fresh_app()
-    succeed(other, "seed", "--users", "3", "--posts", "2", "--comments", "0",
-            "--follows", "0", "--images", "0", "--seed", "5")
+    succeed(
+        other,
+        "seed",
+        "--users",
+        "3",
+        "--posts",
+        "2",
+        "--comments",
+        "0",
+        "--follows",
+        "0",
+        "--images",
+        "0",
+        "--seed",
+        "5",
+    )
     get_db(other)["left_from_before"].insert_one({"x": 1})
     paths = pages_to_compare(seeded.test_client())
 
@@ -154,7 +197,8 @@ def test_replace_makes_the_database_the_backup(seeded, fresh_app, tmp_path):
     # ones first of all, that keep two accounts from one address).
     for name in ("users", "posts", "fs.files", "fs.chunks"):
         assert sorted(get_db(other)[name].index_information()) == sorted(
-            get_db(seeded)[name].index_information()), name
+            get_db(seeded)[name].index_information()
+        ), name
 
 
 def test_a_damaged_archive_changes_nothing(seeded, fresh_app, tmp_path):
@@ -168,8 +212,22 @@ def test_a_damaged_archive_changes_nothing(seeded, fresh_app, tmp_path):
                 data = data[: len(data) // 2]
             damaged.writestr(item, data)
     other = fresh_app()
-    succeed(other, "seed", "--users", "2", "--posts", "1", "--comments", "0",
-            "--follows", "0", "--images", "0", "--seed", "5")
+    succeed(
+        other,
+        "seed",
+        "--users",
+        "2",
+        "--posts",
+        "1",
+        "--comments",
+        "0",
+        "--follows",
+        "0",
+        "--images",
+        "0",
+        "--seed",
+        "5",
+    )
     posts_before = list(get_db(other)["posts"].find({}))
 
     result = run(other, "restore", str(cut), "--replace")

@@ -1,7 +1,8 @@
 """Malformed values in a URL or a form are a 4xx with a message, never a 500."""
-import pytest
 
+import pytest
 from helpers import signed_in_client
+
 from site_app.models import User
 
 
@@ -28,8 +29,9 @@ def admin_client(app, make_user):
 @pytest.mark.parametrize("action", ["disable", "enable", "confirm"])
 def test_a_user_action_on_a_malformed_row_id_is_a_400(admin_client, make_user, action):
     ann = make_user("ann", confirmed=False)
-    response = admin_client.post("/admin/admin_users/action/",
-                                 data={"action": action, "rowid": [str(ann.id), "zzz"]})
+    response = admin_client.post(
+        "/admin/admin_users/action/", data={"action": action, "rowid": [str(ann.id), "zzz"]}
+    )
     assert response.status_code == 400
     assert "rowid" in response.get_data(as_text=True)
     stored = User.objects.get(id=ann.id)
@@ -37,15 +39,18 @@ def test_a_user_action_on_a_malformed_row_id_is_a_400(admin_client, make_user, a
 
 
 def test_a_post_action_on_a_malformed_row_id_is_a_400(admin_client):
-    response = admin_client.post("/admin/admin_posts/action/",
-                                 data={"action": "delete", "rowid": ["not-an-id"]})
+    response = admin_client.post(
+        "/admin/admin_posts/action/", data={"action": "delete", "rowid": ["not-an-id"]}
+    )
     assert response.status_code == 400
 
 
 def test_a_malformed_role_id_in_the_user_form_is_a_400(admin_client, make_user):
     ann = make_user("ann")
-    response = admin_client.post(f"/admin/admin_users/edit/?id={ann.id}", data={
-        "username": "ann", "email": "ann@example.com", "role": "zzz"})
+    response = admin_client.post(
+        f"/admin/admin_users/edit/?id={ann.id}",
+        data={"username": "ann", "email": "ann@example.com", "role": "zzz"},
+    )
     assert response.status_code == 400
     assert "role" in response.get_data(as_text=True)
     assert User.objects.get(id=ann.id).role.name == "User"

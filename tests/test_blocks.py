@@ -1,11 +1,11 @@
 """Blocking keeps a member away from you; muting hides them from your own
 pages. Both are listed in settings, with undo."""
+
 import pytest
+from helpers import basic_auth
 
 from site_app.models import Notification, Post, User
 from site_app.models.blocks import MAX_PER_KIND, MemberRule
-
-from helpers import basic_auth
 
 
 @pytest.fixture
@@ -24,8 +24,7 @@ def test_a_blocked_member_stops_following_and_cannot_follow_again(client, auth, 
     ann, bob, _post = ann_blocks_bob
     assert not bob.is_following(ann)
     auth.login_as(bob)
-    assert "0 followers" in client.get("/user/ann").text.replace("<strong>", "").replace(
-        "</strong>", "")
+    assert "0 followers" in client.get("/user/ann").text.replace("<strong>", "").replace("</strong>", "")
     assert client.post("/follow/ann").status_code == 403
     assert not User.by_username("bob").is_following(ann)
 
@@ -43,8 +42,11 @@ def test_a_blocked_member_cannot_comment_reply_or_like(client, auth, make_user, 
     assert client.post(f"/post/{post.id}/like").status_code == 403
     post.reload()
     assert (post.comment_count, post.like_count) == (1, 0)
-    api = client.post(f"/api/v1/posts/{post.id}/comments/", json={"body": "Through the API"},
-                      headers=basic_auth(bob.email, "correct horse battery"))
+    api = client.post(
+        f"/api/v1/posts/{post.id}/comments/",
+        json={"body": "Through the API"},
+        headers=basic_auth(bob.email, "correct horse battery"),
+    )
     assert api.status_code == 409 and "does not take comments from you" in api.get_json()["message"]
 
 
@@ -120,8 +122,10 @@ def test_muting_hides_posts_comments_and_notifications_from_you_only(client, aut
     post_page = client.get(f"/post/{own.id}").text
     assert "Bob's comment here" not in post_page and "A comment by a member you muted." in post_page
     assert Notification.objects(recipient=ann.id).count() == 0
-    assert "muted" in client.get("/settings/blocked").text and 'action="/unmute/bob"' in \
-        client.get("/settings/blocked").text
+    assert (
+        "muted" in client.get("/settings/blocked").text
+        and 'action="/unmute/bob"' in client.get("/settings/blocked").text
+    )
     # Others, and the shared anonymous pages, still see bob.
     anonymous = client.application.test_client()
     assert "Bob shouts" in anonymous.get("/").text

@@ -1,11 +1,12 @@
 """Readers save posts for later: a toggle on every post and card, and
 ``/bookmarks``, newest saved first, paginated, private to its reader."""
+
 import re
 import threading
 
 import pytest
-
 from helpers import signed_in_client
+
 from site_app.models import Bookmark, Post
 
 
@@ -15,8 +16,7 @@ def posts(make_user):
     return [Post.publish(writer, f"Post {n}", f"Body {n}", "light") for n in range(3)]
 
 
-def test_a_reader_bookmarks_posts_and_finds_them_newest_saved_first(client, auth, make_user,
-                                                                     posts):
+def test_a_reader_bookmarks_posts_and_finds_them_newest_saved_first(client, auth, make_user, posts):
     auth.login_as(make_user("rita"))
     for post in (posts[0], posts[2], posts[1]):
         response = client.post(f"/bookmark/{post.id}")

@@ -1,6 +1,7 @@
 """Fenced code blocks in posts are highlighted on the server by Pygments, as
 classes the sanitiser keeps and a static stylesheet colours (no inline
 styles under the CSP)."""
+
 import re
 from pathlib import Path
 
@@ -24,8 +25,10 @@ def test_a_block_without_a_language_is_left_plain():
 
 
 def test_the_sanitiser_keeps_token_classes_and_nothing_more():
-    html = render_markdown('<span class="k evil" style="color:red" onclick="x()">a</span>'
-                           '<div class="codehilite alert">b</div><code class="language-c++ x">c</code>')
+    html = render_markdown(
+        '<span class="k evil" style="color:red" onclick="x()">a</span>'
+        '<div class="codehilite alert">b</div><code class="language-c++ x">c</code>'
+    )
     assert '<span class="k">a</span>' in html
     assert '<div class="codehilite">b</div>' in html
     assert '<code class="language-c++">c</code>' in html
@@ -42,6 +45,7 @@ def test_the_stylesheet_is_the_generated_one_with_a_dark_variant():
 
 def test_a_post_page_shows_highlighted_code_and_links_the_stylesheet(app, client, make_user):
     from site_app.models import Post
+
     writer = make_user("wendy")
     with app.app_context():
         post = Post.publish(writer, "Code", CODE)

@@ -1,11 +1,12 @@
 """One account may send only so many comments, replies and edits a minute
 (``COMMENT_RATE_LIMIT``), on the site and through the API alike: a flood is
 refused with a 429 that says why, and the web form keeps what was typed."""
+
 import html
 
 import pytest
-
 from helpers import basic_auth, signed_in_client
+
 from site_app.models import Notification, Post, User
 
 PASSWORD = "correct horse battery"
@@ -13,8 +14,9 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def app(make_app):
-    return make_app(RATELIMIT_ENABLED=True, COMMENT_RATE_LIMIT="3 per minute",
-                    LOGIN_RATE_LIMIT="100 per minute")
+    return make_app(
+        RATELIMIT_ENABLED=True, COMMENT_RATE_LIMIT="3 per minute", LOGIN_RATE_LIMIT="100 per minute"
+    )
 
 
 @pytest.fixture
@@ -64,8 +66,9 @@ def test_the_api_shares_the_limit_and_says_when_to_retry(app, people):
     client = app.test_client()
     headers = basic_auth(bob.email, PASSWORD)
     url = f"/api/v1/posts/{post.id}/comments/"
-    assert signed_in_client(app, bob).post(f"/post/{post.id}",
-                                           data={"body": "from the site"}).status_code == 302
+    assert (
+        signed_in_client(app, bob).post(f"/post/{post.id}", data={"body": "from the site"}).status_code == 302
+    )
     created = client.post(url, json={"body": "one"}, headers=headers)
     assert created.status_code == 201
     comment_url = f"/api/v1/comments/{created.get_json()['id']}"

@@ -1,5 +1,6 @@
 """The newest comments across posts (moderation queue, API) and the bounds
 that keep a post far below MongoDB's 16 MB document limit."""
+
 import itertools
 import random
 import time
@@ -11,10 +12,10 @@ from pymongo.errors import AutoReconnect
 
 from site_app import dbstats
 from site_app.models import CommentsClosed, Post
-from site_app.models.comments import Comment
-from site_app.models.users import utcnow
 from site_app.models.backfill import backfill_comment_stats
+from site_app.models.comments import Comment
 from site_app.models.sizes import comment_bytes
+from site_app.models.users import utcnow
 from site_app.pagination import MAX_NUMBERED_PAGE
 
 
@@ -50,7 +51,7 @@ def test_the_queue_equals_a_full_sort_through_adds_and_deletes(app, make_user):
     for per_page in (1, 4, 7, 30, 200):
         ids, total = queue_ids(per_page)
         # The queue reaches MAX_NUMBERED_PAGE pages deep (its cost is bounded).
-        reachable = expected[:MAX_NUMBERED_PAGE * per_page]
+        reachable = expected[: MAX_NUMBERED_PAGE * per_page]
         assert ids == reachable, f"per_page={per_page}"
         assert total == len(reachable) and len(expected) == 85
 
@@ -107,8 +108,9 @@ def test_deploy_backfills_posts_stored_before_the_statistics(app, runner, make_u
     writer = make_user("writer")
     post = Post.publish(writer, "Old post", "Body")
     post.add_comment(writer, "kept")
-    Post._get_collection().update_one({"_id": post.id},
-                                      {"$unset": {"last_comment_at": "", "comment_bytes": ""}})
+    Post._get_collection().update_one(
+        {"_id": post.id}, {"$unset": {"last_comment_at": "", "comment_bytes": ""}}
+    )
     assert Post.recent_comments(1, 10).items == []  # invisible until backfilled
     result = runner.invoke(args=["deploy"])
     assert result.exit_code == 0 and "posts given comment statistics: 1" in result.output
@@ -135,6 +137,7 @@ def _drop_out_after_the_next_write(monkeypatch):
             result = original(self, *args, **kwargs)
             state["wrote"] = state["wrote"] or name.startswith("update")
             return result
+
         monkeypatch.setattr(collection_class, name, call)
 
     for name in ("find_one", "find", "update_one", "update_many", "aggregate"):
@@ -146,12 +149,14 @@ def ticking_clock(monkeypatch):
     """Each new comment dated a second after the one before: distinct times
     without sleeping (the stored times have millisecond precision)."""
     start, ticks = utcnow(), itertools.count(1)
-    monkeypatch.setattr(Comment._fields["timestamp"], "default",
-                        lambda: start + timedelta(seconds=next(ticks)))
+    monkeypatch.setattr(
+        Comment._fields["timestamp"], "default", lambda: start + timedelta(seconds=next(ticks))
+    )
 
 
-def test_a_comment_deletion_cut_off_midway_never_hides_other_comments(app, make_user,
-                                                                     monkeypatch, ticking_clock):
+def test_a_comment_deletion_cut_off_midway_never_hides_other_comments(
+    app, make_user, monkeypatch, ticking_clock
+):
     writer = make_user("writer")
     busy, quiet = Post.publish(writer, "Busy", "Body"), Post.publish(writer, "Quiet", "Body")
     busy.add_comment(writer, "old on busy")
@@ -169,14 +174,12 @@ def test_a_comment_deletion_cut_off_midway_never_hides_other_comments(app, make_
     assert queue_ids(1)[0] == newest_first([busy, quiet])
 
 
-def test_a_comment_added_while_deploy_backfills_is_counted_and_queued(app, make_user,
-                                                                      monkeypatch):
+def test_a_comment_added_while_deploy_backfills_is_counted_and_queued(app, make_user, monkeypatch):
     writer = make_user("writer")
     post = Post.publish(writer, "Old post", "Body")
     post.add_comment(writer, "from before the statistics")
     collection = Post._get_collection()
-    collection.update_one({"_id": post.id}, {"$unset": {"last_comment_at": "",
-                                                        "comment_bytes": ""}})
+    collection.update_one({"_id": post.id}, {"$unset": {"last_comment_at": "", "comment_bytes": ""}})
     collection_class = type(collection)
     original_update = collection_class.update_one
     arrived = []
@@ -208,8 +211,7 @@ def test_deploy_reads_the_posts_for_comment_statistics_once_ever(app, runner, ma
     assert [op for collection, op, *_ in ops.operations if collection == "posts"] == []
 
 
-def test_an_edit_landing_between_the_read_and_the_deletion_leaves_exact_bytes(
-        app, make_user, monkeypatch):
+def test_an_edit_landing_between_the_read_and_the_deletion_leaves_exact_bytes(app, make_user, monkeypatch):
     """``comment_bytes`` is the stored comments' size after a deletion even
     when the comment was edited (to another size) after the deletion read it."""
     writer = make_user("writer")

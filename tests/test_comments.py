@@ -1,10 +1,11 @@
 """Readers comment on posts; moderators hide and show comments."""
+
 import re
 import threading
 
 import pytest
-
 from helpers import signed_in_client
+
 from site_app.models import Post
 
 
@@ -79,8 +80,9 @@ def test_fifty_comments_posted_at_once_are_all_kept(app, make_user, post):
     def comment(user):
         client = signed_in_client(app, user)
         for n in range(5):
-            statuses.append(client.post(f"/post/{post.id}",
-                                        data={"body": f"{user.username}-{n}"}).status_code)
+            statuses.append(
+                client.post(f"/post/{post.id}", data={"body": f"{user.username}-{n}"}).status_code
+            )
 
     threads = [threading.Thread(target=comment, args=(u,)) for u in commenters]
     for thread in threads:
@@ -168,8 +170,10 @@ def test_moderation_is_post_only(client, make_user, auth, post):
 
 def test_comment_markup_is_sanitised(client, make_user, auth, post):
     auth.login_as(make_user())
-    client.post(f"/post/{post.id}",
-                data={"body": "<script>alert(1)</script>[x](javascript:alert(1)) <b onclick=x>hi</b>"})
+    client.post(
+        f"/post/{post.id}",
+        data={"body": "<script>alert(1)</script>[x](javascript:alert(1)) <b onclick=x>hi</b>"},
+    )
     page = client.get(f"/post/{post.id}").text
     assert "<script>alert(1)" not in page
     assert "javascript:alert" not in page
@@ -206,8 +210,7 @@ def test_a_moderator_returns_to_the_comment_they_hid(app, client, make_user, aut
     auth.login_as(make_user("mo", role="Moderator"))
     page = client.get(f"/post/{post.id}?page=2").text
     hide = f"/post/{post.id}/comment/{target.id}/disable"
-    next_field = re.search(rf'action="{hide}".*?name="next" value="([^"]+)"',
-                           page, re.S).group(1)
+    next_field = re.search(rf'action="{hide}".*?name="next" value="([^"]+)"', page, re.S).group(1)
     response = client.post(hide, data={"next": next_field})
     assert response.headers["Location"] == f"/post/{post.id}?page=2#comment-{target.id}"
 
@@ -251,8 +254,12 @@ def test_comments_read_oldest_or_newest_first(app, client, make_user, post):
     oldest = client.get(f"/post/{post.id}").text
     assert "thread 0" in oldest and "thread 4" not in oldest
     newest = client.get(f"/post/{post.id}?sort=newest").text
-    assert newest.index("thread 4") < newest.index("first answer to 4") < newest.index(
-        "second answer to 4") < newest.index("thread 3")
+    assert (
+        newest.index("thread 4")
+        < newest.index("first answer to 4")
+        < newest.index("second answer to 4")
+        < newest.index("thread 3")
+    )
     assert "thread 2" not in newest
     assert f'href="/post/{post.id}?sort=newest#comments" aria-current="page">Newest first' in newest
     assert f'href="/post/{post.id}?page=2&amp;sort=newest#comments"' in newest  # the pager keeps it

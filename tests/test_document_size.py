@@ -2,14 +2,16 @@
 that would render too large, or cost too much to render, is refused on every
 path in with a message that says why, before the work is done, and the
 comments get only the room the post leaves."""
+
 import time
 
 import bson
 import pytest
-
 from helpers import basic_auth, signed_in_client
+
 from site_app.models import CommentsClosed, Post
-from site_app.models import posts as posts_module, sizes as sizes_module
+from site_app.models import posts as posts_module
+from site_app.models import sizes as sizes_module
 
 # One 2 KB reference link used 14,000 times: 29 MB of HTML from 100,000
 # characters of Markdown.
@@ -36,8 +38,9 @@ def _cpu(call):
 
 
 def test_a_reference_link_bomb_is_refused_by_the_write_form_without_rendering(writer_client):
-    response, cpu = _cpu(lambda: writer_client.post("/write", data={
-        "title": "Bomb", "body": REFERENCE_BOMB, "tags": ""}))
+    response, cpu = _cpu(
+        lambda: writer_client.post("/write", data={"title": "Bomb", "body": REFERENCE_BOMB, "tags": ""})
+    )
 
     assert response.status_code == 400
     assert "reference links" in response.get_data(as_text=True)
@@ -48,8 +51,9 @@ def test_a_reference_link_bomb_is_refused_by_the_write_form_without_rendering(wr
 def test_an_edit_that_would_render_too_large_keeps_the_post(writer, writer_client):
     post = Post.publish(writer, "Fine", "a fine body")
 
-    response = writer_client.post(f"/edit/{post.id}", data={
-        "title": "Fine", "body": REFERENCE_BOMB, "tags": ""})
+    response = writer_client.post(
+        f"/edit/{post.id}", data={"title": "Fine", "body": REFERENCE_BOMB, "tags": ""}
+    )
 
     assert response.status_code == 400
     assert "reference links" in response.get_data(as_text=True)
@@ -60,8 +64,7 @@ def test_the_api_refuses_the_bomb_with_a_json_400(app, client, writer):
     headers = basic_auth(writer.email, "correct horse battery")
     post = Post.publish(writer, "Fine", "a fine body")
 
-    created = client.post("/api/v1/posts/", headers=headers,
-                          json={"title": "Bomb", "body": REFERENCE_BOMB})
+    created = client.post("/api/v1/posts/", headers=headers, json={"title": "Bomb", "body": REFERENCE_BOMB})
     edited = client.put(f"/api/v1/posts/{post.id}", headers=headers, json={"body": BRACKET_BOMB})
 
     for response in (created, edited):
@@ -72,25 +75,26 @@ def test_the_api_refuses_the_bomb_with_a_json_400(app, client, writer):
     assert Post.objects.count() == 1 and Post.objects.get(id=post.id).body == "a fine body"
 
 
-@pytest.mark.parametrize("body, words", [(REFERENCE_BOMB, "reference links"),
-                                         (BRACKET_BOMB, "brackets")])
+@pytest.mark.parametrize("body, words", [(REFERENCE_BOMB, "reference links"), (BRACKET_BOMB, "brackets")])
 def test_preview_refuses_what_would_cost_too_much(writer_client, body, words):
-    response, cpu = _cpu(lambda: writer_client.post(
-        "/preview", data={"body": body}, headers={"Accept": "application/json"}))
+    response, cpu = _cpu(
+        lambda: writer_client.post("/preview", data={"body": body}, headers={"Accept": "application/json"})
+    )
 
     assert response.status_code == 400
     assert words in response.get_json()["message"]
     assert cpu < 1.0
 
 
-def test_a_bracket_bomb_comment_is_refused_on_the_page_and_the_api(app, client, writer,
-                                                                   writer_client):
+def test_a_bracket_bomb_comment_is_refused_on_the_page_and_the_api(app, client, writer, writer_client):
     post = Post.publish(writer, "Open", "comments welcome")
 
     page = writer_client.post(f"/post/{post.id}", data={"body": BRACKET_BOMB})
-    api = client.post(f"/api/v1/posts/{post.id}/comments/",
-                      headers=basic_auth(writer.email, "correct horse battery"),
-                      json={"body": BRACKET_BOMB})
+    api = client.post(
+        f"/api/v1/posts/{post.id}/comments/",
+        headers=basic_auth(writer.email, "correct horse battery"),
+        json={"body": BRACKET_BOMB},
+    )
 
     assert page.status_code == 400 and "brackets" in page.get_data(as_text=True)
     assert api.status_code == 400 and "brackets" in api.get_json()["message"]
@@ -135,17 +139,18 @@ def test_comments_get_only_the_room_the_post_leaves(app, writer, monkeypatch):
     assert stored["post_bytes"] + stored["comment_bytes"] <= budget
 
 
-def test_an_edit_that_would_not_fit_beside_the_comments_is_refused(app, writer, writer_client,
-                                                                   monkeypatch):
+def test_an_edit_that_would_not_fit_beside_the_comments_is_refused(app, writer, writer_client, monkeypatch):
     post = Post.publish(writer, "Busy", "short")
     for _ in range(5):
         post.add_comment(writer, "w" * 4000)
     stored = Post._get_collection().find_one({"_id": post.id})
-    monkeypatch.setattr(posts_module, "DOCUMENT_BUDGET",
-                        stored["post_bytes"] + stored["comment_bytes"] + 5_000, raising=False)
+    monkeypatch.setattr(
+        posts_module, "DOCUMENT_BUDGET", stored["post_bytes"] + stored["comment_bytes"] + 5_000, raising=False
+    )
 
-    response = writer_client.post(f"/edit/{post.id}", data={
-        "title": "Busy", "body": "v" * 20_000, "tags": ""})
+    response = writer_client.post(
+        f"/edit/{post.id}", data={"title": "Busy", "body": "v" * 20_000, "tags": ""}
+    )
 
     assert response.status_code == 400
     assert "no longer fit" in response.get_data(as_text=True)

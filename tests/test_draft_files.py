@@ -1,12 +1,12 @@
 """A file only drafts use is its author's: ids are ObjectIds (a counter), so
 anyone could otherwise find a draft's images by trying the ids next to
 their own uploads."""
+
 import io
 
 import pytest
-from PIL import Image
-
 from helpers import signed_in_client
+from PIL import Image
 
 
 def image_bytes(colour):
@@ -27,10 +27,14 @@ def writer_browser(app, writer):
 
 def draft_with_an_image(browser, colour="teal"):
     """``(post URL, file URL)`` of a draft showing a fresh upload."""
-    stored = browser.post("/upload", data={"file": (io.BytesIO(image_bytes(colour)), "me.png")},
-                          content_type="multipart/form-data").get_json()
-    saved = browser.post("/write", data={"title": "Secret", "body": stored["markdown"],
-                                         "tags": "", "save_draft": "Save draft"})
+    stored = browser.post(
+        "/upload",
+        data={"file": (io.BytesIO(image_bytes(colour)), "me.png")},
+        content_type="multipart/form-data",
+    ).get_json()
+    saved = browser.post(
+        "/write", data={"title": "Secret", "body": stored["markdown"], "tags": "", "save_draft": "Save draft"}
+    )
     assert saved.status_code == 302
     return saved.location, stored["url"]
 
@@ -51,8 +55,10 @@ def test_a_draft_image_is_served_to_its_author_alone(app, client, writer_browser
 def test_publishing_the_draft_serves_its_images_to_everyone(app, client, writer_browser):
     post_url, file_url = draft_with_an_image(writer_browser)
     post_id = post_url.rstrip("/").rsplit("/", 1)[1]
-    published = writer_browser.post(f"/edit/{post_id}", data={
-        "title": "Secret", "body": f"![me]({file_url})", "tags": "", "submit": "Save"})
+    published = writer_browser.post(
+        f"/edit/{post_id}",
+        data={"title": "Secret", "body": f"![me]({file_url})", "tags": "", "submit": "Save"},
+    )
     assert published.status_code == 302
     answer = client.get(file_url)
     assert answer.status_code == 200 and "public" in answer.headers["Cache-Control"]
@@ -60,6 +66,7 @@ def test_publishing_the_draft_serves_its_images_to_everyone(app, client, writer_
 
 def test_an_image_a_published_post_also_uses_is_everyones(app, client, writer, writer_browser):
     from site_app.models import Post
+
     _post, file_url = draft_with_an_image(writer_browser)
     with app.app_context():
         Post.publish(writer, "Out", f"![again]({file_url})")

@@ -1,10 +1,11 @@
 """Drafts: a writer saves a post without publishing it; nobody but the
 writer (and administrators) sees it anywhere until it is published."""
+
 import re
 
 import pytest
-
 from helpers import signed_in_client
+
 from site_app.models import Post
 
 SECRET = "Zanzibarian"  # a word no other text of these tests holds
@@ -22,8 +23,15 @@ def writer(make_user):
 @pytest.fixture
 def draft_id(app, client, auth, writer):
     auth.login_as(writer)
-    response = client.post("/write", data={"title": f"{SECRET} plans", "body": f"Half done {SECRET}.",
-                                           "tags": "secrets", "save_draft": "Save draft"})
+    response = client.post(
+        "/write",
+        data={
+            "title": f"{SECRET} plans",
+            "body": f"Half done {SECRET}.",
+            "tags": "secrets",
+            "save_draft": "Save draft",
+        },
+    )
     assert response.status_code == 302
     return post_id_from(response)
 
@@ -54,8 +62,11 @@ def test_nobody_else_finds_a_draft_anywhere(app, client, draft_id, writer, make_
     headers = api_headers("rita@example.com", "correct horse battery")
     assert rita.get(f"/api/v1/posts/{draft_id}", headers=headers).status_code == 404
     assert rita.get(f"/api/v1/posts/{draft_id}/comments/", headers=headers).status_code == 404
-    for path in ("/api/v1/posts/", f"/api/v1/users/{writer.id}/posts/",
-                 f"/api/v1/users/{reader.id}/timeline/"):
+    for path in (
+        "/api/v1/posts/",
+        f"/api/v1/users/{writer.id}/posts/",
+        f"/api/v1/users/{reader.id}/timeline/",
+    ):
         answer = rita.get(path, headers=headers).get_json()
         assert answer["count"] == 0 and answer["posts"] == [], path
     assert rita.get(f"/api/v1/users/{writer.id}", headers=headers).get_json()["post_count"] == 0
@@ -69,8 +80,11 @@ def test_an_administrator_may_read_a_draft(app, draft_id, make_user):
 def test_a_draft_takes_no_comments_not_even_its_writers(app, client, draft_id, writer, api_headers):
     response = client.post(f"/post/{draft_id}", data={"body": "Note to self"})
     assert response.status_code == 400
-    response = client.post(f"/api/v1/posts/{draft_id}/comments/", json={"body": "Note"},
-                           headers=api_headers("wendy@example.com", "correct horse battery"))
+    response = client.post(
+        f"/api/v1/posts/{draft_id}/comments/",
+        json={"body": "Note"},
+        headers=api_headers("wendy@example.com", "correct horse battery"),
+    )
     assert response.status_code == 409
     with app.app_context():
         assert Post.objects(id=draft_id).first().comment_count == 0
@@ -82,13 +96,13 @@ def test_saving_a_draft_again_keeps_it_a_draft_and_publishing_dates_it_now(app, 
     form = client.get(f"/edit/{draft_id}").get_data(as_text=True)
     assert 'name="save_draft"' in form and 'value="Publish"' in form
 
-    response = client.post(f"/edit/{draft_id}", data={"title": "Plans", "body": "More",
-                                                     "save_draft": "Save draft"})
+    response = client.post(
+        f"/edit/{draft_id}", data={"title": "Plans", "body": "More", "save_draft": "Save draft"}
+    )
     assert response.status_code == 302
     assert client.get("/").get_data(as_text=True).count("Plans") == 0
 
-    response = client.post(f"/edit/{draft_id}", data={"title": "Plans", "body": "Done",
-                                                     "submit": "Publish"})
+    response = client.post(f"/edit/{draft_id}", data={"title": "Plans", "body": "Done", "submit": "Publish"})
     assert response.status_code == 302
     with app.app_context():
         post = Post.objects(id=draft_id).first()
@@ -108,15 +122,18 @@ def test_a_published_post_offers_no_draft_button_and_stays_published(app, client
 
 def test_the_api_takes_and_returns_draft(app, client, writer, make_user, api_headers):
     headers = api_headers("wendy@example.com", "correct horse battery")
-    response = client.post("/api/v1/posts/", json={"title": "T", "body": "B", "draft": True},
-                           headers=headers)
+    response = client.post("/api/v1/posts/", json={"title": "T", "body": "B", "draft": True}, headers=headers)
     assert response.status_code == 201 and response.get_json()["draft"] is True
     url = response.headers["Location"]
     assert client.get("/api/v1/posts/", headers=headers).get_json()["count"] == 0
     assert client.get(url, headers=headers).get_json()["draft"] is True
 
-    assert client.post("/api/v1/posts/", json={"title": "T", "body": "B", "draft": "yes"},
-                       headers=headers).status_code == 400
+    assert (
+        client.post(
+            "/api/v1/posts/", json={"title": "T", "body": "B", "draft": "yes"}, headers=headers
+        ).status_code
+        == 400
+    )
     published = client.put(url, json={"draft": False}, headers=headers)
     assert published.status_code == 200 and published.get_json()["draft"] is False
     assert client.get("/api/v1/posts/", headers=headers).get_json()["count"] == 1
@@ -130,8 +147,9 @@ def test_the_api_takes_and_returns_draft(app, client, writer, make_user, api_hea
 
 
 def test_posts_stored_before_drafts_existed_are_published(app, app_context, writer):
-    Post._get_collection().insert_one({"title": "Old", "body": "Old", "author": writer.id,
-                                       "tags": ["history"]})
+    Post._get_collection().insert_one(
+        {"title": "Old", "body": "Old", "author": writer.id, "tags": ["history"]}
+    )
     assert [p.title for p in Post.listing()] == ["Old"]
     assert [p.title for p in Post.tagged("history")] == ["Old"]
     assert [p.title for p in Post.by_authors([writer.id])] == ["Old"]
@@ -139,7 +157,7 @@ def test_posts_stored_before_drafts_existed_are_published(app, app_context, writ
 
 def test_a_draft_card_offers_edit_publish_and_delete_not_reactions(client, draft_id):
     drafts = client.get("/drafts").get_data(as_text=True)
-    card = drafts[drafts.index('class="post-card'):]
+    card = drafts[drafts.index('class="post-card') :]
     assert f'href="/edit/{draft_id}"' in card
     assert f'action="/publish/{draft_id}"' in card and f'action="/delete/{draft_id}"' in card
     assert "/like" not in card and "Bookmark" not in card and "0 comments" not in card
@@ -152,8 +170,9 @@ def test_a_draft_card_offers_edit_publish_and_delete_not_reactions(client, draft
 
 def test_a_writer_unpublishes_a_post_which_keeps_its_comments(app, client, auth, writer, make_user):
     auth.login_as(writer)
-    post_id = post_id_from(client.post("/write", data={"title": f"{SECRET} live", "body": "Out now",
-                                                      "tags": "secrets"}))
+    post_id = post_id_from(
+        client.post("/write", data={"title": f"{SECRET} live", "body": "Out now", "tags": "secrets"})
+    )
     reader = signed_in_client(app, make_user("rita"))
     reader.post(f"/post/{post_id}", data={"body": "Nice one"})
     anonymous = app.test_client()

@@ -4,15 +4,16 @@ back. These run on the driver lane (``INKWELL_TEST_LANE=driver``); the tests
 that need to slow down or kill a server start a stand-in of their own, so the
 session's server is never disturbed.
 """
+
 import logging
 import time
 
 import bson
 import pytest
 from bson import ObjectId
-
 from helpers import basic_auth
 from mongo_standin import StandIn
+
 from site_app.database import get_db
 from site_app.models import Post
 
@@ -26,12 +27,25 @@ def _fill_legacy_post_to_the_brim(app, post):
     byte bound does not apply) and comments taking it to a few bytes under
     16 MiB."""
     posts = get_db(app)["posts"]
-    filler = [{"id": ObjectId(), "body": "x" * 5000, "body_html": "<p>" + "x" * 5000 + "</p>",
-               "timestamp": post.timestamp, "author": post.author.id, "disabled": False}
-              for _ in range(1640)]
-    posts.update_one({"_id": post.id}, {"$unset": {"comment_bytes": ""},
-                                        "$push": {"comments": {"$each": filler}},
-                                        "$set": {"comment_count": len(filler)}})
+    filler = [
+        {
+            "id": ObjectId(),
+            "body": "x" * 5000,
+            "body_html": "<p>" + "x" * 5000 + "</p>",
+            "timestamp": post.timestamp,
+            "author": post.author.id,
+            "disabled": False,
+        }
+        for _ in range(1640)
+    ]
+    posts.update_one(
+        {"_id": post.id},
+        {
+            "$unset": {"comment_bytes": ""},
+            "$push": {"comments": {"$each": filler}},
+            "$set": {"comment_count": len(filler)},
+        },
+    )
     short = MAX_BSON - len(bson.encode(posts.find_one({"_id": post.id}))) - 40
     assert 0 < short < 1_000_000, short
     posts.update_one({"_id": post.id}, {"$set": {"comments.0.body": "x" * (5000 + short)}})
@@ -39,7 +53,8 @@ def _fill_legacy_post_to_the_brim(app, post):
 
 
 def test_a_comment_that_would_take_a_post_past_16_mb_is_refused_clearly(
-        app, client, make_user, auth, api_headers):
+    app, client, make_user, auth, api_headers
+):
     writer = make_user("writer")
     post = Post.publish(writer, "Full house", "Everyone has an opinion.")
     _fill_legacy_post_to_the_brim(app, post)
@@ -50,15 +65,17 @@ def test_a_comment_that_would_take_a_post_past_16_mb_is_refused_clearly(
 
     assert response.status_code == 400
     assert "Comments are closed on this post." in response.get_data(as_text=True)
-    api = client.post(f"/api/v1/posts/{post.id}/comments/", json={"body": "And via the API"},
-                      headers=api_headers(reader.email, "correct horse battery"))
+    api = client.post(
+        f"/api/v1/posts/{post.id}/comments/",
+        json={"body": "And via the API"},
+        headers=api_headers(reader.email, "correct horse battery"),
+    )
     assert api.status_code == 409
     assert api.get_json()["message"] == "This post takes no more comments."
     assert len(bson.encode(get_db(app)["posts"].find_one({"_id": post.id}))) <= MAX_BSON
 
 
-def test_an_edit_that_would_take_a_post_past_16_mb_is_a_clear_413(
-        app, client, make_user, auth, api_headers):
+def test_an_edit_that_would_take_a_post_past_16_mb_is_a_clear_413(app, client, make_user, auth, api_headers):
     writer = make_user("writer")
     post = Post.publish(writer, "Full house", "Everyone has an opinion.")
     _fill_legacy_post_to_the_brim(app, post)
@@ -69,8 +86,11 @@ def test_an_edit_that_would_take_a_post_past_16_mb_is_a_clear_413(
 
     assert page.status_code == 413
     assert "larger than the database&#39;s 16 MB limit" in page.get_data(as_text=True)
-    api = client.put(f"/api/v1/posts/{post.id}", json={"body": longer["body"]},
-                     headers=api_headers(writer.email, "correct horse battery"))
+    api = client.put(
+        f"/api/v1/posts/{post.id}",
+        json={"body": longer["body"]},
+        headers=api_headers(writer.email, "correct horse battery"),
+    )
     assert api.status_code == 413
     assert api.get_json()["error"] == "request entity too large"
     assert get_db(app)["posts"].find_one({"_id": post.id})["body"] == "Everyone has an opinion."
@@ -78,6 +98,7 @@ def test_an_edit_that_would_take_a_post_past_16_mb_is_a_clear_413(
 
 def test_the_server_refuses_an_update_past_16_mb_with_mongodbs_code(app):
     from pymongo.errors import WriteError
+
     posts = get_db(app)["posts"]
     posts.insert_one({"_id": 1, "a": "x" * (MAX_BSON // 2)})
     with pytest.raises(WriteError) as refused:
@@ -106,11 +127,11 @@ def test_slow_commands_are_logged_with_their_collection_and_filter(own_standin, 
     with caplog.at_level(logging.WARNING, logger="site_app.slow_query"):
         get_db(app).command("standinDelay", ms=600, commands=["find"])
         assert client.get("/tag/lanterns").status_code == 200
-    slow = [record.getMessage() for record in caplog.records
-            if record.name == "site_app.slow_query"]
+    slow = [record.getMessage() for record in caplog.records if record.name == "site_app.slow_query"]
     assert slow, "no slow-query line for a 600 ms find"
-    assert any(message.startswith("slow query: posts.find ") and "'tags': 'lanterns'" in message
-               for message in slow), slow
+    assert any(
+        message.startswith("slow query: posts.find ") and "'tags': 'lanterns'" in message for message in slow
+    ), slow
 
 
 def test_fast_commands_are_not_logged(own_standin, caplog, make_app):

@@ -3,6 +3,7 @@ started on a folder, a post with an uploaded picture written, the server
 stopped (cleanly, or killed after the save interval), started again: the post
 and its picture are there. A damaged file stops the start with one line
 naming it; `--reset` starts afresh; tests and scripts stay in memory."""
+
 import io
 import os
 import re
@@ -22,8 +23,7 @@ from site_app.seed.documents import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 
-pytestmark = [pytest.mark.embedded_only("about keeping the embedded backend in a folder"),
-              pytest.mark.slow]
+pytestmark = [pytest.mark.embedded_only("about keeping the embedded backend in a folder"), pytest.mark.slow]
 
 
 def _free_port():
@@ -37,13 +37,30 @@ class Demo:
 
     def __init__(self, folder, *options, command="demo"):
         self.url = f"http://127.0.0.1:{_free_port()}"
-        env = {k: v for k, v in os.environ.items()
-               if k not in {"MONGODB_URI", "SITE_CONFIG", "MAIL_SERVER", "SITE_URL", "FLASK_DEBUG"}}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"MONGODB_URI", "SITE_CONFIG", "MAIL_SERVER", "SITE_URL", "FLASK_DEBUG"}
+        }
         env.update(EMBEDDED_DATA_DIR=str(folder), PYTHONUNBUFFERED="1")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "site_app", command,
-             "--port", self.url.rsplit(":", 1)[1], *options],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                "-m",
+                "flask",
+                "--app",
+                "site_app",
+                command,
+                "--port",
+                self.url.rsplit(":", 1)[1],
+                *options,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self.web = requests.Session()
 
     def wait_until_serving(self):
@@ -71,9 +88,15 @@ class Demo:
         return found.group(1) or found.group(2)
 
     def log_in(self):
-        response = self.web.post(self.url + "/auth/login", allow_redirects=False, data={
-            "email": "demo@example.com", "password": DEMO_PASSWORD,
-            "csrf_token": self.csrf_token("/auth/login")})
+        response = self.web.post(
+            self.url + "/auth/login",
+            allow_redirects=False,
+            data={
+                "email": "demo@example.com",
+                "password": DEMO_PASSWORD,
+                "csrf_token": self.csrf_token("/auth/login"),
+            },
+        )
         assert response.status_code == 302
 
     def write_post_with_picture(self, title, colour):
@@ -82,13 +105,23 @@ class Demo:
         picture = io.BytesIO()
         Image.new("RGB", (320, 200), colour).save(picture, "PNG")
         token = self.csrf_token("/write")
-        uploaded = self.web.post(self.url + "/upload", headers={"X-CSRFToken": token},
-                                 files={"file": (f"{colour}.png", picture.getvalue(), "image/png")})
+        uploaded = self.web.post(
+            self.url + "/upload",
+            headers={"X-CSRFToken": token},
+            files={"file": (f"{colour}.png", picture.getvalue(), "image/png")},
+        )
         assert uploaded.status_code == 201, uploaded.text
         stored = uploaded.json()
-        published = self.web.post(self.url + "/write", allow_redirects=False, data={
-            "csrf_token": token, "title": title, "tags": "keeping",
-            "body": f"Kept between runs.\n\n{stored['markdown']}\n"})
+        published = self.web.post(
+            self.url + "/write",
+            allow_redirects=False,
+            data={
+                "csrf_token": token,
+                "title": title,
+                "tags": "keeping",
+                "body": f"Kept between runs.\n\n{stored['markdown']}\n",
+            },
+        )
         assert published.status_code == 302, published.text
         return published.headers["Location"].replace(self.url, ""), stored["url"]
 
@@ -154,6 +187,7 @@ def test_apps_tests_and_scripts_build_stay_in_memory(tmp_path, monkeypatch, make
     app = make_app(config_name="development", EMBEDDED_DATA_DIR=str(tmp_path))
     with app.app_context():
         from site_app.models import Role
+
         Role.insert_roles()
     assert "embedded_store" not in app.extensions
     assert list(tmp_path.iterdir()) == []

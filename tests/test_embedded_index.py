@@ -1,11 +1,12 @@
 """The embedded backend's index-like lookups (site_app/embedded_index.py)
 answer as MongoDB does, see every write, and test only the candidates: a
 lookup among thousands of documents reads a handful."""
+
 import pytest
 from bson import ObjectId
+from helpers import DRIVER_LANE
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from helpers import DRIVER_LANE
 from site_app.embedded import open_embedded
 
 pytestmark = pytest.mark.skipif(DRIVER_LANE, reason="the embedded backend's own lookups")
@@ -22,11 +23,19 @@ def _ids(cursor):
 
 
 def test_equality_matches_by_bson_type_as_mongodb(collection):
-    collection.insert_many([
-        {"_id": 1, "a": 1}, {"_id": 2, "a": 1.0}, {"_id": 3, "a": True}, {"_id": 4, "a": "1"},
-        {"_id": 5, "a": [2, 1]}, {"_id": 6, "a": None}, {"_id": 7}, {"_id": 8, "a": [[1]]},
-        {"_id": 9, "a": {"b": 1}},
-    ])
+    collection.insert_many(
+        [
+            {"_id": 1, "a": 1},
+            {"_id": 2, "a": 1.0},
+            {"_id": 3, "a": True},
+            {"_id": 4, "a": "1"},
+            {"_id": 5, "a": [2, 1]},
+            {"_id": 6, "a": None},
+            {"_id": 7},
+            {"_id": 8, "a": [[1]]},
+            {"_id": 9, "a": {"b": 1}},
+        ]
+    )
     assert _ids(collection.find({"a": 1})) == [1, 2, 5]
     assert _ids(collection.find({"a": True})) == [3]
     assert _ids(collection.find({"a": "1"})) == [4]
@@ -68,8 +77,9 @@ def test_unique_indexes_hold_within_one_insert_many(collection):
 
 def test_an_aggregation_starting_with_match_answers_from_the_matched_documents(collection):
     collection.insert_many([{"_id": n, "group": n % 3, "v": n} for n in range(9)])
-    rows = list(collection.aggregate([{"$match": {"group": 1}},
-                                      {"$group": {"_id": None, "total": {"$sum": "$v"}}}]))
+    rows = list(
+        collection.aggregate([{"$match": {"group": 1}}, {"$group": {"_id": None, "total": {"$sum": "$v"}}}])
+    )
     assert rows == [{"_id": None, "total": 1 + 4 + 7}]
 
 
@@ -79,8 +89,10 @@ def test_a_lookup_among_thousands_tests_only_its_candidates(collection, monkeypa
 
     reader, others = ObjectId(), [ObjectId() for _ in range(50)]
     posts = [ObjectId() for _ in range(100)]
-    collection.insert_many([{"post": post, "user": user} for post in posts for user in others]
-                           + [{"post": post, "user": reader} for post in posts[:3]])
+    collection.insert_many(
+        [{"post": post, "user": user} for post in posts for user in others]
+        + [{"post": post, "user": reader} for post in posts[:3]]
+    )
     collection.count_documents({"user": reader})  # the tables, built once for this version
     tested = []
     real = mongomock.filtering.filter_applies
@@ -94,11 +106,9 @@ def test_a_lookup_among_thousands_tests_only_its_candidates(collection, monkeypa
 
 
 def test_writes_to_one_document_move_it_in_the_lookups(collection):
-    collection.insert_many([{"_id": n, "owner": "ann", "rank": n, "tags": ["a"]}
-                            for n in range(6)])
+    collection.insert_many([{"_id": n, "owner": "ann", "rank": n, "tags": ["a"]} for n in range(6)])
     assert collection.count_documents({"owner": "ann"}) == 6  # tables built
-    assert [d["_id"] for d in collection.find({"owner": "ann"}).sort("rank", -1).limit(2)] \
-        == [5, 4]
+    assert [d["_id"] for d in collection.find({"owner": "ann"}).sort("rank", -1).limit(2)] == [5, 4]
     collection.find_one_and_update({"_id": 0}, {"$set": {"owner": "bob", "rank": 9}})
     collection.replace_one({"_id": 1}, {"owner": "cy", "rank": 1, "tags": ["b"]})
     collection.delete_one({"_id": 2})
@@ -139,8 +149,9 @@ def test_an_upsert_returning_the_new_document_finds_it(collection):
     before the write ends: the stored order must place it (last)."""
     collection.insert_one({"_id": 1, "list": "a", "email": "x"})
     assert collection.count_documents({"list": "a"}) == 1  # the lookups are built
-    made = collection.find_one_and_update({"list": "a", "email": "y"}, {"$set": {"on": True}},
-                                          upsert=True, return_document=True)
+    made = collection.find_one_and_update(
+        {"list": "a", "email": "y"}, {"$set": {"on": True}}, upsert=True, return_document=True
+    )
     assert made["email"] == "y" and made["on"] is True
     assert [d["email"] for d in collection.find({"list": "a"})] == ["x", "y"]
 
@@ -149,13 +160,17 @@ def test_a_partial_unique_index_is_built_over_documents_its_filter_leaves_out(co
     """As MongoDB builds it: only the documents the filter selects must be
     unique (posts without an import_source, restored before the index)."""
     from pymongo.errors import DuplicateKeyError
-    collection.insert_many([{"_id": 1, "author": "ann"}, {"_id": 2, "author": "ann"},
-                            {"_id": 3, "author": "ann", "source": "a"}])
+
+    collection.insert_many(
+        [{"_id": 1, "author": "ann"}, {"_id": 2, "author": "ann"}, {"_id": 3, "author": "ann", "source": "a"}]
+    )
     partial = {"source": {"$exists": True}}
-    collection.create_index([("author", 1), ("source", 1)], unique=True, name="imported",
-                            partialFilterExpression=partial)
-    collection.create_index([("author", 1), ("source", 1)], unique=True, name="imported",
-                            partialFilterExpression=partial)  # again, as every deploy does
+    collection.create_index(
+        [("author", 1), ("source", 1)], unique=True, name="imported", partialFilterExpression=partial
+    )
+    collection.create_index(
+        [("author", 1), ("source", 1)], unique=True, name="imported", partialFilterExpression=partial
+    )  # again, as every deploy does
     collection.insert_one({"_id": 4, "author": "ann"})
     with pytest.raises(DuplicateKeyError):
         collection.insert_one({"_id": 5, "author": "ann", "source": "a"})
@@ -163,5 +178,6 @@ def test_a_partial_unique_index_is_built_over_documents_its_filter_leaves_out(co
     collection.drop_index("imported")
     collection.insert_one({"_id": 7, "author": "ann", "source": "b"})
     with pytest.raises(DuplicateKeyError):
-        collection.create_index([("author", 1), ("source", 1)], unique=True, name="imported",
-                                partialFilterExpression=partial)
+        collection.create_index(
+            [("author", 1), ("source", 1)], unique=True, name="imported", partialFilterExpression=partial
+        )

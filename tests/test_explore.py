@@ -1,6 +1,7 @@
 """``/explore``: writers most followed by the people you follow (or by
 everyone, for a newcomer), that you do not follow yet, and this week's
 trending tags. The empty Followed tab leads there; follows are announced."""
+
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -98,8 +99,7 @@ def test_a_new_follow_is_announced_once(make_user):
     assert ann.reload().following_ids() == [bob.id]
 
 
-def test_the_demo_has_tags_trending_this_week_and_keeps_them_after_a_new_post(
-        app, client, make_user):
+def test_the_demo_has_tags_trending_this_week_and_keeps_them_after_a_new_post(app, client, make_user):
     """The demo is a living site: its newest posts fall in this week, so
     Explore shows their tags, and a new post adds its own to them."""
     seed_database(DEMO_SIZES, rng_seed=2024)

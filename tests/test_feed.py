@@ -1,4 +1,5 @@
 """Feed readers subscribe to /feed.atom."""
+
 from datetime import timedelta
 from xml.etree import ElementTree as ET
 
@@ -9,8 +10,7 @@ NS = {"a": "http://www.w3.org/2005/Atom"}
 
 def test_feed_is_valid_atom_with_the_newest_twenty_posts(client, make_user):
     author = make_user("ann")
-    posts = [Post.publish(author, f"Post {n}", f"Body **{n}** ![pic](/files/abc)", "t")
-             for n in range(25)]
+    posts = [Post.publish(author, f"Post {n}", f"Body **{n}** ![pic](/files/abc)", "t") for n in range(25)]
     for n, post in enumerate(posts):  # distinct, increasing times
         post.update(set__timestamp=post.timestamp + timedelta(minutes=n))
     response = client.get("/feed.atom")

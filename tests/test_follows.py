@@ -1,9 +1,10 @@
 """Readers follow writers; the followed feed shows their posts."""
+
 import threading
 
 from bson import ObjectId
-
 from helpers import signed_in_client
+
 from site_app import dbstats
 from site_app.models import Post, User
 from site_app.models.users import load_user
@@ -159,8 +160,11 @@ def test_the_follower_count_reads_one_field_however_many_followers(app, client, 
     with dbstats.recording() as ops:
         page = client.get("/user/wendy").text
     assert "<strong>3</strong> followers" in page
-    counted = [op for collection, op, filter_, _s in ops.operations
-               if collection == "users" and "following" in (filter_ or {})]
+    counted = [
+        op
+        for collection, op, filter_, _s in ops.operations
+        if collection == "users" and "following" in (filter_ or {})
+    ]
     assert counted == []  # no walk over the followers' keys
     fans[0].unfollow(writer)
     fans[0].unfollow(writer)  # once only
@@ -187,6 +191,7 @@ def test_followers_are_paged_by_name_with_no_skip_however_deep(app, client, make
     import re
 
     from site_app import dbstats
+
     app.config["FOLLOWERS_PER_PAGE"] = 2
     app.config["DB_OPS_HEADER"] = False
     wendy = make_user("wendy")
@@ -216,12 +221,12 @@ def test_followers_are_paged_by_name_with_no_skip_however_deep(app, client, make
     assert people(back) == ["dan-o", "eve"]
 
 
-def test_following_is_paged_by_key_and_an_unfollow_between_pages_skips_nobody(
-        app, client, make_user):
+def test_following_is_paged_by_key_and_an_unfollow_between_pages_skips_nobody(app, client, make_user):
     """Issue 21: the following list pages by key (the last one shown), so a
     reader walking it while earlier follows are undone sees every account
     still followed once; old ``?page=N`` links and the last page work."""
     import re
+
     app.config["FOLLOWERS_PER_PAGE"] = 2
     rita = make_user("rita")
     names = ["anna", "bert", "cleo", "dani", "eve", "finn", "gus"]

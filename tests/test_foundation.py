@@ -1,4 +1,5 @@
 """The app factory, the database wiring, errors and the health check."""
+
 import pytest
 
 from site_app.database import ConfigError
@@ -46,6 +47,7 @@ def test_healthz_reports_the_database(client):
 
 def test_healthz_is_503_when_the_database_does_not_answer(app, client, monkeypatch):
     import site_app.main.views as views
+
     monkeypatch.setattr(views, "ping", lambda app: False)
     response = client.get("/healthz")
     assert response.status_code == 503
@@ -69,8 +71,10 @@ def test_api_errors_are_json(client):
 def test_clients_that_accept_only_json_get_json_errors(client):
     response = client.get("/no/such/page", headers={"Accept": "application/json"})
     assert response.status_code == 404
-    assert response.get_json() == {"error": "not found",
-                                   "message": "We could not find what you were looking for."}
+    assert response.get_json() == {
+        "error": "not found",
+        "message": "We could not find what you were looking for.",
+    }
 
 
 def test_405_names_the_allowed_methods(client):
@@ -92,8 +96,12 @@ def test_deploy_creates_roles_and_indexes_and_is_idempotent(runner, app):
 @pytest.mark.parametrize("secret", ["k", "x" * 31])
 def test_production_refuses_a_secret_key_shorter_than_32_bytes(secret, make_app):
     with pytest.raises(ConfigError) as err:
-        make_app(config_name="production", MONGODB_URI="mongodb://127.0.0.1:1/site",
-                 SECRET_KEY=secret, SKIP_DB_CHECK=True)
+        make_app(
+            config_name="production",
+            MONGODB_URI="mongodb://127.0.0.1:1/site",
+            SECRET_KEY=secret,
+            SKIP_DB_CHECK=True,
+        )
     message = str(err.value)
     assert "SECRET_KEY" in message and "32 bytes" in message
     assert "secrets.token_hex(32)" in message

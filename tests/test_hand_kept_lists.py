@@ -1,16 +1,16 @@
 """The lists kept by hand are checked against the real sets they list: a
 document class missing from ``indexes.documents()`` never gets its indexes
 on deploy, a blueprint never registered serves nothing."""
+
 import importlib
-import sys
 import pkgutil
+import sys
 
 from flask import Blueprint
 from mongoengine import Document
 
 import site_app
 from site_app import indexes
-
 
 
 def _every_site_module():
@@ -26,9 +26,13 @@ def _subclasses(cls):
 
 def test_every_document_with_indexes_is_one_deploy_creates():
     _every_site_module()
-    ours = {document for document in _subclasses(Document)
-            if document.__module__.startswith("site_app.")
-            and not document._meta.get("abstract") and document._meta.get("index_specs")}
+    ours = {
+        document
+        for document in _subclasses(Document)
+        if document.__module__.startswith("site_app.")
+        and not document._meta.get("abstract")
+        and document._meta.get("index_specs")
+    }
     missing = sorted(document.__name__ for document in ours - set(indexes.documents()))
     assert not missing, f"add these to site_app/indexes.py documents(): {missing}"
     assert len(ours) >= 12

@@ -2,18 +2,19 @@
 what an answer varies on, which pages set cookies, conditional GETs of the
 feed, rate-limit headers only where they mean something, and no login form
 for a reader who is already signed in."""
+
 from email.utils import parsedate_to_datetime
 
 import pytest
+from helpers import assert_compressed_answer_revalidates
 
 from site_app.models import Post, User
-
-from helpers import assert_compressed_answer_revalidates
 
 PASSWORD = "correct horse battery"
 
 
 # -- error pages negotiate on Accept, so they say so ---------------------------
+
 
 @pytest.mark.parametrize("accept", ["text/html", "application/json"])
 def test_error_pages_chosen_by_accept_vary_on_accept(client, accept):
@@ -24,6 +25,7 @@ def test_error_pages_chosen_by_accept_vary_on_accept(client, accept):
 
 
 # -- anonymous pages without a form set no cookie ------------------------------
+
 
 @pytest.fixture
 def csrf_app(make_app):
@@ -40,8 +42,17 @@ def csrf_app(make_app):
 def _anonymous_pages(app):
     with app.app_context():
         post = Post.objects.first()
-    return ["/", f"/post/{post.id}", "/user/ann", "/tag/notes", "/search?q=post",
-            "/followers/ann", "/following/ann", "/feed.atom", "/no-such-page"]
+    return [
+        "/",
+        f"/post/{post.id}",
+        "/user/ann",
+        "/tag/notes",
+        "/search?q=post",
+        "/followers/ann",
+        "/following/ann",
+        "/feed.atom",
+        "/no-such-page",
+    ]
 
 
 def test_anonymous_pages_without_a_form_set_no_cookie(csrf_app):
@@ -63,13 +74,13 @@ def test_a_signed_in_reader_still_gets_the_comment_form(csrf_app):
         post_id = Post.objects.first().id
     login = client.get("/auth/login").get_data(as_text=True)
     token = login.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    client.post("/auth/login", data={"email": "ann@example.com", "password": PASSWORD,
-                                     "csrf_token": token})
+    client.post("/auth/login", data={"email": "ann@example.com", "password": PASSWORD, "csrf_token": token})
     page = client.get(f"/post/{post_id}").get_data(as_text=True)
     assert 'name="body"' in page and 'name="csrf_token"' in page
 
 
 # -- the feed answers conditional GETs -----------------------------------------
+
 
 def test_feed_has_validators_and_answers_304(client, make_user):
     Post.publish(make_user("ann"), "First", "Hello", "")
@@ -94,15 +105,19 @@ def test_a_new_post_changes_the_feed_validators(client, make_user):
     first = client.get("/feed.atom")
     newer = Post.publish(author, "Second", "Hello again", "")
     Post.objects(id=newer.id).update_one(set__timestamp=post.timestamp.replace(year=post.timestamp.year + 1))
-    second = client.get("/feed.atom", headers={"If-None-Match": first.headers["ETag"],
-                                               "If-Modified-Since": first.headers["Last-Modified"]})
+    second = client.get(
+        "/feed.atom",
+        headers={"If-None-Match": first.headers["ETag"], "If-Modified-Since": first.headers["Last-Modified"]},
+    )
     assert second.status_code == 200
     assert second.headers["ETag"] != first.headers["ETag"]
-    assert (parsedate_to_datetime(second.headers["Last-Modified"])
-            > parsedate_to_datetime(first.headers["Last-Modified"]))
+    assert parsedate_to_datetime(second.headers["Last-Modified"]) > parsedate_to_datetime(
+        first.headers["Last-Modified"]
+    )
 
 
 # -- rate-limit headers --------------------------------------------------------
+
 
 @pytest.fixture
 def limited_api(api_headers, make_app):
@@ -131,12 +146,16 @@ def test_the_openapi_document_declares_every_rate_limit_header_sent(limited_api)
         while str(response.status_code) != status:
             response = client.get("/api/v1/posts/", headers=rita)
         declared = operation["responses"][status].get("headers", {})
-        sent = {name for name in response.headers.keys()
-                if name.startswith("X-RateLimit-") or name == "Retry-After"}
+        sent = {
+            name
+            for name in response.headers.keys()
+            if name.startswith("X-RateLimit-") or name == "Retry-After"
+        }
         assert sent and sent <= set(declared), (status, sent, declared)
 
 
 # -- a signed-in reader does not get the login form ---------------------------
+
 
 def test_signed_in_reader_at_login_goes_to_a_safe_next(client, auth, make_user):
     auth.login_as(make_user("ann"))
@@ -152,8 +171,10 @@ def test_signed_in_reader_at_login_with_an_unsafe_next_goes_home(client, auth, m
 
 # -- CSRF tokens are masked in every response (BREACH) -------------------------
 
+
 def _tokens(page):
     import re
+
     return re.findall(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
 
 
@@ -161,6 +182,7 @@ def test_the_csrf_token_differs_in_every_response_and_each_works(csrf_app):
     """The secret (and Flask-WTF's signed form of it, constant but for a
     timestamp) never appears in a page: BREACH has nothing fixed to find."""
     from itsdangerous import URLSafeTimedSerializer
+
     client = csrf_app.test_client()
     pages = [client.get("/auth/login").get_data(as_text=True) for _ in range(2)]
     first, second = (_tokens(page)[0] for page in pages)
@@ -171,8 +193,9 @@ def test_the_csrf_token_differs_in_every_response_and_each_works(csrf_app):
     for page in pages:
         assert secret not in page and signed.split(".")[0] not in page
     for token in (first, second):  # each passes the check: the form itself answers
-        response = client.post("/auth/login", data={"email": "ann@example.com",
-                                                    "password": "wrong", "csrf_token": token})
+        response = client.post(
+            "/auth/login", data={"email": "ann@example.com", "password": "wrong", "csrf_token": token}
+        )
         assert response.status_code == 200
         assert "Wrong email or password" in response.get_data(as_text=True)
 
@@ -181,9 +204,11 @@ def test_a_tampered_masked_token_is_refused(csrf_app):
     client = csrf_app.test_client()
     token = _tokens(client.get("/auth/login").get_data(as_text=True))[0]
     tampered = token[:-2] + ("AA" if token[-2:] != "AA" else "BB")
-    response = client.post("/auth/login", data={"email": "ann@example.com",
-                                                "password": PASSWORD, "csrf_token": tampered})
+    response = client.post(
+        "/auth/login", data={"email": "ann@example.com", "password": PASSWORD, "csrf_token": tampered}
+    )
     assert response.status_code == 400
-    garbage = client.post("/auth/login", data={"email": "ann@example.com",
-                                               "password": PASSWORD, "csrf_token": "%%%"})
+    garbage = client.post(
+        "/auth/login", data={"email": "ann@example.com", "password": PASSWORD, "csrf_token": "%%%"}
+    )
     assert garbage.status_code == 400

@@ -1,6 +1,7 @@
 """An API POST retried with the same ``Idempotency-Key`` (its answer was lost:
 a timeout, a 502) creates one post or comment and answers the retry with the
 first answer."""
+
 from datetime import timedelta
 
 import pytest
@@ -78,7 +79,8 @@ def test_a_malformed_key_is_a_clear_400(client, writer, api_headers, key):
 
 
 def test_a_request_still_running_answers_409_and_one_left_unanswered_is_taken_over(
-        app, client, writer, api_headers):
+    app, client, writer, api_headers
+):
     """The first request's worker died after claiming the key (its post
     stored, its answer lost): a retry within a minute is told to wait; after
     it, the retry runs again and finds the post the first one made."""
@@ -98,8 +100,10 @@ def test_a_request_still_running_answers_409_and_one_left_unanswered_is_taken_ov
 def test_a_refused_request_is_not_kept_for_its_retry(make_app):
     """A 5xx or 429 is worth retrying: the key is released, the retry runs."""
     from helpers import basic_auth
+
     from site_app.extensions import limiter
     from site_app.models import Role, User
+
     app = make_app(RATELIMIT_ENABLED=True, COMMENT_RATE_LIMIT="1 per minute")
     with app.app_context():
         Role.insert_roles()

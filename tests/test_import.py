@@ -1,14 +1,26 @@
 """Import: a writer brings in their posts from an Inkwell export, WordPress,
 Ghost, Medium or a feed; each on a small real-shaped file made here."""
+
 import re
 from datetime import datetime
 
 import pytest
+from import_samples import (
+    ATOM,
+    MEDIUM_POST,
+    RSS,
+    WXR,
+    ghost_export,
+    inkwell_export,
+    inkwell_post,
+    medium_export,
+    png_bytes,
+    summary,
+    upload,
+)
 
 from site_app.models import Notification, Post, User
 from site_app.models.imports import ImportRun
-from import_samples import (ATOM, MEDIUM_POST, RSS, WXR, ghost_export, inkwell_export,
-                            inkwell_post, medium_export, png_bytes, summary, upload)
 
 
 @pytest.fixture
@@ -22,17 +34,26 @@ def posts_of(user):
     return {post.title: post for post in Post.objects(author=user.id)}
 
 
-def test_an_inkwell_export_comes_back_with_dates_tags_details_drafts_and_images(
-        app, client, writer):
-    export = inkwell_export({
-        "2023-04-05-tides": inkwell_post(
-            "Tides", "Twice a day.\n\n![the bay](bay.png)\n\n![again](posts/2023-04-05-tides/bay.png)",
-            "64a000000000000000000001", tags=["sea", "moon"], draft=False,
-            subtitle="What the harbour taught me", excerpt="About water.",
-            canonical_url="https://elsewhere.example/tides", updated="2023-05-01T00:00:00Z"),
-        "2023-06-01-unfinished": inkwell_post("Unfinished", "Still thinking.",
-                                               "64a000000000000000000002", draft=True),
-    }, extra={"posts/2023-04-05-tides/bay.png": png_bytes()})
+def test_an_inkwell_export_comes_back_with_dates_tags_details_drafts_and_images(app, client, writer):
+    export = inkwell_export(
+        {
+            "2023-04-05-tides": inkwell_post(
+                "Tides",
+                "Twice a day.\n\n![the bay](bay.png)\n\n![again](posts/2023-04-05-tides/bay.png)",
+                "64a000000000000000000001",
+                tags=["sea", "moon"],
+                draft=False,
+                subtitle="What the harbour taught me",
+                excerpt="About water.",
+                canonical_url="https://elsewhere.example/tides",
+                updated="2023-05-01T00:00:00Z",
+            ),
+            "2023-06-01-unfinished": inkwell_post(
+                "Unfinished", "Still thinking.", "64a000000000000000000002", draft=True
+            ),
+        },
+        extra={"posts/2023-04-05-tides/bay.png": png_bytes()},
+    )
 
     text = summary(client, upload(client, export))
     assert "Done: 2 imported, 0 skipped, 0 failed." in text
@@ -43,7 +64,10 @@ def test_an_inkwell_export_comes_back_with_dates_tags_details_drafts_and_images(
     assert tides.updated == datetime(2023, 5, 1)
     assert tides.tags == ["sea", "moon"] and not tides.draft and draft.draft
     assert (tides.subtitle, tides.custom_excerpt, tides.canonical_url) == (
-        "What the harbour taught me", "About water.", "https://elsewhere.example/tides")
+        "What the harbour taught me",
+        "About water.",
+        "https://elsewhere.example/tides",
+    )
     assert tides.import_source == "inkwell:64a000000000000000000001"
     # Both links to the image point at one stored file, served to readers.
     links = re.findall(r"\(/files/([0-9a-f]{24})\)", tides.body)
@@ -58,8 +82,12 @@ def test_an_inkwell_export_comes_back_with_dates_tags_details_drafts_and_images(
 
 
 def test_running_the_same_file_twice_imports_nothing_new(app, client, writer):
-    export = inkwell_export({"2023-01-01-one": inkwell_post("One", "First.", "id-one"),
-                             "2023-01-02-two": inkwell_post("Two", "Second.", "id-two")})
+    export = inkwell_export(
+        {
+            "2023-01-01-one": inkwell_post("One", "First.", "id-one"),
+            "2023-01-02-two": inkwell_post("Two", "Second.", "id-two"),
+        }
+    )
     assert "Done: 2 imported" in summary(client, upload(client, export))
 
     text = summary(client, upload(client, export))
@@ -70,8 +98,12 @@ def test_running_the_same_file_twice_imports_nothing_new(app, client, writer):
 
 
 def test_a_post_already_there_under_its_canonical_address_is_skipped(app, client, writer):
-    Post.publish(writer, "Low tide", "Written here first.",
-                 details={"canonical_url": "https://harbour.example/2019/03/low-tide/"})
+    Post.publish(
+        writer,
+        "Low tide",
+        "Written here first.",
+        details={"canonical_url": "https://harbour.example/2019/03/low-tide/"},
+    )
 
     text = summary(client, upload(client, WXR, "harbour.xml"))
 
@@ -126,18 +158,19 @@ def test_a_medium_export_brings_its_posts_and_drafts(app, client, writer):
     assert "<blockquote>" in keepers.body_html
 
 
-@pytest.mark.parametrize("feed, title, when, tags, canonical", [
-    (ATOM, "Storm warning", datetime(2020, 2, 1, 8), ["weather"], "https://log.example/storm"),
-    (RSS, "Calm", datetime(2020, 3, 10, 9), ["weather"], "https://rss.example/calm"),
-])
-def test_an_atom_or_rss_feed_brings_its_entries(app, client, writer, feed, title, when, tags,
-                                               canonical):
+@pytest.mark.parametrize(
+    "feed, title, when, tags, canonical",
+    [
+        (ATOM, "Storm warning", datetime(2020, 2, 1, 8), ["weather"], "https://log.example/storm"),
+        (RSS, "Calm", datetime(2020, 3, 10, 9), ["weather"], "https://rss.example/calm"),
+    ],
+)
+def test_an_atom_or_rss_feed_brings_its_entries(app, client, writer, feed, title, when, tags, canonical):
     text = summary(client, upload(client, feed, "feed.txt"))
 
     assert "Done: 1 imported, 0 skipped, 0 failed." in text
     post = posts_of(writer)[title]
-    assert (post.timestamp, post.tags, post.canonical_url, post.draft) == (
-        when, tags, canonical, False)
+    assert (post.timestamp, post.tags, post.canonical_url, post.draft) == (when, tags, canonical, False)
 
 
 def test_the_contents_decide_the_kind_not_the_name(app, client, writer):
@@ -147,16 +180,18 @@ def test_the_contents_decide_the_kind_not_the_name(app, client, writer):
 
 
 def test_an_image_the_media_store_refuses_fails_its_post_alone(app, client, writer):
-    export = inkwell_export({
-        "2023-01-01-good": inkwell_post("Good", "Plain text.", "good"),
-        "2023-01-02-bad": inkwell_post("Bad", "![x](x.png)", "bad"),
-    }, extra={"posts/2023-01-02-bad/x.png": b"<html><script>alert(1)</script></html>"})
+    export = inkwell_export(
+        {
+            "2023-01-01-good": inkwell_post("Good", "Plain text.", "good"),
+            "2023-01-02-bad": inkwell_post("Bad", "![x](x.png)", "bad"),
+        },
+        extra={"posts/2023-01-02-bad/x.png": b"<html><script>alert(1)</script></html>"},
+    )
 
     text = summary(client, upload(client, export))
 
     assert "Done: 1 imported, 0 skipped, 1 failed." in text
-    failed = re.search(r'<tr class="import-failed"><td>Bad</td><td>failed</td><td>([^<]+)</td>',
-                       text)
+    failed = re.search(r'<tr class="import-failed"><td>Bad</td><td>failed</td><td>([^<]+)</td>', text)
     assert failed and "x.png" in failed.group(1)
     assert list(posts_of(writer)) == ["Good"]
 
@@ -206,10 +241,16 @@ def test_two_runs_racing_store_each_post_once(app, client, writer, monkeypatch):
 
 
 def test_a_job_that_died_half_way_and_is_delivered_again_finishes_without_doubles(
-        app, client, writer, monkeypatch):
+    app, client, writer, monkeypatch
+):
     from site_app.imports import runner
-    export = inkwell_export({"2023-01-01-one": inkwell_post("One", "First.", "id-one"),
-                             "2023-01-02-two": inkwell_post("Two", "Second.", "id-two")})
+
+    export = inkwell_export(
+        {
+            "2023-01-01-one": inkwell_post("One", "First.", "id-one"),
+            "2023-01-02-two": inkwell_post("Two", "Second.", "id-two"),
+        }
+    )
     import_one, calls = runner._import_one, []
 
     def dies_before_the_second_post(*args):
@@ -242,11 +283,9 @@ def test_the_run_page_shows_progress_and_refreshes_itself_until_done(app, client
     assert 'http-equiv="refresh"' not in client.get(run_page).text
 
 
-def test_a_writers_own_export_brought_back_to_the_same_account_imports_nothing(
-        app, client, writer):
+def test_a_writers_own_export_brought_back_to_the_same_account_imports_nothing(app, client, writer):
     post = Post.publish(writer, "Mine", "Written here.")
-    export = inkwell_export({"2024-01-01-mine": inkwell_post("Mine", "Written here.",
-                                                             str(post.id))})
+    export = inkwell_export({"2024-01-01-mine": inkwell_post("Mine", "Written here.", str(post.id))})
 
     text = summary(client, upload(client, export))
 

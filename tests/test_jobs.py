@@ -1,5 +1,6 @@
 """Background jobs (site_app/jobs.py) on the embedded default: a thread in
 the same process, retried with backoff; mail goes through it."""
+
 import threading
 
 from flask_mail import email_dispatched
@@ -10,15 +11,15 @@ PASSWORD = "correct horse battery"
 
 
 def _app(make_app, **overrides):
-    app = make_app(JOBS_RUN_AT_ONCE=False, MAIL_SUPPRESS_SEND=True,
-                   MAIL_SERVER="127.0.0.1", **overrides)
+    app = make_app(JOBS_RUN_AT_ONCE=False, MAIL_SUPPRESS_SEND=True, MAIL_SERVER="127.0.0.1", **overrides)
     return app
 
 
 def _register(client):
-    return client.post("/auth/register", data={
-        "email": "ann@example.com", "username": "ann",
-        "password": PASSWORD, "password2": PASSWORD})
+    return client.post(
+        "/auth/register",
+        data={"email": "ann@example.com", "username": "ann", "password": PASSWORD, "password2": PASSWORD},
+    )
 
 
 def _catching_mail():
@@ -27,6 +28,7 @@ def _catching_mail():
     def on_dispatch(app, message):
         sent.append(message)
         arrived.set()
+
     email_dispatched.connect(on_dispatch)
     return sent, arrived, on_dispatch
 
@@ -53,6 +55,7 @@ def test_a_mail_server_that_fails_once_gets_the_mail_on_the_retry(monkeypatch, m
         if len(attempts) == 1:
             raise ConnectionRefusedError("the mail server is restarting")
         real_send(message)
+
     monkeypatch.setattr(mail, "send", down_once)
     sent, arrived, handler = _catching_mail()
     try:
@@ -66,6 +69,7 @@ def test_a_mail_server_that_fails_once_gets_the_mail_on_the_retry(monkeypatch, m
 
 def test_a_job_that_keeps_failing_stops_after_its_retries(monkeypatch, caplog, make_app):
     from site_app.jobs import wait_until_idle
+
     app = _app(make_app, JOBS_RETRY_INTERVALS=(0, 0))
     attempts = []
     gave_up = threading.Event()
@@ -75,6 +79,7 @@ def test_a_job_that_keeps_failing_stops_after_its_retries(monkeypatch, caplog, m
         if len(attempts) == 3:
             gave_up.set()
         raise ConnectionRefusedError("the mail server is down")
+
     monkeypatch.setattr(mail, "send", always_down)
     assert _register(app.test_client()).status_code == 302
     assert gave_up.wait(5)

@@ -2,6 +2,7 @@
 and retryable from there. A real redis-server on a free port; the worker is
 RQ's SimpleWorker in burst mode (same process), which runs what
 ``flask worker`` runs."""
+
 import pytest
 from rq import SimpleWorker
 from shape_services import start_redis
@@ -28,15 +29,19 @@ def _run_queued_jobs(app):
 
 
 def test_mail_that_fails_every_retry_is_listed_in_the_admin_and_sent_on_retry(
-        app, make_user, redis_url, monkeypatch):
+    app, make_user, redis_url, monkeypatch
+):
     from test_admin import log_in
-    app.config.update(JOBS_RUN_AT_ONCE=False, JOBS_REDIS_URL=redis_url,
-                      JOBS_RETRY_INTERVALS=(0,), MAIL_SERVER="127.0.0.1")
+
+    app.config.update(
+        JOBS_RUN_AT_ONCE=False, JOBS_REDIS_URL=redis_url, JOBS_RETRY_INTERVALS=(0,), MAIL_SERVER="127.0.0.1"
+    )
     attempts = []
 
     def mail_server_down(message):
         attempts.append(message.recipients)
         raise ConnectionRefusedError("the mail server is down")
+
     monkeypatch.setattr(mail, "send", mail_server_down)
     admin = make_user("root", role="Administrator")
     client = app.test_client()
@@ -68,6 +73,7 @@ def test_mail_that_fails_every_retry_is_listed_in_the_admin_and_sent_on_retry(
 
 def test_without_a_job_queue_the_admin_page_says_where_failures_go(app, make_user):
     from test_admin import log_in
+
     client = app.test_client()
     log_in(client, make_user("root", role="Administrator"))
     page = client.get("/admin/jobs/")
@@ -83,12 +89,19 @@ def test_a_job_whose_worker_is_killed_runs_once_after_a_restart(app, redis_url, 
     import time
 
     from shape_services import ROOT, start_worker
-    env = {**os.environ, "SITE_CONFIG": "testing", "JOBS_REDIS_URL": redis_url,
-           "JOBS_MAINTENANCE_SECONDS": "5", "PYTHONPATH": str(ROOT / "tests")}
+
+    env = {
+        **os.environ,
+        "SITE_CONFIG": "testing",
+        "JOBS_REDIS_URL": redis_url,
+        "JOBS_MAINTENANCE_SECONDS": "5",
+        "PYTHONPATH": str(ROOT / "tests"),
+    }
     app.config.update(JOBS_RUN_AT_ONCE=False, JOBS_REDIS_URL=redis_url)
     done = tmp_path / "done.txt"
     with app.app_context():
         from site_app.jobs import enqueue
+
         enqueue("shape_jobs.record_once", str(done), "job-1", 4)
 
     first = start_worker(tmp_path, env, name="worker-1")
@@ -127,6 +140,7 @@ def test_a_newsletter_goes_out_in_batches_a_minute_apart_on_rq(app, make_user, r
 
     from site_app.models import Post
     from site_app.models.subscriptions import Subscription
+
     app.config.update(JOBS_RUN_AT_ONCE=False, JOBS_REDIS_URL=redis_url, MAIL_RATE_PER_MINUTE=2)
     writer = make_user("wendy")
     readers = [Subscription.switch_on(writer.id, f"reader{n}@example.com") for n in range(3)]
@@ -136,8 +150,7 @@ def test_a_newsletter_goes_out_in_batches_a_minute_apart_on_rq(app, make_user, r
             Post.publish(writer, "Tides", "The moon pulls the sea.")
         assert outbox == []  # queued, not sent by the page
         _run_queued_jobs(app)
-        assert sorted(m.recipients[0] for m in outbox) == ["reader0@example.com",
-                                                           "reader1@example.com"]
+        assert sorted(m.recipients[0] for m in outbox) == ["reader0@example.com", "reader1@example.com"]
         queue = rq_queue(app)
         scheduled = queue.scheduled_job_registry
         [job_id] = scheduled.get_job_ids()

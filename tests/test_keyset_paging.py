@@ -3,12 +3,13 @@ included, reads the same documents (one page and one more) with no skip,
 whatever the depth; old ``?page=N`` links keep working (small ones in
 place, deep ones on the last page) and a reader walking older and newer
 pages sees each post once."""
+
 import re
 from datetime import datetime, timedelta
 
 import pytest
-
 from helpers import basic_auth
+
 from site_app import dbstats
 from site_app.models import Post
 
@@ -62,16 +63,14 @@ def test_walking_older_then_newer_shows_every_post_once_in_order(client, site, p
 
 
 @pytest.mark.parametrize("path", ["/", "/tag/sea", "/user/wendy", "/api/v1/posts/"])
-def test_the_first_a_deep_and_the_last_page_read_the_same_without_skipping(
-        client, site, path):
+def test_the_first_a_deep_and_the_last_page_read_the_same_without_skipping(client, site, path):
     headers = basic_auth("wendy@example.com", "correct horse battery") if "api" in path else {}
     first = client.get(path, headers=headers)
     deep = first
     for _ in range(8):  # eight pages down, by the "older" links
         deep = client.get(_next_link(deep), headers=headers)
     costs = {}
-    for name, address in (("first", path), ("deep", _address(deep)),
-                          ("last", path + "?page=-1")):
+    for name, address in (("first", path), ("deep", _address(deep)), ("last", path + "?page=-1")):
         with dbstats.recording() as ops:
             response = client.get(address, headers=headers)
         assert response.status_code == 200, address
@@ -115,8 +114,7 @@ def test_keys_past_either_end_land_on_the_last_or_first_page(client, site):
     assert before.status_code == 302 and before.location == "/"
 
 
-def test_the_comment_queues_last_page_unwinds_a_bounded_number_of_posts(
-        app, client, make_user):
+def test_the_comment_queues_last_page_unwinds_a_bounded_number_of_posts(app, client, make_user):
     """``GET /api/v1/comments/?page=-1``: the posts are limited by their
     ``last_comment_at`` before their comments are unwound, so a site ten
     times larger costs the last page the same."""
@@ -151,8 +149,11 @@ def test_the_comment_queues_last_page_unwinds_a_bounded_number_of_posts(
 def _counts_on_posts(client, path, headers=None):
     with dbstats.recording() as ops:
         assert client.get(path, headers=headers or {}).status_code == 200
-    return [filter_ for collection, op, filter_, _s in ops.operations
-            if collection == "posts" and op == "count_documents"]
+    return [
+        filter_
+        for collection, op, filter_, _s in ops.operations
+        if collection == "posts" and op == "count_documents"
+    ]
 
 
 def _covered(filter_):
@@ -161,8 +162,7 @@ def _covered(filter_):
     fields = set()
     for part in filter_.get("$and", [filter_]):
         fields |= set(part)
-    prefixes = [{name for name, _ in spec["fields"][:len(fields)]}
-                for spec in Post._meta["index_specs"]]
+    prefixes = [{name for name, _ in spec["fields"][: len(fields)]} for spec in Post._meta["index_specs"]]
     return fields in prefixes
 
 

@@ -2,10 +2,10 @@
 the profile when signed in), else ``?lang=``, else Accept-Language, else
 DEFAULT_LOCALE; ``<html lang dir>`` follows it and the page cache keeps one
 page per language."""
+
 import re
 
 import pytest
-
 from helpers import signed_in_client
 
 from site_app.models import User
@@ -110,8 +110,7 @@ def test_an_email_is_written_in_the_language_its_recipient_chose(client, make_us
     user = make_user("reader")
     User.objects(id=user.id).update_one(set__locale="es")
     # Asked from an English page: the mail still follows the recipient's choice.
-    response = client.post("/auth/reset", data={"email": user.email},
-                           headers={"Accept-Language": "en"})
+    response = client.post("/auth/reset", data={"email": user.email}, headers={"Accept-Language": "en"})
     assert response.status_code == 302
     [message] = outbox
     assert message.subject.endswith("Restablece tu contraseña")

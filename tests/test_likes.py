@@ -1,12 +1,13 @@
 """Readers like posts: one like per reader and post whatever the clicks, an
 exact count on every page, JSON for the page's script, the API, and the
 community signals the notifications listen to."""
+
 import re
 import threading
 
 import pytest
-
 from helpers import signed_in_client
+
 from site_app.models import Like, Post, User
 from site_app.models.signals import content_changed, post_liked
 
@@ -40,17 +41,24 @@ def test_the_like_answers_json_when_asked(client, auth, make_user, post):
     auth.login_as(make_user("rita"))
     response = client.post(f"/post/{post.id}/like", headers=JSON)
     assert response.status_code == 200
-    assert response.get_json() == {"liked": True, "likes": 1, "likes_text": "1 like",
-                                   "button": "Unlike"}
+    assert response.get_json() == {"liked": True, "likes": 1, "likes_text": "1 like", "button": "Unlike"}
     assert client.post(f"/post/{post.id}/like", headers=JSON).get_json() == {
-        "liked": False, "likes": 0, "likes_text": "0 likes", "button": "Like"}
+        "liked": False,
+        "likes": 0,
+        "likes_text": "0 likes",
+        "button": "Like",
+    }
 
 
 def test_the_like_s_words_come_in_the_reader_s_language(client, auth, make_user, post):
     auth.login_as(make_user("rita"))
     response = client.post(f"/post/{post.id}/like", headers={**JSON, "Accept-Language": "es"})
-    assert response.get_json() == {"liked": True, "likes": 1, "likes_text": "1 me gusta",
-                                   "button": "Ya no me gusta"}
+    assert response.get_json() == {
+        "liked": True,
+        "likes": 1,
+        "likes_text": "1 me gusta",
+        "button": "Ya no me gusta",
+    }
 
 
 def test_the_like_goes_back_to_a_local_page_only(client, auth, make_user, post):
@@ -97,8 +105,7 @@ def test_liking_is_a_post_and_a_missing_post_is_404(client, auth, make_user, pos
     auth.login_as(make_user("rita"))
     assert client.get(f"/post/{post.id}/like").status_code == 405
     assert client.post("/post/0123456789abcdef01234567/like").status_code == 404
-    assert client.post("/post/0123456789abcdef01234567/like", headers=JSON).get_json()[
-        "error"] == "not found"
+    assert client.post("/post/0123456789abcdef01234567/like", headers=JSON).get_json()["error"] == "not found"
 
 
 def test_every_card_shows_the_count_and_the_readers_own_likes(client, auth, make_user, post):
@@ -120,8 +127,7 @@ def test_every_card_shows_the_count_and_the_readers_own_likes(client, auth, make
     assert "2 likes" in anonymous and "1 like<" in anonymous and "like-form" not in anonymous
 
 
-def test_concurrent_clicks_of_one_reader_keep_one_like_and_an_exact_count(
-        app, make_user, post):
+def test_concurrent_clicks_of_one_reader_keep_one_like_and_an_exact_count(app, make_user, post):
     """Twenty threads, one reader, the same button: whatever the order, the
     count equals the number of likes stored, and that is zero or one."""
     rita = make_user("rita")
@@ -224,10 +230,8 @@ def test_the_api_likes_and_unlikes_idempotently(client, make_user, api_headers, 
         assert (answer.get_json()["liked"], answer.get_json()["like_count"]) == (False, 0)
 
 
-def test_the_api_refuses_likes_of_missing_posts_and_without_credentials(
-        client, make_user, api_headers):
+def test_the_api_refuses_likes_of_missing_posts_and_without_credentials(client, make_user, api_headers):
     rita = make_user("rita")
     missing = "/api/v1/posts/0123456789abcdef01234567/like"
-    assert client.put(missing, headers=api_headers(rita.email, "correct horse battery")
-                      ).status_code == 404
+    assert client.put(missing, headers=api_headers(rita.email, "correct horse battery")).status_code == 404
     assert client.put(missing).status_code == 401

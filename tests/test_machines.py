@@ -1,6 +1,7 @@
 """What crawlers and feed readers ask for: the sitemap, robots.txt, the
 favicon and the Atom feeds per writer and per tag. None of them sets a
 cookie, and every address in them is on SITE_URL."""
+
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -19,7 +20,8 @@ def writing(make_user):
     return {
         "sea": Post.publish(wendy, "Tides", "How tides turn.", "sea, moon"),
         "moon": Post.publish(omar, "Phases", "The moon's phases.", "moon"),
-        "wendy": wendy, "omar": omar,
+        "wendy": wendy,
+        "omar": omar,
     }
 
 
@@ -32,8 +34,10 @@ def test_the_sitemap_lists_every_post_and_active_profile(client, writing):
     assert response.status_code == 200 and response.mimetype == "application/xml"
     _no_cookie(response)
     root = ET.fromstring(response.data)
-    entries = {url.find(f"{SITEMAP}loc").text: url.find(f"{SITEMAP}lastmod").text
-               for url in root.findall(f"{SITEMAP}url")}
+    entries = {
+        url.find(f"{SITEMAP}loc").text: url.find(f"{SITEMAP}lastmod").text
+        for url in root.findall(f"{SITEMAP}url")
+    }
     sea = writing["sea"]
     assert entries[f"{SITE}/post/{sea.id}"] == sea.timestamp.strftime("%Y-%m-%d")
     assert f"{SITE}/post/{writing['moon'].id}" in entries
@@ -48,8 +52,10 @@ def test_the_sitemap_shows_an_edit_as_a_change(client, writing):
     sea = writing["sea"]
     sea.edit("Tides, revised", "How tides turn, again.", "sea")
     root = ET.fromstring(client.get("/sitemap.xml").data)
-    lastmod = {url.find(f"{SITEMAP}loc").text: url.find(f"{SITEMAP}lastmod").text
-               for url in root.findall(f"{SITEMAP}url")}
+    lastmod = {
+        url.find(f"{SITEMAP}loc").text: url.find(f"{SITEMAP}lastmod").text
+        for url in root.findall(f"{SITEMAP}url")
+    }
     assert lastmod[f"{SITE}/post/{sea.id}"] == sea.updated.strftime("%Y-%m-%d")
 
 
@@ -109,8 +115,10 @@ def test_feeds_answer_304_until_something_changes(client, writing):
 
 def test_profile_and_tag_pages_link_their_feeds(client, writing):
     profile = client.get("/user/wendy").get_data(as_text=True)
-    assert ('<link rel="alternate" type="application/atom+xml" title="Posts by wendy" '
-            'href="/user/wendy/feed.atom">') in profile
+    assert (
+        '<link rel="alternate" type="application/atom+xml" title="Posts by wendy" '
+        'href="/user/wendy/feed.atom">'
+    ) in profile
     tag = client.get("/tag/moon").get_data(as_text=True)
     assert 'type="application/atom+xml" title="Posts tagged #moon" href="/tag/moon/feed.atom"' in tag
 

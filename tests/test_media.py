@@ -1,6 +1,7 @@
 """Media in GridFS: writers upload images and attachments, readers get them
 served like a CDN would, and bad files are turned away leaving nothing
 behind."""
+
 import hashlib
 import io
 import re
@@ -27,17 +28,24 @@ def image_bytes(size=(64, 48), fmt="JPEG", colour="teal", **save_options):
 
 def png_declaring(width, height):
     """A valid-looking PNG of a few dozen bytes that claims a huge size."""
+
     def chunk(kind, data):
         body = kind + data
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"\x00" * 16)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 16))
+        + chunk(b"IEND", b"")
+    )
 
 
 def upload(client, data, filename, content_type=None):
-    part = (io.BytesIO(data), filename) if content_type is None else \
-        (io.BytesIO(data), filename, content_type)
+    part = (
+        (io.BytesIO(data), filename) if content_type is None else (io.BytesIO(data), filename, content_type)
+    )
     return client.post("/upload", data={"file": part}, content_type="multipart/form-data")
 
 
@@ -112,8 +120,7 @@ def test_large_image_is_scaled_down_and_has_a_thumbnail(app, writer_client):
 def test_small_image_has_no_separate_thumbnail(writer_client):
     answer = upload(writer_client, image_bytes((50, 50), "PNG"), "dot.png").get_json()
 
-    assert writer_client.get(answer["url"] + "?size=thumb").data == \
-        writer_client.get(answer["url"]).data
+    assert writer_client.get(answer["url"] + "?size=thumb").data == writer_client.get(answer["url"]).data
 
 
 def test_gps_location_is_stripped_and_orientation_kept(writer_client):
@@ -143,8 +150,10 @@ def test_animated_gif_keeps_its_frames(writer_client):
 
 
 def test_pdf_and_text_are_served_as_downloads(writer_client):
-    for data, name, content_type in [(b"%PDF-1.4\n%%EOF", "report.pdf", "application/pdf"),
-                                     ("café notes\n".encode(), "notes.txt", "text/plain")]:
+    for data, name, content_type in [
+        (b"%PDF-1.4\n%%EOF", "report.pdf", "application/pdf"),
+        ("café notes\n".encode(), "notes.txt", "text/plain"),
+    ]:
         answer = upload(writer_client, data, name).get_json()
         assert answer["content_type"] == content_type
         assert answer["markdown"] == f"[{name}]({answer['url']})"
@@ -203,21 +212,35 @@ def _truncated_jpeg():
     return buffer.getvalue()[:4000]
 
 
-SVG_WITH_SCRIPT = (b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg">'
-                   b'<script>alert(document.cookie)</script></svg>')
+SVG_WITH_SCRIPT = (
+    b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg">'
+    b"<script>alert(document.cookie)</script></svg>"
+)
 
 
-@pytest.mark.parametrize("data, filename, status, words", [
-    (b"just some text, honest\n", "holiday.png", 400, "not a valid image"),
-    (_truncated_jpeg(), "cut.jpg", 400, "damaged or truncated"),
-    (png_declaring(50_000, 50_000), "bomb.png", 400, "pixels"),
-    (SVG_WITH_SCRIPT, "logo.svg", 415, "SVG"),
-    (SVG_WITH_SCRIPT, "innocent.txt", 415, "SVG"),
-    (b"<!DOCTYPE html><html><script>alert(1)</script></html>", "page.html", 415, "HTML"),
-    (b"", "empty.pdf", 400, "empty"),
-    (b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4, "tool.pdf", 415, "not accepted"),
-], ids=["text-renamed-png", "truncated-jpeg", "decompression-bomb", "svg-script",
-        "svg-renamed-txt", "html", "zero-byte", "executable"])
+@pytest.mark.parametrize(
+    "data, filename, status, words",
+    [
+        (b"just some text, honest\n", "holiday.png", 400, "not a valid image"),
+        (_truncated_jpeg(), "cut.jpg", 400, "damaged or truncated"),
+        (png_declaring(50_000, 50_000), "bomb.png", 400, "pixels"),
+        (SVG_WITH_SCRIPT, "logo.svg", 415, "SVG"),
+        (SVG_WITH_SCRIPT, "innocent.txt", 415, "SVG"),
+        (b"<!DOCTYPE html><html><script>alert(1)</script></html>", "page.html", 415, "HTML"),
+        (b"", "empty.pdf", 400, "empty"),
+        (b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4, "tool.pdf", 415, "not accepted"),
+    ],
+    ids=[
+        "text-renamed-png",
+        "truncated-jpeg",
+        "decompression-bomb",
+        "svg-script",
+        "svg-renamed-txt",
+        "html",
+        "zero-byte",
+        "executable",
+    ],
+)
 def test_bad_files_are_refused_and_leave_nothing(app, writer_client, data, filename, status, words):
     before = stored_counts(app)
 
@@ -231,8 +254,7 @@ def test_bad_files_are_refused_and_leave_nothing(app, writer_client, data, filen
 
 
 def test_upload_without_a_file_is_400(app, writer_client):
-    response = writer_client.post("/upload", data={"other": "x"},
-                                  content_type="multipart/form-data")
+    response = writer_client.post("/upload", data={"other": "x"}, content_type="multipart/form-data")
 
     assert response.status_code == 400
     assert "form field `file`" in response.get_json()["message"]
@@ -263,8 +285,10 @@ def test_upload_over_the_limit_is_413_json(small_limit_app):
     response = upload(client, b"%PDF-" + b"x" * (2 * 1024 * 1024), "huge.pdf")
 
     assert response.status_code == 413
-    assert response.get_json() == {"error": "request entity too large",
-                                   "message": "The upload is larger than the 1 MB the site accepts."}
+    assert response.get_json() == {
+        "error": "request entity too large",
+        "message": "The upload is larger than the 1 MB the site accepts.",
+    }
     assert stored_counts(small_limit_app) == (0, 0)
 
 
@@ -272,10 +296,12 @@ def test_write_form_over_the_limit_is_413_page(small_limit_app):
     user = User.register(email="big@example.com", username="big", password="pw", confirmed=True)
     client = sign_in(small_limit_app.test_client(), user)
 
-    response = client.post("/write", data={
-        "title": "Big", "body": "text",
-        "images": (io.BytesIO(b"x" * (2 * 1024 * 1024)), "huge.jpg")},
-        content_type="multipart/form-data", headers={"Accept": "text/html"})
+    response = client.post(
+        "/write",
+        data={"title": "Big", "body": "text", "images": (io.BytesIO(b"x" * (2 * 1024 * 1024)), "huge.jpg")},
+        content_type="multipart/form-data",
+        headers={"Accept": "text/html"},
+    )
 
     assert response.status_code == 413
     assert response.mimetype == "text/html"
@@ -373,8 +399,15 @@ def test_range_for_an_old_version_gets_the_whole_file(writer_client, stored_pdf)
     assert response.status_code == 200 and response.data == data
 
 
-@pytest.mark.parametrize("path", ["/files/not-an-id", "/files/" + "0" * 23,
-                                  "/files/6b0000000000000000000001", "/files/zzzzzzzzzzzzzzzzzzzzzzzz"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/files/not-an-id",
+        "/files/" + "0" * 23,
+        "/files/6b0000000000000000000001",
+        "/files/zzzzzzzzzzzzzzzzzzzzzzzz",
+    ],
+)
 def test_malformed_or_unknown_file_id_is_404(client, path):
     response = client.get(path)
 
@@ -418,8 +451,9 @@ def test_twenty_megabyte_file_is_streamed_in_bounded_chunks(big_app):
 def test_deleting_a_post_deletes_files_only_it_used(app, writer, writer_client):
     own = upload(writer_client, image_bytes((600, 600)), "own.jpg").get_json()
     shared = upload(writer_client, image_bytes((40, 40), "PNG"), "shared.png").get_json()
-    first = Post.publish(writer, "First", "body", files=file_ids_in(
-        f"{own['markdown']} {shared['markdown']}"))
+    first = Post.publish(
+        writer, "First", "body", files=file_ids_in(f"{own['markdown']} {shared['markdown']}")
+    )
     Post.publish(writer, "Second", "body", files=[ObjectId(shared["id"])])
 
     first.remove()
@@ -436,16 +470,26 @@ def test_markdown_links_name_the_files_a_post_uses():
 
     assert file_ids_in(body) == [a, b]
     assert file_ids_in("no files /files/123") == []
-    assert storage.markdown_for({"filename": "a]b.pdf", "url": "/files/x", "is_image": False}) \
+    assert (
+        storage.markdown_for({"filename": "a]b.pdf", "url": "/files/x", "is_image": False})
         == r"[a\]b.pdf](/files/x)"
+    )
 
 
 def test_write_form_images_field_works_without_javascript(app, writer, writer_client):
-    response = writer_client.post("/write", data={
-        "title": "Pictures", "body": "Look:", "tags": "",
-        "images": [(io.BytesIO(image_bytes()), "one.jpg"),
-                   (io.BytesIO(image_bytes(colour="red")), "two.jpg")]},
-        content_type="multipart/form-data")
+    response = writer_client.post(
+        "/write",
+        data={
+            "title": "Pictures",
+            "body": "Look:",
+            "tags": "",
+            "images": [
+                (io.BytesIO(image_bytes()), "one.jpg"),
+                (io.BytesIO(image_bytes(colour="red")), "two.jpg"),
+            ],
+        },
+        content_type="multipart/form-data",
+    )
 
     assert response.status_code == 302
     post = Post.objects(title="Pictures").first()
@@ -455,11 +499,19 @@ def test_write_form_images_field_works_without_javascript(app, writer, writer_cl
 
 
 def test_write_form_rejects_a_non_image_and_keeps_nothing(app, writer_client):
-    response = writer_client.post("/write", data={
-        "title": "Pictures", "body": "Look:", "tags": "",
-        "images": [(io.BytesIO(image_bytes()), "one.jpg"),
-                   (io.BytesIO(b"%PDF-1.4 not a picture"), "two.jpg")]},
-        content_type="multipart/form-data")
+    response = writer_client.post(
+        "/write",
+        data={
+            "title": "Pictures",
+            "body": "Look:",
+            "tags": "",
+            "images": [
+                (io.BytesIO(image_bytes()), "one.jpg"),
+                (io.BytesIO(b"%PDF-1.4 not a picture"), "two.jpg"),
+            ],
+        },
+        content_type="multipart/form-data",
+    )
 
     assert response.status_code == 400
     assert "not a valid image" in response.get_data(as_text=True)
@@ -481,7 +533,8 @@ def test_write_page_offers_drag_and_drop_uploads(writer_client):
 def _age(app, file_id, hours):
     get_db(app)["fs.files"].update_many(
         {"$or": [{"_id": ObjectId(file_id)}, {"metadata.parent_id": ObjectId(file_id)}]},
-        {"$set": {"uploadDate": utcnow() - timedelta(hours=hours)}})
+        {"$set": {"uploadDate": utcnow() - timedelta(hours=hours)}},
+    )
 
 
 def test_media_gc_removes_old_unreferenced_files_only(app, runner, writer, writer_client):
@@ -539,6 +592,7 @@ def test_deploy_creates_the_media_indexes(app, runner):
 # -- avatars -------------------------------------------------------------------
 def _file_storage(data, filename):
     from werkzeug.datastructures import FileStorage
+
     return FileStorage(stream=io.BytesIO(data), filename=filename)
 
 
@@ -584,8 +638,9 @@ def test_uploaded_avatar_is_square_sized_and_replaces_the_old_one(app, client, w
     second = storage.set_avatar(writer, _file_storage(see_through.getvalue(), "new.png"))
 
     assert User.objects(id=writer.id).first().avatar_id == second
-    assert get_db(app)["fs.files"].count_documents(
-        {"$or": [{"_id": first}, {"metadata.parent_id": first}]}) == 0
+    assert (
+        get_db(app)["fs.files"].count_documents({"$or": [{"_id": first}, {"metadata.parent_id": first}]}) == 0
+    )
     assert stored_counts(app) == files_of_first
     # transparency survives: served as PNG
     assert client.get("/avatar/wren?size=40").mimetype == "image/png"
@@ -631,8 +686,12 @@ def test_uploads_need_the_csrf_token_outside_testing(make_app):
         refused = upload(client, image_bytes(), "a.jpg")
         page = client.get("/write").get_data(as_text=True)
         token = page.split('data-csrf-token="')[1].split('"')[0]
-        accepted = client.post("/upload", data={"file": (io.BytesIO(image_bytes()), "a.jpg")},
-                               headers={"X-CSRFToken": token}, content_type="multipart/form-data")
+        accepted = client.post(
+            "/upload",
+            data={"file": (io.BytesIO(image_bytes()), "a.jpg")},
+            headers={"X-CSRFToken": token},
+            content_type="multipart/form-data",
+        )
 
     assert refused.status_code == 400
     assert refused.get_json()["error"] == "bad request"
@@ -643,6 +702,7 @@ def test_media_gc_checks_again_before_it_deletes(app, writer, writer_client):
     """A file found unreferenced, then put in a post before the deletion
     (or uploaded again, reusing it), is kept."""
     from site_app.media.cleanup import find_garbage, remove_garbage
+
     used = upload(writer_client, image_bytes((900, 900), colour="blue"), "used.jpg").get_json()
     reused = upload(writer_client, image_bytes((900, 900), colour="red"), "again.jpg").get_json()
     for stored in (used, reused):

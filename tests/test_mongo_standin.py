@@ -1,15 +1,21 @@
 """The MongoDB stand-in answers the real pymongo driver as MongoDB does, for
 the server rules the suite relies on. Each rule here is MongoDB's (its error
 codes, its batching), so the driver lane can be trusted where it passes."""
+
 import threading
 
 import pytest
 from bson import Int64
-from pymongo import MongoClient, ReturnDocument, WriteConcern, monitoring
-from pymongo.errors import (AutoReconnect, DuplicateKeyError, ExecutionTimeout,
-                            OperationFailure, WriteConcernError, WriteError)
-
 from mongo_standin import StandIn
+from pymongo import MongoClient, ReturnDocument, WriteConcern, monitoring
+from pymongo.errors import (
+    AutoReconnect,
+    DuplicateKeyError,
+    ExecutionTimeout,
+    OperationFailure,
+    WriteConcernError,
+    WriteError,
+)
 
 pytestmark = pytest.mark.driver_only("tests of the driver-lane stand-in itself")
 
@@ -44,8 +50,7 @@ def commands():
 
 @pytest.fixture
 def db(standin, commands, request):
-    client = MongoClient(standin.uri, serverSelectionTimeoutMS=3000,
-                         event_listeners=[commands])
+    client = MongoClient(standin.uri, serverSelectionTimeoutMS=3000, event_listeners=[commands])
     name = request.node.name[:60]
     client.drop_database(name)
     yield client[name]
@@ -117,24 +122,28 @@ def test_text_search_needs_a_text_index(db):
 
 
 def test_text_search_matches_words_and_ranks_by_the_index_weights(db):
-    db.posts.create_index([("title", "text"), ("body", "text"), ("tags", "text")],
-                          weights={"title": 10, "tags": 5}, name="post_text")
-    db.posts.insert_many([
-        {"_id": "body", "title": "Evening", "body": "A LANTERN by the door", "tags": []},
-        {"_id": "title", "title": "Lantern light", "body": "", "tags": []},
-        {"_id": "tag", "title": "Night", "body": "", "tags": ["lantern"]},
-        {"_id": "none", "title": "Lanterns", "body": "lamp", "tags": []},
-    ])
+    db.posts.create_index(
+        [("title", "text"), ("body", "text"), ("tags", "text")],
+        weights={"title": 10, "tags": 5},
+        name="post_text",
+    )
+    db.posts.insert_many(
+        [
+            {"_id": "body", "title": "Evening", "body": "A LANTERN by the door", "tags": []},
+            {"_id": "title", "title": "Lantern light", "body": "", "tags": []},
+            {"_id": "tag", "title": "Night", "body": "", "tags": ["lantern"]},
+            {"_id": "none", "title": "Lanterns", "body": "lamp", "tags": []},
+        ]
+    )
     query = {"$text": {"$search": "lantern"}}
-    found = list(db.posts.find(query, {"score": {"$meta": "textScore"}})
-                 .sort([("score", {"$meta": "textScore"})]))
+    found = list(
+        db.posts.find(query, {"score": {"$meta": "textScore"}}).sort([("score", {"$meta": "textScore"})])
+    )
     assert [d["_id"] for d in found] == ["title", "tag", "body"]
     assert found[0]["score"] > found[1]["score"] > found[2]["score"] > 0
     assert db.posts.count_documents(query) == 3
-    assert [d["_id"] for d in db.posts.find({"$text": {"$search": "lantern -door"}})] \
-        == ["title", "tag"]
-    assert [d["_id"] for d in db.posts.find({"$text": {"$search": '"lantern light"'}})] \
-        == ["title"]
+    assert [d["_id"] for d in db.posts.find({"$text": {"$search": "lantern -door"}})] == ["title", "tag"]
+    assert [d["_id"] for d in db.posts.find({"$text": {"$search": '"lantern light"'}})] == ["title"]
 
 
 def test_an_unknown_command_is_mongodbs_command_not_found(db):
@@ -173,17 +182,19 @@ def test_killed_it_refuses_connections_restarted_it_serves_the_same_port_empty()
 # -- not kinder than MongoDB ------------------------------------------------------------
 def test_find_and_modify_with_positional_dollar_updates_the_matched_element(db):
     db.posts.insert_one({"_id": 1, "comments": [{"id": "a", "n": 0}, {"id": "b", "n": 0}]})
-    found = db.posts.find_one_and_update({"_id": 1, "comments.id": "b"},
-                                         {"$inc": {"comments.$.n": 1}},
-                                         return_document=ReturnDocument.AFTER)
+    found = db.posts.find_one_and_update(
+        {"_id": 1, "comments.id": "b"}, {"$inc": {"comments.$.n": 1}}, return_document=ReturnDocument.AFTER
+    )
     assert [c["n"] for c in found["comments"]] == [0, 1]
     assert [c["n"] for c in db.posts.find_one({"_id": 1})["comments"]] == [0, 1]
 
 
 def test_conflicting_update_paths_are_mongodbs_code_40(db):
     db.posts.insert_one({"_id": 1, "tags": ["a"], "meta": {"n": 1}})
-    for change in ({"$set": {"tags": []}, "$push": {"tags": "b"}},
-                   {"$set": {"meta": {}}, "$inc": {"meta.n": 1}}):
+    for change in (
+        {"$set": {"tags": []}, "$push": {"tags": "b"}},
+        {"$set": {"meta": {}}, "$inc": {"meta.n": 1}},
+    ):
         with pytest.raises(WriteError) as updating:
             db.posts.update_one({"_id": 1}, change)
         assert updating.value.code == 40
@@ -194,8 +205,7 @@ def test_conflicting_update_paths_are_mongodbs_code_40(db):
     db.posts.update_one({"_id": 1}, {"$set": {"meta.a": 1}, "$inc": {"meta.n": 1}})  # siblings
 
 
-def test_it_is_a_one_member_replica_set_so_writes_are_retryable_and_concerns_checked(
-        standin, commands):
+def test_it_is_a_one_member_replica_set_so_writes_are_retryable_and_concerns_checked(standin, commands):
     client = MongoClient(standin.uri, serverSelectionTimeoutMS=3000, event_listeners=[commands])
     try:
         hello = client.admin.command("hello")
@@ -204,8 +214,7 @@ def test_it_is_a_one_member_replica_set_so_writes_are_retryable_and_concerns_che
         sent = [event for event in commands.events if event.command_name == "insert"]
         assert "txnNumber" in sent[-1].command  # a retryable write, as on a replica set
         with pytest.raises(WriteConcernError) as unsatisfiable:
-            client.rs_test.get_collection("items", write_concern=WriteConcern(w=2)) \
-                .insert_one({"n": 2})
+            client.rs_test.get_collection("items", write_concern=WriteConcern(w=2)).insert_one({"n": 2})
         assert unsatisfiable.value.code == 100
         majority = client.rs_test.get_collection("items", write_concern=WriteConcern("majority"))
         majority.insert_one({"n": 3})
@@ -217,8 +226,7 @@ def test_it_is_a_one_member_replica_set_so_writes_are_retryable_and_concerns_che
 
 def test_a_retried_write_is_applied_once(db):
     session = db.client.start_session()
-    command = {"insert": "items", "documents": [{"n": 1}], "lsid": session.session_id,
-               "txnNumber": Int64(7)}
+    command = {"insert": "items", "documents": [{"n": 1}], "lsid": session.session_id, "txnNumber": Int64(7)}
     try:
         db.command(dict(command), session=None)
         db.command(dict(command, documents=[{"n": 2}]), session=None)  # the same txnNumber
@@ -252,9 +260,11 @@ def test_hint_and_collation_are_honoured_or_refused_on_every_command(db):
     with pytest.raises(WriteError) as updated:
         db.items.update_one({"n": 1}, {"$set": {"m": 1}}, hint="no_such_index")
     assert updated.value.code == 2
-    for call in (lambda: list(db.items.aggregate([], collation={"locale": "fr"})),
-                 lambda: db.items.count_documents({}, collation={"locale": "fr"}),
-                 lambda: db.items.update_one({}, {"$set": {"m": 1}}, collation={"locale": "fr"})):
+    for call in (
+        lambda: list(db.items.aggregate([], collation={"locale": "fr"})),
+        lambda: db.items.count_documents({}, collation={"locale": "fr"}),
+        lambda: db.items.update_one({}, {"$set": {"m": 1}}, collation={"locale": "fr"}),
+    ):
         with pytest.raises(OperationFailure) as collated:
             call()
         assert collated.value.code == 238  # refused loudly, never ignored

@@ -1,11 +1,12 @@
 """Readers are told when something concerns them: a new follower, a
 comment on their post, a reply to their comment, a mention, likes (grouped
 per post). Mentions link to profiles of members only."""
+
 import re
 
 import pytest
-
 from helpers import basic_auth, signed_in_client
+
 from site_app.models import Notification, Post, User
 from site_app.models.signals import post_liked, user_followed
 
@@ -64,9 +65,9 @@ def test_edits_never_tell_more_members_than_one_text_may_mention(ana, make_user)
     """Each edit could name MENTIONS_PER_TEXT new members: a text tells the
     members it names when it is first published, and edits tell nobody new."""
     from site_app.markup import MENTIONS_PER_TEXT
+
     members = [make_user(f"m{n}") for n in range(3 * MENTIONS_PER_TEXT)]
-    batches = [members[n:n + MENTIONS_PER_TEXT]
-               for n in range(0, len(members), MENTIONS_PER_TEXT)]
+    batches = [members[n : n + MENTIONS_PER_TEXT] for n in range(0, len(members), MENTIONS_PER_TEXT)]
 
     def naming(batch):
         return " ".join(f"@{member.username}" for member in batch)
@@ -192,8 +193,7 @@ def test_a_deleted_user_or_post_takes_its_notifications_along(ana, bob):
     assert Notification.objects.count() == 0
 
 
-def test_a_notification_that_cannot_be_stored_does_not_fail_the_comment(
-        client, auth, ana, bob, monkeypatch):
+def test_a_notification_that_cannot_be_stored_does_not_fail_the_comment(client, auth, ana, bob, monkeypatch):
     post = Post.publish(ana, "Hello", "Body")
 
     def broken(*args, **kwargs):
@@ -214,7 +214,8 @@ def test_notifications_expire_after_90_days(app):
 
 
 def test_the_daily_digest_is_off_by_default_and_mails_unread_notifications(
-        app, runner, outbox, ana, bob, make_user):
+    app, runner, outbox, ana, bob, make_user
+):
     post = Post.publish(ana, "Harbour notes", "Body")
     post.add_comment(bob, "lovely")
     user_followed.send(User, follower=bob.id, followed=ana.id)

@@ -1,5 +1,6 @@
 """The OpenAPI document tells the truth: it names every route the API
 serves, and real answers (successes and errors) match its schemas."""
+
 import re
 
 import pytest
@@ -27,7 +28,8 @@ def check(document):
         operation = document["paths"][template][method]
         status = str(response.status_code)
         assert status in operation["responses"], (
-            f"{method.upper()} {template} answered {status}, which is not documented")
+            f"{method.upper()} {template} answered {status}, which is not documented"
+        )
         spec = operation["responses"][status]
         for name, header in spec.get("headers", {}).items():
             if header.get("required"):
@@ -48,8 +50,10 @@ def check(document):
 def test_the_document_is_openapi_3_1_with_basic_auth(document):
     assert document["openapi"].startswith("3.1")
     assert document["components"]["securitySchemes"]["basicAuth"] == {
-        "type": "http", "scheme": "basic",
-        "description": document["components"]["securitySchemes"]["basicAuth"]["description"]}
+        "type": "http",
+        "scheme": "basic",
+        "description": document["components"]["securitySchemes"]["basicAuth"]["description"],
+    }
     assert document["security"] == [{"basicAuth": []}]
     for schema in document["components"]["schemas"].values():
         Draft202012Validator.check_schema(schema)
@@ -66,7 +70,7 @@ def test_every_api_route_and_method_is_described(app, document):
     served = set()
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("api.") and rule.rule.startswith(PREFIX):
-            template = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule[len(PREFIX):])
+            template = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule[len(PREFIX) :])
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 served.add((template, method.lower()))
     described = {(path, method) for path, item in document["paths"].items() for method in item}
@@ -80,8 +84,11 @@ def test_every_operation_documents_its_errors_with_the_error_schema(document):
             if operation.get("security") == []:
                 continue
             for status in ("401", "403", "429"):
-                assert operation["responses"][status]["content"]["application/json"][
-                    "schema"] == error, (path, method, status)
+                assert operation["responses"][status]["content"]["application/json"]["schema"] == error, (
+                    path,
+                    method,
+                    status,
+                )
             if "requestBody" in operation:
                 for status in ("400", "413", "415"):
                     assert status in operation["responses"], (path, method, status)
@@ -96,30 +103,36 @@ def test_real_answers_match_the_schemas(client, make_user, api_headers, check):
     as_ann = api_headers(ann.generate_token(tokens.API))
     as_bob = api_headers(bob.generate_token(tokens.API))
 
-    grant = check(client.post(f"{PREFIX}/tokens/",
-                              headers=api_headers(ann.email, "correct horse battery")),
-                  "/tokens/", "post")
+    grant = check(
+        client.post(f"{PREFIX}/tokens/", headers=api_headers(ann.email, "correct horse battery")),
+        "/tokens/",
+        "post",
+    )
     assert grant["token"]
 
-    post = check(client.post(f"{PREFIX}/posts/", headers=as_ann,
-                             json={"title": "Schemas", "body": "are *contracts*",
-                                   "tags": ["api"]}),
-                 "/posts/", "post")
+    post = check(
+        client.post(
+            f"{PREFIX}/posts/",
+            headers=as_ann,
+            json={"title": "Schemas", "body": "are *contracts*", "tags": ["api"]},
+        ),
+        "/posts/",
+        "post",
+    )
     post_path = f"{PREFIX}/posts/{post['id']}"
     check(client.get(post_path, headers=as_bob), "/posts/{post_id}", "get")
-    check(client.put(post_path, headers=as_ann, json={"title": "Schemas!"}),
-          "/posts/{post_id}", "put")
+    check(client.put(post_path, headers=as_ann, json={"title": "Schemas!"}), "/posts/{post_id}", "put")
 
-    comment = check(client.post(f"{post_path}/comments/", headers=as_bob,
-                                json={"body": "agreed"}),
-                    "/posts/{post_id}/comments/", "post")
+    comment = check(
+        client.post(f"{post_path}/comments/", headers=as_bob, json={"body": "agreed"}),
+        "/posts/{post_id}/comments/",
+        "post",
+    )
     Post.objects.get(id=post["id"]).add_comment(bob, "a second thought")
     Post.set_comment_disabled(comment["id"], True)  # hidden comments keep the shape
-    check(client.get(f"{post_path}/comments/?page=-1", headers=as_ann),
-          "/posts/{post_id}/comments/", "get")
+    check(client.get(f"{post_path}/comments/?page=-1", headers=as_ann), "/posts/{post_id}/comments/", "get")
     check(client.get(f"{PREFIX}/comments/", headers=as_ann), "/comments/", "get")
-    check(client.get(f"{PREFIX}/comments/{comment['id']}", headers=as_ann),
-          "/comments/{comment_id}", "get")
+    check(client.get(f"{PREFIX}/comments/{comment['id']}", headers=as_ann), "/comments/{comment_id}", "get")
 
     for number in range(4):
         Post.publish(ann, f"More {number}", "text")
@@ -127,10 +140,10 @@ def test_real_answers_match_the_schemas(client, make_user, api_headers, check):
     listing = check(client.get(f"{PREFIX}/posts/?page=2", headers=as_bob), "/posts/", "get")
     assert listing["prev"] and listing["next"]
     check(client.get(f"{PREFIX}/users/{ann.id}", headers=as_bob), "/users/{user_id}", "get")
-    check(client.get(f"{PREFIX}/users/{ann.id}/posts/", headers=as_bob),
-          "/users/{user_id}/posts/", "get")
-    timeline = check(client.get(f"{PREFIX}/users/{bob.id}/timeline/", headers=as_bob),
-                     "/users/{user_id}/timeline/", "get")
+    check(client.get(f"{PREFIX}/users/{ann.id}/posts/", headers=as_bob), "/users/{user_id}/posts/", "get")
+    timeline = check(
+        client.get(f"{PREFIX}/users/{bob.id}/timeline/", headers=as_bob), "/users/{user_id}/timeline/", "get"
+    )
     assert timeline["count"] == 5
 
     check(client.delete(post_path, headers=as_ann), "/posts/{post_id}", "delete")
@@ -146,12 +159,22 @@ def test_error_answers_match_the_error_schema(client, make_user, api_headers, ch
     check(client.get(f"{PREFIX}/posts/"), "/posts/", "get")  # 401
     check(client.get(f"{PREFIX}/posts/", headers=pending), "/posts/", "get")  # 403
     check(client.get(f"{PREFIX}/posts/nope", headers=as_ann), "/posts/{post_id}", "get")
-    check(client.put(f"{PREFIX}/posts/{post.id}", headers=as_bob, json={"title": "x"}),
-          "/posts/{post_id}", "put")  # 403
-    check(client.post(f"{PREFIX}/posts/", headers=as_ann, data="null",
-                      content_type="application/json"), "/posts/", "post")  # 400
-    check(client.post(f"{PREFIX}/posts/", headers=as_ann, data="x=1",
-                      content_type="application/x-www-form-urlencoded"), "/posts/", "post")
+    check(
+        client.put(f"{PREFIX}/posts/{post.id}", headers=as_bob, json={"title": "x"}),
+        "/posts/{post_id}",
+        "put",
+    )  # 403
+    check(
+        client.post(f"{PREFIX}/posts/", headers=as_ann, data="null", content_type="application/json"),
+        "/posts/",
+        "post",
+    )  # 400
+    check(
+        client.post(
+            f"{PREFIX}/posts/", headers=as_ann, data="x=1", content_type="application/x-www-form-urlencoded"
+        ),
+        "/posts/",
+        "post",
+    )
     check(client.post(f"{PREFIX}/tokens/", headers=as_ann), "/tokens/", "post")  # 401
-    check(client.get(f"{PREFIX}/users/{'f' * 24}/posts/", headers=as_ann),
-          "/users/{user_id}/posts/", "get")
+    check(client.get(f"{PREFIX}/users/{'f' * 24}/posts/", headers=as_ann), "/users/{user_id}/posts/", "get")

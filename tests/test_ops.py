@@ -1,5 +1,6 @@
 """Running the site in production: config validation, the gunicorn worker
 guard, the slow-query log, the deploy summary and the request log."""
+
 import http.client
 import json
 import logging
@@ -12,12 +13,12 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from shape_services import free_port, port_open
 
 from config import DEFAULT_SECRET_KEY
 from site_app import create_app, dbstats
 from site_app.database import ConfigError, get_db
 from site_app.dbstats import CommandListener
-from shape_services import free_port, port_open
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -58,11 +59,14 @@ def test_unresolvable_srv_name_is_reported_as_a_dns_failure_with_its_host(make_a
     assert "\n" not in message
 
 
-@pytest.mark.parametrize("overrides, missing", [
-    ({"MONGODB_URI": None}, {"MONGODB_URI", "SECRET_KEY"}),
-    ({"MONGODB_URI": None, "SECRET_KEY": GOOD_SECRET}, {"MONGODB_URI"}),
-    ({"MONGODB_URI": "mongodb://127.0.0.1:1/site", "SECRET_KEY": DEFAULT_SECRET_KEY}, {"SECRET_KEY"}),
-])
+@pytest.mark.parametrize(
+    "overrides, missing",
+    [
+        ({"MONGODB_URI": None}, {"MONGODB_URI", "SECRET_KEY"}),
+        ({"MONGODB_URI": None, "SECRET_KEY": GOOD_SECRET}, {"MONGODB_URI"}),
+        ({"MONGODB_URI": "mongodb://127.0.0.1:1/site", "SECRET_KEY": DEFAULT_SECRET_KEY}, {"SECRET_KEY"}),
+    ],
+)
 def test_production_needs_a_database_and_a_secret_key(overrides, missing, make_app):
     with pytest.raises(ConfigError) as error:
         make_app(config_name="production", **overrides)
@@ -73,9 +77,13 @@ def test_production_needs_a_database_and_a_secret_key(overrides, missing, make_a
 def test_production_stops_after_the_timeout_when_the_database_is_unreachable(make_app):
     started = time.monotonic()
     with pytest.raises(ConfigError) as error:
-        make_app(config_name="production", MONGODB_URI=CLOSED_PORT_URI, SECRET_KEY=GOOD_SECRET,
-                 SITE_URL=SITE_URL,
-                 MONGODB_SERVER_SELECTION_TIMEOUT_MS=300)
+        make_app(
+            config_name="production",
+            MONGODB_URI=CLOSED_PORT_URI,
+            SECRET_KEY=GOOD_SECRET,
+            SITE_URL=SITE_URL,
+            MONGODB_SERVER_SELECTION_TIMEOUT_MS=300,
+        )
     assert time.monotonic() - started < 5
     message = error.value.message
     assert "cannot reach MongoDB at 127.0.0.1:1 within 300 ms" in message
@@ -84,11 +92,22 @@ def test_production_stops_after_the_timeout_when_the_database_is_unreachable(mak
 
 
 def test_unreachable_database_is_one_line_on_stderr_not_a_traceback():
-    env = {**os.environ, "SITE_CONFIG": "production", "MONGODB_URI": CLOSED_PORT_URI,
-           "SECRET_KEY": GOOD_SECRET, "SITE_URL": SITE_URL,
-           "MONGODB_SERVER_SELECTION_TIMEOUT_MS": "300"}
-    result = subprocess.run([PYTHON, "-c", "from site_app import create_app; create_app()"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    env = {
+        **os.environ,
+        "SITE_CONFIG": "production",
+        "MONGODB_URI": CLOSED_PORT_URI,
+        "SECRET_KEY": GOOD_SECRET,
+        "SITE_URL": SITE_URL,
+        "MONGODB_SERVER_SELECTION_TIMEOUT_MS": "300",
+    }
+    result = subprocess.run(
+        [PYTHON, "-c", "from site_app import create_app; create_app()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert result.stderr.strip().startswith("error: cannot reach MongoDB at 127.0.0.1:1")
     assert len(result.stderr.strip().splitlines()) == 1
@@ -98,21 +117,34 @@ def test_unreachable_database_is_one_line_on_stderr_not_a_traceback():
 def test_production_never_loads_mongomock_or_its_patches():
     """The embedded backend's lock and counting wrappers patch mongomock;
     none of that may be on the path of a production process."""
-    env = {**os.environ, "SITE_CONFIG": "production", "MONGODB_URI": CLOSED_PORT_URI,
-           "SECRET_KEY": GOOD_SECRET, "SITE_URL": SITE_URL, "SKIP_DB_CHECK": "1"}
-    script = ("import sys; from site_app import create_app; create_app(); "
-              "print(sorted(m for m in sys.modules if m.startswith(('mongomock', 'site_app.embedded'))))")
-    result = subprocess.run([PYTHON, "-c", script], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=60)
+    env = {
+        **os.environ,
+        "SITE_CONFIG": "production",
+        "MONGODB_URI": CLOSED_PORT_URI,
+        "SECRET_KEY": GOOD_SECRET,
+        "SITE_URL": SITE_URL,
+        "SKIP_DB_CHECK": "1",
+    }
+    script = (
+        "import sys; from site_app import create_app; create_app(); "
+        "print(sorted(m for m in sys.modules if m.startswith(('mongomock', 'site_app.embedded'))))"
+    )
+    result = subprocess.run(
+        [PYTHON, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_skip_db_check_builds_a_production_app_without_a_database(make_app):
-    app = make_app(config_name="production", MONGODB_URI=CLOSED_PORT_URI, SECRET_KEY=GOOD_SECRET,
-                   SITE_URL=SITE_URL,
-                   MONGODB_SERVER_SELECTION_TIMEOUT_MS=300,
-                   SKIP_DB_CHECK=True)
+    app = make_app(
+        config_name="production",
+        MONGODB_URI=CLOSED_PORT_URI,
+        SECRET_KEY=GOOD_SECRET,
+        SITE_URL=SITE_URL,
+        MONGODB_SERVER_SELECTION_TIMEOUT_MS=300,
+        SKIP_DB_CHECK=True,
+    )
     assert app.config["CONFIG_NAME"] == "production"
 
 
@@ -142,25 +174,35 @@ def test_gunicorn_refuses_several_workers_on_the_embedded_backend(monkeypatch, c
     assert "4 workers were asked for, but MONGODB_URI is not set" in capsys.readouterr().err
 
 
-SHARED_STORES = SimpleNamespace(CACHE_TYPE="RedisCache", RATELIMIT_ENABLED=True,
-                                RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/1")
+SHARED_STORES = SimpleNamespace(
+    CACHE_TYPE="RedisCache", RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/1"
+)
 
 
 def test_gunicorn_allows_several_workers_on_a_real_server_with_shared_stores(monkeypatch):
     conf = load_gunicorn_config(monkeypatch, MONGODB_URI="mongodb://db.example:27017/site")
     assert conf["workers"] > 1
-    assert conf["check_worker_count"](conf["workers"], "mongodb://db.example:27017/site",
-                                      SHARED_STORES) is None
+    assert (
+        conf["check_worker_count"](conf["workers"], "mongodb://db.example:27017/site", SHARED_STORES) is None
+    )
     assert conf["worker_class"] == "gthread" and conf["timeout"] == 30
 
 
-@pytest.mark.parametrize("store, said, fix", [
-    ({"CACHE_TYPE": "SimpleCache"}, "CACHE_TYPE=SimpleCache keeps the page cache",
-     "Set CACHE_TYPE=RedisCache and CACHE_REDIS_URL="),
-    ({"RATELIMIT_STORAGE_URI": "memory://"},
-     "RATELIMIT_STORAGE_URI=memory:// keeps the rate-limit counters",
-     "Set RATELIMIT_STORAGE_URI=redis://"),
-])
+@pytest.mark.parametrize(
+    "store, said, fix",
+    [
+        (
+            {"CACHE_TYPE": "SimpleCache"},
+            "CACHE_TYPE=SimpleCache keeps the page cache",
+            "Set CACHE_TYPE=RedisCache and CACHE_REDIS_URL=",
+        ),
+        (
+            {"RATELIMIT_STORAGE_URI": "memory://"},
+            "RATELIMIT_STORAGE_URI=memory:// keeps the rate-limit counters",
+            "Set RATELIMIT_STORAGE_URI=redis://",
+        ),
+    ],
+)
 def test_gunicorn_refuses_several_workers_with_a_per_process_store(monkeypatch, store, said, fix):
     conf = load_gunicorn_config(monkeypatch)
     settings = SimpleNamespace(**{**vars(SHARED_STORES), **store})
@@ -171,30 +213,51 @@ def test_gunicorn_refuses_several_workers_with_a_per_process_store(monkeypatch, 
 
 
 def test_gunicorn_process_exits_when_workers_would_keep_their_own_cache():
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"CACHE_TYPE", "RATELIMIT_STORAGE_URI", "SITE_CONFIG"}}
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"CACHE_TYPE", "RATELIMIT_STORAGE_URI", "SITE_CONFIG"}
+    }
     env.update({"GUNICORN_BIND": "127.0.0.1:0", "MONGODB_URI": "mongodb://127.0.0.1:1/site"})
     result = subprocess.run(
-        [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py", "-w", "3",
-         "site_app:create_app()"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py", "-w", "3", "site_app:create_app()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode != 0
     [line] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert "CACHE_TYPE=SimpleCache keeps the page cache and " \
-           "RATELIMIT_STORAGE_URI=memory:// keeps the rate-limit counters" in line
+    assert (
+        "CACHE_TYPE=SimpleCache keeps the page cache and "
+        "RATELIMIT_STORAGE_URI=memory:// keeps the rate-limit counters" in line
+    )
 
 
 def test_gunicorn_leaves_forwarded_headers_to_proxy_count():
     """With PROXY_COUNT=0 a client's X-Forwarded-Proto is ignored, by the app
     and by gunicorn too (which trusted it from 127.0.0.1)."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"MONGODB_URI", "SITE_CONFIG", "PROXY_COUNT", "FORWARDED_ALLOW_IPS"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"MONGODB_URI", "SITE_CONFIG", "PROXY_COUNT", "FORWARDED_ALLOW_IPS"}
+    }
     env.update({"GUNICORN_BIND": f"127.0.0.1:{port}", "LOG_LEVEL": "WARNING"})
     server = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py", "-w", "1",
-         "--no-control-socket", "site_app:create_app()"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "-c",
+            "gunicorn.conf.py",
+            "-w",
+            "1",
+            "--no-control-socket",
+            "site_app:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 60
         while not port_open(port):
@@ -218,26 +281,33 @@ def test_gunicorn_process_exits_when_asked_for_workers_without_a_database():
     env = {k: v for k, v in os.environ.items() if k != "MONGODB_URI"}
     env["GUNICORN_BIND"] = "127.0.0.1:0"
     result = subprocess.run(
-        [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py", "-w", "3",
-         "site_app:create_app()"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py", "-w", "3", "site_app:create_app()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode != 0
     assert "3 workers were asked for, but MONGODB_URI is not set" in result.stderr
 
 
 # -- the slow-query log -------------------------------------------------------
 def command_events(name, command, micros, request_id=7, connection_id=("db", 27017)):
-    started = SimpleNamespace(command_name=name, command=command, request_id=request_id,
-                              connection_id=connection_id)
-    finished = SimpleNamespace(command_name=name, request_id=request_id,
-                               connection_id=connection_id, duration_micros=micros)
+    started = SimpleNamespace(
+        command_name=name, command=command, request_id=request_id, connection_id=connection_id
+    )
+    finished = SimpleNamespace(
+        command_name=name, request_id=request_id, connection_id=connection_id, duration_micros=micros
+    )
     return started, finished
 
 
 def test_slow_find_is_logged_with_its_collection_filter_and_sort(caplog):
     listener = CommandListener(slow_ms=100)
     started, finished = command_events(
-        "find", {"find": "posts", "filter": {"tags": "mongodb"}, "sort": {"timestamp": -1}}, 250_000)
+        "find", {"find": "posts", "filter": {"tags": "mongodb"}, "sort": {"timestamp": -1}}, 250_000
+    )
     with caplog.at_level(logging.WARNING, logger="site_app.slow_query"):
         listener.started(started)
         listener.succeeded(finished)
@@ -260,10 +330,15 @@ def test_fast_commands_and_driver_chatter_are_not_logged(caplog):
 
 def test_slow_update_aggregate_and_failed_commands_show_what_they_selected(caplog):
     listener = CommandListener(slow_ms=50)
-    update = command_events("update", {"update": "posts", "updates": [
-        {"q": {"comments.id": "abc"}, "u": {"$pull": {}}}]}, 60_000, request_id=1)
-    aggregate = command_events("aggregate", {"aggregate": "posts", "pipeline": [
-        {"$unwind": "$comments"}]}, 70_000, request_id=2)
+    update = command_events(
+        "update",
+        {"update": "posts", "updates": [{"q": {"comments.id": "abc"}, "u": {"$pull": {}}}]},
+        60_000,
+        request_id=1,
+    )
+    aggregate = command_events(
+        "aggregate", {"aggregate": "posts", "pipeline": [{"$unwind": "$comments"}]}, 70_000, request_id=2
+    )
     failed = command_events("count", {"count": "users", "query": {"disabled": True}}, 80_000, request_id=3)
     with caplog.at_level(logging.WARNING, logger="site_app.slow_query"):
         listener.started(update[0])
@@ -295,7 +370,8 @@ def test_same_request_id_on_two_connections_are_two_commands(caplog):
 def test_a_huge_filter_is_cut_to_keep_one_readable_line(caplog):
     listener = CommandListener(slow_ms=10)
     started, finished = command_events(
-        "find", {"find": "posts", "filter": {"_id": {"$in": list(range(5000))}}}, 20_000)
+        "find", {"find": "posts", "filter": {"_id": {"$in": list(range(5000))}}}, 20_000
+    )
     with caplog.at_level(logging.WARNING, logger="site_app.slow_query"):
         listener.started(started)
         listener.succeeded(finished)
@@ -366,11 +442,23 @@ def test_count_documents_is_recorded_as_a_count_with_its_filter():
     ``count_documents`` with the filter), the same page reads the same on
     both backends."""
     listener = CommandListener(slow_ms=1000)
-    started, finished = command_events("aggregate", {"aggregate": "posts", "pipeline": [
-        {"$match": {"author": 1}}, {"$skip": 20}, {"$group": {"_id": 1, "n": {"$sum": 1}}}]}, 10)
-    plain = command_events("aggregate", {"aggregate": "posts", "pipeline": [
-        {"$match": {"author": 1}}, {"$group": {"_id": "$author", "n": {"$sum": 1}}}]}, 10,
-        request_id=8)
+    started, finished = command_events(
+        "aggregate",
+        {
+            "aggregate": "posts",
+            "pipeline": [{"$match": {"author": 1}}, {"$skip": 20}, {"$group": {"_id": 1, "n": {"$sum": 1}}}],
+        },
+        10,
+    )
+    plain = command_events(
+        "aggregate",
+        {
+            "aggregate": "posts",
+            "pipeline": [{"$match": {"author": 1}}, {"$group": {"_id": "$author", "n": {"$sum": 1}}}],
+        },
+        10,
+        request_id=8,
+    )
     with dbstats.recording() as ops:
         for event in (started, plain[0]):
             listener.started(event)
@@ -383,8 +471,12 @@ def test_count_documents_is_recorded_as_a_count_with_its_filter():
 def test_estimated_count_and_sort_are_recorded_as_the_embedded_backend_records_them():
     listener = CommandListener(slow_ms=1000)
     count = command_events("count", {"count": "posts"}, 10)
-    find = command_events("find", {"find": "posts", "filter": {"tags": "a"},
-                                   "sort": {"tags": 1, "timestamp": -1}}, 10, request_id=8)
+    find = command_events(
+        "find",
+        {"find": "posts", "filter": {"tags": "a"}, "sort": {"tags": 1, "timestamp": -1}},
+        10,
+        request_id=8,
+    )
     with dbstats.recording() as ops:
         for started, finished in (count, find):
             listener.started(started)

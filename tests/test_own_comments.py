@@ -1,8 +1,9 @@
 """A comment's author edits or deletes it; moderators delete any comment;
 everyone else gets 403. The same through the API."""
-import pytest
 
+import pytest
 from helpers import basic_auth
+
 from site_app.models import Post
 
 PASSWORD = "correct horse battery"
@@ -40,9 +41,11 @@ def test_the_author_edits_a_comment_and_it_shows_as_edited(client, auth, ana, po
     assert "edited" in page
     kept = stored_comments(post)[0]
     assert kept["edited"] is not None and kept["timestamp"] == comment.timestamp.replace(
-        microsecond=comment.timestamp.microsecond // 1000 * 1000)
+        microsecond=comment.timestamp.microsecond // 1000 * 1000
+    )
     stored = Post._get_collection().find_one({"_id": post.id})
     from site_app.models.sizes import comment_bytes
+
     assert stored["comment_bytes"] == comment_bytes(stored["comments"])  # moved by the difference
 
 
@@ -67,7 +70,8 @@ def test_only_the_author_may_edit(client, auth, make_user, ana, post, role):
 
 
 def test_strangers_may_not_delete_and_anonymous_visitors_are_sent_to_log_in(
-        client, auth, make_user, ana, post):
+    client, auth, make_user, ana, post
+):
     comment = post.add_comment(ana, "mine")
     response = client.post(f"/comment/{comment.id}/delete")
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
@@ -89,7 +93,8 @@ def test_the_author_or_a_moderator_deletes_a_comment(client, auth, make_user, an
 
 
 def test_a_deleted_comment_with_replies_stays_as_a_placeholder_until_they_go(
-        client, auth, make_user, ana, post):
+    client, auth, make_user, ana, post
+):
     top = post.add_comment(ana, "the question")
     reply = post.add_comment(post.author, "the answer", parent_id=top.id)
     auth.login_as(ana)
@@ -102,8 +107,7 @@ def test_a_deleted_comment_with_replies_stays_as_a_placeholder_until_they_go(
     assert placeholder["deleted"] and placeholder["author"] is None
     assert client.post(f"/comment/{top.id}/edit", data={"body": "back"}).status_code == 404
     headers = basic_auth(ana.email, PASSWORD)
-    assert client.put(f"/api/v1/comments/{top.id}", json={"body": "back"},
-                      headers=headers).status_code == 404
+    assert client.put(f"/api/v1/comments/{top.id}", json={"body": "back"}, headers=headers).status_code == 404
     assert client.delete(f"/api/v1/comments/{top.id}", headers=headers).status_code == 404
 
     # The last reply gone, the placeholder goes with it.
@@ -113,16 +117,15 @@ def test_a_deleted_comment_with_replies_stays_as_a_placeholder_until_they_go(
     assert (doc["comment_count"], doc["reply_count"], doc["comment_bytes"]) == (0, 0, 0)
 
 
-def test_the_moderation_queue_and_the_admin_show_replies_and_edits(client, auth, make_user,
-                                                                   ana, post):
+def test_the_moderation_queue_and_the_admin_show_replies_and_edits(client, auth, make_user, ana, post):
     top = post.add_comment(ana, "top words")
     reply = post.add_comment(post.author, "reply words", parent_id=top.id)
     Post.edit_comment(top.id, "top words, edited")
     auth.login_as(make_user("admin", role="Administrator"))
     queue = client.get("/moderate?show=all").text
-    reply_item = queue[queue.index(f'id="comment-{reply.id}"'):]
+    reply_item = queue[queue.index(f'id="comment-{reply.id}"') :]
     assert "replied" in reply_item[:1500] and ">reply<" in reply_item[:1500]
-    top_item = queue[queue.index(f'id="comment-{top.id}"'):]
+    top_item = queue[queue.index(f'id="comment-{top.id}"') :]
     assert "edited" in top_item[:1500]
     admin = client.get("/admin/comments/").text
     assert "reply" in admin and "edited" in admin
@@ -136,10 +139,13 @@ def test_the_api_edits_and_deletes_with_the_same_rules(client, make_user, ana, p
 
     refused = client.put(url, json={"body": "hijack"}, headers=basic_auth(other.email, PASSWORD))
     assert refused.status_code == 403 and refused.get_json()["error"] == "forbidden"
-    assert client.put(url, json={"body": "by a moderator"},
-                      headers=basic_auth(moderator.email, PASSWORD)).status_code == 403
-    assert client.put(url, json={"body": ""},
-                      headers=basic_auth(ana.email, PASSWORD)).status_code == 400
+    assert (
+        client.put(
+            url, json={"body": "by a moderator"}, headers=basic_auth(moderator.email, PASSWORD)
+        ).status_code
+        == 403
+    )
+    assert client.put(url, json={"body": ""}, headers=basic_auth(ana.email, PASSWORD)).status_code == 400
 
     edited = client.put(url, json={"body": "api *words*"}, headers=basic_auth(ana.email, PASSWORD))
     assert edited.status_code == 200
@@ -156,13 +162,10 @@ def test_the_api_answers_a_reply(client, ana, post):
     top = post.add_comment(post.author, "top")
     url = f"/api/v1/posts/{post.id}/comments/"
     headers = basic_auth(ana.email, PASSWORD)
-    made = client.post(url, json={"body": "via the API", "parent_id": str(top.id)},
-                       headers=headers)
+    made = client.post(url, json={"body": "via the API", "parent_id": str(top.id)}, headers=headers)
     assert made.status_code == 201 and made.get_json()["parent_id"] == str(top.id)
-    assert client.post(url, json={"body": "x", "parent_id": "0" * 24},
-                       headers=headers).status_code == 404
-    assert client.post(url, json={"body": "x", "parent_id": 5},
-                       headers=headers).status_code == 400
+    assert client.post(url, json={"body": "x", "parent_id": "0" * 24}, headers=headers).status_code == 404
+    assert client.post(url, json={"body": "x", "parent_id": 5}, headers=headers).status_code == 400
 
 
 def test_a_post_whose_only_comment_was_deleted_takes_a_new_one(client, make_user, ana, post):
@@ -172,8 +175,7 @@ def test_a_post_whose_only_comment_was_deleted_takes_a_new_one(client, make_user
     comment = post.add_comment(ana, "first")
     headers = basic_auth(ana.email, PASSWORD)
     assert client.delete(f"/api/v1/comments/{comment.id}", headers=headers).status_code == 204
-    again = client.post(f"/api/v1/posts/{post.id}/comments/", json={"body": "second"},
-                        headers=headers)
+    again = client.post(f"/api/v1/posts/{post.id}/comments/", json={"body": "second"}, headers=headers)
     assert again.status_code == 201
     assert Post._get_collection().find_one({"_id": post.id})["last_comment_at"] is not None
 
@@ -198,8 +200,7 @@ def test_edits_and_deletions_racing_replies_keep_every_count_exact(app, make_use
                 barrier.wait(timeout=10)
                 mine = Post.objects(id=post.id).exclude("comments").first()
                 for n in range(4):
-                    Post.edit_comment(tops[i].id,
-                                      f"thread {i}, edit {n} " + "x" * (n * 50))
+                    Post.edit_comment(tops[i].id, f"thread {i}, edit {n} " + "x" * (n * 50))
                     # The same comment edited twice at once (a double submit):
                     # the slower edit reads again, so the bytes stay exact.
                     Post.edit_comment(tops[0].id, f"thread 0, edit {n} " + "y" * (i * 10))
@@ -248,14 +249,14 @@ def test_after_deleting_a_comment_the_reader_lands_where_it_was(app, client, aut
     assert queued.headers["Location"] == "/moderate?page=2"
 
 
-def test_after_editing_a_comment_on_a_later_page_the_reader_lands_at_it(
-        app, client, auth, ana, post):
+def test_after_editing_a_comment_on_a_later_page_the_reader_lands_at_it(app, client, auth, ana, post):
     app.config["COMMENTS_PER_PAGE"] = 2
     tops = [post.add_comment(ana, f"thread {n}") for n in range(5)]
     auth.login_as(ana)
     edit = f"/post/{post.id}/comment/{tops[2].id}/edit"
-    response = client.post(f"{edit}?next=/post/{post.id}%3Fpage%3D-1&sort=newest",
-                           data={"body": "thread two, edited"})
+    response = client.post(
+        f"{edit}?next=/post/{post.id}%3Fpage%3D-1&sort=newest", data={"body": "thread two, edited"}
+    )
     # Newest first, thread 2 of 0..4 is on page 2.
     assert response.headers["Location"] == f"/post/{post.id}?page=2&sort=newest#comment-{tops[2].id}"
     page = client.get(response.headers["Location"]).text

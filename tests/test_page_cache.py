@@ -1,6 +1,7 @@
 """Readers without a session are served whole pages from the shared cache
 (site_app/page_cache.py), and every write makes stale exactly the pages that
 show what it changed (site_app/content_cache.py), at once."""
+
 import gzip
 import io
 import re
@@ -8,9 +9,8 @@ import re
 import brotli
 import pytest
 from flask import render_template_string
-from PIL import Image
-
 from helpers import assert_compressed_answer_revalidates, signed_in_client
+from PIL import Image
 
 from site_app import content_cache
 from site_app.extensions import cache
@@ -64,6 +64,7 @@ def writer_client(app, user):
 
 # -- what is cached -----------------------------------------------------------
 
+
 @pytest.fixture
 def site(writer, make_user):
     post = Post.publish(writer, "Lamp post", "About a **lamp**", "lamp")
@@ -73,9 +74,21 @@ def site(writer, make_user):
     return post
 
 
-@pytest.mark.parametrize("path", [
-    "/", "/?page=1", "/post/{post}", "/post/{post}?page=-1", "/user/writer",
-    "/followers/writer", "/following/friend", "/tag/lamp", "/search?q=lamp", "/feed.atom"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/?page=1",
+        "/post/{post}",
+        "/post/{post}?page=-1",
+        "/user/writer",
+        "/followers/writer",
+        "/following/friend",
+        "/tag/lamp",
+        "/search?q=lamp",
+        "/feed.atom",
+    ],
+)
 def test_a_second_anonymous_reader_costs_no_database_work(reader, site, path):
     path = path.format(post=site.id)
     status, ops = served(reader, path)
@@ -92,6 +105,7 @@ def test_signed_in_readers_get_their_own_page_every_time(app, reader, site, writ
 
 
 # -- signed-in and anonymous readers never see each other's page --------------
+
 
 def test_a_signed_in_reader_never_gets_the_anonymous_page(app, reader, site, writer):
     for path in ("/", f"/post/{site.id}", "/user/writer", "/tag/lamp"):
@@ -112,8 +126,7 @@ def test_an_anonymous_reader_never_gets_a_signed_in_page(app, reader, site, writ
         assert "public" in anonymous.headers["Cache-Control"]
 
 
-def test_a_reader_with_a_session_gets_their_own_flash_not_the_shared_page(app, reader, site,
-                                                                          writer):
+def test_a_reader_with_a_session_gets_their_own_flash_not_the_shared_page(app, reader, site, writer):
     browser = app.test_client()
     browser.post("/auth/login", data={"email": writer.email, "password": PASSWORD})
     browser.post("/auth/logout")  # signed out: the session now holds only the flash
@@ -125,6 +138,7 @@ def test_a_reader_with_a_session_gets_their_own_flash_not_the_shared_page(app, r
 
 
 # -- HTTP validators ------------------------------------------------------------
+
 
 def test_anonymous_pages_carry_validators_and_answer_304(reader, site, app):
     first = visit(reader, "/")
@@ -172,13 +186,16 @@ def test_a_kept_page_is_compressed_once_for_all_its_readers(reader, site):
 
 # -- per-response parts ---------------------------------------------------------
 
+
 @pytest.fixture
 def nonce_app(app):
     """A cached page with an inline script, as a later page may have."""
+
     @app.get("/with-script")
     @cached_page()
     def with_script():
         return render_template_string('<script nonce="{{ csp_nonce() }}">go()</script>')
+
     return app
 
 
@@ -218,6 +235,7 @@ def test_a_page_that_writes_to_the_session_is_never_kept(app, site):
 
 # -- every write shows at once, and only where it shows -------------------------
 
+
 def test_a_comment_on_one_post_keeps_the_other_posts_cached(app, reader, writer, make_user):
     one = Post.publish(writer, "First topic", "Body", "lamp")
     other_writer = make_user("other")
@@ -251,12 +269,12 @@ def test_a_new_post_moves_the_older_pages_of_the_list(app, reader, writer):
 
 
 def test_an_edit_shows_on_the_post_its_cards_its_tags_and_search(app, reader, site, writer):
-    paths = [f"/post/{site.id}", "/", "/user/writer", "/tag/lamp", "/tag/desk",
-             "/search?q=candle"]
+    paths = [f"/post/{site.id}", "/", "/user/writer", "/tag/lamp", "/tag/desk", "/search?q=candle"]
     for path in paths:
         page(reader, path)
     response = writer_client(app, writer).post(
-        f"/edit/{site.id}", data={"title": "Candle post", "body": "About a candle", "tags": "desk"})
+        f"/edit/{site.id}", data={"title": "Candle post", "body": "About a candle", "tags": "desk"}
+    )
     assert response.status_code == 302
     for path in (f"/post/{site.id}", "/", "/user/writer", "/tag/desk", "/search?q=candle"):
         text = page(reader, path)
@@ -320,8 +338,9 @@ def test_a_follow_shows_on_both_profiles_and_their_lists(app, reader, site, make
 def test_a_profile_edit_shows_on_the_profile_and_in_lists_of_people(app, reader, site, writer):
     page(reader, "/user/writer")
     page(reader, "/following/friend")
-    response = writer_client(app, writer).post("/edit-profile", data={
-        "name": "Wanda Writer", "location": "Porto", "about_me": "I write about lamps"})
+    response = writer_client(app, writer).post(
+        "/edit-profile", data={"name": "Wanda Writer", "location": "Porto", "about_me": "I write about lamps"}
+    )
     assert response.status_code == 302
     profile = page(reader, "/user/writer")
     assert "Wanda Writer" in profile and "I write about lamps" in profile
@@ -335,9 +354,18 @@ def test_a_renamed_author_shows_everywhere_at_once(app, reader, site, writer, ma
         page(reader, path)
     admin = writer_client(app, make_user("boss", role="Administrator"))
     for user, new_name in ((writer, "lampwright"), (commenter, "fan_of_lamps")):
-        response = admin.post(f"/edit-profile/{user.id}", data={
-            "email": user.email, "username": new_name, "confirmed": "y",
-            "role": "User", "name": "", "location": "", "about_me": ""})
+        response = admin.post(
+            f"/edit-profile/{user.id}",
+            data={
+                "email": user.email,
+                "username": new_name,
+                "confirmed": "y",
+                "role": "User",
+                "name": "",
+                "location": "",
+                "about_me": "",
+            },
+        )
         assert response.status_code == 302
     assert "lampwright" in page(reader, "/")
     post_page = page(reader, f"/post/{site.id}")
@@ -358,14 +386,17 @@ def test_a_new_avatar_shows_on_every_card_at_once(app, reader, site, writer):
         return set(re.findall(r'src="(/avatar/writer\?[^"]+)"', page(reader, "/")))
 
     before = avatar_urls()
-    response = writer_client(app, writer).post("/edit-profile", data={
-        "name": "", "avatar": (io.BytesIO(_png()), "me.png")},
-        content_type="multipart/form-data")
+    response = writer_client(app, writer).post(
+        "/edit-profile",
+        data={"name": "", "avatar": (io.BytesIO(_png()), "me.png")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     assert avatar_urls() and avatar_urls() != before
 
 
 # -- the generations themselves -------------------------------------------------
+
 
 def test_a_write_that_lands_while_a_page_renders_keeps_that_rendering_out(app, site):
     landed = []
@@ -401,6 +432,7 @@ def test_pages_are_kept_per_address(reader, app, writer):
 
 def test_content_changed_with_no_keywords_renews_every_page(reader, site):
     from site_app.models.signals import content_changed
+
     served(reader, "/")
     content_changed.send(Post)
     assert served(reader, "/")[0] == "miss"
@@ -427,8 +459,10 @@ def test_a_cache_outage_costs_a_rendering_never_the_page(reader, site, monkeypat
 
 # -- this round's pages and writes ----------------------------------------------
 
-@pytest.mark.parametrize("path", [
-    "/sitemap.xml", "/robots.txt", "/user/writer/feed.atom", "/tag/lamp/feed.atom", "/explore"])
+
+@pytest.mark.parametrize(
+    "path", ["/sitemap.xml", "/robots.txt", "/user/writer/feed.atom", "/tag/lamp/feed.atom", "/explore"]
+)
 def test_the_machines_pages_and_explore_are_kept_too(reader, site, path):
     assert served(reader, path)[0] == "miss"
     assert served(reader, path) == ("hit", 0)
@@ -436,12 +470,20 @@ def test_the_machines_pages_and_explore_are_kept_too(reader, site, path):
 
 def test_a_published_draft_joins_every_list_at_once(app, reader, writer):
     draft = Post.publish(writer, "Unsent lantern", "Body", "lamp", draft=True)
-    paths = ["/", "/user/writer", "/tag/lamp", "/feed.atom", "/tag/lamp/feed.atom",
-             "/user/writer/feed.atom", "/sitemap.xml"]
+    paths = [
+        "/",
+        "/user/writer",
+        "/tag/lamp",
+        "/feed.atom",
+        "/tag/lamp/feed.atom",
+        "/user/writer/feed.atom",
+        "/sitemap.xml",
+    ]
     for path in paths:
         assert "Unsent lantern" not in page(reader, path) and str(draft.id) not in page(reader, path)
     response = writer_client(app, writer).post(
-        f"/edit/{draft.id}", data={"title": "Unsent lantern", "body": "Body", "tags": "lamp"})
+        f"/edit/{draft.id}", data={"title": "Unsent lantern", "body": "Body", "tags": "lamp"}
+    )
     assert response.status_code == 302
     for path in paths[:-1]:
         assert "Unsent lantern" in page(reader, path), path
@@ -457,19 +499,26 @@ def test_a_like_and_a_reply_show_at_once(app, reader, site, make_user):
     for path in ("/", f"/post/{site.id}"):
         assert "1 like" in page(reader, path), path
     parent = Post.objects(id=site.id).first().comments[0]
-    assert client.post(f"/post/{site.id}", data={"body": "A reply to the lamp",
-                                                   "parent_id": str(parent.id)}).status_code == 302
+    assert (
+        client.post(
+            f"/post/{site.id}", data={"body": "A reply to the lamp", "parent_id": str(parent.id)}
+        ).status_code
+        == 302
+    )
     assert "A reply to the lamp" in page(reader, f"/post/{site.id}")
 
 
-@pytest.mark.parametrize("path", ["/robots.txt", "/sitemap.xml", "/feed.atom",
-                                  "/user/writer/feed.atom", "/tag/lamp/feed.atom"])
+@pytest.mark.parametrize(
+    "path", ["/robots.txt", "/sitemap.xml", "/feed.atom", "/user/writer/feed.atom", "/tag/lamp/feed.atom"]
+)
 def test_an_answer_that_refreshes_a_session_cookie_is_never_public(app, site, writer, path):
     """Pages shared with signed-in readers (everyone=True) must not hand a
     CDN the reader's session id when the session is refreshed."""
     from datetime import datetime, timedelta
+
     from site_app.database import get_db
     from site_app.sessions import COLLECTION
+
     browser = writer_client(app, writer)
     due = datetime.utcnow() + timedelta(days=1)  # an old session: its expiry is pushed back
     get_db(app)[COLLECTION].update_many({}, {"$set": {"expires_at": due}})
@@ -482,25 +531,31 @@ def test_an_answer_that_refreshes_a_session_cookie_is_never_public(app, site, wr
     assert not any(d.startswith("s-maxage") for d in cache_control)
 
 
-def test_a_disabled_account_leaves_the_sitemap_and_explore_at_once(app, reader, site, writer,
-                                                                 make_user):
+def test_a_disabled_account_leaves_the_sitemap_and_explore_at_once(app, reader, site, writer, make_user):
     for path in ("/sitemap.xml", "/explore"):
         assert "/user/writer" in page(reader, path)
         assert served(reader, path)[0] == "hit"
     administrator = writer_client(app, make_user("root", role="Administrator"))
-    disabled = administrator.post("/admin/admin_users/action/",
-                                  data={"action": "disable", "rowid": str(writer.id)})
+    disabled = administrator.post(
+        "/admin/admin_users/action/", data={"action": "disable", "rowid": str(writer.id)}
+    )
     assert disabled.status_code == 302
     for path in ("/sitemap.xml", "/explore"):
         assert "/user/writer" not in page(reader, path), path
-    administrator.post("/admin/admin_users/action/",
-                       data={"action": "enable", "rowid": str(writer.id)})
+    administrator.post("/admin/admin_users/action/", data={"action": "enable", "rowid": str(writer.id)})
     assert "/user/writer" in page(reader, "/sitemap.xml")
 
 
-@pytest.mark.parametrize("accept, encoding", [
-    ("gzip;q=0", None), ("br;q=0, gzip;q=0", None), ("br;q=0", None),
-    ("br;q=0, gzip", "gzip"), ("gzip;q=0.5, br", "br")])
+@pytest.mark.parametrize(
+    "accept, encoding",
+    [
+        ("gzip;q=0", None),
+        ("br;q=0, gzip;q=0", None),
+        ("br;q=0", None),
+        ("br;q=0, gzip", "gzip"),
+        ("gzip;q=0.5, br", "br"),
+    ],
+)
 def test_an_encoding_the_client_refuses_is_never_used(app, site, writer, accept, encoding):
     """``;q=0`` means "not acceptable" (RFC 9110 12.5.3), on a page rendered
     for this reader, a page rendered and kept, and a kept page served."""
@@ -510,6 +565,8 @@ def test_an_encoding_the_client_refuses_is_never_used(app, site, writer, accept,
         assert response.status_code == 200
         assert response.headers.get("Content-Encoding") == encoding, response.headers
         assert "Accept-Encoding" in response.vary
+
+
 def test_a_cached_search_finds_a_new_member_and_a_new_name(app, reader, site, make_user):
     # A search that finds something is kept (one that finds nothing is not).
     assert "lampwright" not in page(reader, "/search?q=lamp")

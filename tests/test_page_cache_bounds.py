@@ -2,6 +2,7 @@
 only under the query arguments their view reads, empty lists (unknown tags,
 searches that find nothing) are never kept, and the in-process store holds
 at most CACHE_MAX_BYTES."""
+
 import pytest
 
 from site_app.cache_stores import BoundedMemoryCache
@@ -33,8 +34,13 @@ def test_ten_thousand_junk_requests_add_less_than_5_mb(app):
     for path in ("/", "/?page=2", "/tag/lamp", "/search?q=lamp"):  # the real pages, kept
         assert reader.get(path).status_code == 200
     before = stored_bytes(app)
-    junk = ["/?utm_source=n{n}", "/tag/lamp?fbclid={n}", "/tag/junk{n}",
-            "/search?q=nothing{n}", "/tag/junk{n}/feed.atom"]
+    junk = [
+        "/?utm_source=n{n}",
+        "/tag/lamp?fbclid={n}",
+        "/tag/junk{n}",
+        "/search?q=nothing{n}",
+        "/tag/junk{n}/feed.atom",
+    ]
     for number in range(2000):
         for path in junk:
             response = reader.get(path.format(n=number))

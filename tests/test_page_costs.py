@@ -1,7 +1,7 @@
 """List pages cost the same number of database operations whether they
 show 5 posts or 40: authors are loaded in one batch, never one a post."""
-import pytest
 
+import pytest
 from helpers import DRIVER_LANE, signed_in_client
 
 from site_app.models import Bookmark, Like, Post, Role, User
@@ -23,9 +23,19 @@ def ops_for(client, path):
     return int(response.headers["X-DB-Ops"])
 
 
-LIST_PAGES = ["/", "/tag/light", "/search?q=lantern", "/moderate", "/moderate?show=all",
-              "/feed.atom", "/bookmarks",
-              "/explore", "/moderate?show=hidden", "/tag/light/feed.atom", "/sitemap.xml"]
+LIST_PAGES = [
+    "/",
+    "/tag/light",
+    "/search?q=lantern",
+    "/moderate",
+    "/moderate?show=all",
+    "/feed.atom",
+    "/bookmarks",
+    "/explore",
+    "/moderate?show=hidden",
+    "/tag/light/feed.atom",
+    "/sitemap.xml",
+]
 
 
 @pytest.fixture
@@ -96,13 +106,13 @@ def _costs_of_a_small_site(site):
         Role.insert_roles()
         authors = []
         for n in range(4):
-            author = User.register(email=f"w{n}@example.com", username=f"w{n}",
-                                   password="correct horse battery")
+            author = User.register(
+                email=f"w{n}@example.com", username=f"w{n}", password="correct horse battery"
+            )
             author.confirmed = True
             author.save()
             authors.append(author)
-        reader = User.register(email="mod@example.com", username="mod",
-                               password="correct horse battery")
+        reader = User.register(email="mod@example.com", username="mod", password="correct horse battery")
         reader.role, reader.confirmed = Role.named("Moderator"), True
         reader.save()
         posts = []
@@ -115,8 +125,12 @@ def _costs_of_a_small_site(site):
     # Requests outside that context: each pushes its own, with a fresh ``g``
     # (the signed-in user is loaded again every time, as in production).
     client = signed_in_client(site, reader)
-    pages = {**{path: path for path in LIST_PAGES}, "post": f"/post/{posts[0].id}",
-             "profile": "/user/w1", "followers": "/followers/w1"}
+    pages = {
+        **{path: path for path in LIST_PAGES},
+        "post": f"/post/{posts[0].id}",
+        "profile": "/user/w1",
+        "followers": "/followers/w1",
+    }
     client.get("/")  # first use of each collection happens outside the count
     costs = {page: ops_for(client, path) for page, path in pages.items()}
     costs["followed"] = ops_for(client, "/followed")

@@ -1,6 +1,7 @@
 """A page number past the end redirects to the last page's own URL, on
 every paged list of the site (the bug: the last page was shown under the
 address of a page that does not exist)."""
+
 from site_app.models import Post
 
 
@@ -11,9 +12,12 @@ def test_past_the_end_of_a_list_redirects_to_its_last_page(app, client, make_use
         for n in range(5):
             Post.publish(writer, f"Post {n}", "Body", tags="sea")
     # Lists paged by key: their last page is page=-1 (a reverse read).
-    for path, last in (("/?page=999", "/?page=-1"), ("/user/wendy?page=9", "/user/wendy?page=-1"),
-                       ("/tag/sea?page=4", "/tag/sea?page=-1"),
-                       ("/search?q=body&page=7", "/search?q=body&page=3")):
+    for path, last in (
+        ("/?page=999", "/?page=-1"),
+        ("/user/wendy?page=9", "/user/wendy?page=-1"),
+        ("/tag/sea?page=4", "/tag/sea?page=-1"),
+        ("/search?q=body&page=7", "/search?q=body&page=3"),
+    ):
         response = client.get(path)
         assert response.status_code == 302, path
         assert response.location == last, path
@@ -46,8 +50,9 @@ def test_the_api_answers_the_last_page_without_a_redirect(app, client, make_user
     with app.app_context():
         for n in range(5):
             Post.publish(writer, f"Post {n}", "Body")
-    response = client.get("/api/v1/posts/?page=50",
-                          headers=api_headers("wendy@example.com", "correct horse battery"))
+    response = client.get(
+        "/api/v1/posts/?page=50", headers=api_headers("wendy@example.com", "correct horse battery")
+    )
     assert response.status_code == 200
     answer = response.get_json()
     # Past the end is the last page, the oldest posts (a page by key is full).

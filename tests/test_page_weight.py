@@ -6,6 +6,7 @@ what a second visit costs once the first has filled the cache: the HTML
 (never stored) and whatever is not fresh for at least a day; a file with a
 validator costs a 304, counted as nothing. Budgets from issue 17.
 """
+
 import io
 import posixpath
 import re
@@ -89,8 +90,9 @@ def _photo(client, seed):
     picture = Image.merge("RGB", (shade, Image.blend(shade, grain, 0.3), grain))
     buffer = io.BytesIO()
     picture.save(buffer, "JPEG", quality=85)
-    response = client.post("/upload", data={"file": (io.BytesIO(buffer.getvalue()), "p.jpg")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/upload", data={"file": (io.BytesIO(buffer.getvalue()), "p.jpg")}, content_type="multipart/form-data"
+    )
     assert response.status_code == 201, response.text
     return response.get_json()["url"]
 
@@ -104,8 +106,12 @@ def site(client, auth, make_user):
     auth.login_as(writer)
     photos = {n: f"\n\n![A harbour]({_photo(client, n)})\n" for n in (1, 2, 3)}
     auth.logout()
-    posts = [Post.publish(writer, f"Notes {n}", "A paragraph of harbour notes. " * 40
-                          + photos.get(n, ""), "harbours") for n in range(12)]
+    posts = [
+        Post.publish(
+            writer, f"Notes {n}", "A paragraph of harbour notes. " * 40 + photos.get(n, ""), "harbours"
+        )
+        for n in range(12)
+    ]
     for n in range(5):
         posts[0].add_comment(reader, f"Comment {n} with `code` in it.")
     return {"post": posts[0], "writer": writer, "auth": auth}
@@ -113,8 +119,12 @@ def site(client, auth, make_user):
 
 @pytest.mark.parametrize("path", ["home", "post", "profile", "login"])
 def test_anonymous_pages_stay_within_the_budget(client, site, path):
-    url = {"home": "/", "post": f"/post/{site['post'].id}", "profile": "/user/marguerite",
-           "login": "/auth/login"}[path]
+    url = {
+        "home": "/",
+        "post": f"/post/{site['post'].id}",
+        "profile": "/user/marguerite",
+        "login": "/auth/login",
+    }[path]
     first, repeat, sizes = page_weight(client, url)
     detail = "\n".join(f"{size:>8} {name}" for name, size in sizes.items())
     assert first <= FIRST_VIEW_BUDGET, f"first view {first} B:\n{detail}"

@@ -10,11 +10,12 @@ Each row is a request and what every kind of visitor gets:
   forbidden 403
   refused   400: the form shown again, saying why
 """
+
 import re
 
 import pytest
-
 from helpers import signed_in_client
+
 from site_app.models import Post, User
 from site_app.models.blocks import block
 
@@ -29,8 +30,7 @@ ADMIN = dict(zip(VISITORS, ("login", "confirm", "forbidden", "forbidden", "forbi
 # Someone else's post (ann's): only an administrator besides its author.
 OTHERS_POST = ADMIN
 # Someone else's comment (ann's): only its author edits it; moderators delete it.
-OTHERS_COMMENT = dict(zip(VISITORS, ("login", "confirm", "forbidden", "forbidden", "forbidden",
-                                     "forbidden")))
+OTHERS_COMMENT = dict(zip(VISITORS, ("login", "confirm", "forbidden", "forbidden", "forbidden", "forbidden")))
 OPEN = dict.fromkeys(VISITORS, "ok")
 # The sign-in's second step with no right password just typed: back to the login.
 PENDING_SIGN_IN = dict.fromkeys(VISITORS, "login")
@@ -76,15 +76,13 @@ MATRIX = [
     ("GET", "/settings/blocked", None, CONFIRMED),
     ("GET", "/report?target=post:{post}", None, CONFIRMED),
     ("POST", "/report", {"target": "comment:{comment}", "reason": "spam"}, CONFIRMED),
-    ("POST", "/moderate/reports", {"target": "comment:{comment}", "decision": "dismiss"},
-     MODERATE),
+    ("POST", "/moderate/reports", {"target": "comment:{comment}", "decision": "dismiss"}, MODERATE),
     ("POST", "/post/{post}", {"body": "Well said."}, COMMENT_UNLESS_BLOCKED),
     ("GET", "/explore", None, READ),
     ("POST", "/post/{post}/like", {}, NOT_BLOCKED),
     ("POST", "/bookmark/{post}", {}, CONFIRMED),
     ("GET", "/bookmarks", None, CONFIRMED),
-    ("POST", "/post/{post}", {"body": "Agreed.", "parent_id": "{comment}"},
-     COMMENT_UNLESS_BLOCKED),
+    ("POST", "/post/{post}", {"body": "Agreed.", "parent_id": "{comment}"}, COMMENT_UNLESS_BLOCKED),
     ("GET", "/post/{post}/comment/{comment}", None, READ),
     ("GET", "/notifications", None, CONFIRMED),
     ("POST", "/notifications/read-all", {}, CONFIRMED),
@@ -98,9 +96,18 @@ MATRIX = [
     ("POST", "/post/{post}/comment/{comment}/disable", {}, MODERATE),
     ("POST", "/post/{post}/comment/{comment}/enable", {}, MODERATE),
     ("GET", "/edit-profile/{ann_id}", None, ADMIN),
-    *[("GET", f"/admin/{page}", None, ADMIN)
-      for page in ("", "admin_users/", "admin_posts/", "comments/", "files/", "admin_roles/",
-                   "admin_audit/")],
+    *[
+        ("GET", f"/admin/{page}", None, ADMIN)
+        for page in (
+            "",
+            "admin_users/",
+            "admin_posts/",
+            "comments/",
+            "files/",
+            "admin_roles/",
+            "admin_audit/",
+        )
+    ],
     ("GET", "/edit/{post}", None, OTHERS_POST),
     ("POST", "/post/{post}/comment/{comment}/delete", {}, MODERATE),
     ("POST", "/delete/{post}", {}, OTHERS_POST),
@@ -139,6 +146,7 @@ def landing(page):
 @pytest.fixture
 def visitor_client(app, make_user):
     """``visitor_client(kind)``: a browser of that kind of visitor."""
+
     def browser(kind):
         if kind == "anonymous":
             return app.test_client()
@@ -150,6 +158,7 @@ def visitor_client(app, make_user):
         else:
             user = make_user(kind.lower(), role=kind)
         return signed_in_client(app, user)
+
     return browser
 
 

@@ -1,5 +1,6 @@
 """The end of a post: its writer (avatar, name, bio, Follow), more from
 them and related posts by shared tags; drafts never offered."""
+
 from site_app.models import Post, User
 
 
@@ -36,8 +37,7 @@ def test_the_lists_are_bounded(client, make_user):
     assert "wendy 5" in end and "zed 5" in end  # the newest first
 
 
-def test_the_anonymous_page_stays_shareable_and_a_reader_can_follow_from_it(
-        client, make_user, auth):
+def test_the_anonymous_page_stays_shareable_and_a_reader_can_follow_from_it(client, make_user, auth):
     wendy = make_user("wendy")
     post = Post.publish(wendy, "Lanterns", "Body")
     anonymous = client.get(f"/post/{post.id}")
@@ -52,8 +52,7 @@ def test_the_anonymous_page_stays_shareable_and_a_reader_can_follow_from_it(
     assert 'action="/unfollow/wendy"' in _end_of(client.get(f"/post/{post.id}").text)
 
 
-def test_a_writer_sees_no_follow_button_for_themself_and_a_draft_has_no_end(
-        client, make_user, auth):
+def test_a_writer_sees_no_follow_button_for_themself_and_a_draft_has_no_end(client, make_user, auth):
     wendy = make_user("wendy")
     post = Post.publish(wendy, "Lanterns", "Body")
     draft = Post.publish(wendy, "Unfinished", "Body", draft=True)

@@ -1,5 +1,6 @@
 """The end of a post on the shared page cache: related posts follow new
 posts of the post's tags at once."""
+
 import pytest
 
 from site_app.models import Post, User
@@ -12,8 +13,7 @@ def app(make_app):
     return make_app(CACHE_TYPE="SimpleCache")
 
 
-def test_a_new_post_of_a_shared_tag_joins_the_related_posts_of_a_cached_page(
-        app, client, make_user):
+def test_a_new_post_of_a_shared_tag_joins_the_related_posts_of_a_cached_page(app, client, make_user):
     wendy, zed = make_user("wendy"), make_user("zed")
     post = Post.publish(wendy, "Lanterns", "Body", tags="lighting")
     Post.publish(zed, "Unrelated", "Body", tags="food")

@@ -2,19 +2,20 @@
 the files its body links to whatever path it came in by (the write form,
 the API, the admin), `media gc` keeps them, and deleting a post only ever
 releases files its own author uploaded, after the post itself is gone."""
+
 import io
 from datetime import timedelta
 
 import pytest
 from bson import ObjectId
+from helpers import basic_auth, signed_in_client
 from PIL import Image
 from pymongo.errors import AutoReconnect
+from werkzeug.datastructures import FileStorage
 
-from helpers import basic_auth, signed_in_client
 from site_app.database import get_db
 from site_app.media import storage
 from site_app.models import Post, utcnow
-from werkzeug.datastructures import FileStorage
 
 
 def _jpeg(colour, size=(640, 480)):
@@ -24,15 +25,17 @@ def _jpeg(colour, size=(640, 480)):
 
 
 def _upload(client, colour):
-    response = client.post("/upload", data={"file": (io.BytesIO(_jpeg(colour)), f"{colour}.jpg")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/upload",
+        data={"file": (io.BytesIO(_jpeg(colour)), f"{colour}.jpg")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 201, response.get_data(as_text=True)
     return response.get_json()
 
 
 def _age_every_file(app, hours=48):
-    get_db(app)["fs.files"].update_many(
-        {}, {"$set": {"uploadDate": utcnow() - timedelta(hours=hours)}})
+    get_db(app)["fs.files"].update_many({}, {"$set": {"uploadDate": utcnow() - timedelta(hours=hours)}})
 
 
 @pytest.fixture
@@ -47,17 +50,19 @@ def ann_client(app, ann):
 
 # -- ownership -----------------------------------------------------------------
 def test_deleting_a_post_never_releases_another_writers_files(app, ann, ann_client, make_user):
-    avatar_id = storage.set_avatar(ann, FileStorage(io.BytesIO(_jpeg("navy", (300, 300))),
-                                                    "me.jpg"))
+    avatar_id = storage.set_avatar(ann, FileStorage(io.BytesIO(_jpeg("navy", (300, 300))), "me.jpg"))
     image = _upload(ann_client, "olive")
-    created = ann_client.post("/api/v1/posts/", headers=basic_auth("ann@example.com",
-                                                                    "correct horse battery"),
-                              json={"title": "Ann's", "body": f"![olive]({image['url']})"})
+    created = ann_client.post(
+        "/api/v1/posts/",
+        headers=basic_auth("ann@example.com", "correct horse battery"),
+        json={"title": "Ann's", "body": f"![olive]({image['url']})"},
+    )
     assert created.status_code == 201
     bob_client = signed_in_client(app, make_user("bob"))
-    bob_client.post("/write", data={
-        "title": "Borrowed", "tags": "",
-        "body": f"![a](/files/{avatar_id}) ![b]({image['url']})"})
+    bob_client.post(
+        "/write",
+        data={"title": "Borrowed", "tags": "", "body": f"![a](/files/{avatar_id}) ![b]({image['url']})"},
+    )
     borrowed = Post.objects(title="Borrowed").first()
 
     response = bob_client.post(f"/delete/{borrowed.id}")
@@ -84,11 +89,13 @@ def test_deleting_a_post_releases_its_authors_own_unshared_files(app, ann, ann_c
 def test_images_of_api_posts_survive_media_gc(app, ann, ann_client, runner):
     first, second = _upload(ann_client, "red"), _upload(ann_client, "green")
     headers = basic_auth("ann@example.com", "correct horse battery")
-    created = ann_client.post("/api/v1/posts/", headers=headers,
-                              json={"title": "Via API", "body": f"![r]({first['url']})"})
+    created = ann_client.post(
+        "/api/v1/posts/", headers=headers, json={"title": "Via API", "body": f"![r]({first['url']})"}
+    )
     post_url = created.headers["Location"]
-    edited = ann_client.put(post_url, headers=headers,
-                            json={"body": f"![r]({first['url']}) ![g]({second['url']})"})
+    edited = ann_client.put(
+        post_url, headers=headers, json={"body": f"![r]({first['url']}) ![g]({second['url']})"}
+    )
     assert edited.status_code == 200
     _age_every_file(app)
 
@@ -106,8 +113,10 @@ def test_images_added_by_an_admin_edit_survive_media_gc(app, ann, make_user, run
     post = Post.publish(ann, "Plain", "no pictures yet")
     image = _upload(admin_client, "purple")
 
-    response = admin_client.post(f"/admin/admin_posts/edit/?id={post.id}", data={
-        "title": "Plain", "body": f"now one: ![p]({image['url']})", "tags": ""})
+    response = admin_client.post(
+        f"/admin/admin_posts/edit/?id={post.id}",
+        data={"title": "Plain", "body": f"now one: ![p]({image['url']})", "tags": ""},
+    )
     assert response.status_code == 302
     _age_every_file(app)
     result = runner.invoke(args=["media", "gc"])
@@ -145,8 +154,7 @@ def test_a_failed_post_deletion_keeps_the_post_and_its_images(app, ann, ann_clie
     assert ann_client.get(f"/post/{post.id}").status_code == 200
 
 
-def test_files_left_by_a_failed_release_are_swept_by_media_gc(app, ann, ann_client, monkeypatch,
-                                                               runner):
+def test_files_left_by_a_failed_release_are_swept_by_media_gc(app, ann, ann_client, monkeypatch, runner):
     image = _upload(ann_client, "black")
     ann_client.post("/write", data={"title": "Gone", "tags": "", "body": f"![b]({image['url']})"})
     post = Post.objects(title="Gone").first()
@@ -170,8 +178,7 @@ def test_files_left_by_a_failed_release_are_swept_by_media_gc(app, ann, ann_clie
 def test_deploy_gives_posts_stored_before_the_fix_their_files(app, ann, ann_client, runner):
     image = _upload(ann_client, "gold")
     post = Post.publish(ann, "Old API post", f"![g]({image['url']})")
-    Post._get_collection().update_one({"_id": post.id}, {"$set": {"files": []},
-                                                         "$unset": {"post_bytes": ""}})
+    Post._get_collection().update_one({"_id": post.id}, {"$set": {"files": []}, "$unset": {"post_bytes": ""}})
     _age_every_file(app)
 
     deployed = runner.invoke(args=["deploy"])

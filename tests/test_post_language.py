@@ -1,5 +1,6 @@
 """A post's language (``lang``): set on the write and edit pages and in the
 API, said by the article (``lang``, ``dir``), its card and the Atom feeds."""
+
 import re
 from xml.etree import ElementTree as ET
 
@@ -19,8 +20,7 @@ def test_a_post_written_in_spanish_says_so(auth, client, writer):
     auth.login_as(writer)
     page = client.get("/write").get_data(as_text=True)
     assert '<select class="form-select" id="lang" name="lang">' in page
-    response = client.post("/write", data={"title": "Hola", "body": "Un texto.", "tags": "",
-                                           "lang": "es"})
+    response = client.post("/write", data={"title": "Hola", "body": "Un texto.", "tags": "", "lang": "es"})
     assert response.status_code == 302
     post = Post.objects.get(title="Hola")
     assert post.lang == "es"
@@ -57,12 +57,10 @@ def test_an_unknown_language_is_refused_on_the_form(auth, client, writer):
 
 def test_the_api_sets_shows_and_refuses_it(client, writer, api_headers):
     headers = api_headers(writer.email, "correct horse battery")
-    response = client.post("/api/v1/posts/", json={"title": "T", "body": "B", "lang": "de"},
-                           headers=headers)
+    response = client.post("/api/v1/posts/", json={"title": "T", "body": "B", "lang": "de"}, headers=headers)
     assert response.status_code == 201
     assert response.get_json()["lang"] == "de"
-    bad = client.post("/api/v1/posts/", json={"title": "T", "body": "B", "lang": "klingon"},
-                      headers=headers)
+    bad = client.post("/api/v1/posts/", json={"title": "T", "body": "B", "lang": "klingon"}, headers=headers)
     assert bad.status_code == 400
     assert "'lang' must be one of" in bad.get_json()["message"]
     assert Post.objects.count() == 1
@@ -74,6 +72,8 @@ def test_the_atom_feeds_say_the_languages(client, writer):
     for path in ("/feed.atom", "/user/writer/feed.atom"):
         feed = ET.fromstring(client.get(path).data)
         assert feed.get(XML_LANG) == "en"
-        entries = {entry.findtext("{http://www.w3.org/2005/Atom}title"): entry.get(XML_LANG)
-                   for entry in feed.iter("{http://www.w3.org/2005/Atom}entry")}
+        entries = {
+            entry.findtext("{http://www.w3.org/2005/Atom}title"): entry.get(XML_LANG)
+            for entry in feed.iter("{http://www.w3.org/2005/Atom}entry")
+        }
         assert entries == {"Bonjour": "fr", "Plain": None}

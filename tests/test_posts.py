@@ -1,5 +1,6 @@
 """Writers publish, edit and delete posts; readers read them; the whole
 story of the site from writing to the feed."""
+
 import io
 import re
 import threading
@@ -28,11 +29,14 @@ def test_write_read_comment_moderate_follow_tag_search_feed(app, client, make_us
 
     # Wendy writes a post with Markdown and messy tags.
     auth.login_as(writer)
-    response = client.post("/write", data={
-        "title": "Gardening with MongoDB",
-        "body": "# Seeds\n\nPlant **documents**, not rows.\n\n- one\n- two",
-        "tags": " Databases, mongodb,databases ",
-    })
+    response = client.post(
+        "/write",
+        data={
+            "title": "Gardening with MongoDB",
+            "body": "# Seeds\n\nPlant **documents**, not rows.\n\n- one\n- two",
+            "tags": " Databases, mongodb,databases ",
+        },
+    )
     assert response.status_code == 302
     post_id = post_id_from(response)
 
@@ -56,7 +60,7 @@ def test_write_read_comment_moderate_follow_tag_search_feed(app, client, make_us
     auth.login_as(moderator)
     page = page_text(client.get("/moderate?show=all"))
     assert "Lovely <em>idea</em>" in page and "Gardening with MongoDB" in page
-    comment_id = re.search(r'/comment/([0-9a-f]{24})/disable', page).group(1)
+    comment_id = re.search(r"/comment/([0-9a-f]{24})/disable", page).group(1)
     assert client.post(f"/moderate/disable/{comment_id}").status_code == 302
     auth.logout()
     page = page_text(client.get(f"/post/{post_id}"))
@@ -107,21 +111,25 @@ def test_unconfirmed_accounts_are_sent_to_confirm(client, make_user, auth):
     assert response.headers["Location"].endswith("/auth/unconfirmed")
 
 
-@pytest.mark.parametrize("data, field_error", [
-    ({"title": "", "body": "Body"}, "title"),
-    ({"title": "Title", "body": ""}, "body"),
-    ({"title": "x" * 201, "body": "Body"}, "title"),
-    ({"title": "Title", "body": "x" * 100_001}, "body"),
-])
-def test_empty_or_oversize_fields_are_rejected_and_the_draft_kept(client, make_user, auth,
-                                                                   data, field_error):
+@pytest.mark.parametrize(
+    "data, field_error",
+    [
+        ({"title": "", "body": "Body"}, "title"),
+        ({"title": "Title", "body": ""}, "body"),
+        ({"title": "x" * 201, "body": "Body"}, "title"),
+        ({"title": "Title", "body": "x" * 100_001}, "body"),
+    ],
+)
+def test_empty_or_oversize_fields_are_rejected_and_the_draft_kept(client, make_user, auth, data, field_error):
     auth.login_as(make_user())
     response = client.post("/write", data=data)
     assert response.status_code == 400
     page = page_text(response)
     assert "is-invalid" in page
-    assert re.search(rf'name="{field_error}"[^>]*is-invalid|is-invalid[^>]*name="{field_error}"',
-                     page) or f'id="{field_error}"' in page
+    assert (
+        re.search(rf'name="{field_error}"[^>]*is-invalid|is-invalid[^>]*name="{field_error}"', page)
+        or f'id="{field_error}"' in page
+    )
     if data["body"] and len(data["body"]) < 1000:
         assert data["body"] in page  # what the writer typed is not lost
     assert Post.objects.count() == 0
@@ -129,10 +137,15 @@ def test_empty_or_oversize_fields_are_rejected_and_the_draft_kept(client, make_u
 
 def test_rejected_image_is_a_field_error(client, make_user, auth):
     auth.login_as(make_user())
-    response = client.post("/write", data={
-        "title": "With a picture", "body": "See below",
-        "images": [(io.BytesIO(b"this is not an image"), "photo.png")],
-    }, content_type="multipart/form-data")
+    response = client.post(
+        "/write",
+        data={
+            "title": "With a picture",
+            "body": "See below",
+            "images": [(io.BytesIO(b"this is not an image"), "photo.png")],
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400
     assert "See below" in page_text(response)
     assert Post.objects.count() == 0
@@ -140,14 +153,16 @@ def test_rejected_image_is_a_field_error(client, make_user, auth):
 
 def test_images_are_stored_and_shown_in_the_post(client, make_user, auth):
     from PIL import Image
+
     picture = io.BytesIO()
     Image.new("RGB", (20, 10), "teal").save(picture, "PNG")
     picture.seek(0)
     auth.login_as(make_user())
-    response = client.post("/write", data={
-        "title": "With a picture", "body": "See below",
-        "images": [(picture, "photo.png")],
-    }, content_type="multipart/form-data")
+    response = client.post(
+        "/write",
+        data={"title": "With a picture", "body": "See below", "images": [(picture, "photo.png")]},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302, page_text(response)[:2000]
     post = Post.objects.get(id=post_id_from(response))
     assert len(post.files) == 1
@@ -158,6 +173,7 @@ def test_images_are_stored_and_shown_in_the_post(client, make_user, auth):
 
 def test_an_image_linked_in_the_body_and_uploaded_again_is_recorded_once(client, make_user, auth):
     from PIL import Image
+
     auth.login_as(make_user())
 
     def png():
@@ -166,23 +182,32 @@ def test_an_image_linked_in_the_body_and_uploaded_again_is_recorded_once(client,
         data.seek(0)
         return data
 
-    first = client.post("/write", data={"title": "First", "body": "x", "images": [(png(), "a.png")]},
-                        content_type="multipart/form-data")
+    first = client.post(
+        "/write",
+        data={"title": "First", "body": "x", "images": [(png(), "a.png")]},
+        content_type="multipart/form-data",
+    )
     file_id = Post.objects.get(id=post_id_from(first)).files[0]
-    second = client.post("/write", data={
-        "title": "Second", "body": f"Again: ![a](/files/{file_id})", "images": [(png(), "a.png")],
-    }, content_type="multipart/form-data")
+    second = client.post(
+        "/write",
+        data={"title": "Second", "body": f"Again: ![a](/files/{file_id})", "images": [(png(), "a.png")]},
+        content_type="multipart/form-data",
+    )
     assert Post.objects.get(id=post_id_from(second)).files == [file_id]
 
 
 def test_deleting_a_post_releases_its_images(client, make_user, auth):
     from PIL import Image
+
     picture = io.BytesIO()
     Image.new("RGB", (8, 8), "olive").save(picture, "PNG")
     picture.seek(0)
     auth.login_as(make_user())
-    response = client.post("/write", data={"title": "T", "body": "x", "images": [(picture, "p.png")]},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/write",
+        data={"title": "T", "body": "x", "images": [(picture, "p.png")]},
+        content_type="multipart/form-data",
+    )
     post = Post.objects.get(id=post_id_from(response))
     client.post(f"/delete/{post.id}")
     assert Post.objects.count() == 0
@@ -196,19 +221,19 @@ def wendys_post(make_user):
     return Post.publish(wendy, "Original title", "Original body", "one")
 
 
-@pytest.mark.parametrize("who, status", [
-    ("wendy", 200), ("other", 403), ("moderator", 403), ("admin", 200),
-])
-def test_only_the_author_or_an_administrator_may_edit(client, make_user, auth, wendys_post,
-                                                       who, status):
-    users = {"wendy": lambda: User.by_username("wendy"),
-             "other": lambda: make_user("other"),
-             "moderator": lambda: make_user("moddy", role="Moderator"),
-             "admin": lambda: make_user("root", role="Administrator")}
+@pytest.mark.parametrize("who, status", [("wendy", 200), ("other", 403), ("moderator", 403), ("admin", 200)])
+def test_only_the_author_or_an_administrator_may_edit(client, make_user, auth, wendys_post, who, status):
+    users = {
+        "wendy": lambda: User.by_username("wendy"),
+        "other": lambda: make_user("other"),
+        "moderator": lambda: make_user("moddy", role="Moderator"),
+        "admin": lambda: make_user("root", role="Administrator"),
+    }
     auth.login_as(users[who]())
     assert client.get(f"/edit/{wendys_post.id}").status_code == status
-    response = client.post(f"/edit/{wendys_post.id}",
-                           data={"title": "Changed", "body": "New body", "tags": "Two, two"})
+    response = client.post(
+        f"/edit/{wendys_post.id}", data={"title": "Changed", "body": "New body", "tags": "Two, two"}
+    )
     if status == 200:
         assert response.status_code == 302
         wendys_post.reload()
@@ -227,10 +252,12 @@ def test_edit_form_shows_the_current_text(client, auth, wendys_post):
 
 
 @pytest.mark.parametrize("who, status", [("other", 403), ("wendy", 302), ("admin", 302)])
-def test_only_the_author_or_an_administrator_may_delete(client, make_user, auth, wendys_post,
-                                                         who, status):
-    user = {"wendy": lambda: User.by_username("wendy"), "other": lambda: make_user("other"),
-            "admin": lambda: make_user("root", role="Administrator")}[who]()
+def test_only_the_author_or_an_administrator_may_delete(client, make_user, auth, wendys_post, who, status):
+    user = {
+        "wendy": lambda: User.by_username("wendy"),
+        "other": lambda: make_user("other"),
+        "admin": lambda: make_user("root", role="Administrator"),
+    }[who]()
     auth.login_as(user)
     response = client.post(f"/delete/{wendys_post.id}")
     assert response.status_code == status
@@ -261,8 +288,7 @@ def test_a_post_edited_while_comments_arrive_keeps_every_comment(app, make_user,
     def edit():
         client = signed_in(app, wendy)
         for n in range(10):
-            response = client.post(f"/edit/{post_id}",
-                                   data={"title": f"Edit {n}", "body": f"Body {n}"})
+            response = client.post(f"/edit/{post_id}", data={"title": f"Edit {n}", "body": f"Body {n}"})
             if response.status_code != 302:
                 errors.append(response.status_code)
 
@@ -281,22 +307,28 @@ def test_a_post_edited_while_comments_arrive_keeps_every_comment(app, make_user,
 
 def signed_in(app, user):
     from helpers import signed_in_client
+
     return signed_in_client(app, user)
 
 
 # -- bad input ---------------------------------------------------------------
-@pytest.mark.parametrize("path", [
-    "/post/123", "/post/aaaaaaaaaaaaaaaaaaaaaaaa", "/post/zzzzzzzzzzzzzzzzzzzzzzzz",
-])
+@pytest.mark.parametrize(
+    "path", ["/post/123", "/post/aaaaaaaaaaaaaaaaaaaaaaaa", "/post/zzzzzzzzzzzzzzzzzzzzzzzz"]
+)
 def test_unknown_or_malformed_post_ids_are_404(client, path):
     assert client.get(path).status_code == 404
 
 
-@pytest.mark.parametrize("method, path", [
-    ("get", "/edit/123"), ("get", "/edit/aaaaaaaaaaaaaaaaaaaaaaaa"),
-    ("post", "/delete/123"), ("post", "/delete/aaaaaaaaaaaaaaaaaaaaaaaa"),
-    ("post", "/post/123"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("get", "/edit/123"),
+        ("get", "/edit/aaaaaaaaaaaaaaaaaaaaaaaa"),
+        ("post", "/delete/123"),
+        ("post", "/delete/aaaaaaaaaaaaaaaaaaaaaaaa"),
+        ("post", "/post/123"),
+    ],
+)
 def test_changes_to_unknown_posts_are_404(client, make_user, auth, method, path):
     auth.login_as(make_user())
     response = getattr(client, method)(path, data={"title": "t", "body": "b"})
@@ -321,8 +353,9 @@ def test_odd_page_numbers_give_a_sensible_page(app, client, make_user, page):
 
 def test_markup_in_titles_tags_and_usernames_is_escaped(client, make_user):
     author = make_user("<b>bold</b>")
-    post = Post.publish(author, "<script>alert(1)</script>", "Body <i>x</i>",
-                        ["<img src=x onerror=alert(1)>"])
+    post = Post.publish(
+        author, "<script>alert(1)</script>", "Body <i>x</i>", ["<img src=x onerror=alert(1)>"]
+    )
     for path in ["/", f"/post/{post.id}", "/search?q=alert", "/feed.atom"]:
         page = page_text(client.get(path))
         assert "<script>alert(1)</script>" not in page, path
@@ -398,8 +431,7 @@ def test_preview_needs_a_writer(client):
 
 
 def test_preview_and_comments_need_the_csrf_token_outside_testing(make_app):
-    app = make_app(config_name="development", MONGODB_URI=None,
-                   RATELIMIT_ENABLED=False)
+    app = make_app(config_name="development", MONGODB_URI=None, RATELIMIT_ENABLED=False)
     with app.app_context():
         Role.insert_roles()
         user = User.register(email="w@example.com", username="w", password="pw123456")

@@ -11,6 +11,7 @@ never writes a message's secret link to the log).
 Needs redis-server and nginx from the OS: skipped with a message without
 them, failed under CI=true.
 """
+
 import os
 import re
 import signal
@@ -23,16 +24,16 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from requests.adapters import HTTPAdapter
-
 from mongo_standin import StandIn
-from shape_services import (ROOT, MailSink, free_port, start_gunicorn, start_nginx,
-                            start_redis, start_worker)
+from requests.adapters import HTTPAdapter
+from shape_services import ROOT, MailSink, free_port, start_gunicorn, start_nginx, start_redis, start_worker
 
-pytestmark = [pytest.mark.shape, pytest.mark.slow,
-              # Its site runs on a stand-in of its own whatever the lane.
-              pytest.mark.embedded_only("starts its own stand-in, Redis, gunicorn and nginx: "
-                                        "one lane is enough")]
+pytestmark = [
+    pytest.mark.shape,
+    pytest.mark.slow,
+    # Its site runs on a stand-in of its own whatever the lane.
+    pytest.mark.embedded_only("starts its own stand-in, Redis, gunicorn and nginx: one lane is enough"),
+]
 
 WORKERS = 3
 PASSWORD = "correct horse battery"
@@ -56,8 +57,14 @@ def site(tmp_path_factory):
         started.append(nginx)
         site_url = f"https://127.0.0.1:{nginx.https_port}"
         env = production_env(standin.uri, redis.url, mail.port, site_url)
-        deploy = subprocess.run([sys.executable, "-m", "flask", "--app", "site_app", "deploy"],
-                                cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        deploy = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "site_app", "deploy"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert deploy.returncode == 0, deploy.stdout + deploy.stderr
         gunicorn = start_gunicorn(folder, env, gunicorn_port, workers=WORKERS)
         started.append(gunicorn)
@@ -74,32 +81,40 @@ def site(tmp_path_factory):
 
 
 def production_env(mongodb_uri, redis_url, mail_port, site_url):
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("CACHE_", "RATELIMIT_", "MAIL_", "MONGODB_", "GUNICORN_"))
-           and k not in {"SITE_CONFIG", "SITE_URL", "PROXY_COUNT", "WEB_CONCURRENCY"}}
-    env.update({
-        "SITE_CONFIG": "production",
-        "SECRET_KEY": SECRET_KEY,
-        "SITE_URL": site_url,
-        "MONGODB_URI": f"{mongodb_uri}/inkwell",
-        # A lost database answers 503 in a second, not five.
-        "MONGODB_SERVER_SELECTION_TIMEOUT_MS": "1000",
-        # A hung one answers 503 after two seconds (pymongo's timeoutMS).
-        "MONGODB_TIMEOUT_MS": "2000",
-        "CACHE_TYPE": "RedisCache",
-        "CACHE_REDIS_URL": f"{redis_url}/0",
-        "RATELIMIT_STORAGE_URI": f"{redis_url}/1",
-        "JOBS_REDIS_URL": f"{redis_url}/2",
-        "PROXY_COUNT": "1",
-        "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(mail_port),
-        "MAIL_USE_TLS": "0", "MAIL_USE_SSL": "0",
-        # The test's writer is a day-old account writing many posts: the
-        # first-day limits are the abuse tests' business.
-        "NEW_ACCOUNT_DAILY_POSTS": "0", "NEW_ACCOUNT_DAILY_COMMENTS": "0",
-        "GUNICORN_THREADS": "4",
-        "LOG_LEVEL": "INFO",
-        "PYTHONUNBUFFERED": "1",
-    })
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("CACHE_", "RATELIMIT_", "MAIL_", "MONGODB_", "GUNICORN_"))
+        and k not in {"SITE_CONFIG", "SITE_URL", "PROXY_COUNT", "WEB_CONCURRENCY"}
+    }
+    env.update(
+        {
+            "SITE_CONFIG": "production",
+            "SECRET_KEY": SECRET_KEY,
+            "SITE_URL": site_url,
+            "MONGODB_URI": f"{mongodb_uri}/inkwell",
+            # A lost database answers 503 in a second, not five.
+            "MONGODB_SERVER_SELECTION_TIMEOUT_MS": "1000",
+            # A hung one answers 503 after two seconds (pymongo's timeoutMS).
+            "MONGODB_TIMEOUT_MS": "2000",
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": f"{redis_url}/0",
+            "RATELIMIT_STORAGE_URI": f"{redis_url}/1",
+            "JOBS_REDIS_URL": f"{redis_url}/2",
+            "PROXY_COUNT": "1",
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": str(mail_port),
+            "MAIL_USE_TLS": "0",
+            "MAIL_USE_SSL": "0",
+            # The test's writer is a day-old account writing many posts: the
+            # first-day limits are the abuse tests' business.
+            "NEW_ACCOUNT_DAILY_POSTS": "0",
+            "NEW_ACCOUNT_DAILY_COMMENTS": "0",
+            "GUNICORN_THREADS": "4",
+            "LOG_LEVEL": "INFO",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     return env
 
 
@@ -112,8 +127,11 @@ class Site:
     def reader(self, https=True):
         """A new client on its own loopback address, through nginx."""
         port = self.nginx.https_port if https else self.nginx.http_port
-        return Reader(f"127.0.0.{next(self._addresses)}", f"http://127.0.0.1:{port}",
-                      f"{'https' if https else 'http'}://127.0.0.1:{port}")
+        return Reader(
+            f"127.0.0.{next(self._addresses)}",
+            f"http://127.0.0.1:{port}",
+            f"{'https' if https else 'http'}://127.0.0.1:{port}",
+        )
 
     def wait_until_healthy(self, timeout=90):
         reader = self.reader()
@@ -127,15 +145,13 @@ class Site:
             except requests.RequestException:
                 pass
             time.sleep(0.3)
-        pytest.fail("the site did not answer /healthz through nginx:\n"
-                    + self.gunicorn.log()[-4000:])
+        pytest.fail("the site did not answer /healthz through nginx:\n" + self.gunicorn.log()[-4000:])
 
     def workers_of(self, marker):
         """Pid of the worker that served each request whose query has ``marker``."""
         pids = {}
         for line in self.gunicorn.log().splitlines():
-            found = re.search(rf"gunicorn.access: <(\d+)> \d+ \w+ \S*[?&]probe={marker}-(\d+)",
-                              line)
+            found = re.search(rf"gunicorn.access: <(\d+)> \d+ \w+ \S*[?&]probe={marker}-(\d+)", line)
             if found:
                 pids[int(found.group(2))] = int(found.group(1))
         return pids
@@ -155,8 +171,7 @@ class Site:
         with ThreadPoolExecutor(6) as pool:
             for start in range(0, max_requests, 6):
                 numbers = range(start, start + 6)
-                pages = pool.map(lambda n: reader.get(f"{path}{separator}probe={marker}-{n}"),
-                                 numbers)
+                pages = pool.map(lambda n: reader.get(f"{path}{separator}probe={marker}-{n}"), numbers)
                 answers.update(zip(numbers, pages))
                 served = self.workers_of(marker)
                 if len({served[n] for n in answers if n in served}) == WORKERS:
@@ -172,8 +187,9 @@ class Site:
         sent from a background thread, so it is waited for)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            found = [m.get_body(("plain",)).get_content() for m in list(self.mail.messages)
-                     if address in m["To"]]
+            found = [
+                m.get_body(("plain",)).get_content() for m in list(self.mail.messages) if address in m["To"]
+            ]
             if len(found) >= count:
                 return found
             time.sleep(0.1)
@@ -232,14 +248,15 @@ def writer(site):
     """A confirmed account: registered, confirmed by the emailed link."""
     reader = site.reader()
     email = "writer@example.com"
-    response = reader.submit("/auth/register", email=email, username="writer",
-                             password=PASSWORD, password2=PASSWORD)
-    assert response.status_code == 302, response.text[response.text.find("<main"):][:1500]
+    response = reader.submit(
+        "/auth/register", email=email, username="writer", password=PASSWORD, password2=PASSWORD
+    )
+    assert response.status_code == 302, response.text[response.text.find("<main") :][:1500]
     [link] = site.links_to(email, 1)
     # Registering says "check your inbox": log in, then the link confirms the account.
     assert reader.submit("/auth/login", email=email, password=PASSWORD).status_code == 302
     confirmed = reader.get(urlsplit(link).path)
-    assert confirmed.status_code == 302, confirmed.text[confirmed.text.find("<main"):][:800]
+    assert confirmed.status_code == 302, confirmed.text[confirmed.text.find("<main") :][:800]
     return email
 
 
@@ -251,8 +268,9 @@ def test_a_post_shows_and_disappears_on_every_worker_at_once(site, writer):
     assert all(title not in html for pages in before.values() for html in pages)
 
     api = site.reader()
-    created = api.post("/api/v1/posts/", auth=(writer, PASSWORD),
-                       json={"title": title, "body": "Seen by every worker."})
+    created = api.post(
+        "/api/v1/posts/", auth=(writer, PASSWORD), json={"title": title, "body": "Seen by every worker."}
+    )
     assert created.status_code == 201, created.text
     shown = site.home_on_every_worker(anonymous)
     assert all(title in html for pages in shown.values() for html in pages)
@@ -269,8 +287,10 @@ def test_failed_logins_are_limited_across_workers_for_that_client_only(site):
     marker = uuid.uuid4().hex[:8]
 
     def attempt(number):
-        return guesser.post(f"/auth/login?probe={marker}-{number}", data={
-            "email": f"guess{number}@example.com", "password": "wrong", "csrf_token": token})
+        return guesser.post(
+            f"/auth/login?probe={marker}-{number}",
+            data={"email": f"guess{number}@example.com", "password": "wrong", "csrf_token": token},
+        )
 
     with ThreadPoolExecutor(5) as pool:
         answers = list(pool.map(attempt, range(10)))
@@ -288,15 +308,16 @@ def test_the_request_log_has_the_client_address_not_the_proxy(site):
     reader = site.reader()
     marker = uuid.uuid4().hex
     # What a client claims is not believed: nginx appends the address it saw.
-    assert reader.get(f"/search?q={marker}",
-                      headers={"X-Forwarded-For": "198.51.100.9"}).status_code == 200
+    assert reader.get(f"/search?q={marker}", headers={"X-Forwarded-For": "198.51.100.9"}).status_code == 200
     deadline = time.monotonic() + 10
     while marker not in site.gunicorn.log():  # the access line follows the app's
         assert time.monotonic() < deadline, "the request was not logged"
         time.sleep(0.1)
-    [line] = [line for line in site.gunicorn.log().splitlines()
-              if "site_app.request:" in line and '"path":"/search"' in line
-              and f'"ip":"{reader.address}"' in line]
+    [line] = [
+        line
+        for line in site.gunicorn.log().splitlines()
+        if "site_app.request:" in line and '"path":"/search"' in line and f'"ip":"{reader.address}"' in line
+    ]
     assert "198.51.100.9" not in line and "127.0.0.1" not in line
 
 
@@ -305,14 +326,16 @@ def test_cookies_are_secure_and_hsts_is_sent_when_nginx_says_https(site, writer)
     page = secure.get("/auth/login")
     assert "Secure" in page.headers["Set-Cookie"] and "HttpOnly" in page.headers["Set-Cookie"]
     assert page.headers["Strict-Transport-Security"].startswith("max-age=31536000")
-    created = secure.post("/api/v1/posts/", auth=(writer, PASSWORD),
-                          json={"title": "Behind TLS", "body": "Scheme check."})
+    created = secure.post(
+        "/api/v1/posts/", auth=(writer, PASSWORD), json={"title": "Behind TLS", "body": "Scheme check."}
+    )
     assert created.status_code == 201
     assert created.headers["Location"].startswith(f"{site.site_url}/api/v1/posts/")
     # The plain listener says http, and the app believes that too.
     plain = site.reader(https=False)
-    created = plain.post("/api/v1/posts/", auth=(writer, PASSWORD),
-                         json={"title": "Over plain http", "body": "Scheme check."})
+    created = plain.post(
+        "/api/v1/posts/", auth=(writer, PASSWORD), json={"title": "Over plain http", "body": "Scheme check."}
+    )
     assert created.status_code == 201
     assert created.headers["Location"].startswith(f"http://127.0.0.1:{site.nginx.http_port}/")
 
@@ -321,14 +344,19 @@ def test_a_forged_host_never_reaches_an_emailed_link(site, writer):
     reader = site.reader()
     token = reader.csrf_token("/auth/reset")
     # A scripted request can forge its Referer too, passing the CSRF check.
-    forged = reader.post("/auth/reset", data={"email": writer, "csrf_token": token},
-                         headers={"Host": "evil.example",
-                                  "Referer": "https://evil.example/auth/reset"})
+    forged = reader.post(
+        "/auth/reset",
+        data={"email": writer, "csrf_token": token},
+        headers={"Host": "evil.example", "Referer": "https://evil.example/auth/reset"},
+    )
     assert forged.status_code == 400
     sent_before = len(site.mail.messages)
     # nginx sets X-Forwarded-Host itself: a client's own is overwritten.
-    asked = reader.post("/auth/reset", data={"email": writer, "csrf_token": token},
-                        headers={"X-Forwarded-Host": "evil.example"})
+    asked = reader.post(
+        "/auth/reset",
+        data={"email": writer, "csrf_token": token},
+        headers={"X-Forwarded-Host": "evil.example"},
+    )
     assert asked.status_code == 302
     resets = [text for text in site.messages_to(writer, 2) if "/auth/reset/" in text]
     assert len(resets) == 1 and len(site.mail.messages) == sent_before + 1
@@ -346,6 +374,7 @@ def timed_get(reader, path, **kwargs):
 
 def redis_client(site, db=0):
     import redis
+
     return redis.Redis.from_url(f"{site.redis.url}/{db}", socket_timeout=5)
 
 
@@ -376,8 +405,11 @@ def outage_lines(site, since):
 
 def test_a_paused_redis_costs_little_and_a_deletion_meanwhile_is_never_served(site, writer):
     api = site.reader()
-    created = api.post("/api/v1/posts/", auth=(writer, PASSWORD),
-                       json={"title": "Paused Redis post", "body": "Deleted while Redis sleeps."})
+    created = api.post(
+        "/api/v1/posts/",
+        auth=(writer, PASSWORD),
+        json={"title": "Paused Redis post", "body": "Deleted while Redis sleeps."},
+    )
     assert created.status_code == 201
     post_path = f"/post/{created.json()['id']}"
     anonymous = site.reader()
@@ -394,8 +426,11 @@ def test_a_paused_redis_costs_little_and_a_deletion_meanwhile_is_never_served(si
     time.sleep(2)  # the worker that lost the invalidation probes Redis every 0.25 s
     after = site.on_every_worker(anonymous, post_path)
     assert all(a.status_code == 404 for answers in after.values() for a in answers)
-    assert all("Paused Redis post" not in html
-               for pages in site.home_on_every_worker(anonymous).values() for html in pages)
+    assert all(
+        "Paused Redis post" not in html
+        for pages in site.home_on_every_worker(anonymous).values()
+        for html in pages
+    )
     opened, tracebacks = outage_lines(site, log_start)
     # One line per store and worker (the cache, Flask-Limiter), not one per call.
     assert 1 <= opened <= 2 * WORKERS and tracebacks == 0

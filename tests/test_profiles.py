@@ -1,5 +1,6 @@
 """Profiles: reading someone's page, editing your own, and an administrator
 editing anyone's account."""
+
 import io
 import re
 from datetime import datetime
@@ -25,6 +26,7 @@ def typed_value(html, field):
 
 # -- reading a profile ------------------------------------------------------------
 
+
 def test_visitor_reads_a_profile_with_its_posts(client, make_user):
     ann = make_user("ann", name="Ann Lee", location="Lisbon", about_me="I write about tides.")
     bob = make_user("bob")
@@ -33,8 +35,17 @@ def test_visitor_reads_a_profile_with_its_posts(client, make_user):
     response = client.get("/user/ann")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    for text in ("Ann Lee", "Lisbon", "I write about tides.", "Member since",
-                 "last seen", "High tide", "/avatar/ann", "/followers/ann", "/following/ann"):
+    for text in (
+        "Ann Lee",
+        "Lisbon",
+        "I write about tides.",
+        "Member since",
+        "last seen",
+        "High tide",
+        "/avatar/ann",
+        "/followers/ann",
+        "/following/ann",
+    ):
         assert text in page
     assert "Not on Ann&#39;s page" not in page and "Not on Ann's page" not in page
     # A visitor may read but not follow or edit.
@@ -57,8 +68,7 @@ def test_profile_text_is_shown_as_text_not_markup(client, make_user):
 
 def after_link(page, path):
     """The "older" link of a page paged by key."""
-    return re.search(rf'href="({re.escape(path)}\?after=[^"]+)" aria-label="Older page"',
-                     page).group(1)
+    return re.search(rf'href="({re.escape(path)}\?after=[^"]+)" aria-label="Older page"', page).group(1)
 
 
 def test_profile_posts_are_paginated_newest_first(app, client, make_user):
@@ -125,14 +135,16 @@ def test_administrator_sees_an_edit_link_on_every_profile(client, auth, make_use
 
 # -- editing your own profile --------------------------------------------------------
 
+
 def test_reader_edits_their_profile(client, auth, make_user):
     ann = make_user("ann")
     auth.login_as(ann)
     page = client.get("/edit-profile").get_data(as_text=True)
     for field in ("name", "location", "about_me", "avatar"):
         assert f'name="{field}"' in page
-    response = client.post("/edit-profile", data={"name": " Ann Lee ", "location": "Lisbon",
-                                                   "about_me": "Tides.\nAnd boats."})
+    response = client.post(
+        "/edit-profile", data={"name": " Ann Lee ", "location": "Lisbon", "about_me": "Tides.\nAnd boats."}
+    )
     assert response.status_code == 302
     assert response.location == "/user/ann"
     ann.reload()
@@ -156,8 +168,9 @@ def test_editing_the_profile_keeps_follows_made_meanwhile(app, client, auth, mak
 def test_too_long_profile_fields_are_refused_and_kept(client, auth, make_user):
     ann = make_user("ann", location="Lisbon")
     auth.login_as(ann)
-    response = client.post("/edit-profile", data={"name": "N" * 65, "location": "Porto",
-                                                  "about_me": "A" * 2001})
+    response = client.post(
+        "/edit-profile", data={"name": "N" * 65, "location": "Porto", "about_me": "A" * 2001}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Names are at most 64 characters" in page
@@ -178,9 +191,11 @@ def test_editing_a_profile_needs_an_account(client):
 def test_reader_uploads_an_avatar(client, auth, make_user):
     ann = make_user("ann")
     auth.login_as(ann)
-    response = client.post("/edit-profile", data={
-        "name": "Ann", "avatar": (io.BytesIO(png_bytes()), "me.png")},
-        content_type="multipart/form-data")
+    response = client.post(
+        "/edit-profile",
+        data={"name": "Ann", "avatar": (io.BytesIO(png_bytes()), "me.png")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     ann.reload()
     assert ann.avatar_id is not None
@@ -192,9 +207,11 @@ def test_reader_uploads_an_avatar(client, auth, make_user):
 def test_a_file_that_is_not_an_image_is_refused_as_avatar(client, auth, make_user):
     ann = make_user("ann", location="Lisbon")
     auth.login_as(ann)
-    response = client.post("/edit-profile", data={
-        "location": "Porto", "avatar": (io.BytesIO(b"%PDF-1.4 not an image"), "me.png")},
-        content_type="multipart/form-data")
+    response = client.post(
+        "/edit-profile",
+        data={"location": "Porto", "avatar": (io.BytesIO(b"%PDF-1.4 not an image"), "me.png")},
+        content_type="multipart/form-data",
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 415
     assert "An avatar must be a JPEG, PNG, GIF or WebP image." in page
@@ -204,8 +221,7 @@ def test_a_file_that_is_not_an_image_is_refused_as_avatar(client, auth, make_use
     assert ann.location == "Lisbon"  # nothing was half-saved
 
 
-def test_an_avatar_over_its_limit_is_refused_on_the_form_keeping_what_was_typed(app, client, auth,
-                                                                              make_user):
+def test_an_avatar_over_its_limit_is_refused_on_the_form_keeping_what_was_typed(app, client, auth, make_user):
     app.config["MAX_AVATAR_BYTES"] = 64 * 1024
     ann = make_user("ann", location="Lisbon")
     auth.login_as(ann)
@@ -213,9 +229,16 @@ def test_an_avatar_over_its_limit_is_refused_on_the_form_keeping_what_was_typed(
     assert 'data-max-bytes="65536"' in form  # the browser checks first (static/js/avatar.js)
 
     big = png_bytes() + b"\0" * (70 * 1024)
-    response = client.post("/edit-profile", data={
-        "name": "Ann Lee", "location": "Porto", "about_me": "I write about tides.",
-        "avatar": (io.BytesIO(big), "me.png")}, content_type="multipart/form-data")
+    response = client.post(
+        "/edit-profile",
+        data={
+            "name": "Ann Lee",
+            "location": "Porto",
+            "about_me": "I write about tides.",
+            "avatar": (io.BytesIO(big), "me.png"),
+        },
+        content_type="multipart/form-data",
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "The avatar is too large: the limit is 0.1 MB." in page
@@ -229,9 +252,11 @@ def test_a_request_past_the_site_limit_is_answered_on_the_profile_form(app, clie
     app.config["MAX_CONTENT_LENGTH"] = 32 * 1024
     ann = make_user("ann", location="Lisbon")
     auth.login_as(ann)
-    response = client.post("/edit-profile", data={
-        "location": "Porto", "avatar": (io.BytesIO(b"\0" * (64 * 1024)), "me.png")},
-        content_type="multipart/form-data")
+    response = client.post(
+        "/edit-profile",
+        data={"location": "Porto", "avatar": (io.BytesIO(b"\0" * (64 * 1024)), "me.png")},
+        content_type="multipart/form-data",
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 413
     assert "The avatar is too large" in page and 'name="about_me"' in page
@@ -240,15 +265,25 @@ def test_a_request_past_the_site_limit_is_answered_on_the_profile_form(app, clie
 
 # -- administrators edit accounts ------------------------------------------------------
 
+
 def test_administrator_edits_an_account(client, auth, make_user):
     ann = make_user("ann", confirmed=False)
     auth.login_as(make_user("boss", role="Administrator"))
     page = client.get(f"/edit-profile/{ann.id}").get_data(as_text=True)
     assert typed_value(page, "email") == "ann@example.com"
     assert typed_value(page, "username") == "ann"
-    response = client.post(f"/edit-profile/{ann.id}", data={
-        "email": "Ann@Elsewhere.example", "username": "ann.lee", "confirmed": "y",
-        "role": "Moderator", "name": "Ann Lee", "location": "", "about_me": ""})
+    response = client.post(
+        f"/edit-profile/{ann.id}",
+        data={
+            "email": "Ann@Elsewhere.example",
+            "username": "ann.lee",
+            "confirmed": "y",
+            "role": "Moderator",
+            "name": "Ann Lee",
+            "location": "",
+            "about_me": "",
+        },
+    )
     assert response.status_code == 302
     assert response.location == "/user/ann.lee"
     ann.reload()
@@ -259,8 +294,7 @@ def test_administrator_edits_an_account(client, auth, make_user):
     assert ann.name == "Ann Lee"
 
 
-def test_administrator_cannot_give_an_account_a_taken_email_or_username(client, auth,
-                                                                        make_user):
+def test_administrator_cannot_give_an_account_a_taken_email_or_username(client, auth, make_user):
     ann = make_user("ann")
     make_user("bob")
     auth.login_as(make_user("boss", role="Administrator"))
@@ -282,8 +316,9 @@ def test_admin_edit_that_loses_a_race_is_a_field_error(client, auth, make_user, 
     auth.login_as(make_user("boss", role="Administrator"))
     # The form check passes, then the unique index refuses the address.
     monkeypatch.setattr(User, "email_taken", classmethod(lambda cls, email: False))
-    response = client.post(f"/edit-profile/{ann.id}", data={
-        "email": "bob@example.com", "username": "ann", "role": "User"})
+    response = client.post(
+        f"/edit-profile/{ann.id}", data={"email": "bob@example.com", "username": "ann", "role": "User"}
+    )
     assert response.status_code == 409
     assert "That email address is already registered" in response.get_data(as_text=True)
     ann.reload()
@@ -301,8 +336,10 @@ def test_only_administrators_edit_other_accounts(client, auth, make_user):
     ann = make_user("ann")
     auth.login_as(make_user("mod", role="Moderator"))
     assert client.get(f"/edit-profile/{ann.id}").status_code == 403
-    response = client.post(f"/edit-profile/{ann.id}", data={
-        "email": "mine@example.com", "username": "ann", "role": "Administrator"})
+    response = client.post(
+        f"/edit-profile/{ann.id}",
+        data={"email": "mine@example.com", "username": "ann", "role": "Administrator"},
+    )
     assert response.status_code == 403
     ann.reload()
     assert ann.email == "ann@example.com"
@@ -321,8 +358,11 @@ def test_avatar_urls_change_with_the_avatar_so_browsers_keep_them_long(client, a
     assert int(re.search(r"max-age=(\d+)", identicon.headers["Cache-Control"]).group(1)) >= 31536000
 
     auth.login_as(ann)
-    client.post("/edit-profile", data={"name": "Ann", "avatar": (io.BytesIO(png_bytes()), "me.png")},
-                content_type="multipart/form-data")
+    client.post(
+        "/edit-profile",
+        data={"name": "Ann", "avatar": (io.BytesIO(png_bytes()), "me.png")},
+        content_type="multipart/form-data",
+    )
     new_url = _avatar_url(client.get("/user/ann").get_data(as_text=True), "ann")
     assert new_url != url
     uploaded = client.get(new_url)

@@ -2,12 +2,13 @@
 whatever the size of the data: a small seeded site and one ten times larger
 give the same ``X-DB-Ops`` on every page, within the bound BENCHMARKS.md
 states for it."""
+
 import base64
 from collections import Counter
 
 from flask.testing import FlaskClient
-
 from helpers import DRIVER_LANE
+
 from site_app.models import Post, User
 from site_app.seed import DEMO_PASSWORD, SeedSizes, seed_database
 
@@ -62,7 +63,8 @@ def costs_on_a_site(make_app, sizes):
         author = User.objects(id=author_id).first()
         tag, _ = Counter(t for p in Post.objects.only("tags") for t in p.tags).most_common(1)[0]
         image = site.extensions["site_db"]["db"]["fs.files"].find_one(
-            {"metadata.content_type": {"$regex": "^image/"}})
+            {"metadata.content_type": {"$regex": "^image/"}}
+        )
         client = site.test_client()
 
         def ops(path, **kwargs):
@@ -80,8 +82,9 @@ def costs_on_a_site(make_app, sizes):
             "atom feed": ops("/feed.atom"),
             "image": ops(f"/files/{image['_id']}"),
         }
-        token = client.post("/api/v1/tokens/",
-                            headers=_basic("demo@example.com", DEMO_PASSWORD)).get_json()["token"]
+        token = client.post("/api/v1/tokens/", headers=_basic("demo@example.com", DEMO_PASSWORD)).get_json()[
+            "token"
+        ]
         found["api posts"] = ops("/api/v1/posts/", headers=_basic(token))
         client.post("/auth/login", data={"email": "demo@example.com", "password": DEMO_PASSWORD})
         found["followed feed"] = ops("/followed")
@@ -94,10 +97,12 @@ def costs_on_a_site(make_app, sizes):
 
 
 def test_every_benchmarked_page_costs_the_same_on_a_site_ten_times_larger(make_app):
-    small, small_comments = costs_on_a_site(make_app, SeedSizes(
-        users=10, posts=30, comments=120, follows=30, images=1))
-    large, large_comments = costs_on_a_site(make_app, SeedSizes(
-        users=40, posts=300, comments=1500, follows=300, images=1))
+    small, small_comments = costs_on_a_site(
+        make_app, SeedSizes(users=10, posts=30, comments=120, follows=30, images=1)
+    )
+    large, large_comments = costs_on_a_site(
+        make_app, SeedSizes(users=40, posts=300, comments=1500, follows=300, images=1)
+    )
     assert large_comments > max(small_comments, 30)  # more comments than one page
     assert small == large, {page: (small[page], large[page]) for page in small}
     over = {page: cost for page, cost in large.items() if cost > BOUNDS[page]}

@@ -10,6 +10,7 @@ always indexed; ``$text`` needs the text index. The embedded backend has no
 ``$text``, so search's query for real MongoDB is checked from the function
 that builds it. The shapes seen are listed in BENCHMARKS.md.
 """
+
 import base64
 import io
 import os
@@ -29,9 +30,10 @@ from site_app.models.reports import Report
 from site_app.search import text_query
 from site_app.seed import DEMO_PASSWORD, SeedSizes, seed_database
 
-DOCUMENTS = {document._get_collection_name(): document
-             for document in (Post, User, Role, Like, Bookmark, Notification, Report,
-                              MemberRule, AuditEntry, PostDay)}
+DOCUMENTS = {
+    document._get_collection_name(): document
+    for document in (Post, User, Role, Like, Bookmark, Notification, Report, MemberRule, AuditEntry, PostDay)
+}
 # Tiny, fixed collections: reading them whole is fine.
 SMALL_COLLECTIONS = {"roles"}
 _EQUALITY_OPERATORS = {"$eq", "$in", "$all"}
@@ -44,14 +46,20 @@ KNOWN_SCANS = {
     # pymongo's GridFS asks for any one document (limit 1) before each file
     # it stores, to learn whether it must build its indexes: not a scan,
     # but the recorder keeps no limit.
-    ("seed", "fs.files", "find"), ("seed", "fs.files", "find_one"),
-    ("seed", "fs.chunks", "find"), ("seed", "fs.chunks", "find_one"),
+    ("seed", "fs.files", "find"),
+    ("seed", "fs.files", "find_one"),
+    ("seed", "fs.chunks", "find"),
+    ("seed", "fs.chunks", "find_one"),
     # The same before the export job stores its zip.
-    ("/account/export", "fs.files", "find"), ("/account/export", "fs.files", "find_one"),
-    ("/account/export", "fs.chunks", "find"), ("/account/export", "fs.chunks", "find_one"),
+    ("/account/export", "fs.files", "find"),
+    ("/account/export", "fs.files", "find_one"),
+    ("/account/export", "fs.chunks", "find"),
+    ("/account/export", "fs.chunks", "find_one"),
     # The same for the upload an import keeps and the images it stores.
-    ("/import", "fs.files", "find"), ("/import", "fs.files", "find_one"),
-    ("/import", "fs.chunks", "find"), ("/import", "fs.chunks", "find_one"),
+    ("/import", "fs.files", "find"),
+    ("/import", "fs.files", "find_one"),
+    ("/import", "fs.chunks", "find"),
+    ("/import", "fs.chunks", "find_one"),
     # Once ever (then recorded as done): posts from before post_bytes get
     # their size and the files their body links to.
     ("deploy", "posts", "find"),
@@ -126,8 +134,7 @@ def served_by_index(indexes, filter_, sort, small=False):
     filter_ = _or_raised(filter_)
     if filter_ and "$or" in filter_:
         rest = {k: v for k, v in filter_.items() if k != "$or"}
-        return all(served_by_index(indexes, {**rest, **branch}, sort, small)
-                   for branch in filter_["$or"])
+        return all(served_by_index(indexes, {**rest, **branch}, sort, small) for branch in filter_["$or"])
     equality, ranges, text = split_filter(filter_)
     if "_id" in equality:
         return True
@@ -142,7 +149,7 @@ def served_by_index(indexes, filter_, sort, small=False):
         n = next((i for i, (field, _) in enumerate(keys) if field not in equality), len(keys))
         if equality and n == 0:
             continue
-        after = keys[n:n + len(sort)]
+        after = keys[n : n + len(sort)]
         if sort and not (after == sort or after == [(f, -d) for f, d in sort]):
             continue
         if not equality and not sort and keys[0][0] not in ranges:
@@ -164,8 +171,7 @@ def test_the_matcher_knows_an_index_from_a_scan():
     assert not served_by_index(indexes, {"$or": [{"author": 1}, {"body": "x"}]}, None)
     assert served_by_index(indexes, {"author": 1, "body": "x"}, [("timestamp", -1)])
     assert not served_by_index(indexes, {}, [("timestamp", -1), ("_id", -1)])
-    assert served_by_index(indexes + [[("timestamp", -1), ("_id", -1)]], {},
-                           [("timestamp", -1), ("_id", -1)])
+    assert served_by_index(indexes + [[("timestamp", -1), ("_id", -1)]], {}, [("timestamp", -1), ("_id", -1)])
 
 
 @pytest.fixture
@@ -187,9 +193,13 @@ def _shape_text(filter_):
         return "[" + ", ".join(next(iter(stage)) for stage in filter_) + "]"
     if not isinstance(filter_, dict):
         return str(filter_)
-    return "{" + ", ".join(
-        f"{k}: {'{' + ', '.join(v) + '}' if isinstance(v, dict) else '…'}"
-        for k, v in filter_.items()) + "}"
+    return (
+        "{"
+        + ", ".join(
+            f"{k}: {'{' + ', '.join(v) + '}' if isinstance(v, dict) else '…'}" for k, v in filter_.items()
+        )
+        + "}"
+    )
 
 
 def _visit(client, requests_):
@@ -239,64 +249,97 @@ def test_every_page_and_api_query_is_served_by_an_index(site, client):
     shapes = _visit(client, anonymous)
 
     client.post("/auth/login", data={"email": reader.email, "password": DEMO_PASSWORD})
-    shapes += _visit(client, [
-        ("GET", "/followed", {}),
-        ("GET", "/drafts", {}),
-        ("GET", f"/search?q={tag}", {}),
-        ("POST", f"/post/{post.id}", {"data": {"body": f"An indexed comment, @{author.username}"}}),
-        ("POST", f"/post/{post.id}", {"data": {"body": "An indexed reply",
-                                               "parent_id": str(comment_id)}}),
-        *[("POST", f"/post/{post.id}", {"data": {"body": "Sent twice", "submission": "n1"}}),
-          ("POST", "/write", {"data": {"title": "Sent twice", "body": "Once", "tags": "",
-                                       "submission": "n2"}})] * 2,
-        ("POST", f"/follow/{author.username}", {}),
-        ("POST", f"/unfollow/{author.username}", {}),
-        ("GET", "/notifications", {}),
-        ("POST", "/language", {"data": {"lang": "es", "next": "/"}}),
-        ("GET", "/stats", {}),
-    ])
+    shapes += _visit(
+        client,
+        [
+            ("GET", "/followed", {}),
+            ("GET", "/drafts", {}),
+            ("GET", f"/search?q={tag}", {}),
+            ("POST", f"/post/{post.id}", {"data": {"body": f"An indexed comment, @{author.username}"}}),
+            (
+                "POST",
+                f"/post/{post.id}",
+                {"data": {"body": "An indexed reply", "parent_id": str(comment_id)}},
+            ),
+            *[
+                ("POST", f"/post/{post.id}", {"data": {"body": "Sent twice", "submission": "n1"}}),
+                (
+                    "POST",
+                    "/write",
+                    {"data": {"title": "Sent twice", "body": "Once", "tags": "", "submission": "n2"}},
+                ),
+            ]
+            * 2,
+            ("POST", f"/follow/{author.username}", {}),
+            ("POST", f"/unfollow/{author.username}", {}),
+            ("GET", "/notifications", {}),
+            ("POST", "/language", {"data": {"lang": "es", "next": "/"}}),
+            ("GET", "/stats", {}),
+        ],
+    )
     mine = [c for c in Post.objects(id=post.id).first().comments if c.author.id == reader.id]
     assert [c.body for c in mine].count("Sent twice") == 1
     on_post = f"/post/{post.id}/comment"
-    shapes += _visit(client, [
-        ("GET", f"{on_post}/{mine[0].id}/edit", {}),
-        ("POST", f"{on_post}/{mine[0].id}/edit", {"data": {"body": "Edited, indexed"}}),
-        ("POST", f"{on_post}/{mine[1].id}/delete", {}),
-    ])
+    shapes += _visit(
+        client,
+        [
+            ("GET", f"{on_post}/{mine[0].id}/edit", {}),
+            ("POST", f"{on_post}/{mine[0].id}/edit", {"data": {"body": "Edited, indexed"}}),
+            ("POST", f"{on_post}/{mine[1].id}/delete", {}),
+        ],
+    )
     client.post("/auth/logout")
     client.post("/auth/login", data={"email": moderator.email, "password": DEMO_PASSWORD})
-    shapes += _visit(client, [
-        ("GET", "/moderate", {}),
-        ("GET", "/moderate?show=all", {}),
-        ("POST", f"{on_post}/{comment_id}/disable", {}),
-        ("GET", "/moderate?show=hidden", {}),
-        ("POST", f"{on_post}/{comment_id}/enable", {}),
-    ])
+    shapes += _visit(
+        client,
+        [
+            ("GET", "/moderate", {}),
+            ("GET", "/moderate?show=all", {}),
+            ("POST", f"{on_post}/{comment_id}/disable", {}),
+            ("GET", "/moderate?show=hidden", {}),
+            ("POST", f"{on_post}/{comment_id}/enable", {}),
+        ],
+    )
     client.post("/auth/logout")
 
     token = client.post("/api/v1/tokens/", headers=_basic(reader.email, DEMO_PASSWORD)).get_json()
     api = {"headers": _basic(token["token"], "")}
-    shapes += _visit(client, [
-        ("GET", "/api/v1/posts/", api),
-        ("GET", "/api/v1/posts/?page=2", api),
-        ("GET", f"/api/v1/posts/{post.id}", api),
-        ("GET", f"/api/v1/posts/{post.id}/comments/", api),
-        ("GET", "/api/v1/comments/", api),
-        ("GET", f"/api/v1/posts/{post.id}/comments/{comment_id}", api),
-        ("GET", f"/api/v1/users/{author.id}", api),
-        ("GET", f"/api/v1/users/{author.id}/posts/", api),
-        ("GET", f"/api/v1/users/{reader.id}/timeline/", api),
-        ("POST", f"/api/v1/posts/{post.id}/comments/", {**api, "json": {"body": "via API"}}),
-        ("GET", "/api/v1/notifications/", api),
-        *[("POST", f"/api/v1/posts/{post.id}/comments/",
-           {"headers": {**api["headers"], "Idempotency-Key": "k1"}, "json": {"body": "keyed"}})] * 2,
-    ])
+    shapes += _visit(
+        client,
+        [
+            ("GET", "/api/v1/posts/", api),
+            ("GET", "/api/v1/posts/?page=2", api),
+            ("GET", f"/api/v1/posts/{post.id}", api),
+            ("GET", f"/api/v1/posts/{post.id}/comments/", api),
+            ("GET", "/api/v1/comments/", api),
+            ("GET", f"/api/v1/posts/{post.id}/comments/{comment_id}", api),
+            ("GET", f"/api/v1/users/{author.id}", api),
+            ("GET", f"/api/v1/users/{author.id}/posts/", api),
+            ("GET", f"/api/v1/users/{reader.id}/timeline/", api),
+            ("POST", f"/api/v1/posts/{post.id}/comments/", {**api, "json": {"body": "via API"}}),
+            ("GET", "/api/v1/notifications/", api),
+            *[
+                (
+                    "POST",
+                    f"/api/v1/posts/{post.id}/comments/",
+                    {"headers": {**api["headers"], "Idempotency-Key": "k1"}, "json": {"body": "keyed"}},
+                )
+            ]
+            * 2,
+        ],
+    )
     via_api = Post.objects(id=post.id).first().comments[-1].id
-    shapes += _visit(client, [
-        ("PUT", f"/api/v1/posts/{post.id}/comments/{via_api}",
-         {**api, "json": {"body": "edited via API"}}),
-        ("DELETE", f"/api/v1/posts/{post.id}/comments/{via_api}", api),
-    ])
+    shapes += _visit(
+        client,
+        [
+            (
+                "PUT",
+                f"/api/v1/posts/{post.id}/comments/{via_api}",
+                {**api, "json": {"body": "edited via API"}},
+            ),
+            ("DELETE", f"/api/v1/posts/{post.id}/comments/{via_api}", api),
+        ],
+    )
 
     unserved = _unserved(shapes, site.extensions["site_db"]["db"])
     assert not unserved, "queries without an index:\n" + "\n".join(unserved)
@@ -306,8 +349,16 @@ def test_every_page_and_api_query_is_served_by_an_index(site, client):
 # Operations that select no documents (index upkeep, inserts, metadata
 # counts), named as on either backend: method names on the embedded one,
 # wire commands through the driver.
-_NOT_QUERIES = {"insert_one", "insert_many", "insert", "estimated_document_count",
-                "createIndexes", "listIndexes", "create_index", "index_information"}
+_NOT_QUERIES = {
+    "insert_one",
+    "insert_many",
+    "insert",
+    "estimated_document_count",
+    "createIndexes",
+    "listIndexes",
+    "create_index",
+    "index_information",
+}
 
 
 def _unserved(shapes, database):
@@ -322,8 +373,7 @@ def _unserved(shapes, database):
             continue
         indexes = declared_indexes(collection, database)
         if not served_by_index(indexes, filter_, sort, small=collection in SMALL_COLLECTIONS):
-            unserved.append(f"{method} {path}: {collection}.{operation} "
-                            f"filter={filter_} sort={sort}")
+            unserved.append(f"{method} {path}: {collection}.{operation} filter={filter_} sort={sort}")
     if os.environ.get("PRINT_QUERY_SHAPES"):  # the list in BENCHMARKS.md
         for shape in sorted({(c, o, _shape_text(f), str(s)) for _m, _p, c, o, f, s in shapes}):
             print(" | ".join(shape))
@@ -347,24 +397,29 @@ def test_every_admin_page_and_command_query_is_served_by_an_index(site, client, 
     post = Post.objects(comment_count__gte=2).exclude("comments").first()
     client.post("/auth/login", data={"email": admin.email, "password": DEMO_PASSWORD})
 
-    shapes = _visit(client, [
-        ("GET", "/admin/", {}),
-        ("GET", "/admin/admin_users/", {}),
-        ("GET", "/admin/admin_posts/", {}),
-        ("GET", f"/admin/admin_posts/edit/?id={post.id}", {}),
-        ("GET", "/admin/comments/", {}),
-        ("GET", "/admin/files/", {}),
-        ("GET", "/admin/admin_roles/", {}),
-    ])
+    shapes = _visit(
+        client,
+        [
+            ("GET", "/admin/", {}),
+            ("GET", "/admin/admin_users/", {}),
+            ("GET", "/admin/admin_posts/", {}),
+            ("GET", f"/admin/admin_posts/edit/?id={post.id}", {}),
+            ("GET", "/admin/comments/", {}),
+            ("GET", "/admin/files/", {}),
+            ("GET", "/admin/admin_roles/", {}),
+        ],
+    )
     site.config["NOTIFICATION_DIGEST"] = True
-    shapes += _run_commands(runner, [
-        ["notifications", "digest"],
-        ["deploy"],
-        ["media", "gc", "--dry-run"],
-        ["media", "gc"],
-        ["seed", "--users", "3", "--posts", "4", "--comments", "6", "--follows", "2",
-         "--images", "1"],
-    ])
+    shapes += _run_commands(
+        runner,
+        [
+            ["notifications", "digest"],
+            ["deploy"],
+            ["media", "gc", "--dry-run"],
+            ["media", "gc"],
+            ["seed", "--users", "3", "--posts", "4", "--comments", "6", "--follows", "2", "--images", "1"],
+        ],
+    )
 
     unserved = _unserved(shapes, site.extensions["site_db"]["db"])
     assert not unserved, "queries without an index:\n" + "\n".join(unserved)
@@ -380,24 +435,27 @@ def test_likes_bookmarks_and_explore_are_served_by_indexes(site, client):
     Like.add(mine, User.objects(username="moderator").first())
     shapes = _visit(client, [("GET", "/explore", {})])
     client.post("/auth/login", data={"email": reader.email, "password": DEMO_PASSWORD})
-    shapes += _visit(client, [
-        ("POST", f"/post/{post.id}/like", {}),
-        ("POST", f"/bookmark/{post.id}", {}),
-        ("GET", "/bookmarks", {}),
-        ("GET", f"/post/{post.id}", {}),
-        ("GET", "/explore", {}),
-        ("POST", f"/post/{post.id}/like", {"headers": {"Accept": "application/json"}}),
-        ("POST", f"/delete/{mine.id}", {}),
-        ("PUT", f"/api/v1/posts/{post.id}/like", {"headers": _basic(reader.email, DEMO_PASSWORD)}),
-        ("DELETE", f"/api/v1/posts/{post.id}/like",
-         {"headers": _basic(reader.email, DEMO_PASSWORD)}),
-    ])
+    shapes += _visit(
+        client,
+        [
+            ("POST", f"/post/{post.id}/like", {}),
+            ("POST", f"/bookmark/{post.id}", {}),
+            ("GET", "/bookmarks", {}),
+            ("GET", f"/post/{post.id}", {}),
+            ("GET", "/explore", {}),
+            ("POST", f"/post/{post.id}/like", {"headers": {"Accept": "application/json"}}),
+            ("POST", f"/delete/{mine.id}", {}),
+            ("PUT", f"/api/v1/posts/{post.id}/like", {"headers": _basic(reader.email, DEMO_PASSWORD)}),
+            ("DELETE", f"/api/v1/posts/{post.id}/like", {"headers": _basic(reader.email, DEMO_PASSWORD)}),
+        ],
+    )
     # The writer of the post just read and liked: /stats reads its days and likes.
     client.post("/auth/logout")
     client.post("/auth/login", data={"email": post.author.email, "password": DEMO_PASSWORD})
     shapes += _visit(client, [("GET", "/stats", {})])
-    assert {"post_days", "likes", "posts"} <= {collection for _m, path, collection, *_rest
-                                               in shapes if path == "/stats"}
+    assert {"post_days", "likes", "posts"} <= {
+        collection for _m, path, collection, *_rest in shapes if path == "/stats"
+    }
     with dbstats.recording() as ops:
         Like.add(post, reader)
         reader.delete()
@@ -421,8 +479,7 @@ def test_search_on_mongodb_uses_the_text_index():
 
 
 def test_the_suggestions_of_an_empty_followed_tab_are_served_by_indexes(site, client):
-    newcomer = User.register(email="newcomer@example.com", username="newcomer",
-                             password=DEMO_PASSWORD)
+    newcomer = User.register(email="newcomer@example.com", username="newcomer", password=DEMO_PASSWORD)
     newcomer.confirmed = True
     newcomer.save()
     client.post("/auth/login", data={"email": newcomer.email, "password": DEMO_PASSWORD})
@@ -437,25 +494,46 @@ def test_scheduled_publishing_is_served_by_indexes(site, client, runner, monkeyp
     and ``publish-due`` (drafts whose time came, by the partial
     ``scheduled_drafts`` index)."""
     from datetime import UTC, datetime, timedelta
+
     writer = User.objects(username="demo").first()
     client.post("/auth/login", data={"email": writer.email, "password": DEMO_PASSWORD})
     soon = f"{datetime.now(UTC) + timedelta(hours=2):%Y-%m-%dT%H:%M}"
-    shapes = _visit(client, [("POST", "/write", {"data": {
-        "title": "Later", "body": "In two hours.", "publish_at": soon, "submit": "Publish"}})])
+    shapes = _visit(
+        client,
+        [
+            (
+                "POST",
+                "/write",
+                {
+                    "data": {
+                        "title": "Later",
+                        "body": "In two hours.",
+                        "publish_at": soon,
+                        "submit": "Publish",
+                    }
+                },
+            )
+        ],
+    )
     post = Post.objects(title="Later", author=writer.id).exclude("comments").first()
-    shapes += _visit(client, [
-        ("GET", "/drafts", {}),
-        ("POST", f"/edit/{post.id}", {"data": {"title": "Later", "body": "Still.",
-                                                "publish_at": soon, "submit": "Publish"}}),
-        ("POST", f"/unschedule/{post.id}", {}),
-    ])
+    shapes += _visit(
+        client,
+        [
+            ("GET", "/drafts", {}),
+            (
+                "POST",
+                f"/edit/{post.id}",
+                {"data": {"title": "Later", "body": "Still.", "publish_at": soon, "submit": "Publish"}},
+            ),
+            ("POST", f"/unschedule/{post.id}", {}),
+        ],
+    )
     Post.objects(id=post.id).update_one(set__publish_at=datetime(2020, 1, 1))
     shapes += _run_commands(runner, [["publish-due"]])
     assert Post.objects(id=post.id).first().draft is False
     unserved = _unserved(shapes, site.extensions["site_db"]["db"])
     assert not unserved, "queries without an index:\n" + "\n".join(unserved)
-    assert any(path == "publish-due" and collection == "posts"
-               for _m, path, collection, *_rest in shapes)
+    assert any(path == "publish-due" and collection == "posts" for _m, path, collection, *_rest in shapes)
 
 
 def _from_the_post(filter_):
@@ -483,22 +561,31 @@ def test_a_comment_addressed_with_its_post_is_found_from_the_post(site, client):
         ("GET", f"{on_post}/{mine[0].id}/edit", {}),
         ("POST", f"{on_post}/{mine[0].id}/edit", {"data": {"body": "Edited from the post"}}),
         ("GET", f"/api/v1/posts/{post.id}/comments/{mine[0].id}", api),
-        ("PUT", f"/api/v1/posts/{post.id}/comments/{mine[0].id}",
-         {**api, "json": {"body": "edited via API"}}),
+        (
+            "PUT",
+            f"/api/v1/posts/{post.id}/comments/{mine[0].id}",
+            {**api, "json": {"body": "edited via API"}},
+        ),
         ("POST", f"{on_post}/{mine[0].id}/delete", {}),
     ]
     shapes = _visit(client, visits)
     client.post("/auth/logout")
     client.post("/auth/login", data={"email": moderator.email, "password": DEMO_PASSWORD})
     other = next(c for c in comments if c.id != mine[0].id)
-    shapes += _visit(client, [("POST", f"{on_post}/{other.id}/disable", {}),
-                              ("POST", f"{on_post}/{other.id}/enable", {})])
-    scattered = [f"{m} {p}: {o} {f}" for m, p, collection, o, f, _s in shapes
-                 if collection == "posts" and o not in _NOT_QUERIES and not _from_the_post(f)]
+    shapes += _visit(
+        client, [("POST", f"{on_post}/{other.id}/disable", {}), ("POST", f"{on_post}/{other.id}/enable", {})]
+    )
+    scattered = [
+        f"{m} {p}: {o} {f}"
+        for m, p, collection, o, f, _s in shapes
+        if collection == "posts" and o not in _NOT_QUERIES and not _from_the_post(f)
+    ]
     assert not scattered, "comment lookups not started from the post:\n" + "\n".join(scattered)
 
     old = _visit(client, [("POST", f"/moderate/disable/{other.id}", {})])
     assert len([o for _m, _p, c, o, f, _s in old if c == "posts" and not _from_the_post(f)]) == 1
+
+
 def test_two_factor_and_the_sessions_page_are_served_by_indexes(site, client):
     """Turning two-factor on, signing in with a code (page and API), the
     list of where an account is signed in and signing one session out."""
@@ -514,26 +601,33 @@ def test_two_factor_and_the_sessions_page_are_served_by_indexes(site, client):
         enabled = client.post("/auth/two-factor", data={"code": totp.now()})
     shapes += [("POST", "/auth/two-factor", *operation) for operation in ops.operations]
     recovery_code = re.search(r"<li>([a-z0-9]{5}-[a-z0-9]{5})</li>", enabled.text).group(1)
-    shapes += _visit(client, [
-        ("POST", "/auth/logout", {}),
-        ("POST", "/auth/login", login),
-        ("POST", "/auth/two-factor/verify", {"data": {"code": recovery_code}}),
-        ("GET", "/auth/sessions", {}),
-    ])
+    shapes += _visit(
+        client,
+        [
+            ("POST", "/auth/logout", {}),
+            ("POST", "/auth/login", login),
+            ("POST", "/auth/two-factor/verify", {"data": {"code": recovery_code}}),
+            ("GET", "/auth/sessions", {}),
+        ],
+    )
     page = client.get("/auth/sessions").get_data(as_text=True)
     here = re.search(r"This device.*?/auth/sessions/([0-9a-f]{64})/", page, re.DOTALL).group(1)
-    other = next(key for key in re.findall(r"/auth/sessions/([0-9a-f]{64})/", page)
-                 if key != here)
-    shapes += _visit(client, [
-        ("POST", f"/auth/sessions/{other}/sign-out", {}),
-        ("POST", "/api/v1/tokens/", {"headers": {**_basic(reader.email, DEMO_PASSWORD),
-                                                 "X-TOTP": totp.at(time.time() + 30)}}),
-    ])
+    other = next(key for key in re.findall(r"/auth/sessions/([0-9a-f]{64})/", page) if key != here)
+    shapes += _visit(
+        client,
+        [
+            ("POST", f"/auth/sessions/{other}/sign-out", {}),
+            (
+                "POST",
+                "/api/v1/tokens/",
+                {"headers": {**_basic(reader.email, DEMO_PASSWORD), "X-TOTP": totp.at(time.time() + 30)}},
+            ),
+        ],
+    )
     collections = {collection for _m, _p, collection, *_rest in shapes}
     assert {"two_factor", "sessions"} <= collections
     unserved = _unserved(shapes, site.extensions["site_db"]["db"])
     assert not unserved, "queries without an index:\n" + "\n".join(unserved)
-
 
 
 def test_subscribing_mailing_and_the_writers_list_are_served_by_indexes(site, client, outbox):
@@ -541,29 +635,44 @@ def test_subscribing_mailing_and_the_writers_list_are_served_by_indexes(site, cl
     writer publishes (one batch mailed), reads, exports and imports the
     list; a mail's one-click unsubscribe."""
     reader = User.objects(username="demo").first()
-    writer = User.objects(username=reader.following[0].username).first() if reader.following \
+    writer = (
+        User.objects(username=reader.following[0].username).first()
+        if reader.following
         else User.objects(username__ne="demo").first()
+    )
     site.config["SITE_URL"] = "https://blog.example"
-    shapes = _visit(client, [("POST", f"/user/{writer.username}/subscribe",
-                              {"data": {"email": "reader@example.com"}})])
+    shapes = _visit(
+        client, [("POST", f"/user/{writer.username}/subscribe", {"data": {"email": "reader@example.com"}})]
+    )
     confirm = re.search(r"https://blog\.example(/subscriptions/confirm/\S+)", outbox[-1].body).group(1)
     shapes += _visit(client, [("GET", confirm, {}), ("POST", confirm, {})])
     client.post("/auth/login", data={"email": reader.email, "password": DEMO_PASSWORD})
     client.post(f"/follow/{writer.username}")
-    shapes += _visit(client, [("POST", f"/user/{writer.username}/email-on", {}),
-                              ("POST", f"/user/{writer.username}/email-off", {})])
+    shapes += _visit(
+        client,
+        [
+            ("POST", f"/user/{writer.username}/email-on", {}),
+            ("POST", f"/user/{writer.username}/email-off", {}),
+        ],
+    )
     client.post("/auth/logout")
     writer.password = DEMO_PASSWORD
     writer.save()
     client.post("/auth/login", data={"email": writer.email, "password": DEMO_PASSWORD})
-    shapes += _visit(client, [
-        ("POST", "/write", {"data": {"title": "Mailed", "body": "To subscribers.", "tags": ""}}),
-        ("GET", "/subscribers", {}),
-        ("GET", "/subscribers.csv", {}),
-        ("POST", "/subscribers/settings", {"data": {"whole_post": "y"}}),
-        ("POST", "/subscribers/import",
-         {"data": {"file": (io.BytesIO(b"new@example.com\n"), "list.csv")}}),
-    ])
+    shapes += _visit(
+        client,
+        [
+            ("POST", "/write", {"data": {"title": "Mailed", "body": "To subscribers.", "tags": ""}}),
+            ("GET", "/subscribers", {}),
+            ("GET", "/subscribers.csv", {}),
+            ("POST", "/subscribers/settings", {"data": {"whole_post": "y"}}),
+            (
+                "POST",
+                "/subscribers/import",
+                {"data": {"file": (io.BytesIO(b"new@example.com\n"), "list.csv")}},
+            ),
+        ],
+    )
     letter = next(m for m in outbox if m.subject == "Mailed")
     unsubscribe = re.search(r"https://blog\.example(/\S+)>", letter.extra_headers["List-Unsubscribe"])
     shapes += _visit(client, [("GET", unsubscribe.group(1), {}), ("POST", unsubscribe.group(1), {})])
@@ -577,6 +686,7 @@ def test_export_and_leaving_are_served_by_indexes(site, client):
     """A member's archive (streamed, and by a job), then their leaving:
     their posts, comments across posts, likes, follows both ways."""
     from site_app.models.exports import ExportJob
+
     commented = Post._get_collection().find_one({"comments.1": {"$exists": True}})
     author = User.objects(id=commented["comments"][0]["author"]).first()
     client.post("/auth/login", data={"email": author.email, "password": DEMO_PASSWORD})
@@ -584,12 +694,15 @@ def test_export_and_leaving_are_served_by_indexes(site, client):
     site.config["EXPORT_INLINE_MAX_BYTES"] = 0  # every account is large: the job
     shapes += _visit(client, [("GET", "/account/export", {})])
     job = ExportJob.latest_of(author.id)
-    shapes += _visit(client, [
-        ("GET", f"/account/export/{job.id}", {}),
-        ("GET", f"/account/export/{job.id}/download", {"buffered": True}),
-        ("GET", "/account/delete", {}),
-        ("POST", "/account/delete", {"data": {"password": DEMO_PASSWORD}}),
-    ])
+    shapes += _visit(
+        client,
+        [
+            ("GET", f"/account/export/{job.id}", {}),
+            ("GET", f"/account/export/{job.id}/download", {"buffered": True}),
+            ("GET", "/account/delete", {}),
+            ("POST", "/account/delete", {"data": {"password": DEMO_PASSWORD}}),
+        ],
+    )
     assert User.objects(id=author.id).count() == 0
     assert {"posts", "likes", "users", "exports"} <= {c for _m, _p, c, *_rest in shapes}
     unserved = _unserved(shapes, site.extensions["site_db"]["db"])
@@ -603,24 +716,35 @@ def test_revisions_are_served_by_indexes(site, client):
     """A post's history: saving keeps a revision, the list, a diff, a
     restore, on the site and through the API."""
     from site_app.models.revisions import Revision
+
     post = Post.objects(draft__in=[False, None]).first()
     author = post.author
     client.post("/auth/login", data={"email": author.email, "password": DEMO_PASSWORD})
-    shapes = _visit(client, [("POST", f"/edit/{post.id}",
-                              {"data": {"title": post.title, "body": post.body + " (edited)",
-                                        "tags": " ".join(post.tags)}})])
+    shapes = _visit(
+        client,
+        [
+            (
+                "POST",
+                f"/edit/{post.id}",
+                {"data": {"title": post.title, "body": post.body + " (edited)", "tags": " ".join(post.tags)}},
+            )
+        ],
+    )
     revision = Revision.objects(post=post.id).first()
     assert revision is not None
     api = {"headers": _basic(author.email, DEMO_PASSWORD)}
     base = f"/api/v1/posts/{post.id}/revisions"
-    shapes += _visit(client, [
-        ("GET", f"/post/{post.id}/revisions", {}),
-        ("GET", f"/post/{post.id}/revisions?diff={revision.id}", {}),
-        ("POST", f"/post/{post.id}/revisions/{revision.id}/restore", {}),
-        ("GET", f"{base}/", api),
-        ("GET", f"{base}/{revision.id}", api),
-        ("POST", f"{base}/{revision.id}/restore", api),
-    ])
+    shapes += _visit(
+        client,
+        [
+            ("GET", f"/post/{post.id}/revisions", {}),
+            ("GET", f"/post/{post.id}/revisions?diff={revision.id}", {}),
+            ("POST", f"/post/{post.id}/revisions/{revision.id}/restore", {}),
+            ("GET", f"{base}/", api),
+            ("GET", f"{base}/{revision.id}", api),
+            ("POST", f"{base}/{revision.id}/restore", api),
+        ],
+    )
     assert "revisions" in {collection for _m, _p, collection, *_rest in shapes}
     unserved = _unserved(shapes, site.extensions["site_db"]["db"])
     assert not unserved, "queries without an index:\n" + "\n".join(unserved)
@@ -630,18 +754,27 @@ def test_an_import_and_its_progress_page_are_served_by_indexes(site, client):
     """An export zip imported (its job runs at once), run twice (the skip
     looks up source ids and canonical addresses), the run's page, the list."""
     import io
+
     from import_samples import inkwell_export, inkwell_post, png_bytes
+
     writer = Post.objects(draft__in=[False, None]).first().author
     client.post("/auth/login", data={"email": writer.email, "password": DEMO_PASSWORD})
-    export = inkwell_export({"2023-01-01-a": inkwell_post(
-        "Imported", "![i](i.png)", "64a000000000000000000001", canonical_url="https://elsewhere.example/a")},
-        extra={"posts/2023-01-01-a/i.png": png_bytes()})
-    sent = {"data": {"file": (io.BytesIO(export), "export.zip")},
-            "content_type": "multipart/form-data"}
-    again = {"data": {"file": (io.BytesIO(export), "export.zip")},
-             "content_type": "multipart/form-data"}
+    export = inkwell_export(
+        {
+            "2023-01-01-a": inkwell_post(
+                "Imported",
+                "![i](i.png)",
+                "64a000000000000000000001",
+                canonical_url="https://elsewhere.example/a",
+            )
+        },
+        extra={"posts/2023-01-01-a/i.png": png_bytes()},
+    )
+    sent = {"data": {"file": (io.BytesIO(export), "export.zip")}, "content_type": "multipart/form-data"}
+    again = {"data": {"file": (io.BytesIO(export), "export.zip")}, "content_type": "multipart/form-data"}
     shapes = _visit(client, [("POST", "/import", sent), ("POST", "/import", again)])
     from site_app.models.imports import ImportRun
+
     run = ImportRun.objects(owner=writer.id).first()
     shapes += _visit(client, [("GET", f"/import/{run.id}", {}), ("GET", "/import", {})])
     assert {"import_runs", "posts"} <= {collection for _m, _p, collection, *_rest in shapes}
@@ -651,7 +784,8 @@ def test_an_import_and_its_progress_page_are_served_by_indexes(site, client):
 
 # Not visited yet: the admin's job views (RQ's own registry, no MongoDB query)
 # and /readyz (a ping of each store).
-NOT_YET_VISITED = frozenset("""
+NOT_YET_VISITED = frozenset(
+    """
     admin.static bootstrap.static static main.healthz api.openapi_json api_docs.docs_page
     admin_jobs.index admin_jobs.retry main.readyz
     admin_audit.action_view admin_audit.ajax_lookup admin_audit.ajax_update
@@ -677,15 +811,17 @@ NOT_YET_VISITED = frozenset("""
     follows.follow_tag follows.unfollow_tag main.show_all media.upload notifications.read_all
     posts.feeds posts.preview posts.publish posts.unpublish
     profiles.edit_profile profiles.edit_profile_admin reports.decide_reports reports.report
-""".split())
+""".split()
+)
 
 
 def test_every_route_is_visited_above_or_listed_as_not_yet(site, request):
     """Last in the module: it reads what the tests above visited."""
     here = request.node.path
     ran = {item.originalname for item in request.session.items if item.path == here}
-    above = {name for name, value in globals().items()
-             if name.startswith("test_") and callable(value)} - {request.node.name}
+    above = {name for name, value in globals().items() if name.startswith("test_") and callable(value)} - {
+        request.node.name
+    }
     if not above <= ran:
         pytest.skip("the module's other tests did not all run")
     endpoints = {rule.endpoint for rule in site.url_map.iter_rules()}

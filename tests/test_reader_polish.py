@@ -1,11 +1,12 @@
 """Polish from the walk of issue 20: the footer's feed page, names on
 profiles, and the moderation buttons' order."""
+
 from site_app.models import Post
 
 
 def test_the_footer_leads_to_a_page_on_following_by_feed(app, client):
     home = client.get("/").text
-    footer = home.split('<footer')[1]
+    footer = home.split("<footer")[1]
     assert 'href="/feeds"' in footer and "Follow by feed" in footer
     page = client.get("/feeds")
     assert page.status_code == 200

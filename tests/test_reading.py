@@ -1,5 +1,6 @@
 """What readers see before they read: reading time, the cover image and
 excerpts that read as text; the post page's share tags and follow button."""
+
 import io
 import re
 from html.parser import HTMLParser
@@ -15,8 +16,9 @@ from site_app.models.reading import WORDS_PER_MINUTE, cover_of, reading_minutes
 def _upload_image(client):
     buffer = io.BytesIO()
     Image.new("RGB", (640, 480), "teal").save(buffer, "JPEG")
-    response = client.post("/upload", data={"file": (io.BytesIO(buffer.getvalue()), "c.jpg")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/upload", data={"file": (io.BytesIO(buffer.getvalue()), "c.jpg")}, content_type="multipart/form-data"
+    )
     assert response.status_code == 201, response.text
     return response.get_json()
 
@@ -50,8 +52,10 @@ def test_reading_time_counts_words_and_is_at_least_a_minute():
 
 def test_the_cover_is_the_first_stored_image():
     first, second = "a" * 24, "b" * 24
-    html = (f'<p><img src="https://elsewhere.example/x.png" alt="">'
-            f'<img alt="one" src="/files/{first}"><img src="/files/{second}"></p>')
+    html = (
+        f'<p><img src="https://elsewhere.example/x.png" alt="">'
+        f'<img alt="one" src="/files/{first}"><img src="/files/{second}"></p>'
+    )
     assert str(cover_of(html)) == first
     assert cover_of("<p>No pictures</p>") is None
 
@@ -75,7 +79,7 @@ def test_cards_and_post_show_minutes_and_the_cover_thumbnail(client, auth, write
     post_url = response.headers["Location"]
     post = Post.objects.get(title="Harbour")
     assert post.reading.minutes == 3 and str(post.reading.cover) == image["id"]
-    thumb = f'/files/{image["id"]}?size=thumb'
+    thumb = f"/files/{image['id']}?size=thumb"
     for page in ("/", "/tag/sea", "/user/wendy", "/search?q=harbour"):
         listed = client.get(page).text
         assert "3 min read" in listed, page
@@ -88,8 +92,10 @@ def test_an_edit_recomputes_minutes_and_cover(client, auth, writer):
     assert post.reading.minutes == 1 and post.reading.cover is None
     auth.login_as(writer)
     image = _upload_image(client)
-    client.post(f"/edit/{post.id}", data={"title": "Long", "tags": "",
-                                          "body": "word " * 1000 + f"\n\n![x]({image['url']})"})
+    client.post(
+        f"/edit/{post.id}",
+        data={"title": "Long", "tags": "", "body": "word " * 1000 + f"\n\n![x]({image['url']})"},
+    )
     post.reload()
     assert post.reading.minutes == 4 and str(post.reading.cover) == image["id"]
 
@@ -152,8 +158,9 @@ def test_deploy_gives_older_posts_reading_time_cover_and_excerpt(client, auth, w
     auth.login_as(writer)
     image = _upload_image(client)
     post = Post.publish(writer, "Old", f"# Heading\n\nText\n\n![x]({image['url']})")
-    Post._get_collection().update_one({"_id": post.id}, {"$unset": {"reading": ""},
-                                                         "$set": {"excerpt": "Heading Text"}})
+    Post._get_collection().update_one(
+        {"_id": post.id}, {"$unset": {"reading": ""}, "$set": {"excerpt": "Heading Text"}}
+    )
     assert "1 min read" not in client.get("/").text
     deployed = runner.invoke(args=["deploy"])
     assert "posts given reading times and covers: 1" in deployed.output

@@ -1,5 +1,6 @@
 """Nothing is lost: concurrent writers, a database that drops out, a file
 store that fails half way, a mail server that refuses connections."""
+
 import threading
 
 import pytest
@@ -94,6 +95,7 @@ def test_the_comment_limit_holds_under_a_race(app, app_context):
 
     def work(i):
         from site_app.models import CommentsClosed
+
         mine = Post.objects(id=post.id).exclude("comments").first()
         try:
             mine.add_comment(readers[i], f"race {i}")
@@ -131,10 +133,12 @@ def _drop_out_once(app, monkeypatch, error):
     return calls
 
 
-@pytest.mark.parametrize("error", [AutoReconnect("connection reset"),
-                                   ServerSelectionTimeoutError("no servers found")])
+@pytest.mark.parametrize(
+    "error", [AutoReconnect("connection reset"), ServerSelectionTimeoutError("no servers found")]
+)
 def test_a_database_drop_out_mid_request_gives_a_503_page_then_recovers(
-        app, client, make_user, monkeypatch, error):
+    app, client, make_user, monkeypatch, error
+):
     Post.publish(make_user("writer"), "Still here", "A body")
     calls = _drop_out_once(app, monkeypatch, error)
     response = client.get("/")
@@ -146,11 +150,11 @@ def test_a_database_drop_out_mid_request_gives_a_503_page_then_recovers(
     assert "Still here" in client.get("/").get_data(as_text=True)
 
 
-def test_a_database_drop_out_in_the_api_gives_503_json_then_recovers(
-        app, client, make_user, monkeypatch):
+def test_a_database_drop_out_in_the_api_gives_503_json_then_recovers(app, client, make_user, monkeypatch):
     make_user("reader", email="reader@example.com")
-    token = client.post("/api/v1/tokens/", headers=_basic("reader@example.com",
-                                                          "correct horse battery")).get_json()
+    token = client.post(
+        "/api/v1/tokens/", headers=_basic("reader@example.com", "correct horse battery")
+    ).get_json()
     headers = _basic(token["token"], "")
     _drop_out_once(app, monkeypatch, AutoReconnect("primary stepped down"))
     response = client.get("/api/v1/posts/", headers=headers)
@@ -172,6 +176,7 @@ def test_a_model_call_that_loses_the_database_gives_503(app, client, monkeypatch
 
 def _basic(user, password):
     import base64
+
     return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
 
 
@@ -179,6 +184,7 @@ def _png(size=(640, 480)):
     from io import BytesIO
 
     from PIL import Image
+
     buffer = BytesIO()
     Image.new("RGB", size, (200, 80, 40)).save(buffer, "PNG")
     buffer.seek(0)
@@ -187,7 +193,8 @@ def _png(size=(640, 480)):
 
 @pytest.mark.parametrize("failing", ["fs.files", "fs.chunks"])
 def test_a_failed_gridfs_write_leaves_no_half_file_and_no_post(
-        app, client, make_user, auth, monkeypatch, failing):
+    app, client, make_user, auth, monkeypatch, failing
+):
     """The file store fails while an image is written (its chunks, or the
     file document after the chunks): no chunks, no file, no post."""
     Collection = _collection_class(app)
@@ -201,15 +208,17 @@ def test_a_failed_gridfs_write_leaves_no_half_file_and_no_post(
             if self.name == failing:
                 raise AutoReconnect(f"lost while writing {failing}")
             return original[name](self, *args, **kwargs)
+
         return insert
 
     for name in original:
         monkeypatch.setattr(Collection, name, failing_insert(name))
-    upload = client.post("/upload", data={"file": (_png(), "photo.png")},
-                         content_type="multipart/form-data")
-    write = client.post("/write", data={"title": "With a picture", "body": "Look",
-                                        "images": [(_png(), "photo.png")]},
-                        content_type="multipart/form-data")
+    upload = client.post("/upload", data={"file": (_png(), "photo.png")}, content_type="multipart/form-data")
+    write = client.post(
+        "/write",
+        data={"title": "With a picture", "body": "Look", "images": [(_png(), "photo.png")]},
+        content_type="multipart/form-data",
+    )
     monkeypatch.undo()
     assert upload.status_code == 503 and write.status_code == 503
     assert database["fs.files"].count_documents({}) == 0
@@ -217,27 +226,33 @@ def test_a_failed_gridfs_write_leaves_no_half_file_and_no_post(
     assert Post.objects.count() == 0
 
 
-def test_a_mail_server_that_refuses_connections_does_not_fail_registration(
-        app, client, caplog):
+def test_a_mail_server_that_refuses_connections_does_not_fail_registration(app, client, caplog):
     import socket
+
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=closed_port, MAIL_USE_TLS=False,
-                      MAIL_SUPPRESS_SEND=False)
+    app.config.update(
+        MAIL_SERVER="127.0.0.1", MAIL_PORT=closed_port, MAIL_USE_TLS=False, MAIL_SUPPRESS_SEND=False
+    )
     app.extensions["mail"].server = "127.0.0.1"
     app.extensions["mail"].port = closed_port
     app.extensions["mail"].use_tls = False
     app.extensions["mail"].suppress = False
-    response = client.post("/auth/register", data={
-        "email": "new@example.com", "username": "newcomer",
-        "password": "correct horse battery", "password2": "correct horse battery"})
+    response = client.post(
+        "/auth/register",
+        data={
+            "email": "new@example.com",
+            "username": "newcomer",
+            "password": "correct horse battery",
+            "password2": "correct horse battery",
+        },
+    )
     assert response.status_code == 302
     assert User.by_email("new@example.com") is not None
     assert any("could not send" in record.getMessage() for record in caplog.records)
     # Signed in (or able to), the newcomer can ask for the email again.
-    client.post("/auth/login", data={"email": "new@example.com",
-                                     "password": "correct horse battery"})
+    client.post("/auth/login", data={"email": "new@example.com", "password": "correct horse battery"})
     caplog.clear()
     again = client.post("/auth/confirm")
     assert again.status_code == 302
@@ -254,11 +269,18 @@ def test_a_short_soak_of_mixed_requests_has_no_error_and_flat_memory():
     ``scripts/soak.py`` (numbers in BENCHMARKS.md)."""
     import sys
     from pathlib import Path
+
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
     import soak
 
-    result = soak.run_soak(total=1000, clients=4, seed="10,40,200,30,2", max_growth_mb=20,
-                           sample_every=200, log=lambda line: None)
+    result = soak.run_soak(
+        total=1000,
+        clients=4,
+        seed="10,40,200,30,2",
+        max_growth_mb=20,
+        sample_every=200,
+        log=lambda line: None,
+    )
     assert result["errors"] == 0, result["first_errors"]
     assert result["same_worker_throughout"]
     assert result["rss_growth_mb"] <= 20, result["rss_mb_samples"]
@@ -269,6 +291,7 @@ def test_gunicorn_never_recycles_the_worker_that_holds_the_embedded_database(mon
     would vanish after ``max_requests``. With MongoDB recycling stays on."""
     import runpy
     from pathlib import Path
+
     conf = str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py")
     monkeypatch.delenv("GUNICORN_MAX_REQUESTS", raising=False)
     monkeypatch.delenv("MONGODB_URI", raising=False)
@@ -279,16 +302,23 @@ def test_gunicorn_never_recycles_the_worker_that_holds_the_embedded_database(mon
 
 # A production app whose database refuses connections (nothing listens on
 # port 1), waiting 300 ms for it instead of 5 s.
-UNREACHABLE = {"MONGODB_URI": "mongodb://127.0.0.1:1/site", "SKIP_DB_CHECK": True,
-               "MONGODB_SERVER_SELECTION_TIMEOUT_MS": 300, "MONGODB_TIMEOUT_MS": 300,
-               "SECRET_KEY": "a-long-random-production-secret-0123456789",
-               "SITE_URL": "https://blog.example.com"}
+UNREACHABLE = {
+    "MONGODB_URI": "mongodb://127.0.0.1:1/site",
+    "SKIP_DB_CHECK": True,
+    "MONGODB_SERVER_SELECTION_TIMEOUT_MS": 300,
+    "MONGODB_TIMEOUT_MS": 300,
+    "SECRET_KEY": "a-long-random-production-secret-0123456789",
+    "SITE_URL": "https://blog.example.com",
+}
 SITE = "https://blog.example.com"
 
 
 def _database_down_lines(caplog):
-    return [r for r in caplog.records
-            if r.name == "site_app.errors" and r.getMessage().startswith("database unavailable")]
+    return [
+        r
+        for r in caplog.records
+        if r.name == "site_app.errors" and r.getMessage().startswith("database unavailable")
+    ]
 
 
 def test_a_page_whose_session_cannot_be_stored_answers_503_not_500(make_app, caplog):

@@ -3,9 +3,9 @@ follow whose second write was lost, a count pushed below zero, a deleted
 post whose likes and bookmarks could not be deleted. ``flask
 repair-counts`` (and ``flask deploy``) recount them; a deleted post goes
 before its likes and bookmarks, retried."""
-from pymongo.errors import AutoReconnect
 
 from helpers import basic_auth
+from pymongo.errors import AutoReconnect
 
 from site_app.models import Bookmark, Like, Post, User
 
@@ -39,9 +39,12 @@ def test_a_like_count_never_shows_below_zero(app, client, auth, make_user):
     answer = client.post(f"/post/{post.id}/like", headers={"Accept": "application/json"})
     assert answer.get_json() == {"liked": False, "likes": 0, "likes_text": "0 likes", "button": "Like"}
     assert "0 likes" in client.get(f"/post/{post.id}").text
-    assert client.get(f"/api/v1/posts/{post.id}",
-                      headers=basic_auth(rita.email, "correct horse battery")
-                      ).get_json()["like_count"] == 0
+    assert (
+        client.get(
+            f"/api/v1/posts/{post.id}", headers=basic_auth(rita.email, "correct horse battery")
+        ).get_json()["like_count"]
+        == 0
+    )
     runner = app.test_cli_runner()
     assert "like counts: 1 repaired" in runner.invoke(args=["repair-counts"]).output
     assert post.reload().like_count == 0
@@ -56,7 +59,8 @@ def test_deploy_repairs_the_counts_too(app, runner, make_user):
 
 
 def test_a_deleted_post_goes_first_and_its_likes_after_with_a_retry(
-        app, client, auth, make_user, monkeypatch):
+    app, client, auth, make_user, monkeypatch
+):
     writer, rita = make_user("wendy"), make_user("rita")
     post = Post.publish(writer, "Tides", "The moon pulls.")
     Like.add(post, rita)
@@ -95,8 +99,7 @@ def test_what_a_failed_deletion_left_is_swept_by_the_repair(app, runner, make_us
 def test_deploy_gives_accounts_from_before_the_counts_theirs(app, runner, make_user):
     writer, rita = make_user("wendy"), make_user("rita")
     rita.follow(writer)
-    User._get_collection().update_many({}, {"$unset": {"followers_total": "",
-                                                       "following_total": ""}})
+    User._get_collection().update_many({}, {"$unset": {"followers_total": "", "following_total": ""}})
     assert runner.invoke(args=["deploy"]).exit_code == 0
     stored = {u["username"]: u for u in User._get_collection().find()}
     assert stored["wendy"]["followers_total"] == 1 and stored["rita"]["followers_total"] == 0

@@ -1,11 +1,12 @@
 """Readers answer each other: a reply sits under the comment it answers,
 one level deep, in the same post document, and the post page pages by
 top-level comment."""
+
 import threading
 
 import pytest
-
 from helpers import basic_auth, signed_in_client
+
 from site_app.models import Post
 from site_app.models.signals import comment_posted
 
@@ -28,8 +29,10 @@ def test_a_reader_replies_through_the_reply_link(client, make_user, auth, post):
     form_page = client.get(f"/post/{post.id}?page=1&reply_to={first.id}").text
     assert "Replying to" in form_page and f'value="{first.id}"' in form_page
 
-    response = client.post(f"/post/{post.id}?page=1&reply_to={first.id}",
-                           data={"body": "Spaces, always.", "parent_id": str(first.id)})
+    response = client.post(
+        f"/post/{post.id}?page=1&reply_to={first.id}",
+        data={"body": "Spaces, always.", "parent_id": str(first.id)},
+    )
     assert response.status_code == 302
     reply = stored(post)["comments"][1]
     assert reply["parent"] == first.id
@@ -37,7 +40,7 @@ def test_a_reader_replies_through_the_reply_link(client, make_user, auth, post):
 
     shown = client.get(response.headers["Location"]).text
     # Under its parent: inside the parent's item, in the replies list.
-    parent_item = shown[shown.index(f'id="comment-{first.id}"'):]
+    parent_item = shown[shown.index(f'id="comment-{first.id}"') :]
     assert parent_item.index("comment-replies") < parent_item.index("Spaces, always.")
 
 
@@ -65,8 +68,7 @@ def test_the_post_page_pages_by_top_level_comment(app, client, make_user, post):
     assert "top 2" in second and "top 0" not in second and "reply 0" not in second
     assert "?page=3" not in first  # two pages: three threads, two a page
 
-    api = client.get(f"/api/v1/posts/{post.id}/comments/?page=1",
-                     headers=_basic("ana@example.com"))
+    api = client.get(f"/api/v1/posts/{post.id}/comments/?page=1", headers=_basic("ana@example.com"))
     body = api.get_json()
     assert body["count"] == 3
     assert [c["parent_id"] for c in body["comments"]].count(str(tops[0].id)) == 4
@@ -76,15 +78,13 @@ def _basic(email):
     return basic_auth(email, "correct horse battery")
 
 
-def test_a_reply_to_an_unknown_or_other_posts_comment_loses_nothing(client, make_user, auth,
-                                                                    post):
+def test_a_reply_to_an_unknown_or_other_posts_comment_loses_nothing(client, make_user, auth, post):
     other = Post.publish(post.author, "Another post", "Body")
     elsewhere = other.add_comment(post.author, "on the other post")
     auth.login_as(make_user("rita"))
 
     for parent in (str(elsewhere.id), "0" * 24, "not-an-id"):
-        response = client.post(f"/post/{post.id}",
-                               data={"body": "my careful answer", "parent_id": parent})
+        response = client.post(f"/post/{post.id}", data={"body": "my careful answer", "parent_id": parent})
         assert response.status_code == 400, parent
         page = response.text
         assert "my careful answer" in page  # the text is kept for another try
@@ -94,6 +94,7 @@ def test_a_reply_to_an_unknown_or_other_posts_comment_loses_nothing(client, make
 
 def test_a_reply_to_a_comment_deleted_meanwhile_is_refused_not_orphaned(make_user, post):
     from site_app.models import CommentGone
+
     top = post.add_comment(make_user("ana"), "soon gone")
     Post.delete_comment(top.id)
     with pytest.raises(CommentGone):
@@ -116,10 +117,26 @@ def test_every_comment_and_reply_is_announced(make_user, post):
     finally:
         comment_posted.disconnect(listen)
     assert heard == [
-        {"post": post.id, "comment": top.id, "author": ana.id, "parent": None,
-         "answered": None, "answered_author": None, "mentioned": [], "html": "<p>top</p>"},
-        {"post": post.id, "comment": reply.id, "author": post.author.id, "parent": top.id,
-         "answered": top.id, "answered_author": ana.id, "mentioned": [], "html": "<p>reply</p>"},
+        {
+            "post": post.id,
+            "comment": top.id,
+            "author": ana.id,
+            "parent": None,
+            "answered": None,
+            "answered_author": None,
+            "mentioned": [],
+            "html": "<p>top</p>",
+        },
+        {
+            "post": post.id,
+            "comment": reply.id,
+            "author": post.author.id,
+            "parent": top.id,
+            "answered": top.id,
+            "answered_author": ana.id,
+            "mentioned": [],
+            "html": "<p>reply</p>",
+        },
     ]
 
 
@@ -155,8 +172,7 @@ def test_twenty_readers_replying_at_once_lose_nothing(app, make_user, post):
     assert bodies == sorted(f"answer {i}-{n}" for i in range(20) for n in range(3))
     replies = [c for c in doc["comments"] if c.get("parent")]
     assert doc["comment_count"] == len(doc["comments"]) == 64
-    assert doc["reply_count"] == len(replies) == sum(1 for i in range(20) for n in range(3)
-                                                     if (i + n) % 3)
+    assert doc["reply_count"] == len(replies) == sum(1 for i in range(20) for n in range(3) if (i + n) % 3)
     for reply in replies:
         i, n = map(int, reply["body"].split()[1].split("-"))
         assert reply["parent"] == tops[(i + n) % 4].id
@@ -171,8 +187,7 @@ def test_a_comments_own_address_opens_the_page_that_shows_it(app, client, make_u
     for comment, page in ((tops[0], 1), (tops[3], 2), (reply, 2), (tops[4], 3)):
         response = client.get(f"/post/{post.id}/comment/{comment.id}")
         assert response.status_code == 302
-        assert response.headers["Location"] == (
-            f"/post/{post.id}?page={page}#comment-{comment.id}")
+        assert response.headers["Location"] == (f"/post/{post.id}?page={page}#comment-{comment.id}")
     assert "late reply to top 2" in client.get(f"/post/{post.id}?page=2").text
     assert client.get(f"/post/{post.id}/comment/{'0' * 24}").status_code == 404
     assert client.get(f"/post/{'0' * 24}/comment/{tops[0].id}").status_code == 404

@@ -1,11 +1,12 @@
 """A form sent twice (no answer came: a worker was killed, the request timed
 out, and the reader pressed again) makes one post or one comment, and the
 second submission lands where the first did."""
+
 import re
 
 import pytest
-
 from helpers import signed_in_client
+
 from site_app.models import Notification, Post
 
 
@@ -20,8 +21,7 @@ def writer(make_user):
 
 def test_a_post_form_sent_twice_makes_one_post(app, writer):
     browser = signed_in_client(app, writer)
-    form = {"title": "Once", "body": "Only once", "tags": "",
-            "submission": nonce(browser.get("/write").text)}
+    form = {"title": "Once", "body": "Only once", "tags": "", "submission": nonce(browser.get("/write").text)}
     first, second = (browser.post("/write", data=form) for _ in range(2))
     assert first.status_code == second.status_code == 302
     assert second.location == first.location

@@ -1,5 +1,6 @@
 """A published post's earlier texts: kept on every save, listed and compared
 for its author and the administrators, put back on request."""
+
 import re
 
 import pytest
@@ -33,8 +34,14 @@ def revision_ids(page):
 
 def test_each_save_keeps_the_replaced_text_and_the_diff_shows_it(client, writer):
     post_id = write(client, "Tides", "The sea <b>rises</b>.\nThe moon pulls.", tags="sea")
-    edit(client, post_id, "Tides and moons", "The sea falls.\nThe moon pulls.", tags="sea, moon",
-         subtitle="A study")
+    edit(
+        client,
+        post_id,
+        "Tides and moons",
+        "The sea falls.\nThe moon pulls.",
+        tags="sea, moon",
+        subtitle="A study",
+    )
 
     page = client.get(f"/post/{post_id}/revisions")
     assert page.status_code == 200
@@ -101,15 +108,14 @@ def test_revisions_go_with_their_post(app, client, writer):
         assert Post.objects(id=post_id).count() == 0
 
 
-def test_the_api_lists_diffs_and_restores_revisions(app, client, writer, make_user,
-                                                     api_headers):
+def test_the_api_lists_diffs_and_restores_revisions(app, client, writer, make_user, api_headers):
     headers = api_headers("wendy@example.com", "correct horse battery")
-    made = client.post("/api/v1/posts/", json={"title": "Api", "body": "Old line."},
-                       headers=headers)
+    made = client.post("/api/v1/posts/", json={"title": "Api", "body": "Old line."}, headers=headers)
     assert made.status_code == 201
     post_id = made.get_json()["id"]
-    assert client.put(f"/api/v1/posts/{post_id}", json={"body": "New line."},
-                      headers=headers).status_code == 200
+    assert (
+        client.put(f"/api/v1/posts/{post_id}", json={"body": "New line."}, headers=headers).status_code == 200
+    )
 
     listing = client.get(f"/api/v1/posts/{post_id}/revisions/", headers=headers)
     assert listing.status_code == 200
@@ -122,9 +128,9 @@ def test_the_api_lists_diffs_and_restores_revisions(app, client, writer, make_us
     make_user("sam")
     other = api_headers("sam@example.com", "correct horse battery")
     assert client.get(f"/api/v1/posts/{post_id}/revisions/", headers=other).status_code == 404
-    restored = client.post(f"/api/v1/posts/{post_id}/revisions/{revision['id']}/restore",
-                           headers=headers)
+    restored = client.post(f"/api/v1/posts/{post_id}/revisions/{revision['id']}/restore", headers=headers)
     assert restored.status_code == 200
     assert restored.get_json()["body"] == "Old line."
-    assert len(client.get(f"/api/v1/posts/{post_id}/revisions/",
-                          headers=headers).get_json()["revisions"]) == 2
+    assert (
+        len(client.get(f"/api/v1/posts/{post_id}/revisions/", headers=headers).get_json()["revisions"]) == 2
+    )

@@ -1,9 +1,9 @@
 """URL builders are compiled once per process, shared by every app, and a
 rule that bakes a default into its builder keeps its own."""
-from flask import Flask, url_for
-from werkzeug.routing import Map, Rule
 
 import route_cache
+from flask import Flask, url_for
+from werkzeug.routing import Map, Rule
 
 
 def _bound(path, **options):
@@ -14,8 +14,10 @@ def _bound(path, **options):
 
 def test_identical_rules_in_two_apps_share_their_builders(make_app):
     first, second = make_app(), make_app()
-    rule_of = {app: next(r for r in app.url_map.iter_rules() if r.endpoint == "posts.post")
-               for app in (first, second)}
+    rule_of = {
+        app: next(r for r in app.url_map.iter_rules() if r.endpoint == "posts.post")
+        for app in (first, second)
+    }
     assert rule_of[first]._build.__func__ is rule_of[second]._build.__func__
     assert rule_of[first]._build_unknown.__func__ is rule_of[second]._build_unknown.__func__
 

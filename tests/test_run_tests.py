@@ -1,4 +1,5 @@
 """The test runner: which lanes run, and what each lane's process sees."""
+
 import runpy
 import subprocess
 import sys
@@ -11,7 +12,9 @@ RUNNER = runpy.run_path(str(Path(__file__).resolve().parent.parent / "scripts" /
 
 def test_both_lanes_run_unless_one_is_named():
     assert RUNNER["split_lane"](["tests/test_api.py", "-x"]) == (
-        ("embedded", "driver"), ["tests/test_api.py", "-x"])
+        ("embedded", "driver"),
+        ["tests/test_api.py", "-x"],
+    )
     assert RUNNER["split_lane"](["--lane", "driver", "-x"]) == (("driver",), ["-x"])
     with pytest.raises(SystemExit):
         RUNNER["split_lane"](["--lane", "mongo"])
@@ -45,9 +48,22 @@ def test_make_test_runs_the_slow_tier_that_plain_pytest_leaves_out():
 def test_plain_pytest_leaves_out_a_module_that_starts_real_services():
     root = Path(__file__).resolve().parent.parent
     collected = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
-         "tests/test_shared_stores.py", "tests/test_run_tests.py"],
-        cwd=root, capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_shared_stores.py",
+            "tests/test_run_tests.py",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     listed = collected.stdout
     assert "test_run_tests.py::test_both_lanes_run_unless_one_is_named" in listed
     assert "test_shared_stores.py::" not in listed

@@ -2,12 +2,13 @@
 local time, stored in UTC) or in the API keeps a post a draft until then;
 ``flask publish-due`` (what the scheduler runs each minute) publishes it
 once, with its notifications, feeds and cached pages changing then."""
+
 import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from helpers import signed_in_client
+
 from site_app.models import Notification, Post
 from site_app.models import schedule as schedule_module
 from site_app.models.signals import post_published
@@ -43,9 +44,11 @@ def wendy(app, writer):
 @pytest.fixture
 def later(monkeypatch):
     """Move the scheduler's clock ``minutes`` ahead (the time comes)."""
+
     def move(minutes):
         moved = datetime.now(UTC).replace(tzinfo=None) + timedelta(minutes=minutes)
         monkeypatch.setattr(schedule_module, "utcnow", lambda: moved)
+
     return move
 
 
@@ -56,6 +59,7 @@ def announced():
 
     def record(sender, post, author, **_):
         sent.append((str(post), str(author)))
+
     post_published.connect(record)
     yield sent
     post_published.disconnect(record)
@@ -63,8 +67,14 @@ def announced():
 
 def schedule_through_the_form(client, minutes=90, zone="Europe/Madrid", zone_hours=1, **extra):
     when = in_minutes(minutes)
-    data = {"title": f"{SECRET} launch", "body": f"Soon, @rita: {SECRET}.", "tags": "launches",
-            "publish_at": local_text(when, zone_hours), "timezone": zone, "submit": "Publish"}
+    data = {
+        "title": f"{SECRET} launch",
+        "body": f"Soon, @rita: {SECRET}.",
+        "tags": "launches",
+        "publish_at": local_text(when, zone_hours),
+        "timezone": zone,
+        "submit": "Publish",
+    }
     data.update(extra)
     return client.post("/write", data=data), when
 
@@ -90,8 +100,9 @@ def test_a_time_on_the_write_page_keeps_the_post_a_draft_until_then(app, wendy, 
     assert Notification.objects(recipient=reader.id).count() == 0  # the mention waits too
 
 
-def test_publish_due_publishes_at_the_time_once_and_tells_then(app, runner, wendy, writer,
-                                                              make_user, later, announced):
+def test_publish_due_publishes_at_the_time_once_and_tells_then(
+    app, runner, wendy, writer, make_user, later, announced
+):
     reader = make_user("rita")
     response, when = schedule_through_the_form(wendy, minutes=30)
     post_id = post_id_from(response)
@@ -131,7 +142,8 @@ def test_two_runs_at_the_same_moment_publish_once(app, app_context, writer, anno
 
 
 def test_a_time_that_passed_while_nothing_ran_is_published_at_the_next_run(
-        app, runner, app_context, writer, later):
+    app, runner, app_context, writer, later
+):
     post = Post.publish(writer, f"{SECRET} overnight", "Nobody ran.", publish_at=in_minutes(10))
     later(60 * 24 * 3)  # three days with no scheduler
     assert "scheduled posts published: 1" in runner.invoke(args=["publish-due"]).output
@@ -149,18 +161,29 @@ def test_cached_pages_change_at_publication_not_at_saving(app, runner, wendy, la
     assert SECRET in anyone.get("/").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("publish_at, zone, message", [
-    ("next tuesday", "Europe/Madrid", "is not a date and time"),
-    ("2026-02-30T10:00", "Europe/Madrid", "is not a date and time"),
-    ("2001-01-01T10:00", "Europe/Madrid", "That time has passed"),
-    ("9999-12-31T23:59", "Europe/Madrid", "more than five years ahead"),
-    (None, "Mars/Olympus_Mons", "Unknown time zone"),
-])
+@pytest.mark.parametrize(
+    "publish_at, zone, message",
+    [
+        ("next tuesday", "Europe/Madrid", "is not a date and time"),
+        ("2026-02-30T10:00", "Europe/Madrid", "is not a date and time"),
+        ("2001-01-01T10:00", "Europe/Madrid", "That time has passed"),
+        ("9999-12-31T23:59", "Europe/Madrid", "more than five years ahead"),
+        (None, "Mars/Olympus_Mons", "Unknown time zone"),
+    ],
+)
 def test_a_bad_time_is_a_clear_400_that_loses_nothing_typed(app, wendy, publish_at, zone, message):
     publish_at = publish_at or local_text(in_minutes(60))
-    response = wendy.post("/write", data={
-        "title": f"{SECRET} kept", "body": f"Every word {SECRET} kept.", "tags": "keep",
-        "publish_at": publish_at, "timezone": zone, "submit": "Publish"})
+    response = wendy.post(
+        "/write",
+        data={
+            "title": f"{SECRET} kept",
+            "body": f"Every word {SECRET} kept.",
+            "tags": "keep",
+            "publish_at": publish_at,
+            "timezone": zone,
+            "submit": "Publish",
+        },
+    )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert message in page
@@ -190,9 +213,16 @@ def test_the_writer_changes_or_cancels_the_time(app, wendy):
     assert f'data-utc="{stored:%Y-%m-%dT%H:%M:%SZ}"' in edit_page  # the script shows it locally
 
     new_time = in_minutes(240)
-    changed = wendy.post(f"/edit/{post_id}", data={
-        "title": f"{SECRET} launch", "body": "Moved.", "publish_at": local_text(new_time, -5),
-        "timezone": "America/New_York", "submit": "Publish"})
+    changed = wendy.post(
+        f"/edit/{post_id}",
+        data={
+            "title": f"{SECRET} launch",
+            "body": "Moved.",
+            "publish_at": local_text(new_time, -5),
+            "timezone": "America/New_York",
+            "submit": "Publish",
+        },
+    )
     assert changed.status_code == 302
     post = Post.objects.get(id=post_id)
     assert post.draft is True and post.publish_at == new_time and post.body == "Moved."
@@ -207,8 +237,10 @@ def test_the_writer_changes_or_cancels_the_time(app, wendy):
 def test_an_empty_time_on_the_edit_page_cancels_it_and_publish_now_publishes(app, wendy, announced):
     response, _ = schedule_through_the_form(wendy)
     post_id = post_id_from(response)
-    kept = wendy.post(f"/edit/{post_id}", data={"title": "Kept", "body": "Still a draft.",
-                                                "publish_at": "", "save_draft": "Save draft"})
+    kept = wendy.post(
+        f"/edit/{post_id}",
+        data={"title": "Kept", "body": "Still a draft.", "publish_at": "", "save_draft": "Save draft"},
+    )
     assert kept.status_code == 302
     post = Post.objects.get(id=post_id)
     assert post.draft is True and post.publish_at is None
@@ -233,16 +265,23 @@ def test_the_api_schedules_changes_and_cancels(app, writer, api_headers, runner,
     client = app.test_client()
     headers = api_headers("wendy@example.com", PASSWORD)
     when = in_minutes(120)
-    created = client.post("/api/v1/posts/", headers=headers, json={
-        "title": f"{SECRET} by API", "body": "Later.",
-        "publish_at": f"{when + timedelta(hours=2):%Y-%m-%dT%H:%M:%S}+02:00"})
+    created = client.post(
+        "/api/v1/posts/",
+        headers=headers,
+        json={
+            "title": f"{SECRET} by API",
+            "body": "Later.",
+            "publish_at": f"{when + timedelta(hours=2):%Y-%m-%dT%H:%M:%S}+02:00",
+        },
+    )
     assert created.status_code == 201
     answer = created.get_json()
     assert answer["draft"] is True and answer["publish_at"] == f"{when:%Y-%m-%dT%H:%M:%S}.000Z"
     url = f"/api/v1/posts/{answer['id']}"
 
-    moved = client.put(url, headers=headers, json={
-        "publish_at": local_text(when, 9), "timezone": "Asia/Tokyo"})
+    moved = client.put(
+        url, headers=headers, json={"publish_at": local_text(when, 9), "timezone": "Asia/Tokyo"}
+    )
     assert moved.status_code == 200 and moved.get_json()["publish_at"] == f"{when:%Y-%m-%dT%H:%M:%S}.000Z"
     assert client.put(url, headers=headers, json={"publish_at": None}).get_json()["publish_at"] is None
     assert client.put(url, headers=headers, json={"publish_at": f"{when:%Y-%m-%dT%H:%M}"}).status_code == 200
@@ -253,15 +292,21 @@ def test_the_api_schedules_changes_and_cancels(app, writer, api_headers, runner,
     assert published["draft"] is False and published["publish_at"] is None
 
 
-@pytest.mark.parametrize("body, message", [
-    ({"publish_at": "soonish"}, "'publish_at': “soonish” is not a date and time"),
-    ({"publish_at": 1767225600}, "'publish_at' must be an ISO 8601 date and time"),
-    ({"publish_at": "2001-01-01T00:00:00Z"}, "'publish_at': That time has passed"),
-    ({"publish_at": "2030-01-01T00:00", "timezone": "Nowhere/Land"}, "Unknown time zone"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ({"publish_at": "soonish"}, "'publish_at': “soonish” is not a date and time"),
+        ({"publish_at": 1767225600}, "'publish_at' must be an ISO 8601 date and time"),
+        ({"publish_at": "2001-01-01T00:00:00Z"}, "'publish_at': That time has passed"),
+        ({"publish_at": "2030-01-01T00:00", "timezone": "Nowhere/Land"}, "Unknown time zone"),
+    ],
+)
 def test_the_api_refuses_a_bad_time_with_a_400(app, writer, api_headers, body, message):
-    response = app.test_client().post("/api/v1/posts/", headers=api_headers(
-        "wendy@example.com", PASSWORD), json={"title": "T", "body": "B", **body})
+    response = app.test_client().post(
+        "/api/v1/posts/",
+        headers=api_headers("wendy@example.com", PASSWORD),
+        json={"title": "T", "body": "B", **body},
+    )
     assert response.status_code == 400
     assert message in response.get_json()["message"]
     assert Post.objects.count() == 0
@@ -278,8 +323,7 @@ def test_the_api_refuses_a_time_for_a_published_post(app, writer, api_headers):
     assert client.get(path, headers=headers).get_json()["draft"] is False
 
 
-def test_a_draft_saved_with_its_time_just_passed_keeps_it_and_goes_out_next_run(
-        app, runner, wendy):
+def test_a_draft_saved_with_its_time_just_passed_keeps_it_and_goes_out_next_run(app, runner, wendy):
     """The time came while the writer had the edit page open: sending the
     stored time back unchanged is no error; another past time is."""
     response, _ = schedule_through_the_form(wendy)
@@ -289,8 +333,9 @@ def test_a_draft_saved_with_its_time_just_passed_keeps_it_and_goes_out_next_run(
     form = {"title": "Kept", "body": "Saved late.", "timezone": "", "submit": "Publish"}
     saved = wendy.post(f"/edit/{post_id}", data={**form, "publish_at": f"{passed:%Y-%m-%dT%H:%M}"})
     assert saved.status_code == 302
-    other = wendy.post(f"/edit/{post_id}", data={
-        **form, "publish_at": f"{passed - timedelta(minutes=5):%Y-%m-%dT%H:%M}"})
+    other = wendy.post(
+        f"/edit/{post_id}", data={**form, "publish_at": f"{passed - timedelta(minutes=5):%Y-%m-%dT%H:%M}"}
+    )
     assert other.status_code == 400 and "That time has passed" in other.get_data(as_text=True)
     assert "scheduled posts published: 1" in runner.invoke(args=["publish-due"]).output
     assert Post.objects.get(id=post_id).body == "Saved late."

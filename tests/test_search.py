@@ -4,6 +4,7 @@ The page is exercised on the embedded backend (the word-matching fallback);
 the query the real MongoDB path sends is unit-tested against a recording
 collection.
 """
+
 import re
 
 import pytest
@@ -26,8 +27,10 @@ def library(make_user):
 def test_search_finds_title_body_and_tags_best_first(client, library):
     page = client.get("/search?q=COFFEE").text
     assert "3 posts for" in page
-    positions = [page.index(title) for title in
-                 ("Brewing <mark>coffee</mark> at home", "Espresso machines", "Morning routines")]
+    positions = [
+        page.index(title)
+        for title in ("Brewing <mark>coffee</mark> at home", "Espresso machines", "Morning routines")
+    ]
     assert positions == sorted(positions)  # title beats tag beats body
     assert "Gardening" not in page
 
@@ -140,6 +143,7 @@ def test_matched_words_are_highlighted_and_markup_stays_text(client, make_user):
 
 def test_a_term_never_matches_inside_an_escaped_entity(app_context):
     from site_app.search import highlight
+
     assert str(highlight("Tom & Jerry", ["amp"])) == "Tom &amp; Jerry"
     assert str(highlight("<script>", ["script"])) == "&lt;<mark>script</mark>&gt;"
 
@@ -148,7 +152,7 @@ def test_a_term_never_matches_inside_an_escaped_entity(app_context):
 def section(page, heading_id):
     """The HTML of one results section (people, tags, posts), or ''."""
     start = page.find(f'id="{heading_id}"')
-    return "" if start < 0 else page[start:page.find("</section>", start)]
+    return "" if start < 0 else page[start : page.find("</section>", start)]
 
 
 def test_search_finds_people_by_username_and_by_name(client, make_user):

@@ -1,4 +1,5 @@
 """Security headers on every kind of response, and cookie flags in production."""
+
 import re
 
 import pytest
@@ -70,13 +71,13 @@ def test_static_files_carry_the_headers(client):
         assert response.status_code == 200
         for name, value in STRICT_HEADERS.items():
             assert response.headers.get(name) == value, name
-        assert response.headers["Content-Security-Policy"] == (
-            "default-src 'none'; frame-ancestors 'none'")
+        assert response.headers["Content-Security-Policy"] == ("default-src 'none'; frame-ancestors 'none'")
 
 
 def test_uploaded_files_carry_the_headers(client, app):
-    file_id = gridfs_for(app).put(b"hello", filename="a.txt",
-                                  metadata={"content_type": "text/plain", "kind": "attachment"})
+    file_id = gridfs_for(app).put(
+        b"hello", filename="a.txt", metadata={"content_type": "text/plain", "kind": "attachment"}
+    )
     response = client.get(f"/files/{file_id}")
     assert response.status_code == 200
     for name, value in STRICT_HEADERS.items():
@@ -98,10 +99,16 @@ def production_app(make_app):
     production stores in the database, are kept in memory (mongomock), so
     its pages answer as they do for a reader."""
     import mongomock
-    app = make_app(config_name="production", MONGODB_URI="mongodb://127.0.0.1:1/site",
-                   SECRET_KEY="a-long-random-production-secret-0123456789",
-                   MONGODB_SERVER_SELECTION_TIMEOUT_MS=200, MONGODB_TIMEOUT_MS=200,
-                   SKIP_DB_CHECK=True, SITE_URL="https://localhost")
+
+    app = make_app(
+        config_name="production",
+        MONGODB_URI="mongodb://127.0.0.1:1/site",
+        SECRET_KEY="a-long-random-production-secret-0123456789",
+        MONGODB_SERVER_SELECTION_TIMEOUT_MS=200,
+        MONGODB_TIMEOUT_MS=200,
+        SKIP_DB_CHECK=True,
+        SITE_URL="https://localhost",
+    )
     app.extensions["site_db"]["db"] = mongomock.MongoClient().db
     return app
 
@@ -122,8 +129,7 @@ def test_production_session_cookie_is_secure_httponly_and_lax(production_app):
     # which writes the session cookie.
     response = client.get("/admin/", base_url="https://localhost")
     assert response.status_code == 302
-    cookie = next(v for k, v in response.headers.items()
-                  if k == "Set-Cookie" and v.startswith("session="))
+    cookie = next(v for k, v in response.headers.items() if k == "Set-Cookie" and v.startswith("session="))
     flags = {part.strip().lower() for part in cookie.split(";")}
     assert "secure" in flags and "httponly" in flags and "samesite=lax" in flags
 
@@ -135,14 +141,12 @@ def test_production_remember_me_cookie_flags(production_app):
         session["_user_id"] = "someone"
         session.permanent = True
         response = production_app.process_response(production_app.response_class())
-    cookie = next(v for k, v in response.headers.items()
-                  if k == "Set-Cookie" and v.startswith("session="))
+    cookie = next(v for k, v in response.headers.items() if k == "Set-Cookie" and v.startswith("session="))
     flags = {part.strip().lower() for part in cookie.split(";")}
     assert "secure" in flags and "httponly" in flags and "samesite=lax" in flags
     assert any(flag.startswith("expires=") for flag in flags)
     # And a form posted without its CSRF token is refused.
-    assert production_app.test_client().post("/auth/logout",
-                                              base_url="https://localhost").status_code == 400
+    assert production_app.test_client().post("/auth/logout", base_url="https://localhost").status_code == 400
 
 
 def test_development_cookies_are_httponly_and_lax_but_not_secure(make_app):
@@ -150,8 +154,7 @@ def test_development_cookies_are_httponly_and_lax_but_not_secure(make_app):
     with app.test_request_context("/"):
         session["_user_id"] = "someone"
         response = app.process_response(app.response_class())
-    cookie = next(v for k, v in response.headers.items()
-                  if k == "Set-Cookie" and v.startswith("session="))
+    cookie = next(v for k, v in response.headers.items() if k == "Set-Cookie" and v.startswith("session="))
     flags = {part.strip().lower() for part in cookie.split(";")}
     assert "httponly" in flags and "samesite=lax" in flags
     assert "secure" not in flags

@@ -1,4 +1,5 @@
 """The seed command: an operator fills a database with realistic demo content."""
+
 import os
 import re
 import subprocess
@@ -14,8 +15,20 @@ from site_app.models import Like, Post, Role, User
 from site_app.seed import DEMO_PASSWORD, DEMO_SIZES, commands
 
 ROOT = Path(__file__).resolve().parent.parent
-SMALL = ["--users", "12", "--posts", "20", "--comments", "150", "--follows", "30",
-         "--images", "3", "--seed", "7"]
+SMALL = [
+    "--users",
+    "12",
+    "--posts",
+    "20",
+    "--comments",
+    "150",
+    "--follows",
+    "30",
+    "--images",
+    "3",
+    "--seed",
+    "7",
+]
 
 
 def seed(runner, *args):
@@ -79,8 +92,21 @@ def test_comment_counts_match_and_every_comment_has_its_own_id(app, runner):
 
 
 def test_nobody_follows_themselves_or_anyone_twice(app, runner):
-    seed(runner, "--users", "15", "--follows", "60", "--posts", "0", "--comments", "0",
-         "--images", "0", "--seed", "3")
+    seed(
+        runner,
+        "--users",
+        "15",
+        "--follows",
+        "60",
+        "--posts",
+        "0",
+        "--comments",
+        "0",
+        "--images",
+        "0",
+        "--seed",
+        "3",
+    )
 
     user_ids = {user["_id"] for user in raw_users()}
     total = 0
@@ -95,8 +121,7 @@ def test_nobody_follows_themselves_or_anyone_twice(app, runner):
 
 def test_dense_follow_graph_fills_every_pair_once(app, runner):
     # 5 users can make at most 20 follows; asking for more gives all of them.
-    seed(runner, "--users", "5", "--follows", "50", "--posts", "0", "--comments", "0",
-         "--images", "0")
+    seed(runner, "--users", "5", "--follows", "50", "--posts", "0", "--comments", "0", "--images", "0")
 
     assert sum(len(user["following"]) for user in raw_users()) == 20
 
@@ -104,8 +129,11 @@ def test_dense_follow_graph_fills_every_pair_once(app, runner):
 def test_demo_logins_work_with_the_demo_password(app, runner):
     seed(runner, *SMALL)
 
-    roles = {"demo@example.com": "User", "moderator@example.com": "Moderator",
-             "admin@example.com": "Administrator"}
+    roles = {
+        "demo@example.com": "User",
+        "moderator@example.com": "Moderator",
+        "admin@example.com": "Administrator",
+    }
     for email, role in roles.items():
         user = User.by_email(email)
         assert user.verify_password(DEMO_PASSWORD)
@@ -168,8 +196,7 @@ def test_seeded_documents_have_the_shape_the_models_write(app, runner, make_user
     seeded_user = User._get_collection().find_one({"email": "demo@example.com"})
     assert set(seeded_user) == set(registered)
     written_raw = Post._get_collection().find_one({"_id": written.id})
-    seeded_post = Post._get_collection().find_one({"_id": {"$ne": written.id},
-                                                   "comment_count": {"$gt": 0}})
+    seeded_post = Post._get_collection().find_one({"_id": {"$ne": written.id}, "comment_count": {"$gt": 0}})
     assert set(seeded_post) == set(written_raw)
     assert set(seeded_post["comments"][0]) == set(written_raw["comments"][0])
 
@@ -183,8 +210,20 @@ def test_reset_empties_the_database_first(app, runner, make_user):
     make_user("keeper")
     seed(runner, *SMALL)
 
-    seed(runner, "--reset", "--users", "4", "--posts", "3", "--comments", "5", "--follows", "2",
-         "--images", "1")
+    seed(
+        runner,
+        "--reset",
+        "--users",
+        "4",
+        "--posts",
+        "3",
+        "--comments",
+        "5",
+        "--follows",
+        "2",
+        "--images",
+        "1",
+    )
 
     assert User.objects(username="keeper").count() == 0
     assert User.objects.count() == 4
@@ -219,11 +258,9 @@ def test_logins_not_created_are_not_printed(app, runner):
 
 def test_same_seed_gives_the_same_content(app, runner):
     seed(runner, *SMALL)
-    first = (sorted(user["username"] for user in raw_users()),
-             sorted(post["title"] for post in raw_posts()))
+    first = (sorted(user["username"] for user in raw_users()), sorted(post["title"] for post in raw_posts()))
     seed(runner, "--reset", *SMALL)
-    second = (sorted(user["username"] for user in raw_users()),
-              sorted(post["title"] for post in raw_posts()))
+    second = (sorted(user["username"] for user in raw_users()), sorted(post["title"] for post in raw_posts()))
 
     assert first == second
 
@@ -238,8 +275,9 @@ def test_more_comments_than_posts_can_hold_are_capped(app, runner):
 @pytest.mark.embedded_only("the demo seeds only the embedded database")
 def test_make_run_seeds_an_empty_embedded_database_once(monkeypatch, make_app):
     served = []
-    monkeypatch.setattr(commands, "run_simple",
-                        lambda host, port, app, **options: served.append((host, port, app)))
+    monkeypatch.setattr(
+        commands, "run_simple", lambda host, port, app, **options: served.append((host, port, app))
+    )
     app = make_app()
     runner = app.test_cli_runner()
 
@@ -263,8 +301,13 @@ def test_make_run_seeds_an_empty_embedded_database_once(monkeypatch, make_app):
 
 def test_script_refuses_without_mongodb_uri():
     env = {key: value for key, value in os.environ.items() if key != "MONGODB_URI"}
-    finished = subprocess.run([sys.executable, str(ROOT / "scripts" / "seed.py")], env=env,
-                              capture_output=True, text=True, timeout=60)
+    finished = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "seed.py")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
     assert finished.returncode != 0
     assert "MONGODB_URI is not set" in finished.stderr
@@ -272,19 +315,29 @@ def test_script_refuses_without_mongodb_uri():
 
 
 def test_script_says_when_the_server_cannot_be_reached():
-    env = dict(os.environ, MONGODB_URI="mongodb://127.0.0.1:9/inkwell_seed_test",
-               MONGODB_SERVER_SELECTION_TIMEOUT_MS="200", MONGODB_TIMEOUT_MS="200",
-               SITE_CONFIG="development")
-    finished = subprocess.run([sys.executable, str(ROOT / "scripts" / "seed.py"), "--users", "3"],
-                              env=env, capture_output=True, text=True, timeout=120)
+    env = dict(
+        os.environ,
+        MONGODB_URI="mongodb://127.0.0.1:9/inkwell_seed_test",
+        MONGODB_SERVER_SELECTION_TIMEOUT_MS="200",
+        MONGODB_TIMEOUT_MS="200",
+        SITE_CONFIG="development",
+    )
+    finished = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "seed.py"), "--users", "3"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
     assert finished.returncode != 0
     assert "cannot reach the MongoDB server named by MONGODB_URI" in finished.stderr
     assert "Traceback" not in finished.stderr
 
 
-@pytest.mark.parametrize("argument", ["--users", "--posts", "--comments", "--follows",
-                                      "--images", "--reset", "--seed"])
+@pytest.mark.parametrize(
+    "argument", ["--users", "--posts", "--comments", "--follows", "--images", "--reset", "--seed"]
+)
 def test_help_lists_every_option(runner, argument):
     result = runner.invoke(args=["seed", "--help"])
     assert argument in result.output

@@ -1,9 +1,10 @@
 """Sessions live on the server: logging out, changing the password,
 disabling the account and "log out everywhere" end them for real, and a
 session cookie copied before any of those opens nothing afterwards."""
-import pytest
 
+import pytest
 from helpers import signed_in_client
+
 from site_app.database import get_db
 from site_app.models import User
 from site_app.sessions import COLLECTION, ensure_session_indexes
@@ -42,8 +43,7 @@ def test_a_cookie_copied_before_logout_opens_nothing_after(app, client, auth, ma
 
 def test_a_remembered_login_also_ends_at_logout(app, client, make_user):
     make_user("ann")
-    client.post("/auth/login", data={"email": "ann@example.com", "password": PASSWORD,
-                                     "remember_me": "y"})
+    client.post("/auth/login", data={"email": "ann@example.com", "password": PASSWORD, "remember_me": "y"})
     copied = session_cookie(client)
     client.post("/auth/logout")
     thief = browser_with(app, copied)
@@ -63,14 +63,15 @@ def test_logging_in_gives_a_new_session_id(app, client, make_user):
     assert not can_write(browser_with(app, planted))  # session fixation fails
 
 
-def test_a_password_change_ends_the_other_sessions_but_not_this_one(app, client, auth,
-                                                                   make_user):
+def test_a_password_change_ends_the_other_sessions_but_not_this_one(app, client, auth, make_user):
     ann = make_user("ann")
     other_device = signed_in_client(app, ann)
     assert can_write(other_device)
     auth.login_as(ann)
-    response = client.post("/auth/change-password", data={
-        "old_password": PASSWORD, "password": "a new password", "password2": "a new password"})
+    response = client.post(
+        "/auth/change-password",
+        data={"old_password": PASSWORD, "password": "a new password", "password2": "a new password"},
+    )
     assert response.status_code == 302
     assert can_write(client)
     assert not can_write(other_device)
@@ -86,8 +87,7 @@ def test_disabling_an_account_deletes_its_sessions(app, make_user):
     assert not can_write(browser)
 
 
-def test_log_out_everywhere_ends_every_session_and_token(app, client, auth, make_user,
-                                                         api_headers):
+def test_log_out_everywhere_ends_every_session_and_token(app, client, auth, make_user, api_headers):
     ann = make_user("ann")
     phone = signed_in_client(app, ann)
     token = client.post("/api/v1/tokens/", headers=api_headers(ann.email, PASSWORD)).get_json()
@@ -116,6 +116,7 @@ def test_log_out_everywhere_is_post_only_and_needs_the_csrf_token(make_user, mak
 def test_anonymous_readers_get_no_cookie_and_no_stored_session(app, client, make_user):
     post_author = make_user("ann")
     from site_app.models import Post
+
     post = Post.publish(post_author, "Hello", "Body")
     for path in ("/", "/feed.atom", "/user/ann", f"/post/{post.id}", "/search?q=hello"):
         response = client.get(path)
@@ -135,6 +136,7 @@ def test_sessions_expire_through_a_ttl_index(app):
 
 def test_an_expired_stored_session_is_not_honoured(app, client, auth, make_user):
     from datetime import datetime
+
     auth.login_as(make_user("ann"))
     stored_sessions(app).update_many({}, {"$set": {"expires_at": datetime(2000, 1, 1)}})
     assert not can_write(client)
@@ -159,6 +161,7 @@ def test_a_remember_me_cookie_of_flask_login_opens_nothing(app, make_user):
     # "Keep me logged in" is a lasting server-side session now; a remember
     # cookie (only ever issued before) would outlive logout, so none is honoured.
     from flask_login.utils import encode_cookie
+
     ann = make_user("ann")
     with app.test_request_context():
         remembered = encode_cookie(ann.get_id())
@@ -167,8 +170,7 @@ def test_a_remember_me_cookie_of_flask_login_opens_nothing(app, make_user):
     assert not can_write(browser)
 
 
-def test_a_request_in_flight_at_logout_does_not_bring_the_session_back(app, client, auth,
-                                                                        make_user):
+def test_a_request_in_flight_at_logout_does_not_bring_the_session_back(app, client, auth, make_user):
     """A request that read the session before logout and writes it after
     (a refreshed expiry, a flash) must not recreate the deleted record."""
     ann = make_user("ann")
@@ -192,7 +194,9 @@ def test_an_anonymous_visit_to_a_form_keeps_its_session_briefly(make_app):
     visitor: it lives ANONYMOUS_SESSION_MINUTES, not the signed-in lifetime."""
     import re
     from datetime import timedelta
+
     from site_app.models import Role, utcnow
+
     app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
         Role.insert_roles()
@@ -205,8 +209,9 @@ def test_an_anonymous_visit_to_a_form_keeps_its_session_briefly(make_app):
     assert timedelta(minutes=1) <= brief <= timedelta(hours=1)
     assert stored["expires_at"] - utcnow() <= brief
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
-    signed_in = visitor.post("/auth/login", data={"email": "ann@example.com",
-                                                  "password": PASSWORD, "csrf_token": token})
+    signed_in = visitor.post(
+        "/auth/login", data={"email": "ann@example.com", "password": PASSWORD, "csrf_token": token}
+    )
     assert signed_in.status_code == 302
     [kept] = stored_sessions(app).find({})
     assert kept["user_id"] == ann.id

@@ -1,15 +1,14 @@
 """The page cache and the rate-limit counters in the Redis the environment
 names (CACHE_TYPE=RedisCache + CACHE_REDIS_URL, RATELIMIT_STORAGE_URI), as
 several workers need them. A real redis-server; skipped without one."""
+
 import os
 import subprocess
 import sys
 
 import pytest
 import redis
-
 from shape_services import ROOT, start_redis
-
 
 # An app built from the environment alone, as gunicorn builds it: an
 # anonymous reader fills the page cache and one failed login is counted.
@@ -32,10 +31,17 @@ def redis_server(tmp_path):
 
 def test_cache_and_rate_limits_use_the_redis_the_environment_names(redis_server):
     env = {k: v for k, v in os.environ.items() if k not in {"MONGODB_URI", "SITE_CONFIG"}}
-    env.update({"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": f"{redis_server.url}/3",
-                "RATELIMIT_STORAGE_URI": f"{redis_server.url}/4", "LOG_LEVEL": "ERROR"})
-    result = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    env.update(
+        {
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": f"{redis_server.url}/3",
+            "RATELIMIT_STORAGE_URI": f"{redis_server.url}/4",
+            "LOG_LEVEL": "ERROR",
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr[-3000:]
 
     cached = [key.decode() for key in redis.Redis.from_url(f"{redis_server.url}/3").keys()]

@@ -1,9 +1,9 @@
 """Spanish is complete: the main pages, walked in Spanish by an anonymous
 reader and by a signed-in one, hold no English sentence."""
+
 import re
 
 import pytest
-
 from helpers import signed_in_client
 
 from site_app.models import Post
@@ -11,12 +11,14 @@ from site_app.models import Post
 SPANISH = {"Accept-Language": "es"}
 # Words of English prose that are not Spanish words; a page in Spanish
 # holding one of them (outside what members wrote) holds an English phrase.
-ENGLISH = set("""the and you your yours of is are to with this that for not have has was
+ENGLISH = set(
+    """the and you your yours of is are to with this that for not have has was
 were yet page pages post posts comment comments follow followers following log sign
 search write read home explore drafts edit delete share like likes save profile
 notifications by or it be here there what when who why how more less first last next
 previous newest oldest older newer found find back account password email tag tags
-ago now minute minutes hour hours day days month months year years""".split())
+ago now minute minutes hour hours day days month months year years""".split()
+)
 # What members wrote (titles, bodies, names) and the site's name: not the site's words.
 MEMBER_TEXT = ("Inkwell", "escritora", "lectora", "Lámpara de aceite", "Una lámpara", "lampara")
 VERBATIM = re.compile(r"<(script|style|pre|code)\b.*?</\1>", re.S | re.I)
@@ -60,9 +62,18 @@ def spanish_page(client, path, status=200):
     return html
 
 
-ANONYMOUS_PAGES = ["/", "/post/{post}", "/user/escritora", "/auth/login", "/auth/register",
-                   "/search?q=lampara", "/search?q=nada", "/explore", "/tag/lampara",
-                   "/followers/escritora"]
+ANONYMOUS_PAGES = [
+    "/",
+    "/post/{post}",
+    "/user/escritora",
+    "/auth/login",
+    "/auth/register",
+    "/search?q=lampara",
+    "/search?q=nada",
+    "/explore",
+    "/tag/lampara",
+    "/followers/escritora",
+]
 
 
 @pytest.mark.parametrize("path", ANONYMOUS_PAGES)
@@ -71,9 +82,22 @@ def test_anonymous_pages_in_spanish_hold_no_english(client, site, path):
     assert english_phrases(html) == []
 
 
-@pytest.mark.parametrize("path", ["/", "/followed", "/post/{post}", "/user/lectora", "/write",
-                                  "/notifications", "/drafts", "/edit-profile", "/explore",
-                                  "/settings/blocked", "/auth/change-password"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/followed",
+        "/post/{post}",
+        "/user/lectora",
+        "/write",
+        "/notifications",
+        "/drafts",
+        "/edit-profile",
+        "/explore",
+        "/settings/blocked",
+        "/auth/change-password",
+    ],
+)
 def test_signed_in_pages_in_spanish_hold_no_english(app, site, path):
     client = signed_in_client(app, site[1])
     html = spanish_page(client, path.format(post=site[0].id))
@@ -93,7 +117,8 @@ def test_a_json_error_message_is_in_spanish(client):
     response = client.get("/api/v1/posts/", headers=SPANISH)
     assert response.status_code == 401
     assert response.get_json()["message"] == (
-        "Envía tu correo y contraseña, o un token, con autenticación HTTP Basic.")
+        "Envía tu correo y contraseña, o un token, con autenticación HTTP Basic."
+    )
 
 
 def test_counts_and_dates_are_written_in_spanish(client, site):

@@ -1,5 +1,6 @@
 """Empty pages that help: a Followed tab with nothing in it suggests writers
 to follow and popular tags; a search without results suggests tags."""
+
 import re
 
 import pytest

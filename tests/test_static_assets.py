@@ -2,6 +2,7 @@
 copies (brotli, gzip), deferred scripts, no date library and a purged
 Bootstrap that still holds every class the templates use; dynamic answers
 compressed by the app unless a proxy is said to do it."""
+
 import hashlib
 import re
 from html.parser import HTMLParser
@@ -86,6 +87,7 @@ def test_scripts_but_the_theme_are_deferred_and_no_date_library_is_sent(client, 
 
 # -- the purged Bootstrap -----------------------------------------------------
 
+
 def _classes_in_css(css):
     return set(re.findall(r"\.(-?[_a-zA-Z][\w-]*)", re.sub(r"url\([^)]*\)", "", css)))
 
@@ -106,8 +108,8 @@ def _classes_in_templates():
 
 def test_every_bootstrap_class_the_templates_use_survives_the_purge():
     import flask_bootstrap
-    full_css = (Path(flask_bootstrap.__file__).parent
-                / "static/bootstrap5/css/bootstrap.min.css").read_text()
+
+    full_css = (Path(flask_bootstrap.__file__).parent / "static/bootstrap5/css/bootstrap.min.css").read_text()
     purged = (ROOT / "static/vendor/bootstrap/bootstrap.min.css").read_text()
     bootstrap_classes, kept = _classes_in_css(full_css), _classes_in_css(purged)
     flash_alerts = {f"alert-{c}" for c in ("success", "info", "danger", "warning")}
@@ -142,16 +144,20 @@ class _Tags(HTMLParser):
 def _type_selectors(css):
     """The element names selectors start with (``textarea`` in ``textarea.x``)."""
     groups = re.findall(r"([^{}]+)\{", re.sub(r"@[^{]+\{", "", css))
-    return {m.group(0) for group in groups for selector in group.split(",")
-            if (m := re.match(r"[a-z][a-z0-9]*(?![\w-])", selector.strip()))}
+    return {
+        m.group(0)
+        for group in groups
+        for selector in group.split(",")
+        if (m := re.match(r"[a-z][a-z0-9]*(?![\w-])", selector.strip()))
+    }
 
 
 def test_every_element_the_pages_render_keeps_its_bootstrap_rules(client, auth, make_user):
     # Form fields are written by WTForms, not by a template: a purge that
     # reads only templates would drop the rules for <textarea> and <select>.
     import flask_bootstrap
-    full_css = (Path(flask_bootstrap.__file__).parent
-                / "static/bootstrap5/css/bootstrap.min.css").read_text()
+
+    full_css = (Path(flask_bootstrap.__file__).parent / "static/bootstrap5/css/bootstrap.min.css").read_text()
     purged = (ROOT / "static/vendor/bootstrap/bootstrap.min.css").read_text()
     ann = make_user("ann", role="Administrator")
     auth.login_as(ann)
@@ -167,6 +173,7 @@ def test_every_element_the_pages_render_keeps_its_bootstrap_rules(client, auth, 
 
 
 # -- dynamic answers -----------------------------------------------------------
+
 
 @pytest.mark.parametrize("encoding", ["br", "gzip"])
 def test_pages_and_json_are_compressed(client, encoding):
@@ -184,13 +191,13 @@ def test_compression_can_be_left_to_a_proxy(make_app):
 
 def test_stored_files_and_ranges_are_never_recompressed(client, app):
     text = b"plain words " * 500
-    file_id = gridfs_for(app).put(text, filename="a.txt", metadata={
-        "content_type": "text/plain", "kind": "attachment"})
+    file_id = gridfs_for(app).put(
+        text, filename="a.txt", metadata={"content_type": "text/plain", "kind": "attachment"}
+    )
     whole = client.get(f"/files/{file_id}", headers={"Accept-Encoding": "br, gzip"})
     assert whole.status_code == 200 and "Content-Encoding" not in whole.headers
     assert whole.data == text
-    part = client.get(f"/files/{file_id}", headers={"Accept-Encoding": "br, gzip",
-                                                  "Range": "bytes=0-99"})
+    part = client.get(f"/files/{file_id}", headers={"Accept-Encoding": "br, gzip", "Range": "bytes=0-99"})
     assert part.status_code == 206 and "Content-Encoding" not in part.headers
     assert part.data == text[:100]
 

@@ -1,11 +1,11 @@
 """A writer's stats: views of each post counted per day, the page cache's
 answers included, crawlers and the writer's own visits left out; ``/stats``
 shows views, likes and comments of the last 30 days, a chart and its table."""
+
 from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
-
 from helpers import signed_in_client
 
 from site_app import view_counting
@@ -95,13 +95,11 @@ def test_views_are_counted_on_rendered_and_cached_pages(app, post, writer_browse
     cached = read(anonymous, post)
     assert cached.headers["X-Page-Cache"] == "hit"
     # A browser revalidating its copy shows the page again: a view too.
-    read(anonymous, post, headers={**BROWSER, "If-None-Match": cached.headers["ETag"]},
-         status=304)
+    read(anonymous, post, headers={**BROWSER, "If-None-Match": cached.headers["ETag"]}, status=304)
     assert post_rows(writer_browser) == {"Lamp post": [3, 0, 0]}
 
 
-def test_a_cached_page_kept_by_another_worker_is_counted_for_its_writer(app, post,
-                                                                       writer_browser):
+def test_a_cached_page_kept_by_another_worker_is_counted_for_its_writer(app, post, writer_browser):
     anonymous = app.test_client()
     read(anonymous, post)
     view_counting._AUTHORS.clear()  # as in a worker that never rendered the page
@@ -122,16 +120,21 @@ def test_views_tallied_in_the_process_are_written_together(app, post, writer_bro
 def test_crawlers_prefetches_and_other_methods_are_not_counted(app, post, writer_browser):
     anonymous = app.test_client()
     read(anonymous, post)
-    for agent in ("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
-                  "curl/8.5.0", "python-requests/2.32.3", ""):
+    for agent in (
+        "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+        "curl/8.5.0",
+        "python-requests/2.32.3",
+        "",
+    ):
         read(anonymous, post, headers={"User-Agent": agent})
     read(anonymous, post, headers={**BROWSER, "Sec-Purpose": "prefetch"})
     assert anonymous.head(f"/post/{post.id}", headers=BROWSER).status_code == 200
     assert post_rows(writer_browser) == {"Lamp post": [1, 0, 0]}
 
 
-def test_the_writers_own_views_are_not_counted_other_members_are(app, post, writer,
-                                                                  writer_browser, make_user):
+def test_the_writers_own_views_are_not_counted_other_members_are(
+    app, post, writer, writer_browser, make_user
+):
     read(writer_browser, post)
     assert post_rows(writer_browser) == {}
     assert "None of your posts was read in the last 30 days." in stats_page(writer_browser)
@@ -148,8 +151,9 @@ def test_drafts_and_missing_posts_count_nothing(app, writer, writer_browser, mak
     assert post_rows(writer_browser) == {}
 
 
-def test_stats_show_views_likes_and_comments_of_the_writers_posts(app, post, writer,
-                                                                   writer_browser, make_user):
+def test_stats_show_views_likes_and_comments_of_the_writers_posts(
+    app, post, writer, writer_browser, make_user
+):
     other = Post.publish(writer, "Second post", "More", "lamp")
     someone_elses = Post.publish(make_user("rival"), "Not mine", "Body")
     friend = make_user("friend")
@@ -175,7 +179,7 @@ def test_stats_show_views_likes_and_comments_of_the_writers_posts(app, post, wri
 def test_the_chart_is_an_accessible_svg_without_inline_style(app, post, writer_browser):
     read(app.test_client(), post)
     html = stats_page(writer_browser)
-    svg = html[html.index("<svg"):html.index("</svg>")]
+    svg = html[html.index("<svg") : html.index("</svg>")]
     assert 'role="img"' in svg and 'aria-labelledby="views-chart-title views-chart-desc"' in svg
     assert '<title id="views-chart-title">Views per day, ' in svg
     assert "1 view in all; the busiest day had 1." in svg
@@ -191,8 +195,9 @@ def test_a_removed_comment_leaves_the_count(app, post, writer_browser, make_user
     comment = post.add_comment(friend, "Soon gone")
     post.add_comment(friend, "Stays")
     assert post_rows(writer_browser) == {"Lamp post": [0, 0, 2]}
-    assert signed_in_client(app, friend).post(
-        f"/post/{post.id}/comment/{comment.id}/delete").status_code == 302
+    assert (
+        signed_in_client(app, friend).post(f"/post/{post.id}/comment/{comment.id}/delete").status_code == 302
+    )
     assert post_rows(writer_browser) == {"Lamp post": [0, 0, 1]}
 
 
@@ -225,8 +230,23 @@ def test_stats_are_for_signed_in_writers(client):
 
 
 def test_the_demo_writer_has_30_days_of_stats_to_read(app, runner, client):
-    result = runner.invoke(args=["seed", "--users", "8", "--posts", "30", "--comments", "60",
-                                 "--follows", "10", "--images", "0", "--seed", "3"])
+    result = runner.invoke(
+        args=[
+            "seed",
+            "--users",
+            "8",
+            "--posts",
+            "30",
+            "--comments",
+            "60",
+            "--follows",
+            "10",
+            "--images",
+            "0",
+            "--seed",
+            "3",
+        ]
+    )
     assert result.exit_code == 0, result.output
     client.post("/auth/login", data={"email": "demo@example.com", "password": DEMO_PASSWORD})
     with app.app_context():
@@ -244,6 +264,7 @@ def test_new_subscribers_are_counted_by_the_day_they_said_yes(app, writer, write
     """Confirmed in the window and still subscribed: a pending address, one
     that left and one from before the window are not new subscribers."""
     from site_app.models.subscriptions import Subscription
+
     today = utcnow()
     Subscription.switch_on(writer.id, "today@example.com")
     for email, days_ago in (("lately@example.com", 3), ("long-ago@example.com", 45)):
@@ -260,6 +281,7 @@ def test_new_subscribers_are_counted_by_the_day_they_said_yes(app, writer, write
 
 def test_days_and_numbers_are_written_in_the_readers_language(app, writer, post, writer_browser):
     from babel.dates import format_date
+
     for _ in range(1200):
         PostDay.count(post.id, writer.id)
     html = writer_browser.get("/stats", headers={"Accept-Language": "es"}).text

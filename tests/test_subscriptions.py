@@ -2,6 +2,7 @@
 the mail of each new post, one-click unsubscribing, followers switching
 email on, the writer's list and CSV, bad input and floods, and a send cut
 off half-way and resumed."""
+
 import io
 import re
 
@@ -23,8 +24,7 @@ def writer(make_user):
     return make_user("ann", name="Ann Writer")
 
 
-def _publish(client, auth, writer, title="Tides", body="The sea comes in. And goes out.",
-             **extra):
+def _publish(client, auth, writer, title="Tides", body="The sea comes in. And goes out.", **extra):
     auth.login_as(writer)
     response = client.post("/write", data={"title": title, "body": body, "tags": "", **extra})
     assert response.status_code == 302
@@ -107,17 +107,20 @@ def test_subscribing_to_nobody_is_a_404(client, outbox):
     assert client.post("/user/nobody/subscribe", data={"email": "a@example.com"}).status_code == 404
 
 
-@pytest.mark.app_config(RATELIMIT_ENABLED=True, SUBSCRIBE_RATE_LIMIT="2 per hour",
-                        SUBSCRIBE_TARGET_RATE_LIMIT="5 per hour")
+@pytest.mark.app_config(
+    RATELIMIT_ENABLED=True, SUBSCRIBE_RATE_LIMIT="2 per hour", SUBSCRIBE_TARGET_RATE_LIMIT="5 per hour"
+)
 def test_floods_are_limited_per_address_and_per_writer(client, make_user):
     make_user("bob")
-    statuses = [client.post("/user/bob/subscribe", data={"email": "same@example.com"}).status_code
-                for _ in range(3)]
+    statuses = [
+        client.post("/user/bob/subscribe", data={"email": "same@example.com"}).status_code for _ in range(3)
+    ]
     assert statuses == [200, 200, 429]
     # Other addresses go on, until the writer's own limit (which counted
     # the refused request too).
-    statuses = [client.post("/user/bob/subscribe", data={"email": f"r{n}@example.com"}).status_code
-                for n in range(3)]
+    statuses = [
+        client.post("/user/bob/subscribe", data={"email": f"r{n}@example.com"}).status_code for n in range(3)
+    ]
     assert statuses == [200, 200, 429]
     assert Subscription.objects.count() == 3  # nothing refused was stored
 
@@ -231,8 +234,7 @@ def test_others_cannot_see_a_writers_list(client, auth, writer, make_user):
 def test_imported_addresses_each_get_the_opt_in_mail_first(client, auth, writer, outbox):
     auth.login_as(writer)
     csv_file = b"email\nOne@example.com\ntwo@example.com\nnot-an-address\n\none@example.com\n"
-    response = client.post("/subscribers/import",
-                           data={"file": (io.BytesIO(csv_file), "list.csv")})
+    response = client.post("/subscribers/import", data={"file": (io.BytesIO(csv_file), "list.csv")})
     assert response.status_code == 200
     assert "2 addresses sent the opt-in mail" in response.text
     assert "not-an-address" in response.text
@@ -241,12 +243,11 @@ def test_imported_addresses_each_get_the_opt_in_mail_first(client, auth, writer,
     assert Subscription.count_of(writer.id) == 0  # nothing active without the yes
 
 
-@pytest.mark.parametrize("upload, message", [
-    ((io.BytesIO(b"\xff\xfe\x00bad"), "list.csv"), "not UTF-8"),
-    (None, "Choose a CSV file."),
-])
-def test_an_unreadable_import_is_refused_with_its_reason(client, auth, writer, outbox,
-                                                         upload, message):
+@pytest.mark.parametrize(
+    "upload, message",
+    [((io.BytesIO(b"\xff\xfe\x00bad"), "list.csv"), "not UTF-8"), (None, "Choose a CSV file.")],
+)
+def test_an_unreadable_import_is_refused_with_its_reason(client, auth, writer, outbox, upload, message):
     auth.login_as(writer)
     response = client.post("/subscribers/import", data={"file": upload} if upload else {})
     assert response.status_code == 400
@@ -265,7 +266,8 @@ def test_an_import_over_the_row_limit_is_refused_whole(client, auth, writer, out
 
 @pytest.mark.app_config(SITE_URL="https://blog.example", MAIL_RATE_PER_MINUTE=2)
 def test_a_send_cut_off_half_way_and_resumed_mails_each_subscriber_once(
-        app, client, auth, writer, outbox, monkeypatch):
+    app, client, auth, writer, outbox, monkeypatch
+):
     readers = [f"r{n}@example.com" for n in range(6)]
     for email in readers:
         _subscribe(client, outbox, email)
@@ -296,17 +298,17 @@ def test_a_send_cut_off_half_way_and_resumed_mails_each_subscriber_once(
 
 
 @pytest.mark.app_config(SITE_URL="https://blog.example", MAIL_RATE_PER_MINUTE=2)
-def test_a_post_goes_out_in_batches_a_minute_apart(app, client, auth, writer, outbox,
-                                                   monkeypatch):
+def test_a_post_goes_out_in_batches_a_minute_apart(app, client, auth, writer, outbox, monkeypatch):
     for n in range(3):
         _subscribe(client, outbox, f"r{n}@example.com")
     outbox.clear()
     scheduled = []
-    monkeypatch.setattr("site_app.subscriptions.sending.enqueue_in",
-                        lambda *args, **kwargs: scheduled.append((args, kwargs)))
+    monkeypatch.setattr(
+        "site_app.subscriptions.sending.enqueue_in", lambda *args, **kwargs: scheduled.append((args, kwargs))
+    )
     post = _publish(client, auth, writer, title="Batched")
     assert len(outbox) == 2  # the first batch: MAIL_RATE_PER_MINUTE mails
-    ((seconds, job, post_id), after), = scheduled
+    (((seconds, job, post_id), after),) = scheduled
     assert (seconds, job, post_id) == (60, SEND_JOB, str(post.id))
     with app.app_context():
         jobs.enqueue(job, post_id, **after)  # a minute later
@@ -323,6 +325,7 @@ def test_on_the_embedded_default_the_next_batch_waits_its_pause(monkeypatch, mak
     from flask_mail import email_dispatched
 
     from site_app.models import User
+
     monkeypatch.setattr("site_app.subscriptions.sending.BATCH_PAUSE_SECONDS", 0.3)
     app = make_app(JOBS_RUN_AT_ONCE=False, MAIL_RATE_PER_MINUTE=1, SITE_URL="https://blog.example")
     arrivals, both = [], threading.Event()
@@ -335,8 +338,7 @@ def test_on_the_embedded_default_the_next_batch_waits_its_pause(monkeypatch, mak
     email_dispatched.connect(arrived, app)
     try:
         with app.app_context():
-            ann = User.register(email="ann@example.com", username="ann",
-                                password="correct horse battery")
+            ann = User.register(email="ann@example.com", username="ann", password="correct horse battery")
             for email in ("r1@example.com", "r2@example.com"):
                 Subscription.switch_on(ann.id, email)
             Post.publish(ann, "Paced", "Slowly.")

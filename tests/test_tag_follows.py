@@ -1,11 +1,12 @@
 """Readers follow tags: the tagged posts join their Followed tab; and the
 Followed tab stays bounded for a reader following thousands of writers."""
+
 from datetime import timedelta
 
-from site_app.models import Post, User, utcnow
-from site_app.models import followed_feed
-from site_app.models.tag_follows import FOLLOWED_TAGS_MAX
 from test_query_shapes import declared_indexes, pipeline_shape, served_by_index
+
+from site_app.models import Post, User, followed_feed, utcnow
+from site_app.models.tag_follows import FOLLOWED_TAGS_MAX
 
 
 def _followed_tab(client):
@@ -63,8 +64,7 @@ def test_following_a_tag_twice_keeps_it_once(client, make_user, auth):
 
 def test_followed_tags_are_bounded(client, make_user, auth):
     rita = make_user("rita")
-    User.objects(id=rita.id).update_one(
-        set__followed_tags=[f"tag{n}" for n in range(FOLLOWED_TAGS_MAX)])
+    User.objects(id=rita.id).update_one(set__followed_tags=[f"tag{n}" for n in range(FOLLOWED_TAGS_MAX)])
     auth.login_as(rita)
     response = client.post("/tag/one-more/follow", follow_redirects=True)
     assert response.status_code == 200
@@ -88,7 +88,8 @@ def test_the_tag_page_offers_its_feed_and_stays_shareable_for_anonymous_readers(
 
 
 def test_a_reader_following_more_writers_than_the_feed_reads_sees_the_most_active(
-        app, client, make_user, auth, db_ops, monkeypatch):
+    app, client, make_user, auth, db_ops, monkeypatch
+):
     monkeypatch.setattr(followed_feed, "FEED_WRITERS_MAX", 3)
     rita = make_user("rita")
     now = utcnow()
@@ -135,14 +136,14 @@ def test_the_feed_of_writers_and_tags_is_served_by_indexes(app, client, make_use
     assert all(served_by_index(indexes, filter_, sort) for _c, _o, filter_, sort in posts)
 
 
-def test_the_api_timeline_keeps_a_readers_followed_tags_to_themselves(
-        client, make_user, api_headers):
+def test_the_api_timeline_keeps_a_readers_followed_tags_to_themselves(client, make_user, api_headers):
     rita, wendy = make_user("rita"), make_user("wendy")
     Post.publish(wendy, "Wendy writes", "Body")
     Post.publish(make_user("zed"), "Zed's lamps", "Body", tags="lighting")
     rita.follow(wendy)
     rita.follow_tag("lighting")
-    answer = client.get(f"/api/v1/users/{rita.id}/timeline/",
-                        headers=api_headers("zed@example.com", "correct horse battery"))
+    answer = client.get(
+        f"/api/v1/users/{rita.id}/timeline/", headers=api_headers("zed@example.com", "correct horse battery")
+    )
     assert answer.status_code == 200
     assert [post["title"] for post in answer.get_json()["posts"]] == ["Wendy writes"]

@@ -1,23 +1,27 @@
 """Tags keep what makes them distinct (the bug: ``C++`` was stored as
 ``c``, ``ci/cd`` as ``cicd``, ``Node.js`` as ``nodejs``), reach their page
 through ``url_for``, and the writer sees what will be stored."""
+
 import pytest
 
 from site_app.models import Post
 from site_app.models.tags import normalise_tags
 
 
-@pytest.mark.parametrize("typed, stored", [
-    ("C++, c", ["c++", "c"]),
-    ("ci/cd, CICD", ["ci/cd", "cicd"]),
-    ("Node.js, nodejs", ["node.js", "nodejs"]),
-    ("C#, F#, .NET", ["c#", "f#", ".net"]),
-    ("  Machine   Learning ", ["machine-learning"]),  # spaces become hyphens
-    ("editor ux, Editor-UX, editor - ux", ["editor-ux"]),
-    ("<b>html</b>", ["bhtml/b"]),
-    ("../etc, /, ., ++", ["etc"]),   # no part of a tag is dots or punctuation alone
-    ("a//b, /x/", ["a/b", "x"]),
-])
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("C++, c", ["c++", "c"]),
+        ("ci/cd, CICD", ["ci/cd", "cicd"]),
+        ("Node.js, nodejs", ["node.js", "nodejs"]),
+        ("C#, F#, .NET", ["c#", "f#", ".net"]),
+        ("  Machine   Learning ", ["machine-learning"]),  # spaces become hyphens
+        ("editor ux, Editor-UX, editor - ux", ["editor-ux"]),
+        ("<b>html</b>", ["bhtml/b"]),
+        ("../etc, /, ., ++", ["etc"]),  # no part of a tag is dots or punctuation alone
+        ("a//b, /x/", ["a/b", "x"]),
+    ],
+)
 def test_tags_stay_distinct_and_readable(typed, stored):
     assert normalise_tags(typed) == stored
 
@@ -28,15 +32,16 @@ def test_a_c_plus_plus_post_is_not_filed_under_c(app, client, make_user):
         Post.publish(writer, "Templates", "Body", tags="C++, ci/cd, Node.js, C#")
         Post.publish(writer, "Pointers", "Body", tags="C")
     page = client.get("/post/" + str(Post.objects(title="Templates").first().id)).get_data(as_text=True)
-    for href in ('href="/tag/c++"', 'href="/tag/ci/cd"', 'href="/tag/node.js"',
-                 'href="/tag/c%23"'):
+    for href in ('href="/tag/c++"', 'href="/tag/ci/cd"', 'href="/tag/node.js"', 'href="/tag/c%23"'):
         assert href in page, href
-    for path, shown, hidden in (("/tag/c++", "Templates", "Pointers"),
-                                ("/tag/c%2B%2B", "Templates", "Pointers"),
-                                ("/tag/c", "Pointers", "Templates"),
-                                ("/tag/ci/cd", "Templates", "Pointers"),
-                                ("/tag/c%23", "Templates", "Pointers"),
-                                ("/tag/node.js", "Templates", "Pointers")):
+    for path, shown, hidden in (
+        ("/tag/c++", "Templates", "Pointers"),
+        ("/tag/c%2B%2B", "Templates", "Pointers"),
+        ("/tag/c", "Pointers", "Templates"),
+        ("/tag/ci/cd", "Templates", "Pointers"),
+        ("/tag/c%23", "Templates", "Pointers"),
+        ("/tag/node.js", "Templates", "Pointers"),
+    ):
         listing = client.get(path)
         assert listing.status_code == 200, path
         text = listing.get_data(as_text=True)
@@ -72,8 +77,9 @@ def test_a_tag_with_spaces_has_a_readable_address_and_old_ones_redirect(app, cli
 def test_deploy_renames_tags_stored_with_spaces(app, runner, make_user):
     with app.app_context():
         writer = make_user("wendy")
-        Post._get_collection().insert_one({"title": "Old", "body": "Old", "author": writer.id,
-                                           "tags": ["editor ux", "python"]})
+        Post._get_collection().insert_one(
+            {"title": "Old", "body": "Old", "author": writer.id, "tags": ["editor ux", "python"]}
+        )
     result = runner.invoke(args=["deploy"])
     assert "posts whose tags lost their spaces: 1" in result.output
     with app.app_context():

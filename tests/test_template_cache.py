@@ -1,9 +1,8 @@
 """Templates are compiled once per process, shared by every app, and
 compiled again when their source changes."""
+
 from jinja2 import DictLoader, Environment
-
 from template_cache import ProcessBytecodeCache, shared
-
 
 
 class CountingCache(ProcessBytecodeCache):

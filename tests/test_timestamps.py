@@ -1,10 +1,10 @@
 """Timestamps render without inline styles, which the CSP would block, and
 with the words static/js/local-time.js will write, so its rewrite moves
 nothing (tests/browser/test_dates_journeys.py checks the script's side)."""
-from datetime import datetime, timedelta, UTC
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from flask import render_template_string
 
 from site_app.timestamps import from_now
@@ -13,8 +13,8 @@ from site_app.timestamps import from_now
 def test_moment_renders_a_time_element_without_inline_style(app):
     with app.test_request_context("/"):
         html = render_template_string(
-            "{{ moment(ts).fromNow() }}|{{ moment(ts).format('LLL') }}",
-            ts=datetime(2026, 3, 4, 5, 6, 7))
+            "{{ moment(ts).fromNow() }}|{{ moment(ts).format('LLL') }}", ts=datetime(2026, 3, 4, 5, 6, 7)
+        )
     relative, formatted = html.split("|")
     assert "style=" not in html
     assert relative.startswith('<time class="local-time" datetime="2026-03-04T05:06:07Z"')
@@ -25,13 +25,23 @@ def test_moment_renders_a_time_element_without_inline_style(app):
     assert ">4 Mar 2026, 05:06 UTC</time>" in formatted
 
 
-@pytest.mark.parametrize("ago, words", [
-    (timedelta(seconds=10), "now"), (timedelta(seconds=60), "1 minute ago"),
-    (timedelta(minutes=5), "5 minutes ago"), (timedelta(minutes=60), "1 hour ago"),
-    (timedelta(hours=5), "5 hours ago"), (timedelta(hours=30), "1 day ago"),
-    (timedelta(days=5), "5 days ago"), (timedelta(days=30), "1 month ago"),
-    (timedelta(days=100), "3 months ago"), (timedelta(days=400), "1 year ago"),
-    (timedelta(days=1000), "3 years ago"), (-timedelta(days=5), "in 5 days")])
+@pytest.mark.parametrize(
+    "ago, words",
+    [
+        (timedelta(seconds=10), "now"),
+        (timedelta(seconds=60), "1 minute ago"),
+        (timedelta(minutes=5), "5 minutes ago"),
+        (timedelta(minutes=60), "1 hour ago"),
+        (timedelta(hours=5), "5 hours ago"),
+        (timedelta(hours=30), "1 day ago"),
+        (timedelta(days=5), "5 days ago"),
+        (timedelta(days=30), "1 month ago"),
+        (timedelta(days=100), "3 months ago"),
+        (timedelta(days=400), "1 year ago"),
+        (timedelta(days=1000), "3 years ago"),
+        (-timedelta(days=5), "in 5 days"),
+    ],
+)
 def test_the_fallback_says_what_the_script_will_say(app, ago, words):
     ts = datetime.now(UTC).replace(tzinfo=None) - ago
     with app.test_request_context("/"):

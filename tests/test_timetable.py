@@ -2,6 +2,7 @@
 PUBLISH_DUE_SECONDS and the counts repaired daily, by a thread of the web
 process on the embedded default, by RQ's cron scheduler beside
 ``flask worker`` with JOBS_REDIS_URL."""
+
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -33,10 +34,10 @@ def stop_timetable(app):
     app.extensions["timetable_stop"].set()
 
 
-@pytest.mark.app_config(SCHEDULER_IN_PROCESS=True, PUBLISH_DUE_SECONDS=0.05,
-                        REPAIR_COUNTS_CRON="* * * * * *")  # croniter's sixth field: seconds
-def test_the_web_process_runs_the_timetable_from_its_first_request(app, make_user,
-                                                                   stop_timetable):
+@pytest.mark.app_config(
+    SCHEDULER_IN_PROCESS=True, PUBLISH_DUE_SECONDS=0.05, REPAIR_COUNTS_CRON="* * * * * *"
+)  # croniter's sixth field: seconds
+def test_the_web_process_runs_the_timetable_from_its_first_request(app, make_user, stop_timetable):
     writer, reader = make_user("wendy"), make_user("rita")
     # Its time passed while nothing ran.
     post = Post.publish(writer, "Overdue", "Its time has passed.", publish_at=an_hour_ago())
@@ -74,7 +75,9 @@ def test_rq_cron_enqueues_publish_due_and_a_worker_publishes(app, make_user, red
     connection = redis_connection(app)
     cron = rq_cron_scheduler(app, connection)
     assert sorted(job.func_name for job in cron.get_jobs()) == [
-        "site_app.scheduler.publish_due_job", "site_app.scheduler.repair_counts_job"]
+        "site_app.scheduler.publish_due_job",
+        "site_app.scheduler.repair_counts_job",
+    ]
     [enqueued] = cron.enqueue_jobs()  # the minute job at once; the daily one waits for 03:30
     assert enqueued.func_name == "site_app.scheduler.publish_due_job"
     assert post.reload().draft is True  # enqueued, not run
@@ -95,9 +98,9 @@ def test_the_worker_starts_rqs_cron_in_a_child_that_enqueues_at_once(app, make_u
     """What ``flask worker`` starts beside the worker: a forked process
     running RQ's cron scheduler, which enqueues publish-due on start."""
     from site_app.scheduler import start_rq_cron
+
     app.config.update(JOBS_RUN_AT_ONCE=False, JOBS_REDIS_URL=redis_url)
-    post = Post.publish(make_user("wendy"), "Overdue", "Through the child.",
-                        publish_at=an_hour_ago())
+    post = Post.publish(make_user("wendy"), "Overdue", "Through the child.", publish_at=an_hour_ago())
     child = start_rq_cron(app)
     try:
         queue = rq_queue(app)

@@ -1,6 +1,7 @@
 """Every string a person reads is marked for translation, and the catalogs
 under site_app/translations/ hold every marked string (``make
 translations`` refreshes them)."""
+
 import io
 import re
 import subprocess
@@ -19,8 +20,7 @@ LANGUAGES = ("es", "ar")
 JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 # Contents no reader reads as the site's words: code, scripts, styles.
 VERBATIM = re.compile(r"<(script|style|pre|code)\b.*?</\1>", re.S | re.I)
-READ_ATTRIBUTES = re.compile(
-    r'\b(placeholder|aria-label|title|alt|data-confirm|label)="([^"]*)"', re.I)
+READ_ATTRIBUTES = re.compile(r'\b(placeholder|aria-label|title|alt|data-confirm|label)="([^"]*)"', re.I)
 TAG = re.compile(r"<[^>]*>", re.S)
 ENTITY = re.compile(r"&#?\w+;")
 WORD = re.compile(r"[A-Za-z]{2,}")
@@ -46,21 +46,44 @@ def test_the_check_finds_an_unmarked_sentence():
     assert unmarked_text("Dear {{ name }},", html=False) == ["Dear ,"]
 
 
-@pytest.mark.parametrize("path", sorted(p.relative_to(TEMPLATES).as_posix()
-                                        for p in TEMPLATES.rglob("*") if p.suffix in (".html", ".txt")))
+@pytest.mark.parametrize(
+    "path",
+    sorted(
+        p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*") if p.suffix in (".html", ".txt")
+    ),
+)
 def test_no_template_holds_an_unmarked_english_sentence(path):
     source = (TEMPLATES / path).read_text()
     assert unmarked_text(source, html=path.endswith(".html")) == [], (
-        f"templates/{path}: wrap these in {{{{ _('...') }}}} (or ngettext), then `make translations`")
+        f"templates/{path}: wrap these in {{{{ _('...') }}}} (or ngettext), then `make translations`"
+    )
 
 
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory):
     """The message ids the sources hold now, extracted as `make translations` does."""
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", "extract",
-                    "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location",
-                    "-o", str(pot), "."], cwd=ROOT, check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "-q",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "--no-location",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
     with pot.open("rb") as handle:
         return {message.id for message in read_po(handle) if message.id}
 

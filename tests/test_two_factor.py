@@ -3,6 +3,7 @@ sign-in's second step, recovery codes, trusted devices, turning it off, the
 staff rule, the API's rules, the limits on wrong codes, and the page listing
 where an account is signed in. Codes are computed with pyotp from the
 secret the setup page shows, as an authenticator app would."""
+
 import re
 import time
 
@@ -15,8 +16,10 @@ from site_app.models.two_factor import TwoFactor
 
 PASSWORD = "correct horse battery"
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
-IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
-          "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
 
 
 def log_in(client, user, next_page=None, **extra):
@@ -126,8 +129,7 @@ def test_the_next_page_after_the_code_stays_on_this_site(client, ann, ann_with_t
     secret, _codes = ann_with_two_factor
     step = log_in(client, ann, next_page="https://evil.example/")
     assert step.location == "/auth/two-factor/verify"
-    answer = client.post("/auth/two-factor/verify?next=//evil.example/",
-                         data={"code": next_code(secret)})
+    answer = client.post("/auth/two-factor/verify?next=//evil.example/", data={"code": next_code(secret)})
     assert answer.location == "/"
 
 
@@ -141,8 +143,7 @@ def test_a_pending_sign_in_expires(client, ann, ann_with_two_factor):
     secret, _codes = ann_with_two_factor
     log_in(client, ann)
     with client.session_transaction() as session:
-        session["two_factor_pending"] = {**session["two_factor_pending"],
-                                         "until": time.time() - 1}
+        session["two_factor_pending"] = {**session["two_factor_pending"], "until": time.time() - 1}
     late = client.post("/auth/two-factor/verify", data={"code": next_code(secret)})
     assert late.status_code == 302
     assert late.location.startswith("/auth/login")
@@ -162,22 +163,24 @@ def test_a_recovery_code_works_once(client, auth, ann, ann_with_two_factor):
     assert "That code is not right" in again.text
 
 
-def test_a_trusted_device_skips_the_step_until_the_password_changes(client, auth, ann,
-                                                                   ann_with_two_factor):
+def test_a_trusted_device_skips_the_step_until_the_password_changes(client, auth, ann, ann_with_two_factor):
     secret, _codes = ann_with_two_factor
     log_in(client, ann)
-    trusted = client.post("/auth/two-factor/verify",
-                          data={"code": next_code(secret), "trust_device": "y"})
+    trusted = client.post("/auth/two-factor/verify", data={"code": next_code(secret), "trust_device": "y"})
     assert "trusted_device=" in " ".join(trusted.headers.getlist("Set-Cookie"))
     auth.logout()
     assert log_in(client, ann).location == "/"  # no code asked
-    changed = client.post("/auth/change-password", data={
-        "old_password": PASSWORD, "password": "a new horse battery",
-        "password2": "a new horse battery"})
+    changed = client.post(
+        "/auth/change-password",
+        data={
+            "old_password": PASSWORD,
+            "password": "a new horse battery",
+            "password2": "a new horse battery",
+        },
+    )
     assert changed.status_code == 302
     auth.logout()
-    asked = client.post("/auth/login", data={"email": ann.email,
-                                             "password": "a new horse battery"})
+    asked = client.post("/auth/login", data={"email": ann.email, "password": "a new horse battery"})
     assert asked.location == "/auth/two-factor/verify"
 
 
@@ -194,12 +197,12 @@ def test_turning_off_needs_the_password_and_a_code(client, auth, ann):
     no_code = client.post("/auth/two-factor/disable", data={"password": PASSWORD, "code": "1"})
     assert no_code.status_code == 400
     assert "That code is not right" in no_code.text
-    wrong_password = client.post("/auth/two-factor/disable",
-                                 data={"password": "not it at all", "code": next_code(secret)})
+    wrong_password = client.post(
+        "/auth/two-factor/disable", data={"password": "not it at all", "code": next_code(secret)}
+    )
     assert wrong_password.status_code == 400
     assert "That is not your password" in wrong_password.text
-    off = client.post("/auth/two-factor/disable",
-                      data={"password": PASSWORD, "code": next_code(secret)})
+    off = client.post("/auth/two-factor/disable", data={"password": PASSWORD, "code": next_code(secret)})
     assert off.status_code == 302
     auth.logout()
     assert log_in(client, ann).location == "/"
@@ -220,8 +223,7 @@ def staff_app(make_app, required):
     with app.app_context():
         for name, role in (("mo", "Moderator"), ("reader", "User")):
             user = User.register(email=f"{name}@example.com", username=name, password=PASSWORD)
-            User.objects(id=user.id).update_one(set__confirmed=True,
-                                                set__role=Role.named(role))
+            User.objects(id=user.id).update_one(set__confirmed=True, set__role=Role.named(role))
     return app
 
 
@@ -246,8 +248,7 @@ def test_staff_may_go_without_it_when_it_is_not_required(make_app):
     assert moderator.get("/moderate").status_code == 200
 
 
-def test_the_api_refuses_a_password_for_an_account_with_two_factor(client, ann,
-                                                                   ann_with_two_factor):
+def test_the_api_refuses_a_password_for_an_account_with_two_factor(client, ann, ann_with_two_factor):
     secret, _codes = ann_with_two_factor
     refused = client.get("/api/v1/posts/", headers=basic_auth(ann.email, PASSWORD))
     assert refused.status_code == 401
@@ -255,11 +256,11 @@ def test_the_api_refuses_a_password_for_an_account_with_two_factor(client, ann,
     no_code = client.post("/api/v1/tokens/", headers=basic_auth(ann.email, PASSWORD))
     assert no_code.status_code == 401
     assert "X-TOTP" in no_code.get_json()["message"]
-    wrong = client.post("/api/v1/tokens/",
-                        headers={**basic_auth(ann.email, PASSWORD), "X-TOTP": "000000"})
+    wrong = client.post("/api/v1/tokens/", headers={**basic_auth(ann.email, PASSWORD), "X-TOTP": "000000"})
     assert wrong.status_code == 401
-    created = client.post("/api/v1/tokens/",
-                          headers={**basic_auth(ann.email, PASSWORD), "X-TOTP": next_code(secret)})
+    created = client.post(
+        "/api/v1/tokens/", headers={**basic_auth(ann.email, PASSWORD), "X-TOTP": next_code(secret)}
+    )
     assert created.status_code == 200
     token = created.get_json()["token"]
     assert client.get("/api/v1/posts/", headers=basic_auth(token)).status_code == 200
@@ -285,8 +286,9 @@ def test_wrong_codes_count_against_the_password_limit(make_app):
     refused = client.post("/auth/two-factor/verify", data={"code": next_code(secret)})
     assert refused.status_code == 429
     # The API's X-TOTP shares the same limit.
-    api = client.post("/api/v1/tokens/", headers={**basic_auth("ann@example.com", PASSWORD),
-                                                  "X-TOTP": next_code(secret)})
+    api = client.post(
+        "/api/v1/tokens/", headers={**basic_auth("ann@example.com", PASSWORD), "X-TOTP": next_code(secret)}
+    )
     assert api.status_code == 429
 
 
@@ -301,8 +303,9 @@ def test_the_sessions_page_lists_devices_and_signs_out_another(app, ann):
     assert page.text.count("This device") == 1
     keys = re.findall(r'action="/auth/sessions/([0-9a-f]{64})/sign-out"', page.text)
     assert len(keys) == 2
-    this_one = re.search(r"This device.*?/auth/sessions/([0-9a-f]{64})/sign-out", page.text,
-                         re.DOTALL).group(1)
+    this_one = re.search(r"This device.*?/auth/sessions/([0-9a-f]{64})/sign-out", page.text, re.DOTALL).group(
+        1
+    )
     other = next(key for key in keys if key != this_one)
     signed_out = laptop.post(f"/auth/sessions/{other}/sign-out")
     assert signed_out.status_code == 302
@@ -316,18 +319,23 @@ def test_nobody_signs_out_a_session_of_another_account(app, make_user, ann):
     ann_browser, ben_browser = app.test_client(), app.test_client()
     log_in(ann_browser, ann)
     log_in(ben_browser, ben)
-    ann_key = re.search(r"/auth/sessions/([0-9a-f]{64})/sign-out",
-                        ann_browser.get("/auth/sessions").text).group(1)
+    ann_key = re.search(
+        r"/auth/sessions/([0-9a-f]{64})/sign-out", ann_browser.get("/auth/sessions").text
+    ).group(1)
     assert ben_browser.post(f"/auth/sessions/{ann_key}/sign-out").status_code == 404
     assert ben_browser.post("/auth/sessions/not-a-key/sign-out").status_code == 404
     assert ann_browser.get("/bookmarks").status_code == 200
 
 
 def test_staff_need_two_factor_in_production_and_not_in_development(make_app):
-    production = make_app(config_name="production", MONGODB_URI="mongodb://127.0.0.1:1/site",
-                          SKIP_DB_CHECK=True,
-                          SECRET_KEY="a-long-random-production-secret-0123456789",
-                          MONGODB_SERVER_SELECTION_TIMEOUT_MS=200, SITE_URL="https://localhost")
+    production = make_app(
+        config_name="production",
+        MONGODB_URI="mongodb://127.0.0.1:1/site",
+        SKIP_DB_CHECK=True,
+        SECRET_KEY="a-long-random-production-secret-0123456789",
+        MONGODB_SERVER_SELECTION_TIMEOUT_MS=200,
+        SITE_URL="https://localhost",
+    )
     assert production.config["TWO_FACTOR_REQUIRED_FOR_STAFF"] is True
     assert make_app().config["TWO_FACTOR_REQUIRED_FOR_STAFF"] is False
 
@@ -343,8 +351,7 @@ def test_deleting_an_account_deletes_its_two_factor_secret(client, auth, ann):
 def test_signing_out_this_session_from_the_list_logs_out(app, ann):
     browser = app.test_client()
     log_in(browser, ann)
-    key = re.search(r"/auth/sessions/([0-9a-f]{64})/sign-out",
-                    browser.get("/auth/sessions").text).group(1)
+    key = re.search(r"/auth/sessions/([0-9a-f]{64})/sign-out", browser.get("/auth/sessions").text).group(1)
     answer = browser.post(f"/auth/sessions/{key}/sign-out", follow_redirects=True)
     assert answer.status_code == 200
     assert "You have been logged out" in answer.text

@@ -1,15 +1,16 @@
 """Uploads: no metadata block survives re-encoding, the decoding work of one
 image is bounded before any pixel is decoded, and each account may upload
 only so many files (``UPLOAD_RATE_LIMIT``)."""
+
 import io
 
 import pytest
-from PIL import Image, PngImagePlugin
-
 from helpers import signed_in_client
+from PIL import Image, PngImagePlugin
+from test_media import png_declaring, upload
+
 from site_app.database import get_db
 from site_app.models import User
-from test_media import png_declaring, upload
 
 SECRET = "SECRET-METADATA-42"
 
@@ -29,8 +30,7 @@ def _saved(image, fmt, **options):
 
 
 def jpeg_with_comment():
-    return _saved(Image.new("RGB", (60, 40), "red"), "JPEG", comment=SECRET,
-                  icc_profile=SECRET.encode())
+    return _saved(Image.new("RGB", (60, 40), "red"), "JPEG", comment=SECRET, icc_profile=SECRET.encode())
 
 
 def gif_with_comment():
@@ -62,11 +62,16 @@ def all_stored_bytes(app):
     return b"".join(bytes(chunk["data"]) for chunk in get_db(app)["fs.chunks"].find({}))
 
 
-@pytest.mark.parametrize("make, name", [
-    (jpeg_with_comment, "c.jpg"), (gif_with_comment, "c.gif"),
-    (animated_gif_with_comment, "a.gif"), (png_with_text_chunks, "t.png"),
-    (webp_with_xmp_and_exif, "x.webp"),
-])
+@pytest.mark.parametrize(
+    "make, name",
+    [
+        (jpeg_with_comment, "c.jpg"),
+        (gif_with_comment, "c.gif"),
+        (animated_gif_with_comment, "a.gif"),
+        (png_with_text_chunks, "t.png"),
+        (webp_with_xmp_and_exif, "x.webp"),
+    ],
+)
 def test_no_metadata_block_survives_an_upload(app, writer_client, make, name):
     response = upload(writer_client, make(), name)
     assert response.status_code == 201
@@ -77,15 +82,18 @@ def test_no_metadata_block_survives_an_upload(app, writer_client, make, name):
 
 
 def test_no_metadata_survives_in_an_avatar(app, writer_client):
-    response = writer_client.post("/edit-profile", data={
-        "name": "Wren", "avatar": (io.BytesIO(jpeg_with_comment()), "me.jpg")},
-        content_type="multipart/form-data")
+    response = writer_client.post(
+        "/edit-profile",
+        data={"name": "Wren", "avatar": (io.BytesIO(jpeg_with_comment()), "me.jpg")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     assert get_db(app)["fs.files"].count_documents({}) > 0
     assert SECRET.encode() not in all_stored_bytes(app)
 
 
 # -- decoding work ---------------------------------------------------------------
+
 
 def gif_with_frames(frames, side):
     images = []
@@ -102,6 +110,7 @@ def gif_with_frames(frames, side):
 def decodes(monkeypatch):
     """The images whose pixels were decoded during the test."""
     from site_app.media import images
+
     decoded = []
     real = images._decode
 
@@ -122,8 +131,7 @@ def test_a_small_png_declaring_40_megapixels_is_refused_undecoded(app, writer_cl
     assert get_db(app)["fs.files"].count_documents({}) == 0
 
 
-def test_a_300_frame_gif_is_refused_before_its_frames_are_decoded(app, writer_client,
-                                                                  decodes):
+def test_a_300_frame_gif_is_refused_before_its_frames_are_decoded(app, writer_client, decodes):
     data = gif_with_frames(300, 300)  # 27 million pixels to decode in all
     response = upload(writer_client, data, "many.gif")
     assert response.status_code == 400
@@ -142,6 +150,7 @@ def test_a_short_animation_within_the_budget_is_kept(writer_client, decodes):
 
 # -- uploads per account ------------------------------------------------------------
 
+
 def small_png():
     out = io.BytesIO()
     Image.new("RGB", (20, 20), "teal").save(out, "PNG")
@@ -156,8 +165,7 @@ def limited_app(make_app):
 
 def _writer(app, name):
     with app.app_context():
-        user = User.register(email=f"{name}@example.com", username=name,
-                             password="correct horse battery")
+        user = User.register(email=f"{name}@example.com", username=name, password="correct horse battery")
         User.objects(id=user.id).update_one(set__confirmed=True)
         return signed_in_client(app, User.objects.get(id=user.id))
 
@@ -165,17 +173,24 @@ def _writer(app, name):
 def test_uploads_are_limited_per_account_over_every_way_in(limited_app):
     wren = _writer(limited_app, "wren")
     assert upload(wren, small_png(), "1.png").status_code == 201
-    response = wren.post("/write", data={
-        "title": "Two pictures", "body": "Here they are",
-        "images": [(io.BytesIO(small_png()), "2.png"), (io.BytesIO(small_png()), "3.png")]},
-        content_type="multipart/form-data")
+    response = wren.post(
+        "/write",
+        data={
+            "title": "Two pictures",
+            "body": "Here they are",
+            "images": [(io.BytesIO(small_png()), "2.png"), (io.BytesIO(small_png()), "3.png")],
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     refused = upload(wren, small_png(), "4.png")
     assert refused.status_code == 429
     assert "3 per hour" in refused.get_json()["message"]
-    page = wren.post("/edit-profile", data={
-        "name": "Wren", "avatar": (io.BytesIO(small_png()), "me.png")},
-        content_type="multipart/form-data")
+    page = wren.post(
+        "/edit-profile",
+        data={"name": "Wren", "avatar": (io.BytesIO(small_png()), "me.png")},
+        content_type="multipart/form-data",
+    )
     assert page.status_code == 429
     assert "too many files" in page.get_data(as_text=True)
     # A post without images is not an upload.
@@ -185,8 +200,7 @@ def test_uploads_are_limited_per_account_over_every_way_in(limited_app):
 
 
 @pytest.mark.parametrize("fmt, name", [("PNG", "x.png"), ("WEBP", "x.webp")])
-def test_an_image_with_a_damaged_exif_block_is_stored_without_it(app, writer_client, fmt,
-                                                                  name):
+def test_an_image_with_a_damaged_exif_block_is_stored_without_it(app, writer_client, fmt, name):
     out = io.BytesIO()
     Image.new("RGB", (30, 20), "red").save(out, fmt, exif=b"Exif\x00\x00" + SECRET.encode())
     response = upload(writer_client, out.getvalue(), name)

@@ -1,5 +1,6 @@
 """Every internal link is built with ``url_for``, so moving a route moves
 every link to it, and a typo is an error at render time instead of a 404."""
+
 import re
 from pathlib import Path
 
@@ -13,10 +14,12 @@ HAND_WRITTEN_REDIRECT = re.compile(r"""(redirect\(\s*f?["']/|return\s+f["']/)"""
 
 
 def _hits(pattern, paths):
-    return [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
-            for path in paths
-            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-            if pattern.search(line)]
+    return [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in paths
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
 
 
 def test_templates_build_internal_links_with_url_for():

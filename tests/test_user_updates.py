@@ -1,10 +1,11 @@
 """Fields more than one path writes are changed with atomic updates: two
 requests holding the same account never undo each other, and an account
 deleted meanwhile is not written back as a stub."""
+
 import pytest
+from helpers import links_in, site_path
 from mongoengine.errors import SaveConditionError
 
-from helpers import links_in, site_path
 from site_app.models import User
 
 PASSWORD = "correct horse battery"
@@ -15,9 +16,10 @@ def test_an_email_change_link_dies_with_a_password_change(client, auth, make_use
     auth.login_as(ann)
     client.post("/auth/change_email", data={"email": "ann@new.example", "password": PASSWORD})
     link = links_in(outbox[-1])[0]
-    client.post("/auth/change-password", data={"old_password": PASSWORD,
-                                                "password": "a new password",
-                                                "password2": "a new password"})
+    client.post(
+        "/auth/change-password",
+        data={"old_password": PASSWORD, "password": "a new password", "password2": "a new password"},
+    )
     page = client.get(site_path(link), follow_redirects=True).get_data(as_text=True)
     assert "That link is invalid or has expired" in page
     assert User.objects.get(id=ann.id).email == "ann@example.com"
@@ -45,6 +47,7 @@ def test_a_profile_save_does_not_bring_back_an_avatar_removed_meanwhile(app, mak
     from werkzeug.datastructures import FileStorage
 
     from site_app.media.storage import set_avatar
+
     ann = make_user("ann")
     request_copy, admin_copy = two_copies(ann)
     png = io.BytesIO()
@@ -89,6 +92,7 @@ def test_an_account_deleted_while_its_owner_edits_the_profile_is_a_404(client, a
     ann = make_user("ann")
     auth.login_as(ann)
     from site_app.models import users
+
     real_loader = users.load_user
     held = User.objects.get(id=ann.id)
 
@@ -98,6 +102,7 @@ def test_an_account_deleted_while_its_owner_edits_the_profile_is_a_404(client, a
         return held
 
     from site_app.extensions import login_manager
+
     login_manager.user_loader(load_then_delete)
     try:
         response = client.post("/edit-profile", data={"name": "Ghost"})

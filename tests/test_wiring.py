@@ -4,6 +4,7 @@ signals of one document class) and its listeners; the app built by
 ``create_app`` must have exactly those receivers from ``site_app``, and
 importing every module of ``site_app`` without building an app must
 connect none."""
+
 import re
 import subprocess
 import sys
@@ -40,8 +41,11 @@ def watched_signals():
     """``{name: signal}``: the site's own (any blinker signal a ``site_app``
     module holds), MongoEngine's document signals and Flask-Login's."""
     found = {}
-    homes = [module for name, module in sorted(sys.modules.items())
-             if name.startswith("site_app") and module is not None]
+    homes = [
+        module
+        for name, module in sorted(sys.modules.items())
+        if name.startswith("site_app") and module is not None
+    ]
     homes += [mongoengine.signals, flask_login.signals]
     for module in homes:
         for name, value in vars(module).items():
@@ -81,8 +85,10 @@ def connected_wiring():
 
 
 def _rows(wiring):
-    return "\n".join(f"  {signal}{f' of {sender}' if sender else ''} -> {listener}"
-                     for signal, sender, listener in sorted(wiring, key=str))
+    return "\n".join(
+        f"  {signal}{f' of {sender}' if sender else ''} -> {listener}"
+        for signal, sender, listener in sorted(wiring, key=str)
+    )
 
 
 def test_the_table_names_every_receiver_the_app_connects(app):
@@ -102,9 +108,11 @@ def test_the_table_reading_sees_each_listener_of_a_row():
         ## Next
         | `x` | `y` | `z` |
         """)
-    assert documented_wiring(table) == {("post_delete", "Post", "content_cache.gone"),
-                                        ("post_delete", "Post", "media.free"),
-                                        ("post_liked", None, "notifications.on_like")}
+    assert documented_wiring(table) == {
+        ("post_delete", "Post", "content_cache.gone"),
+        ("post_delete", "Post", "media.free"),
+        ("post_liked", None, "notifications.on_like"),
+    }
 
 
 def test_a_receiver_connected_outside_the_table_is_named(app):
@@ -112,11 +120,15 @@ def test_a_receiver_connected_outside_the_table_is_named(app):
 
     def stray(sender, **_):
         pass
+
     stray.__module__ = "site_app.somewhere"
     post_liked.connect(stray)
     try:
-        assert ("post_liked", None, "somewhere.test_a_receiver_connected_outside_the_table_is_named"
-                ".<locals>.stray") in connected_wiring() - documented_wiring()
+        assert (
+            "post_liked",
+            None,
+            "somewhere.test_a_receiver_connected_outside_the_table_is_named.<locals>.stray",
+        ) in connected_wiring() - documented_wiring()
     finally:
         post_liked.disconnect(stray)
 
@@ -133,7 +145,8 @@ def test_importing_every_module_connects_nothing():
         import test_wiring
         print(sorted(test_wiring.connected_wiring()))
         """) % (str(ROOT), str(ROOT / "tests"))
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         timeout=120, cwd=ROOT)
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]", f"connected on import: {run.stdout}"

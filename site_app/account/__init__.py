@@ -1,4 +1,5 @@
 """A member's own account: their archive (export) and leaving (deletion)."""
+
 from flask import Blueprint
 
 account = Blueprint("account", __name__)

@@ -12,6 +12,7 @@ piece, posts are read from a cursor without the queryset's cache and files
 from GridFS a chunk at a time, and ``account.json``'s long lists are
 written item by item, so memory stays flat however large the account.
 """
+
 import io
 import json
 import re
@@ -159,12 +160,20 @@ def _file_names(body):
 
 
 def _markdown(post, slug, names):
-    meta = {"title": post.title, "date": iso_utc(post.timestamp),
-            "updated": iso_utc(post.updated or post.timestamp), "tags": list(post.tags or []),
-            "draft": bool(post.draft)}
-    optional = {"subtitle": post.subtitle, "publish_at": iso_utc(post.publish_at),
-                "canonical_url": post.canonical_url, "excerpt": post.custom_excerpt,
-                "lang": post.lang}
+    meta = {
+        "title": post.title,
+        "date": iso_utc(post.timestamp),
+        "updated": iso_utc(post.updated or post.timestamp),
+        "tags": list(post.tags or []),
+        "draft": bool(post.draft),
+    }
+    optional = {
+        "subtitle": post.subtitle,
+        "publish_at": iso_utc(post.publish_at),
+        "canonical_url": post.canonical_url,
+        "excerpt": post.custom_excerpt,
+        "lang": post.lang,
+    }
     meta.update({key: value for key, value in optional.items() if value})
     meta.update(slug=slug, id=str(post.id))
     return frontmatter.dumps(frontmatter.Post(_relative_links(post.body, names), **meta)) + "\n"
@@ -174,12 +183,14 @@ def _relative_links(body, names):
     """The body with each link to a stored file (relative or on ``SITE_URL``,
     with or without a query) pointing at the file beside it."""
     from flask import current_app
+
     site = re.escape(current_app.config.get("SITE_URL", "").rstrip("/"))
     link = re.compile(rf"(?:{site})?/files/([0-9a-fA-F]{{24}})(?:\?[^\s)\"'<>]*)?(?![0-9a-fA-F])")
 
     def relative(match):
         name = names.get(as_object_id(match.group(1).lower()))
         return name if name else match.group(0)
+
     return link.sub(relative, body or "")
 
 

@@ -7,6 +7,7 @@ Why a byte threshold: the time a streamed answer takes is the bytes it
 sends, and a proxy or gunicorn's timeout cuts an answer that runs long. 50
 MiB goes out in seconds; 500 MB of images would not.
 """
+
 from bson import ObjectId
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -31,9 +32,14 @@ def archive_size(user):
     """About how many bytes the archive holds: each post's stored size and
     the files its posts use (read from the indexes: author, ``_id``)."""
     collection = Post._get_collection()
-    totals = list(collection.aggregate([
-        {"$match": {"author": user.id}},
-        {"$group": {"_id": None, "bytes": {"$sum": {"$ifNull": ["$post_bytes", 0]}}}}]))
+    totals = list(
+        collection.aggregate(
+            [
+                {"$match": {"author": user.id}},
+                {"$group": {"_id": None, "bytes": {"$sum": {"$ifNull": ["$post_bytes", 0]}}}},
+            ]
+        )
+    )
     file_ids = collection.distinct("files", filter={"author": user.id})
     files = get_db(current_app)["fs.files"].find({"_id": {"$in": file_ids}}, {"length": 1})
     return (totals[0]["bytes"] if totals else 0) + sum(f.get("length", 0) for f in files)
@@ -61,7 +67,8 @@ def build_export(job_id):
         return
     stored = gridfs_for(current_app).new_file(
         filename=f"inkwell-{user.username}.zip",
-        metadata={"owner": user.id, "kind": EXPORT_KIND, "content_type": "application/zip"})
+        metadata={"owner": user.id, "kind": EXPORT_KIND, "content_type": "application/zip"},
+    )
     try:
         for piece in archive_chunks(user, progress=job.advance):
             stored.write(piece)
@@ -71,8 +78,13 @@ def build_export(job_id):
         job.fail()
         raise
     job.finish(stored._id)
-    send_email(user.email, _l("Your archive is ready"), "account/export_ready", user=user,
-               url=site_url_for("account.export_download", job_id=job.id))
+    send_email(
+        user.email,
+        _l("Your archive is ready"),
+        "account/export_ready",
+        user=user,
+        url=site_url_for("account.export_download", job_id=job.id),
+    )
 
 
 def open_export(job):

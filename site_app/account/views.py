@@ -1,8 +1,10 @@
 """The member's archive and leaving the site."""
+
 from datetime import date
 
-from flask_babel import gettext as _, lazy_gettext as _l
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 
 from ..auth.password_checks import check_code, check_own_password
@@ -30,8 +32,11 @@ def _member():
 
 @account.get("/account/export")
 @login_required
-@limiter.limit(_export_rate_limit, key_func=_member,
-               error_message=_l("You asked for your archive many times: try again later."))
+@limiter.limit(
+    _export_rate_limit,
+    key_func=_member,
+    error_message=_l("You asked for your archive many times: try again later."),
+)
 def export():
     """The zip, streamed; a large account's is built by a job instead."""
     user = current_user._get_current_object()
@@ -39,9 +44,11 @@ def export():
         job = start_export_job(user)
         return redirect(url_for("account.export_progress", job_id=job.id))
     name = f"inkwell-{user.username}-{date.today():%Y-%m-%d}.zip"
-    return Response(_while_answering(current_app._get_current_object(), user),
-                    mimetype="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"', **_PRIVATE})
+    return Response(
+        _while_answering(current_app._get_current_object(), user),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', **_PRIVATE},
+    )
 
 
 def _while_answering(app, user):
@@ -83,8 +90,7 @@ def delete():
     if not form.is_submitted():
         return _delete_page(form, second, user)
     if is_last_administrator(user):
-        flash(_("You are the last Administrator: make another member Administrator first."),
-              "danger")
+        flash(_("You are the last Administrator: make another member Administrator first."), "danger")
         return _delete_page(form, second, user, 409)
     if not form.validate():
         return _delete_page(form, second, user, 400)
@@ -97,8 +103,7 @@ def delete():
     try:
         remove_account(user)
     except LastAdministrator:  # another Administrator left meanwhile
-        flash(_("You are the last Administrator: make another member Administrator first."),
-              "danger")
+        flash(_("You are the last Administrator: make another member Administrator first."), "danger")
         return _delete_page(form, second, user, 409)
     logout_user()
     flash(_("Your account and everything in it are deleted. Goodbye."), "info")
@@ -119,5 +124,8 @@ def _second_factor_ok(user, second, form):
 def _delete_page(form, second, user, status=200):
     if second is None:
         del form.code
-    return render_template("account/delete.html", form=form,
-                           last_administrator=is_last_administrator(user)), status, _PRIVATE
+    return (
+        render_template("account/delete.html", form=form, last_administrator=is_last_administrator(user)),
+        status,
+        _PRIVATE,
+    )

@@ -4,9 +4,10 @@ Flask-Admin 2.2 ships one theme, Bootstrap 4; ``admin/site_master.html``
 brings it to the site's look (brand colours, navbar) with local assets only,
 and every view shares the site's CSP nonce and CSRF token.
 """
-from flask_babel import lazy_gettext as _l
+
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext as _l
 
 from ..models import Post, Role, User
 from ..models.audit import AuditEntry

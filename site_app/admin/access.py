@@ -3,6 +3,7 @@
 Flask-Admin asks each view ``is_accessible``; every admin view (the index
 included) mixes this in, so no view can be mounted without the check.
 """
+
 from ..decorators import missing_permission, refuse_page
 from ..models import Permission
 

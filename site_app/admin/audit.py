@@ -1,7 +1,8 @@
 """The audit log in the admin, read only: what moderators and
 administrators did, newest first (``models/audit.py``; kept a year)."""
-from flask_babel import lazy_gettext as _l
+
 from flask_admin.contrib.mongoengine.filters import FilterEqual
+from flask_babel import lazy_gettext as _l
 
 from ..models.audit import ACTIONS
 from .modelview import SiteModelView

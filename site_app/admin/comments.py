@@ -5,9 +5,10 @@ Every change is the one atomic update the site uses
 (``Post.set_comment_disabled``, ``Post.delete_comment``), so a post's
 ``comment_count`` stays right however many people comment meanwhile.
 """
-from flask_babel import gettext as _
+
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..models import Post

@@ -4,6 +4,7 @@ Every number is a count from collection metadata or an aggregation over
 one small index (never the documents: a post holds its comments); no
 document is loaded to produce them.
 """
+
 from datetime import timedelta
 
 from flask import current_app
@@ -17,10 +18,14 @@ from .access import AdministratorsOnly
 def _file_totals(files):
     """``(bytes, count)`` of the stored files, summed over the
     ``media_length`` index alone (a covered plan)."""
-    result = list(files.aggregate([
-        {"$match": {"length": {"$gte": 0}}},
-        {"$group": {"_id": None, "total": {"$sum": "$length"}, "count": {"$sum": 1}}},
-    ]))
+    result = list(
+        files.aggregate(
+            [
+                {"$match": {"length": {"$gte": 0}}},
+                {"$group": {"_id": None, "total": {"$sum": "$length"}, "count": {"$sum": 1}}},
+            ]
+        )
+    )
     if not result:
         return 0, 0
     return result[0]["total"], result[0]["count"]

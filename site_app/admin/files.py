@@ -5,10 +5,10 @@ Reads ``fs.files`` only (never the chunks) and names the owners with one
 query a page.
 """
 
-from flask_babel import gettext as _
 from bson import ObjectId
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
+from flask_babel import gettext as _
 
 from ..database import get_db, gridfs_for
 from ..media.storage import delete_stored_file
@@ -36,10 +36,12 @@ def stored_files(page, per_page):
     files = get_db(current_app)["fs.files"]
     total = files.count_documents(_UPLOADED)
     page = clamp_page(page, total, per_page)
-    docs = list(files.find(_UPLOADED, {"filename": 1, "length": 1, "uploadDate": 1,
-                                "contentType": 1, "metadata": 1})
-                .sort([("uploadDate", -1), ("_id", -1)])  # the id breaks ties
-                .skip((page - 1) * per_page).limit(per_page))
+    docs = list(
+        files.find(_UPLOADED, {"filename": 1, "length": 1, "uploadDate": 1, "contentType": 1, "metadata": 1})
+        .sort([("uploadDate", -1), ("_id", -1)])  # the id breaks ties
+        .skip((page - 1) * per_page)
+        .limit(per_page)
+    )
     owner_ids = {(d.get("metadata") or {}).get("owner") for d in docs} - {None}
     owner_ids = [ObjectId(o) for o in owner_ids if ObjectId.is_valid(str(o))]
     names = {str(u.id): u.username for u in User.objects(id__in=owner_ids).only("username")}
@@ -47,16 +49,18 @@ def stored_files(page, per_page):
     for doc in docs:
         metadata = doc.get("metadata") or {}
         content_type = _content_type(doc)
-        items.append({
-            "id": doc["_id"],
-            "filename": metadata.get("original_name") or doc.get("filename") or str(doc["_id"]),
-            "size": doc.get("length", 0),
-            "uploaded": doc.get("uploadDate"),
-            "content_type": content_type,
-            "kind": metadata.get("kind", ""),
-            "is_image": content_type.startswith("image/"),
-            "owner": names.get(str(metadata.get("owner")), "—"),
-        })
+        items.append(
+            {
+                "id": doc["_id"],
+                "filename": metadata.get("original_name") or doc.get("filename") or str(doc["_id"]),
+                "size": doc.get("length", 0),
+                "uploaded": doc.get("uploadDate"),
+                "content_type": content_type,
+                "kind": metadata.get("kind", ""),
+                "is_image": content_type.startswith("image/"),
+                "owner": names.get(str(metadata.get("owner")), "—"),
+            }
+        )
     return Page(items, page, per_page, total)
 
 

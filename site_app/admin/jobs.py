@@ -1,9 +1,10 @@
 """Background jobs that failed every retry (RQ's failed job registry), with
 a Retry button each. On the embedded default jobs run in the web process and
 their failures are in its log: the page says so."""
-from flask_babel import gettext as _
+
 from flask import abort, current_app, flash, redirect, url_for
 from flask_admin import BaseView, expose
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..jobs import failed_jobs, retry_failed_job

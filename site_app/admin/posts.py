@@ -1,10 +1,11 @@
 """Posts in the admin: find, edit, delete, through the same model functions
 the site uses, so body_html is re-rendered, comments are never rewritten and
 a deleted post's files are released."""
-from flask_babel import gettext as _
+
 from flask import flash
-from flask_login import current_user
 from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter
+from flask_babel import gettext as _
+from flask_login import current_user
 from mongoengine import ValidationError
 
 from ..markup import ContentTooLarge
@@ -67,7 +68,7 @@ class PostAdmin(SiteModelView):
         try:
             post.edit(form.title.data, form.body.data, form.tags.data)
         except (ValidationError, ContentTooLarge) as exc:
-            flash(_('The post was not saved: %(exc)s', exc=exc), "error")
+            flash(_("The post was not saved: %(exc)s", exc=exc), "error")
             return False
         self.after_model_change(form, post, False)
         return True

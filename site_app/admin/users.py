@@ -6,12 +6,15 @@ sessions and API tokens stop at once. Editing checks the fields with the
 account pages' rules and saves through ``User.edit_profile``, as the site's
 own account editor (``/edit-profile/<id>``) does.
 """
-from flask_babel import gettext as _, lazy_gettext as _l, ngettext
+
 from flask import flash
-from flask_login import current_user
-from markupsafe import Markup, escape
 from flask_admin.actions import action
 from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter, BooleanEqualFilter
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user
+from markupsafe import Markup, escape
 from wtforms import BooleanField
 
 from ..auth.forms import email_rules, username_rules
@@ -39,7 +42,7 @@ def _audit(action, user, detail=""):
 
 
 def accounts(count):
-    """"1 account", "2 accounts": a flash message reads as a sentence."""
+    """ "1 account", "2 accounts": a flash message reads as a sentence."""
     return ngettext("%(num)d account", "%(num)d accounts", count)
 
 
@@ -62,19 +65,24 @@ class UserAdmin(SiteModelView):
     column_labels = {"member_since": _l("Joined"), "last_seen": _l("Last seen")}
     column_formatters = {"username": _username_with_state}
     column_searchable_list = ("username", "email")
-    column_filters = (RoleFilter(),
-                      BooleanEqualFilter("confirmed", "Confirmed"),
-                      BooleanEqualFilter("disabled", "Disabled"))
+    column_filters = (
+        RoleFilter(),
+        BooleanEqualFilter("confirmed", "Confirmed"),
+        BooleanEqualFilter("disabled", "Disabled"),
+    )
     column_default_sort = [("member_since", True), ("id", True)]  # the id breaks ties
     form_columns = ("username", "email", "role", "confirmed", "account_disabled")
     id_fields = ("rowid", "role")
-    form_args = {"username": username_rules(),
-                 # Someone else's address: the browser must not offer the admin's own.
-                 "email": {**email_rules(), "render_kw": {"autocomplete": "off"}}}
+    form_args = {
+        "username": username_rules(),
+        # Someone else's address: the browser must not offer the admin's own.
+        "email": {**email_rules(), "render_kw": {"autocomplete": "off"}},
+    }
     form_extra_fields = {
         "account_disabled": BooleanField(
             _l("Disabled"),
-            description=_l("A disabled account cannot log in; its sessions and API tokens stop at once.")),
+            description=_l("A disabled account cannot log in; its sessions and API tokens stop at once."),
+        )
     }
 
     def on_form_prefill(self, form, id):
@@ -83,10 +91,14 @@ class UserAdmin(SiteModelView):
     def update_model(self, form, user):
         old_role = user.role.name if user.role else None
         try:
-            user.edit_profile(username=form.username.data, email=form.email.data,
-                              role=form.role.data, confirmed=form.confirmed.data)
+            user.edit_profile(
+                username=form.username.data,
+                email=form.email.data,
+                role=form.role.data,
+                confirmed=form.confirmed.data,
+            )
         except AccountTaken as taken:
-            flash(_('The account was not saved: that %(field)s is taken.', field=taken.field), "error")
+            flash(_("The account was not saved: that %(field)s is taken.", field=taken.field), "error")
             return False
         new_role = form.role.data.name if form.role.data else None
         if new_role != old_role:
@@ -111,7 +123,7 @@ class UserAdmin(SiteModelView):
         for user in users:
             user.disable()
             _audit("disable account", user)
-        flash(_('%(accounts)s disabled.', accounts=accounts(len(users))), "success")
+        flash(_("%(accounts)s disabled.", accounts=accounts(len(users))), "success")
 
     @action("enable", _l("Enable"))
     def action_enable(self, ids):
@@ -119,9 +131,9 @@ class UserAdmin(SiteModelView):
         for user in users:
             user.enable()
             _audit("enable account", user)
-        flash(_('%(accounts)s enabled.', accounts=accounts(len(users))), "success")
+        flash(_("%(accounts)s enabled.", accounts=accounts(len(users))), "success")
 
     @action("confirm", _l("Mark confirmed"))
     def action_confirm(self, ids):
         changed = User.objects(id__in=ids, confirmed=False).update(set__confirmed=True)
-        flash(_('%(accounts)s marked confirmed.', accounts=accounts(changed)), "success")
+        flash(_("%(accounts)s marked confirmed.", accounts=accounts(changed)), "success")

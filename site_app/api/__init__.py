@@ -5,6 +5,7 @@ One module a resource (tokens, posts, comments, users); ``authentication``
 owns who is asking, ``inputs`` owns reading JSON bodies, ``serializers``
 owns the JSON shapes and ``openapi`` describes all of it.
 """
+
 from flask import Blueprint
 
 from ..extensions import csrf
@@ -18,5 +19,15 @@ api_docs = Blueprint("api_docs", __name__)
 csrf.exempt(api)
 
 # authentication before idempotency: their before_request hooks run in this order.
-from . import (authentication, comments, docs, idempotency, notifications,  # noqa: E402,F401
-               openapi, posts, revisions, tokens, users)
+from . import (  # noqa: E402,F401
+    authentication,
+    comments,
+    docs,
+    idempotency,
+    notifications,
+    openapi,
+    posts,
+    revisions,
+    tokens,
+    users,
+)

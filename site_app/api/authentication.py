@@ -9,10 +9,11 @@ third-party page.
 The identity is worked out once per request: the rate
 limiter (which runs first) keys on it, and the views read it.
 """
-from flask_babel import gettext as _
+
 from typing import NamedTuple
 
 from flask import current_app, request
+from flask_babel import gettext as _
 from pymongo.errors import PyMongoError
 
 from .. import tokens
@@ -46,21 +47,19 @@ def _refused(status, message, via_token=False, headers=None):
 
 def _check_credentials(authorization):
     if authorization is None or authorization.type != "basic" or not authorization.username:
-        return _refused(401, _("Send your email and password, or a token, with HTTP Basic "
-                             "authentication."))
+        return _refused(401, _("Send your email and password, or a token, with HTTP Basic authentication."))
     if not authorization.password:
-        user = User.from_token(tokens.API, authorization.username,
-                               max_age=current_app.config["API_TOKEN_EXPIRATION"])
+        user = User.from_token(
+            tokens.API, authorization.username, max_age=current_app.config["API_TOKEN_EXPIRATION"]
+        )
         if user is None:
-            return _refused(401, _("The token is invalid or has expired; ask for a new one."),
-                            via_token=True)
+            return _refused(401, _("The token is invalid or has expired; ask for a new one."), via_token=True)
         via_token = True
     else:
         try:
             user = check_login(authorization.username, authorization.password)
         except TooManyAttempts as refused:
-            return _refused(429, refused.description,
-                            headers={"Retry-After": str(refused.retry_after)})
+            return _refused(429, refused.description, headers={"Retry-After": str(refused.retry_after)})
         if user is None:
             return _refused(401, _("The email or password is wrong."))
         if user.disabled:
@@ -70,8 +69,9 @@ def _check_credentials(authorization):
             return refused
         via_token = False
     if not user.confirmed:
-        return _refused(403, _("Confirm your account (see the email we sent) before using "
-                             "the API."), via_token)
+        return _refused(
+            403, _("Confirm your account (see the email we sent) before using the API."), via_token
+        )
     return Identity(user=user, via_token=via_token)
 
 
@@ -83,18 +83,27 @@ def _second_factor_refusal(user):
     if second is None:
         return None
     if request.endpoint != "api.create_token":
-        return _refused(401, _("This account uses two-factor sign-in: a password alone is not "
-                             "accepted. Ask POST /api/v1/tokens/ for a token, with your code "
-                             "in the X-TOTP header, and send the token instead."))
+        return _refused(
+            401,
+            _(
+                "This account uses two-factor sign-in: a password alone is not "
+                "accepted. Ask POST /api/v1/tokens/ for a token, with your code "
+                "in the X-TOTP header, and send the token instead."
+            ),
+        )
     code = request.headers.get(TOTP_HEADER, "")
     try:
         if code and check_code(user, lambda: second.verify(code)):
             return None
     except TooManyAttempts as refused:
-        return _refused(429, refused.description,
-                        headers={"Retry-After": str(refused.retry_after)})
-    return _refused(401, _("This account uses two-factor sign-in: send a current code from "
-                         "your app (or a recovery code) in the X-TOTP header."))
+        return _refused(429, refused.description, headers={"Retry-After": str(refused.retry_after)})
+    return _refused(
+        401,
+        _(
+            "This account uses two-factor sign-in: send a current code from "
+            "your app (or a recovery code) in the X-TOTP header."
+        ),
+    )
 
 
 def current_identity():
@@ -142,8 +151,9 @@ def _rate_limit_message():
 
 # One budget per account for the whole API (a per-route budget would let a
 # client multiply its allowance by spreading calls over endpoints).
-limiter.shared_limit(_api_rate_limit, scope="api", key_func=rate_limit_key,
-                     error_message=_rate_limit_message)(api)
+limiter.shared_limit(
+    _api_rate_limit, scope="api", key_func=rate_limit_key, error_message=_rate_limit_message
+)(api)
 
 
 def unauthorized(message):

@@ -1,7 +1,8 @@
 """Comments: per post, across posts, one by id; writing one (or a reply),
 its author editing it, its author or a moderator deleting it."""
-from flask_babel import gettext as _
+
 from flask import abort, current_app, jsonify, url_for
+from flask_babel import gettext as _
 
 from ..comment_quota import spend_comment_allowance
 from ..errors import error_response
@@ -12,8 +13,7 @@ from ..pagination import Page, page_arg
 from . import api
 from .authentication import current_api_user
 from .idempotency import submission
-from .inputs import (InvalidInput, comment_body, comment_parent, found_or_404,
-                     readable_post_or_404, refuse)
+from .inputs import InvalidInput, comment_body, comment_parent, found_or_404, readable_post_or_404, refuse
 from .serializers import comment_json, page_json
 
 
@@ -31,8 +31,7 @@ def list_post_comments(post_id):
     page = Page(post.comments, number, _per_page(), post.thread_count)
     viewer = current_api_user()
     items = [comment_json(comment, post.id, viewer) for comment in post.comments]
-    return jsonify(page_json("comments", items, page, "api.list_post_comments",
-                             post_id=str(post.id)))
+    return jsonify(page_json("comments", items, page, "api.list_post_comments", post_id=str(post.id)))
 
 
 @api.post("/posts/<objectid:post_id>/comments/")
@@ -54,14 +53,18 @@ def create_comment(post_id):
     except CommentGone:
         return error_response(404, _("No comment with that parent_id on this post."))
     except CommentsClosed as closed:
-        return error_response(409, str(closed) or ("This post takes no comments." if post.draft
-                                                   else "This post takes no more comments."))
+        return error_response(
+            409,
+            str(closed)
+            or ("This post takes no comments." if post.draft else "This post takes no more comments."),
+        )
     except ContentTooLarge as exc:
         return error_response(400, str(exc))
     response = jsonify(comment_json(comment, post.id, user))
     response.status_code = 201
-    response.headers["Location"] = url_for("api.get_post_comment", post_id=str(post.id),
-                                           comment_id=str(comment.id), _external=True)
+    response.headers["Location"] = url_for(
+        "api.get_post_comment", post_id=str(post.id), comment_id=str(comment.id), _external=True
+    )
     return response
 
 
@@ -101,8 +104,9 @@ def _comment_for(post_id, comment_id, may, refusal):
 def edit_post_comment(post_id, comment_id):
     """The author changes the words (the comment is then marked edited)."""
     user = current_api_user()
-    entry = _comment_for(post_id, comment_id, Comment.can_be_edited_by,
-                         "Only the comment's author may edit it.")
+    entry = _comment_for(
+        post_id, comment_id, Comment.can_be_edited_by, "Only the comment's author may edit it."
+    )
     try:
         body = comment_body()
     except InvalidInput as exc:
@@ -120,8 +124,12 @@ def edit_post_comment(post_id, comment_id):
 @api.delete(ONE)
 def delete_post_comment(post_id, comment_id):
     """The author or a moderator deletes it (blanked while replies hang on it)."""
-    _comment_for(post_id, comment_id, Comment.can_be_deleted_by,
-                 "Only the comment's author or a moderator may delete it.")
+    _comment_for(
+        post_id,
+        comment_id,
+        Comment.can_be_deleted_by,
+        "Only the comment's author or a moderator may delete it.",
+    )
     Post.delete_comment(comment_id, post_id=post_id)
     return "", 204
 

@@ -1,5 +1,6 @@
 """``/api/docs``: the OpenAPI document rendered for people, from local
 assets only (the page fetches ``/api/v1/openapi.json`` and draws it)."""
+
 from flask import render_template, url_for
 
 from . import api_docs

@@ -5,11 +5,12 @@ true``, and changes nothing. Keys are per account, kept 24 hours
 (``models/idempotency.py``). The same key with another request is a 422;
 while the first is still running, a 409.
 """
-from flask_babel import gettext as _
+
 import hashlib
 import re
 
 from flask import current_app, g, request
+from flask_babel import gettext as _
 
 from ..errors import error_response
 from ..models.idempotency import IdempotentAnswer
@@ -44,19 +45,35 @@ def replay_an_answered_request():
     if user is None:
         return None
     if request_key() is None:
-        return error_response(400, _("%(HEADER)s must be 1 to %(NONCE_MAX)s printable ASCII characters, "
-                                       "without spaces.", HEADER=HEADER, NONCE_MAX=NONCE_MAX))
+        return error_response(
+            400,
+            _(
+                "%(HEADER)s must be 1 to %(NONCE_MAX)s printable ASCII characters, without spaces.",
+                HEADER=HEADER,
+                NONCE_MAX=NONCE_MAX,
+            ),
+        )
     key = f"{user.id}:{request_key()}"
     stored = IdempotentAnswer.claim(key, _fingerprint())
     if stored is None or IdempotentAnswer.take_over(stored):
         g.idempotency_key = key
         return None
     if stored["fingerprint"] != _fingerprint():
-        return error_response(422, _("This %(HEADER)s was used with another request; "
-                                       "send a new key for a new request.", HEADER=HEADER))
+        return error_response(
+            422,
+            _(
+                "This %(HEADER)s was used with another request; send a new key for a new request.",
+                HEADER=HEADER,
+            ),
+        )
     if stored["status"] is None:
-        return error_response(409, _("A request with this %(HEADER)s is still being answered; "
-                                       "try again in a moment.", HEADER=HEADER))
+        return error_response(
+            409,
+            _(
+                "A request with this %(HEADER)s is still being answered; try again in a moment.",
+                HEADER=HEADER,
+            ),
+        )
     return _replayed(stored)
 
 
@@ -68,8 +85,13 @@ def keep_the_answer(response):
     if response.status_code >= 500 or response.status_code == 429:
         IdempotentAnswer.release(key)  # worth retrying: the next try runs again
     else:
-        IdempotentAnswer.answer(key, response.status_code, response.get_data(),
-                                response.content_type, response.headers.get("Location"))
+        IdempotentAnswer.answer(
+            key,
+            response.status_code,
+            response.get_data(),
+            response.content_type,
+            response.headers.get("Location"),
+        )
     return response
 
 
@@ -80,8 +102,9 @@ def _fingerprint():
 
 
 def _replayed(stored):
-    response = current_app.response_class(stored["body"], status=stored["status"],
-                                          content_type=stored["content_type"])
+    response = current_app.response_class(
+        stored["body"], status=stored["status"], content_type=stored["content_type"]
+    )
     if stored.get("location"):
         response.headers["Location"] = stored["location"]
     response.headers["Idempotent-Replayed"] = "true"

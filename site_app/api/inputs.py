@@ -4,16 +4,22 @@ into clean values, or a 4xx that says what was wrong.
 Text must be valid Unicode (lone surrogates cannot even be stored) and
 follow the site's one rule for characters (``site_app.text``).
 """
-from flask_babel import gettext as _
+
 import json
 
 from bson import ObjectId
 from flask import abort, request
+from flask_babel import gettext as _
 
 from ..errors import error_response
-from ..models.details import (CANONICAL_URL_MAX, CUSTOM_EXCERPT_MAX, LANG_MAX, POST_LANGUAGES,
-                              SUBTITLE_MAX,
-                              web_address_problem)
+from ..models.details import (
+    CANONICAL_URL_MAX,
+    CUSTOM_EXCERPT_MAX,
+    LANG_MAX,
+    POST_LANGUAGES,
+    SUBTITLE_MAX,
+    web_address_problem,
+)
 from ..models.posts import BODY_MAX, COMMENT_MAX, TAG_MAX, TAGS_PER_POST, TITLE_MAX
 from ..models.schedule import KEEP, BadPublishTime, publish_time
 from ..text import refusal
@@ -31,18 +37,16 @@ class InvalidInput(Exception):
 def json_object():
     """The request body as a dict; raises :class:`InvalidInput`."""
     if not request.is_json:
-        raise InvalidInput(_("The request body must be JSON (Content-Type: application/json)."),
-                           status=415)
+        raise InvalidInput(_("The request body must be JSON (Content-Type: application/json)."), status=415)
     raw = request.get_data(cache=True)
     try:
         data = json.loads(raw)
     except ValueError as exc:  # includes bytes that are not UTF-8
-        raise InvalidInput(_('The request body is not valid JSON: %(exc)s.', exc=exc)) from exc
+        raise InvalidInput(_("The request body is not valid JSON: %(exc)s.", exc=exc)) from exc
     except RecursionError as exc:  # thousands of nested brackets
         raise InvalidInput(_("The request body nests too deeply.")) from exc
     if not isinstance(data, dict):
-        raise InvalidInput(_("The request body must be a JSON object, e.g. "
-                           '{"title": "...", "body": "..."}.'))
+        raise InvalidInput(_('The request body must be a JSON object, e.g. {"title": "...", "body": "..."}.'))
     return data
 
 
@@ -58,8 +62,9 @@ def _text(data, field, max_length, required, multiline):
     if not value.strip():
         raise InvalidInput(_("'%(field)s' must not be empty.", field=field))
     if len(value) > max_length:
-        raise InvalidInput(_("'%(field)s' is longer than %(max_length)s characters.",
-                field=field, max_length=max_length))
+        raise InvalidInput(
+            _("'%(field)s' is longer than %(max_length)s characters.", field=field, max_length=max_length)
+        )
     return value
 
 
@@ -80,11 +85,11 @@ def _tags(data):
     if not isinstance(value, list) or not all(isinstance(tag, str) for tag in value):
         raise InvalidInput(_("'tags' must be a list of strings."))
     if len(value) > TAGS_PER_POST:
-        raise InvalidInput(_('A post has at most %(TAGS_PER_POST)s tags.', TAGS_PER_POST=TAGS_PER_POST))
+        raise InvalidInput(_("A post has at most %(TAGS_PER_POST)s tags.", TAGS_PER_POST=TAGS_PER_POST))
     for tag in value:
         _check_characters("tags", tag, multiline=False)
         if len(tag) > TAG_MAX:
-            raise InvalidInput(_('A tag is at most %(TAG_MAX)s characters long.', TAG_MAX=TAG_MAX))
+            raise InvalidInput(_("A tag is at most %(TAG_MAX)s characters long.", TAG_MAX=TAG_MAX))
     return value
 
 
@@ -112,8 +117,12 @@ def _publish_at(data, default):
         return value
     zone = data.get("timezone")
     if not isinstance(value, str) or not isinstance(zone, (str, type(None))):
-        raise InvalidInput(_("'publish_at' must be an ISO 8601 date and time "
-                             "(and 'timezone' an IANA name such as Europe/Madrid)."))
+        raise InvalidInput(
+            _(
+                "'publish_at' must be an ISO 8601 date and time "
+                "(and 'timezone' an IANA name such as Europe/Madrid)."
+            )
+        )
     try:
         return publish_time(value, zone)
     except BadPublishTime as bad:
@@ -176,8 +185,7 @@ def refuse(exc):
 def readable_post_or_404(post, viewer):
     """``post`` when ``viewer`` may read it; someone else's draft does not
     exist for them (404, as on the site)."""
-    return found_or_404(post if post is not None and post.can_be_read_by(viewer) else None,
-                        "post")
+    return found_or_404(post if post is not None and post.can_be_read_by(viewer) else None, "post")
 
 
 def found_or_404(value, what):
@@ -186,5 +194,5 @@ def found_or_404(value, what):
     its comments, a comment entry, a page of comments); a plain document
     lookup uses flask-mongoengine's ``get_or_404``."""
     if value is None:
-        abort(404, description=_('No %(what)s with that id.', what=what))
+        abort(404, description=_("No %(what)s with that id.", what=what))
     return value

@@ -1,18 +1,19 @@
 """Posts: list, read, write, edit, delete. The rules (who may write or
 edit, how a post is stored) are the models', exactly as the pages use them."""
-from flask_babel import gettext as _
-from flask import current_app, jsonify, url_for
 
+from flask import current_app, jsonify, url_for
+from flask_babel import gettext as _
+
+from ..content_cache import cached
 from ..errors import error_response
 from ..markup import ContentTooLarge
 from ..models import Like, Permission, Post
-from ..content_cache import cached
 from ..models.first_day import NewAccountLimit, first_day_allowance
+from ..models.schedule import KEEP
 from ..pagination import page_by_key
 from . import api
 from .authentication import current_api_user
 from .idempotency import submission
-from ..models.schedule import KEEP
 from .inputs import InvalidInput, post_fields, readable_post_or_404, refuse
 from .serializers import post_json, post_page_json
 
@@ -42,9 +43,16 @@ def create_post():
         return refuse(exc)
     try:
         with first_day_allowance(user, "posts"):
-            post = Post.publish(user, fields["title"], fields["body"], tags=fields["tags"],
-                                draft=fields["draft"], details=fields["details"],
-                                submission=submission(), publish_at=fields["publish_at"])
+            post = Post.publish(
+                user,
+                fields["title"],
+                fields["body"],
+                tags=fields["tags"],
+                draft=fields["draft"],
+                details=fields["details"],
+                submission=submission(),
+                publish_at=fields["publish_at"],
+            )
     except ContentTooLarge as exc:
         return error_response(400, str(exc))
     except NewAccountLimit as exc:
@@ -72,11 +80,14 @@ def edit_post(post_id):
     except InvalidInput as exc:
         return refuse(exc)
     try:
-        post.edit(title=fields["title"] if fields["title"] is not None else post.title,
-                  body=fields["body"] if fields["body"] is not None else post.body,
-                  tags=fields["tags"] if fields["tags"] is not None else post.tags,
-                  draft=fields["draft"], details=fields["details"],
-                  publish_at=fields["publish_at"])
+        post.edit(
+            title=fields["title"] if fields["title"] is not None else post.title,
+            body=fields["body"] if fields["body"] is not None else post.body,
+            tags=fields["tags"] if fields["tags"] is not None else post.tags,
+            draft=fields["draft"],
+            details=fields["details"],
+            publish_at=fields["publish_at"],
+        )
     except ContentTooLarge as exc:
         return error_response(400, str(exc))
     return jsonify(post_json(post))
@@ -87,11 +98,13 @@ def _check_schedule(post, fields):
     if fields["publish_at"] is KEEP or fields["publish_at"] is None:
         return
     if fields["draft"] is False:
-        raise InvalidInput(_("'publish_at' schedules a draft: leave out 'draft': false "
-                             "(which publishes now), or the time."))
+        raise InvalidInput(
+            _("'publish_at' schedules a draft: leave out 'draft': false (which publishes now), or the time.")
+        )
     if not post.draft and not fields["draft"]:
-        raise InvalidInput(_("The post is published: send 'draft': true with 'publish_at' "
-                             "to take it back until then."))
+        raise InvalidInput(
+            _("The post is published: send 'draft': true with 'publish_at' to take it back until then.")
+        )
 
 
 @api.delete("/posts/<objectid:post_id>")

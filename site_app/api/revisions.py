@@ -1,6 +1,7 @@
 """A post's revisions (models/revisions.py) for its author and the
 administrators: the list, one with its diff against the current text, and
 putting one back. To anyone else they do not exist (404, as on the site)."""
+
 from flask import current_app, jsonify, url_for
 
 from ..errors import error_response
@@ -20,12 +21,18 @@ def _post_for_its_editors(post_id):
 
 
 def revision_json(revision, diff=None):
-    answer = {"id": str(revision.id),
-              "url": url_for("api.get_revision", post_id=str(revision.post),
-                             revision_id=str(revision.id), _external=True),
-              "created": iso_time(revision.created), "size": revision.size,
-              "title": revision.title, "body": revision.body, "tags": list(revision.tags),
-              **{name: str(value) if value else None for name, value in revision.details().items()}}
+    answer = {
+        "id": str(revision.id),
+        "url": url_for(
+            "api.get_revision", post_id=str(revision.post), revision_id=str(revision.id), _external=True
+        ),
+        "created": iso_time(revision.created),
+        "size": revision.size,
+        "title": revision.title,
+        "body": revision.body,
+        "tags": list(revision.tags),
+        **{name: str(value) if value else None for name, value in revision.details().items()},
+    }
     if diff is not None:
         answer["diff"] = [{"kind": kind, "line": line} for kind, line in diff]
     return answer

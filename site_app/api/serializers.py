@@ -5,6 +5,7 @@ takes documents whose authors are already loaded (``Post.with_authors``,
 ``Post.with_comment_page``, ``Post.recent_comments``): serialising a list
 never costs a query per item.
 """
+
 from flask import url_for
 
 from ..models import Like, Permission, Post
@@ -56,8 +57,7 @@ def post_json(post, liked=None):
         "timestamp": iso_time(post.timestamp),
         "author_url": _user_url(author_id),
         "author": username,
-        "comments_url": url_for("api.list_post_comments", post_id=str(post.id),
-                                _external=True),
+        "comments_url": url_for("api.list_post_comments", post_id=str(post.id), _external=True),
         "comment_count": post.comment_count or 0,
         "like_count": post.like_total,
         "liked": liked,
@@ -71,8 +71,9 @@ def comment_json(comment, post_id, viewer):
     hidden = comment.disabled and not viewer.can(Permission.MODERATE)
     return {
         "id": str(comment.id),
-        "url": url_for("api.get_post_comment", post_id=str(post_id), comment_id=str(comment.id),
-                       _external=True),
+        "url": url_for(
+            "api.get_post_comment", post_id=str(post_id), comment_id=str(comment.id), _external=True
+        ),
         "post_url": url_for("api.get_post", post_id=str(post_id), _external=True),
         "body": "" if hidden else comment.body,
         "body_html": "" if hidden else (comment.body_html or ""),
@@ -95,8 +96,7 @@ def user_json(user):
         "member_since": iso_time(user.member_since),
         "last_seen": iso_time(user.last_seen),
         "posts_url": url_for("api.list_user_posts", user_id=user_id, _external=True),
-        "followed_posts_url": url_for("api.list_user_timeline", user_id=user_id,
-                                      _external=True),
+        "followed_posts_url": url_for("api.list_user_timeline", user_id=user_id, _external=True),
         "post_count": Post.count_by(user.id),  # published ones
         "followers_count": user.followers_count,
         "following_count": user.following_count,
@@ -112,8 +112,7 @@ def page_json(key, items, page, endpoint, **values):
             return None
         return url_for(endpoint, page=number, _external=True, **values)
 
-    return {key: items, "prev": link(page.prev_num), "next": link(page.next_num),
-            "count": page.total}
+    return {key: items, "prev": link(page.prev_num), "next": link(page.next_num), "count": page.total}
 
 
 def keyed_page_json(key, items, page, count, endpoint, **values):
@@ -126,13 +125,13 @@ def keyed_page_json(key, items, page, count, endpoint, **values):
             return None
         return url_for(endpoint, _external=True, **arguments, **values)
 
-    return {key: items, "prev": link(page.prev_args), "next": link(page.next_args),
-            "count": count}
+    return {key: items, "prev": link(page.prev_args), "next": link(page.next_args), "count": count}
 
 
 def post_page_json(page, count, endpoint, **values):
     """A page of posts: the authors and the caller's likes in one query each."""
     posts = Post.with_authors(list(page.items))
     liked = Like.liked_among(current_api_user(), [post.id for post in posts])
-    return keyed_page_json("posts", [post_json(post, post.id in liked) for post in posts],
-                           page, count, endpoint, **values)
+    return keyed_page_json(
+        "posts", [post_json(post, post.id in liked) for post in posts], page, count, endpoint, **values
+    )

@@ -1,4 +1,5 @@
 """API tokens: traded for an email and password, then used in their place."""
+
 from flask import current_app, jsonify
 
 from .. import tokens

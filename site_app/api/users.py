@@ -1,9 +1,10 @@
 """Users: one account, its posts and its timeline (posts of the users it
 follows)."""
+
 from flask import current_app, jsonify
 
-from ..models import Post, User
 from ..content_cache import NEWEST, author_scope, cached
+from ..models import Post, User
 from ..pagination import page_by_key
 from . import api
 from .serializers import post_page_json, user_json
@@ -26,8 +27,7 @@ def get_user(user_id):
 @api.get("/users/<objectid:user_id>/posts/")
 def list_user_posts(user_id):
     user = _user_or_404(user_id)
-    return _post_page(Post.by_authors([user.id]), Post.count_by(user.id),
-                      "api.list_user_posts", user)
+    return _post_page(Post.by_authors([user.id]), Post.count_by(user.id), "api.list_user_posts", user)
 
 
 @api.get("/users/<objectid:user_id>/timeline/")
@@ -37,6 +37,5 @@ def list_user_timeline(user_id):
     posts = Post.followed_by(user, own=False, tags=False)
     # Counted once per change of the newest posts or of the reader's follows
     # (their author scope).
-    count = cached(f"api-count:timeline:{user.id}", posts.count,
-                   scopes=(NEWEST, author_scope(user.id)))
+    count = cached(f"api-count:timeline:{user.id}", posts.count, scopes=(NEWEST, author_scope(user.id)))
     return _post_page(posts, count, "api.list_user_timeline", user)

@@ -4,7 +4,9 @@ The form checks what it can see in the request (shape, length, matching
 passwords, an address already in use); the unique indexes behind
 ``User.register`` have the last word when two requests race.
 """
-from flask_babel import gettext as _, lazy_gettext as _l
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, StringField, SubmitField, ValidationError
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp
 from wtforms.widgets import EmailInput
@@ -23,8 +25,11 @@ PASSWORD_MAX = 128
 # names like ".." that browsers rewrite in paths.
 USERNAME_RULE = Regexp(
     r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$",
-    message=_l("Usernames may contain only letters, digits, underscores, dots and "
-            "hyphens, and start with a letter, digit or underscore."))
+    message=_l(
+        "Usernames may contain only letters, digits, underscores, dots and "
+        "hyphens, and start with a letter, digit or underscore."
+    ),
+)
 
 
 def email_rules():
@@ -37,8 +42,9 @@ def email_rules():
         "filters": [normalise_email],
         "validators": [
             DataRequired(message=_l("Enter your email address.")),
-            Length(max=EMAIL_MAX,
-                   message=_l("Email addresses are at most %(max)d characters.", max=EMAIL_MAX)),
+            Length(
+                max=EMAIL_MAX, message=_l("Email addresses are at most %(max)d characters.", max=EMAIL_MAX)
+            ),
             Email(message=_l("Enter a valid email address, like name@example.com.")),
         ],
     }
@@ -46,11 +52,15 @@ def email_rules():
 
 def username_rules():
     """What a username field accepts, wherever a name is entered."""
-    return {"validators": [
-        DataRequired(message=_l("Choose a username.")),
-        Length(max=USERNAME_MAX, message=_l("Usernames are at most %(max)s characters.", max=USERNAME_MAX)),
-        USERNAME_RULE,
-    ]}
+    return {
+        "validators": [
+            DataRequired(message=_l("Choose a username.")),
+            Length(
+                max=USERNAME_MAX, message=_l("Usernames are at most %(max)s characters.", max=USERNAME_MAX)
+            ),
+            USERNAME_RULE,
+        ]
+    }
 
 
 def email_field(label=_l("Email"), autocomplete="email"):
@@ -65,24 +75,40 @@ def username_field():
 
 def new_password_fields(label=_l("Password")):
     """A new password and its confirmation (``password``, ``password2``)."""
-    password = PasswordField(label, validators=[
-        DataRequired(message=_l("Choose a password.")),
-        Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
-               message=_l("Passwords are %(min)s to %(max)s characters long.",
-                          min=PASSWORD_MIN, max=PASSWORD_MAX)),
-    ], render_kw={"autocomplete": "new-password"})
-    password2 = PasswordField(_l("Confirm password"), validators=[
-        DataRequired(message=_l("Type the password again.")),
-        EqualTo("password", message=_l("The two passwords do not match.")),
-    ], render_kw={"autocomplete": "new-password"})
+    password = PasswordField(
+        label,
+        validators=[
+            DataRequired(message=_l("Choose a password.")),
+            Length(
+                min=PASSWORD_MIN,
+                max=PASSWORD_MAX,
+                message=_l(
+                    "Passwords are %(min)s to %(max)s characters long.", min=PASSWORD_MIN, max=PASSWORD_MAX
+                ),
+            ),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    password2 = PasswordField(
+        _l("Confirm password"),
+        validators=[
+            DataRequired(message=_l("Type the password again.")),
+            EqualTo("password", message=_l("The two passwords do not match.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
     return password, password2
 
 
 def current_password_field(label=_l("Password")):
-    return PasswordField(label, validators=[
-        DataRequired(message=_l("Enter your password.")),
-        Length(max=PASSWORD_MAX, message=_l("That password is too long.")),
-    ], render_kw={"autocomplete": "current-password"})
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(message=_l("Enter your password.")),
+            Length(max=PASSWORD_MAX, message=_l("That password is too long.")),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 class LoginForm(SiteForm):
@@ -134,19 +160,25 @@ class ChangeEmailForm(SiteForm):
 
 class ResendConfirmationForm(SiteForm):
     """Only the CSRF token: the button on /auth/unconfirmed."""
+
     submit = SubmitField(_l("Send a new confirmation email"))
 
 
 class LogoutEverywhereForm(SiteForm):
     """Only the CSRF token: the button on /auth/change-password."""
+
     submit = SubmitField(_l("Log out everywhere"))
 
 
 def code_field(label="Code from your app, or a recovery code"):
-    return StringField(label, validators=[
-        DataRequired(message=_l("Enter the code.")),
-        Length(max=32, message=_l("That code is too long.")),
-    ], render_kw={"autocomplete": "one-time-code", "autocapitalize": "off"})
+    return StringField(
+        label,
+        validators=[
+            DataRequired(message=_l("Enter the code.")),
+            Length(max=32, message=_l("That code is too long.")),
+        ],
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off"},
+    )
 
 
 class EnableTwoFactorForm(SiteForm):

@@ -8,6 +8,7 @@ count, and an account over its limit refuses only the addresses that failed
 on it: a right password from anywhere else still gets in, so guessing from
 many addresses never locks the owner out.
 """
+
 import time
 
 from flask import current_app, request
@@ -53,9 +54,11 @@ def _counters(email):
     limit = parse(current_app.config["LOGIN_RATE_LIMIT"])
     address = request.remote_addr or "unknown"
     account = normalise_email(email)[:254]
-    return [(limit, ("password", "address", address)),
-            (limit, ("password", "account", account)),
-            (limit, ("password", "account", account, "address", address))]
+    return [
+        (limit, ("password", "address", address)),
+        (limit, ("password", "account", account)),
+        (limit, ("password", "account", account, "address", address)),
+    ]
 
 
 def _enabled():

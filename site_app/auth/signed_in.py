@@ -1,21 +1,33 @@
 """Where the account is signed in: one row per live session, each with its
 device (from the browser's User-Agent) and when it was last used, and a
 button that signs that session out."""
-from flask_babel import gettext as _
+
 import re
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import sessions
 from . import auth
 
 # Checked in order: Edge and Opera say "Chrome" too, Chrome says "Safari".
-_BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
-             ("Chrome/", "Chrome"), ("Safari/", "Safari"))
-_SYSTEMS = (("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"),
-            ("Windows", "Windows"), ("Mac OS X", "macOS"), ("CrOS", "ChromeOS"),
-            ("Linux", "Linux"))
+_BROWSERS = (
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS = (
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Android", "Android"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("CrOS", "ChromeOS"),
+    ("Linux", "Linux"),
+)
 _SESSION_KEY = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -32,8 +44,10 @@ def describe_device(user_agent):
 @login_required
 def signed_in_sessions():
     here = sessions.current_session_key()
-    rows = [{**one, "device": describe_device(one["user_agent"]), "current": one["key"] == here}
-            for one in sessions.sessions_of(current_user.id)]
+    rows = [
+        {**one, "device": describe_device(one["user_agent"]), "current": one["key"] == here}
+        for one in sessions.sessions_of(current_user.id)
+    ]
     return render_template("auth/sessions.html", sessions=rows)
 
 

@@ -9,13 +9,23 @@ and the nonce of this enabling, so a new password or turning two-factor off
 revokes it. Wrong codes count against the password limits
 (``password_checks.check_code``).
 """
-from flask_babel import gettext as _
+
 import io
 import time
 
 import segno
-from flask import (abort, current_app, flash, make_response, redirect, render_template,
-                   request, session, url_for)
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from .. import tokens
@@ -36,6 +46,7 @@ _SETUP_ENDPOINTS = {"auth.two_factor_setup", "auth.two_factor_qr", "auth.logout"
 
 # -- signing in ---------------------------------------------------------------------
 
+
 def sign_in(user, remember):
     """Sign ``user`` in on this browser ("keep me logged in": the server-side
     session outlives the browser, see site_app.sessions)."""
@@ -52,10 +63,13 @@ def needs_second_step(user):
 
 def ask_for_code(user, remember):
     """Remember the half-done sign-in and send the browser to the code page."""
-    session[PENDING] = {"user": str(user.id), "v": user.auth_version, "remember": bool(remember),
-                        "until": time.time() + PENDING_SECONDS}
-    return redirect(url_for("auth.two_factor_verify",
-                            next=local_redirect_target(request.args.get("next"))))
+    session[PENDING] = {
+        "user": str(user.id),
+        "v": user.auth_version,
+        "remember": bool(remember),
+        "until": time.time() + PENDING_SECONDS,
+    }
+    return redirect(url_for("auth.two_factor_verify", next=local_redirect_target(request.args.get("next"))))
 
 
 def _pending_user():
@@ -78,8 +92,7 @@ def two_factor_verify():
         flash(_("Your sign-in has expired. Enter your email and password again."), "info")
         return redirect(url_for("auth.login", next=local_redirect_target(request.args.get("next"))))
     form = VerifyTwoFactorForm()
-    form.trust_device.label.text = (f"Trust this device for "
-                                    f"{current_app.config['TWO_FACTOR_TRUST_DAYS']} days")
+    form.trust_device.label.text = f"Trust this device for {current_app.config['TWO_FACTOR_TRUST_DAYS']} days"
     if form.validate_on_submit():
         if check_code(user, lambda: second.verify(form.code.data), _TOO_MANY_CODES):
             sign_in(user, session[PENDING]["remember"])
@@ -94,6 +107,7 @@ def two_factor_verify():
 
 # -- trusted devices ------------------------------------------------------------------
 
+
 def _trust_max_age():
     return current_app.config["TWO_FACTOR_TRUST_DAYS"] * 24 * 3600
 
@@ -101,20 +115,29 @@ def _trust_max_age():
 def _trust_this_device(response, user, second):
     token = user.generate_token(tokens.TRUSTED_DEVICE, n=second.trust_nonce)
     # Sent only to the account pages under /auth/, where sign-in reads it.
-    response.set_cookie(TRUST_COOKIE, token, max_age=_trust_max_age(),
-                        path=url_for("auth.login").rsplit("/", 1)[0] + "/", httponly=True,
-                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
-                        samesite="Lax")
+    response.set_cookie(
+        TRUST_COOKIE,
+        token,
+        max_age=_trust_max_age(),
+        path=url_for("auth.login").rsplit("/", 1)[0] + "/",
+        httponly=True,
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        samesite="Lax",
+    )
 
 
 def _trusted_here(user, second):
-    data = tokens.read_token(tokens.TRUSTED_DEVICE, request.cookies.get(TRUST_COOKIE, ""),
-                             _trust_max_age())
-    return (isinstance(data, dict) and data.get("id") == str(user.id)
-            and data.get("v") == user.auth_version and data.get("n") == second.trust_nonce)
+    data = tokens.read_token(tokens.TRUSTED_DEVICE, request.cookies.get(TRUST_COOKIE, ""), _trust_max_age())
+    return (
+        isinstance(data, dict)
+        and data.get("id") == str(user.id)
+        and data.get("v") == user.auth_version
+        and data.get("n") == second.trust_nonce
+    )
 
 
 # -- setting up and turning off ---------------------------------------------------------
+
 
 @auth.route("/two-factor", methods=["GET", "POST"])
 @login_required
@@ -135,8 +158,7 @@ def two_factor_setup():
 
         if check_code(current_user, enable, _TOO_MANY_CODES):
             return _show_recovery_codes(issued)
-        form.code.errors.append("That code is not right. Check your phone's clock and "
-                                "type the newest code.")
+        form.code.errors.append("That code is not right. Check your phone's clock and type the newest code.")
     return render_template("auth/two_factor_setup.html", form=form, secret=setup.secret)
 
 
@@ -157,8 +179,16 @@ def two_factor_qr():
     svg = io.BytesIO()
     # Dark on a light square whatever the page's theme, so cameras read it;
     # no inline style attributes (the CSP refuses them).
-    qr.save(svg, kind="svg", scale=5, border=4, dark="#000", light="#fff",
-            title="QR code for your authenticator app", xmldecl=False)
+    qr.save(
+        svg,
+        kind="svg",
+        scale=5,
+        border=4,
+        dark="#000",
+        light="#fff",
+        title="QR code for your authenticator app",
+        xmldecl=False,
+    )
     response = make_response(svg.getvalue())
     response.headers["Content-Type"] = "image/svg+xml"
     response.headers["Cache-Control"] = "no-store"
@@ -175,8 +205,7 @@ def two_factor_disable():
     if form.validate_on_submit():
         if not check_own_password(current_user, form.password.data, _TOO_MANY_CODES):
             form.password.errors.append("That is not your password.")
-        elif not check_code(current_user, lambda: second.verify(form.code.data),
-                            _TOO_MANY_CODES):
+        elif not check_code(current_user, lambda: second.verify(form.code.data), _TOO_MANY_CODES):
             form.code.errors.append("That code is not right.")
         else:
             TwoFactor.disable(current_user)
@@ -186,20 +215,25 @@ def two_factor_disable():
 
 
 def _turn_off_page(second, form):
-    return render_template("auth/two_factor_on.html", second=second, form=form,
-                           form_action=url_for("auth.two_factor_disable"))
+    return render_template(
+        "auth/two_factor_on.html", second=second, form=form, form_action=url_for("auth.two_factor_disable")
+    )
 
 
 # -- required for staff -------------------------------------------------------------------
+
 
 @auth.before_app_request
 def send_staff_to_setup():
     """With ``TWO_FACTOR_REQUIRED_FOR_STAFF``, a moderator or administrator
     without two-factor reaches nothing but its setup."""
-    if (not current_app.config["TWO_FACTOR_REQUIRED_FOR_STAFF"]
-            or request.blueprint == "api" or request.endpoint in _SETUP_ENDPOINTS
-            # No session cookie: an anonymous visit, left untouched (cacheable).
-            or current_app.config["SESSION_COOKIE_NAME"] not in request.cookies):
+    if (
+        not current_app.config["TWO_FACTOR_REQUIRED_FOR_STAFF"]
+        or request.blueprint == "api"
+        or request.endpoint in _SETUP_ENDPOINTS
+        # No session cookie: an anonymous visit, left untouched (cacheable).
+        or current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
+    ):
         return None
     if not current_user.is_authenticated or not current_user.can(Permission.MODERATE):
         return None

@@ -4,8 +4,10 @@ Views parse a form, call one ``User`` method (the model owns the rules and
 the tokens) and redirect or re-render the form with messages next to the
 fields.
 """
-from flask_babel import gettext as _, lazy_gettext as _l
+
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -16,9 +18,16 @@ from ..models import AccountTaken, User
 from ..public_address import site_url_for
 from ..redirects import local_redirect_target
 from . import auth
-from .forms import (ChangeEmailForm, ChangePasswordForm, LoginForm, LogoutEverywhereForm,
-                    PasswordResetForm, PasswordResetRequestForm, RegistrationForm,
-                    ResendConfirmationForm)
+from .forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    LoginForm,
+    LogoutEverywhereForm,
+    PasswordResetForm,
+    PasswordResetRequestForm,
+    RegistrationForm,
+    ResendConfirmationForm,
+)
 from .password_checks import check_login, check_own_password
 from .two_factor import ask_for_code, needs_second_step, sign_in
 
@@ -28,6 +37,7 @@ from .two_factor import ask_for_code, needs_second_step, sign_in
 
 
 # -- sessions ----------------------------------------------------------------
+
 
 def _login_rate_limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
@@ -53,8 +63,7 @@ def login():
         if user is None:
             form.password.errors.append("Wrong email or password.")
         elif user.disabled:
-            form.email.errors.append("This account has been disabled. "
-                                     "Contact the site administrator.")
+            form.email.errors.append("This account has been disabled. Contact the site administrator.")
         elif needs_second_step(user):
             return ask_for_code(user, form.remember_me.data)
         else:
@@ -81,17 +90,22 @@ def logout_everywhere():
     # CSRFProtect checks the form's token before the view runs.
     current_user.log_out_everywhere()
     logout_user()
-    flash(_("You have been logged out on every device, and your API tokens no longer work."),
-          "info")
+    flash(_("You have been logged out on every device, and your API tokens no longer work."), "info")
     return redirect(url_for("auth.login"))
 
 
 # -- registration and confirmation -------------------------------------------
 
+
 @auth.route("/register", methods=["GET", "POST"])
 # Each registration sends an email: bounded per address like reset.
-@limiter.limit(_login_rate_limit, methods=["POST"], key_func=get_remote_address,
-               error_message=_TOO_MANY_EMAILS, deduct_when=_email_was_sent)
+@limiter.limit(
+    _login_rate_limit,
+    methods=["POST"],
+    key_func=get_remote_address,
+    error_message=_TOO_MANY_EMAILS,
+    deduct_when=_email_was_sent,
+)
 def register():
     """The answer is the same whether the address has an account or not
     ("check your inbox"), so the form tells nobody which emails are
@@ -100,8 +114,9 @@ def register():
     form = RegistrationForm()
     if form.validate_on_submit():
         try:
-            user = User.register(email=form.email.data, username=form.username.data,
-                                 password=form.password.data)
+            user = User.register(
+                email=form.email.data, username=form.username.data, password=form.password.data
+            )
         except AccountTaken as taken:
             if taken.field != "email":  # lost a race for the name at the unique index
                 form.username.errors.append("That username is taken.")
@@ -109,8 +124,13 @@ def register():
             _tell_the_owner(form.email.data)
         else:
             send_confirmation_email(user)
-        flash(_("We have sent an email to %(email)s: follow its link to confirm "
-                "your account, then log in.", email=form.email.data), "info")
+        flash(
+            _(
+                "We have sent an email to %(email)s: follow its link to confirm your account, then log in.",
+                email=form.email.data,
+            ),
+            "info",
+        )
         return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form)
 
@@ -120,15 +140,25 @@ def _tell_the_owner(email):
     is told (greeted by their own name, never by the one typed)."""
     owner = User.by_email(email)
     if owner is not None:
-        send_email(owner.email, _l("You already have an account"), "account_exists", user=owner,
-                   url=site_url_for("auth.login"),
-                   reset_url=site_url_for("auth.password_reset_request"))
+        send_email(
+            owner.email,
+            _l("You already have an account"),
+            "account_exists",
+            user=owner,
+            url=site_url_for("auth.login"),
+            reset_url=site_url_for("auth.password_reset_request"),
+        )
 
 
 def send_confirmation_email(user):
     token = user.generate_confirmation_token()
-    send_email(user.email, _l("Confirm your account"), "confirm", user=user,
-               url=site_url_for("auth.confirm", token=token))
+    send_email(
+        user.email,
+        _l("Confirm your account"),
+        "confirm",
+        user=user,
+        url=site_url_for("auth.confirm", token=token),
+    )
 
 
 @auth.route("/confirm/<token>")
@@ -139,8 +169,7 @@ def confirm(token):
     if current_user.confirm(token):
         flash(_("Your account is confirmed. Welcome!"), "success")
         return redirect(url_for("main.index"))
-    flash(_("That confirmation link is invalid or has expired. "
-          "Send yourself a new one below."), "danger")
+    flash(_("That confirmation link is invalid or has expired. Send yourself a new one below."), "danger")
     return redirect(url_for("auth.unconfirmed"))
 
 
@@ -153,7 +182,7 @@ def resend_confirmation():
         flash(_("Your account is already confirmed."), "info")
         return redirect(url_for("main.index"))
     send_confirmation_email(current_user)
-    flash(_('A new confirmation link is on its way to %(email)s.', email=current_user.email), "info")
+    flash(_("A new confirmation link is on its way to %(email)s.", email=current_user.email), "info")
     return redirect(url_for("auth.unconfirmed"))
 
 
@@ -166,6 +195,7 @@ def unconfirmed():
 
 # -- passwords ------------------------------------------------------------------
 
+
 @auth.route("/change-password", methods=["GET", "POST"])
 @login_required
 def change_password():
@@ -177,16 +207,15 @@ def change_password():
             current_user.change_password(form.password.data)
             # Every other session ends; this one continues under the new id.
             login_user(current_user._get_current_object())
-            flash(_("Your password has been changed. Other devices have been logged out."),
-                  "success")
+            flash(_("Your password has been changed. Other devices have been logged out."), "success")
             return redirect(url_for("main.index"))
-    return render_template("auth/change_password.html", form=form,
-                           logout_everywhere=LogoutEverywhereForm())
+    return render_template("auth/change_password.html", form=form, logout_everywhere=LogoutEverywhereForm())
 
 
 @auth.route("/reset", methods=["GET", "POST"])
-@limiter.limit(_login_rate_limit, methods=["POST"], key_func=get_remote_address,
-               error_message=_TOO_MANY_EMAILS)
+@limiter.limit(
+    _login_rate_limit, methods=["POST"], key_func=get_remote_address, error_message=_TOO_MANY_EMAILS
+)
 def password_reset_request():
     if current_user.is_authenticated:
         return redirect(url_for("auth.change_password"))
@@ -195,12 +224,16 @@ def password_reset_request():
         user = User.by_email(form.email.data)
         if user is not None and not user.disabled:
             token = user.generate_reset_token()
-            send_email(user.email, _l("Reset your password"), "reset_password", user=user,
-                       url=site_url_for("auth.password_reset", token=token))
+            send_email(
+                user.email,
+                _l("Reset your password"),
+                "reset_password",
+                user=user,
+                url=site_url_for("auth.password_reset", token=token),
+            )
         # The same answer either way, so the page cannot be used to find
         # out who has an account.
-        flash(_("If an account uses that address, we have emailed it a link "
-              "to reset the password."), "info")
+        flash(_("If an account uses that address, we have emailed it a link to reset the password."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)
 
@@ -226,12 +259,18 @@ def password_reset(token):
 
 # -- email address --------------------------------------------------------------
 
+
 @auth.route("/change_email", methods=["GET", "POST"])
 @login_required
 # Each request that passes sends an email to an address the requester
 # chooses: bounded like reset and resend.
-@limiter.limit(_login_rate_limit, methods=["POST"], key_func=get_remote_address,
-               deduct_when=_email_was_sent, error_message=_TOO_MANY_EMAILS)
+@limiter.limit(
+    _login_rate_limit,
+    methods=["POST"],
+    key_func=get_remote_address,
+    deduct_when=_email_was_sent,
+    error_message=_TOO_MANY_EMAILS,
+)
 def change_email_request():
     form = ChangeEmailForm()
     if form.validate_on_submit():
@@ -240,12 +279,20 @@ def change_email_request():
         else:
             new_email = form.email.data.strip()
             token = current_user.generate_email_change_token(new_email)
-            send_email(new_email, _l("Confirm your new email address"), "change_email",
-                       user=current_user,
-                       url=site_url_for("auth.change_email", token=token))
-            flash(_("We have sent a link to %(new_email)s; follow it to finish the change.",
-                    new_email=new_email),
-                  "info")
+            send_email(
+                new_email,
+                _l("Confirm your new email address"),
+                "change_email",
+                user=current_user,
+                url=site_url_for("auth.change_email", token=token),
+            )
+            flash(
+                _(
+                    "We have sent a link to %(new_email)s; follow it to finish the change.",
+                    new_email=new_email,
+                ),
+                "info",
+            )
             return redirect(url_for("main.index"))
     return render_template("auth/change_email.html", form=form)
 

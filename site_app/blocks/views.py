@@ -1,4 +1,5 @@
 """Blocking and muting members, and the settings page listing both with undo."""
+
 from collections import namedtuple
 
 from flask import flash, g, redirect, render_template, url_for
@@ -37,9 +38,11 @@ def _change(username, change, done):
 @blocks.post("/block/<username>")
 @confirmed_required
 def block(username):
-    return _change(username, rules.block,
-                   "You blocked {name}: they cannot follow you, comment on or like "
-                   "your posts, or mention you.")
+    return _change(
+        username,
+        rules.block,
+        "You blocked {name}: they cannot follow you, comment on or like your posts, or mention you.",
+    )
 
 
 @blocks.post("/unblock/<username>")
@@ -51,9 +54,11 @@ def unblock(username):
 @blocks.post("/mute/<username>")
 @confirmed_required
 def mute(username):
-    return _change(username, rules.mute,
-                   "You muted {name}: their posts, comments and notifications are "
-                   "hidden from your pages.")
+    return _change(
+        username,
+        rules.mute,
+        "You muted {name}: their posts, comments and notifications are hidden from your pages.",
+    )
 
 
 @blocks.post("/unmute/<username>")
@@ -65,8 +70,11 @@ def unmute(username):
 @blocks.get("/settings/blocked")
 @confirmed_required
 def settings():
-    return render_template("blocked.html", blocked=rules.rules_of(current_user.id, "block"),
-                           muted=rules.rules_of(current_user.id, "mute"))
+    return render_template(
+        "blocked.html",
+        blocked=rules.rules_of(current_user.id, "block"),
+        muted=rules.rules_of(current_user.id, "mute"),
+    )
 
 
 @blocks.app_template_global()
@@ -81,6 +89,5 @@ def muted_ids():
     """The members the signed-in reader mutes: read once a request, and not
     at all for anonymous readers (their cached pages hide nobody)."""
     if "muted_ids" not in g:
-        g.muted_ids = (rules.muted_ids(current_user.id) if current_user.is_authenticated
-                       else frozenset())
+        g.muted_ids = rules.muted_ids(current_user.id) if current_user.is_authenticated else frozenset()
     return g.muted_ids

@@ -5,11 +5,11 @@ A comment's addresses carry its post's id (``/post/<post_id>/comment/<id>``),
 so every lookup starts from the post's ``_id``: on a cluster sharded by post
 that is one shard, not all. The older addresses that name the comment alone
 redirect there (GET) or keep working (POST), finding the post first."""
-from flask_babel import gettext as _
+
 from urllib.parse import urlsplit
 
-from flask import (abort, current_app, flash, jsonify, redirect, render_template, request,
-                   url_for)
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..comment_quota import TooManyComments, spend_comment_allowance
@@ -20,9 +20,9 @@ from ..models import Comment, CommentGone, Permission, Post
 from ..models.audit import AuditEntry
 from ..models.moderation import hidden_comments
 from ..models.threads import OLDEST
+from ..pagination import page_arg
 from ..posts.forms import EditCommentForm
 from ..posts.views import comment_order
-from ..pagination import page_arg
 from ..redirects import back_to, local_redirect_target
 from ..reports.queue import reported_targets
 from . import comments
@@ -39,8 +39,9 @@ def moderate():
     only_hidden = request.args.get("show") == "hidden"
     newest = hidden_comments if only_hidden else Post.recent_comments
     page = newest(page_arg(), current_app.config["COMMENTS_PER_PAGE"])
-    return render_template("moderate.html", page=page, only_hidden=only_hidden,
-                           shown="hidden" if only_hidden else "all")
+    return render_template(
+        "moderate.html", page=page, only_hidden=only_hidden, shown="hidden" if only_hidden else "all"
+    )
 
 
 @comments.post(ON_POST + "/disable")
@@ -52,8 +53,7 @@ def disable(post_id, comment_id):
 @comments.post(ON_POST + "/enable")
 @permission_required(Permission.MODERATE)
 def enable(post_id, comment_id):
-    return _set_disabled(post_id, comment_id, False, "The comment is visible again.",
-                         "show comment")
+    return _set_disabled(post_id, comment_id, False, "The comment is visible again.", "show comment")
 
 
 def _set_disabled(post_id, comment_id, disabled, message, action):
@@ -75,13 +75,16 @@ def show(post_id, comment_id):
 def _where_it_is(post_id, comment_id, anchor=None):
     """The post page (and anchor) showing the comment, or ``None``."""
     order = comment_order()
-    page = Post.comment_page(post_id, comment_id, current_app.config["COMMENTS_PER_PAGE"],
-                             order)
+    page = Post.comment_page(post_id, comment_id, current_app.config["COMMENTS_PER_PAGE"], order)
     if page is None:
         return None
-    return url_for("posts.post", post_id=post_id, page=page,
-                   sort=None if order == OLDEST else order,
-                   _anchor=anchor or f"comment-{comment_id}")
+    return url_for(
+        "posts.post",
+        post_id=post_id,
+        page=page,
+        sort=None if order == OLDEST else order,
+        _anchor=anchor or f"comment-{comment_id}",
+    )
 
 
 # -- a comment's own author --------------------------------------------------
@@ -126,8 +129,11 @@ def edit(post_id, comment_id):
             if wants_json():  # edited in place (static/js/comment-edit.js)
                 return jsonify(body_html=edited.body_html)
             flash(_("Your comment is updated."), "success")
-            return redirect(_elsewhere(post_id) or _where_it_is(post_id, comment_id)
-                            or url_for("posts.post", post_id=post_id))
+            return redirect(
+                _elsewhere(post_id)
+                or _where_it_is(post_id, comment_id)
+                or url_for("posts.post", post_id=post_id)
+            )
     if form.errors and wants_json():
         return error_response(status, " ".join(_messages(form.errors)))
     status = status if form.errors else 200
@@ -148,8 +154,7 @@ def delete(post_id, comment_id):
     was_at = _where_it_is(post_id, comment_id, anchor)
     Post.delete_comment(comment_id, post_id=post_id)
     if entry.comment.author_id != current_user.id:  # a moderator's, not the author's
-        AuditEntry.record(current_user, "delete comment", f"comment:{comment_id}",
-                          entry.comment.body[:200])
+        AuditEntry.record(current_user, "delete comment", f"comment:{comment_id}", entry.comment.body[:200])
     if Post.find_comment(comment_id, post_id):  # blanked: its replies keep it
         was_at = _where_it_is(post_id, comment_id)
     flash(_("The comment is deleted."), "success")
@@ -163,8 +168,9 @@ def _post_of(comment_id):
 
 @comments.get("/comment/<objectid:comment_id>")
 def show_by_id(comment_id):
-    return redirect(url_for(".show", post_id=_post_of(comment_id), comment_id=comment_id,
-                            **request.args), 301)
+    return redirect(
+        url_for(".show", post_id=_post_of(comment_id), comment_id=comment_id, **request.args), 301
+    )
 
 
 @comments.route("/comment/<objectid:comment_id>/edit", methods=["GET", "POST"])
@@ -172,8 +178,7 @@ def show_by_id(comment_id):
 def edit_by_id(comment_id):
     post_id = _post_of(comment_id)
     if request.method == "GET":
-        return redirect(url_for(".edit", post_id=post_id, comment_id=comment_id,
-                                **request.args), 301)
+        return redirect(url_for(".edit", post_id=post_id, comment_id=comment_id, **request.args), 301)
     return edit(post_id=post_id, comment_id=comment_id)
 
 

@@ -1,4 +1,5 @@
 """Discovery: writers to follow and the tags trending this week."""
+
 from flask import Blueprint
 
 explore = Blueprint("explore", __name__)

@@ -1,4 +1,5 @@
 """``/explore``: writers the reader may want to follow, trending tags."""
+
 from flask import render_template
 from flask_login import current_user
 
@@ -13,5 +14,4 @@ from . import explore
 # the page (like discovery's own cache) lets lag EXPLORE_CACHE_SECONDS at most.
 @cached_page(NEWEST, timeout=lambda config: config["EXPLORE_CACHE_SECONDS"])
 def index():
-    return render_template("explore.html", writers=writers_to_follow(current_user),
-                           tags=trending_tags())
+    return render_template("explore.html", writers=writers_to_follow(current_user), tags=trending_tags())

@@ -1,12 +1,13 @@
 """Following and unfollowing writers and tags, and the lists of who follows whom."""
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..decorators import permission_required
 from ..models import Permission, User, normalise_tags
-from ..models.follows import position_key
 from ..models.blocks import blocks
+from ..models.follows import position_key
 from ..models.tag_follows import TooManyFollowedTags
 from ..page_cache import cached_page
 from ..pagination import page_arg, page_by_key
@@ -35,7 +36,7 @@ def follow(username):
     if blocks(user.id, current_user.id):
         abort(403)
     current_user.follow(user)
-    flash(_('You are now following %(username)s.', username=user.username), "success")
+    flash(_("You are now following %(username)s.", username=user.username), "success")
     return redirect(_back_url(user))
 
 
@@ -44,7 +45,7 @@ def follow(username):
 def unfollow(username):
     user = get_user(username)
     current_user.unfollow(user)
-    flash(_('You are not following %(username)s any more.', username=user.username), "success")
+    flash(_("You are not following %(username)s any more.", username=user.username), "success")
     return redirect(_back_url(user))
 
 
@@ -69,7 +70,7 @@ def follow_tag(tag):
     except TooManyFollowedTags as refused:
         flash(str(refused), "warning")
     else:
-        flash(_('Posts tagged #%(tag)s now join your Followed tab.', tag=tag), "success")
+        flash(_("Posts tagged #%(tag)s now join your Followed tab.", tag=tag), "success")
     return redirect(_tag_back_url(tag))
 
 
@@ -78,7 +79,7 @@ def follow_tag(tag):
 def unfollow_tag(tag):
     tag = _stored_tag_or_404(tag)
     current_user.unfollow_tag(tag)
-    flash(_('You are not following #%(tag)s any more.', tag=tag), "success")
+    flash(_("You are not following #%(tag)s any more.", tag=tag), "success")
     return redirect(_tag_back_url(tag))
 
 
@@ -87,10 +88,17 @@ def unfollow_tag(tag):
 def followers(username):
     user = get_user(username)
     # By key (name, id): every page one index range, however many follow.
-    page = page_by_key(user.followers(), current_app.config["FOLLOWERS_PER_PAGE"],
-                       field="username", by_name=True)
-    return render_template("followers.html", user=user, page=page, people=page.items,
-                           title=_("Followers of %(name)s", name=user.username), endpoint=".followers")
+    page = page_by_key(
+        user.followers(), current_app.config["FOLLOWERS_PER_PAGE"], field="username", by_name=True
+    )
+    return render_template(
+        "followers.html",
+        user=user,
+        page=page,
+        people=page.items,
+        title=_("Followers of %(name)s", name=user.username),
+        endpoint=".followers",
+    )
 
 
 @follows.route("/following/<username>")
@@ -98,13 +106,23 @@ def followers(username):
 def following(username):
     user = get_user(username)
     per_page = current_app.config["FOLLOWERS_PER_PAGE"]
-    page = user.following_page(per_page, after=position_key(request.args.get("after")),
-                               before=position_key(request.args.get("before")), page=page_arg())
+    page = user.following_page(
+        per_page,
+        after=position_key(request.args.get("after")),
+        before=position_key(request.args.get("before")),
+        page=page_arg(),
+    )
     if page.is_empty and (request.args.get("after") or page_arg() > 1):
         # Past the end (as the lists paged by key do): the last page's own address.
         return redirect(url_for(".following", username=username, page=-1))
     # One query for the page of users, kept in the order they were followed.
     loaded = {u.id: u for u in User.objects(id__in=page.items)}
     people = [loaded[oid] for oid in page.items if oid in loaded]
-    return render_template("followers.html", user=user, page=page, people=people,
-                           title=_("%(name)s is following", name=user.username), endpoint=".following")
+    return render_template(
+        "followers.html",
+        user=user,
+        page=page,
+        people=people,
+        title=_("%(name)s is following", name=user.username),
+        endpoint=".following",
+    )

@@ -4,6 +4,7 @@ XML is parsed by defusedxml first, which refuses entity declarations
 (billion laughs) and external entities, so feedparser only ever sees a
 document without them.
 """
+
 import json
 from datetime import datetime
 
@@ -28,16 +29,22 @@ def parse_xml(data):
     try:
         return fromstring(data)
     except DefusedXmlException:
-        raise ImportRefused(_("The XML declares entities (entity expansion and external "
-                              "entities are refused); nothing was imported.")) from None
+        raise ImportRefused(
+            _(
+                "The XML declares entities (entity expansion and external "
+                "entities are refused); nothing was imported."
+            )
+        ) from None
     except ParseError as exc:
-        raise ImportRefused(_("%(refusal)s (It is not well-formed XML: %(error)s.)",
-                              refusal=WRONG_KIND, error=exc)) from None
+        raise ImportRefused(
+            _("%(refusal)s (It is not well-formed XML: %(error)s.)", refusal=WRONG_KIND, error=exc)
+        ) from None
 
 
 def is_wxr(root):
     return root.tag == "rss" and any(
-        child.tag.startswith(_WP_NAMESPACES) for child in root.iter() if isinstance(child.tag, str))
+        child.tag.startswith(_WP_NAMESPACES) for child in root.iter() if isinstance(child.tag, str)
+    )
 
 
 def is_feed(root):
@@ -49,24 +56,39 @@ def wxr_items(root):
     items = []
     for node in root.iter("item"):
         wp = _wp_namespace(node)
-        if (node.findtext(f"{wp}post_type") != "post"
-                or node.findtext(f"{wp}status") in ("trash", "auto-draft")):
+        if node.findtext(f"{wp}post_type") != "post" or node.findtext(f"{wp}status") in (
+            "trash",
+            "auto-draft",
+        ):
             continue
         title = node.findtext("title") or _("(untitled)")
         where = _("WordPress post “%(title)s”", title=title[:60])
         link, status = node.findtext("link"), node.findtext(f"{wp}status")
         gmt = node.findtext(f"{wp}post_date_gmt")
         date = None if gmt in (None, "", "0000-00-00 00:00:00") else gmt
-        items.append(Item(
-            source="wordpress:" + (node.findtext("guid") or link or node.findtext(f"{wp}post_id")),
-            title=title, body=html_to_markdown(node.findtext(CONTENT)),
-            tags=[c.text for c in node.findall("category")
-                  if c.get("domain") in ("post_tag", "category") and c.text],
-            timestamp=as_utc(date, where),  # naive: UTC, as "_gmt" says
-            updated=as_utc(_wp_modified(node, wp), where),
-            draft=status in _WP_DRAFTS,
-            details={k: v for k, v in {"canonical_url": link if status == "publish" else None,
-                                       "custom_excerpt": node.findtext(EXCERPT)}.items() if v}))
+        items.append(
+            Item(
+                source="wordpress:" + (node.findtext("guid") or link or node.findtext(f"{wp}post_id")),
+                title=title,
+                body=html_to_markdown(node.findtext(CONTENT)),
+                tags=[
+                    c.text
+                    for c in node.findall("category")
+                    if c.get("domain") in ("post_tag", "category") and c.text
+                ],
+                timestamp=as_utc(date, where),  # naive: UTC, as "_gmt" says
+                updated=as_utc(_wp_modified(node, wp), where),
+                draft=status in _WP_DRAFTS,
+                details={
+                    k: v
+                    for k, v in {
+                        "canonical_url": link if status == "publish" else None,
+                        "custom_excerpt": node.findtext(EXCERPT),
+                    }.items()
+                    if v
+                },
+            )
+        )
     return items
 
 
@@ -98,8 +120,11 @@ def ghost_document(data):
 
 def ghost_items(data):
     """Ghost's posts (its pages left out), with their tags."""
-    tag_names = {tag["id"]: tag["name"] for tag in _dicts(data, "tags")
-                 if isinstance(tag.get("id"), str) and isinstance(tag.get("name"), str)}
+    tag_names = {
+        tag["id"]: tag["name"]
+        for tag in _dicts(data, "tags")
+        if isinstance(tag.get("id"), str) and isinstance(tag.get("name"), str)
+    }
     tags_of = {}
     for link in _dicts(data, "posts_tags"):
         if isinstance(link.get("post_id"), str) and link.get("tag_id") in tag_names:
@@ -112,13 +137,18 @@ def ghost_items(data):
         title = text.get("title") or _("(untitled)")
         where = _("Ghost post “%(title)s”", title=title[:60])
         body = html_to_markdown(text["html"]) if text.get("html") else text.get("plaintext", "")
-        items.append(Item(
-            source=f"ghost:{text.get('uuid') or text.get('id')}", title=title, body=body,
-            tags=tags_of.get(text.get("id"), []),
-            timestamp=as_utc(text.get("published_at") or text.get("created_at"), where),
-            updated=as_utc(text.get("updated_at"), where),
-            draft=text.get("status") != "published",
-            details={k: text[k] for k in ("canonical_url", "custom_excerpt") if text.get(k)}))
+        items.append(
+            Item(
+                source=f"ghost:{text.get('uuid') or text.get('id')}",
+                title=title,
+                body=body,
+                tags=tags_of.get(text.get("id"), []),
+                timestamp=as_utc(text.get("published_at") or text.get("created_at"), where),
+                updated=as_utc(text.get("updated_at"), where),
+                draft=text.get("status") != "published",
+                details={k: text[k] for k in ("canonical_url", "custom_excerpt") if text.get(k)},
+            )
+        )
     return items
 
 
@@ -141,12 +171,17 @@ def feed_items(data):
         source = entry.get("id") or link
         if not source:
             raise ImportRefused(_("%(where)s has neither an id nor a link.", where=where))
-        items.append(Item(
-            source=f"feed:{source}", title=title, body=html_to_markdown(html),
-            tags=[tag.get("term") for tag in entry.get("tags") or [] if tag.get("term")],
-            timestamp=_feed_date(entry, "published", where) or _feed_date(entry, "updated", where),
-            updated=_feed_date(entry, "updated", where),
-            details={"canonical_url": link} if link else {}))
+        items.append(
+            Item(
+                source=f"feed:{source}",
+                title=title,
+                body=html_to_markdown(html),
+                tags=[tag.get("term") for tag in entry.get("tags") or [] if tag.get("term")],
+                timestamp=_feed_date(entry, "published", where) or _feed_date(entry, "updated", where),
+                updated=_feed_date(entry, "updated", where),
+                details={"canonical_url": link} if link else {},
+            )
+        )
     return items
 
 
@@ -159,4 +194,3 @@ def _feed_date(entry, name, where):
     if parsed is None:
         raise ImportRefused(_("%(where)s: “%(text)s” is not a date.", where=where, text=text[:60]))
     return datetime(*parsed[:6])  # feedparser gives UTC
-

@@ -1,5 +1,6 @@
 """What every format is read into: one :class:`Item` a post, with its
 Markdown and the images (bytes) its links point to."""
+
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -52,8 +53,7 @@ def images_beside(body, folder, members):
         path = target.strip("<>")
         if "://" in path or path.startswith(("/", "#", "mailto:")):
             continue
-        for candidate in (posixpath.normpath(posixpath.join(folder, path)),
-                          posixpath.normpath(path)):
+        for candidate in (posixpath.normpath(posixpath.join(folder, path)), posixpath.normpath(path)):
             if members.get(candidate):
                 found[target] = members[candidate]
                 break

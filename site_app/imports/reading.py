@@ -7,9 +7,12 @@ hostile ones are caught (zip bounds and paths, XML entities, the wrong
 kind); :func:`checked_items` (the job, before it stores anything) reads
 every post and checks its dates, sizes and fields.
 """
+
 from functools import partial
 
-from flask_babel import format_number, gettext as _, lazy_gettext as _l
+from flask_babel import format_number
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from mongoengine.errors import ValidationError
 
 from ..markup import ContentTooLarge
@@ -17,9 +20,13 @@ from ..models import Post
 from . import archive, documents, zips
 from .refusals import WRONG_KIND, ImportRefused
 
-KINDS = {"inkwell": _l("an Inkwell export"), "medium": _l("a Medium export"),
-         "wordpress": _l("WordPress WXR"), "ghost": _l("a Ghost export"),
-         "feed": _l("an Atom or RSS feed")}
+KINDS = {
+    "inkwell": _l("an Inkwell export"),
+    "medium": _l("a Medium export"),
+    "wordpress": _l("WordPress WXR"),
+    "ghost": _l("a Ghost export"),
+    "feed": _l("an Atom or RSS feed"),
+}
 
 
 def kind_of(data):
@@ -72,10 +79,20 @@ def checked_items(data, author):
 
 
 def post_from(item, author, body, files=()):
-    return Post.from_import(author, item.source, item.title, body, tags=item.tags,
-                            timestamp=item.timestamp, updated=item.updated, draft=item.draft,
-                            publish_at=item.publish_at, lang=item.lang,
-                            details=item.details, files=files)
+    return Post.from_import(
+        author,
+        item.source,
+        item.title,
+        body,
+        tags=item.tags,
+        timestamp=item.timestamp,
+        updated=item.updated,
+        draft=item.draft,
+        publish_at=item.publish_at,
+        lang=item.lang,
+        details=item.details,
+        files=files,
+    )
 
 
 def _why(exc):
@@ -85,9 +102,15 @@ def _why(exc):
 
 
 # A post's fields as a sentence names them ("its title is over …").
-_FIELD_NAMES = {"title": _l("title"), "subtitle": _l("subtitle"), "body": _l("body"),
-                "tags": _l("tags"), "custom_excerpt": _l("custom excerpt"),
-                "canonical_url": _l("canonical URL"), "lang": _l("language")}
+_FIELD_NAMES = {
+    "title": _l("title"),
+    "subtitle": _l("subtitle"),
+    "body": _l("body"),
+    "tags": _l("tags"),
+    "custom_excerpt": _l("custom excerpt"),
+    "canonical_url": _l("canonical URL"),
+    "lang": _l("language"),
+}
 
 
 def _field_problem(name, error):
@@ -95,6 +118,5 @@ def _field_problem(name, error):
     limit = getattr(Post._fields.get(name), "max_length", None)
     message = str(getattr(error, "message", error))
     if limit and "too long" in message:
-        return _("its %(field)s is over %(limit)s characters.", field=label,
-                 limit=format_number(limit))
+        return _("its %(field)s is over %(limit)s characters.", field=label, limit=format_number(limit))
     return _("its %(field)s: %(message)s.", field=label, message=message)

@@ -1,11 +1,15 @@
 """Why a file is refused, and dates read the same way for every format."""
+
 from datetime import UTC, date, datetime
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-WRONG_KIND = _l("This file is not one Inkwell can import: upload an Inkwell export zip, a "
-                "Medium export zip, a WordPress export (WXR), a Ghost JSON export or an "
-                "Atom/RSS feed.")
+WRONG_KIND = _l(
+    "This file is not one Inkwell can import: upload an Inkwell export zip, a "
+    "Medium export zip, a WordPress export (WXR), a Ghost JSON export or an "
+    "Atom/RSS feed."
+)
 
 
 class ImportRefused(ValueError):
@@ -28,12 +32,17 @@ def as_utc(value, where):
         try:
             moment = datetime.fromisoformat(text.replace(" ", "T", 1) if " " in text else text)
         except ValueError:
-            raise ImportRefused(_("%(where)s: “%(text)s” is not a date "
-                                  "(expected ISO 8601, e.g. 2024-05-01T09:30:00Z).",
-                                  where=where, text=text[:60])) from None
+            raise ImportRefused(
+                _(
+                    "%(where)s: “%(text)s” is not a date (expected ISO 8601, e.g. 2024-05-01T09:30:00Z).",
+                    where=where,
+                    text=text[:60],
+                )
+            ) from None
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
     if not 1970 <= moment.year <= 9999:
-        raise ImportRefused(_("%(where)s: %(year)s is out of range for a post's date.",
-                              where=where, year=moment.year))
+        raise ImportRefused(
+            _("%(where)s: %(year)s is out of range for a post's date.", where=where, year=moment.year)
+        )
     return moment

@@ -1,14 +1,15 @@
 """The import job: the checked file's posts stored one by one, each item's
 outcome recorded on its :class:`ImportRun` as it goes (the progress page
 reads it)."""
+
 import io
 import posixpath
-
 from contextlib import nullcontext
 
 from bson import ObjectId
 from flask import current_app
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from mongoengine.errors import ValidationError
 from werkzeug.datastructures import FileStorage
 
@@ -30,8 +31,9 @@ FILE_ID_PLACEHOLDER = "0" * 24
 
 def start_import(author, filename, data, kind, file_url):
     """Keep the (checked) upload and queue its import; returns the run."""
-    file_id = gridfs_for(current_app).put(data, filename=filename or "import",
-                                          metadata={"owner": author.id, "kind": "import"})
+    file_id = gridfs_for(current_app).put(
+        data, filename=filename or "import", metadata={"owner": author.id, "kind": "import"}
+    )
     run = ImportRun(owner=author.id, filename=(filename or "")[:255], kind=kind, file_id=file_id)
     run.save()
     enqueue("site_app.imports.runner.run_import", str(run.id), file_url)
@@ -56,8 +58,9 @@ def run_import(run_id, file_url):
             fs.delete(run.file_id)
             return
         run.start(len(items))
-        have = Post.already_imported(author.id, [item.source for item in items],
-                                     [item.canonical_url for item in items])
+        have = Post.already_imported(
+            author.id, [item.source for item in items], [item.canonical_url for item in items]
+        )
         for item in items:
             if item.source in have or (item.canonical_url and item.canonical_url in have):
                 run.record(item.title, "skipped", _("Already imported."))
@@ -94,10 +97,14 @@ def _store_images(item, author, file_url):
     """The item's images in GridFS through the media store's own checks
     (their bytes decide): ``({target as written: URL}, [file ids])``."""
     targets = list(item.images)
-    uploads = [FileStorage(io.BytesIO(item.images[target]),
-                           filename=posixpath.basename(target.strip("<>")) or "image")
-               for target in targets]
+    uploads = [
+        FileStorage(
+            io.BytesIO(item.images[target]), filename=posixpath.basename(target.strip("<>")) or "image"
+        )
+        for target in targets
+    ]
     stored = storage.store_post_images(uploads, author)
-    urls = {target: file_url.replace(FILE_ID_PLACEHOLDER, file["id"])
-            for target, file in zip(targets, stored)}
+    urls = {
+        target: file_url.replace(FILE_ID_PLACEHOLDER, file["id"]) for target, file in zip(targets, stored)
+    }
     return urls, [ObjectId(file["id"]) for file in stored]

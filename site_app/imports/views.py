@@ -1,8 +1,10 @@
 """``/import``: the upload, then the run's progress page and summary."""
+
 from babel.lists import format_list
 from bson import ObjectId
 from flask import abort, current_app, redirect, render_template, url_for
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.utils import secure_filename
@@ -36,8 +38,12 @@ def _importer_key():
 
 @imports.route("/import", methods=["GET", "POST"])
 @permission_required(Permission.WRITE)
-@limiter.limit(_import_rate_limit, methods=["POST"], key_func=_importer_key,
-               error_message=_l("Too many imports at once. Wait a while and try again."))
+@limiter.limit(
+    _import_rate_limit,
+    methods=["POST"],
+    key_func=_importer_key,
+    error_message=_l("Too many imports at once. Wait a while and try again."),
+)
 def start():
     form, error = ImportForm(), None
     if form.validate_on_submit():
@@ -55,8 +61,9 @@ def start():
     status = 400 if form.is_submitted() else 200
     runs = ImportRun.of_owner(current_user.id).exclude("results").limit(RUNS_LISTED)
     kind_list = format_list([str(kind) for kind in KINDS.values()], style="or", locale=get_locale())
-    return render_template("import.html", form=form, error=error, runs=list(runs),
-                           kinds=KINDS, kind_list=kind_list), status
+    return render_template(
+        "import.html", form=form, error=error, runs=list(runs), kinds=KINDS, kind_list=kind_list
+    ), status
 
 
 @imports.get("/import/<objectid:run_id>")

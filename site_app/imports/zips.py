@@ -1,4 +1,5 @@
 """The two zip formats: Inkwell's own export, and Medium's."""
+
 import json
 import posixpath
 from datetime import date, datetime
@@ -32,8 +33,7 @@ def inkwell_items(members):
 def medium_items(members):
     """Each ``posts/*.html`` of a Medium export (published ones carry
     their time; drafts have none)."""
-    return [_medium_item(name, members[name]) for name in sorted(members)
-            if _is_medium_post(name)]
+    return [_medium_item(name, members[name]) for name in sorted(members) if _is_medium_post(name)]
 
 
 def _is_inkwell_post(name):
@@ -50,8 +50,9 @@ def _inkwell_item(name, members):
     try:
         page = frontmatter.loads(_text(members[name], name))
     except (yaml.YAMLError, ValueError, RecursionError) as exc:
-        raise ImportRefused(_("%(name)s: its front matter cannot be read (%(error)s).",
-                              name=name, error=exc)) from None
+        raise ImportRefused(
+            _("%(name)s: its front matter cannot be read (%(error)s).", name=name, error=exc)
+        ) from None
     meta = page.metadata
     post_id, title = _scalar(meta, "id", name), _scalar(meta, "title", name)
     if not post_id or not title:
@@ -61,17 +62,24 @@ def _inkwell_item(name, members):
     # structure that would take forever to turn into text.
     if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
         raise ImportRefused(_("%(name)s: tags must be a list of words.", name=name))
-    details = {"subtitle": _scalar(meta, "subtitle", name),
-               "custom_excerpt": _scalar(meta, "excerpt", name),
-               "canonical_url": _scalar(meta, "canonical_url", name)}
-    return Item(source=f"inkwell:{post_id}", title=title, body=page.content, tags=tags,
-                timestamp=as_utc(_dated(meta, "date", name), name),
-                updated=as_utc(_dated(meta, "updated", name), name),
-                draft=meta.get("draft") is True,
-                publish_at=as_utc(_dated(meta, "publish_at", name), name),
-                lang=_scalar(meta, "lang", name),
-                details={k: v for k, v in details.items() if v},
-                images=images_beside(page.content, posixpath.dirname(name), members))
+    details = {
+        "subtitle": _scalar(meta, "subtitle", name),
+        "custom_excerpt": _scalar(meta, "excerpt", name),
+        "canonical_url": _scalar(meta, "canonical_url", name),
+    }
+    return Item(
+        source=f"inkwell:{post_id}",
+        title=title,
+        body=page.content,
+        tags=tags,
+        timestamp=as_utc(_dated(meta, "date", name), name),
+        updated=as_utc(_dated(meta, "updated", name), name),
+        draft=meta.get("draft") is True,
+        publish_at=as_utc(_dated(meta, "publish_at", name), name),
+        lang=_scalar(meta, "lang", name),
+        details={k: v for k, v in details.items() if v},
+        images=images_beside(page.content, posixpath.dirname(name), members),
+    )
 
 
 def _scalar(meta, key, where):
@@ -99,13 +107,21 @@ def _medium_item(name, data):
     if body is None or title is None:
         raise ImportRefused(_("%(name)s: not a Medium post (no title or body).", name=name))
     url = canonical.get("href") if canonical else None
-    return Item(source=f"medium:{url or posixpath.basename(name)}",
-                title=title.get_text(" ", strip=True),
-                body=html_to_markdown(body.decode_contents()),
-                timestamp=as_utc(published.get("datetime") if published else None, name),
-                draft=published is None,
-                details={k: v for k, v in {"canonical_url": url, "subtitle": (
-                    subtitle.get_text(" ", strip=True) if subtitle else None)}.items() if v})
+    return Item(
+        source=f"medium:{url or posixpath.basename(name)}",
+        title=title.get_text(" ", strip=True),
+        body=html_to_markdown(body.decode_contents()),
+        timestamp=as_utc(published.get("datetime") if published else None, name),
+        draft=published is None,
+        details={
+            k: v
+            for k, v in {
+                "canonical_url": url,
+                "subtitle": (subtitle.get_text(" ", strip=True) if subtitle else None),
+            }.items()
+            if v
+        },
+    )
 
 
 def _text(data, name):

@@ -8,6 +8,7 @@ second whatever happens: a check still waiting then is reported ``timeout``.
 ``{"status", "database", "cache", "rate_limits"}``, 200 when all are
 ``ok``, else 503.
 """
+
 from concurrent.futures import ThreadPoolExecutor, wait
 
 import pymongo
@@ -28,12 +29,12 @@ _checks = ThreadPoolExecutor(max_workers=6, thread_name_prefix="readyz")
 @limiter.exempt
 def readyz():
     app = current_app._get_current_object()
-    futures = {name: _checks.submit(_in_app, app, check)
-               for name, check in (("database", _database), ("cache", _cache),
-                                   ("rate_limits", _rate_limits))}
+    futures = {
+        name: _checks.submit(_in_app, app, check)
+        for name, check in (("database", _database), ("cache", _cache), ("rate_limits", _rate_limits))
+    }
     wait(futures.values(), timeout=DEADLINE_SECONDS)
-    found = {name: future.result() if future.done() else "timeout"
-             for name, future in futures.items()}
+    found = {name: future.result() if future.done() else "timeout" for name, future in futures.items()}
     ready = all(value == "ok" for value in found.values())
     response = jsonify(status="ok" if ready else "error", **found)
     response.status_code = 200 if ready else 503

@@ -3,7 +3,8 @@
 Anonymous readers' picker is a plain GET form to the page they are on with
 ``?lang=xx`` (see i18n.py: no session, the page stays cacheable).
 """
-from urllib.parse import urlencode, urlsplit, urlunsplit, parse_qsl
+
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import abort, redirect, request, url_for
 from flask_babel import gettext as _
@@ -28,8 +29,7 @@ def set_language():
 
 
 def _query_without_lang(query):
-    return [(name, value) for name, value in parse_qsl(query, keep_blank_values=True)
-            if name != "lang"]
+    return [(name, value) for name, value in parse_qsl(query, keep_blank_values=True) if name != "lang"]
 
 
 def _without_lang(path):

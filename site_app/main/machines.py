@@ -1,6 +1,7 @@
 """What crawlers and browsers ask every site for: ``/sitemap.xml``,
 ``/robots.txt`` and ``/favicon.ico``. Like every anonymous page they set no
 cookie (nothing here touches the session), so a cache may keep them."""
+
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -36,11 +37,20 @@ def _sitemap_document():
         author = post.author_id
         newest_by_author[author] = max(changed, newest_by_author.get(author, changed))
     room = SITEMAP_MAX_URLS - len(root)
-    people = (User.objects(disabled__ne=True).only("id", "username", "member_since")
-              .order_by("username").limit(room) if room > 0 else [])
+    people = (
+        User.objects(disabled__ne=True)
+        .only("id", "username", "member_since")
+        .order_by("username")
+        .limit(room)
+        if room > 0
+        else []
+    )
     for user in people:
-        _url(root, site_url_for("profiles.user", username=user.username),
-             newest_by_author.get(user.id, user.member_since))
+        _url(
+            root,
+            site_url_for("profiles.user", username=user.username),
+            newest_by_author.get(user.id, user.member_since),
+        )
     # default_namespace, not register_namespace: that one is a table of the
     # whole process, where the feeds keep Atom as the default namespace.
     return ET.tostring(root, encoding="utf-8", xml_declaration=True, default_namespace=SITEMAP)
@@ -57,9 +67,18 @@ def _url(root, location, changed):
 @cached_page(everyone=True)
 def robots():
     # Pages that are private or change state are no use in an index.
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /auth/", "Disallow: /api/",
-             "Disallow: /moderate", "Disallow: /edit", "Disallow: /write", "",
-             f"Sitemap: {site_url_for('main.sitemap')}", ""]
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /auth/",
+        "Disallow: /api/",
+        "Disallow: /moderate",
+        "Disallow: /edit",
+        "Disallow: /write",
+        "",
+        f"Sitemap: {site_url_for('main.sitemap')}",
+        "",
+    ]
     return current_app.response_class("\n".join(lines), mimetype="text/plain")
 
 

@@ -1,4 +1,5 @@
 """The home page (All and Followed tabs) and the health check."""
+
 from flask import current_app, jsonify, make_response, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
@@ -15,8 +16,7 @@ from . import main
 @main.route("/")
 @cached_page(NEWEST)
 def index():
-    return render_template("index.html", page=listing_page(Post.listing()), show_followed=False,
-                           start=None)
+    return render_template("index.html", page=listing_page(Post.listing()), show_followed=False, start=None)
 
 
 @main.route("/followed")
@@ -26,8 +26,7 @@ def show_followed():
     # Writers and tags followed, and the reader's own posts (models/followed_feed.py).
     page = listing_page(Post.followed_by(current_user))
     # Nothing to show yet: suggest where to start instead of an empty list.
-    start = (dict(writers=writers_to_follow(current_user), tags=popular_tags())
-             if page.is_empty else None)
+    start = dict(writers=writers_to_follow(current_user), tags=popular_tags()) if page.is_empty else None
     return render_template("index.html", page=page, show_followed=True, start=start)
 
 

@@ -8,6 +8,7 @@ file document is gone (an upload cut off half way) are removed too.
 Everything is read in batches, so memory stays flat however many files
 there are.
 """
+
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -41,16 +42,25 @@ def find_garbage(grace):
     garbage = Garbage()
     old_files = database["fs.files"].find(
         {"uploadDate": {"$lt": cutoff}},
-        {"filename": 1, "length": 1, "uploadDate": 1, "metadata.kind": 1,
-         "metadata.parent_id": 1, "metadata.reused_at": 1})
+        {
+            "filename": 1,
+            "length": 1,
+            "uploadDate": 1,
+            "metadata.kind": 1,
+            "metadata.parent_id": 1,
+            "metadata.reused_at": 1,
+        },
+    )
     for batch in _batches(old_files):
         garbage.files.extend(_unreferenced(database, batch, cutoff))
     # Walks the (files_id, n) index, from which $group takes each id once.
-    groups = database["fs.chunks"].aggregate([
-        {"$match": {"files_id": {"$lt": ObjectId.from_datetime(cutoff)}}},
-        {"$sort": {"files_id": 1}},
-        {"$group": {"_id": "$files_id"}},
-    ])
+    groups = database["fs.chunks"].aggregate(
+        [
+            {"$match": {"files_id": {"$lt": ObjectId.from_datetime(cutoff)}}},
+            {"$sort": {"files_id": 1}},
+            {"$group": {"_id": "$files_id"}},
+        ]
+    )
     for batch in _batches(groups):
         ids = [g["_id"] for g in batch]
         present = {d["_id"] for d in database["fs.files"].find({"_id": {"$in": ids}}, {"_id": 1})}
@@ -79,18 +89,24 @@ def remove_garbage(garbage, grace):
 
 def _unreferenced(database, docs, cutoff):
     """The documents of ``docs`` whose file (or parent file) is unused."""
-    root_of = {doc["_id"]: (doc.get("metadata") or {}).get("parent_id") or doc["_id"]
-               for doc in docs}
+    root_of = {doc["_id"]: (doc.get("metadata") or {}).get("parent_id") or doc["_id"] for doc in docs}
     roots = list(set(root_of.values()))
     in_use = set(Post._get_collection().distinct("files", {"files": {"$in": roots}}))
-    in_use |= {u["avatar_id"] for u in User._get_collection().find(
-        {"avatar_id": {"$in": roots}}, {"avatar_id": 1})}
+    in_use |= {
+        u["avatar_id"] for u in User._get_collection().find({"avatar_id": {"$in": roots}}, {"avatar_id": 1})
+    }
     # A parent uploaded or re-uploaded within the grace period keeps its
     # children, as it keeps itself.
-    in_use |= {d["_id"] for d in database["fs.files"].find(
-        {"_id": {"$in": roots},
-         "$or": [{"uploadDate": {"$gte": cutoff}}, {"metadata.reused_at": {"$gte": cutoff}}]},
-        {"_id": 1})}
+    in_use |= {
+        d["_id"]
+        for d in database["fs.files"].find(
+            {
+                "_id": {"$in": roots},
+                "$or": [{"uploadDate": {"$gte": cutoff}}, {"metadata.reused_at": {"$gte": cutoff}}],
+            },
+            {"_id": 1},
+        )
+    }
     return [doc for doc in docs if root_of[doc["_id"]] not in in_use]
 
 
@@ -110,8 +126,12 @@ media_cli = AppGroup("media", help="Manage uploaded files in GridFS.")
 
 @media_cli.command("gc")
 @click.option("--dry-run", is_flag=True, help="List what would be removed; remove nothing.")
-@click.option("--grace-hours", type=click.IntRange(min=0), default=None,
-              help="Keep unattached uploads younger than this (default MEDIA_GC_GRACE_HOURS).")
+@click.option(
+    "--grace-hours",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Keep unattached uploads younger than this (default MEDIA_GC_GRACE_HOURS).",
+)
 def gc_command(dry_run, grace_hours):
     """Remove stored files no post or user refers to, and orphaned chunks."""
     grace = timedelta(hours=grace_hours) if grace_hours is not None else grace_period()
@@ -119,14 +139,17 @@ def gc_command(dry_run, grace_hours):
     verb = "would remove" if dry_run else "removed"
     for doc in garbage.files:
         kind = (doc.get("metadata") or {}).get("kind", "file")
-        click.echo(f"{verb} {doc['_id']}  {kind:<10} {doc.get('length', 0):>10} bytes  "
-                   f"{doc.get('filename') or ''}")
+        click.echo(
+            f"{verb} {doc['_id']}  {kind:<10} {doc.get('length', 0):>10} bytes  {doc.get('filename') or ''}"
+        )
     for files_id in garbage.orphaned_chunks:
         click.echo(f"{verb} orphaned chunks of {files_id}")
     if not dry_run:
         kept = len(garbage.files) - remove_garbage(garbage, grace)
         if kept:
             click.echo(f"kept {kept} files put to use while this ran")
-    click.echo(f"{verb} {len(garbage.files)} unreferenced files ({garbage.bytes} bytes) and "
-               f"{len(garbage.orphaned_chunks)} orphaned chunk groups "
-               f"(grace period {grace.total_seconds() / 3600:g} h)")
+    click.echo(
+        f"{verb} {len(garbage.files)} unreferenced files ({garbage.bytes} bytes) and "
+        f"{len(garbage.orphaned_chunks)} orphaned chunk groups "
+        f"(grace period {grace.total_seconds() / 3600:g} h)"
+    )

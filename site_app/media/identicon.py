@@ -2,6 +2,7 @@
 from a hash of the username, drawn as a small SVG. No third-party service
 learns who reads which page.
 """
+
 import hashlib
 
 _GRID = 5

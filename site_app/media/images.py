@@ -8,22 +8,19 @@ an image *declares* (width x height x frames) is checked against one budget
 before a single pixel is decoded, so a small file that claims 40 MP or
 300 frames costs nothing.
 """
-from flask_babel import format_number, gettext as _
+
 import io
 import struct
 import warnings
 from dataclasses import dataclass
 
+from flask_babel import format_number
+from flask_babel import gettext as _
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 # Formats we decode, and the content type each is served as. Pillow is told
 # to try only these, so exotic decoders never see uploaded bytes.
-IMAGE_TYPES = {
-    "JPEG": "image/jpeg",
-    "PNG": "image/png",
-    "GIF": "image/gif",
-    "WEBP": "image/webp",
-}
+IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 _EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 # Animated images multiply the pixels to decode by their frame count.
 MAX_FRAMES = 300
@@ -61,26 +58,38 @@ def open_image(stream, max_pixels):
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(stream, formats=list(IMAGE_TYPES))
     except Image.DecompressionBombError as exc:
-        raise BadImage(_('The image declares more pixels than the site accepts (%(exc)s).', exc=exc)) from exc
+        raise BadImage(_("The image declares more pixels than the site accepts (%(exc)s).", exc=exc)) from exc
     except UnidentifiedImageError as exc:
         raise NotAnImage(_("The file is not a JPEG, PNG, GIF or WebP image.")) from exc
     except (OSError, ValueError, SyntaxError) as exc:
-        raise BadImage(_('The image could not be read: %(exc)s', exc=exc)) from exc
+        raise BadImage(_("The image could not be read: %(exc)s", exc=exc)) from exc
     width, height = image.size
     frames = getattr(image, "n_frames", 1) if getattr(image, "is_animated", False) else 1
     if width < 1 or height < 1:
         raise BadImage(_("The image has no pixels."))
     if width * height > max_pixels:
-        raise BadImage(_('The image is %(width)s x %(height)s pixels; the site accepts at most '
-                '%(max_pixels)s pixels.',
-                width=width, height=height, max_pixels=format_number(max_pixels)))
+        raise BadImage(
+            _(
+                "The image is %(width)s x %(height)s pixels; the site accepts at most %(max_pixels)s pixels.",
+                width=width,
+                height=height,
+                max_pixels=format_number(max_pixels),
+            )
+        )
     # One budget for the whole upload: every frame is decoded.
     if frames > MAX_FRAMES or width * height * frames > max_pixels:
-        raise BadImage(_('The animation has %(frames)s frames of %(width)s x %(height)s pixels; '
-                'the site decodes at most %(MAX_FRAMES)s frames and %(max_pixels)s '
-                'pixels per image (frames x width x height).',
-                frames=frames, width=width, height=height, MAX_FRAMES=MAX_FRAMES,
-                max_pixels=format_number(max_pixels)))
+        raise BadImage(
+            _(
+                "The animation has %(frames)s frames of %(width)s x %(height)s pixels; "
+                "the site decodes at most %(MAX_FRAMES)s frames and %(max_pixels)s "
+                "pixels per image (frames x width x height).",
+                frames=frames,
+                width=width,
+                height=height,
+                MAX_FRAMES=MAX_FRAMES,
+                max_pixels=format_number(max_pixels),
+            )
+        )
     return image
 
 
@@ -91,7 +100,7 @@ def _decode(image):
     except Image.DecompressionBombError as exc:
         raise BadImage(_("The image is too large to decode.")) from exc
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
-        raise BadImage(_('The image is damaged or truncated (%(exc)s).', exc=exc)) from exc
+        raise BadImage(_("The image is damaged or truncated (%(exc)s).", exc=exc)) from exc
 
 
 def reencode(image, max_dimension):
@@ -163,8 +172,9 @@ def _encode(image, image_format):
         image.save(out, format="GIF")
     else:
         image.save(out, format="WEBP", quality=85)
-    return EncodedImage(out.getvalue(), IMAGE_TYPES[image_format], _EXTENSIONS[image_format],
-                        image.width, image.height)
+    return EncodedImage(
+        out.getvalue(), IMAGE_TYPES[image_format], _EXTENSIONS[image_format], image.width, image.height
+    )
 
 
 def _reencode_animation(image, image_format, max_dimension):
@@ -175,8 +185,16 @@ def _reencode_animation(image, image_format, max_dimension):
         frames.append(copy)
         durations.append(frame.info.get("duration", 100))
     out = io.BytesIO()
-    frames[0].save(out, format=image_format, save_all=True, append_images=frames[1:],
-                   duration=durations, loop=image.info.get("loop", 0), disposal=2)
+    frames[0].save(
+        out,
+        format=image_format,
+        save_all=True,
+        append_images=frames[1:],
+        duration=durations,
+        loop=image.info.get("loop", 0),
+        disposal=2,
+    )
     first = frames[0]
-    return EncodedImage(out.getvalue(), IMAGE_TYPES[image_format], _EXTENSIONS[image_format],
-                        first.width, first.height)
+    return EncodedImage(
+        out.getvalue(), IMAGE_TYPES[image_format], _EXTENSIONS[image_format], first.width, first.height
+    )

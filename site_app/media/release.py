@@ -2,6 +2,7 @@
 deleted posts (MongoEngine's ``post_delete``), so the models never call
 into media, and a post can only free what its own author uploaded for it.
 """
+
 import logging
 
 from bson import ObjectId
@@ -28,12 +29,23 @@ def release_post_files(post):
     if not file_ids:
         return []
     reused_since = utcnow() - storage.grace_period()
-    own = [doc["_id"] for doc in get_db(current_app)["fs.files"].find(
-        {"_id": {"$in": file_ids}, "metadata.owner": post.author_id,
-         "metadata.kind": {"$in": [storage.KIND_IMAGE, storage.KIND_ATTACHMENT]}},
-        {"metadata.reused_at": 1}) if not _reused_since(doc, reused_since)]
-    still_used = set(Post._get_collection().distinct(
-        "files", {"files": {"$in": own}, "_id": {"$ne": post.id}})) if own else set()
+    own = [
+        doc["_id"]
+        for doc in get_db(current_app)["fs.files"].find(
+            {
+                "_id": {"$in": file_ids},
+                "metadata.owner": post.author_id,
+                "metadata.kind": {"$in": [storage.KIND_IMAGE, storage.KIND_ATTACHMENT]},
+            },
+            {"metadata.reused_at": 1},
+        )
+        if not _reused_since(doc, reused_since)
+    ]
+    still_used = (
+        set(Post._get_collection().distinct("files", {"files": {"$in": own}, "_id": {"$ne": post.id}}))
+        if own
+        else set()
+    )
     released = [f for f in own if f not in still_used]
     for file_id in released:
         storage.delete_stored_file(file_id)
@@ -59,7 +71,8 @@ def _release_files_of_deleted_post(sender, document, **kwargs):
         release_post_files(document)
     except PyMongoError:
         logging.getLogger(__name__).warning(
-            "could not release the files of deleted post %s; `flask media gc` will", document.id)
+            "could not release the files of deleted post %s; `flask media gc` will", document.id
+        )
 
 
 def _release_avatar_of_deleted_account(sender, document, **kwargs):
@@ -69,5 +82,5 @@ def _release_avatar_of_deleted_account(sender, document, **kwargs):
             storage.delete_stored_file(document.avatar_id)
         except PyMongoError:
             logging.getLogger(__name__).warning(
-                "could not delete the avatar of deleted account %s; `flask media gc` will",
-                document.id)
+                "could not delete the avatar of deleted account %s; `flask media gc` will", document.id
+            )

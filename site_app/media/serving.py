@@ -1,9 +1,10 @@
 """Sending GridFS files the way a CDN would: streamed in bounded chunks,
 with validators (ETag, Last-Modified), conditional GET and single ranges.
 """
-from flask_babel import gettext as _
+
 from flask import request
 from flask.wrappers import Response
+from flask_babel import gettext as _
 from werkzeug.http import is_resource_modified, parse_range_header
 
 from ..errors import error_response
@@ -43,8 +44,9 @@ def stream_gridfs_file(grid_out, cache_control=IMMUTABLE):
         requested = _single_range(request.headers["Range"], length)
         if requested is None:
             grid_out.close()
-            return error_response(416, _("The requested range is not within the file."),
-                                  {"Content-Range": f"bytes */{length}"})
+            return error_response(
+                416, _("The requested range is not within the file."), {"Content-Range": f"bytes */{length}"}
+            )
         if requested is not False:
             start, stop = requested
             response.status_code = 206
@@ -100,5 +102,6 @@ def _range_applies(etag, last_modified):
         return if_range.etag == etag
     if if_range.date is not None:
         return last_modified is not None and (
-            if_range.date.replace(tzinfo=None) == last_modified.replace(microsecond=0))
+            if_range.date.replace(tzinfo=None) == last_modified.replace(microsecond=0)
+        )
     return True

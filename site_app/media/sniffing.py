@@ -3,13 +3,13 @@
 Only a few types are recognised; the ``ALLOWED_ATTACHMENT_TYPES`` setting
 chooses which of them the site accepts.
 """
+
 import codecs
 import re
 
 _READ_SIZE = 64 * 1024
 # Markup a browser could run script from: refused even though it is text.
-_MARKUP = re.compile(rb"^\s*<(\?xml|!doctype|html|svg|script|head|body|iframe|object|!--)",
-                     re.IGNORECASE)
+_MARKUP = re.compile(rb"^\s*<(\?xml|!doctype|html|svg|script|head|body|iframe|object|!--)", re.IGNORECASE)
 _MAGIC = [
     (b"%PDF-", "application/pdf"),
     (b"PK\x03\x04", "application/zip"),
@@ -22,7 +22,7 @@ def looks_like_markup(stream):
     stream.seek(0)
     head = stream.read(1024)
     if head.startswith(codecs.BOM_UTF8):
-        head = head[len(codecs.BOM_UTF8):]
+        head = head[len(codecs.BOM_UTF8) :]
     return bool(_MARKUP.match(head)) or b"<svg" in head.lower()
 
 

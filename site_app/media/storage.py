@@ -19,7 +19,7 @@ Each GridFS file carries its facts in ``metadata``::
 ``uploadDate`` (GridFS's own field) is the upload time. A file with a
 ``parent_id`` lives and dies with its parent.
 """
-from flask_babel import gettext as _
+
 import hashlib
 import logging
 import re
@@ -28,6 +28,7 @@ from datetime import timedelta
 import gridfs
 from bson import ObjectId
 from flask import current_app
+from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
 from ..database import get_db, gridfs_for
@@ -41,8 +42,21 @@ KIND_AVATAR = "avatar"
 KIND_THUMBNAIL = "thumbnail"
 # Avatar sizes kept; a page asking for another size gets the next larger.
 AVATAR_SIZES = (32, 64, 128, 256)
-_IMAGE_SUFFIXES = {"jpg", "jpeg", "png", "gif", "webp", "bmp", "tif", "tiff", "svg", "svgz",
-                   "ico", "heic", "avif"}
+_IMAGE_SUFFIXES = {
+    "jpg",
+    "jpeg",
+    "png",
+    "gif",
+    "webp",
+    "bmp",
+    "tif",
+    "tiff",
+    "svg",
+    "svgz",
+    "ico",
+    "heic",
+    "avif",
+}
 
 
 class UploadRejected(ValueError):
@@ -120,14 +134,14 @@ def set_avatar(user, file_storage):
             created.append(_put_bytes(encoded, filename, user, KIND_AVATAR, parent_id=master_id))
             variants[str(side)] = created[-1]
         encoded = images.encode_avatar(master, master.width)
-        created.append(_put_bytes(encoded, filename, user, KIND_AVATAR, file_id=master_id,
-                                  variants=variants))
+        created.append(_put_bytes(encoded, filename, user, KIND_AVATAR, file_id=master_id, variants=variants))
     except Exception:
         for file_id in created:
             delete_stored_file(file_id)
         raise
     before = User._get_collection().find_one_and_update(
-        {"_id": user.id}, {"$set": {"avatar_id": master_id}}, projection={"avatar_id": True})
+        {"_id": user.id}, {"$set": {"avatar_id": master_id}}, projection={"avatar_id": True}
+    )
     user.avatar_id = master_id
     content_changed.send(User, author=user.id)  # the avatar's URL on every page showing them
     previous = (before or {}).get("avatar_id")
@@ -199,18 +213,21 @@ def _store(file_storage, owner, images_only=False):
         claims_image = images_only or _claims_to_be_image(file_storage)
         if claims_image and duplicate["metadata"]["kind"] != KIND_IMAGE:
             raise _not_an_image(filename)
-        _files().update_one({"_id": duplicate["_id"]},
-                            {"$set": {"metadata.reused_at": utcnow()}})
+        _files().update_one({"_id": duplicate["_id"]}, {"$set": {"metadata.reused_at": utcnow()}})
         return _describe(duplicate, filename), False
     try:
         image = images.open_image(stream, _max_pixels())
     except images.BadImage as exc:
-        raise UploadRejected(_('%(filename)s: %(exc)s', filename=filename, exc=exc)) from exc
+        raise UploadRejected(_("%(filename)s: %(exc)s", filename=filename, exc=exc)) from exc
     except images.NotAnImage:
         if sniffing.looks_like_markup(stream):
-            raise UploadRejected(_('%(filename)s: SVG, HTML and XML files are not accepted because they '
-                    'can carry scripts.',
-                    filename=filename), 415) from None
+            raise UploadRejected(
+                _(
+                    "%(filename)s: SVG, HTML and XML files are not accepted because they can carry scripts.",
+                    filename=filename,
+                ),
+                415,
+            ) from None
         if images_only or _claims_to_be_image(file_storage):
             raise _not_an_image(filename) from None
         return _store_attachment(stream, filename, owner, source_sha256), True
@@ -222,18 +239,24 @@ def _store_image(image, filename, owner, source_sha256):
         encoded = images.reencode(image, current_app.config["MAX_IMAGE_DIMENSION"])
         smaller = images.thumbnail_of(image, current_app.config["THUMBNAIL_SIZE"])
     except images.BadImage as exc:
-        raise UploadRejected(_('%(filename)s: %(exc)s', filename=filename, exc=exc)) from exc
+        raise UploadRejected(_("%(filename)s: %(exc)s", filename=filename, exc=exc)) from exc
     name = _with_extension(filename, encoded.extension)
     image_id = ObjectId()
     thumbnail_id = None
     if smaller is not None:
         # The thumbnail first: should storing the image fail, an orphaned
         # thumbnail (its parent missing) is what `media gc` removes.
-        thumbnail_id = _put_bytes(smaller, "thumb-" + name, owner, KIND_THUMBNAIL,
-                                  parent_id=image_id)
+        thumbnail_id = _put_bytes(smaller, "thumb-" + name, owner, KIND_THUMBNAIL, parent_id=image_id)
     try:
-        _put_bytes(encoded, name, owner, KIND_IMAGE, file_id=image_id,
-                   thumbnail_id=thumbnail_id, source_sha256=source_sha256)
+        _put_bytes(
+            encoded,
+            name,
+            owner,
+            KIND_IMAGE,
+            file_id=image_id,
+            thumbnail_id=thumbnail_id,
+            source_sha256=source_sha256,
+        )
     except Exception:
         if thumbnail_id:
             delete_stored_file(thumbnail_id)
@@ -246,24 +269,46 @@ def _store_attachment(stream, filename, owner, source_sha256):
     allowed = current_app.config["ALLOWED_ATTACHMENT_TYPES"]
     if content_type not in allowed:
         accepted = ", ".join(["JPEG, PNG, GIF or WebP images"] + list(allowed))
-        raise UploadRejected(_('%(filename)s: this kind of file is not accepted (the site takes '
-                '%(accepted)s).',
-                filename=filename, accepted=accepted), 415)
+        raise UploadRejected(
+            _(
+                "%(filename)s: this kind of file is not accepted (the site takes %(accepted)s).",
+                filename=filename,
+                accepted=accepted,
+            ),
+            415,
+        )
     size = _size_of(stream)
     stream.seek(0)
-    file_id = _put_whole(stream, filename=filename, metadata=_metadata(
-        owner, filename, content_type, KIND_ATTACHMENT, size=size, sha256=source_sha256,
-        source_sha256=source_sha256))
+    file_id = _put_whole(
+        stream,
+        filename=filename,
+        metadata=_metadata(
+            owner,
+            filename,
+            content_type,
+            KIND_ATTACHMENT,
+            size=size,
+            sha256=source_sha256,
+            source_sha256=source_sha256,
+        ),
+    )
     return _describe(_files().find_one({"_id": file_id}), filename)
 
 
 def _put_bytes(encoded, filename, owner, kind, file_id=None, **extra):
     """Store encoded image bytes; returns the new file's id."""
-    metadata = _metadata(owner, filename, encoded.content_type, kind, size=len(encoded.data),
-                         sha256=hashlib.sha256(encoded.data).hexdigest(),
-                         width=encoded.width, height=encoded.height, **extra)
-    return _put_whole(encoded.data, _id=file_id or ObjectId(), filename=filename,
-                      metadata=metadata)
+    metadata = _metadata(
+        owner,
+        filename,
+        encoded.content_type,
+        kind,
+        size=len(encoded.data),
+        sha256=hashlib.sha256(encoded.data).hexdigest(),
+        width=encoded.width,
+        height=encoded.height,
+        **extra,
+    )
+    return _put_whole(encoded.data, _id=file_id or ObjectId(), filename=filename, metadata=metadata)
 
 
 def _put_whole(data, **kwargs):
@@ -277,15 +322,13 @@ def _put_whole(data, **kwargs):
         try:
             _fs().delete(file_id)
         except Exception:  # still unreachable: `flask media gc` removes orphaned chunks
-            logging.getLogger(__name__).warning("could not remove the chunks of failed upload %s",
-                                                file_id)
+            logging.getLogger(__name__).warning("could not remove the chunks of failed upload %s", file_id)
         raise
 
 
 def _metadata(owner, filename, content_type, kind, **facts):
     owner_id = getattr(owner, "id", owner)
-    metadata = {"owner": owner_id, "original_name": filename, "content_type": content_type,
-                "kind": kind}
+    metadata = {"owner": owner_id, "original_name": filename, "content_type": content_type, "kind": kind}
     metadata.update({key: value for key, value in facts.items() if value is not None})
     return metadata
 
@@ -303,11 +346,13 @@ def _describe(doc, filename):
 
 
 def _find_duplicate(owner, source_sha256):
-    return _files().find_one({
-        "metadata.source_sha256": source_sha256,
-        "metadata.owner": getattr(owner, "id", owner),
-        "metadata.kind": {"$in": [KIND_IMAGE, KIND_ATTACHMENT]},
-    })
+    return _files().find_one(
+        {
+            "metadata.source_sha256": source_sha256,
+            "metadata.owner": getattr(owner, "id", owner),
+            "metadata.kind": {"$in": [KIND_IMAGE, KIND_ATTACHMENT]},
+        }
+    )
 
 
 # -- small helpers -------------------------------------------------------------
@@ -315,11 +360,10 @@ def _received(file_storage):
     """The upload's stream (at its start) and safe name, or a rejection
     for a missing or empty file."""
     if file_storage is None or (not file_storage.filename and _size_of(file_storage.stream) == 0):
-        raise UploadRejected(_("No file was uploaded: choose a file and send it in the "
-                             "form field `file`."))
+        raise UploadRejected(_("No file was uploaded: choose a file and send it in the form field `file`."))
     stream = file_storage.stream
     if _size_of(stream) == 0:
-        raise UploadRejected(_('%(file)s is empty (0 bytes).', file=file_storage.filename or 'The file'))
+        raise UploadRejected(_("%(file)s is empty (0 bytes).", file=file_storage.filename or "The file"))
     stream.seek(0)
     return stream, secure_filename(file_storage.filename or "") or "upload"
 
@@ -336,9 +380,13 @@ def _claims_to_be_image(file_storage):
 
 
 def _not_an_image(filename):
-    return UploadRejected(_('%(filename)s is not a valid image: the site takes JPEG, PNG, GIF and '
-            'WebP images, checked by their content.',
-            filename=filename))
+    return UploadRejected(
+        _(
+            "%(filename)s is not a valid image: the site takes JPEG, PNG, GIF and "
+            "WebP images, checked by their content.",
+            filename=filename,
+        )
+    )
 
 
 def _sha256_of(stream):

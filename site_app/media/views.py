@@ -1,9 +1,11 @@
 """Views of the media blueprint: upload, serve files, serve avatars."""
-from flask_babel import gettext as _, lazy_gettext as _l
+
 import hashlib
 
 from flask import abort, jsonify, request, url_for
 from flask.wrappers import Response
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..decorators import CONFIRM, FORBIDDEN, LOG_IN, permission_required
@@ -41,8 +43,7 @@ _UPLOAD_REFUSALS = {
 def upload():
     try:
         spend_uploads(current_user)
-        stored = storage.store_upload(request.files.get("file"),
-                                      current_user._get_current_object())
+        stored = storage.store_upload(request.files.get("file"), current_user._get_current_object())
     except storage.UploadRejected as rejected:
         return error_response(rejected.status, rejected.message)
     with_url(stored)
@@ -110,9 +111,14 @@ def _avatar_size(value):
     is ASCII digits (``str.isdigit`` also takes "²" and "①", which ``int``
     refuses), at most a few of them."""
     if not (value.isascii() and value.isdigit() and len(value) <= 6):
-        abort(400, _('size must be a whole number of pixels (%(AVATAR_MIN)s to '
-                '%(AVATAR_MAX)s).',
-                AVATAR_MIN=AVATAR_MIN, AVATAR_MAX=AVATAR_MAX))
+        abort(
+            400,
+            _(
+                "size must be a whole number of pixels (%(AVATAR_MIN)s to %(AVATAR_MAX)s).",
+                AVATAR_MIN=AVATAR_MIN,
+                AVATAR_MAX=AVATAR_MAX,
+            ),
+        )
     return min(max(int(value), AVATAR_MIN), AVATAR_MAX)
 
 

@@ -1,4 +1,5 @@
 """The documents. Each owns its rules; views call these, never raw queries."""
+
 from .bookmarks import Bookmark
 from .comments import Comment, CommentGone, CommentsClosed
 from .likes import Like
@@ -7,8 +8,22 @@ from .posts import Post, normalise_tags
 from .roles import Permission, Role
 from .users import AccountTaken, AnonymousUser, User, utcnow
 
-__all__ = ["AccountTaken", "AnonymousUser", "Bookmark", "Comment", "CommentGone", "CommentsClosed",
-           "Like", "Notification", "Permission", "Post", "Role", "User", "normalise_tags", "utcnow"]
+__all__ = [
+    "AccountTaken",
+    "AnonymousUser",
+    "Bookmark",
+    "Comment",
+    "CommentGone",
+    "CommentsClosed",
+    "Like",
+    "Notification",
+    "Permission",
+    "Post",
+    "Role",
+    "User",
+    "normalise_tags",
+    "utcnow",
+]
 
 
 def connect_signals():
@@ -22,6 +37,7 @@ def connect_signals():
 
     from . import counts, likes, two_factor
     from .revisions import Revision
+
     signals.post_delete.connect(Revision.forget_post, sender=Post, weak=False)
     signals.post_delete.connect(counts.forget_deleted_post, sender=Post, weak=False)
     signals.post_delete.connect(likes.withdraw_likes_of_deleted, sender=User, weak=False)

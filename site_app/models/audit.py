@@ -4,12 +4,23 @@ One document an action (hiding or deleting a comment, disabling or enabling
 an account, a role change, a report's decision), written after the action
 succeeded and never changed. A TTL index drops entries after a year.
 """
+
 from ..extensions import db
 from .users import utcnow
 
 KEEP_DAYS = 365
-ACTIONS = ("hide comment", "show comment", "delete comment", "delete post", "unpublish post",
-           "disable account", "enable account", "change role", "dismiss reports", "retry job")
+ACTIONS = (
+    "hide comment",
+    "show comment",
+    "delete comment",
+    "delete post",
+    "unpublish post",
+    "disable account",
+    "enable account",
+    "change role",
+    "dismiss reports",
+    "retry job",
+)
 
 
 class AuditEntry(db.Document):
@@ -27,13 +38,17 @@ class AuditEntry(db.Document):
             ("-created", "-id"),  # the admin's list, newest first
             ("action", "-created", "-id"),  # the admin's filter by action
             ("actor", "-created"),
-            {"fields": ["created"], "expireAfterSeconds": KEEP_DAYS * 24 * 3600,
-             "name": "audit_log_ttl"},
+            {"fields": ["created"], "expireAfterSeconds": KEEP_DAYS * 24 * 3600, "name": "audit_log_ttl"},
         ],
     }
 
     @classmethod
     def record(cls, actor, action, target, detail=""):
         """Store one action of ``actor`` (a user) on ``target``."""
-        return cls(actor=actor.id, actor_name=actor.username, action=action,
-                   target=str(target)[:120], detail=(detail or "")[:300]).save()
+        return cls(
+            actor=actor.id,
+            actor_name=actor.username,
+            action=action,
+            target=str(target)[:120],
+            detail=(detail or "")[:300],
+        ).save()

@@ -2,6 +2,7 @@
 deploy`` (safe to run again: each step touches only the posts still
 missing the field, each with a conditional update that never undoes a
 write made meanwhile)."""
+
 import re
 
 from ..markup import excerpt, file_ids_in
@@ -24,8 +25,9 @@ def backfill_comment_stats():
     if done.find_one({"_id": "comment_stats"}):
         return 0
     stale = {"comment_count": {"$gt": 0}, "last_comment_at": None}
-    fixed = sum(_backfill_comment_stats_of(doc["_id"])
-                for doc in Post._get_collection().find(stale, {"_id": 1}))
+    fixed = sum(
+        _backfill_comment_stats_of(doc["_id"]) for doc in Post._get_collection().find(stale, {"_id": 1})
+    )
     done.update_one({"_id": "comment_stats"}, {"$set": {"at": utcnow()}}, upsert=True)
     return fixed
 
@@ -36,17 +38,19 @@ def _backfill_comment_stats_of(post_id, attempts=5):
     so a comment written meanwhile is never undone."""
     collection = Post._get_collection()
     for _ in range(attempts):
-        doc = collection.find_one({"_id": post_id}, {"comments": 1, "comment_count": 1,
-                                                     "comment_bytes": 1})
+        doc = collection.find_one({"_id": post_id}, {"comments": 1, "comment_count": 1, "comment_bytes": 1})
         if doc is None:
             return False
         comments = doc.get("comments", [])
-        unchanged = {"_id": post_id, "comment_count": doc.get("comment_count"),
-                     "comment_bytes": doc.get("comment_bytes")}
-        if collection.update_one(unchanged, {"$set": {
-            "comment_bytes": comment_bytes(comments),
-            "last_comment_at": newest_time(comments),
-        }}).matched_count:
+        unchanged = {
+            "_id": post_id,
+            "comment_count": doc.get("comment_count"),
+            "comment_bytes": doc.get("comment_bytes"),
+        }
+        if collection.update_one(
+            unchanged,
+            {"$set": {"comment_bytes": comment_bytes(comments), "last_comment_at": newest_time(comments)}},
+        ).matched_count:
             return True
     return False
 
@@ -81,8 +85,8 @@ def backfill_reading():
     fixed = 0
     for post in Post.objects(reading=None).only("body_html"):
         fixed += Post.objects(id=post.id, reading=None).update_one(
-            set__reading=ReadingAids.of(post.body_html),
-            set__excerpt=excerpt(post.body_html or ""))
+            set__reading=ReadingAids.of(post.body_html), set__excerpt=excerpt(post.body_html or "")
+        )
     done.update_one({"_id": "post_reading"}, {"$set": {"at": utcnow()}}, upsert=True)
     return fixed
 
@@ -94,6 +98,5 @@ def backfill_tag_spaces():
     meanwhile (other tags) is left as its writer saved it."""
     fixed = 0
     for post in Post.objects(tags=re.compile(" ")).only("tags"):
-        fixed += Post.objects(id=post.id, tags=post.tags).update_one(
-            set__tags=normalise_tags(post.tags))
+        fixed += Post.objects(id=post.id, tags=post.tags).update_one(set__tags=normalise_tags(post.tags))
     return fixed

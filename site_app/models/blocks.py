@@ -11,6 +11,7 @@ signed-in request and is near its size budget, and "does ann block bob"
 is one indexed lookup. Both lists are bounded (``MAX_PER_KIND``), so the
 ids a page filters by stay few.
 """
+
 from mongoengine.errors import NotUniqueError
 
 from ..extensions import db
@@ -24,8 +25,7 @@ MAX_PER_KIND = 1000
 
 class TooManyRules(ValueError):
     def __init__(self, kind):
-        super().__init__(f"You can {kind} at most {MAX_PER_KIND} members; "
-                         f"un{kind} one to {kind} another.")
+        super().__init__(f"You can {kind} at most {MAX_PER_KIND} members; un{kind} one to {kind} another.")
 
 
 class BlockedByAuthor(CommentsClosed):
@@ -137,8 +137,7 @@ def muted_ids(owner_id):
 
 def rules_of(owner_id, kind):
     """``[(user, since)]`` of the members ``owner_id`` blocks or mutes, newest first."""
-    rules = list(MemberRule.objects(owner=owner_id, kind=kind).order_by("-created")
-                 .only("other", "created"))
+    rules = list(MemberRule.objects(owner=owner_id, kind=kind).order_by("-created").only("other", "created"))
     others = User.objects(id__in=[r.other for r in rules]).only("username", "name")
     users = {u.id: u for u in others}
     return [(users[r.other], r.created) for r in rules if r.other in users]
@@ -154,5 +153,6 @@ def rules_between(owner_id, other_id):
     """``{"block", "mute"}``: the rules ``owner_id`` holds on ``other_id``."""
     if owner_id is None or other_id is None:
         return set()
-    return {rule.kind for rule in MemberRule.objects(owner=owner_id, kind__in=KINDS,
-                                                     other=other_id).only("kind")}
+    return {
+        rule.kind for rule in MemberRule.objects(owner=owner_id, kind__in=KINDS, other=other_id).only("kind")
+    }

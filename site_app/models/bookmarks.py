@@ -5,6 +5,7 @@ thousands): a unique ``(user, post)`` index keeps one bookmark per reader
 and post, and ``(user, -timestamp, -id)`` serves the reader's list, newest
 saved first. Nobody else sees them, so no count is kept.
 """
+
 from bson import ObjectId
 from mongoengine import CASCADE
 from pymongo.errors import DuplicateKeyError
@@ -42,8 +43,9 @@ class Bookmark(db.Document):
         if collection.delete_one({"user": user.id, "post": post.id}).deleted_count:
             return False
         try:
-            collection.insert_one({"_id": ObjectId(), "user": user.id, "post": post.id,
-                                   "timestamp": utcnow()})
+            collection.insert_one(
+                {"_id": ObjectId(), "user": user.id, "post": post.id, "timestamp": utcnow()}
+            )
         except DuplicateKeyError:
             pass  # saved by a click a moment ago
         return True
@@ -58,8 +60,9 @@ class Bookmark(db.Document):
         """The ids of those posts ``user`` saved: one indexed query."""
         if not post_ids or user is None or not user.is_authenticated:
             return set()
-        found = cls._get_collection().find({"user": user.id, "post": {"$in": list(post_ids)}},
-                                           {"post": 1, "_id": 0})
+        found = cls._get_collection().find(
+            {"user": user.id, "post": {"$in": list(post_ids)}}, {"post": 1, "_id": 0}
+        )
         return {row["post"] for row in found}
 
     @staticmethod

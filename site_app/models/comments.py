@@ -12,22 +12,23 @@ skew a count. A post's comments are bounded by count
 (``MAX_COMMENTS_PER_POST``) and by bytes (``MAX_COMMENT_BYTES``), so it
 stays far below MongoDB's 16 MB document limit.
 """
-from flask_babel import gettext as _
+
 from collections import namedtuple
 
 from bson import ObjectId
 from flask import current_app
+from flask_babel import gettext as _
 
 from ..database import is_document_too_large
 from ..extensions import db
 from ..markup import ContentTooLarge, render_comment
 from ..pagination import MAX_NUMBERED_PAGE, Page, clamp_page
 from ..text import plain_text
+from .comment_removal import remove_comment
 from .drafts import PUBLISHED
 from .mentions import Mentions
 from .references import reference_id, stored_reference
 from .roles import Permission
-from .comment_removal import remove_comment
 from .signals import comment_posted, comment_removed, content_changed
 from .sizes import bson_size, room_for
 from .submissions import first_comment_sent, not_sent_before, submission_key
@@ -64,13 +65,13 @@ class Comment(db.EmbeddedDocument):
 
     def can_be_edited_by(self, user):
         """Only the author changes the words of a comment."""
-        return (not self.deleted and user is not None and user.is_authenticated
-                and self.author_id == user.id)
+        return not self.deleted and user is not None and user.is_authenticated and self.author_id == user.id
 
     def can_be_deleted_by(self, user):
         """The author, or a moderator."""
-        return not self.deleted and (self.can_be_edited_by(user)
-                                     or (user is not None and user.can(Permission.MODERATE)))
+        return not self.deleted and (
+            self.can_be_edited_by(user) or (user is not None and user.can(Permission.MODERATE))
+        )
 
 
 class CommentsClosed(Exception):
@@ -113,25 +114,46 @@ class CommentsOfAPost:
         parent = answered and (answered.get("parent") or answered["id"])  # its thread
         mentions = Mentions.in_text(body)
         sent_as = submission_key(author.id, submission)
-        comment = Comment(body=body, body_html=render_comment(body, mentions.links()),
-                          author=author, parent=parent, submission=sent_as)
+        comment = Comment(
+            body=body,
+            body_html=render_comment(body, mentions.links()),
+            author=author,
+            parent=parent,
+            submission=sent_as,
+        )
         comment.validate()
         size = bson_size(comment.to_mongo())
         config = current_app.config
-        room = {"$or": [{"comment_bytes": {"$lte": config["MAX_COMMENT_BYTES"] - size}},
-                        {"comment_bytes": {"$exists": False}}],  # posts from before the field
-                **room_for(size), **not_sent_before(sent_as)}
-        changes = dict(push__comments=comment, inc__comment_count=1, inc__comment_bytes=size,
-                       max__last_comment_at=comment.timestamp)
+        room = {
+            "$or": [
+                {"comment_bytes": {"$lte": config["MAX_COMMENT_BYTES"] - size}},
+                {"comment_bytes": {"$exists": False}},
+            ],  # posts from before the field
+            **room_for(size),
+            **not_sent_before(sent_as),
+        }
+        changes = dict(
+            push__comments=comment,
+            inc__comment_count=1,
+            inc__comment_bytes=size,
+            max__last_comment_at=comment.timestamp,
+        )
         if parent:
             # In the push's own update: a parent deleted meanwhile leaves no orphan.
             room["comments"] = {"$elemMatch": {"id": parent, "parent": None}}
             changes["inc__reply_count"] = 1
         try:
             # Drafts take no comments (drafts.py), checked in the same update.
-            updated = type(self).objects(
-                id=self.id, comment_count__lt=config["MAX_COMMENTS_PER_POST"],
-                draft__in=PUBLISHED, __raw__=room).update_one(**changes)
+            updated = (
+                type(self)
+                .objects(
+                    id=self.id,
+                    comment_count__lt=config["MAX_COMMENTS_PER_POST"],
+                    draft__in=PUBLISHED,
+                    __raw__=room,
+                )
+                .update_one(**changes)
+            )
         except db.OperationError as exc:
             # A post without comment_bytes (older than the byte bound) can reach
             # 16 MB: MongoDB then refuses the push, and the post is as full as can be.
@@ -146,11 +168,17 @@ class CommentsOfAPost:
             raise CommentsClosed()
         content_changed.send(type(self), post=self.id)  # its page, and its count on cards
         # answered (and by whom): the comment replied to; its thread is ``parent``
-        comment_posted.send(type(self), post=self.id, comment=comment.id, author=author.id,
-                            html=comment.body_html, parent=parent,
-                            answered=answered and answered["id"],
-                            answered_author=answered and answered.get("author"),
-                            mentioned=list(mentions.values()))
+        comment_posted.send(
+            type(self),
+            post=self.id,
+            comment=comment.id,
+            author=author.id,
+            html=comment.body_html,
+            parent=parent,
+            answered=answered and answered["id"],
+            answered_author=answered and answered.get("author"),
+            mentioned=list(mentions.values()),
+        )
         self.comment_count += 1
         return comment
 
@@ -159,8 +187,8 @@ class CommentsOfAPost:
         ``$elemMatch``), or ``None`` when it is not there."""
         oid = as_object_id(comment_id)
         found = oid and type(self)._get_collection().find_one(
-            {"_id": self.id, "comments.id": oid},
-            {"comments": {"$elemMatch": {"id": oid}}})
+            {"_id": self.id, "comments.id": oid}, {"comments": {"$elemMatch": {"id": oid}}}
+        )
         return found["comments"][0] if found else None
 
     @classmethod
@@ -195,18 +223,38 @@ class CommentsOfAPost:
             if entry is None or entry.comment.deleted:
                 raise CommentGone()
             old = entry.comment
-            new = Comment(id=old.id, body=body, body_html=html, timestamp=old.timestamp,
-                          author=old.author, disabled=old.disabled, parent=old.parent,
-                          edited=utcnow())
+            new = Comment(
+                id=old.id,
+                body=body,
+                body_html=html,
+                timestamp=old.timestamp,
+                author=old.author,
+                disabled=old.disabled,
+                parent=old.parent,
+                edited=utcnow(),
+            )
             new.validate()
             grows = bson_size(new.to_mongo()) - bson_size(old.to_mongo())
             room = room_for(max(grows, 0))
-            updated = cls._get_collection().update_one(
-                {"_id": entry.post_id, "comments": {"$elemMatch": {"id": old.id, "body": old.body}},
-                 **room},
-                {"$set": {"comments.$.body": body, "comments.$.body_html": html,
-                          "comments.$.edited": new.edited},
-                 "$inc": {"comment_bytes": grows}}).modified_count
+            updated = (
+                cls._get_collection()
+                .update_one(
+                    {
+                        "_id": entry.post_id,
+                        "comments": {"$elemMatch": {"id": old.id, "body": old.body}},
+                        **room,
+                    },
+                    {
+                        "$set": {
+                            "comments.$.body": body,
+                            "comments.$.body_html": html,
+                            "comments.$.edited": new.edited,
+                        },
+                        "$inc": {"comment_bytes": grows},
+                    },
+                )
+                .modified_count
+            )
             if updated:
                 content_changed.send(cls, post=entry.post_id)
                 return new
@@ -221,8 +269,9 @@ class CommentsOfAPost:
         post_id, oid = cls._comment_address(comment_id, post_id)
         if not oid:
             return False
-        changed = bool(cls.objects(id=post_id, comments__id=oid).update_one(
-            set__comments__S__disabled=bool(disabled)))
+        changed = bool(
+            cls.objects(id=post_id, comments__id=oid).update_one(set__comments__S__disabled=bool(disabled))
+        )
         if changed:
             content_changed.send(cls, post=post_id)
         return changed
@@ -234,8 +283,9 @@ class CommentsOfAPost:
         (``comment_removal.remove_comment``; ``member_left``: its author is
         leaving the site)."""
         post_id, oid = cls._comment_address(comment_id, post_id)
-        found_in, removed = (remove_comment(cls._get_collection(), oid, post_id, member_left)
-                             if oid else (None, False))
+        found_in, removed = (
+            remove_comment(cls._get_collection(), oid, post_id, member_left) if oid else (None, False)
+        )
         if found_in is not None:
             content_changed.send(cls, post=found_in)
         if removed:
@@ -250,10 +300,12 @@ class CommentsOfAPost:
         post_id, oid = cls._comment_address(comment_id, post_id)
         if oid is None:
             return None
-        post = (cls.objects(id=post_id, comments__id=oid)
-                .only("title", "author", "comments")
-                .fields(elemMatch__comments={"id": oid})
-                .first())
+        post = (
+            cls.objects(id=post_id, comments__id=oid)
+            .only("title", "author", "comments")
+            .fields(elemMatch__comments={"id": oid})
+            .first()
+        )
         if post is None or not post.comments:
             return None
         comment = post.comments[0]
@@ -272,9 +324,13 @@ class CommentsOfAPost:
         reachable = cls._comments_within(MAX_NUMBERED_PAGE * per_page)
         page = clamp_page(page, reachable, per_page)
         wanted = page * per_page
-        kth = list(cls._get_collection().find({"last_comment_at": {"$ne": None}},
-                                               {"last_comment_at": 1})
-                   .sort("last_comment_at", -1).skip(wanted - 1).limit(1))
+        kth = list(
+            cls._get_collection()
+            .find({"last_comment_at": {"$ne": None}}, {"last_comment_at": 1})
+            .sort("last_comment_at", -1)
+            .skip(wanted - 1)
+            .limit(1)
+        )
         since = {"$gte": kth[0]["last_comment_at"]} if kth else {"$ne": None}
         pipeline = [
             {"$match": {"last_comment_at": since}},
@@ -294,22 +350,30 @@ class CommentsOfAPost:
         """``min(comments on the site, cap)``, from the ``cap`` posts with the
         newest comments only (they hold the newest ``cap`` comments, so their
         count reaches ``cap`` whenever the site's does)."""
-        rows = list(cls._get_collection().aggregate([
-            {"$match": {"last_comment_at": {"$ne": None}}},
-            {"$sort": {"last_comment_at": -1}},
-            {"$limit": cap},
-            {"$group": {"_id": None, "total": {"$sum": "$comment_count"}}},
-        ]))
+        rows = list(
+            cls._get_collection().aggregate(
+                [
+                    {"$match": {"last_comment_at": {"$ne": None}}},
+                    {"$sort": {"last_comment_at": -1}},
+                    {"$limit": cap},
+                    {"$group": {"_id": None, "total": {"$sum": "$comment_count"}}},
+                ]
+            )
+        )
         return min(rows[0]["total"] if rows else 0, cap)
 
     @classmethod
     def total_comments(cls):
         """Comments on the site: a sum over the ``comment_count`` index only
         (a covered plan: no post document is read)."""
-        rows = list(cls._get_collection().aggregate([
-            {"$match": {"comment_count": {"$gt": 0}}},
-            {"$group": {"_id": None, "total": {"$sum": "$comment_count"}}},
-        ]))
+        rows = list(
+            cls._get_collection().aggregate(
+                [
+                    {"$match": {"comment_count": {"$gt": 0}}},
+                    {"$group": {"_id": None, "total": {"$sum": "$comment_count"}}},
+                ]
+            )
+        )
         return rows[0]["total"] if rows else 0
 
     def comments_closed(self):
@@ -319,8 +383,9 @@ class CommentsOfAPost:
 def comment_entries(rows):
     """``CommentEntry`` for aggregation rows of one post (``_id``, ``title``)
     and one of its comments (``comments``), their authors loaded at once."""
-    entries = [CommentEntry(row["_id"], row.get("title", ""), Comment._from_son(row["comments"]))
-               for row in rows]
+    entries = [
+        CommentEntry(row["_id"], row.get("title", ""), Comment._from_son(row["comments"])) for row in rows
+    ]
     load_users([entry.comment for entry in entries])
     return entries
 

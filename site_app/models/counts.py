@@ -16,6 +16,7 @@ it), then its likes and bookmarks, retried; if that still fails, they are
 documents of a post that no longer exists, which no page shows and the
 repair sweeps away. The other order could leave a post with its likes gone.
 """
+
 import logging
 import time
 
@@ -41,8 +42,7 @@ def forget_post(post_id):
             return True
         except AutoReconnect:
             if attempt == _ATTEMPTS:
-                log.exception("likes and bookmarks of deleted post %s kept for the repair",
-                              post_id)
+                log.exception("likes and bookmarks of deleted post %s kept for the repair", post_id)
                 return False
             time.sleep(0.05 * attempt)
 
@@ -51,15 +51,16 @@ def forget_deleted_post(sender, document, **kwargs):
     forget_post(document.id)
 
 
-
 def repair_counts():
     """Recount likes and follows, sweep a deleted post's leftovers:
     ``{what: documents fixed}``."""
-    return {"likes of deleted posts": _sweep_orphans(Like),
-            "bookmarks of deleted posts": _sweep_orphans(Bookmark),
-            "like counts": _recount(Post, "like_count", Like, "post"),
-            "follower counts": _recount(User, "followers_total", User, "following"),
-            "following counts": _recount_following()}
+    return {
+        "likes of deleted posts": _sweep_orphans(Like),
+        "bookmarks of deleted posts": _sweep_orphans(Bookmark),
+        "like counts": _recount(Post, "like_count", Like, "post"),
+        "follower counts": _recount(User, "followers_total", User, "following"),
+        "following counts": _recount_following(),
+    }
 
 
 def _batches(collection, field):
@@ -85,15 +86,23 @@ def _recount(document, field, counted, key):
         wanted = {key: {"$in": list(stored)}}
         # A follow is an entry of an array: unwound, then only this batch's.
         unwound = [{"$unwind": f"${key}"}, {"$match": wanted}] if key == "following" else []
-        found = {row["_id"]: row["n"] for row in counted._get_collection().aggregate([
-            {"$match": wanted}, {"$project": {key: 1}}, *unwound,
-            {"$group": {"_id": f"${key}", "n": {"$sum": 1}}},
-        ])}
+        found = {
+            row["_id"]: row["n"]
+            for row in counted._get_collection().aggregate(
+                [
+                    {"$match": wanted},
+                    {"$project": {key: 1}},
+                    *unwound,
+                    {"$group": {"_id": f"${key}", "n": {"$sum": 1}}},
+                ]
+            )
+        }
         for oid, was in stored.items():
             exact = found.get(oid, 0)
             if was != exact:
-                fixed += collection.update_one({"_id": oid, field: was},
-                                               {"$set": {field: exact}}).modified_count
+                fixed += collection.update_one(
+                    {"_id": oid, field: was}, {"$set": {field: exact}}
+                ).modified_count
     return fixed
 
 
@@ -114,13 +123,11 @@ def _sweep_orphans(document):
     collection, swept, last = document._get_collection(), 0, None
     while True:
         query = {} if last is None else {"post": {"$gt": last}}
-        posts = [row["post"] for row in collection.find(query, {"post": 1}).sort("post", 1)
-                 .limit(BATCH)]
+        posts = [row["post"] for row in collection.find(query, {"post": 1}).sort("post", 1).limit(BATCH)]
         if not posts:
             return swept
         last = posts[-1]
-        alive = {row["_id"] for row in Post._get_collection().find({"_id": {"$in": posts}},
-                                                                   {"_id": 1})}
+        alive = {row["_id"] for row in Post._get_collection().find({"_id": {"$in": posts}}, {"_id": 1})}
         gone = sorted(set(posts) - alive)
         if gone:
             swept += collection.delete_many({"post": {"$in": gone}}).deleted_count

@@ -10,6 +10,7 @@ Every path in (the write and edit pages, the API) passes them as one dict
 to ``Post.publish`` / ``Post.edit``: a name left out, or ``None``, keeps
 the stored value; an empty value clears it.
 """
+
 from urllib.parse import urlsplit
 
 from bson import ObjectId
@@ -20,8 +21,27 @@ CUSTOM_EXCERPT_MAX = 300
 CANONICAL_URL_MAX = 2000
 DETAILS = ("subtitle", "custom_excerpt", "canonical_url", "cover", "lang")
 # The languages a writer may say a post is in (BCP 47 primary subtags).
-POST_LANGUAGES = ("ar", "de", "en", "es", "fa", "fr", "he", "hi", "it", "ja", "ko", "nl", "pl",
-                  "pt", "ru", "sv", "tr", "uk", "zh")
+POST_LANGUAGES = (
+    "ar",
+    "de",
+    "en",
+    "es",
+    "fa",
+    "fr",
+    "he",
+    "hi",
+    "it",
+    "ja",
+    "ko",
+    "nl",
+    "pl",
+    "pt",
+    "ru",
+    "sv",
+    "tr",
+    "uk",
+    "zh",
+)
 LANG_MAX = 8
 
 

@@ -11,6 +11,7 @@ never as a side effect of saving it: readers may have commented on it, linked to
 it in their feed reader. Its comments are kept for when it is published
 again; new comments on a draft are refused (``Post.add_comment``).
 """
+
 from .mentions import Mentions
 from .signals import content_changed
 from .users import utcnow
@@ -35,8 +36,7 @@ class Drafts:
     @classmethod
     def drafts_of(cls, author):
         """An author's drafts, newest first (the ``/drafts`` page)."""
-        return (cls.objects(author=author, draft=True).exclude("comments")
-                .order_by("-timestamp", "-id"))
+        return cls.objects(author=author, draft=True).exclude("comments").order_by("-timestamp", "-id")
 
     @classmethod
     def drafts_alone_using(cls, file_id):
@@ -76,12 +76,16 @@ class Drafts:
         if due_by is not None:
             query["publish_at__lte"] = due_by
         now = utcnow()
-        if not type(self).objects(**query).update_one(set__draft=False, set__timestamp=now,
-                                                       unset__publish_at=True):
+        if (
+            not type(self)
+            .objects(**query)
+            .update_one(set__draft=False, set__timestamp=now, unset__publish_at=True)
+        ):
             return False
         self.draft, self.timestamp, self.publish_at = False, now, None
-        content_changed.send(type(self), post=self.id, tags=list(self.tags or []),
-                             author=self.author_id, newest=True)
+        content_changed.send(
+            type(self), post=self.id, tags=list(self.tags or []), author=self.author_id, newest=True
+        )
         self.announce(Mentions.in_text(self.body))  # sends post_published, once
         return True
 
@@ -92,5 +96,6 @@ class Drafts:
         if not changes:
             return
         type(self).objects(id=self.id).update_one(**changes)
-        content_changed.send(type(self), post=self.id, tags=list(self.tags or []),
-                             author=self.author_id, newest=True)
+        content_changed.send(
+            type(self), post=self.id, tags=list(self.tags or []), author=self.author_id, newest=True
+        )

@@ -1,5 +1,6 @@
 """A password check for an account that does not exist costs what a real one
 costs, so timing never tells whether an email has an account."""
+
 import secrets
 from functools import lru_cache
 

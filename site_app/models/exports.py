@@ -1,5 +1,6 @@
 """An archive built in the background for a large account: its progress,
 and the stored zip once ready (``account/exporting.py`` builds it)."""
+
 from ..extensions import db
 from .users import utcnow
 
@@ -23,8 +24,7 @@ class ExportJob(db.Document):
         "auto_create_index": False,  # built by deploy (site_app/indexes.py)
         "indexes": [
             ("user", "-created"),  # a member's latest export; deleted when they leave
-            {"fields": ["created"], "expireAfterSeconds": KEEP_HOURS * 3600,
-             "name": "exports_ttl"},
+            {"fields": ["created"], "expireAfterSeconds": KEEP_HOURS * 3600, "name": "exports_ttl"},
         ],
     }
 

@@ -7,6 +7,7 @@ the account's id, taken by one conditional ``$inc``: two submissions at
 once cannot both take the last one. Older accounts cost no query; the
 documents expire after two days.
 """
+
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -22,8 +23,10 @@ _SETTINGS = {"posts": "NEW_ACCOUNT_DAILY_POSTS", "comments": "NEW_ACCOUNT_DAILY_
 
 class NewAccountLimit(Exception):
     def __init__(self, kind, limit, retry_after):
-        super().__init__(f"New accounts may publish {limit} {kind} in their first day. "
-                         "Your text is kept here: try again tomorrow.")
+        super().__init__(
+            f"New accounts may publish {limit} {kind} in their first day. "
+            "Your text is kept here: try again tomorrow."
+        )
         self.retry_after = retry_after  # seconds until the first day is over
 
 
@@ -36,8 +39,7 @@ class FirstDay(db.Document):
     meta = {
         "collection": "first_day",
         "auto_create_index": False,  # built by deploy (site_app/indexes.py)
-        "indexes": [{"fields": ["created"], "expireAfterSeconds": 2 * 24 * 3600,
-                     "name": "first_day_ttl"}],
+        "indexes": [{"fields": ["created"], "expireAfterSeconds": 2 * 24 * 3600, "name": "first_day_ttl"}],
     }
 
 
@@ -62,9 +64,11 @@ def first_day_allowance(user, kind):
         # No document under the limit: the upsert meets the account's own
         # document at the unique _id, and nothing is counted. ($not: a
         # count not yet written is under it.)
-        collection.update_one({"_id": user.id, kind: {"$not": {"$gte": limit}}},
-                              {"$inc": {kind: 1}, "$setOnInsert": {"created": utcnow()}},
-                              upsert=True)
+        collection.update_one(
+            {"_id": user.id, kind: {"$not": {"$gte": limit}}},
+            {"$inc": {kind: 1}, "$setOnInsert": {"created": utcnow()}},
+            upsert=True,
+        )
     except DuplicateKeyError:
         left = user.member_since + FIRST_DAY - utcnow()
         raise NewAccountLimit(kind, limit, max(1, int(left.total_seconds()))) from None

@@ -14,6 +14,7 @@ and each page costs the same two queries however many are followed. A
 writer quiet for longer than the newest ``FEED_WRITERS_MAX`` is left out of
 the feed of a reader following more than that, until they post again.
 """
+
 from .tag_follows import FOLLOWED_TAGS_MAX
 
 FEED_WRITERS_MAX = 200 - FOLLOWED_TAGS_MAX - 1  # the reader's own posts are one more range
@@ -30,7 +31,8 @@ def followed_feed(post_class, reader, own=True, tags=True):
         return post_class.listing().filter(author__in=writers)
     # A top-level $or beside the draft rule: each branch one of the indexes.
     return post_class.listing().filter(
-        __raw__={"$or": [{"author": {"$in": writers}}, {"tags": {"$in": tags}}]})
+        __raw__={"$or": [{"author": {"$in": writers}}, {"tags": {"$in": tags}}]}
+    )
 
 
 def _active_writers(post_class, followed):
@@ -38,14 +40,16 @@ def _active_writers(post_class, followed):
     ``FEED_WRITERS_MAX`` who posted most recently."""
     if len(followed) <= FEED_WRITERS_MAX:
         return list(followed)
-    rows = post_class._get_collection().aggregate([
-        {"$match": {"author": {"$in": list(followed)}}},
-        # One key per writer from the (author, -timestamp, -id) index: the
-        # $sort + $group $first a DISTINCT_SCAN serves. A draft counts as
-        # activity here; the feed itself leaves drafts out.
-        {"$sort": {"author": 1, "timestamp": -1}},
-        {"$group": {"_id": "$author", "newest": {"$first": "$timestamp"}}},
-        {"$sort": {"newest": -1}},
-        {"$limit": FEED_WRITERS_MAX},
-    ])
+    rows = post_class._get_collection().aggregate(
+        [
+            {"$match": {"author": {"$in": list(followed)}}},
+            # One key per writer from the (author, -timestamp, -id) index: the
+            # $sort + $group $first a DISTINCT_SCAN serves. A draft counts as
+            # activity here; the feed itself leaves drafts out.
+            {"$sort": {"author": 1, "timestamp": -1}},
+            {"$group": {"_id": "$author", "newest": {"$first": "$timestamp"}}},
+            {"$sort": {"newest": -1}},
+            {"$limit": FEED_WRITERS_MAX},
+        ]
+    )
     return [row["_id"] for row in rows]

@@ -1,6 +1,7 @@
 """Who follows whom: references in the follower's user document
 (``following``, changed with atomic ``$push`` / ``$pull``), and the counts
 kept beside them. Mixed into ``User``."""
+
 from bson import ObjectId
 
 from ..pagination import KeyedPage
@@ -85,7 +86,7 @@ class Follows:
             first = max(0, position - per_page)
             window = self._following_slice([first, position - first + 1 + per_page + 1])
             at = window.index(oid) if oid in window else position - first
-            ids = window[at + 1:]
+            ids = window[at + 1 :]
             return FollowingPage(ids[:per_page], first + at + 1, True, len(ids) > per_page)
         first = max(0, position - 2 * per_page - 1)
         window = self._following_slice([first, position - first + 1])
@@ -94,8 +95,7 @@ class Follows:
         return FollowingPage(window[start:at], first + start, first + start > 0, True)
 
     def _following_slice(self, bounds):
-        row = type(self)._get_collection().find_one(
-            {"_id": self.id}, {"following": {"$slice": bounds}})
+        row = type(self)._get_collection().find_one({"_id": self.id}, {"following": {"$slice": bounds}})
         return [reference_id(ref) for ref in (row or {}).get("following") or []]
 
     def following_ids(self):
@@ -107,16 +107,22 @@ class Follows:
         (and counted)."""
         if user is None or user.id == self.id:
             raise ValueError("you cannot follow yourself")
-        if type(self).objects(id=self.id, following__ne=user.id).update_one(
-                push__following=user, inc__following_total=1):
+        if (
+            type(self)
+            .objects(id=self.id, following__ne=user.id)
+            .update_one(push__following=user, inc__following_total=1)
+        ):
             type(self).objects(id=user.id).update_one(inc__followers_total=1)
             user_followed.send(type(self), follower=self.id, followed=user.id)
         self._reload_follows()
         content_changed.send(type(self), author=[self.id, user.id])  # counts and lists of both
 
     def unfollow(self, user):
-        if type(self).objects(id=self.id, following=user.id).update_one(
-                pull__following=user, dec__following_total=1):
+        if (
+            type(self)
+            .objects(id=self.id, following=user.id)
+            .update_one(pull__following=user, dec__following_total=1)
+        ):
             type(self).objects(id=user.id, followers_total__gt=0).update_one(dec__followers_total=1)
         self._reload_follows()
         content_changed.send(type(self), author=[self.id, user.id])

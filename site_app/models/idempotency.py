@@ -9,6 +9,7 @@ unanswered (the worker died mid-request) may be taken over after
 ``STALE_SECONDS``: the posts and comments a request creates carry its key
 too (``submissions.py``), so running it again finds what it made.
 """
+
 from datetime import timedelta
 
 from pymongo.errors import DuplicateKeyError
@@ -34,8 +35,7 @@ class IdempotentAnswer(db.Document):
         "auto_create_index": False,  # built by deploy (site_app/indexes.py)
         "indexes": [
             {"fields": ["key"], "unique": True},
-            {"fields": ["created"], "expireAfterSeconds": KEEP_HOURS * 3600,
-             "name": "idempotency_ttl"},
+            {"fields": ["created"], "expireAfterSeconds": KEEP_HOURS * 3600, "name": "idempotency_ttl"},
         ],
     }
 
@@ -45,8 +45,9 @@ class IdempotentAnswer(db.Document):
         it), else the stored document (answered, or still running)."""
         collection = cls._get_collection()
         try:
-            collection.insert_one({"key": key, "fingerprint": fingerprint, "status": None,
-                                   "created": utcnow()})
+            collection.insert_one(
+                {"key": key, "fingerprint": fingerprint, "status": None, "created": utcnow()}
+            )
             return None
         except DuplicateKeyError:
             return collection.find_one({"key": key})
@@ -55,19 +56,24 @@ class IdempotentAnswer(db.Document):
     def take_over(cls, stored):
         """Claim a request left unanswered for ``STALE_SECONDS``; True when
         this request now owns it (one of several retries wins)."""
-        if stored["status"] is not None or utcnow() - stored["created"] < timedelta(
-                seconds=STALE_SECONDS):
+        if stored["status"] is not None or utcnow() - stored["created"] < timedelta(seconds=STALE_SECONDS):
             return False
-        return cls._get_collection().update_one(
-            {"key": stored["key"], "status": None, "created": stored["created"]},
-            {"$set": {"created": utcnow()}}).modified_count == 1
+        return (
+            cls._get_collection()
+            .update_one(
+                {"key": stored["key"], "status": None, "created": stored["created"]},
+                {"$set": {"created": utcnow()}},
+            )
+            .modified_count
+            == 1
+        )
 
     @classmethod
     def answer(cls, key, status, body, content_type, location):
         cls._get_collection().update_one(
             {"key": key, "status": None},
-            {"$set": {"status": status, "body": body, "content_type": content_type,
-                      "location": location}})
+            {"$set": {"status": status, "body": body, "content_type": content_type, "location": location}},
+        )
 
     @classmethod
     def release(cls, key):

@@ -9,6 +9,7 @@ no mentions, no followers, no subscribers; a writer bringing in years of
 old posts must not flood anyone, and each post is dated as it was first
 published, so it sits in the lists at that time, not at the top.
 """
+
 from bson import ObjectId
 from mongoengine.errors import NotUniqueError
 
@@ -35,18 +36,39 @@ class ImportedPosts:
     declared there)."""
 
     @classmethod
-    def from_import(cls, author, source, title, body, tags=(), timestamp=None, updated=None,
-                    draft=False, details=None, files=(), publish_at=None, lang=None):
+    def from_import(
+        cls,
+        author,
+        source,
+        title,
+        body,
+        tags=(),
+        timestamp=None,
+        updated=None,
+        draft=False,
+        details=None,
+        files=(),
+        publish_at=None,
+        lang=None,
+    ):
         """An unsaved, rendered and validated post of ``author`` from an
         import; raises ``ValidationError`` or ``ContentTooLarge``. A draft
         keeps its ``publish_at`` only while it is ahead: a time passed
         while the file travelled publishes nothing by surprise."""
         ahead = publish_at if draft and publish_at and publish_at > utcnow() else None
-        post = cls(author=author, title=(title or "").strip(), body=body, draft=bool(draft),
-                   tags=normalise_tags(list(tags)), import_source=source,
-                   publish_at=ahead, lang=lang or None,
-                   files=list(dict.fromkeys([*files, *file_ids_in(body)])),
-                   timestamp=timestamp or utcnow(), updated=updated)
+        post = cls(
+            author=author,
+            title=(title or "").strip(),
+            body=body,
+            draft=bool(draft),
+            tags=normalise_tags(list(tags)),
+            import_source=source,
+            publish_at=ahead,
+            lang=lang or None,
+            files=list(dict.fromkeys([*files, *file_ids_in(body)])),
+            timestamp=timestamp or utcnow(),
+            updated=updated,
+        )
         post.apply_details(details)
         post.render()  # the site's own sanitising render, as for any post
         post.post_bytes = post.own_bytes()
@@ -62,16 +84,22 @@ class ImportedPosts:
         sources, canonical_urls = list(sources), [url for url in canonical_urls if url]
         found = set()
         if sources:
-            found.update(p.import_source for p in cls.objects(
-                author=author, import_source__in=sources).only("import_source"))
-            own = [ObjectId(s[len(OWN):]) for s in sources
-                   if s.startswith(OWN) and ObjectId.is_valid(s[len(OWN):])]
+            found.update(
+                p.import_source
+                for p in cls.objects(author=author, import_source__in=sources).only("import_source")
+            )
+            own = [
+                ObjectId(s[len(OWN) :])
+                for s in sources
+                if s.startswith(OWN) and ObjectId.is_valid(s[len(OWN) :])
+            ]
             if own:
-                found.update(f"{OWN}{p.id}" for p in cls.objects(
-                    id__in=own, author=author).only("id"))
+                found.update(f"{OWN}{p.id}" for p in cls.objects(id__in=own, author=author).only("id"))
         if canonical_urls:
-            found.update(p.canonical_url for p in cls.objects(
-                author=author, canonical_url__in=canonical_urls).only("canonical_url"))
+            found.update(
+                p.canonical_url
+                for p in cls.objects(author=author, canonical_url__in=canonical_urls).only("canonical_url")
+            )
         return found
 
     def save_imported(self):
@@ -86,6 +114,7 @@ class ImportedPosts:
 
 class ImportRun(db.Document):
     """One file a writer imports: its progress, then its summary."""
+
     owner = db.ObjectIdField(required=True)
     created = db.DateTimeField(default=utcnow)
     filename = db.StringField(max_length=255)
@@ -112,22 +141,23 @@ class ImportRun(db.Document):
         """Counting from nothing: a job delivered again after a crash
         starts over (what the first stored is then skipped)."""
         self.done = 0
-        self.update(set__state="running", set__total=total, set__done=0, set__counts={},
-                    set__results=[])
+        self.update(set__state="running", set__total=total, set__done=0, set__counts={}, set__results=[])
 
     def record(self, title, outcome, reason=""):
         """One item's outcome, counted and (within ``RESULTS_KEPT``) listed."""
         changes = {"inc__done": 1, f"inc__counts__{outcome}": 1}
         if self.done < RESULTS_KEPT:
-            changes["push__results"] = {"title": (title or "")[:200], "outcome": outcome,
-                                        "reason": (reason or "")[:REASON_MAX]}
+            changes["push__results"] = {
+                "title": (title or "")[:200],
+                "outcome": outcome,
+                "reason": (reason or "")[:REASON_MAX],
+            }
         self.done += 1
         type(self).objects(id=self.id).update_one(**changes)
 
     def finish(self, author_id, error=None):
         """The run is over: one announcement for every page the new posts
         may join (their author's, tags', the newest at their dates)."""
-        self.update(set__state="failed" if error else "done", set__error=error,
-                    unset__file_id=True)
+        self.update(set__state="failed" if error else "done", set__error=error, unset__file_id=True)
         if not error:  # a refused file stored nothing
             content_changed.send(type(self), author=author_id, site=True)

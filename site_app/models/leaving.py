@@ -17,6 +17,7 @@ them and the avatar with the account (media/release.py), an export's zip
 with its job (account/exporting.py), and uploads no post ever used are
 taken by ``flask media gc`` after its grace period.
 """
+
 from .exports import ExportJob
 from .first_day import FirstDay
 from .idempotency import IdempotentAnswer
@@ -36,7 +37,7 @@ ACCOUNT_DATA = {
     "users": "the account deleted; removed from every follower's and followed account's lists",
     "roles": "holds no member's data",
     "posts": "their posts deleted (with comments, files, revisions); their comments on "
-             "others' posts removed, or blanked as 'deleted member' where replies hang under them",
+    "others' posts removed, or blanked as 'deleted member' where replies hang under them",
     "likes": "withdrawn, each with its -1 on the post (likes.withdraw_likes_of, on deletion)",
     "bookmarks": "deleted with the account (CASCADE)",
     "notifications": "theirs deleted on deletion; those telling others what they did deleted",
@@ -50,10 +51,10 @@ ACCOUNT_DATA = {
     "exports": "their export jobs deleted; the zips they built deleted by the media store",
     "subscriptions": "their newsletter's list and their address's subscriptions deleted",
     "deliveries": "the records of their posts mailed deleted; those of their own subscriptions "
-                  "(two ids each) name nobody once the subscription is gone",
+    "(two ids each) name nobody once the subscription is gone",
     "post_days": "deleted with their posts (view_counting, on a post's deletion)",
     "import_runs": "their import runs deleted; an upload a run still held is an unused upload "
-                   "`flask media gc` takes",
+    "`flask media gc` takes",
 }
 
 
@@ -98,7 +99,8 @@ def _remove_comments_on_others_posts(user_id):
     goes entirely instead of staying as a placeholder."""
     found = Post._get_collection().find(
         {"comments.author": user_id, "author": {"$ne": user_id}},
-        {"comments.id": 1, "comments.author": 1, "comments.parent": 1})
+        {"comments.id": 1, "comments.author": 1, "comments.parent": 1},
+    )
     for row in found:
         theirs = [c for c in row.get("comments") or [] if c.get("author") == user_id]
         for comment in sorted(theirs, key=lambda c: c.get("parent") is None):
@@ -119,5 +121,7 @@ def _forget_what_they_did(user_id):
 def _liked(user_id):
     """``(author, post)`` of each post the account likes."""
     posts = [row["post"] for row in Like._get_collection().find({"user": user_id}, {"post": 1})]
-    return [(row["author"], row["_id"]) for row in Post._get_collection().find(
-        {"_id": {"$in": posts}}, {"author": 1})]
+    return [
+        (row["author"], row["_id"])
+        for row in Post._get_collection().find({"_id": {"$in": posts}}, {"author": 1})
+    ]

@@ -10,6 +10,7 @@ successful insert is paired with one ``+1``, every successful delete with
 one ``-1``, and a duplicate insert or a delete that found nothing changes
 nothing.
 """
+
 from bson import ObjectId
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
@@ -46,7 +47,8 @@ class Like(db.Document):
         ``None`` when the post no longer exists. Idempotent."""
         try:
             cls._get_collection().insert_one(
-                {"_id": ObjectId(), "post": post.id, "user": user.id, "timestamp": utcnow()})
+                {"_id": ObjectId(), "post": post.id, "user": user.id, "timestamp": utcnow()}
+            )
         except DuplicateKeyError:
             return _like_count(post.id)  # liked already (another click won)
         count = _change_count(post.id, +1)
@@ -79,23 +81,22 @@ class Like(db.Document):
     @classmethod
     def _delete(cls, post, user):
         """True when ``user``'s like of ``post`` was there and is gone now."""
-        return bool(cls._get_collection().delete_one(
-            {"post": post.id, "user": user.id}).deleted_count)
+        return bool(cls._get_collection().delete_one({"post": post.id, "user": user.id}).deleted_count)
 
     @classmethod
     def liked_among(cls, user, post_ids):
         """The ids of those posts ``user`` liked: one indexed query."""
         if not post_ids or user is None or not user.is_authenticated:
             return set()
-        found = cls._get_collection().find({"post": {"$in": list(post_ids)}, "user": user.id},
-                                           {"post": 1, "_id": 0})
+        found = cls._get_collection().find(
+            {"post": {"$in": list(post_ids)}, "user": user.id}, {"post": 1, "_id": 0}
+        )
         return {row["post"] for row in found}
 
     @classmethod
     def likes(cls, user, post):
         """True when ``user`` likes ``post``."""
-        return bool(user.is_authenticated
-                    and cls.objects(post=post.id, user=user.id).count())
+        return bool(user.is_authenticated and cls.objects(post=post.id, user=user.id).count())
 
 
 def _change_count(post_id, delta):
@@ -107,8 +108,11 @@ def _change_count(post_id, delta):
     would leave the count one high for good, so it is stored, and only what
     readers see is kept at 0 or more (``Post.like_total``)."""
     found = Post._get_collection().find_one_and_update(
-        {"_id": post_id}, {"$inc": {"like_count": delta}}, projection={"like_count": 1},
-        return_document=ReturnDocument.AFTER)
+        {"_id": post_id},
+        {"$inc": {"like_count": delta}},
+        projection={"like_count": 1},
+        return_document=ReturnDocument.AFTER,
+    )
     return None if found is None else max(0, found.get("like_count", 0))
 
 
@@ -140,4 +144,3 @@ def withdraw_likes_of(user_id):
 
 def withdraw_likes_of_deleted(sender, document, **kwargs):
     withdraw_likes_of(document.id)
-

@@ -1,5 +1,6 @@
 """``@username`` in a post or comment: which names are members, found in
 one query for the whole text, and their profile links."""
+
 from flask import current_app
 
 from ..markup import mentioned_names
@@ -17,8 +18,7 @@ class Mentions(dict):
         names = mentioned_names(text)
         if not names:
             return cls()
-        return cls((user.username, user.id)
-                   for user in User.objects(username__in=names).only("username"))
+        return cls((user.username, user.id) for user in User.objects(username__in=names).only("username"))
 
     def links(self):
         """name -> profile path, for the renderer. Built from the URL map
@@ -29,5 +29,6 @@ class Mentions(dict):
     def announce(self, sender, author, post, comment=None, html=None):
         """Tell the listeners (notifications) whom the text (``html``) mentions."""
         if self:
-            users_mentioned.send(sender, users=list(self.values()), author=author,
-                                 post=post, comment=comment, html=html)
+            users_mentioned.send(
+                sender, users=list(self.values()), author=author, post=post, comment=comment, html=html
+            )

@@ -14,6 +14,7 @@ upsert that only inserts. A TTL index drops notifications 90 days after
 their last change; one whose comment is removed loses its link to it (or
 goes, when that comment was all it told of).
 """
+
 from pymongo.errors import DuplicateKeyError
 
 from ..extensions import db
@@ -54,8 +55,7 @@ class Notification(db.Document):
             ("recipient", "read"),  # the navbar's unread count
             "post",  # forgotten with their post
             {"fields": ["actor"], "sparse": True},  # what a deleted account did, forgotten
-            {"fields": ["created"], "expireAfterSeconds": KEEP_DAYS * 24 * 3600,
-             "name": "notifications_ttl"},
+            {"fields": ["created"], "expireAfterSeconds": KEEP_DAYS * 24 * 3600, "name": "notifications_ttl"},
         ],
     }
 
@@ -69,19 +69,25 @@ class Notification(db.Document):
     def notify_report_handled(cls, reporter, moderator, report, post=None, comment=None):
         """Tell ``reporter`` that a moderator decided on their ``report``
         (about ``post``, ``comment``, or a member when neither), once."""
-        return cls._tell_once(reporter, "report", moderator, f"report:{report}", post=post,
-                              comment=comment)
+        return cls._tell_once(reporter, "report", moderator, f"report:{report}", post=post, comment=comment)
 
     @classmethod
     def _tell_once(cls, recipient, kind, actor, key, **about):
         """One notification a ``key``, never grouped; never of the reader's own doing."""
         if recipient is None or recipient == actor:
             return False
-        told = {"recipient": recipient, "kind": kind, "actor": actor, "count": 1,
-                "unseen": 1, "created": utcnow(), "read": False, **about}
+        told = {
+            "recipient": recipient,
+            "kind": kind,
+            "actor": actor,
+            "count": 1,
+            "unseen": 1,
+            "created": utcnow(),
+            "read": False,
+            **about,
+        }
         try:
-            result = cls._get_collection().update_one({"key": key}, {"$setOnInsert": told},
-                                                      upsert=True)
+            result = cls._get_collection().update_one({"key": key}, {"$setOnInsert": told}, upsert=True)
         except DuplicateKeyError:  # told at the same moment by a concurrent upsert
             return False
         return result.upserted_id is not None
@@ -97,16 +103,24 @@ class Notification(db.Document):
         unique key). Never of the reader's own doing."""
         if recipient is None or recipient == actor:
             return False
-        latest = {"actor": actor, "comment": comment, "created": utcnow(), "read": False,
-                  "excerpt": excerpt(html, EXCERPT_LENGTH) if html else None}
+        latest = {
+            "actor": actor,
+            "comment": comment,
+            "created": utcnow(),
+            "read": False,
+            "excerpt": excerpt(html, EXCERPT_LENGTH) if html else None,
+        }
         try:
             cls._get_collection().update_one(
                 {"key": f"{kind}:{recipient}:{post}", "recent": {"$ne": event}},
-                {"$set": latest,
-                 "$inc": {"count": 1, "unseen": 1},
-                 "$push": {"recent": {"$each": [event], "$slice": -RECENT_EVENTS}},
-                 "$setOnInsert": {"recipient": recipient, "kind": kind, "post": post}},
-                upsert=True)
+                {
+                    "$set": latest,
+                    "$inc": {"count": 1, "unseen": 1},
+                    "$push": {"recent": {"$each": [event], "$slice": -RECENT_EVENTS}},
+                    "$setOnInsert": {"recipient": recipient, "kind": kind, "post": post},
+                },
+                upsert=True,
+            )
         except DuplicateKeyError:
             return False
         return True
@@ -144,8 +158,7 @@ class Notification(db.Document):
         that told of more no longer links to it (served by the ``post``
         index)."""
         cls.objects(post=post_id, comment=comment_id, count__lte=1).delete()
-        cls.objects(post=post_id, comment=comment_id).update(unset__comment=True,
-                                                            unset__excerpt=True)
+        cls.objects(post=post_id, comment=comment_id).update(unset__comment=True, unset__excerpt=True)
 
     @classmethod
     def forget_recipient(cls, user_id):
@@ -159,13 +172,34 @@ class Notification(db.Document):
         what told of it alone goes."""
         for recipient, post in liked:
             key = f"like:{recipient}:{post}"
-            cls._get_collection().update_one({"key": key}, [{"$set": {
-                "recent": {"$filter": {"input": {"$ifNull": ["$recent", []]},
-                                       "cond": {"$ne": ["$$this", user_id]}}},
-                "count": {"$subtract": ["$count", 1]},
-                "unseen": {"$max": [0, {"$subtract": ["$unseen", 1]}]}}},
-                {"$set": {"actor": {"$cond": [{"$eq": ["$actor", user_id]},
-                                              {"$arrayElemAt": ["$recent", -1]}, "$actor"]}}}])
+            cls._get_collection().update_one(
+                {"key": key},
+                [
+                    {
+                        "$set": {
+                            "recent": {
+                                "$filter": {
+                                    "input": {"$ifNull": ["$recent", []]},
+                                    "cond": {"$ne": ["$$this", user_id]},
+                                }
+                            },
+                            "count": {"$subtract": ["$count", 1]},
+                            "unseen": {"$max": [0, {"$subtract": ["$unseen", 1]}]},
+                        }
+                    },
+                    {
+                        "$set": {
+                            "actor": {
+                                "$cond": [
+                                    {"$eq": ["$actor", user_id]},
+                                    {"$arrayElemAt": ["$recent", -1]},
+                                    "$actor",
+                                ]
+                            }
+                        }
+                    },
+                ],
+            )
             cls.objects(key=key, count__lte=0).delete()
         cls.objects(actor=user_id, count__lte=1).delete()
         cls.objects(actor=user_id).update(unset__actor=True)

@@ -11,6 +11,7 @@ them; a deleted post's go with it. Not a TTL index: the embedded default
 (mongomock) expires TTL collections by scanning them on every operation,
 which a count on every page view cannot afford.
 """
+
 from datetime import UTC, datetime, time, timedelta
 
 from bson import ObjectId
@@ -55,8 +56,7 @@ class PostDay(db.Document):
         collection = cls._get_collection()
         change = {"$inc": {field: delta}, "$setOnInsert": {"author": author_id}}
         try:
-            created = collection.update_one({"post": post_id, "day": day}, change,
-                                            upsert=True).upserted_id
+            created = collection.update_one({"post": post_id, "day": day}, change, upsert=True).upserted_id
         except DuplicateKeyError:  # another first view of the day won: count on it
             collection.update_one({"post": post_id, "day": day}, {"$inc": {field: delta}})
             return
@@ -75,13 +75,15 @@ class PostDay(db.Document):
         """A removed comment leaves the count of the day it was written
         (its id's time), if that day is still kept; never below 0."""
         day = day_of(ObjectId(comment_id).generation_time)
-        cls._get_collection().update_one({"post": post_id, "day": day, "comments": {"$gt": 0}},
-                                         {"$inc": {"comments": -1}})
+        cls._get_collection().update_one(
+            {"post": post_id, "day": day, "comments": {"$gt": 0}}, {"$inc": {"comments": -1}}
+        )
 
     @classmethod
     def _prune(cls, post_id, today):
         cls._get_collection().delete_many(
-            {"post": post_id, "day": {"$lt": today - timedelta(days=KEEP_DAYS)}})
+            {"post": post_id, "day": {"$lt": today - timedelta(days=KEEP_DAYS)}}
+        )
 
     @classmethod
     def forget_post(cls, post_id):
@@ -93,9 +95,23 @@ class PostDay(db.Document):
         ``{post id: {"views", "comments"}}`` and ``{day: views}``."""
         match = {"$match": {"author": author_id, "day": {"$gte": since}}}
         collection = cls._get_collection()
-        per_post = {row["_id"]: row for row in collection.aggregate([
-            match, {"$group": {"_id": "$post", "views": {"$sum": "$views"},
-                               "comments": {"$sum": "$comments"}}}])}
-        per_day = {row["_id"]: row["views"] for row in collection.aggregate([
-            match, {"$group": {"_id": "$day", "views": {"$sum": "$views"}}}])}
+        per_post = {
+            row["_id"]: row
+            for row in collection.aggregate(
+                [
+                    match,
+                    {
+                        "$group": {
+                            "_id": "$post",
+                            "views": {"$sum": "$views"},
+                            "comments": {"$sum": "$comments"},
+                        }
+                    },
+                ]
+            )
+        }
+        per_day = {
+            row["_id"]: row["views"]
+            for row in collection.aggregate([match, {"$group": {"_id": "$day", "views": {"$sum": "$views"}}}])
+        }
         return per_post, per_day

@@ -2,6 +2,7 @@
 in ``comments.py`` (``CommentsOfAPost``) and the post page's reads of them
 in ``threads.py`` (``CommentPages``), mixed into :class:`Post`.
 """
+
 from flask_babel import gettext as _
 from mongoengine.errors import NotUniqueError
 
@@ -9,32 +10,48 @@ from ..extensions import db
 from ..markup import ContentTooLarge, excerpt, file_ids_in, render_markdown
 from ..text import plain_line, plain_text
 from .blocks import BlockRules
-from .details import (CANONICAL_URL_MAX, CUSTOM_EXCERPT_MAX, LANG_MAX, SUBTITLE_MAX, PostDetails,
-                      post_language, web_address)
-from .comments import (COMMENT_MAX, Comment, CommentEntry, CommentGone,  # noqa: F401
-                       CommentsClosed, CommentsOfAPost, as_object_id, load_users)
+from .comments import (  # noqa: F401
+    COMMENT_MAX,
+    Comment,
+    CommentEntry,
+    CommentGone,
+    CommentsClosed,
+    CommentsOfAPost,
+    as_object_id,
+    load_users,
+)
+from .details import (
+    CANONICAL_URL_MAX,
+    CUSTOM_EXCERPT_MAX,
+    LANG_MAX,
+    SUBTITLE_MAX,
+    PostDetails,
+    post_language,
+    web_address,
+)
 from .drafts import Drafts
 from .followed_feed import followed_feed
 from .imports import ImportedPosts
 from .mentions import Mentions
 from .reading import ReadingAids
+from .references import reference_id, stored_reference
 from .revisions import Revision
-from .schedule import KEEP, Schedule
 from .roles import Permission
+from .schedule import KEEP, Schedule
 from .signals import content_changed, post_published
 from .sizes import DOCUMENT_BUDGET, bson_size
 from .submissions import submission_key
 from .tags import TAG_MAX, TAGS_PER_POST, normalise_tags  # noqa: F401 (re-exported)
 from .threads import CommentPages
-from .references import reference_id, stored_reference
 from .users import User, utcnow
 
 TITLE_MAX = 200
 BODY_MAX = 100_000
 
 
-class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, Schedule, PostDetails, ImportedPosts,
-           db.Document):
+class Post(
+    BlockRules, CommentsOfAPost, CommentPages, Drafts, Schedule, PostDetails, ImportedPosts, db.Document
+):
     title = db.StringField(required=True, max_length=TITLE_MAX, validation=plain_line)
     # The writer's details (models/details.py).
     subtitle = db.StringField(max_length=SUBTITLE_MAX, validation=plain_line)
@@ -89,15 +106,21 @@ class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, Schedule, PostDeta
             ("tags", "draft", "-timestamp", "-id"),
             ("author", "draft", "-timestamp", "-id"),  # an author's drafts
             # Scheduled drafts by their time (publish-due): drafts only.
-            {"fields": ["draft", "publish_at"], "name": "scheduled_drafts",
-             "partialFilterExpression": {"draft": True}},
+            {
+                "fields": ["draft", "publish_at"],
+                "name": "scheduled_drafts",
+                "partialFilterExpression": {"draft": True},
+            },
             "comments.id",
             # A member's comments across posts: their export, their leaving.
             "comments.author",
             # The hidden-comments queue: a key for each hidden comment only
             # (a full index holds one for every comment on the site).
-            {"fields": ["comments.disabled"], "name": "hidden_comments",
-             "partialFilterExpression": {"comments.disabled": True}},
+            {
+                "fields": ["comments.disabled"],
+                "name": "hidden_comments",
+                "partialFilterExpression": {"comments.disabled": True},
+            },
             "-last_comment_at",
             "comment_count",
             "files",
@@ -105,10 +128,17 @@ class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, Schedule, PostDeta
             {"fields": ["submission"], "unique": True, "sparse": True},
             # An import skips what the author already has: by source id (one
             # post a source item, whatever runs at once) or canonical address.
-            {"fields": ["author", "import_source"], "unique": True, "name": "imported_posts",
-             "partialFilterExpression": {"import_source": {"$exists": True}}},
-            {"fields": ["author", "canonical_url"], "name": "canonical_posts",
-             "partialFilterExpression": {"canonical_url": {"$exists": True}}},
+            {
+                "fields": ["author", "import_source"],
+                "unique": True,
+                "name": "imported_posts",
+                "partialFilterExpression": {"import_source": {"$exists": True}},
+            },
+            {
+                "fields": ["author", "canonical_url"],
+                "name": "canonical_posts",
+                "partialFilterExpression": {"canonical_url": {"$exists": True}},
+            },
             {
                 "fields": ["$title", "$body", "$tags"],
                 "default_language": "english",
@@ -120,18 +150,34 @@ class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, Schedule, PostDeta
 
     # -- writing ------------------------------------------------------------
     @classmethod
-    def publish(cls, author, title, body, tags=None, files=None, draft=False, details=None,
-                submission=None, publish_at=None):
+    def publish(
+        cls,
+        author,
+        title,
+        body,
+        tags=None,
+        files=None,
+        draft=False,
+        details=None,
+        submission=None,
+        publish_at=None,
+    ):
         """Store a new post (``files``: any it uses beyond the body's links),
         published or, with ``draft``, as its author's draft (with
         ``publish_at``, a UTC time, a draft until then); ``details``: see
         models/details.py; the post ``submission`` (a form's nonce, an API
         key) made, when sent again."""
         draft = bool(draft or publish_at)
-        post = cls(author=author, title=title.strip(), body=body, draft=draft,
-                   publish_at=publish_at if draft else None,
-                   tags=normalise_tags(tags), files=_union(files or [], file_ids_in(body)),
-                   submission=submission_key(author.id, submission))
+        post = cls(
+            author=author,
+            title=title.strip(),
+            body=body,
+            draft=draft,
+            publish_at=publish_at if draft else None,
+            tags=normalise_tags(tags),
+            files=_union(files or [], file_ids_in(body)),
+            submission=submission_key(author.id, submission),
+        )
         post.apply_details(details)
         mentions = post.render()
         post.post_bytes = post.own_bytes()
@@ -187,9 +233,14 @@ class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, Schedule, PostDeta
         if not self.draft and not changes:  # a draft's saves, or unpublishing, are no "edit"
             self.updated = changes["set__updated"] = utcnow()
         changes.update(detail_changes)
-        changes.update(set__title=self.title, set__body=self.body,
-                       set__body_html=self.body_html, set__excerpt=self.excerpt,
-                       set__tags=self.tags, set__reading=self.reading)
+        changes.update(
+            set__title=self.title,
+            set__body=self.body,
+            set__body_html=self.body_html,
+            set__excerpt=self.excerpt,
+            set__tags=self.tags,
+            set__reading=self.reading,
+        )
         linked = _union(files or [], file_ids_in(body))
         if linked:
             self.files = _union(self.files or [], linked)
@@ -197,16 +248,20 @@ class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, Schedule, PostDeta
         self.post_bytes = changes["set__post_bytes"] = self.own_bytes()
         self.validate()
         # Only while the comments leave room for the post as it now is.
-        room = {"$expr": {"$lte": [{"$ifNull": ["$comment_bytes", 0]},
-                                   DOCUMENT_BUDGET - self.post_bytes]}}
+        room = {"$expr": {"$lte": [{"$ifNull": ["$comment_bytes", 0]}, DOCUMENT_BUDGET - self.post_bytes]}}
         updated = Post.objects(id=self.id, __raw__=room).update_one(**changes)
         if not updated and Post.objects(id=self.id).count():
             raise ContentTooLarge(_("With its comments the post would no longer fit; shorten it."))
         if updated and replaced is not None:
             replaced.keep()
         unpublished = "set__draft" in changes  # it leaves the lists: newest, its author's
-        content_changed.send(Post, post=self.id, tags=_union(old_tags, self.tags),
-                             author=self.author_id if unpublished else None, newest=unpublished)
+        content_changed.send(
+            Post,
+            post=self.id,
+            tags=_union(old_tags, self.tags),
+            author=self.author_id if unpublished else None,
+            newest=unpublished,
+        )
         if publishing and updated:
             self.publish_draft()
 
@@ -294,4 +349,3 @@ class Post(BlockRules, CommentsOfAPost, CommentPages, Drafts, Schedule, PostDeta
 def _union(first, second):
     """The ids of both lists, each once, in order."""
     return list(dict.fromkeys([*first, *second]))
-

@@ -2,6 +2,7 @@
 read and the picture that stands for it (its cover). Both are worked out from
 the rendered body when the post is written and stored on it, so list pages
 and share tags never read or parse bodies."""
+
 import re
 
 from bson import ObjectId

@@ -1,5 +1,6 @@
 """Reading what a reference field stores without loading the document it
 points at: comparing ids must not cost a query."""
+
 from bson import DBRef
 from mongoengine.context_managers import no_dereference
 

@@ -9,6 +9,7 @@ a decided report drops the key, so the reader may report the target again
 later. A decision closes every open report on the target at once and tells
 each reporter (a ``report`` notification).
 """
+
 from collections import namedtuple
 
 from bson import ObjectId
@@ -23,13 +24,19 @@ from .posts import Post
 from .roles import Permission
 from .users import User, utcnow
 
-REASONS = (("spam", "Spam or advertising"), ("harassment", "Harassment or hate"),
-           ("off-topic", "Off-topic"), ("other", "Something else"))
+REASONS = (
+    ("spam", "Spam or advertising"),
+    ("harassment", "Harassment or hate"),
+    ("off-topic", "Off-topic"),
+    ("other", "Something else"),
+)
 NOTE_MAX = 500
 # What a moderator may do with each kind of target (dismiss: nothing wrong).
-DECISIONS = {"post": ("unpublish", "delete", "disable", "dismiss"),
-             "comment": ("hide", "delete", "disable", "dismiss"),
-             "user": ("disable", "dismiss")}
+DECISIONS = {
+    "post": ("unpublish", "delete", "disable", "dismiss"),
+    "comment": ("hide", "delete", "disable", "dismiss"),
+    "user": ("disable", "dismiss"),
+}
 QUEUE_SIZE = 20  # targets the queue shows at once, most reported first
 
 
@@ -49,21 +56,28 @@ def find_target(text):
     kind, _, ident = (text or "").partition(":")
     if kind == "user":
         user = User.objects(username=ident).only("username").first() if ident else None
-        return user and Target(f"user:{user.id}", "user", f"@{user.username}", user.id,
-                               None, None, user.username)
+        return user and Target(
+            f"user:{user.id}", "user", f"@{user.username}", user.id, None, None, user.username
+        )
     oid = as_object_id(ident) if ObjectId.is_valid(ident or "") else None
     if oid is None:
         return None
     if kind == "post":
         post = Post.published().filter(id=oid).only("title", "author").first()
-        return post and Target(f"post:{post.id}", "post", post.title, post.author_id,
-                               post.id, None, None)
+        return post and Target(f"post:{post.id}", "post", post.title, post.author_id, post.id, None, None)
     if kind == "comment":
         entry = Post.find_comment(oid)
         if entry is None or entry.comment.deleted:
             return None
-        return Target(f"comment:{oid}", "comment", entry.comment.body[:200],
-                      entry.comment.author_id, entry.post_id, oid, None)
+        return Target(
+            f"comment:{oid}",
+            "comment",
+            entry.comment.body[:200],
+            entry.comment.author_id,
+            entry.post_id,
+            oid,
+            None,
+        )
     return None
 
 
@@ -105,8 +119,14 @@ class Report(db.Document):
     def file(cls, reporter, target, reason, note=""):
         """``reporter`` reports ``target`` (a :class:`Target`). Raises
         :class:`AlreadyReported` while their last report on it is open."""
-        report = cls(reporter=reporter.id, target=target.key, author=target.author_id,
-                     reason=reason, note=note or None, open_key=f"{reporter.id}:{target.key}")
+        report = cls(
+            reporter=reporter.id,
+            target=target.key,
+            author=target.author_id,
+            reason=reason,
+            note=note or None,
+            open_key=f"{reporter.id}:{target.key}",
+        )
         try:
             return report.save(force_insert=True)
         except NotUniqueError:
@@ -116,16 +136,32 @@ class Report(db.Document):
     def open_groups(cls):
         """The open reports grouped by target, most reported first: dicts of
         ``target``, ``count``, ``reasons``, ``notes``, ``first``, ``author``."""
-        rows = cls._get_collection().aggregate([
-            {"$match": {"decision": None}},
-            {"$group": {"_id": "$target", "count": {"$sum": 1}, "reasons": {"$addToSet": "$reason"},
-                        "notes": {"$push": "$note"}, "first": {"$min": "$created"},
-                        "author": {"$first": "$author"}}},
-            {"$sort": {"count": -1, "first": 1, "_id": 1}},
-            {"$limit": QUEUE_SIZE},
-        ])
-        return [dict(row, target=row["_id"], reasons=sorted(row["reasons"]),
-                     notes=[n for n in row["notes"] if n][:5]) for row in rows]
+        rows = cls._get_collection().aggregate(
+            [
+                {"$match": {"decision": None}},
+                {
+                    "$group": {
+                        "_id": "$target",
+                        "count": {"$sum": 1},
+                        "reasons": {"$addToSet": "$reason"},
+                        "notes": {"$push": "$note"},
+                        "first": {"$min": "$created"},
+                        "author": {"$first": "$author"},
+                    }
+                },
+                {"$sort": {"count": -1, "first": 1, "_id": 1}},
+                {"$limit": QUEUE_SIZE},
+            ]
+        )
+        return [
+            dict(
+                row,
+                target=row["_id"],
+                reasons=sorted(row["reasons"]),
+                notes=[n for n in row["notes"] if n][:5],
+            )
+            for row in rows
+        ]
 
     @classmethod
     def open_count(cls):
@@ -140,17 +176,23 @@ class Report(db.Document):
             return 0
         now = utcnow()
         cls.objects(id__in=[r.id for r in open_reports], decision=None).update(
-            set__decision=decision, set__decided_by=moderator.id, set__decided=now,
-            unset__open_key=True)
+            set__decision=decision, set__decided_by=moderator.id, set__decided=now, unset__open_key=True
+        )
         for report in open_reports:
-            Notification.notify_report_handled(report.reporter, moderator.id, report.id,
-                                               post=post_id, comment=comment_id)
+            Notification.notify_report_handled(
+                report.reporter, moderator.id, report.id, post=post_id, comment=comment_id
+            )
         return len(open_reports)
 
 
 # -- a moderator's decision ----------------------------------------------------
-_AUDITED = {"unpublish": "unpublish post", "delete": None, "hide": "hide comment",
-            "disable": "disable account", "dismiss": "dismiss reports"}
+_AUDITED = {
+    "unpublish": "unpublish post",
+    "delete": None,
+    "hide": "hide comment",
+    "disable": "disable account",
+    "dismiss": "dismiss reports",
+}
 
 
 def _apply(target, decision, moderator):
@@ -160,8 +202,7 @@ def _apply(target, decision, moderator):
         return True
     if decision == "disable":
         author = User.objects(id=target.author_id).first()
-        if author is None or (author.can(Permission.MODERATE)
-                              and not moderator.is_administrator()):
+        if author is None or (author.can(Permission.MODERATE) and not moderator.is_administrator()):
             return False
         if not author.disabled:
             author.disable()
@@ -198,5 +239,6 @@ def decide(key, decision, moderator):
     AuditEntry.record(moderator, action, key, f"on reports: {label}")
     comment_id = target.comment_id if target else None
     post_id = target.post_id if target and decision not in ("delete", "unpublish") else None
-    return Report.close(key, decision, moderator, post_id=post_id, comment_id=comment_id
-                        if decision != "delete" else None)
+    return Report.close(
+        key, decision, moderator, post_id=post_id, comment_id=comment_id if decision != "delete" else None
+    )

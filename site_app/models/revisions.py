@@ -5,6 +5,7 @@ post's 16 MiB budget belongs to its comments (models/sizes.py). A post keeps
 at most ``MAX_REVISIONS`` of them, the oldest pruned as a new one arrives;
 they go with their post (connected in models/posts.py).
 """
+
 import difflib
 
 from flask import current_app
@@ -80,16 +81,21 @@ class Revision(db.Document):
         """The lines of a unified diff from this revision to the post's
         current text: ``(kind, line)``, kind one of ``"added"``,
         ``"removed"``, ``"context"``, ``"hunk"``."""
-        lines = difflib.unified_diff(readable_text(self), readable_text(post),
-                                     "revision", "current", lineterm="", n=3)
+        lines = difflib.unified_diff(
+            readable_text(self), readable_text(post), "revision", "current", lineterm="", n=3
+        )
         return [(_kind(line), line) for line in list(lines)[2:]]
 
 
 def readable_text(item):
     """A post's or revision's text as lines a diff compares."""
     head = [f"Title: {item.title}"]
-    for label, name in (("Subtitle", "subtitle"), ("Excerpt", "custom_excerpt"),
-                        ("Canonical URL", "canonical_url"), ("Cover", "cover")):
+    for label, name in (
+        ("Subtitle", "subtitle"),
+        ("Excerpt", "custom_excerpt"),
+        ("Canonical URL", "canonical_url"),
+        ("Cover", "cover"),
+    ):
         if getattr(item, name):
             head.append(f"{label}: {getattr(item, name)}")
     head.append("Tags: " + ", ".join(item.tags or []))

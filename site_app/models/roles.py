@@ -1,4 +1,5 @@
 """Permissions and roles."""
+
 from ..extensions import db
 
 
@@ -20,10 +21,14 @@ class Role(db.Document):
 
     ROLES = {
         "User": [Permission.FOLLOW, Permission.COMMENT, Permission.WRITE],
-        "Moderator": [Permission.FOLLOW, Permission.COMMENT, Permission.WRITE,
-                      Permission.MODERATE],
-        "Administrator": [Permission.FOLLOW, Permission.COMMENT, Permission.WRITE,
-                          Permission.MODERATE, Permission.ADMIN],
+        "Moderator": [Permission.FOLLOW, Permission.COMMENT, Permission.WRITE, Permission.MODERATE],
+        "Administrator": [
+            Permission.FOLLOW,
+            Permission.COMMENT,
+            Permission.WRITE,
+            Permission.MODERATE,
+            Permission.ADMIN,
+        ],
     }
     DEFAULT_ROLE = "User"
 
@@ -38,9 +43,7 @@ class Role(db.Document):
             permissions = sum(perms)
             default = name == cls.DEFAULT_ROLE
             result = cls._get_collection().update_one(
-                {"name": name},
-                {"$set": {"permissions": permissions, "default": default}},
-                upsert=True,
+                {"name": name}, {"$set": {"permissions": permissions, "default": default}}, upsert=True
             )
             if result.upserted_id is not None or result.modified_count:
                 changed.append(name)

@@ -13,6 +13,7 @@ writer asked for later, and publishing now by surprise cannot be undone
 for the followers already told. The minute being chosen is still accepted
 (a ``datetime-local`` field has no seconds) and published at the next run.
 """
+
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -50,8 +51,9 @@ def publish_time(text, zone=None, now=None, stored=None):
     try:
         when = datetime.fromisoformat(text)
     except ValueError:
-        raise BadPublishTime(_("“%(text)s” is not a date and time: "
-                               "write it as 2026-12-24T09:30.", text=text[:40])) from None
+        raise BadPublishTime(
+            _("“%(text)s” is not a date and time: write it as 2026-12-24T09:30.", text=text[:40])
+        ) from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=_zone(zone))
     try:
@@ -62,8 +64,7 @@ def publish_time(text, zone=None, now=None, stored=None):
     if stored is not None and utc == stored.replace(second=0, microsecond=0):
         return stored
     if utc < now - PAST_GRACE:
-        raise BadPublishTime(_("That time has passed: choose a later one, "
-                               "or leave it empty to publish now."))
+        raise BadPublishTime(_("That time has passed: choose a later one, or leave it empty to publish now."))
     if utc > now + FUTURE_MAX:
         raise BadPublishTime(_("That is more than five years ahead: check the year."))
     return utc.replace(microsecond=0)
@@ -104,8 +105,12 @@ class Schedule:
     def due(cls, now):
         """Drafts whose time has come, oldest time first (the
         ``scheduled_drafts`` index: drafts only)."""
-        return (cls.objects(draft=True, publish_at__lte=now).exclude("comments")
-                .order_by("publish_at").limit(DUE_BATCH))
+        return (
+            cls.objects(draft=True, publish_at__lte=now)
+            .exclude("comments")
+            .order_by("publish_at")
+            .limit(DUE_BATCH)
+        )
 
     @classmethod
     def publish_due(cls, now=None):

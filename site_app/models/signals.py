@@ -5,6 +5,7 @@ signals), so models never import them.
 Every signal is sent *after* the write it announces succeeded, with ids
 (ObjectIds), never documents the listener would have to trust as fresh.
 """
+
 from blinker import Namespace
 
 _signals = Namespace()

@@ -3,6 +3,7 @@
 A post keeps its own size (``post_bytes``) and its comments' (``comment_bytes``)
 so every write can check, in the same update, that both still fit.
 """
+
 import bson
 
 
@@ -28,6 +29,11 @@ DOCUMENT_BUDGET = 15 * 1024 * 1024
 def room_for(extra_bytes):
     """An update filter: the post, with its comments, leaves room for
     ``extra_bytes`` more within ``DOCUMENT_BUDGET`` (checked in the update)."""
-    return {"$expr": {"$lte": [{"$add": [{"$ifNull": ["$post_bytes", 0]},
-                                         {"$ifNull": ["$comment_bytes", 0]}]},
-                               DOCUMENT_BUDGET - extra_bytes]}}
+    return {
+        "$expr": {
+            "$lte": [
+                {"$add": [{"$ifNull": ["$post_bytes", 0]}, {"$ifNull": ["$comment_bytes", 0]}]},
+                DOCUMENT_BUDGET - extra_bytes,
+            ]
+        }
+    }

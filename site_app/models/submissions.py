@@ -9,6 +9,7 @@ index; a comment's is checked inside the very update that adds it (one
 document: an index cannot tell two elements of one array apart). Sent again,
 the first result is the answer.
 """
+
 NONCE_MAX = 255
 
 
@@ -27,6 +28,7 @@ def first_comment_sent(collection, post_id, key):
     (it alone, by ``$elemMatch``; the post found by its ``_id``), or ``None``."""
     if not key:
         return None
-    found = collection.find_one({"_id": post_id, "comments.submission": key},
-                                {"comments": {"$elemMatch": {"submission": key}}})
+    found = collection.find_one(
+        {"_id": post_id, "comments.submission": key}, {"comments": {"$elemMatch": {"submission": key}}}
+    )
     return found["comments"][0] if found else None

@@ -14,6 +14,7 @@ between claiming and handing the mail over leaves a claim unsent: that one
 reader misses the post rather than anyone getting it twice. (No "sent" mark
 after each mail: one more write a mail, for a case the claim already covers.)
 """
+
 from mongoengine.errors import NotUniqueError
 
 from ..extensions import db
@@ -48,21 +49,24 @@ class Subscription(db.Document):
         """The subscription of ``email`` to the writer, made pending if new
         (one atomic upsert: two requests at once make one)."""
         return cls.objects(writer=writer_id, email=normalise_email(email)).modify(
-            upsert=True, new=True, set_on_insert__active=False,
-            set_on_insert__created=utcnow())
+            upsert=True, new=True, set_on_insert__active=False, set_on_insert__created=utcnow()
+        )
 
     @classmethod
     def switch_on(cls, writer_id, email):
         """Active at once: for an address the site has confirmed already."""
         return cls.objects(writer=writer_id, email=normalise_email(email)).modify(
-            upsert=True, new=True, set__active=True, set__confirmed_at=utcnow(),
-            set_on_insert__created=utcnow())
+            upsert=True,
+            new=True,
+            set__active=True,
+            set__confirmed_at=utcnow(),
+            set_on_insert__created=utcnow(),
+        )
 
     @classmethod
     def confirm(cls, subscription_id):
         """Activate a pending subscription; ``None`` when it no longer exists."""
-        return cls.objects(id=subscription_id).modify(
-            new=True, set__active=True, set__confirmed_at=utcnow())
+        return cls.objects(id=subscription_id).modify(new=True, set__active=True, set__confirmed_at=utcnow())
 
     @classmethod
     def end(cls, subscription_id):
@@ -74,8 +78,9 @@ class Subscription(db.Document):
 
     @classmethod
     def is_on(cls, writer_id, email):
-        return bool(cls.objects(writer=writer_id, email=normalise_email(email),
-                                active=True).only("id").first())
+        return bool(
+            cls.objects(writer=writer_id, email=normalise_email(email), active=True).only("id").first()
+        )
 
     @classmethod
     def active_of(cls, writer_id, after=None):

@@ -7,6 +7,7 @@ in the same sorted query (``followed_feed.py``) and the account document is
 read on every signed-in request. No shared page shows them, so a
 follow announces nothing to the page cache.
 """
+
 from .tags import TAG_MAX, normalise_tag  # noqa: F401 (TAG_MAX: the field on User)
 
 FOLLOWED_TAGS_MAX = 50
@@ -14,8 +15,7 @@ FOLLOWED_TAGS_MAX = 50
 
 class TooManyFollowedTags(ValueError):
     def __init__(self):
-        super().__init__(f"You can follow at most {FOLLOWED_TAGS_MAX} tags; "
-                         "unfollow one to follow another.")
+        super().__init__(f"You can follow at most {FOLLOWED_TAGS_MAX} tags; unfollow one to follow another.")
 
 
 class TagFollows:
@@ -33,8 +33,11 @@ class TagFollows:
         if not tag:
             raise ValueError("not a tag")
         room = {f"followed_tags.{FOLLOWED_TAGS_MAX - 1}": {"$exists": False}}
-        pushed = type(self).objects(id=self.id, followed_tags__ne=tag,
-                                    __raw__=room).update_one(push__followed_tags=tag)
+        pushed = (
+            type(self)
+            .objects(id=self.id, followed_tags__ne=tag, __raw__=room)
+            .update_one(push__followed_tags=tag)
+        )
         self.reload("followed_tags")
         if not pushed and not self.is_following_tag(tag):
             raise TooManyFollowedTags()

@@ -14,6 +14,7 @@ tag's address reads ``/tag/editor-ux``, not ``/tag/editor%20ux``, and
 space redirects to the hyphenated one (the tag page); posts stored with
 spaces are renamed at ``flask deploy`` (``backfill.backfill_tag_spaces``).
 """
+
 import re
 
 TAG_MAX = 40

@@ -2,6 +2,7 @@
 top-level comments, each with its replies (``comments.py`` stores them),
 oldest thread first or, sorted by ``newest``, the newest first (replies
 always read oldest first under their comment)."""
+
 from mongoengine.context_managers import no_dereference
 
 from ..pagination import clamp_page, page_count
@@ -25,24 +26,36 @@ def threads(comments, order=OLDEST):
 def thread_page(skip, limit):
     """An aggregation expression for one page of threads out of a post's
     comments: ``limit`` top-level comments after ``skip``, and their replies."""
-    top_level = {"$filter": {"input": "$comments", "as": "c",
-                             "cond": {"$eq": [{"$ifNull": ["$$c.parent", None]}, None]}}}
+    top_level = {
+        "$filter": {
+            "input": "$comments",
+            "as": "c",
+            "cond": {"$eq": [{"$ifNull": ["$$c.parent", None]}, None]},
+        }
+    }
     # The shown ids are worked out once, not once a comment.
     shown = {"$map": {"input": {"$slice": [top_level, skip, limit]}, "in": "$$this.id"}}
-    return {"$let": {
-        "vars": {"shown": shown},
-        "in": {"$filter": {"input": "$comments", "as": "c",
-                           "cond": {"$or": [{"$in": ["$$c.id", "$$shown"]},
-                                            {"$in": ["$$c.parent", "$$shown"]}]}}},
-    }}
+    return {
+        "$let": {
+            "vars": {"shown": shown},
+            "in": {
+                "$filter": {
+                    "input": "$comments",
+                    "as": "c",
+                    "cond": {"$or": [{"$in": ["$$c.id", "$$shown"]}, {"$in": ["$$c.parent", "$$shown"]}]},
+                }
+            },
+        }
+    }
 
 
 def page_of_comment(collection, post_id, comment_id, per_page, order=OLDEST):
     """The page of post ``post_id`` that shows ``comment_id``, or ``None``.
     One read of that post by its ``_id``, of the comments' ids and parents
     only (bounded by ``MAX_COMMENTS_PER_POST``)."""
-    found = collection.find_one({"_id": post_id, "comments.id": comment_id},
-                                {"comments.id": 1, "comments.parent": 1})
+    found = collection.find_one(
+        {"_id": post_id, "comments.id": comment_id}, {"comments.id": 1, "comments.parent": 1}
+    )
     if not found:
         return None
     comments = found.get("comments", [])
@@ -96,8 +109,7 @@ class CommentPages:
         page = clamp_page(page, head.thread_count, per_page)
         fields = {name: 1 for name in cls._fields if name not in ("id", "comments")}
         fields["comments"] = thread_page(*_stored_range(page, per_page, head.thread_count, order))
-        rows = list(cls._get_collection().aggregate([{"$match": {"_id": post_id}},
-                                                     {"$project": fields}]))
+        rows = list(cls._get_collection().aggregate([{"$match": {"_id": post_id}}, {"$project": fields}]))
         if not rows:
             return None, 1, 1
         post = cls._from_son(rows[0])

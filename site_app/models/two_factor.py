@@ -13,6 +13,7 @@ the same update that accepts it. Recovery codes are stored as an HMAC
 and long, so a slow password hash would add nothing but seconds. (A new
 ``SECRET_KEY`` therefore voids them, as it voids sessions and tokens.)
 """
+
 import hashlib
 import hmac
 import secrets
@@ -61,8 +62,8 @@ class TwoFactor(db.Document):
         ``None`` when two-factor is already on."""
         try:
             cls.objects(user_id=user.id).update_one(
-                upsert=True, set_on_insert__secret=pyotp.random_base32(),
-                set_on_insert__enabled=False)
+                upsert=True, set_on_insert__secret=pyotp.random_base32(), set_on_insert__enabled=False
+            )
         except NotUniqueError:
             pass  # another request of the account inserted it meanwhile
         setup = cls.objects(user_id=user.id).first()
@@ -71,7 +72,8 @@ class TwoFactor(db.Document):
     def provisioning_uri(self, account_name):
         """The ``otpauth://`` address an authenticator app reads from the QR code."""
         return pyotp.TOTP(self.secret).provisioning_uri(
-            name=account_name, issuer_name=current_app.config["SITE_NAME"])
+            name=account_name, issuer_name=current_app.config["SITE_NAME"]
+        )
 
     def enable(self, code):
         """Turn two-factor on when ``code`` is the current one; returns the
@@ -81,8 +83,11 @@ class TwoFactor(db.Document):
             return None
         codes = [_new_recovery_code() for _ in range(RECOVERY_CODES)]
         written = TwoFactor.objects(id=self.id, enabled=False).update_one(
-            set__enabled=True, set__last_step=step, set__trust_nonce=secrets.token_hex(16),
-            set__recovery_hashes=[_recovery_hash(c) for c in codes])
+            set__enabled=True,
+            set__last_step=step,
+            set__trust_nonce=secrets.token_hex(16),
+            set__recovery_hashes=[_recovery_hash(c) for c in codes],
+        )
         return codes if written else None
 
     @classmethod
@@ -95,14 +100,20 @@ class TwoFactor(db.Document):
         either is spent by the same update that accepts it."""
         step = self._matching_step(code)
         if step is not None:
-            return bool(TwoFactor.objects(id=self.id, enabled=True, last_step__lt=step)
-                        .update_one(set__last_step=step))
+            return bool(
+                TwoFactor.objects(id=self.id, enabled=True, last_step__lt=step).update_one(
+                    set__last_step=step
+                )
+            )
         return self.use_recovery_code(code)
 
     def use_recovery_code(self, code):
         hashed = _recovery_hash(_normalised(code))
-        return bool(TwoFactor.objects(id=self.id, enabled=True, recovery_hashes=hashed)
-                    .update_one(pull__recovery_hashes=hashed))
+        return bool(
+            TwoFactor.objects(id=self.id, enabled=True, recovery_hashes=hashed).update_one(
+                pull__recovery_hashes=hashed
+            )
+        )
 
     def recovery_codes_left(self):
         return len(self.recovery_hashes)
@@ -122,7 +133,6 @@ class TwoFactor(db.Document):
 
 def disable_for_deleted(sender, document, **kwargs):
     TwoFactor.disable(document)
-
 
 
 def _new_recovery_code():

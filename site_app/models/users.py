@@ -1,6 +1,7 @@
 """Users: accounts, roles, profiles and who follows whom."""
+
 import re
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 
 from blinker import Namespace
 from bson import ObjectId
@@ -12,12 +13,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .. import tokens
 from ..extensions import db, login_manager
 from ..text import plain_line, plain_text
-from .roles import Permission, Role
 from .dummy_hash import check_dummy_hash
 from .follows import Follows
+from .roles import Permission, Role
 from .signals import content_changed
 from .tag_follows import TAG_MAX, TagFollows
-
 
 # Sent with the account whose sessions must all end now (password changed,
 # account disabled, "log out everywhere"); the session store listens.
@@ -149,13 +149,17 @@ class User(Follows, UserMixin, TagFollows, db.Document):
         changes = _normalised_identity(changes)
         try:
             written = User.objects(id=self.id).update_one(
-                **{f"set__{field}": value for field, value in changes.items()})
+                **{f"set__{field}": value for field, value in changes.items()}
+            )
         except NotUniqueError as exc:
             raise AccountTaken(_duplicate_field(exc, changes.get("email"), self.id)) from exc
         if written:
             self.reload(*changes)
-            content_changed.send(User, author=self.id,  # its pages; a new name: whom search finds
-                                 people=bool({"name", "username"} & set(changes)))
+            content_changed.send(
+                User,
+                author=self.id,  # its pages; a new name: whom search finds
+                people=bool({"name", "username"} & set(changes)),
+            )
         return bool(written)
 
     # -- passwords ----------------------------------------------------------
@@ -166,7 +170,8 @@ class User(Follows, UserMixin, TagFollows, db.Document):
     @password.setter
     def password(self, password):
         self.password_hash = generate_password_hash(
-            password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+            password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        )
 
     def verify_password(self, password):
         if not self.password_hash:
@@ -188,8 +193,7 @@ class User(Follows, UserMixin, TagFollows, db.Document):
         """Set a new password and end every other session and API token: one
         atomic update, so a bump made meanwhile (``disable``) is not lost."""
         self.password = new_password
-        if User.objects(id=self.id).update_one(set__password_hash=self.password_hash,
-                                               inc__auth_version=1):
+        if User.objects(id=self.id).update_one(set__password_hash=self.password_hash, inc__auth_version=1):
             self.reload("password_hash", "auth_version")
         sessions_ended.send(self)
 
@@ -240,8 +244,7 @@ class User(Follows, UserMixin, TagFollows, db.Document):
         return self.generate_token(tokens.CONFIRM)
 
     def confirm(self, token):
-        data = tokens.read_token(tokens.CONFIRM, token,
-                                 current_app.config["CONFIRM_TOKEN_MAX_AGE"])
+        data = tokens.read_token(tokens.CONFIRM, token, current_app.config["CONFIRM_TOKEN_MAX_AGE"])
         if not isinstance(data, dict) or data.get("id") != str(self.id):
             return False
         if not self.confirmed:
@@ -267,17 +270,16 @@ class User(Follows, UserMixin, TagFollows, db.Document):
         """Move the account to the address the link was sent to. The link is
         made under the current ``auth_version``, so a password change (or a
         disabled account) kills it; the write is conditional on that too."""
-        data = tokens.read_token(tokens.CHANGE_EMAIL, token,
-                                 current_app.config["CONFIRM_TOKEN_MAX_AGE"])
-        if (not isinstance(data, dict) or data.get("id") != str(self.id)
-                or data.get("v") != self.auth_version):
+        data = tokens.read_token(tokens.CHANGE_EMAIL, token, current_app.config["CONFIRM_TOKEN_MAX_AGE"])
+        if not isinstance(data, dict) or data.get("id") != str(self.id) or data.get("v") != self.auth_version:
             return False
         new_email = data.get("new_email")
         if not new_email or self.email_taken(new_email):
             return False
         try:
             written = User.objects(id=self.id, auth_version=data["v"]).update_one(
-                set__email=normalise_email(new_email))
+                set__email=normalise_email(new_email)
+            )
         except NotUniqueError:
             return False
         if written:

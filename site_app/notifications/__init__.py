@@ -1,5 +1,6 @@
 """Notifications: the listeners that store them (community signals), the
 reader's list and the navbar's unread count."""
+
 from flask import Blueprint
 
 notifications = Blueprint("notifications", __name__)

@@ -4,6 +4,7 @@ A notification is a side effect of a write that already succeeded: a
 failure to store one is logged, never turned into an error for the reader
 whose comment, like or follow went through.
 """
+
 import functools
 import logging
 
@@ -11,8 +12,7 @@ from mongoengine import signals as document_signals
 
 from ..models import Notification, Post, User
 from ..models.blocks import forget_member, silenced_by
-from ..models.signals import (comment_posted, comment_removed, post_liked, user_followed,
-                              users_mentioned)
+from ..models.signals import comment_posted, comment_removed, post_liked, user_followed, users_mentioned
 
 log = logging.getLogger(__name__)
 
@@ -24,20 +24,34 @@ def _logged(listener):
             listener(*args, **kwargs)
         except Exception:
             log.exception("could not store a notification (%s)", listener.__name__)
+
     return safe
 
 
 @_logged
-def on_comment(sender, post, comment, author, html=None, parent=None, answered=None,
-               answered_author=None, mentioned=(), **_):
+def on_comment(
+    sender,
+    post,
+    comment,
+    author,
+    html=None,
+    parent=None,
+    answered=None,
+    answered_author=None,
+    mentioned=(),
+    **_,
+):
     """The post's author is told of a comment; the authors of the thread's
     first comment and of the reply answered (when that is another) of a
     reply; the members it names of a mention: each reader once, a reply
     before a comment before a mention."""
     query = Post.objects(id=post)
     # One read: the post's author, and the parent comment alone ($elemMatch).
-    found = (query.only("author", "comments").fields(elemMatch__comments={"id": parent})
-             if parent else query.only("author")).first()
+    found = (
+        query.only("author", "comments").fields(elemMatch__comments={"id": parent})
+        if parent
+        else query.only("author")
+    ).first()
     if found is None:
         return
     told = set()
@@ -50,8 +64,7 @@ def on_comment(sender, post, comment, author, html=None, parent=None, answered=N
     for reader in told - {None} - silenced:
         Notification.notify_about_post(reader, "reply", author, post, comment, comment, html)
     if found.author_id not in told | silenced:
-        Notification.notify_about_post(found.author_id, "comment", author, post, comment,
-                                       comment, html)
+        Notification.notify_about_post(found.author_id, "comment", author, post, comment, comment, html)
     for reader in set(mentioned) - told - {found.author_id} - silenced:
         Notification.notify_about_post(reader, "mention", author, post, comment, comment, html)
 
@@ -60,8 +73,7 @@ def on_comment(sender, post, comment, author, html=None, parent=None, answered=N
 def on_mention(sender, users, author, post, comment=None, html=None, **_):
     for user in set(users) - silenced_by(users, author):
         # The text is the event: the comment, or the post's own body.
-        Notification.notify_about_post(user, "mention", author, post, comment or post,
-                                       comment, html)
+        Notification.notify_about_post(user, "mention", author, post, comment or post, comment, html)
 
 
 @_logged

@@ -1,8 +1,10 @@
 """The reader's notifications, and the unread count the navbar shows."""
-from flask_babel import gettext as _, ngettext
+
 from collections import namedtuple
 
 from flask import flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..decorators import permission_required
@@ -11,6 +13,7 @@ from ..pagination import page_arg, paginate
 from . import notifications
 
 PER_PAGE = 20
+
 
 class Told(namedtuple("Told", "notification actor post_title")):
     """A notification with who did it (a User, or None for a deleted
@@ -39,36 +42,45 @@ class Told(namedtuple("Told", "notification actor post_title")):
         n = self.notification
         if n.kind == "like":
             others = n.count - 1
-            return (ngettext("and %(num)d other liked", "and %(num)d others liked", others)
-                    if others else _("liked"))
+            return (
+                ngettext("and %(num)d other liked", "and %(num)d others liked", others)
+                if others
+                else _("liked")
+            )
         if self.shows_actor:
-            return {"follow": _("started following you"),
-                    "comment": _("commented on"),
-                    "reply": _("replied to your comment on"),
-                    "mention": (_("mentioned you in a comment on") if n.comment
-                                else _("mentioned you in")),
-                    "report": _("handled your report on") if n.post else _("handled your report"),
-                    }[n.kind]
+            return {
+                "follow": _("started following you"),
+                "comment": _("commented on"),
+                "reply": _("replied to your comment on"),
+                "mention": (_("mentioned you in a comment on") if n.comment else _("mentioned you in")),
+                "report": _("handled your report on") if n.post else _("handled your report"),
+            }[n.kind]
         if n.read:
-            return {"comment": ngettext("%(num)d comment on", "%(num)d comments on", self.number),
-                    "reply": ngettext("%(num)d reply to your comments on",
-                                      "%(num)d replies to your comments on", self.number),
-                    "mention": ngettext("%(num)d mention of you on", "%(num)d mentions of you on",
-                                        self.number),
-                    }[n.kind]
-        return {"comment": ngettext("%(num)d new comment on", "%(num)d new comments on",
-                                    self.number),
-                "reply": ngettext("%(num)d new reply to your comments on",
-                                  "%(num)d new replies to your comments on", self.number),
-                "mention": ngettext("%(num)d new mention of you on",
-                                    "%(num)d new mentions of you on", self.number),
-                }[n.kind]
+            return {
+                "comment": ngettext("%(num)d comment on", "%(num)d comments on", self.number),
+                "reply": ngettext(
+                    "%(num)d reply to your comments on", "%(num)d replies to your comments on", self.number
+                ),
+                "mention": ngettext("%(num)d mention of you on", "%(num)d mentions of you on", self.number),
+            }[n.kind]
+        return {
+            "comment": ngettext("%(num)d new comment on", "%(num)d new comments on", self.number),
+            "reply": ngettext(
+                "%(num)d new reply to your comments on",
+                "%(num)d new replies to your comments on",
+                self.number,
+            ),
+            "mention": ngettext(
+                "%(num)d new mention of you on", "%(num)d new mentions of you on", self.number
+            ),
+        }[n.kind]
 
     @property
     def title(self):
         """The post's title, or None when it is not about a post."""
-        if self.notification.kind == "follow" or (self.notification.kind == "report"
-                                                  and not self.notification.post):
+        if self.notification.kind == "follow" or (
+            self.notification.kind == "report" and not self.notification.post
+        ):
             return None
         return self.post_title or _("a deleted post")
 
@@ -79,8 +91,7 @@ def with_subjects(items):
     actor_ids = {n.actor for n in items if n.actor}
     post_ids = {n.post for n in items if n.post}
     actors = {u.id: u for u in User.objects(id__in=list(actor_ids))} if actor_ids else {}
-    titles = ({p.id: p.title for p in Post.objects(id__in=list(post_ids)).only("title")}
-              if post_ids else {})
+    titles = {p.id: p.title for p in Post.objects(id__in=list(post_ids)).only("title")} if post_ids else {}
     return [Told(n, actors.get(n.actor), titles.get(n.post)) for n in items]
 
 
@@ -115,8 +126,10 @@ def read_all():
 def unread_notifications():
     """``unread_notifications()`` for the navbar: one indexed count, only
     when a signed-in page asks for it, at most once a request."""
+
     def count():
         if "unread_notifications" not in g:
             g.unread_notifications = Notification.unread_count(current_user.id)
         return g.unread_notifications
+
     return {"unread_notifications": count}

@@ -3,6 +3,7 @@
 Built with ElementTree rather than a template so every title, name and
 HTML body is escaped by the serialiser, never by hand.
 """
+
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
@@ -93,7 +94,8 @@ def feed_response(queryset, subtitle="Newest posts", page=None, **page_args):
     if not posts:  # e.g. an unknown tag's feed: not kept in the page cache
         not_worth_keeping()
     alternate = site_url_for(page, **page_args) if page else None
-    response = current_app.response_class(atom_feed(posts, subtitle, alternate),
-                                          mimetype="application/atom+xml")
+    response = current_app.response_class(
+        atom_feed(posts, subtitle, alternate), mimetype="application/atom+xml"
+    )
     response.last_modified = feed_updated(posts)
     return response

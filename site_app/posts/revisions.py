@@ -1,7 +1,8 @@
 """A post's revisions for its author and the administrators: the list, a
 diff of one against the current text, and putting one back."""
-from flask_babel import gettext as _
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..markup import ContentTooLarge

@@ -1,7 +1,9 @@
 """Writing, reading, editing and deleting posts; comments on a post; tags,
 search, the Atom feed and the Markdown preview."""
-from flask_babel import gettext as _, lazy_gettext as _l
+
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -13,12 +15,12 @@ from ..further_reading import further_reading
 from ..markup import ContentTooLarge, render_markdown
 from ..models import CommentGone, CommentsClosed, Permission, Post, normalise_tags
 from ..models.first_day import NewAccountLimit, first_day_allowance
-from ..models.reading import stored_images
-from ..models.threads import OLDEST, threads
-from ..models.threads import ORDERS as COMMENT_ORDERS
 from ..models.posts import BODY_MAX
+from ..models.reading import stored_images
 from ..models.schedule import KEEP
 from ..models.tags import TAGS_TEXT_MAX
+from ..models.threads import OLDEST, threads
+from ..models.threads import ORDERS as COMMENT_ORDERS
 from ..page_cache import cached_page, not_worth_keeping
 from ..pagination import Page, page_arg, page_by_key
 from ..search import highlight, search_people, search_posts, search_tags, search_terms
@@ -61,9 +63,16 @@ def write():
             draft = bool(form.save_draft.data or publish_at)
             try:
                 with first_day_allowance(current_user, "posts"):
-                    post = Post.publish(current_user._get_current_object(), form.title.data,
-                                        body, form.tags.data, draft=draft, details=form.details(),
-                                        submission=form.submission.data, publish_at=publish_at)
+                    post = Post.publish(
+                        current_user._get_current_object(),
+                        form.title.data,
+                        body,
+                        form.tags.data,
+                        draft=draft,
+                        details=form.details(),
+                        submission=form.submission.data,
+                        publish_at=publish_at,
+                    )
             except (ContentTooLarge, NewAccountLimit) as refused:
                 form.body.errors.append(str(refused))
             else:
@@ -73,8 +82,11 @@ def write():
     return render_template("write.html", form=form), status
 
 
-_SAVED = {True: _l("Your draft is saved. Only you can see it."), False: _l("Your post is published."),
-          "scheduled": _l("Your post is scheduled: only you can see it until its time comes.")}
+_SAVED = {
+    True: _l("Your draft is saved. Only you can see it."),
+    False: _l("Your post is published."),
+    "scheduled": _l("Your post is scheduled: only you can see it until its time comes."),
+}
 
 
 def _with_stored_images(form):
@@ -87,6 +99,7 @@ def _with_stored_images(form):
     from ..media.quota import spend_uploads
     from ..media.storage import UploadRejected, markdown_for, store_post_images
     from ..media.views import with_url
+
     try:
         spend_uploads(current_user, len(uploads))
         stored = store_post_images(uploads, current_user._get_current_object())
@@ -105,9 +118,14 @@ def edit(post_id):
         was_draft = bool(post.draft)
         publish_at = form.publish_at_utc if was_draft else KEEP  # an empty time cancels it
         try:
-            post.edit(form.title.data, form.body.data, form.tags.data,
-                      draft=bool(form.save_draft.data or form.publish_at_utc) if was_draft else None,
-                      details=form.details(), publish_at=publish_at)
+            post.edit(
+                form.title.data,
+                form.body.data,
+                form.tags.data,
+                draft=bool(form.save_draft.data or form.publish_at_utc) if was_draft else None,
+                details=form.details(),
+                publish_at=publish_at,
+            )
         except ContentTooLarge as refused:
             form.body.errors.append(str(refused))
         else:
@@ -200,15 +218,19 @@ def comment(post_id):
         try:
             spend_comment_allowance(current_user)
             with first_day_allowance(current_user, "comments"):
-                comment = post.add_comment(current_user._get_current_object(), form.body.data,
-                                           parent_id=form.parent_id.data or None,
-                                           submission=form.submission.data)
+                comment = post.add_comment(
+                    current_user._get_current_object(),
+                    form.body.data,
+                    parent_id=form.parent_id.data or None,
+                    submission=form.submission.data,
+                )
         except NewAccountLimit as refused:
             form.body.errors.append(str(refused))
         except CommentGone:
             form.parent_id.data = ""  # sent again, it is a new comment
-            form.body.errors.append("The comment you answered was deleted; "
-                                    "send yours again to post it as a new comment.")
+            form.body.errors.append(
+                "The comment you answered was deleted; send yours again to post it as a new comment."
+            )
         except CommentsClosed as closed:
             form.body.errors.append(str(closed) or "Comments are closed on this post.")
         except ContentTooLarge as refused:
@@ -217,16 +239,15 @@ def comment(post_id):
             form.body.errors.append(refused.description)
             status = 429
         else:
-            flash("Your reply is posted." if comment.parent else "Your comment is posted.",
-                  "success")
+            flash("Your reply is posted." if comment.parent else "Your comment is posted.", "success")
             # A new thread is on the last page (the first, newest first); a
             # reply on its parent's (the page replied from).
             order = comment_order()
-            page = (page_arg() if comment.parent and request.args.get("page")
-                    else 1 if order != OLDEST else -1)
-            return redirect(url_for(".post", post_id=post.id, page=page,
-                                    sort=None if order == OLDEST else order)
-                            + f"#comment-{comment.id}")
+            page = page_arg() if comment.parent and request.args.get("page") else 1 if order != OLDEST else -1
+            return redirect(
+                url_for(".post", post_id=post.id, page=page, sort=None if order == OLDEST else order)
+                + f"#comment-{comment.id}"
+            )
     return _render_post(post_id, form, status=status)
 
 
@@ -251,8 +272,9 @@ def _render_post(post_id, form, status=200):
         form.parent_id.data = str(reply_to.id)
     replying = reply_to if form is not None and form.parent_id.data else None
     further = None if post.draft else further_reading(post)
-    return render_template("post.html", post=post, comments=comments, form=form,
-                           replying=replying, further=further, order=order), status
+    return render_template(
+        "post.html", post=post, comments=comments, form=form, replying=replying, further=further, order=order
+    ), status
 
 
 @posts.app_template_filter("stored_tags")
@@ -313,8 +335,15 @@ def search():
     suggested = popular_tags() if query and not (page.total or people or tags) else []
     if not (page.items or people or tags):  # found nothing: made-up words must not fill the cache
         not_worth_keeping()
-    return render_template("search.html", query=query, page=page, terms=search_terms(query),
-                           people=people, tags=tags, suggested_tags=suggested)
+    return render_template(
+        "search.html",
+        query=query,
+        page=page,
+        terms=search_terms(query),
+        people=people,
+        tags=tags,
+        suggested_tags=suggested,
+    )
 
 
 @posts.route("/feed.atom")
@@ -352,7 +381,8 @@ def preview():
         abort(413)
     try:
         # The tags as they will be stored, so the writer sees them before saving.
-        return jsonify(html=render_markdown(text),
-                       tags=normalise_tags(request.form.get("tags", "")[:TAGS_TEXT_MAX]))
+        return jsonify(
+            html=render_markdown(text), tags=normalise_tags(request.form.get("tags", "")[:TAGS_TEXT_MAX])
+        )
     except ContentTooLarge as refused:
         return error_response(400, str(refused))

@@ -1,15 +1,16 @@
 """Profile forms: what anyone may say about themselves, and what only an
 administrator may change about an account."""
-from flask_babel import gettext as _, lazy_gettext as _l
+
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms import ValidationError
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField, ValidationError
 from wtforms.validators import Length, Optional
 
+from ..auth.forms import email_field, username_field
 from ..forms import SiteForm
 from ..markup import ContentTooLarge, render_bio
-from ..auth.forms import email_field, username_field
 from ..models import Role, User
 
 
@@ -18,16 +19,26 @@ def _strip(value):
 
 
 class EditProfileForm(SiteForm):
-    name = StringField(_l("Real name"), filters=[_strip], validators=[
-        Optional(), Length(max=64, message=_l("Names are at most 64 characters."))],
-        render_kw={"autocomplete": "name"})
-    location = StringField(_l("Location"), filters=[_strip], validators=[
-        Optional(), Length(max=64, message=_l("Locations are at most 64 characters."))])
-    about_me = TextAreaField(_l("About me"), validators=[
-        Optional(), Length(max=2000, message=_l("Keep it under 2,000 characters."))],
-        render_kw={"rows": 5})
-    avatar = FileField(_l("Avatar (optional: a JPEG, PNG, GIF or WebP image)"),
-                       render_kw={"accept": "image/jpeg,image/png,image/gif,image/webp"})
+    name = StringField(
+        _l("Real name"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=64, message=_l("Names are at most 64 characters."))],
+        render_kw={"autocomplete": "name"},
+    )
+    location = StringField(
+        _l("Location"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=64, message=_l("Locations are at most 64 characters."))],
+    )
+    about_me = TextAreaField(
+        _l("About me"),
+        validators=[Optional(), Length(max=2000, message=_l("Keep it under 2,000 characters."))],
+        render_kw={"rows": 5},
+    )
+    avatar = FileField(
+        _l("Avatar (optional: a JPEG, PNG, GIF or WebP image)"),
+        render_kw={"accept": "image/jpeg,image/png,image/gif,image/webp"},
+    )
     submit = SubmitField(_l("Save profile"))
 
     PROFILE_FIELDS = ("name", "location", "about_me")
@@ -87,11 +98,14 @@ class EditProfileAdminForm(EditProfileForm):
             raise ValidationError(_("That email address is already registered."))
 
     def validate_username(self, field):
-        if (field.data.strip().lower() != self.user.username_key
-                and User.username_taken(field.data)):
+        if field.data.strip().lower() != self.user.username_key and User.username_taken(field.data):
             raise ValidationError(_("That username is taken."))
 
     def profile_changes(self):
-        return {**super().profile_changes(),
-                "email": self.email.data, "username": self.username.data,
-                "confirmed": self.confirmed.data, "role": Role.named(self.role.data)}
+        return {
+            **super().profile_changes(),
+            "email": self.email.data,
+            "username": self.username.data,
+            "confirmed": self.confirmed.data,
+            "role": Role.named(self.role.data),
+        }

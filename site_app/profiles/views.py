@@ -1,6 +1,7 @@
 """Profile pages: a user's page with their posts, and editing a profile."""
-from flask_babel import gettext as _
+
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -23,18 +24,26 @@ from .forms import EditProfileAdminForm, EditProfileForm, too_large_avatar
 def user(username):
     user = User.without_follows(username=username) or abort(404)
     page = listing_page(Post.listing().filter(author=user))
-    return render_template("user.html", user=user, page=page, posts=page.items,
-                           post_count=Post.count_by(user.id),
-                           follows_you=(current_user.is_authenticated
-                                        and user.is_following(current_user)))
+    return render_template(
+        "user.html",
+        user=user,
+        page=page,
+        posts=page.items,
+        post_count=Post.count_by(user.id),
+        follows_you=(current_user.is_authenticated and user.is_following(current_user)),
+    )
 
 
 @profiles.route("/user/<username>/feed.atom")
 @cached_page(everyone=True)  # the writer and their posts are recorded as it renders
 def user_feed(username):
     user = User.objects.get_or_404(username=username)
-    return feed_response(Post.by_authors([user.id]), subtitle=f"Posts by {user.username}",
-                         page="profiles.user", username=user.username)
+    return feed_response(
+        Post.by_authors([user.id]),
+        subtitle=f"Posts by {user.username}",
+        page="profiles.user",
+        username=user.username,
+    )
 
 
 @profiles.route("/edit-profile", methods=["GET", "POST"])
@@ -60,9 +69,10 @@ def edit_profile_admin(user_id):
         refused = save_profile(form, user)
         if not refused:
             if form.role.data != old_role:
-                AuditEntry.record(current_user, "change role", f"user:{user.username}",
-                                  f"{old_role} → {form.role.data}")
-            flash(_('The profile of %(username)s has been updated.', username=user.username), "success")
+                AuditEntry.record(
+                    current_user, "change role", f"user:{user.username}", f"{old_role} → {form.role.data}"
+                )
+            flash(_("The profile of %(username)s has been updated.", username=user.username), "success")
             return redirect(url_for(".user", username=user.username))
     return _form_page(form, user, refused)
 
@@ -105,7 +115,9 @@ def save_profile(form, user):
     except AccountTaken as taken:
         # Lost a race with another account at the unique index.
         form[taken.field].errors.append(
-            "That email address is already registered." if taken.field == "email"
-            else "That username is taken.")
+            "That email address is already registered."
+            if taken.field == "email"
+            else "That username is taken."
+        )
         return 409
     return None

@@ -1,5 +1,6 @@
 """A reader's reactions to posts: likes (public, counted) and bookmarks
 (private, listed at ``/bookmarks``)."""
+
 from flask import Blueprint
 
 reactions = Blueprint("reactions", __name__)

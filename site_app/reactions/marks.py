@@ -5,6 +5,7 @@ page ask for their whole page at once: two indexed queries a page, whatever
 the number of cards, and none for anonymous readers (whose cached pages
 must not depend on who asks).
 """
+
 from collections import namedtuple
 
 from flask_login import current_user

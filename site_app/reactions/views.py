@@ -1,6 +1,8 @@
 """Liking a post, bookmarking it, and the reader's bookmarks."""
+
 from flask import abort, current_app, jsonify, redirect, render_template, url_for
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..decorators import permission_required
@@ -29,9 +31,12 @@ def like(post_id):
         abort(404)  # deleted while the reader clicked
     if wants_json():
         # The words too, in the reader's language: the page's script shows them.
-        return jsonify(liked=liked, likes=count,
-                       likes_text=ngettext("%(num)d like", "%(num)d likes", count),
-                       button=_("Unlike") if liked else _("Like"))
+        return jsonify(
+            liked=liked,
+            likes=count,
+            likes_text=ngettext("%(num)d like", "%(num)d likes", count),
+            button=_("Unlike") if liked else _("Like"),
+        )
     return redirect(_back_to(post))
 
 
@@ -50,5 +55,9 @@ def bookmark(post_id):
 def bookmarks():
     page = page_by_key(Bookmark.saved_by(current_user), current_app.config["POSTS_PER_PAGE"])
     # The reader's own count: their bookmarks' keys in the (user, ...) index.
-    return render_template("bookmarks.html", page=page, posts=Bookmark.posts_of(page.items),
-                           saved=Bookmark.saved_by(current_user).count())
+    return render_template(
+        "bookmarks.html",
+        page=page,
+        posts=Bookmark.posts_of(page.items),
+        saved=Bookmark.saved_by(current_user).count(),
+    )

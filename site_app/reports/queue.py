@@ -1,12 +1,18 @@
 """The moderation queue's first tab: open reports grouped by target, each
 with what it is, where it is, and what a moderator may do with it."""
+
 from collections import namedtuple
 
 from ..models.reports import DECISIONS, REASONS, Report, stored_target
 
 REASON_LABELS = dict(REASONS)
-DECISION_LABELS = {"hide": "Hide", "unpublish": "Unpublish", "delete": "Delete",
-                   "disable": "Disable the author", "dismiss": "Dismiss"}
+DECISION_LABELS = {
+    "hide": "Hide",
+    "unpublish": "Unpublish",
+    "delete": "Delete",
+    "disable": "Disable the author",
+    "dismiss": "Dismiss",
+}
 
 Reported = namedtuple("Reported", "key kind target count reasons notes first decisions")
 
@@ -20,8 +26,16 @@ def reported_targets():
         kind = key.partition(":")[0]
         target = stored_target(key)
         decisions = DECISIONS[kind] if target else ("dismiss",)
-        rows.append(Reported(key, kind, target, group["count"],
-                             [REASON_LABELS.get(r, r) for r in group["reasons"]],
-                             group["notes"], group["first"],
-                             [(d, DECISION_LABELS[d]) for d in decisions]))
+        rows.append(
+            Reported(
+                key,
+                kind,
+                target,
+                group["count"],
+                [REASON_LABELS.get(r, r) for r in group["reasons"]],
+                group["notes"],
+                group["first"],
+                [(d, DECISION_LABELS[d]) for d in decisions],
+            )
+        )
     return rows

@@ -1,7 +1,9 @@
 """Reporting a post, a comment or a member; moderators deciding on reports
 (the queue itself is the first tab of ``/moderate``)."""
-from flask_babel import gettext as _, ngettext
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..decorators import confirmed_required, permission_required
@@ -31,8 +33,12 @@ def target_url(target):
 
 @reports.route("/report", methods=["GET", "POST"])
 @confirmed_required
-@limiter.limit(_report_rate_limit, methods=["POST"], key_func=_reporter_key,
-               error_message="Too many reports at once. Wait a while and try again.")
+@limiter.limit(
+    _report_rate_limit,
+    methods=["POST"],
+    key_func=_reporter_key,
+    error_message="Too many reports at once. Wait a while and try again.",
+)
 def report():
     form = ReportForm(target=request.args.get("target"))
     target = find_target(form.target.data)
@@ -50,8 +56,7 @@ def report():
             return redirect(target_url(target))
     elif form.errors:
         status = 400
-    return render_template("report.html", form=form, target=target,
-                           back=target_url(target)), status
+    return render_template("report.html", form=form, target=target, back=target_url(target)), status
 
 
 @reports.route("/moderate/reports", methods=["POST"])
@@ -65,7 +70,12 @@ def decide_reports():
     closed = decide(form.target.data, form.decision.data, current_user._get_current_object())
     if closed is None:
         abort(400)
-    flash(ngettext("Done: %(num)d report closed, and the reader who sent it is told.",
-                   "Done: %(num)d reports closed, and the readers who sent them are told.",
-                   closed), "success")
+    flash(
+        ngettext(
+            "Done: %(num)d report closed, and the reader who sent it is told.",
+            "Done: %(num)d reports closed, and the readers who sent them are told.",
+            closed,
+        ),
+        "success",
+    )
     return redirect(url_for("comments.moderate"))

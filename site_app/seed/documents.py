@@ -7,8 +7,9 @@ Markdown rendering, so seeded posts look exactly like written ones.
 Every fake account shares the demo password. It is hashed once: hashing is
 deliberately slow, and thousands of hashes would dominate the run.
 """
-from dataclasses import dataclass, field
+
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import timedelta
 from io import BytesIO
 
@@ -50,8 +51,9 @@ def build_users(count, fake, rng, now, role_ids, password_hash, progress):
     joined = (now - timedelta(days=4 * 365), now - timedelta(days=370))
 
     def add(email, username, name, role):
-        users.append(_user_document(fake, rng, now, joined, email, username, name,
-                                    role_ids[role], password_hash))
+        users.append(
+            _user_document(fake, rng, now, joined, email, username, name, role_ids[role], password_hash)
+        )
         taken_emails.add(email)
         taken_keys.add(username)
         bar.update(1)
@@ -85,8 +87,14 @@ def _existing_accounts():
 
 def _user_document(fake, rng, now, joined, email, username, name, role_id, password_hash):
     return User(
-        id=ObjectId(), email=email, username=username, username_key=username.lower(),
-        password_hash=password_hash, confirmed=True, role=role_id, name=name[:64],
+        id=ObjectId(),
+        email=email,
+        username=username,
+        username_key=username.lower(),
+        password_hash=password_hash,
+        confirmed=True,
+        role=role_id,
+        name=name[:64],
         location=f"{fake.city()}, {fake.country()}"[:64],
         about_me=" ".join(fake.paragraphs(nb=rng.randint(1, 2)))[:2000],
         member_since=random_time(rng, *joined),
@@ -116,8 +124,9 @@ def add_follows(users, demo_id, target, rng, progress):
                 bar.update(1)
         if target - made > len(ids) * (len(ids) - 1) // 2:
             # Dense graphs: draw from every free pair instead of retrying.
-            free = [(a, b) for a in range(len(ids)) for b in range(len(ids))
-                    if a != b and b not in following[a]]
+            free = [
+                (a, b) for a in range(len(ids)) for b in range(len(ids)) if a != b and b not in following[a]
+            ]
             for a, b in rng.sample(free, target - made):
                 following[a].add(b)
             bar.update(target - made)
@@ -162,9 +171,14 @@ def plan_posts(count, users, demo_ids, rng, now):
     # A living site writes more lately than a year ago (skew < 1 leans
     # late): spread evenly, 150 posts left ~2 in the newest week, and
     # Explore's "Trending this week" had nothing to show.
-    plans = [PostPlan(author_id, random_time(rng, now - timedelta(days=365), now, skew=0.5),
-                      normalise_tags(rng.sample(fake_text.TAG_VOCABULARY, rng.randint(0, 5))))
-             for author_id in authors]
+    plans = [
+        PostPlan(
+            author_id,
+            random_time(rng, now - timedelta(days=365), now, skew=0.5),
+            normalise_tags(rng.sample(fake_text.TAG_VOCABULARY, rng.randint(0, 5))),
+        )
+        for author_id in authors
+    ]
     plans.sort(key=lambda plan: plan.timestamp)
     return plans
 
@@ -186,8 +200,11 @@ def attach_images(plans, count, fake, rng, progress):
             plan = plans[plan_index]
             data, content_type, extension = picture(rng, number)
             alt = fake.sentence(nb_words=4).rstrip(".")
-            upload = FileStorage(BytesIO(data), content_type=content_type,
-                                 filename=f"{'-'.join(alt.lower().split())}.{extension}")
+            upload = FileStorage(
+                BytesIO(data),
+                content_type=content_type,
+                filename=f"{'-'.join(alt.lower().split())}.{extension}",
+            )
             stored = store_upload(upload, plan.author_id)
             plan.images.append((ObjectId(stored["id"]), _file_url(stored["id"]), alt))
             bar.update(1)
@@ -205,10 +222,15 @@ def build_posts(plans, fake, rng, progress):
     posts = []
     with progress("posts", len(plans)) as bar:
         for plan in plans:
-            post = Post(id=ObjectId(), title=fake_text.post_title(rng, plan.tags, plan.timestamp),
-                        body=fake_text.post_body(fake, rng, [(url, alt) for _id, url, alt in plan.images]),
-                        tags=plan.tags, timestamp=plan.timestamp, author=plan.author_id,
-                        files=[file_id for file_id, _url, _alt in plan.images])
+            post = Post(
+                id=ObjectId(),
+                title=fake_text.post_title(rng, plan.tags, plan.timestamp),
+                body=fake_text.post_body(fake, rng, [(url, alt) for _id, url, alt in plan.images]),
+                tags=plan.tags,
+                timestamp=plan.timestamp,
+                author=plan.author_id,
+                files=[file_id for file_id, _url, _alt in plan.images],
+            )
             post.render()
             post.post_bytes = post.own_bytes()  # as Post.publish stores it
             posts.append(post)
@@ -239,12 +261,20 @@ def add_comments(posts, users, total, fake, rng, now, progress):
                 # "@name ..." answers someone: a reply in one of the threads so far.
                 threads = [c.id for c in comments if not c.parent]
                 parent = rng.choice(threads) if body.startswith("@") and threads else None
-                links = Mentions((name, name_ids[name]) for name in mentioned_names(body)
-                                 if name in name_ids).links()
-                comments.append(Comment(body=body, body_html=render_comment(body, links),
-                                        timestamp=timestamp, author=author_id, parent=parent,
-                                        # A few hidden ones give moderators something to review.
-                                        disabled=rng.random() < 0.03))
+                links = Mentions(
+                    (name, name_ids[name]) for name in mentioned_names(body) if name in name_ids
+                ).links()
+                comments.append(
+                    Comment(
+                        body=body,
+                        body_html=render_comment(body, links),
+                        timestamp=timestamp,
+                        author=author_id,
+                        parent=parent,
+                        # A few hidden ones give moderators something to review.
+                        disabled=rng.random() < 0.03,
+                    )
+                )
             post.comments = comments
             post.comment_count = len(comments)
             post.reply_count = sum(1 for c in comments if c.parent)
@@ -264,8 +294,9 @@ def add_likes(posts, users, rng, progress):
         for post in posts:
             wanted = min(len(user_ids), int(rng.paretovariate(1.2)) - 1)
             for user_id in rng.sample(user_ids, wanted):
-                likes.append({"_id": ObjectId(), "post": post.id, "user": user_id,
-                              "timestamp": post.timestamp})
+                likes.append(
+                    {"_id": ObjectId(), "post": post.id, "user": user_id, "timestamp": post.timestamp}
+                )
             post.like_count = wanted
             bar.update(1)
     return likes

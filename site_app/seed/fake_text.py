@@ -1,6 +1,7 @@
 """The words of the demo: titles, Markdown bodies, comments and usernames as
 people write them. Pure functions of a ``random.Random`` and a Faker, so the
 same seed gives the same text."""
+
 import re
 import unicodedata
 
@@ -9,11 +10,41 @@ import click
 # Topics a small developer-and-hobbies blog community writes about. Mixed case
 # and spacing on purpose: they go through ``normalise_tags`` like user input.
 TAG_VOCABULARY = (
-    "Python", "Flask", "MongoDB", "JavaScript", "TypeScript", "Rust", "Go", "Linux",
-    "DevOps", "Docker", "Kubernetes", "Testing", "Security", "Performance", "Databases",
-    "Web Development", "Open Source", "Machine Learning", "Data Science", "Career",
-    "Remote Work", "Productivity", "Design", "UX", "Accessibility", "Writing", "Books",
-    "Photography", "Travel", "Cooking", "Coffee", "Hiking", "Music", "Gardening", "Cycling",
+    "Python",
+    "Flask",
+    "MongoDB",
+    "JavaScript",
+    "TypeScript",
+    "Rust",
+    "Go",
+    "Linux",
+    "DevOps",
+    "Docker",
+    "Kubernetes",
+    "Testing",
+    "Security",
+    "Performance",
+    "Databases",
+    "Web Development",
+    "Open Source",
+    "Machine Learning",
+    "Data Science",
+    "Career",
+    "Remote Work",
+    "Productivity",
+    "Design",
+    "UX",
+    "Accessibility",
+    "Writing",
+    "Books",
+    "Photography",
+    "Travel",
+    "Cooking",
+    "Coffee",
+    "Hiking",
+    "Music",
+    "Gardening",
+    "Cycling",
 )
 TITLE_TEMPLATES = (
     "What I learned from a year of {topic}",
@@ -28,19 +59,34 @@ TITLE_TEMPLATES = (
     "Is {topic} worth it in {year}?",
 )
 CODE_SNIPPETS = (
-    ("python", 'def slugify(title):\n    """Lower-case words joined by dashes."""\n'
-               '    return "-".join(title.lower().split())\n\nprint(slugify("Hello World"))'),
-    ("python", "from collections import Counter\n\nwords = open('post.md').read().split()\n"
-               "for word, count in Counter(words).most_common(5):\n    print(f'{word}: {count}')"),
-    ("javascript", "const posts = await fetch('/api/v1/posts/')\n  .then((r) => r.json());\n"
-                   "console.log(posts.count);"),
+    (
+        "python",
+        'def slugify(title):\n    """Lower-case words joined by dashes."""\n'
+        '    return "-".join(title.lower().split())\n\nprint(slugify("Hello World"))',
+    ),
+    (
+        "python",
+        "from collections import Counter\n\nwords = open('post.md').read().split()\n"
+        "for word, count in Counter(words).most_common(5):\n    print(f'{word}: {count}')",
+    ),
+    (
+        "javascript",
+        "const posts = await fetch('/api/v1/posts/')\n  .then((r) => r.json());\nconsole.log(posts.count);",
+    ),
     ("bash", "python -m venv .venv\nsource .venv/bin/activate\npip install -r requirements.txt"),
     ("sql", "SELECT author, COUNT(*) AS posts\nFROM posts\nGROUP BY author\nORDER BY posts DESC;"),
     ("go", 'package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Println("hello, world")\n}'),
 )
 COMMENT_OPENERS = (
-    "Great write-up!", "Thanks for sharing.", "I disagree a little here.", "This matches my experience.",
-    "Bookmarked.", "Interesting take.", "Nice one!", "Hmm, not sure about this.", "Very helpful, thank you.",
+    "Great write-up!",
+    "Thanks for sharing.",
+    "I disagree a little here.",
+    "This matches my experience.",
+    "Bookmarked.",
+    "Interesting take.",
+    "Nice one!",
+    "Hmm, not sure about this.",
+    "Very helpful, thank you.",
     "Could you expand on the second point?",
 )
 _USERNAME_RE = re.compile(r"[^a-z0-9_.]+")
@@ -52,7 +98,8 @@ def faker(rng_seed):
         from faker import Faker
     except ImportError:  # the production image installs requirements.txt only
         raise click.ClickException(
-            "fake content needs Faker: pip install -r requirements-embedded.txt") from None
+            "fake content needs Faker: pip install -r requirements-embedded.txt"
+        ) from None
 
     fake = Faker("en_US")
     if rng_seed is not None:
@@ -77,8 +124,7 @@ def unique_username(name, rng, taken_keys):
 
 def post_title(rng, tags, timestamp):
     topic = tags[0].replace("-", " ").title() if tags else rng.choice(TAG_VOCABULARY)
-    return rng.choice(TITLE_TEMPLATES).format(topic=topic, n=rng.randint(3, 12),
-                                              year=timestamp.year)
+    return rng.choice(TITLE_TEMPLATES).format(topic=topic, n=rng.randint(3, 12), year=timestamp.year)
 
 
 def post_body(fake, rng, images):
@@ -123,13 +169,11 @@ def _paragraph(fake, rng):
 
 
 def _bullet_list(fake, rng):
-    return "\n".join(f"- {fake.sentence(nb_words=rng.randint(3, 8))}"
-                     for _ in range(rng.randint(2, 5)))
+    return "\n".join(f"- {fake.sentence(nb_words=rng.randint(3, 8))}" for _ in range(rng.randint(2, 5)))
 
 
 def _numbered_list(fake, rng):
-    return "\n".join(f"{i}. {fake.sentence(nb_words=rng.randint(3, 8))}"
-                     for i in range(1, rng.randint(3, 6)))
+    return "\n".join(f"{i}. {fake.sentence(nb_words=rng.randint(3, 8))}" for i in range(1, rng.randint(3, 6)))
 
 
 def _code_block(fake, rng):
@@ -143,13 +187,17 @@ def _quote(fake, rng):
 
 def _link_paragraph(fake, rng):
     words = fake.words(nb=rng.randint(2, 4))
-    return (f"{fake.sentence()} See [{' '.join(words)}](https://{fake.domain_name()}/"
-            f"{'-'.join(words)}) for the details.")
+    return (
+        f"{fake.sentence()} See [{' '.join(words)}](https://{fake.domain_name()}/"
+        f"{'-'.join(words)}) for the details."
+    )
 
 
 def _table(fake, rng):
     rows = ["| Tool | Version | Verdict |", "| --- | ---: | --- |"]
     for _ in range(rng.randint(2, 4)):
-        rows.append(f"| {fake.word().title()} | {rng.randint(1, 9)}.{rng.randint(0, 20)} "
-                    f"| {fake.sentence(nb_words=3).rstrip('.')} |")
+        rows.append(
+            f"| {fake.word().title()} | {rng.randint(1, 9)}.{rng.randint(0, 20)} "
+            f"| {fake.sentence(nb_words=3).rstrip('.')} |"
+        )
     return "\n".join(rows)

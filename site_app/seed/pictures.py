@@ -1,5 +1,6 @@
 """Pictures for the demo posts, drawn with Pillow: no files shipped, no
 network, and the same seed draws the same pictures."""
+
 from io import BytesIO
 
 
@@ -24,8 +25,7 @@ def picture(rng, number):
         elif shape == "rectangle":
             draw.rectangle(box, fill=_colour(rng))
         else:
-            draw.polygon([(x, y - size), (x - size, y + size), (x + size, y + size)],
-                         fill=_colour(rng))
+            draw.polygon([(x, y - size), (x - size, y + size), (x + size, y + size)], fill=_colour(rng))
     buffer = BytesIO()
     if number % 2:
         drawn.save(buffer, "PNG", optimize=True)

@@ -1,4 +1,5 @@
 """One seeding run: how much to make, the phases in order, what it took."""
+
 import random
 import time
 from collections import Counter
@@ -17,6 +18,7 @@ from .fake_text import faker
 class SeedSizes:
     """How much to create. ``users`` counts every new account, the demo
     logins included; ``follows`` is the number of follow relations."""
+
     users: int = 50
     posts: int = 300
     comments: int = 3000
@@ -83,9 +85,15 @@ def reset_database():
     built on a real server stay in place.
     """
     database = User._get_collection().database
-    for name in (User._get_collection().name, Post._get_collection().name,
-                 Like._get_collection().name, Bookmark._get_collection().name,
-                 Role._get_collection().name, "fs.files", "fs.chunks"):
+    for name in (
+        User._get_collection().name,
+        Post._get_collection().name,
+        Like._get_collection().name,
+        Bookmark._get_collection().name,
+        Role._get_collection().name,
+        "fs.files",
+        "fs.chunks",
+    ):
         database[name].delete_many({})
     Role.insert_roles()
 
@@ -106,11 +114,13 @@ def seed_database(sizes, rng_seed=None, progress=SilentProgress):
 
     with _Phase(report, "users"):
         password_hash = generate_password_hash(DEMO_PASSWORD)
-        users, demo_ids = documents.build_users(sizes.users, fake, rng, now, role_ids,
-                                                password_hash, progress)
+        users, demo_ids = documents.build_users(
+            sizes.users, fake, rng, now, role_ids, password_hash, progress
+        )
     with _Phase(report, "follows"):
-        report.counts["follows"] = documents.add_follows(users, demo_ids.get("demo"),
-                                                         sizes.follow_target(), rng, progress)
+        report.counts["follows"] = documents.add_follows(
+            users, demo_ids.get("demo"), sizes.follow_target(), rng, progress
+        )
     with _Phase(report, "users"):
         if users:
             User._get_collection().insert_many(users, ordered=False)
@@ -123,8 +133,9 @@ def seed_database(sizes, rng_seed=None, progress=SilentProgress):
     with _Phase(report, "posts"):
         posts = documents.build_posts(plans, fake, rng, progress)
     with _Phase(report, "comments"):
-        report.counts["comments"] = documents.add_comments(posts, users, sizes.comments, fake,
-                                                           rng, now, progress)
+        report.counts["comments"] = documents.add_comments(
+            posts, users, sizes.comments, fake, rng, now, progress
+        )
     with _Phase(report, "likes"):
         likes = documents.add_likes(posts, users, rng, progress)
     with _Phase(report, "writes"):
@@ -138,8 +149,7 @@ def seed_database(sizes, rng_seed=None, progress=SilentProgress):
     # Listed when they exist, whether made now or by an earlier run.
     emails = [email for email, _name, _role, _full in DEMO_ACCOUNTS]
     present = set(User.objects(email__in=emails).scalar("email"))
-    report.logins = [(email, role) for email, _name, role, _full in DEMO_ACCOUNTS
-                     if email in present]
+    report.logins = [(email, role) for email, _name, role, _full in DEMO_ACCOUNTS if email in present]
     # Bulk inserts fire no document signals: renew cached pages (a shared cache).
     content_changed()
     return report
@@ -150,7 +160,7 @@ def _insert_in_batches(collection, stored, progress, batch_size=200):
     # posts carry many comments, and give the progress bar something to show.
     with progress("writing", len(stored)) as bar:
         for start in range(0, len(stored), batch_size):
-            batch = stored[start:start + batch_size]
+            batch = stored[start : start + batch_size]
             collection.insert_many(batch, ordered=False)
             bar.update(len(batch))
 
@@ -162,8 +172,7 @@ def describe(report):
         f"created {counts['users']} users, {counts['follows']} follows, {counts['posts']} posts, "
         f"{counts['comments']} comments, {counts['images']} images, {counts['likes']} likes "
         f"in {report.total_seconds:.2f}s",
-        "time by phase: " + ", ".join(f"{name} {seconds:.2f}s"
-                                      for name, seconds in report.seconds.items()),
+        "time by phase: " + ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.seconds.items()),
         f"demo logins (password {DEMO_PASSWORD!r}):",
     ]
     lines.extend(f"  {email}  ({role})" for email, role in report.logins)

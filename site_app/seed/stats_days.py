@@ -1,5 +1,6 @@
 """The demo writers' last 30 days (views, and the comments written each
 day), so ``/stats`` has a chart to show from the first run."""
+
 from collections import Counter
 from datetime import timedelta
 
@@ -21,8 +22,15 @@ def add_days(posts, writer_ids, rng, now):
             day = today - timedelta(days=back)
             if day < day_of(post.timestamp):
                 break
-            days.append({"post": post.id, "author": post.author_id, "day": day,
-                         "views": rng.randint(0, usual), "comments": comments.get(day, 0)})
+            days.append(
+                {
+                    "post": post.id,
+                    "author": post.author_id,
+                    "day": day,
+                    "views": rng.randint(0, usual),
+                    "comments": comments.get(day, 0),
+                }
+            )
     if days:
         PostDay._get_collection().insert_many(days, ordered=False)
     return len(days)

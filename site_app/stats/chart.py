@@ -2,6 +2,7 @@
 script, no inline style (the CSP refuses it; colours come from classes in
 site.css). The template writes the shapes; the same numbers are in a table
 beside it for those who do not see the chart."""
+
 from dataclasses import dataclass
 
 WIDTH, HEIGHT = 600, 160
@@ -40,6 +41,14 @@ def bar_chart(days):
     bars = []
     for n, (day, views, *_rest) in enumerate(days):
         height = round(room * views / peak, 1) if peak else 0
-        bars.append(Bar(x=round(LEFT + n * step + GAP / 2, 1), y=round(baseline - height, 1),
-                        width=round(step - GAP, 1), height=height, day=day, views=views))
+        bars.append(
+            Bar(
+                x=round(LEFT + n * step + GAP / 2, 1),
+                y=round(baseline - height, 1),
+                width=round(step - GAP, 1),
+                height=height,
+                day=day,
+                views=views,
+            )
+        )
     return Chart(WIDTH, HEIGHT, bars, peak, baseline, TOP, LEFT)

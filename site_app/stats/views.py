@@ -1,4 +1,5 @@
 """``/stats``: the signed-in writer's numbers."""
+
 from flask import render_template
 from flask_login import current_user
 
@@ -15,5 +16,6 @@ from .numbers import WINDOW_DAYS, writer_numbers
 def index():
     flush_views()  # this process's latest; other processes' within their interval
     numbers = writer_numbers(current_user.id)
-    return render_template("stats.html", numbers=numbers, chart=bar_chart(numbers.days),
-                           window_days=WINDOW_DAYS)
+    return render_template(
+        "stats.html", numbers=numbers, chart=bar_chart(numbers.days), window_days=WINDOW_DAYS
+    )

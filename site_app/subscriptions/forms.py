@@ -17,8 +17,10 @@ class NewsletterSettingsForm(SiteForm):
 
 
 class ImportForm(SiteForm):
-    file = FileField(_l("A CSV file of addresses (one a row, in the first column)"),
-                     validators=[FileRequired(message=_l("Choose a CSV file."))])
+    file = FileField(
+        _l("A CSV file of addresses (one a row, in the first column)"),
+        validators=[FileRequired(message=_l("Choose a CSV file."))],
+    )
     submit = SubmitField(_l("Send each the opt-in mail"))
 
 

@@ -1,11 +1,14 @@
 """Adding addresses to a writer's list (always through the opt-in mail) and
 the list as CSV, out and in."""
+
 import csv
 import io
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from flask_babel import force_locale, gettext as _, lazy_gettext as _l, ngettext
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..email import send_email
 from ..models.subscriptions import Subscription
@@ -25,10 +28,13 @@ def ask_to_confirm(writer, email):
     if subscription.active:
         return
     token = make_token(CONFIRM_SUBSCRIPTION, str(subscription.id))
-    send_email(subscription.email,
-               _l("Confirm your subscription to %(writer)s", writer=writer.name or writer.username),
-               "subscription_confirm", writer=writer,
-               url=site_url_for("subscriptions.confirm", token=token))
+    send_email(
+        subscription.email,
+        _l("Confirm your subscription to %(writer)s", writer=writer.name or writer.username),
+        "subscription_confirm",
+        writer=writer,
+        url=site_url_for("subscriptions.confirm", token=token),
+    )
 
 
 def export_lines(writer_id):
@@ -72,9 +78,14 @@ def read_addresses(upload):
             invalid.append(cell)
     rows = current_app.config["SUBSCRIBER_IMPORT_MAX_ROWS"]
     if len(addresses) > rows:
-        raise ImportRefused(ngettext("The file holds %(num)d address; at most %(rows)d at once.",
-                                     "The file holds %(num)d addresses; at most %(rows)d at once.",
-                                     len(addresses), rows=rows))
+        raise ImportRefused(
+            ngettext(
+                "The file holds %(num)d address; at most %(rows)d at once.",
+                "The file holds %(num)d addresses; at most %(rows)d at once.",
+                len(addresses),
+                rows=rows,
+            )
+        )
     return list(dict.fromkeys(normalise_email(a) for a in addresses)), invalid
 
 

@@ -7,12 +7,14 @@ after the last subscriber id it reached. Every mail is claimed first
 (``Delivery.claim``, a unique index on post and subscription): a batch that
 is run again after a crash or a retry skips whoever was mailed already.
 """
+
 import logging
 import re
 from urllib.parse import urljoin
 
 from flask import current_app, render_template
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_mail import Message
 from markupsafe import Markup
 
@@ -99,29 +101,41 @@ class Newsletter:
 
     def message_to(self, subscription):
         unsubscribe = unsubscribe_url(subscription.id)
-        context = {"post": self.post, "writer": self.writer, "post_url": self.post_url,
-                   "content_html": self.html, "content_text": self.text,
-                   "whole": self.whole, "unsubscribe_url": unsubscribe}
+        context = {
+            "post": self.post,
+            "writer": self.writer,
+            "post_url": self.post_url,
+            "content_html": self.html,
+            "content_text": self.text,
+            "whole": self.whole,
+            "unsubscribe_url": unsubscribe,
+        }
         return Message(
-            subject=self.subject, sender=self.sender, recipients=[subscription.email],
+            subject=self.subject,
+            sender=self.sender,
+            recipients=[subscription.email],
             body=render_template("email/newsletter.txt", **context),
             html=render_template("email/newsletter.html", **context),
             # RFC 8058: a mail client may end the subscription with one POST.
-            extra_headers={"List-Unsubscribe": f"<{unsubscribe}>",
-                           "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+            extra_headers={
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        )
 
 
 def unsubscribe_url(subscription_id):
-    return site_url_for("subscriptions.unsubscribe",
-                        token=make_token(UNSUBSCRIBE, str(subscription_id)))
+    return site_url_for("subscriptions.unsubscribe", token=make_token(UNSUBSCRIBE, str(subscription_id)))
 
 
 def images_as_links(html, site_url):
     """Sanitised HTML with each image a link to it (mail clients block
     remote images; a link is read and followed by choice)."""
+
     def as_link(match):
         attributes = dict(_ATTRIBUTE.findall(match.group(0)))
         href = urljoin(site_url + "/", attributes.get("src", ""))
         label = attributes.get("alt") or _("Image")
         return f'<a href="{href}">[{label}]</a>'
+
     return _IMAGE.sub(as_link, html)

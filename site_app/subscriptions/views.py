@@ -1,8 +1,9 @@
 """Subscribing to a writer by email, confirming, ending it, and the
 writer's list (count, page, CSV out and in, what the mail holds)."""
-from flask import (Response, abort, current_app, flash, redirect, render_template, request,
-                   url_for)
-from flask_babel import gettext as _, lazy_gettext as _l
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..decorators import confirmed_required, permission_required
@@ -36,10 +37,16 @@ def _target_key():
 # floods back; a flood answers 429 and changes nothing.
 @subscriptions.post("/user/<username>/subscribe")
 @csrf.exempt
-@limiter.limit(lambda: current_app.config["SUBSCRIBE_RATE_LIMIT"], key_func=_address_key,
-               error_message=_l("Too many requests for this address. Try again later."))
-@limiter.limit(lambda: current_app.config["SUBSCRIBE_TARGET_RATE_LIMIT"], key_func=_target_key,
-               error_message=_l("Too many requests for this writer. Try again later."))
+@limiter.limit(
+    lambda: current_app.config["SUBSCRIBE_RATE_LIMIT"],
+    key_func=_address_key,
+    error_message=_l("Too many requests for this address. Try again later."),
+)
+@limiter.limit(
+    lambda: current_app.config["SUBSCRIBE_TARGET_RATE_LIMIT"],
+    key_func=_target_key,
+    error_message=_l("Too many requests for this writer. Try again later."),
+)
 def subscribe(username):
     writer = _writer_or_404(username)
     form = SubscribeForm(meta={"csrf": False})
@@ -47,16 +54,16 @@ def subscribe(username):
         return render_template("subscriptions/subscribe.html", form=form, writer=writer), 400
     ask_to_confirm(writer, form.email.data)
     # The same answer whether the address was new, pending or subscribed.
-    return render_template("subscriptions/check_inbox.html", writer=writer,
-                           email=form.email.data)
+    return render_template("subscriptions/check_inbox.html", writer=writer, email=form.email.data)
 
 
 @subscriptions.route("/subscriptions/confirm/<token>", methods=["GET", "POST"])
 def confirm(token):
     """The mailed link shows a button; pressing it (a POST, so a mail
     scanner fetching the link confirms nothing) activates the subscription."""
-    subscription_id = read_token(CONFIRM_SUBSCRIPTION, token,
-                                 current_app.config["SUBSCRIPTION_CONFIRM_MAX_AGE"])
+    subscription_id = read_token(
+        CONFIRM_SUBSCRIPTION, token, current_app.config["SUBSCRIPTION_CONFIRM_MAX_AGE"]
+    )
     subscription = subscription_id and Subscription.objects(id=subscription_id).first()
     if not subscription:
         return render_template("subscriptions/link_invalid.html"), 404
@@ -65,8 +72,7 @@ def confirm(token):
     if form.validate_on_submit():
         Subscription.confirm(subscription.id)
         return render_template("subscriptions/confirmed.html", writer=writer)
-    return render_template("subscriptions/confirm.html", writer=writer, form=form,
-                           email=subscription.email)
+    return render_template("subscriptions/confirm.html", writer=writer, form=form, email=subscription.email)
 
 
 # RFC 8058: mail clients POST here with no session and no CSRF token; the
@@ -83,8 +89,7 @@ def unsubscribe(token):
             Subscription.end(subscription.id)
         return render_template("subscriptions/unsubscribed.html")
     writer = subscription and User.without_follows(id=subscription.writer)
-    return render_template("subscriptions/unsubscribe.html", writer=writer,
-                           subscription=subscription)
+    return render_template("subscriptions/unsubscribe.html", writer=writer, subscription=subscription)
 
 
 @subscriptions.post("/user/<username>/email-on")
@@ -110,8 +115,7 @@ def newsletter_on(writer):
 def email_off(username):
     writer = _writer_or_404(username)
     Subscription.end_of(writer.id, current_user.email)
-    flash(_("You will no longer get %(username)s's posts by email.", username=writer.username),
-          "success")
+    flash(_("You will no longer get %(username)s's posts by email.", username=writer.username), "success")
     return redirect(url_for("profiles.user", username=writer.username))
 
 
@@ -119,15 +123,21 @@ def email_off(username):
 @permission_required(Permission.WRITE)
 def subscribers():
     writer = current_user._get_current_object()
-    return _subscribers_page(writer, NewsletterSettingsForm(whole_post=writer.newsletter_whole_post),
-                             ImportForm())
+    return _subscribers_page(
+        writer, NewsletterSettingsForm(whole_post=writer.newsletter_whole_post), ImportForm()
+    )
 
 
 def _subscribers_page(writer, settings, import_form, status=200, imported=None):
     listed = list(Subscription.active_of(writer.id).only("email", "confirmed_at").limit(LISTED))
-    return render_template("subscriptions/subscribers.html", count=Subscription.count_of(writer.id),
-                           subscribers=listed, settings=settings, import_form=import_form,
-                           imported=imported), status
+    return render_template(
+        "subscriptions/subscribers.html",
+        count=Subscription.count_of(writer.id),
+        subscribers=listed,
+        settings=settings,
+        import_form=import_form,
+        imported=imported,
+    ), status
 
 
 @subscriptions.post("/subscribers/settings")
@@ -145,8 +155,11 @@ def newsletter_settings():
 @permission_required(Permission.WRITE)
 def export_subscribers():
     # Streamed: the lines need the database only, no request context.
-    return Response(export_lines(current_user.id), mimetype="text/csv", headers={
-        "Content-Disposition": "attachment; filename=subscribers.csv"})
+    return Response(
+        export_lines(current_user.id),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=subscribers.csv"},
+    )
 
 
 def _importer_key():
@@ -155,8 +168,11 @@ def _importer_key():
 
 @subscriptions.post("/subscribers/import")
 @permission_required(Permission.WRITE)
-@limiter.limit(lambda: current_app.config["SUBSCRIBER_IMPORT_RATE_LIMIT"], key_func=_importer_key,
-               error_message=_l("Too many imports today. Try again tomorrow."))
+@limiter.limit(
+    lambda: current_app.config["SUBSCRIBER_IMPORT_RATE_LIMIT"],
+    key_func=_importer_key,
+    error_message=_l("Too many imports today. Try again tomorrow."),
+)
 def import_subscribers():
     writer = current_user._get_current_object()
     settings = NewsletterSettingsForm(whole_post=writer.newsletter_whole_post, formdata=None)
@@ -168,5 +184,6 @@ def import_subscribers():
     except ImportRefused as refusal:
         form.file.errors.append(str(refusal))
         return _subscribers_page(writer, settings, form, status=400)
-    return _subscribers_page(writer, settings, ImportForm(formdata=None),
-                             imported={"asked": asked, "invalid": invalid})
+    return _subscribers_page(
+        writer, settings, ImportForm(formdata=None), imported={"asked": asked, "invalid": invalid}
+    )

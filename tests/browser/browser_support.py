@@ -1,5 +1,6 @@
 """What the browser tests share besides fixtures: the server handle, the
 watcher of browser problems, screenshots and the axe-core check."""
+
 import itertools
 import os
 import re
@@ -15,8 +16,13 @@ SCREENSHOTS = Path(os.environ.get("SCREENSHOTS_DIR") or ROOT / "build" / "screen
 AXE_JS = HERE / "vendor" / "axe.min.js"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--disable-dev-shm-usage",
 ]
 # The SITE_ADMIN of the test server: registering it makes an Administrator.
@@ -60,8 +66,8 @@ class LiveSite:
                 return found[-1]
             time.sleep(0.1)
         raise AssertionError(
-            f"no email with a {path_prefix} link in the server log; its end:\n"
-            + self.log()[-3000:])
+            f"no email with a {path_prefix} link in the server log; its end:\n" + self.log()[-3000:]
+        )
 
     def log_size(self):
         return len(self.log())
@@ -128,8 +134,9 @@ class PageWatch:
 def screenshot(page, name, full_page=False):
     """Save ``<SCREENSHOTS>/<name>.png`` (the viewport unless full_page)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page,
-                    animations="disabled", caret="hide")
+    page.screenshot(
+        path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page, animations="disabled", caret="hide"
+    )
 
 
 def check_accessibility(page, label):
@@ -154,6 +161,6 @@ def check_accessibility(page, label):
     for violation in others:
         print(f"axe ({label}) {violation['impact']}: {violation['id']}: {violation['help']}")
     assert not serious, f"axe found serious accessibility problems on {label}:\n" + "\n".join(
-        f"- [{v['impact']}] {v['id']}: {v['help']}\n    " + "\n    ".join(v["nodes"])
-        for v in serious)
+        f"- [{v['impact']}] {v['id']}: {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in serious
+    )
     return result

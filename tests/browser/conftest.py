@@ -12,6 +12,7 @@
 Helpers that are not fixtures (screenshots, the axe-core check) live in
 browser_support.py.
 """
+
 import json
 import os
 import socket
@@ -22,9 +23,18 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
-from browser_support import (ADMIN_EMAIL, CHROMIUM, CHROMIUM_ARGS, DESKTOP, HERE, PHONE, ROOT,
-                             LiveSite, PageWatch, in_ci)
+from browser_support import (
+    ADMIN_EMAIL,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    HERE,
+    PHONE,
+    ROOT,
+    LiveSite,
+    PageWatch,
+    in_ci,
+)
 
 
 def _free_port():
@@ -41,21 +51,28 @@ def live_site(tmp_path_factory):
         "SITE_ADMIN": ADMIN_EMAIL,
         "SITE_URL": f"http://127.0.0.1:{port}",  # where emailed links must lead
         "SECRET_KEY": "browser-tests-secret",
-        "MAIL_SERVER": None,          # mail goes to the log, which the tests read
+        "MAIL_SERVER": None,  # mail goes to the log, which the tests read
         "JOBS_RUN_AT_ONCE": True,
-        "RATELIMIT_ENABLED": False,   # many logins from one address in a few seconds
+        "RATELIMIT_ENABLED": False,  # many logins from one address in a few seconds
         # Every journey's accounts are minutes old: no first-day limits.
         "NEW_ACCOUNT_DAILY_POSTS": 0,
         "NEW_ACCOUNT_DAILY_COMMENTS": 0,
         "LOG_LEVEL": "INFO",
     }
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"MONGODB_URI", "MAIL_SERVER", "SITE_CONFIG", "FLASK_DEBUG"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"MONGODB_URI", "MAIL_SERVER", "SITE_CONFIG", "FLASK_DEBUG"}
+    }
     env["PYTHONUNBUFFERED"] = "1"
     log_file = open(log_path, "w")
     process = subprocess.Popen(
         [sys.executable, str(HERE / "serve.py"), str(port), json.dumps(overrides)],
-        cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+        cwd=ROOT,
+        env=env,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     site = LiveSite(url, log_path, process)
     deadline = time.monotonic() + 30
@@ -85,6 +102,7 @@ def live_site(tmp_path_factory):
 @pytest.fixture(scope="session")
 def playwright_driver():
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as driver:
         yield driver
 
@@ -92,20 +110,20 @@ def playwright_driver():
 @pytest.fixture(scope="session")
 def browser(playwright_driver):
     if not Path(CHROMIUM).exists():
-        message = (f"the browser tests need Chromium at {CHROMIUM}: install it with "
-                   "`sudo apt-get install -y chromium` (Debian/Ubuntu) or set CHROMIUM_PATH")
+        message = (
+            f"the browser tests need Chromium at {CHROMIUM}: install it with "
+            "`sudo apt-get install -y chromium` (Debian/Ubuntu) or set CHROMIUM_PATH"
+        )
         if in_ci():
             pytest.fail(message + " (CI must run them, not skip them)", pytrace=False)
         pytest.skip(message)
-    browser = playwright_driver.chromium.launch(
-        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    browser = playwright_driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
     yield browser
     browser.close()
 
 
 def _open_page(browser, live_site, viewport, **options):
-    context = browser.new_context(base_url=live_site.url, viewport=viewport,
-                                  device_scale_factor=1, **options)
+    context = browser.new_context(base_url=live_site.url, viewport=viewport, device_scale_factor=1, **options)
     context.set_default_timeout(10_000)
     page = context.new_page()
     watch = PageWatch(live_site.url)

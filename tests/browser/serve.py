@@ -7,6 +7,7 @@ to the log because ``MAIL_SERVER`` is unset) on the embedded database, with
 the JSON overrides applied through ``create_app``. The test fixture reads the
 log to follow the links of the emails the site sends.
 """
+
 import json
 import sys
 from pathlib import Path

@@ -7,6 +7,7 @@ since 13:30 UTC, which is the next day in Auckland), a reader (``mere``),
 posts, comments and notifications dated hours to years back, and the post
 ``Harbour at dawn`` made at 13:30 UTC three days ago.
 """
+
 import json
 import sys
 from datetime import timedelta
@@ -20,13 +21,17 @@ from site_app.models import Notification, Post, Role, User  # noqa: E402
 from site_app.models.users import utcnow  # noqa: E402
 
 PASSWORD = "a long browser password"
-MEMBER_SINCE = utcnow().replace(year=2025, month=3, day=14, hour=13, minute=30, second=0,
-                                microsecond=0)
+MEMBER_SINCE = utcnow().replace(year=2025, month=3, day=14, hour=13, minute=30, second=0, microsecond=0)
 # Posts' ages: whole hours or more, so a page read a second after the
 # server wrote it still says what the server said.
-AGES = {"Harbour at dawn": None, "Tide tables": timedelta(hours=5),
-        "Net mending": timedelta(days=4), "Winter moorings": timedelta(days=40),
-        "The old pier": timedelta(days=400), "Gulls, a census": timedelta(days=1000)}
+AGES = {
+    "Harbour at dawn": None,
+    "Tide tables": timedelta(hours=5),
+    "Net mending": timedelta(days=4),
+    "Winter moorings": timedelta(days=40),
+    "The old pier": timedelta(days=400),
+    "Gulls, a census": timedelta(days=1000),
+}
 
 
 def _at_half_past_one(days_ago):
@@ -35,8 +40,9 @@ def _at_half_past_one(days_ago):
 
 
 def _member(username, since):
-    user = User.register(email=f"{username}@example.com", username=username, password=PASSWORD,
-                         name=username.title())
+    user = User.register(
+        email=f"{username}@example.com", username=username, password=PASSWORD, name=username.title()
+    )
     user.role = Role.named("User")
     user.confirmed = True
     user.member_since = since
@@ -59,7 +65,8 @@ def write_dated_content():
             for n, comment in enumerate(comments):
                 Post._get_collection().update_one(
                     {"_id": post.id, "comments.id": comment["id"]},
-                    {"$set": {"comments.$.timestamp": utcnow() - timedelta(hours=2 + 20 * n)}})
+                    {"$set": {"comments.$.timestamp": utcnow() - timedelta(hours=2 + 20 * n)}},
+                )
     Notification.objects(recipient=writer.id).update(set__created=utcnow() - timedelta(hours=7))
     Notification.objects(recipient=reader.id).update(set__created=utcnow() - timedelta(days=2))
 

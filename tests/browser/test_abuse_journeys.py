@@ -3,23 +3,21 @@ finds it first in /moderate and hides it, the reader is told; a writer
 blocks a reader from their profile and undoes it in settings. Same rules
 as test_journeys: screenshots, axe on the new pages, no console errors or
 CSP violations."""
+
 import re
 
 import pytest
-from playwright.sync_api import expect
-
 from browser_support import check_accessibility, screenshot
+from playwright.sync_api import expect
 from test_journeys import edit_role, log_in, open_menu, register, submit, write_post
 
 pytestmark = pytest.mark.browser
 
 
-def test_a_reported_comment_is_hidden_from_the_queue_and_the_reporter_told(
-        open_page, live_site, admin_email):
+def test_a_reported_comment_is_hidden_from_the_queue_and_the_reporter_told(open_page, live_site, admin_email):
     writer = open_page()
     register(writer, live_site, "renata")
-    post_url = write_post(writer, "Lighthouses of the north coast", "Tall and white.",
-                          "lighthouses")
+    post_url = write_post(writer, "Lighthouses of the north coast", "Tall and white.", "lighthouses")
     rude = "Only idiots visit lighthouses (a remark to report)"
     writer.fill("textarea[name=body]", rude)
     submit(writer, "body")

@@ -1,13 +1,13 @@
 """A member downloads their archive, then leaves: from the account menu, in
 a real browser, with CSRF on."""
+
 import io
 import json
 import re
 import zipfile
 
-from playwright.sync_api import expect
-
 from browser_support import PASSWORD, check_accessibility, screenshot
+from playwright.sync_api import expect
 from test_journeys import open_menu, register, write_post
 
 
@@ -34,7 +34,8 @@ def test_a_member_downloads_their_archive_then_leaves(open_page, live_site):
     page.fill("input[name=password]", "not my password")
     page.get_by_role("button", name="Delete my account and everything in it").click()
     expect(page.locator(".invalid-feedback, .text-danger").first).to_contain_text(
-        "That is not your password.")
+        "That is not your password."
+    )
 
     page.fill("input[name=password]", PASSWORD)
     with page.expect_navigation():

@@ -2,12 +2,12 @@
 edit form in place and saves it without leaving the page); a refusal is
 shown under the field with the words kept; without scripts the Edit link
 opens the edit page, which brings the reader back to the comment."""
+
 import re
 
 import pytest
-from playwright.sync_api import expect
-
 from browser_support import check_accessibility, screenshot
+from playwright.sync_api import expect
 from test_journeys import register, write_post
 
 pytestmark = pytest.mark.browser
@@ -56,8 +56,7 @@ def test_a_reader_edits_a_comment_in_place(open_page, live_site):
     assert post_url
 
 
-def test_without_scripts_edit_opens_its_page_and_returns_to_the_comment(
-        browser, live_site):
+def test_without_scripts_edit_opens_its_page_and_returns_to_the_comment(browser, live_site):
     context = browser.new_context(base_url=live_site.url, java_script_enabled=False)
     page = context.new_page()
     try:

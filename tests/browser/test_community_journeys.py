@@ -2,12 +2,12 @@
 post from its card (the page's script, no reload), bookmarks it from the
 post page, finds it in their bookmarks, and looks around /explore. Same rules as test_journeys:
 screenshots, axe on the new pages, no console errors or CSP violations."""
+
 import re
 
 import pytest
-from playwright.sync_api import expect
-
 from browser_support import check_accessibility, screenshot
+from playwright.sync_api import expect
 from test_journeys import open_menu, register, write_post
 
 pytestmark = pytest.mark.browser
@@ -19,8 +19,7 @@ def test_reader_likes_and_bookmarks_a_post(open_page, live_site, phone):
     writer = open_page()
     register(writer, live_site, f"odile-{shots}")
     title = f"Tide tables for beginners ({shots})"
-    post_url = write_post(writer, title, "Read the **high** and low water times first.",
-                          "tides, harbours")
+    post_url = write_post(writer, title, "Read the **high** and low water times first.", "tides, harbours")
 
     page = open_page(phone=phone)
     register(page, live_site, f"lucien-{shots}")
@@ -33,8 +32,7 @@ def test_reader_likes_and_bookmarks_a_post(open_page, live_site, phone):
     expect(card.locator(".like-count")).to_have_text("1 like")
     screenshot(page, f"{shots}-liked-card")
     page.reload()
-    expect(page.locator("article.post-card", has_text=title).locator(".like-count")
-           ).to_have_text("1 like")
+    expect(page.locator("article.post-card", has_text=title).locator(".like-count")).to_have_text("1 like")
 
     page.goto(post_url)
     expect(page.locator("article .like-count").first).to_have_text("1 like")

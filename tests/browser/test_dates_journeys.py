@@ -8,6 +8,7 @@ Auckland (UTC+13 in December, UTC+12 in winter), where a post made at
 at known instants; a clock set in the browser walks the script through every
 step of the words and checks them against the server's.
 """
+
 import json
 import os
 import subprocess
@@ -19,10 +20,9 @@ from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import expect
-
 from browser_support import DESKTOP, HERE, ROOT, LiveSite, PageWatch, screenshot
 from conftest import _free_port
+from playwright.sync_api import expect
 from serve_dated import MEMBER_SINCE, PASSWORD
 
 sys.path.insert(0, str(ROOT))
@@ -35,14 +35,25 @@ pytestmark = pytest.mark.browser
 def dated_site(tmp_path_factory):
     port = _free_port()
     log_path = tmp_path_factory.mktemp("dated") / "server.log"
-    overrides = {"SECRET_KEY": "dated-tests-secret", "MAIL_SERVER": None,
-                 "RATELIMIT_ENABLED": False, "EMBEDDED_DATA_DIR": None}
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"MONGODB_URI", "MAIL_SERVER", "SITE_CONFIG", "FLASK_DEBUG"}}
+    overrides = {
+        "SECRET_KEY": "dated-tests-secret",
+        "MAIL_SERVER": None,
+        "RATELIMIT_ENABLED": False,
+        "EMBEDDED_DATA_DIR": None,
+    }
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"MONGODB_URI", "MAIL_SERVER", "SITE_CONFIG", "FLASK_DEBUG"}
+    }
     with open(log_path, "w") as log_file:
         process = subprocess.Popen(
             [sys.executable, str(HERE / "serve_dated.py"), str(port), json.dumps(overrides)],
-            cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
     site = LiveSite(f"http://127.0.0.1:{port}", log_path, process)
     deadline = time.monotonic() + 30
     while True:
@@ -65,8 +76,9 @@ def reader_in(browser, dated_site):
     contexts = []
 
     def make(zone):
-        context = browser.new_context(base_url=dated_site.url, viewport=DESKTOP,
-                                      timezone_id=zone, locale="en-US")
+        context = browser.new_context(
+            base_url=dated_site.url, viewport=DESKTOP, timezone_id=zone, locale="en-US"
+        )
         context.set_default_timeout(10_000)
         page = context.new_page()
         page.watch = PageWatch(dated_site.url)
@@ -115,7 +127,8 @@ def read_times(page, path, zone):
     parser = _ServerTimes()
     parser.feed(response.text())
     shown = page.eval_on_selector_all(
-        "time", "times => times.map(t => [t.getAttribute('datetime'), t.textContent])")
+        "time", "times => times.map(t => [t.getAttribute('datetime'), t.textContent])"
+    )
     assert parser.times, f"{path} shows no time"
     assert [iso for iso, _ in shown] == [iso for iso, _, _ in parser.times], path
     for (iso, kind, server_text), (_, text) in zip(parser.times, shown):
@@ -156,18 +169,28 @@ def test_every_time_reads_as_the_server_said_or_on_the_local_calendar(reader_in,
     screenshot(page, f"dates-post-{zone.replace('/', '-')}", full_page=True)
     profile = read_times(page, "/user/tui", zone)
     since = MEMBER_SINCE.strftime("%Y-%m-%dT%H:%M:%SZ")
-    assert profile[(since, "LL")] == ("March 15, 2025" if zone == "Pacific/Auckland"
-                                      else "March 14, 2025")
+    assert profile[(since, "LL")] == ("March 15, 2025" if zone == "Pacific/Auckland" else "March 14, 2025")
     log_in(page, "tui")
     told = read_times(page, "/notifications", zone)
     assert set(told.values()) == {"7 hours ago"}
     page.watch.assert_clean()
 
 
-AGES = [timedelta(seconds=10), timedelta(seconds=50), timedelta(minutes=5), timedelta(minutes=50),
-        timedelta(hours=5), timedelta(hours=30), timedelta(days=5), timedelta(days=30),
-        timedelta(days=100), timedelta(days=400), timedelta(days=1000), -timedelta(days=5),
-        timedelta(hours=2, minutes=30)]
+AGES = [
+    timedelta(seconds=10),
+    timedelta(seconds=50),
+    timedelta(minutes=5),
+    timedelta(minutes=50),
+    timedelta(hours=5),
+    timedelta(hours=30),
+    timedelta(days=5),
+    timedelta(days=30),
+    timedelta(days=100),
+    timedelta(days=400),
+    timedelta(days=1000),
+    -timedelta(days=5),
+    timedelta(hours=2, minutes=30),
+]
 
 
 def test_the_script_says_what_the_server_says_at_every_step(reader_in):
@@ -175,7 +198,8 @@ def test_the_script_says_what_the_server_says_at_every_step(reader_in):
     dawn = post_path(page, "Harbour at dawn")
     page.goto(dawn)
     (iso,) = page.eval_on_selector_all(
-        "time[data-function=fromNow]", "times => times.map(t => t.getAttribute('datetime'))")[:1]
+        "time[data-function=fromNow]", "times => times.map(t => t.getAttribute('datetime'))"
+    )[:1]
     written = datetime.fromisoformat(iso.replace("Z", "+00:00"))
     for age in AGES:
         page.clock.set_fixed_time(written + age)

@@ -7,17 +7,18 @@ screenshots` refreshes docs/screenshots/), runs
 axe-core on the pages the accessibility check covers, and ends with no
 console errors, failed requests or CSP violations in the browser.
 """
+
 import re
 
 import pytest
-from playwright.sync_api import expect
-
 from browser_support import DESKTOP, PASSWORD, check_accessibility, own, screenshot
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
 
 # -- steps a journey is made of ------------------------------------------------
+
 
 def form_with(page, field_name):
     """The form on the page that holds the field ``field_name``."""
@@ -116,13 +117,15 @@ def search_from_navbar(page, words):
 def images_loaded(page, selector):
     """How many of the matching images the browser decoded (not broken)."""
     return page.eval_on_selector_all(
-        selector, "imgs => imgs.filter(i => i.complete && i.naturalWidth > 0).length")
+        selector, "imgs => imgs.filter(i => i.complete && i.naturalWidth > 0).length"
+    )
 
 
 @pytest.fixture(scope="session")
 def picture(tmp_path_factory):
     """A real PNG to upload: a small landscape the site must scale to the column."""
     from PIL import Image, ImageDraw
+
     path = tmp_path_factory.mktemp("upload") / "harbour-at-dawn.png"
     image = Image.new("RGB", (1600, 900), "#d9e6f2")
     draw = ImageDraw.Draw(image)
@@ -165,11 +168,15 @@ def published(browser, live_site, picture):
     register(page, live_site, writer)
     word = "lighthouse"
     title = f"Notes from the lighthouse keeper ({writer})"
-    url = write_post(page, title, MARKDOWN + "\nThe lighthouse at night, seen from the pier.\n",
-                     "harbours, slow-mornings", picture)
+    url = write_post(
+        page,
+        title,
+        MARKDOWN + "\nThe lighthouse at night, seen from the pier.\n",
+        "harbours, slow-mornings",
+        picture,
+    )
     context.close()
-    return {"writer": writer, "title": title, "word": word, "url": url,
-            "tag": "harbours"}
+    return {"writer": writer, "title": title, "word": word, "url": url, "tag": "harbours"}
 
 
 def choose(page, name, label):
@@ -195,8 +202,8 @@ def edit_role(page, username, role):
 
 # -- the journeys ----------------------------------------------------------------
 
-def test_newcomer_registers_confirms_and_publishes_a_post_with_an_image(
-        desktop, live_site, picture):
+
+def test_newcomer_registers_confirms_and_publishes_a_post_with_an_image(desktop, live_site, picture):
     page = desktop
     page.goto("/")
     expect(page.locator("footer")).to_be_visible()
@@ -245,8 +252,12 @@ def test_newcomer_registers_confirms_and_publishes_a_post_with_an_image(
     expect(page.get_by_role("link", name=title)).to_be_visible()
     screenshot(page, "newcomer-home")
     check_accessibility(page, "home (logged in)")
-    assert post_url in [page.url.rstrip("/") + href for href in page.eval_on_selector_all(
-        "main a[href^='/post/']", "links => links.map(a => a.getAttribute('href'))")]
+    assert post_url in [
+        page.url.rstrip("/") + href
+        for href in page.eval_on_selector_all(
+            "main a[href^='/post/']", "links => links.map(a => a.getAttribute('href'))"
+        )
+    ]
     page.watch.assert_clean()
 
 

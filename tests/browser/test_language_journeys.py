@@ -2,12 +2,12 @@
 own Bootstrap build, the layout mirrored), the footer picker switches an
 anonymous reader by the address and a signed-in one for good, and dates are
 written by Intl in the page's language."""
+
 import re
 
 import pytest
-from playwright.sync_api import expect
-
 from browser_support import DESKTOP, check_accessibility, screenshot
+from playwright.sync_api import expect
 from test_journeys import register, write_post
 
 pytestmark = pytest.mark.browser

@@ -5,9 +5,8 @@ walk (theme toggle label, profile names, the feed's how-to page)."""
 import re
 
 import pytest
-from playwright.sync_api import expect
-
 from browser_support import DESKTOP, PHONE, own, screenshot
+from playwright.sync_api import expect
 from test_journeys import log_in, open_menu, register, write_post
 
 pytestmark = pytest.mark.browser
@@ -20,8 +19,7 @@ def story(browser, live_site):
     page = context.new_page()
     writer = own("tamsin")
     register(page, live_site, writer)
-    url = write_post(page, "Tides and their tables", "The tide turns twice a day.\n",
-                     "tides, harbours")
+    url = write_post(page, "Tides and their tables", "The tide turns twice a day.\n", "tides, harbours")
     page.fill("[name=body]", "A comment to tap around.")
     page.locator("#comment-form [type=submit]").click()
     expect(page.locator(".comment-body").first).to_contain_text("A comment to tap around.")
@@ -54,8 +52,7 @@ def test_a_phone_with_a_share_sheet_shares_the_post(phone, live_site, story):
     page.goto(story["url"])
     page.get_by_role("button", name="Share", exact=True).click()
     shared = page.evaluate("() => window.__shared")
-    assert shared == {"title": "Tides and their tables",
-                      "url": f"{live_site.url}/post/{story['post_id']}"}
+    assert shared == {"title": "Tides and their tables", "url": f"{live_site.url}/post/{story['post_id']}"}
     page.watch.assert_clean()
 
 
@@ -85,8 +82,10 @@ def _publish_quickly(page, title):
     """Publish through the write form, without the editor's round trips."""
     page.goto("/write")
     token = page.locator("input[name=csrf_token]").first.get_attribute("value")
-    response = page.request.post("/write", form={
-        "csrf_token": token, "title": title, "body": "Enough posts for a pager.", "tags": "tides"})
+    response = page.request.post(
+        "/write",
+        form={"csrf_token": token, "title": title, "body": "Enough posts for a pager.", "tags": "tides"},
+    )
     assert response.ok
 
 

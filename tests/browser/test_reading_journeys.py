@@ -3,9 +3,8 @@ a remembered toggle, axe clean in both colour modes) and a phone that never
 scrolls sideways, however long a word a writer types."""
 
 import pytest
-from playwright.sync_api import expect
-
 from browser_support import DESKTOP, check_accessibility, own, screenshot
+from playwright.sync_api import expect
 from test_journeys import log_in, open_menu, register, submit, write_post
 
 pytestmark = pytest.mark.browser
@@ -23,9 +22,12 @@ def long_post(browser, live_site):
     page = context.new_page()
     writer = own("nightowl")
     email = register(page, live_site, writer, email=NIGHTOWL.format(name=writer))
-    url = write_post(page, f"On {LONG_WORD}",
-                     f"{LONG_WORD} is one word.\n\n## A heading\n\nEvenings by the river, "
-                     "read in the dark.\n", "rivers")
+    url = write_post(
+        page,
+        f"On {LONG_WORD}",
+        f"{LONG_WORD} is one word.\n\n## A heading\n\nEvenings by the river, read in the dark.\n",
+        "rivers",
+    )
     context.close()
     return {"url": url, "tag": "rivers", "writer": writer, "email": email}
 

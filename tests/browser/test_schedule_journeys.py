@@ -2,12 +2,12 @@
 datetime-local field (static/js/publish-at.js), so the stored UTC time is
 the one the writer meant, and the drafts and edit pages show it back on
 the writer's clock."""
+
 import re
 
 import pytest
-from playwright.sync_api import expect
-
 from browser_support import DESKTOP, PageWatch, screenshot
+from playwright.sync_api import expect
 from test_journeys import register, submit
 
 pytestmark = pytest.mark.browser
@@ -16,8 +16,13 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def tokyo_page(browser, live_site):
     """A page whose browser lives in Tokyo (UTC+9, no daylight saving)."""
-    context = browser.new_context(base_url=live_site.url, viewport=DESKTOP,
-                                  device_scale_factor=1, timezone_id="Asia/Tokyo", locale="en-US")
+    context = browser.new_context(
+        base_url=live_site.url,
+        viewport=DESKTOP,
+        device_scale_factor=1,
+        timezone_id="Asia/Tokyo",
+        locale="en-US",
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.watch = PageWatch(live_site.url)
@@ -28,8 +33,7 @@ def tokyo_page(browser, live_site):
     assert not problems, "the browser reported:\n" + "\n".join(problems)
 
 
-def test_a_time_picked_in_tokyo_is_stored_as_that_instant_and_shown_back_in_tokyo(
-        tokyo_page, live_site):
+def test_a_time_picked_in_tokyo_is_stored_as_that_instant_and_shown_back_in_tokyo(tokyo_page, live_site):
     page = tokyo_page
     register(page, live_site, "tokyowriter")
     page.goto("/write")

@@ -1,12 +1,12 @@
 """A reader subscribes to a writer by email from the end of a post, in
 Chromium: the form (CSRF on, on a page cached for anonymous readers), the
 answer, the mailed link, the confirm button; the profile's form passes axe."""
+
 import re
 
 import pytest
-from playwright.sync_api import expect
-
 from browser_support import DESKTOP, check_accessibility, screenshot
+from playwright.sync_api import expect
 from test_journeys import register, write_post
 
 pytestmark = pytest.mark.browser

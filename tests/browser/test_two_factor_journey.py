@@ -1,14 +1,14 @@
 """Two-factor sign-in in Chromium: a reader sets it up from the secret the
 page shows (as an authenticator app would read it), signs out, and signs in
 again with a code; the QR code loads under the CSP."""
+
 import re
 import time
 
 import pyotp
 import pytest
-from playwright.sync_api import expect
-
 from browser_support import check_accessibility, screenshot
+from playwright.sync_api import expect
 from test_journeys import log_out, register, submit
 
 pytestmark = pytest.mark.browser

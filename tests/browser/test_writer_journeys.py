@@ -1,14 +1,14 @@
 """A writer's tools in Chromium: the profile's avatar field, the editor's
 toolbar and the write page's polish, as only a browser shows them."""
+
 import io
 import re
 import urllib.request
 
 import pytest
+from browser_support import check_accessibility, screenshot
 from PIL import Image
 from playwright.sync_api import expect
-
-from browser_support import check_accessibility, screenshot
 from test_journeys import log_in, open_menu, register, submit, write_post
 
 pytestmark = pytest.mark.browser
@@ -20,24 +20,26 @@ def png(size=(80, 80)):
     return buffer.getvalue()
 
 
-def test_a_too_large_avatar_is_refused_in_the_browser_and_a_small_one_previewed(open_page,
-                                                                                live_site):
+def test_a_too_large_avatar_is_refused_in_the_browser_and_a_small_one_previewed(open_page, live_site):
     page = open_page()
     register(page, live_site, "avatara")
     page.goto("/edit-profile")
     page.fill("[name=name]", "Ava Tara")
     page.fill("[name=about_me]", "Tides, kettles and harbours.")
     limit = int(page.get_attribute("input[name=avatar]", "data-max-bytes"))
-    page.set_input_files("input[name=avatar]", files=[{
-        "name": "huge.png", "mimeType": "image/png", "buffer": png() + b"\0" * limit}])
+    page.set_input_files(
+        "input[name=avatar]",
+        files=[{"name": "huge.png", "mimeType": "image/png", "buffer": png() + b"\0" * limit}],
+    )
     expect(page.locator("#avatar-size-error")).to_contain_text("The avatar is too large")
     expect(page.locator("input[name=avatar]")).to_have_class(re.compile(r"is-invalid"))
     assert page.eval_on_selector("input[name=avatar]", "input => input.files.length") == 0
     expect(page.locator("[name=name]")).to_have_value("Ava Tara")
     expect(page.locator("[name=about_me]")).to_have_value("Tides, kettles and harbours.")
 
-    page.set_input_files("input[name=avatar]", files=[{
-        "name": "me.png", "mimeType": "image/png", "buffer": png()}])
+    page.set_input_files(
+        "input[name=avatar]", files=[{"name": "me.png", "mimeType": "image/png", "buffer": png()}]
+    )
     expect(page.locator("#avatar-size-error")).to_have_text("")
     preview = page.get_by_role("img", name="Preview of your new avatar")
     expect(preview).to_be_visible()
@@ -126,8 +128,12 @@ def test_a_refused_upload_keeps_its_whole_name_in_view(open_page, live_site):
     page.goto("/write")
     name = "evidence-from-the-harbour.exe"
     page.watch.expect_status("/upload", 415)
-    page.set_input_files("#uploader-input", files=[{
-        "name": name, "mimeType": "application/x-msdownload", "buffer": b"MZ\x90\x00" + b"\x00" * 200}])
+    page.set_input_files(
+        "#uploader-input",
+        files=[
+            {"name": name, "mimeType": "application/x-msdownload", "buffer": b"MZ\x90\x00" + b"\x00" * 200}
+        ],
+    )
     item = page.locator("#uploader-list .uploader-item").last
     expect(item.locator(".uploader-status")).to_have_class(re.compile("text-danger"))
     label = item.locator(".uploader-name")
@@ -209,8 +215,10 @@ def test_a_writer_reads_their_stats_chart_and_table(open_page, live_site):
     post_url = write_post(page, "Counted lamps", "A post to be read.", "lamp")
     # Readers elsewhere (headless Chromium's own agent says it is a crawler).
     for _ in range(2):
-        request = urllib.request.Request(post_url, headers={
-            "User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"})
+        request = urllib.request.Request(
+            post_url,
+            headers={"User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"},
+        )
         with urllib.request.urlopen(request, timeout=10) as answer:
             assert answer.status == 200
     open_menu(page)

@@ -3,6 +3,7 @@ here, reads and writes in ``crud.py``. ``State.handle`` is the one entry:
 it serialises every command (mongomock is not thread-safe) and turns a
 refusal into MongoDB's error document.
 """
+
 import contextlib
 import datetime
 import sys
@@ -122,8 +123,11 @@ def _check_write_concern(command, reply):
         error = CommandError(100, "Not enough data-bearing nodes")
     else:
         return
-    reply["writeConcernError"] = {"code": error.code, "codeName": error.document()["codeName"],
-                                  "errmsg": error.message}
+    reply["writeConcernError"] = {
+        "code": error.code,
+        "codeName": error.document()["codeName"],
+        "errmsg": error.message,
+    }
 
 
 def hello(state, name, connection_id):
@@ -132,13 +136,26 @@ def hello(state, name, connection_id):
     # deployment), no compression, no topologyVersion (so drivers poll
     # instead of streaming heartbeats).
     reply = {
-        "helloOk": True, "isWritablePrimary": True, "ismaster": True, "secondary": False,
-        "setName": REPLICA_SET, "setVersion": 1, "hosts": [state.address],
-        "primary": state.address, "me": state.address, "electionId": _ELECTION_ID,
-        "maxBsonObjectSize": MAX_BSON_SIZE, "maxMessageSizeBytes": 48_000_000,
-        "maxWriteBatchSize": 100_000, "localTime": datetime.datetime.now(datetime.UTC),
-        "logicalSessionTimeoutMinutes": 30, "connectionId": connection_id,
-        "minWireVersion": 0, "maxWireVersion": 21, "readOnly": False, "ok": 1.0,
+        "helloOk": True,
+        "isWritablePrimary": True,
+        "ismaster": True,
+        "secondary": False,
+        "setName": REPLICA_SET,
+        "setVersion": 1,
+        "hosts": [state.address],
+        "primary": state.address,
+        "me": state.address,
+        "electionId": _ELECTION_ID,
+        "maxBsonObjectSize": MAX_BSON_SIZE,
+        "maxMessageSizeBytes": 48_000_000,
+        "maxWriteBatchSize": 100_000,
+        "localTime": datetime.datetime.now(datetime.UTC),
+        "logicalSessionTimeoutMinutes": 30,
+        "connectionId": connection_id,
+        "minWireVersion": 0,
+        "maxWireVersion": 21,
+        "readOnly": False,
+        "ok": 1.0,
     }
     return reply
 
@@ -148,8 +165,13 @@ def ping(state, db, command):
 
 
 def build_info(state, db, command):
-    return {"version": "7.0.0-standin", "versionArray": [7, 0, 0, 0], "bits": 64,
-            "maxBsonObjectSize": MAX_BSON_SIZE, "ok": 1.0}
+    return {
+        "version": "7.0.0-standin",
+        "versionArray": [7, 0, 0, 0],
+        "bits": 64,
+        "maxBsonObjectSize": MAX_BSON_SIZE,
+        "ok": 1.0,
+    }
 
 
 def end_sessions(state, db, command):
@@ -172,8 +194,11 @@ def set_delay(state, db, command):
 
 def list_databases(state, db, command):
     names = state.client.list_database_names()
-    return {"databases": [{"name": name, "sizeOnDisk": 0, "empty": False} for name in names],
-            "totalSize": 0, "ok": 1.0}
+    return {
+        "databases": [{"name": name, "sizeOnDisk": 0, "empty": False} for name in names],
+        "totalSize": 0,
+        "ok": 1.0,
+    }
 
 
 def drop_database(state, db, command):
@@ -183,15 +208,23 @@ def drop_database(state, db, command):
 
 
 def list_collections(state, db, command):
-    infos = [{"name": name, "type": "collection", "options": {},
-              "info": {"readOnly": False}, "idIndex": {"v": 2, "key": {"_id": 1}, "name": "_id_"}}
-             for name in state.client[db].list_collection_names()]
+    infos = [
+        {
+            "name": name,
+            "type": "collection",
+            "options": {},
+            "info": {"readOnly": False},
+            "idIndex": {"v": 2, "key": {"_id": 1}, "name": "_id_"},
+        }
+        for name in state.client[db].list_collection_names()
+    ]
     wanted = command.get("filter") or {}
     infos = [info for info in infos if filtering.filter_applies(wanted, info)]
     if command.get("nameOnly"):
         infos = [{"name": info["name"], "type": info["type"]} for info in infos]
-    cursor = state.cursors.first_batch(f"{db}.$cmd.listCollections", infos,
-                                       (command.get("cursor") or {}).get("batchSize"))
+    cursor = state.cursors.first_batch(
+        f"{db}.$cmd.listCollections", infos, (command.get("cursor") or {}).get("batchSize")
+    )
     return {"cursor": cursor, "ok": 1.0}
 
 
@@ -225,8 +258,11 @@ def create_indexes(state, db, command):
         try:
             state.catalog.create(collection, db, name, spec)
         except mongomock.DuplicateKeyError:
-            raise CommandError(11000, f"Index build failed: E11000 duplicate key error "
-                                      f"collection: {db}.{name} index: {spec['name']}") from None
+            raise CommandError(
+                11000,
+                f"Index build failed: E11000 duplicate key error "
+                f"collection: {db}.{name} index: {spec['name']}",
+            ) from None
     after = len(state.catalog.specs(db, name))
     reply = {"numIndexesBefore": before, "numIndexesAfter": after, "ok": 1.0}
     if before == after:
@@ -238,9 +274,11 @@ def list_indexes(state, db, command):
     name = command["listIndexes"]
     if name not in state.client[db].list_collection_names():
         raise CommandError(26, f"ns does not exist: {db}.{name}")
-    cursor = state.cursors.first_batch(f"{db}.$cmd.listIndexes.{name}",
-                                       state.catalog.specs(db, name),
-                                       (command.get("cursor") or {}).get("batchSize"))
+    cursor = state.cursors.first_batch(
+        f"{db}.$cmd.listIndexes.{name}",
+        state.catalog.specs(db, name),
+        (command.get("cursor") or {}).get("batchSize"),
+    )
     return {"cursor": cursor, "ok": 1.0}
 
 
@@ -250,21 +288,38 @@ def drop_indexes(state, db, command):
         raise CommandError(26, f"ns not found {db}.{name}")
     before = len(state.catalog.specs(db, name))
     index = command["index"]
-    for one in (index if isinstance(index, list) else [index]):
+    for one in index if isinstance(index, list) else [index]:
         state.catalog.drop(state.collection(db, name), db, name, one)
     return {"nIndexesWas": before, "ok": 1.0}
 
 
 HANDLERS = {
-    "hello": None, "isMaster": None, "ismaster": None,  # answered before the lock
-    "ping": ping, "buildInfo": build_info, "buildinfo": build_info,
-    "endSessions": end_sessions, "standinDelay": set_delay,
-    "listDatabases": list_databases, "dropDatabase": drop_database,
-    "listCollections": list_collections, "create": create, "drop": drop,
-    "createIndexes": create_indexes, "listIndexes": list_indexes,
-    "dropIndexes": drop_indexes, "deleteIndexes": drop_indexes,
-    "insert": crud.insert, "update": crud.update, "delete": crud.delete,
-    "find": crud.find, "getMore": crud.get_more, "killCursors": crud.kill_cursors,
-    "findAndModify": crud.find_and_modify, "findandmodify": crud.find_and_modify,
-    "count": crud.count, "distinct": crud.distinct, "aggregate": crud.aggregate,
+    "hello": None,
+    "isMaster": None,
+    "ismaster": None,  # answered before the lock
+    "ping": ping,
+    "buildInfo": build_info,
+    "buildinfo": build_info,
+    "endSessions": end_sessions,
+    "standinDelay": set_delay,
+    "listDatabases": list_databases,
+    "dropDatabase": drop_database,
+    "listCollections": list_collections,
+    "create": create,
+    "drop": drop,
+    "createIndexes": create_indexes,
+    "listIndexes": list_indexes,
+    "dropIndexes": drop_indexes,
+    "deleteIndexes": drop_indexes,
+    "insert": crud.insert,
+    "update": crud.update,
+    "delete": crud.delete,
+    "find": crud.find,
+    "getMore": crud.get_more,
+    "killCursors": crud.kill_cursors,
+    "findAndModify": crud.find_and_modify,
+    "findandmodify": crud.find_and_modify,
+    "count": crud.count,
+    "distinct": crud.distinct,
+    "aggregate": crud.aggregate,
 }

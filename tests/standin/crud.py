@@ -5,12 +5,18 @@ details, ``$text``, cursors in batches).
 Each function takes the stand-in's state, the database name and the command
 document, and returns the reply document (or raises ``CommandError``).
 """
+
 from mongomock import DuplicateKeyError
 from mongomock.helpers import get_value_by_dot
 
 from . import text_search
-from .errors import (CommandError, duplicate_key, not_implemented, refuse_too_large_insert,
-                     refuse_too_large_update)
+from .errors import (
+    CommandError,
+    duplicate_key,
+    not_implemented,
+    refuse_too_large_insert,
+    refuse_too_large_update,
+)
 
 
 def insert(state, db, command):
@@ -78,8 +84,7 @@ def _update_one_statement(state, db, name, collection, statement):
         else:
             result = collection.update_one(query, change, **options)
     except DuplicateKeyError:
-        raise _duplicate_of(state, db, name, _dry_run(state, originals, statement),
-                            updating=True) from None
+        raise _duplicate_of(state, db, name, _dry_run(state, originals, statement), updating=True) from None
     _undo_if_too_large(collection, originals, result.upserted_id)
     return result, result.upserted_id
 
@@ -110,14 +115,13 @@ def find_and_modify(state, db, command):
     if not _is_replacement(change):
         refuse_conflicting_paths(change)
     originals = [existing] if existing is not None else []
-    statement = {"q": query, "u": change, "upsert": upsert,
-                 "arrayFilters": command.get("arrayFilters")}
+    statement = {"q": query, "u": change, "upsert": upsert, "arrayFilters": command.get("arrayFilters")}
     try:
-        value, upserted_id = _modify_one(collection, existing, statement, projection,
-                                         command.get("new", False))
+        value, upserted_id = _modify_one(
+            collection, existing, statement, projection, command.get("new", False)
+        )
     except DuplicateKeyError:
-        raise _duplicate_of(state, db, name, _dry_run(state, originals, statement),
-                            updating=True) from None
+        raise _duplicate_of(state, db, name, _dry_run(state, originals, statement), updating=True) from None
     last = {"n": int(existing is not None or upsert), "updatedExisting": existing is not None}
     if upserted_id is not None:
         last["upserted"] = upserted_id
@@ -138,8 +142,7 @@ def _modify_one(collection, existing, statement, projection, new):
     # The query stays whole (its array conditions place the ``$``), narrowed
     # to the document found first in the sort order.
     target = query if existing is None else {**query, "_id": existing["_id"]}
-    before = None if existing is None else collection.find_one({"_id": existing["_id"]},
-                                                                projection)
+    before = None if existing is None else collection.find_one({"_id": existing["_id"]}, projection)
     if _is_replacement(change):
         result = collection.replace_one(target, change, upsert=options["upsert"])
     else:
@@ -158,21 +161,20 @@ def find(state, db, command):
     single_batch = command.get("singleBatch", False) or limit < 0
     limit = abs(limit)
     text_spec, filter_ = text_search.split_text_filter(command.get("filter"))
-    options = {"skip": command.get("skip", 0) or 0, "limit": limit,
-               "sort": _sort_list(command.get("sort"))}
+    options = {"skip": command.get("skip", 0) or 0, "limit": limit, "sort": _sort_list(command.get("sort"))}
     if text_spec is None:
         documents = list(collection.find(filter_, command.get("projection"), **options))
     else:
-        documents = _text_find(state, db, name, collection, text_spec, filter_,
-                               command.get("projection"), options)
+        documents = _text_find(
+            state, db, name, collection, text_spec, filter_, command.get("projection"), options
+        )
     batch_size = command.get("batchSize")
     if limit and (batch_size is None or batch_size > limit):
         batch_size = limit
     refresh = None
     if text_spec is None:
         refresh = _refresher(collection, filter_, command.get("projection"))
-    cursor = state.cursors.first_batch(f"{db}.{name}", documents, batch_size, single_batch,
-                                       refresh=refresh)
+    cursor = state.cursors.first_batch(f"{db}.{name}", documents, batch_size, single_batch, refresh=refresh)
     return {"cursor": cursor, "ok": 1.0}
 
 
@@ -187,8 +189,7 @@ def _refresher(collection, filter_, projection):
     def refresh(document):
         if "_id" not in document:
             return document
-        return collection.find_one({"$and": [filter_ or {}, {"_id": document["_id"]}]},
-                                   projection)
+        return collection.find_one({"$and": [filter_ or {}, {"_id": document["_id"]}]}, projection)
 
     return refresh
 
@@ -225,8 +226,13 @@ def get_more(state, db, command):
 
 def kill_cursors(state, db, command):
     killed, missing = state.cursors.kill(int(cursor_id) for cursor_id in command["cursors"])
-    return {"cursorsKilled": killed, "cursorsNotFound": missing, "cursorsAlive": [],
-            "cursorsUnknown": [], "ok": 1.0}
+    return {
+        "cursorsKilled": killed,
+        "cursorsNotFound": missing,
+        "cursorsAlive": [],
+        "cursorsUnknown": [],
+        "ok": 1.0,
+    }
 
 
 def count(state, db, command):
@@ -257,8 +263,7 @@ def aggregate(state, db, command):
         text_spec, rest = text_search.split_text_filter(first)
     if text_spec is None:
         if text_search.mentions_text(pipeline):
-            raise CommandError(17313, "$match with $text is only allowed as the first "
-                                      "pipeline stage")
+            raise CommandError(17313, "$match with $text is only allowed as the first pipeline stage")
         documents = list(collection.aggregate(pipeline))
     else:
         scored = _text_matches(state, db, name, collection, text_spec, rest)
@@ -266,8 +271,7 @@ def aggregate(state, db, command):
         with state.scratch() as scratch:
             if scored:
                 scratch.insert_many(scored)
-            documents = [text_search.finish(document, [])
-                         for document in scratch.aggregate(stages)]
+            documents = [text_search.finish(document, []) for document in scratch.aggregate(stages)]
     batch_size = (command.get("cursor") or {}).get("batchSize")
     cursor = state.cursors.first_batch(f"{db}.{name}", documents, batch_size)
     return {"cursor": cursor, "ok": 1.0}
@@ -276,17 +280,21 @@ def aggregate(state, db, command):
 def _score_stage(stage):
     """A later stage that reads ``{$meta: "textScore"}``, reading the score
     field instead."""
-    (operator, body), = stage.items()
+    ((operator, body),) = stage.items()
     if operator == "$sort":
         return {"$sort": dict(text_search.rewrite_sort(body))}
     if operator in ("$project", "$addFields", "$set") and isinstance(body, dict):
-        return {operator: {key: f"${text_search.SCORE_FIELD}"
-                           if text_search.is_text_score(value) else value
-                           for key, value in body.items()}}
+        return {
+            operator: {
+                key: f"${text_search.SCORE_FIELD}" if text_search.is_text_score(value) else value
+                for key, value in body.items()
+            }
+        }
     return stage
 
 
 # -- helpers ---------------------------------------------------------------
+
 
 def _write_reply(n, errors):
     reply = {"n": n, "ok": 1.0}
@@ -315,10 +323,13 @@ def refuse_conflicting_paths(change):
             if operator == "$rename":
                 paths += [target for target in fields.values() if isinstance(target, str)]
     for n, path in enumerate(paths):
-        for other in paths[n + 1:]:
+        for other in paths[n + 1 :]:
             if path == other or other.startswith(path + ".") or path.startswith(other + "."):
-                raise CommandError(40, f"Updating the path '{other}' would create a conflict "
-                                       f"at '{path if len(path) <= len(other) else other}'")
+                raise CommandError(
+                    40,
+                    f"Updating the path '{other}' would create a conflict "
+                    f"at '{path if len(path) <= len(other) else other}'",
+                )
 
 
 def _refuse_unsupported_options(state, db, name, container):
@@ -336,8 +347,11 @@ def _check_hint(state, db, name, hint):
     for spec in state.catalog.specs(db, name):
         if hint == spec["name"] or (isinstance(hint, dict) and dict(hint) == spec["key"]):
             return
-    raise CommandError(2, "error processing query: planner returned error :: caused by :: "
-                          "hint provided does not correspond to an existing index")
+    raise CommandError(
+        2,
+        "error processing query: planner returned error :: caused by :: "
+        "hint provided does not correspond to an existing index",
+    )
 
 
 def _undo_if_too_large(collection, originals, upserted_id):

@@ -4,6 +4,7 @@ another size, the rest through ``getMore`` until the cursor is exhausted or
 killed). A find's cursor is no snapshot: each later batch reads its
 documents again (``refresh``), so one deleted since is not returned and one
 changed comes back as it is now, as MongoDB's cursors do between batches."""
+
 import itertools
 from collections import deque
 
@@ -19,8 +20,7 @@ class CursorStore:
         self._open = {}  # cursor id -> (namespace, deque of documents, refresh or None)
         self._ids = itertools.count(7_000_001)
 
-    def first_batch(self, namespace, documents, batch_size=None, single_batch=False,
-                    refresh=None):
+    def first_batch(self, namespace, documents, batch_size=None, single_batch=False, refresh=None):
         """The reply ``cursor`` document for a new result set; ``refresh``
         (document -> document or None) reads a later batch's documents again."""
         remaining = deque(documents)

@@ -4,6 +4,7 @@ with ``.code``) that it raises against MongoDB.
 
 Codes: https://github.com/mongodb/mongo/blob/master/src/mongo/base/error_codes.yml
 """
+
 import bson
 
 MAX_BSON_SIZE = 16 * 1024 * 1024
@@ -41,8 +42,13 @@ class CommandError(Exception):
         self.details = details
 
     def document(self):
-        return {"ok": 0.0, "errmsg": self.message, "code": self.code,
-                "codeName": CODE_NAMES.get(self.code, f"Location{self.code}"), **self.details}
+        return {
+            "ok": 0.0,
+            "errmsg": self.message,
+            "code": self.code,
+            "codeName": CODE_NAMES.get(self.code, f"Location{self.code}"),
+            **self.details,
+        }
 
     def write_error(self, index):
         return {"index": index, "code": self.code, "errmsg": self.message, **self.details}
@@ -61,8 +67,9 @@ def bson_size(document):
 def refuse_too_large_insert(document):
     size = bson_size(document)
     if size > MAX_BSON_SIZE:
-        raise CommandError(10334, f"object to insert too large. size in bytes: {size}, "
-                                  f"max size: {MAX_BSON_SIZE}")
+        raise CommandError(
+            10334, f"object to insert too large. size in bytes: {size}, max size: {MAX_BSON_SIZE}"
+        )
 
 
 def refuse_too_large_update(document):
@@ -75,6 +82,8 @@ def duplicate_key(namespace, index_name, key_pattern, key_value):
     pymongo's ``DuplicateKeyError.details`` carries."""
     shown = ", ".join(f"{field}: {value!r}" for field, value in key_value.items())
     return CommandError(
-        11000, f"E11000 duplicate key error collection: {namespace} index: {index_name} "
-               f"dup key: {{ {shown} }}",
-        keyPattern=key_pattern, keyValue=key_value)
+        11000,
+        f"E11000 duplicate key error collection: {namespace} index: {index_name} dup key: {{ {shown} }}",
+        keyPattern=key_pattern,
+        keyValue=key_value,
+    )

@@ -7,11 +7,20 @@ accepts an index that conflicts with an existing one. So the stand-in keeps
 the specs as the client sent them, checks conflicts the way the server does
 (codes 85/86), and hands mongomock only what it enforces: uniqueness.
 """
+
 from .errors import CommandError
 
 # Options that make two indexes on the same key different indexes.
-_OPTIONS = ("unique", "sparse", "partialFilterExpression", "expireAfterSeconds",
-            "weights", "default_language", "language_override", "collation")
+_OPTIONS = (
+    "unique",
+    "sparse",
+    "partialFilterExpression",
+    "expireAfterSeconds",
+    "weights",
+    "default_language",
+    "language_override",
+    "collation",
+)
 _ID_INDEX = {"v": 2, "key": {"_id": 1}, "name": "_id_"}
 
 
@@ -52,8 +61,9 @@ class IndexCatalog:
 
     def unique_specs(self, database, collection):
         """``_id_`` and every unique index, in the order they were made."""
-        return [spec for spec in self.specs(database, collection)
-                if spec["name"] == "_id_" or spec.get("unique")]
+        return [
+            spec for spec in self.specs(database, collection) if spec["name"] == "_id_" or spec.get("unique")
+        ]
 
     def create(self, mongo_collection, database, collection, spec):
         """Create one index; False when an identical one already exists."""
@@ -66,22 +76,27 @@ class IndexCatalog:
                 return False
             if same_name and not same_key:
                 raise CommandError(
-                    86, f"An existing index has the same name as the requested index. "
-                        f"When index names are not specified, they are auto generated and can "
-                        f"cause conflicts. Please refer to our documentation. Requested index: "
-                        f"{stored}, existing index: {current}")
+                    86,
+                    f"An existing index has the same name as the requested index. "
+                    f"When index names are not specified, they are auto generated and can "
+                    f"cause conflicts. Please refer to our documentation. Requested index: "
+                    f"{stored}, existing index: {current}",
+                )
             if same_key or same_name:
                 raise CommandError(
-                    85, f"An equivalent index already exists with a different name and "
-                        f"options. Requested index: {stored}, existing index: {current}")
+                    85,
+                    f"An equivalent index already exists with a different name and "
+                    f"options. Requested index: {stored}, existing index: {current}",
+                )
         if stored["key"].get("_fts") != "text":
             # mongomock enforces uniqueness (and refuses to build a unique
             # index over duplicates); the rest is bookkeeping.
-            options = {option: stored[option] for option in
-                       ("unique", "sparse", "partialFilterExpression", "expireAfterSeconds")
-                       if option in stored}
-            mongo_collection.create_index(list(stored["key"].items()), name=stored["name"],
-                                          **options)
+            options = {
+                option: stored[option]
+                for option in ("unique", "sparse", "partialFilterExpression", "expireAfterSeconds")
+                if option in stored
+            }
+            mongo_collection.create_index(list(stored["key"].items()), name=stored["name"], **options)
         existing[stored["name"]] = stored
         return True
 
@@ -92,8 +107,11 @@ class IndexCatalog:
             mongo_collection.drop_indexes()
             existing.clear()
             return
-        name = index if isinstance(index, str) else next(
-            (spec["name"] for spec in existing.values() if spec["key"] == dict(index)), None)
+        name = (
+            index
+            if isinstance(index, str)
+            else next((spec["name"] for spec in existing.values() if spec["key"] == dict(index)), None)
+        )
         if name == "_id_":
             raise CommandError(72, "cannot drop _id index")
         if name not in existing:

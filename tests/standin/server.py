@@ -8,6 +8,7 @@ be answered at once from a real data store by several pooled connections,
 and the framing is a hundred lines (``wire.py``) with ``bson`` doing the
 encoding.
 """
+
 import itertools
 import signal
 import socket

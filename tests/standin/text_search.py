@@ -9,6 +9,7 @@ coefficient, summed over the query's terms). What is not emulated, said
 plainly: MongoDB's English stemmer and stop words. Here "post" does not find
 "posts" and "the" is an ordinary word; tests on this lane search whole words.
 """
+
 import re
 
 from mongomock.helpers import get_value_by_dot
@@ -64,8 +65,7 @@ class TextQuery:
     def score(self, document):
         """The document's text score, or None when it does not match."""
         fields = {field: _strings(document, field) for field in self.weights}
-        words = {word for texts in fields.values() for text in texts
-                 for word in _WORD.findall(text.lower())}
+        words = {word for texts in fields.values() for text in texts for word in _WORD.findall(text.lower())}
         raw = " ".join(text.lower() for texts in fields.values() for text in texts)
         if not words & set(self.terms):
             return None
@@ -74,8 +74,11 @@ class TextQuery:
         if any((term in raw) if " " in term else (term in words) for term in self.negated):
             return None
         wanted = set(self.terms)
-        return sum(_field_score(text, self.weights[field], wanted)
-                   for field, texts in fields.items() for text in texts)
+        return sum(
+            _field_score(text, self.weights[field], wanted)
+            for field, texts in fields.items()
+            for text in texts
+        )
 
 
 def _strings(document, field):
@@ -116,8 +119,10 @@ def rewrite_sort(sort):
     """A sort with ``{$meta: "textScore"}`` keys turned into the score field."""
     if not sort:
         return sort
-    return [(SCORE_FIELD, -1) if is_text_score(direction) else (key, direction)
-            for key, direction in dict(sort).items()]
+    return [
+        (SCORE_FIELD, -1) if is_text_score(direction) else (key, direction)
+        for key, direction in dict(sort).items()
+    ]
 
 
 def rewrite_projection(projection):
@@ -126,8 +131,7 @@ def rewrite_projection(projection):
         return projection, []
     names = [key for key, value in projection.items() if is_text_score(value)]
     rest = {key: value for key, value in projection.items() if key not in names}
-    inclusive = any(value for key, value in rest.items()
-                    if key != "_id" and not isinstance(value, dict))
+    inclusive = any(value for key, value in rest.items() if key != "_id" and not isinstance(value, dict))
     if inclusive:
         rest[SCORE_FIELD] = 1
     return (rest or None), names

@@ -4,6 +4,7 @@ command, OP_QUERY/OP_REPLY for the legacy first ``isMaster`` of a handshake.
 Only framing lives here; what a command means is ``commands.py``'s business.
 https://www.mongodb.com/docs/manual/reference/mongodb-wire-protocol/
 """
+
 import struct
 
 import bson
@@ -79,11 +80,11 @@ def _parse_op_msg(request_id, body):
         position += 1
         if kind == 0:  # the command document
             (size,) = struct.unpack_from("<i", body, position)
-            command = bson.decode(body[position:position + size], CODEC)
+            command = bson.decode(body[position : position + size], CODEC)
             position += size
         elif kind == 1:  # a document sequence, e.g. the "documents" of an insert
             (size,) = struct.unpack_from("<i", body, position)
-            section = body[position + 4:position + size]
+            section = body[position + 4 : position + size]
             name, _, documents = section.partition(b"\x00")
             sequences[name.decode()] = bson.decode_all(documents, CODEC)
             position += size
@@ -102,7 +103,7 @@ def _parse_op_query(request_id, body):
     namespace = body[position:namespace_end].decode()
     position = namespace_end + 1 + 8  # numberToSkip, numberToReturn
     (size,) = struct.unpack_from("<i", body, position)
-    query = bson.decode(body[position:position + size], CODEC)
+    query = bson.decode(body[position : position + size], CODEC)
     # Drivers wrap a command with read preference as {"$query": {...}}.
     command = query.get("$query", query)
     return Request(request_id, OP_QUERY, command, database=namespace.split(".", 1)[0])
