@@ -19,6 +19,7 @@ import mongoengine
 import pymongo
 from flask_mongoengine import MongoEngine
 from mongoengine.connection import ConnectionFailure
+from pymongo.operations import IndexModel
 from pymongo.uri_parser import parse_uri
 
 from . import dbstats
@@ -163,11 +164,31 @@ def create_missing_indexes(collection, specs):
     that name for; returns the names of those new. (One already there is
     left alone: GridFS makes its own at the first upload, and mongomock then
     describes it so that a second ``create_index`` conflicts.)"""
-    before = set(collection.index_information())
-    for keys, options in specs:
-        if options["name"] not in before:
-            collection.create_index(keys, **options)
-    return sorted(set(collection.index_information()) - before)
+    before = collection.index_information()
+    missing = [IndexModel(keys, **options) for keys, options in specs if options["name"] not in before]
+    return create_indexes(collection, missing, before)
+
+
+def create_indexes(collection, models, before):
+    """Create the indexes ``models`` (``IndexModel``) on ``collection``,
+    which had the indexes ``before`` (``index_information()``); returns the
+    names of those new, ``_id_`` included when the collection is new.
+
+    On a server, one ``createIndexes`` command for them all (a fresh
+    database, every test's, takes about 20 commands, not 120). mongomock's
+    ``create_indexes`` would drop every option but unique, sparse and TTL (a
+    partial filter, a text index's weights), so there one ``create_index``
+    each, as MongoEngine does."""
+    if not models:
+        return []
+    if isinstance(collection, pymongo.collection.Collection):
+        collection.create_indexes(models)
+    else:
+        for model in models:
+            options = dict(model.document)
+            collection.create_index(list(options.pop("key").items()), **options)
+    new = {model.document["name"] for model in models} - set(before)
+    return sorted(new | ({"_id_"} if not before else set()))
 
 
 def _selection_budget(app):

@@ -16,7 +16,7 @@ from flask import current_app
 from pymongo.errors import OperationFailure
 from pymongo.operations import IndexModel
 
-from .database import ConfigError, get_db, is_embedded
+from .database import ConfigError, create_indexes, get_db, is_embedded
 
 # Indexes earlier releases built that no query uses any more (each costs
 # every write and memory): dropped by deploy. ``comments.disabled_1`` held a
@@ -91,7 +91,9 @@ def ensure_indexes():
         if problems:
             raise ConfigError("; ".join(problems))
         try:
-            document.ensure_indexes()
+            # Every declared one, those present too: only the server can
+            # tell that one of the same name differs (a text index's weights).
+            created[collection.name] = create_indexes(collection, list(_declared(document)), before)
         except OperationFailure as exc:
             if exc.code not in _CONFLICT_CODES:
                 raise
@@ -100,7 +102,6 @@ def ensure_indexes():
                 f"({exc.details.get('errmsg') if exc.details else exc}): drop the index it "
                 "names, then run `flask --app site_app deploy` again"
             ) from None
-        created[collection.name] = sorted(set(collection.index_information()) - set(before))
     from .media.indexes import ensure_media_indexes
 
     created.update(ensure_media_indexes())
@@ -125,15 +126,17 @@ def drop_retired(database):
 
 
 def _declared(document):
-    """The index documents MongoEngine asks the server for (name, key, options)."""
+    """The indexes MongoEngine would ask the server for (``IndexModel``:
+    name, key, options), from the document's ``meta``."""
     for spec in document._meta["index_specs"]:
         options = {k: v for k, v in spec.items() if k not in ("fields", "cls")}
-        yield IndexModel(spec["fields"], **options).document
+        yield IndexModel(spec["fields"], **options)
 
 
 def _conflicts(document, collection, existing):
     """One message for each declared index the database holds differently."""
-    for wanted in _declared(document):
+    for model in _declared(document):
+        wanted = model.document
         name, keys = wanted["name"], list(wanted["key"].items())
         text = any(direction == "text" for _, direction in keys)
         have = existing.get(name)
