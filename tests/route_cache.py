@@ -17,12 +17,9 @@ Werkzeug does. ``test_private_reaches.py`` names ``_compile_builder`` and
 ``_trace`` if a Werkzeug release drops them.
 """
 
-import threading
-
 from werkzeug.routing import Rule
 
 _builders = {}
-_lock = threading.Lock()
 _compile_builder = Rule._compile_builder
 
 
@@ -33,10 +30,8 @@ def _shared_builder(rule, append_unknown=True):
         return _compile_builder(rule, append_unknown)
     key = (trace, tuple(defaults), append_unknown)
     builder = _builders.get(key)
-    if builder is None:
-        builder = _compile_builder(rule, append_unknown)
-        with _lock:
-            _builders.setdefault(key, builder)
+    if builder is None:  # setdefault: one builder a key, threads or not
+        builder = _builders.setdefault(key, _compile_builder(rule, append_unknown))
     return builder
 
 

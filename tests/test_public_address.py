@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import links_in
+from helpers import PRODUCTION_WITHOUT_DATABASE, links_in
 
 from site_app.database import ConfigError
 from site_app.models import User
@@ -20,15 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"
 FORGED = {"Host": "evil.example"}
 SITE = "http://127.0.0.1:5000"  # testing's default SITE_URL
-# No database server: a query waits 200 ms and answers 503.
-PRODUCTION = {
-    "MONGODB_URI": "mongodb://127.0.0.1:1/site",
-    "SKIP_DB_CHECK": True,
-    "MONGODB_SERVER_SELECTION_TIMEOUT_MS": 200,
-    "MONGODB_TIMEOUT_MS": 200,
-    "SECRET_KEY": "a-long-random-production-secret-0123456789",
-    "SITE_URL": "https://blog.example.com",
-}
+PRODUCTION = PRODUCTION_WITHOUT_DATABASE
 
 
 # -- links written for later ----------------------------------------------------

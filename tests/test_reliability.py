@@ -4,6 +4,7 @@ store that fails half way, a mail server that refuses connections."""
 import threading
 
 import pytest
+from helpers import PRODUCTION_WITHOUT_DATABASE
 from pymongo.errors import AutoReconnect, ServerSelectionTimeoutError
 
 from site_app.models import Post, User
@@ -300,17 +301,7 @@ def test_gunicorn_never_recycles_the_worker_that_holds_the_embedded_database(mon
     assert runpy.run_path(conf)["max_requests"] > 0
 
 
-# A production app whose database refuses connections (nothing listens on
-# port 1), waiting 300 ms for it instead of 5 s.
-UNREACHABLE = {
-    "MONGODB_URI": "mongodb://127.0.0.1:1/site",
-    "SKIP_DB_CHECK": True,
-    "MONGODB_SERVER_SELECTION_TIMEOUT_MS": 300,
-    "MONGODB_TIMEOUT_MS": 300,
-    "SECRET_KEY": "a-long-random-production-secret-0123456789",
-    "SITE_URL": "https://blog.example.com",
-}
-SITE = "https://blog.example.com"
+SITE = PRODUCTION_WITHOUT_DATABASE["SITE_URL"]
 
 
 def _database_down_lines(caplog):
@@ -325,7 +316,7 @@ def test_a_page_whose_session_cannot_be_stored_answers_503_not_500(make_app, cap
     """The sign-in form needs no data, but its form token lives in the
     session, which is stored in the database: with the database down the
     page is the database's 503 (it was a 500 after waiting twice)."""
-    client = make_app(config_name="production", **UNREACHABLE).test_client()
+    client = make_app(config_name="production", **PRODUCTION_WITHOUT_DATABASE).test_client()
     page = client.get("/auth/login", base_url=SITE)
     assert page.status_code == 503
     assert page.headers["Retry-After"] == "5"
@@ -335,7 +326,7 @@ def test_a_page_whose_session_cannot_be_stored_answers_503_not_500(make_app, cap
 
 
 def test_a_signed_in_browser_whose_session_cannot_be_loaded_gets_503(make_app, caplog):
-    client = make_app(config_name="production", **UNREACHABLE).test_client()
+    client = make_app(config_name="production", **PRODUCTION_WITHOUT_DATABASE).test_client()
     client.set_cookie("session", "an-existing-session-id", domain="blog.example.com")
     page = client.get("/auth/login", base_url=SITE)
     assert page.status_code == 503

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from flask import session
+from helpers import PRODUCTION_WITHOUT_DATABASE
 
 from site_app.database import gridfs_for
 
@@ -101,13 +102,7 @@ def production_app(make_app):
     import mongomock
 
     app = make_app(
-        config_name="production",
-        MONGODB_URI="mongodb://127.0.0.1:1/site",
-        SECRET_KEY="a-long-random-production-secret-0123456789",
-        MONGODB_SERVER_SELECTION_TIMEOUT_MS=200,
-        MONGODB_TIMEOUT_MS=200,
-        SKIP_DB_CHECK=True,
-        SITE_URL="https://localhost",
+        config_name="production", **{**PRODUCTION_WITHOUT_DATABASE, "SITE_URL": "https://localhost"}
     )
     app.extensions["site_db"]["db"] = mongomock.MongoClient().db
     return app
