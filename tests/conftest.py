@@ -70,7 +70,7 @@ def pytest_sessionfinish(session):
 # kind (another browser journey) is slow without remembering a marker.
 SLOW_PATHS = (
     "tests/browser/",  # a real Chromium against a served site
-    "tests/test_api_fuzz.py",  # schemathesis, about 800 cases
+    "tests/test_api_fuzz.py",  # schemathesis, about 1,600 cases
     "tests/test_production_shape.py",  # nginx, gunicorn workers, Redis, the stand-in
     "tests/test_shared_stores.py",  # a real redis-server
     "tests/test_embedded_files.py",  # the site as a server process, restarted

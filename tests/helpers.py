@@ -30,6 +30,19 @@ PRODUCTION_WITHOUT_DATABASE = {
 }
 
 
+# What a site started in a process of its own must not inherit: settings that
+# would point it at another database, mail server or config, and
+# FLASK_RUN_FROM_CLI, which an in-process CLI test sets for good (Flask's
+# command group does) and which makes app.run() refuse to serve.
+NOT_FOR_CHILD_SITES = {"MONGODB_URI", "SITE_CONFIG", "MAIL_SERVER", "FLASK_DEBUG", "FLASK_RUN_FROM_CLI"}
+
+
+def child_site_environment(*also_left_out):
+    """This process's environment for a site served by a child process."""
+    left_out = NOT_FOR_CHILD_SITES.union(also_left_out)
+    return {k: v for k, v in os.environ.items() if k not in left_out}
+
+
 def links_in(message):
     """The absolute URLs in an email's text part."""
     return re.findall(r"https?://[^\s\"'<>]+", message.body or "")

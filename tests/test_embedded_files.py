@@ -5,7 +5,6 @@ and its picture are there. A damaged file stops the start with one line
 naming it; `--reset` starts afresh; tests and scripts stay in memory."""
 
 import io
-import os
 import re
 import signal
 import socket
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from helpers import child_site_environment
 from PIL import Image
 
 from site_app.embedded_files import FILE_NAME, SAVE_EVERY_SECONDS
@@ -37,11 +37,7 @@ class Demo:
 
     def __init__(self, folder, *options, command="demo"):
         self.url = f"http://127.0.0.1:{_free_port()}"
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if k not in {"MONGODB_URI", "SITE_CONFIG", "MAIL_SERVER", "SITE_URL", "FLASK_DEBUG"}
-        }
+        env = child_site_environment("SITE_URL")
         env.update(EMBEDDED_DATA_DIR=str(folder), PYTHONUNBUFFERED="1")
         self.process = subprocess.Popen(
             [

@@ -13,6 +13,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from helpers import child_site_environment
 from shape_services import free_port, port_open
 
 from config import DEFAULT_SECRET_KEY
@@ -237,11 +238,7 @@ def test_gunicorn_leaves_forwarded_headers_to_proxy_count():
     """With PROXY_COUNT=0 a client's X-Forwarded-Proto is ignored, by the app
     and by gunicorn too (which trusted it from 127.0.0.1)."""
     port = free_port()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"MONGODB_URI", "SITE_CONFIG", "PROXY_COUNT", "FORWARDED_ALLOW_IPS"}
-    }
+    env = child_site_environment("PROXY_COUNT", "FORWARDED_ALLOW_IPS")
     env.update({"GUNICORN_BIND": f"127.0.0.1:{port}", "LOG_LEVEL": "WARNING"})
     server = subprocess.Popen(
         [

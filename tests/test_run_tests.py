@@ -1,5 +1,6 @@
 """The test runner: which lanes run, and what each lane's process sees."""
 
+import os
 import runpy
 import subprocess
 import sys
@@ -35,7 +36,24 @@ def test_the_driver_lane_leaves_the_browser_journeys_to_the_embedded_lane():
     driver = RUNNER["lane_command"]("driver", ["tests"], ["-x"])
     assert not any(arg.startswith("--ignore") for arg in embedded)
     assert any(arg.startswith("--ignore") and arg.endswith("browser") for arg in driver)
-    assert embedded[-3:] == driver[-3:] == ["--cov=site_app", "--cov-branch", "--cov-report="]
+    assert embedded[-1] == driver[-1] == "-x"  # the caller's arguments come last, and win
+
+
+def test_coverage_is_measured_on_the_embedded_lane_only():
+    embedded = RUNNER["lane_command"]("embedded", ["tests"], [])
+    driver = RUNNER["lane_command"]("driver", ["tests"], [])
+    assert "--cov=site_app" in embedded and "--cov-branch" in embedded
+    assert not any(arg.startswith("--cov") for arg in driver)
+
+
+def test_each_lane_spreads_over_the_cores_unless_told(monkeypatch):
+    def workers(command):
+        return command[command.index("-n") + 1]
+
+    monkeypatch.setenv("TEST_WORKERS_PER_LANE", "3")
+    assert workers(RUNNER["lane_command"]("driver", ["tests"], [])) == "3"
+    monkeypatch.delenv("TEST_WORKERS_PER_LANE")
+    assert workers(RUNNER["lane_command"]("embedded", ["tests"], [])) == str(os.cpu_count() or 1)
 
 
 def test_make_test_runs_the_slow_tier_that_plain_pytest_leaves_out():

@@ -14,7 +14,6 @@ browser_support.py.
 """
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -35,6 +34,7 @@ from browser_support import (
     PageWatch,
     in_ci,
 )
+from helpers import child_site_environment
 
 
 def _free_port():
@@ -59,11 +59,7 @@ def live_site(tmp_path_factory):
         "NEW_ACCOUNT_DAILY_COMMENTS": 0,
         "LOG_LEVEL": "INFO",
     }
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"MONGODB_URI", "MAIL_SERVER", "SITE_CONFIG", "FLASK_DEBUG"}
-    }
+    env = child_site_environment()
     env["PYTHONUNBUFFERED"] = "1"
     log_file = open(log_path, "w")
     process = subprocess.Popen(

@@ -10,7 +10,6 @@ step of the words and checks them against the server's.
 """
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from browser_support import DESKTOP, HERE, ROOT, LiveSite, PageWatch, screenshot
 from conftest import _free_port
+from helpers import child_site_environment
 from playwright.sync_api import expect
 from serve_dated import MEMBER_SINCE, PASSWORD
 
@@ -41,11 +41,7 @@ def dated_site(tmp_path_factory):
         "RATELIMIT_ENABLED": False,
         "EMBEDDED_DATA_DIR": None,
     }
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"MONGODB_URI", "MAIL_SERVER", "SITE_CONFIG", "FLASK_DEBUG"}
-    }
+    env = child_site_environment()
     with open(log_path, "w") as log_file:
         process = subprocess.Popen(
             [sys.executable, str(HERE / "serve_dated.py"), str(port), json.dumps(overrides)],
