@@ -30,6 +30,7 @@ def _start_driver_lane():
 
 _start_driver_lane()
 
+from app_pool import AppPool
 from database_binding import bind_every_app_on_push
 from route_cache import share_url_builders
 from template_cache import share_compiled_templates
@@ -50,8 +51,9 @@ from site_app.scheduler import stop_in_process
 
 
 def pytest_sessionfinish(session):
-    """Drop the databases of testing apps made outside the ``app`` fixture
-    (on a real server they would outlive the run)."""
+    """Close the kept apps, and drop the databases of testing apps made
+    outside the fixtures (on a real server they would outlive the run)."""
+    APPS.close_all()
     if not DRIVER_LANE:
         return
     import pymongo
@@ -94,9 +96,37 @@ def pytest_runtest_setup(item):
             pytest.skip(f"{marker}: {reason}")
 
 
+def build_app(config_name="testing", roles=True, **settings):
+    """A new app (``make_app``'s arguments), its test client a server's."""
+    app = create_app(config_name, overrides=settings or None)
+    app.test_client_class = ServerLikeClient
+    if config_name == "testing" and roles:
+        with app.app_context():
+            Role.insert_roles()
+    return app
+
+
+def close_app(app):
+    """A testing app's database dropped; another config's left alone, its
+    timetable stopped and its client closed."""
+    if app.config["CONFIG_NAME"] == "testing":
+        close_database(app)
+    else:  # another config's database is not ours to drop
+        stop_in_process(app)
+        app.extensions["site_db"]["closed"] = True  # as close_database does
+        if not app.extensions["site_db"]["embedded"]:
+            app.extensions["site_db"]["client"].close()
+
+
+# The `app` fixture's apps, kept between tests (tests/app_pool.py).
+APPS = AppPool(build=lambda settings: build_app(**settings), close=close_app)
+if DRIVER_LANE:
+    APPS.watch_the_driver()
+
+
 @pytest.fixture
 def make_app():
-    """``make_app(**settings)``: a testing app with those settings over
+    """``make_app(**settings)``: a new testing app with those settings over
     testing's, its own empty database and the roles, as many as the test
     needs; ``make_app(config_name="development", ...)`` builds another
     configuration as it is (no roles written; ``roles=False`` leaves a testing
@@ -105,32 +135,34 @@ def make_app():
     made = []
 
     def build(config_name="testing", roles=True, **settings):
-        app = create_app(config_name, overrides=settings or None)
+        app = build_app(config_name, roles, **settings)
         made.append(app)
-        app.test_client_class = ServerLikeClient
-        if config_name == "testing" and roles:
-            with app.app_context():
-                Role.insert_roles()
         return app
 
     yield build
     for app in made:
-        if app.config["CONFIG_NAME"] == "testing":
-            close_database(app)
-        else:  # another config's database is not ours to drop
-            stop_in_process(app)
-            app.extensions["site_db"]["closed"] = True  # as close_database does
-            if not app.extensions["site_db"]["embedded"]:
-                app.extensions["site_db"]["client"].close()
+        close_app(app)
 
 
 @pytest.fixture
-def app(request, make_app):
-    """A new app with its own empty database. No context is held: a test
-    that uses the models asks for ``app_context``. A module or test marked
-    ``@pytest.mark.app_config(NAME=value)`` gets those settings over testing's."""
+def app(request):
+    """An app with an empty database (indexes and roles in it). No context
+    is held: a test that uses the models asks for ``app_context``. A module
+    or test marked ``@pytest.mark.app_config(NAME=value)`` gets those
+    settings over testing's. Taken from the pool of kept apps and given back
+    when the test ends (tests/app_pool.py: what is checked before one is kept);
+    ``@pytest.mark.fresh_app`` builds a new one, for a test that adds a route
+    or hook (an app that has served a request takes none)."""
     marker = request.node.get_closest_marker("app_config")
-    return make_app(**(marker.kwargs if marker else {}))
+    settings = marker.kwargs if marker else {}
+    if request.node.get_closest_marker("fresh_app"):
+        app = build_app(**settings)
+        yield app
+        close_app(app)
+        return
+    app = APPS.take(settings)
+    yield app
+    APPS.give_back(app)
 
 
 @pytest.fixture

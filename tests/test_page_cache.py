@@ -199,6 +199,7 @@ def nonce_app(app):
     return app
 
 
+@pytest.mark.fresh_app  # adds a route
 def test_a_cached_page_gets_the_nonce_of_each_response(nonce_app):
     reader = nonce_app.test_client()
     seen = []
@@ -213,6 +214,7 @@ def test_a_cached_page_gets_the_nonce_of_each_response(nonce_app):
     assert len(set(seen)) == 3
 
 
+@pytest.mark.fresh_app  # adds a route
 def test_a_304_never_sends_a_policy_that_the_kept_body_does_not_match(nonce_app):
     reader = nonce_app.test_client()
     first = visit(reader, "/with-script")
@@ -220,6 +222,7 @@ def test_a_304_never_sends_a_policy_that_the_kept_body_does_not_match(nonce_app)
     assert again.status_code == 304 and "Content-Security-Policy" not in again.headers
 
 
+@pytest.mark.fresh_app  # adds a route
 def test_a_page_that_writes_to_the_session_is_never_kept(app, site):
     @app.get("/with-token")
     @cached_page()
@@ -398,6 +401,7 @@ def test_a_new_avatar_shows_on_every_card_at_once(app, reader, site, writer):
 # -- the generations themselves -------------------------------------------------
 
 
+@pytest.mark.fresh_app  # adds a route
 def test_a_write_that_lands_while_a_page_renders_keeps_that_rendering_out(app, site):
     landed = []
 
