@@ -43,11 +43,10 @@ share_url_builders()
 bind_every_app_on_push()
 
 # After the lane is set up: helpers reads TEST_MONGODB_URI.
-from helpers import DRIVER_LANE, ServerLikeClient, basic_auth, close_database
+from helpers import DRIVER_LANE, basic_auth, build_app, close_app
 
-from site_app import create_app, dbstats
+from site_app import dbstats
 from site_app.models import Role, User
-from site_app.scheduler import stop_in_process
 
 
 def pytest_sessionfinish(session):
@@ -84,6 +83,11 @@ def pytest_collection_modifyitems(items):
         path = Path(str(item.path)).resolve().relative_to(ROOT).as_posix()
         if path.startswith(SLOW_PATHS):
             item.add_marker(pytest.mark.slow)
+    # Modules with a slow test go first (each kept whole and in its order):
+    # spread over workers, their long waits (a browser, a server starting,
+    # RQ's lease running out) overlap the many short tests that follow.
+    slow_modules = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_modules)
 
 
 def pytest_runtest_setup(item):
@@ -94,28 +98,6 @@ def pytest_runtest_setup(item):
         if found is not None and DRIVER_LANE == skipped_on_driver:
             reason = found.args[0] if found.args else marker
             pytest.skip(f"{marker}: {reason}")
-
-
-def build_app(config_name="testing", roles=True, **settings):
-    """A new app (``make_app``'s arguments), its test client a server's."""
-    app = create_app(config_name, overrides=settings or None)
-    app.test_client_class = ServerLikeClient
-    if config_name == "testing" and roles:
-        with app.app_context():
-            Role.insert_roles()
-    return app
-
-
-def close_app(app):
-    """A testing app's database dropped; another config's left alone, its
-    timetable stopped and its client closed."""
-    if app.config["CONFIG_NAME"] == "testing":
-        close_database(app)
-    else:  # another config's database is not ours to drop
-        stop_in_process(app)
-        app.extensions["site_db"]["closed"] = True  # as close_database does
-        if not app.extensions["site_db"]["embedded"]:
-            app.extensions["site_db"]["client"].close()
 
 
 # The `app` fixture's apps, kept between tests (tests/app_pool.py).

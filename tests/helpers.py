@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 from flask.testing import FlaskClient
 
+from site_app import create_app
+from site_app.models import Role
 from site_app.scheduler import stop_in_process
 
 # True when testing apps talk to a server through the driver (the stand-in
@@ -112,3 +114,25 @@ def assert_compressed_answer_revalidates(client, path):
     assert first.headers["Content-Encoding"] == "br"
     again = client.get(path, headers={"Accept-Encoding": "br", "If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
+
+
+def build_app(config_name="testing", roles=True, **settings):
+    """A new app (``make_app``'s arguments), its test client a server's."""
+    app = create_app(config_name, overrides=settings or None)
+    app.test_client_class = ServerLikeClient
+    if config_name == "testing" and roles:
+        with app.app_context():
+            Role.insert_roles()
+    return app
+
+
+def close_app(app):
+    """A testing app's database dropped; another config's left alone, its
+    timetable stopped and its client closed."""
+    if app.config["CONFIG_NAME"] == "testing":
+        close_database(app)
+    else:  # another config's database is not ours to drop
+        stop_in_process(app)
+        app.extensions["site_db"]["closed"] = True  # as close_database does
+        if not app.extensions["site_db"]["embedded"]:
+            app.extensions["site_db"]["client"].close()

@@ -4,8 +4,7 @@ app that looks new, whatever the test before it did."""
 import app_pool
 import pytest
 from app_pool import AppPool
-from conftest import build_app, close_app
-from helpers import DRIVER_LANE
+from helpers import DRIVER_LANE, build_app, close_app
 
 from site_app.extensions import cache
 from site_app.models import Post, Role, User

@@ -28,8 +28,11 @@ def stored_bytes(app):
 
 
 # 10,000 requests (16 s): in `make test`, out of plain `pytest`'s fast tier;
-# on one lane, as the store's bound does not depend on the database's driver.
+# on one lane, as the store's bound does not depend on the database's driver;
+# untraced by coverage (pytest-cov's no_cover: 38 s traced), as its code is
+# the page cache's tests' again, ten thousand times.
 @pytest.mark.slow
+@pytest.mark.no_cover
 @pytest.mark.embedded_only("the page cache's memory bound: one lane is enough")
 def test_ten_thousand_junk_requests_add_less_than_5_mb(app):
     reader = app.test_client()
