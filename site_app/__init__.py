@@ -201,9 +201,6 @@ def _check_production_settings(app):
 
 
 def _configure_logging(app):
-    level = getattr(logging, str(app.config.get("LOG_LEVEL", "INFO")).upper(), logging.INFO)
-    app.logger.setLevel(level)
-    logging.getLogger("site_app").setLevel(level)
     from .logging_setup import configure_logging
 
     configure_logging(app)  # stdout, before the first warning is logged

@@ -20,14 +20,18 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def configure_logging(app):
-    """Send the app's logs to the process's stdout in one format, once per
-    process (Flask's default handler writes to stderr).
+    """Set the site's loggers to ``LOG_LEVEL``, and send the app's logs to
+    the process's stdout in one format, once per process (Flask's default
+    handler writes to stderr).
 
     ``sys.__stdout__``, not ``sys.stdout``: a command's captured output
     (click's test runner, ``flask shell``) must not fill with log lines. In
     ``testing`` nothing is installed; records propagate to the root logger,
     where pytest's ``caplog`` reads them.
     """
+    level = getattr(logging, str(app.config.get("LOG_LEVEL", "INFO")).upper(), logging.INFO)
+    app.logger.setLevel(level)
+    logging.getLogger("site_app").setLevel(level)
     if app.testing:
         return
     site_logger = logging.getLogger("site_app")

@@ -29,7 +29,6 @@ the way to check that a failure is not one test's leftovers reaching another.
 """
 
 import copy
-import logging
 import os
 from collections import defaultdict
 
@@ -38,6 +37,7 @@ from pymongo import monitoring
 from site_app import view_counting
 from site_app.cache_stores import configure_rate_limit_storage
 from site_app.extensions import cache, limiter
+from site_app.logging_setup import configure_logging
 from site_app.models import Role
 
 ENABLED = os.environ.get("TEST_APP_POOL", "1") != "0"
@@ -116,7 +116,7 @@ class AppPool:
         if not ENABLED or snapshot is None or not self._reusable(app, snapshot):
             self._close(app)
             return
-        self._empty(app, snapshot)
+        self._empty(app)
         self._idle[key] = (app, snapshot)
         while len(self._idle) > KEPT:
             oldest = next(iter(self._idle))
@@ -137,7 +137,7 @@ class AppPool:
             return state["db"].name not in self._watch.reshaped
         return state["embedded"] and snapshot.same_indexes(state["db"])
 
-    def _empty(self, app, snapshot):
+    def _empty(self, app):
         database = app.extensions["site_db"]["db"]
         if self._watch is not None:
             written = self._watch.written.pop(database.name, set())
@@ -224,5 +224,4 @@ def _bind_shared_extensions(app):
     wins), and the site's logger one level."""
     configure_rate_limit_storage(app.config)
     limiter.init_app(app)
-    level = getattr(logging, str(app.config.get("LOG_LEVEL", "INFO")).upper(), logging.INFO)
-    app.logger.setLevel(level)
+    configure_logging(app)

@@ -14,7 +14,7 @@ import os
 
 import pytest
 import schemathesis
-from helpers import DRIVER_LANE, basic_auth, close_database
+from helpers import DRIVER_LANE, basic_auth, build_app, close_app
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -24,8 +24,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from site_app import create_app, tokens
-from site_app.models import Post, Role, User
+from site_app import tokens
+from site_app.models import Post, User
 
 # `make test` runs the same cases every time (derandomized: Hypothesis
 # draws them from a seed fixed by the test's name, and keeps no example
@@ -79,9 +79,8 @@ def fuzz_target():
     """An app with content, its document (real ids added) and the auth
     header of its confirmed writer, built once for the module and its
     database dropped after it."""
-    app = create_app("testing")
+    app = build_app()
     with app.app_context():
-        Role.insert_roles()
         writer = User(email="fuzz@example.com", username="fuzz", confirmed=True)
         writer.password = "fuzz password"
         writer.save()
@@ -98,7 +97,7 @@ def fuzz_target():
         document = app.test_client().get("/api/v1/openapi.json").get_json()
         headers = basic_auth(writer.generate_token(tokens.API))
     yield app, _real_ids(document, ids), headers
-    close_database(app)
+    close_app(app)
 
 
 @pytest.fixture(scope="module")

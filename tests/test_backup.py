@@ -6,9 +6,7 @@ import re
 import zipfile
 
 import pytest
-from helpers import close_database
 
-from site_app import create_app
 from site_app.database import get_db
 
 SMALL = [
@@ -44,18 +42,9 @@ def seeded(app):
 
 
 @pytest.fixture
-def fresh_app():
+def fresh_app(make_app):
     """A second site with its own empty database, as after a new install."""
-    made = []
-
-    def make(**overrides):
-        app = create_app("testing", overrides=overrides or None)
-        made.append(app)
-        return app
-
-    yield make
-    for app in made:
-        close_database(app)
+    return lambda **overrides: make_app(roles=False, **overrides)
 
 
 def pages_to_compare(client):
