@@ -35,6 +35,12 @@ from browser_support import (
     in_ci,
 )
 from helpers import child_site_environment
+from playwright.sync_api import expect
+
+# Assertions wait as long as actions do (each context's default, 10 s;
+# Playwright's expect() waits 5 s by itself): with both lanes' workers busy
+# on 2 cores, an uploaded image's "added" once took longer than 5 s.
+expect.set_options(timeout=10_000)
 
 
 def _free_port():
