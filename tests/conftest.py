@@ -5,6 +5,7 @@ helpers that test modules import live in ``helpers.py``."""
 import atexit
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -83,11 +84,32 @@ def pytest_collection_modifyitems(items):
         path = Path(str(item.path)).resolve().relative_to(ROOT).as_posix()
         if path.startswith(SLOW_PATHS):
             item.add_marker(pytest.mark.slow)
-    # Modules with a slow test go first (each kept whole and in its order):
-    # spread over workers, their long waits (a browser, a server starting,
-    # RQ's lease running out) overlap the many short tests that follow.
-    slow_modules = {item.path for item in items if item.get_closest_marker("slow")}
-    items.sort(key=lambda item: item.path not in slow_modules)
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(HandOutOrder())
+
+
+class HandOutOrder:
+    @pytest.hookimpl(trylast=True)  # after -m has left out what this run skips
+    def pytest_collection_modifyitems(self, items):
+        hand_out_longest_first(items)
+
+
+def hand_out_longest_first(items):
+    """The order modules are handed to the workers (each kept whole and in
+    its own order): the longest first, so the run does not end on one long
+    module while the other core idles. A module with a test that mostly
+    waits (``@pytest.mark.waits``: RQ's lease running out, about 115 s
+    asleep) starts at once and sleeps while the others work; then the slow
+    tier; then the many short modules, which fill the last minutes evenly.
+    Within each, the modules with more tests first: xdist's own order, which
+    pytest.ini turns off (``--no-loadscope-reorder``) so this one holds."""
+    rank, size = {}, Counter(item.path for item in items)
+    for item in items:
+        here = 0 if item.get_closest_marker("waits") else 1 if item.get_closest_marker("slow") else 2
+        rank[item.path] = min(rank.get(item.path, 2), here)
+    items.sort(key=lambda item: (rank[item.path], -size[item.path]))
 
 
 def pytest_runtest_setup(item):

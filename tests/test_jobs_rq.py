@@ -83,6 +83,7 @@ def test_without_a_job_queue_the_admin_page_says_where_failures_go(app, make_use
 
 
 @pytest.mark.slow
+@pytest.mark.waits  # about 115 s asleep: its module goes first (conftest)
 def test_a_job_whose_worker_is_killed_runs_once_after_a_restart(app, redis_url, tmp_path):
     import os
     import signal

@@ -86,3 +86,37 @@ def test_plain_pytest_leaves_out_a_module_that_starts_real_services():
     assert "test_run_tests.py::test_both_lanes_run_unless_one_is_named" in listed
     assert "test_shared_stores.py::" not in listed
     assert "deselected" in listed
+
+
+def test_make_test_hands_out_the_longest_modules_first(pytestconfig):
+    """The module that mostly sleeps (RQ's lease) starts at once, the slow
+    tier next, the short modules last, where they fill both cores to the end.
+    xdist would re-sort the modules by their number of tests: pytest.ini
+    tells it not to (it once put RQ's 115 s sleep in the last two minutes)."""
+    root = Path(__file__).resolve().parent.parent
+    collected = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-m",
+            "not soak",
+            "-n",
+            "0",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    modules = list(
+        dict.fromkeys(line.split("::")[0] for line in collected.stdout.splitlines() if "::" in line)
+    )
+    assert modules[0] == "tests/test_jobs_rq.py"
+    last_slow = max(modules.index(name) for name in modules if name.startswith("tests/browser/"))
+    assert modules.index("tests/test_api.py") > last_slow
+    assert pytestconfig.option.loadscopereorder is False
