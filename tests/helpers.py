@@ -74,6 +74,15 @@ def signed_in_client(app, user):
     return client
 
 
+def publish_a_post_linking(app, make_user, file_id):
+    """A published post whose text links ``/files/<file_id>``: the file is
+    then everyone's (site_app/media/access.py), as pages serve it."""
+    from site_app.models import Post
+
+    with app.app_context():
+        Post.publish(make_user(f"linker{file_id}"), "Linked", f"[the file](/files/{file_id})")
+
+
 def close_database(app):
     """On a server, drop the app's private database and close its client
     (each client holds sockets and a monitor thread); once, however often

@@ -176,9 +176,14 @@ def test_a_large_account_gets_a_job_a_progress_page_and_a_mailed_link(app, clien
     archive = zipfile.ZipFile(io.BytesIO(download.get_data()))
     assert "account.json" in archive.namelist()
     assert len([n for n in archive.namelist() if n.endswith("index.md")]) == 2
-    # Someone else's browser never gets it.
+    # Someone else's browser never gets it, nor by the id of its stored file
+    # (an ObjectId: a counter, guessable from ids the same worker made).
+    from site_app.models.exports import ExportJob
+
+    file_id = ExportJob.latest_of(ann.id).file_id
     client.post("/auth/logout")
     assert client.get(link).status_code == 302
+    assert client.get(f"/files/{file_id}").status_code == 404
 
 
 def test_a_job_being_built_shows_its_progress_to_its_owner_only(app, client, ann, make_user):

@@ -9,9 +9,9 @@ from helpers import signed_in_client
 from PIL import Image
 
 
-def image_bytes(colour):
+def image_bytes(colour, size=(32, 24)):
     buffer = io.BytesIO()
-    Image.new("RGB", (32, 24), colour).save(buffer, "PNG")
+    Image.new("RGB", size, colour).save(buffer, "PNG")
     return buffer.getvalue()
 
 
@@ -71,3 +71,46 @@ def test_an_image_a_published_post_also_uses_is_everyones(app, client, writer, w
     with app.app_context():
         Post.publish(writer, "Out", f"![again]({file_url})")
     assert client.get(file_url).status_code == 200
+
+
+def upload(browser, colour="olive"):
+    answer = browser.post(
+        "/upload",
+        data={"file": (io.BytesIO(image_bytes(colour)), "me.png")},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 201
+    return answer.get_json()["url"]
+
+
+def test_an_upload_no_post_uses_yet_is_its_uploaders_alone(app, client, writer_browser, make_user):
+    """Between the upload and the saved post (the editor's preview), or
+    forever when the post is never saved."""
+    file_url = upload(writer_browser)
+    assert client.get(file_url).status_code == 404
+    assert client.get(file_url + "?size=thumb").status_code == 404
+    assert signed_in_client(app, make_user("guesser")).get(file_url).status_code == 404
+    own = writer_browser.get(file_url)
+    assert own.status_code == 200 and own.mimetype == "image/png"
+    assert "private" in own.headers["Cache-Control"] and "public" not in own.headers["Cache-Control"]
+    writer_browser.post("/write", data={"title": "Out", "body": f"![me]({file_url})", "tags": ""})
+    assert client.get(file_url).status_code == 200
+
+
+def test_a_draft_images_thumbnail_is_not_served_by_its_own_id(app, client, writer_browser):
+    from site_app.media import storage
+
+    stored = writer_browser.post(
+        "/upload",
+        data={"file": (io.BytesIO(image_bytes("maroon", (900, 600))), "wide.png")},
+        content_type="multipart/form-data",
+    ).get_json()
+    saved = writer_browser.post(
+        "/write", data={"title": "Wide", "body": stored["markdown"], "tags": "", "save_draft": "Save draft"}
+    )
+    assert saved.status_code == 302
+    file_id = stored["id"]
+    with app.app_context():
+        thumbnail_id = storage.open_stored_file(file_id).metadata["thumbnail_id"]
+    assert client.get(f"/files/{thumbnail_id}").status_code == 404
+    assert writer_browser.get(f"/files/{thumbnail_id}").status_code == 200

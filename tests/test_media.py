@@ -317,10 +317,13 @@ def stored_pdf(writer_client):
     return answer["url"], data
 
 
-def test_file_has_cdn_headers(writer_client, stored_pdf):
+def test_file_has_cdn_headers(writer_client, client, stored_pdf):
+    """A file a published post links is everyone's: a CDN may keep it a year."""
     url, data = stored_pdf
+    published = writer_client.post("/write", data={"title": "Report", "body": f"[report]({url})", "tags": ""})
+    assert published.status_code == 302
 
-    response = writer_client.get(url)
+    response = client.get(url)
 
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/pdf"

@@ -4,7 +4,7 @@ import re
 
 import pytest
 from flask import session
-from helpers import PRODUCTION_WITHOUT_DATABASE
+from helpers import PRODUCTION_WITHOUT_DATABASE, publish_a_post_linking
 
 from site_app.database import gridfs_for
 
@@ -75,10 +75,11 @@ def test_static_files_carry_the_headers(client):
         assert response.headers["Content-Security-Policy"] == ("default-src 'none'; frame-ancestors 'none'")
 
 
-def test_uploaded_files_carry_the_headers(client, app):
+def test_uploaded_files_carry_the_headers(client, app, make_user):
     file_id = gridfs_for(app).put(
         b"hello", filename="a.txt", metadata={"content_type": "text/plain", "kind": "attachment"}
     )
+    publish_a_post_linking(app, make_user, file_id)  # a published post's file: everyone's
     response = client.get(f"/files/{file_id}")
     assert response.status_code == 200
     for name, value in STRICT_HEADERS.items():

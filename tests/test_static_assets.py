@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from helpers import publish_a_post_linking
 
 from site_app.database import gridfs_for
 from site_app.models import Role
@@ -189,11 +190,12 @@ def test_compression_can_be_left_to_a_proxy(make_app):
     assert response.status_code == 200 and "Content-Encoding" not in response.headers
 
 
-def test_stored_files_and_ranges_are_never_recompressed(client, app):
+def test_stored_files_and_ranges_are_never_recompressed(client, app, make_user):
     text = b"plain words " * 500
     file_id = gridfs_for(app).put(
         text, filename="a.txt", metadata={"content_type": "text/plain", "kind": "attachment"}
     )
+    publish_a_post_linking(app, make_user, file_id)  # a published post's file: everyone's
     whole = client.get(f"/files/{file_id}", headers={"Accept-Encoding": "br, gzip"})
     assert whole.status_code == 200 and "Content-Encoding" not in whole.headers
     assert whole.data == text

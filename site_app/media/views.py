@@ -10,8 +10,9 @@ from flask_login import current_user
 
 from ..decorators import CONFIRM, FORBIDDEN, LOG_IN, permission_required
 from ..errors import error_response, json_errors
-from ..models import Permission, Post, User
+from ..models import Permission, User
 from . import media, storage
+from .access import readers_of
 from .identicon import identicon_svg
 from .quota import spend_uploads
 from .serving import IMMUTABLE, stream_gridfs_file
@@ -23,8 +24,9 @@ from .serving import IMMUTABLE, stream_gridfs_file
 AVATAR_CACHE = "public, max-age=600"
 VERSIONED_AVATAR_CACHE = "public, max-age=31536000, immutable"
 AVATAR_MIN, AVATAR_MAX = 16, 512
-# A draft's file: its reader's browser alone may keep it, asking each time.
-DRAFT_FILE_CACHE = "private, no-cache"
+# A file not everyone may read (media/access.py): its reader's browser alone
+# may keep it, asking each time.
+PRIVATE_FILE_CACHE = "private, no-cache"
 # A generated SVG avatar may draw, and nothing else.
 IDENTICON_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
@@ -64,15 +66,13 @@ def serve_file(file_id):
     size = request.args.get("size")
     if size not in (None, "thumb"):
         abort(400, _("The only size a file has is `thumb`."))
-    # A file only drafts use is read by who may read them (ids are a
-    # counter: guessable), and no shared cache keeps it.
-    drafts = Post.drafts_alone_using(file_id)
-    if drafts and not any(draft.can_be_read_by(current_user) for draft in drafts):
-        abort(404, _("There is no such file."))
     grid_out = storage.open_stored_file(file_id, thumbnail=size == "thumb")
-    if grid_out is None:
+    may_read, everyone = (False, False) if grid_out is None else readers_of(grid_out, current_user)
+    if not may_read:
+        if grid_out is not None:
+            grid_out.close()
         abort(404, _("There is no such file."))
-    return stream_gridfs_file(grid_out, cache_control=DRAFT_FILE_CACHE if drafts else IMMUTABLE)
+    return stream_gridfs_file(grid_out, cache_control=IMMUTABLE if everyone else PRIVATE_FILE_CACHE)
 
 
 @media.get("/avatar/<username>")

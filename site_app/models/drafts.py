@@ -39,16 +39,17 @@ class Drafts:
         return cls.objects(author=author, draft=True).exclude("comments").order_by("-timestamp", "-id")
 
     @classmethod
-    def drafts_alone_using(cls, file_id):
-        """The drafts that use file ``file_id`` when no published post does
-        (its images are then theirs alone), else none. Both on the ``files``
-        index; a few drafts are enough to decide who may read it."""
+    def uses_of_file(cls, file_id):
+        """``(published, drafts)``: whether a published post uses file
+        ``file_id``, and when none does, the drafts that use it (its images
+        are then theirs alone; empty when no post uses it yet). Both on the
+        ``files`` index; a few drafts are enough to decide who may read it."""
         users = list(cls.objects(files=file_id).only("author", "draft").limit(_FEW + 1))
         if any(not post.draft for post in users):
-            return []
+            return True, []
         if len(users) > _FEW and cls.published().filter(files=file_id).only("id").first():
-            return []  # many drafts use it: a published post past the few read?
-        return users[:_FEW]
+            return True, []  # many drafts use it: a published post past the few read?
+        return False, users[:_FEW]
 
     def can_be_read_by(self, user):
         """Published posts are everyone's; a draft its editors' only."""
