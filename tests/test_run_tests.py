@@ -63,26 +63,16 @@ def test_make_test_runs_the_slow_tier_that_plain_pytest_leaves_out():
     assert "not slow" in (Path(__file__).resolve().parent.parent / "pytest.ini").read_text()
 
 
-def test_plain_pytest_leaves_out_a_module_that_starts_real_services():
+def collected_by_pytest(*args):
+    """What ``pytest --collect-only -q ARGS`` lists, run from the root as a
+    newcomer would (pytest.ini's options included)."""
     root = Path(__file__).resolve().parent.parent
-    collected = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "--collect-only",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "tests/test_shared_stores.py",
-            "tests/test_run_tests.py",
-        ],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    listed = collected.stdout
+    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *args]
+    return subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=120).stdout
+
+
+def test_plain_pytest_leaves_out_a_module_that_starts_real_services():
+    listed = collected_by_pytest("tests/test_shared_stores.py", "tests/test_run_tests.py")
     assert "test_run_tests.py::test_both_lanes_run_unless_one_is_named" in listed
     assert "test_shared_stores.py::" not in listed
     assert "deselected" in listed
@@ -93,29 +83,8 @@ def test_make_test_hands_out_the_longest_modules_first(pytestconfig):
     tier next, the short modules last, where they fill both cores to the end.
     xdist would re-sort the modules by their number of tests: pytest.ini
     tells it not to (it once put RQ's 115 s sleep in the last two minutes)."""
-    root = Path(__file__).resolve().parent.parent
-    collected = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "--collect-only",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-m",
-            "not soak",
-            "-n",
-            "0",
-        ],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    modules = list(
-        dict.fromkeys(line.split("::")[0] for line in collected.stdout.splitlines() if "::" in line)
-    )
+    listed = collected_by_pytest("-m", "not soak", "-n", "0")
+    modules = list(dict.fromkeys(line.split("::")[0] for line in listed.splitlines() if "::" in line))
     assert modules[0] == "tests/test_jobs_rq.py"
     last_slow = max(modules.index(name) for name in modules if name.startswith("tests/browser/"))
     assert modules.index("tests/test_api.py") > last_slow
