@@ -174,3 +174,33 @@ def test_deploy_gives_older_posts_reading_time_cover_and_excerpt(client, auth, w
 def test_a_line_break_inside_a_paragraph_is_no_sentence_end():
     html = render_markdown("An opening with a\n[link to the feed](/feed.atom) in it.")
     assert excerpt(html) == "An opening with a link to the feed in it."
+
+
+def test_reading_time_takes_each_languages_plural_forms(client, auth, writer):
+    """Arabic words one, two, three to ten and eleven or more minutes each
+    their own way (it once showed "1 دقائق قراءة": "1 minutes")."""
+    auth.login_as(writer)
+    for title, words in (("One", 50), ("Two", 400), ("Three", 600), ("Twelve", 2800)):
+        client.post("/write", data={"title": title, "body": "word " * words, "tags": ""})
+    minutes = {post.title: post.reading.minutes for post in Post.objects}
+    assert minutes == {"One": 1, "Two": 2, "Three": 3, "Twelve": 12}
+    arabic = client.get("/?lang=ar").text
+    for phrase in ("دقيقة قراءة واحدة", "دقيقتا قراءة", "3 دقائق قراءة", "12 دقيقة قراءة"):
+        assert f'<span class="reading-time">{phrase}</span>' in arabic, phrase
+    assert "1 دقائق" not in arabic
+    spanish = client.get("/?lang=es").text
+    assert '<span class="reading-time">1 min de lectura</span>' in spanish
+    assert '<span class="reading-time">3 min read</span>' in client.get("/?lang=en").text
+
+
+def test_a_card_of_a_post_in_an_unsaid_language_takes_its_words_direction(client, auth, writer):
+    """``dir="auto"`` on the writer's words (title, excerpt) when the post
+    names no language; a named one says its own (tests/browser checks what
+    Chromium makes of it on an Arabic page)."""
+    auth.login_as(writer)
+    client.post("/write", data={"title": "Tides", "body": "Water, mostly.", "tags": ""})
+    client.post("/write", data={"title": "مد", "body": "ماء.", "tags": "", "lang": "ar"})
+    arabic = client.get("/?lang=ar").text
+    assert '<h2 class="h5 mb-1 post-card-title" dir="auto"><a' in arabic
+    assert '<p class="mb-1 post-card-excerpt" dir="auto">' in arabic
+    assert '<h2 class="h5 mb-1 post-card-title" lang="ar" dir="rtl"><a' in arabic
