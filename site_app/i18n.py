@@ -76,11 +76,14 @@ def text_direction(code):
     return "rtl" if Locale.parse(code.replace("-", "_")).character_order == "right-to-left" else "ltr"
 
 
-def language_attributes(code):
-    """`` lang="…" dir="…"`` for an element in the language ``code`` (none
-    when ``code`` is empty), as templates write it: ``{{ post.lang|language_attributes }}``."""
+def language_attributes(code, guess=False):
+    """`` lang="…" dir="…"`` for an element in the language ``code``, as
+    templates write it: ``{{ post.lang|language_attributes }}``. When ``code``
+    is empty, nothing, or with ``guess`` `` dir="auto"``: a writer's own words
+    in a language no one named take their direction from their first letters,
+    so an English excerpt on an Arabic page keeps its full stop on the right."""
     if not code:
-        return Markup("")
+        return Markup(' dir="auto"' if guess else "")
     return Markup(' lang="{}" dir="{}"').format(code, text_direction(code))
 
 

@@ -46,6 +46,13 @@ def test_an_arabic_page_is_right_to_left(desktop, a_post):
     assert brand["x"] > home["x"] + home["width"], (brand, home)
     assert brand["x"] + brand["width"] > DESKTOP["width"] * 0.75
     expect(page.get_by_role("link", name="الرئيسية")).to_be_visible()
+    # A card of a post whose language its writer left unsaid reads in the
+    # direction of its own words: this English one left to right, its full
+    # stop at the end of the line, not at the start.
+    card = page.locator(".post-card", has=page.get_by_role("link", name="Lanterns"))
+    for part in (".post-card-title", ".post-card-excerpt"):
+        assert card.locator(part).evaluate("e => getComputedStyle(e).direction") == "ltr", part
+    assert card.locator(".reading-time").evaluate("e => getComputedStyle(e).direction") == "rtl"
     screenshot(page, "arabic-home")
     check_accessibility(page, "home (Arabic)")
 
