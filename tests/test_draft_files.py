@@ -25,13 +25,20 @@ def writer_browser(app, writer):
     return signed_in_client(app, writer)
 
 
-def draft_with_an_image(browser, colour="teal"):
-    """``(post URL, file URL)`` of a draft showing a fresh upload."""
-    stored = browser.post(
+def upload(browser, colour="olive", size=(32, 24)):
+    """What ``/upload`` answers for a fresh PNG (no post uses it yet)."""
+    answer = browser.post(
         "/upload",
-        data={"file": (io.BytesIO(image_bytes(colour)), "me.png")},
+        data={"file": (io.BytesIO(image_bytes(colour, size)), "me.png")},
         content_type="multipart/form-data",
-    ).get_json()
+    )
+    assert answer.status_code == 201
+    return answer.get_json()
+
+
+def draft_with_an_image(browser, colour="teal", size=(32, 24)):
+    """``(post URL, file URL)`` of a draft showing a fresh upload."""
+    stored = upload(browser, colour, size)
     saved = browser.post(
         "/write", data={"title": "Secret", "body": stored["markdown"], "tags": "", "save_draft": "Save draft"}
     )
@@ -73,20 +80,10 @@ def test_an_image_a_published_post_also_uses_is_everyones(app, client, writer, w
     assert client.get(file_url).status_code == 200
 
 
-def upload(browser, colour="olive"):
-    answer = browser.post(
-        "/upload",
-        data={"file": (io.BytesIO(image_bytes(colour)), "me.png")},
-        content_type="multipart/form-data",
-    )
-    assert answer.status_code == 201
-    return answer.get_json()["url"]
-
-
 def test_an_upload_no_post_uses_yet_is_its_uploaders_alone(app, client, writer_browser, make_user):
     """Between the upload and the saved post (the editor's preview), or
     forever when the post is never saved."""
-    file_url = upload(writer_browser)
+    file_url = upload(writer_browser)["url"]
     assert client.get(file_url).status_code == 404
     assert client.get(file_url + "?size=thumb").status_code == 404
     assert signed_in_client(app, make_user("guesser")).get(file_url).status_code == 404
@@ -100,16 +97,9 @@ def test_an_upload_no_post_uses_yet_is_its_uploaders_alone(app, client, writer_b
 def test_a_draft_images_thumbnail_is_not_served_by_its_own_id(app, client, writer_browser):
     from site_app.media import storage
 
-    stored = writer_browser.post(
-        "/upload",
-        data={"file": (io.BytesIO(image_bytes("maroon", (900, 600))), "wide.png")},
-        content_type="multipart/form-data",
-    ).get_json()
-    saved = writer_browser.post(
-        "/write", data={"title": "Wide", "body": stored["markdown"], "tags": "", "save_draft": "Save draft"}
-    )
-    assert saved.status_code == 302
-    file_id = stored["id"]
+    # 900 px wide: large enough to be given a thumbnail.
+    _post, file_url = draft_with_an_image(writer_browser, "maroon", (900, 600))
+    file_id = file_url.rsplit("/", 1)[1]
     with app.app_context():
         thumbnail_id = storage.open_stored_file(file_id).metadata["thumbnail_id"]
     assert client.get(f"/files/{thumbnail_id}").status_code == 404
